@@ -1,0 +1,60 @@
+# OneMap — make demo | test | package | install | bench. Each target installs what it needs.
+SHELL := /bin/bash
+VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
+VENV := .venv
+PY := $(VENV)/bin/python
+export QT_QPA_PLATFORM ?= offscreen
+export XDG_RUNTIME_DIR ?= /tmp/runtime-$(shell id -u)
+SAMPLE := resources/sample
+BUILD := build/onemap
+QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
+
+.PHONY: deps sample styles translations build demo test package install smoke bench clean
+
+deps:
+	@tools/bootstrap.sh
+
+$(SAMPLE)/.stamp: tools/make_sample.py | deps
+	$(PY) tools/make_sample.py $(SAMPLE)
+	@touch $@
+
+sample: $(SAMPLE)/.stamp
+
+styles: deps
+	$(PY) tools/make_styles.py
+
+translations: deps
+	@tools/build_translations.sh
+
+# The plugin folder exactly as the ZIP holds it (plugin/ + metadata, resources, styles, .qm).
+build: sample translations
+	@rm -rf $(BUILD) && mkdir -p $(BUILD)
+	@cp -r plugin/. $(BUILD)/ && cp metadata.txt LICENSE $(BUILD)/
+	@cp -r resources styles $(BUILD)/
+	@find $(BUILD) -name __pycache__ -prune -exec rm -rf {} + ; find $(BUILD) -name '*.ts' -delete; rm -f $(BUILD)/resources/sample/.stamp
+
+demo: sample
+	$(PY) tools/demo.py out/demo
+
+test: sample translations
+	@mkdir -p -m 700 $(XDG_RUNTIME_DIR)
+	$(PY) -m pytest -q tests
+
+package: build
+	@mkdir -p dist && rm -f dist/onemap-$(VERSION).zip
+	@cd build && zip -qr ../dist/onemap-$(VERSION).zip onemap
+	@echo dist/onemap-$(VERSION).zip
+
+install: build
+	@mkdir -p $(QGIS_PROFILE)/python/plugins && rm -rf $(QGIS_PROFILE)/python/plugins/onemap
+	cp -r $(BUILD) $(QGIS_PROFILE)/python/plugins/onemap
+	@echo "installed into $(QGIS_PROFILE)/python/plugins/onemap — enable it in Plugins ▸ Manage"
+
+smoke: package
+	tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/smoke
+
+bench: sample
+	$(PY) tools/bench.py
+
+clean:
+	rm -rf build dist out $(SAMPLE)

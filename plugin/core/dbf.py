@@ -1,0 +1,57 @@
+"""Which text encoding a shapefile's .dbf uses, when nothing (or only a .cpg) says so.
+
+Deliverables from Chinese desktop GIS often carry GBK attributes with no .cpg and no language
+driver id; GDAL then assumes ISO-8859-1 and Chinese text comes out garbled.
+"""
+import os
+import struct
+
+# DBF language driver ids that mean a Chinese code page (ArcGIS writes 0x4D for 936).
+_LDID_CODEPAGES = {0x4D: "GBK", 0x7A: "GBK", 0x78: "BIG5"}
+_SAMPLE_RECORDS = 2000
+
+
+def _cpg(shp_path):
+    for ext in (".cpg", ".CPG"):
+        path = os.path.splitext(shp_path)[0] + ext
+        if os.path.isfile(path):
+            with open(path, encoding="ascii", errors="replace") as handle:
+                return handle.read().strip()
+    return ""
+
+
+def _dbf_path(shp_path):
+    for ext in (".dbf", ".DBF"):
+        path = os.path.splitext(shp_path)[0] + ext
+        if os.path.isfile(path):
+            return path
+    return ""
+
+
+def detect_encoding(shp_path):
+    """(encoding, how) for the shapefile's attributes; encoding '' means plain ASCII.
+
+    how is 'cpg', 'ldid' or 'content' (bytes sampled from the records).
+    """
+    cpg = _cpg(shp_path)
+    if cpg:
+        return ("GBK" if cpg in ("936", "CP936") else cpg), "cpg"
+    dbf = _dbf_path(shp_path)
+    if not dbf:
+        return "", "content"
+    with open(dbf, "rb") as handle:
+        header = handle.read(32)
+        if len(header) < 32:
+            return "", "content"
+        n_records, header_len, record_len = struct.unpack("<IHH", header[4:12])
+        if header[29] in _LDID_CODEPAGES:
+            return _LDID_CODEPAGES[header[29]], "ldid"
+        handle.seek(header_len)
+        sample = handle.read(record_len * min(n_records, _SAMPLE_RECORDS))
+    if all(b < 0x80 for b in sample):
+        return "", "content"
+    try:
+        sample.decode("utf-8")
+        return "UTF-8", "content"
+    except UnicodeDecodeError:
+        return "GBK", "content"

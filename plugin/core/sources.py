@@ -1,0 +1,239 @@
+"""Plan sources: a GeoPackage, an ESRI FileGDB folder or a folder of shapefiles, matched to the schema.
+
+Everything found is reported: recognised layers (and how), layers expected by the plan kind
+but missing, and unknown layers with the reason. Nothing is silently dropped, and the source
+is only ever read.
+"""
+import hashlib
+import os
+from dataclasses import dataclass, field
+
+from osgeo import gdal, ogr
+from qgis.core import QgsVectorLayer
+
+from .dbf import detect_encoding
+from .errors import OneMapError
+from .schema import schema
+
+gdal.UseExceptions()
+ogr.UseExceptions()
+
+POLYGON_TYPES = {ogr.wkbPolygon, ogr.wkbMultiPolygon, ogr.wkbCurvePolygon, ogr.wkbMultiSurface}
+
+
+@dataclass
+class SourceLayer:
+    """One layer or table of a source as found, and what the schema makes of it."""
+    name: str                    # as in the source (file stem for shapefiles)
+    uri: str                     # OGR data source string for QgsVectorLayer
+    geometry: str                # 'polygon', 'line', 'point', 'none'
+    count: int
+    field_names: list
+    encoding: str = ""           # attribute encoding, shapefiles only
+    encoding_how: str = ""
+    key: str = ""                # canonical schema key, '' when unknown
+    matched_by: str = ""         # 'name' or 'fields'
+    fields: dict = field(default_factory=dict)   # canonical field -> actual name
+    problem: str = ""            # why it is unknown or unusable
+
+    @property
+    def spec(self):
+        return schema().layers.get(self.key)
+
+
+@dataclass
+class PlanSource:
+    path: str
+    format: str                  # 'gpkg', 'gdb', 'shp'
+    layers: list
+
+    @property
+    def recognised(self):
+        return {layer.key: layer for layer in self.layers if layer.key}
+
+    @property
+    def unknown(self):
+        return [layer for layer in self.layers if not layer.key]
+
+    def get(self, key):
+        return self.recognised.get(key)
+
+    def missing(self, kind):
+        """Keys the plan kind expects that this source lacks."""
+        expected = schema().kinds.get(kind, {}).get("expects", [])
+        return [key for key in expected if key not in self.recognised]
+
+    def guess_kind(self):
+        """'village', 'detailed' or 'onemap' from the layers present."""
+        have = self.recognised
+        if "GHYDYH" in have:
+            return "village" if "CJDCQ" in have else "detailed"
+        return "onemap"
+
+    def open_layer(self, key):
+        """A QgsVectorLayer for the recognised key (attributes decoded correctly); OneMapError if unusable."""
+        found = self.get(key)
+        if found is None:
+            raise OneMapError("{} 中没有图层 {}".format(self.path, key), "{} has no layer {}".format(self.path, key))
+        return open_vector(found, self.path)
+
+
+def open_vector(found, source_path):
+    layer = QgsVectorLayer(found.uri, found.name, "ogr")
+    if not layer.isValid():
+        raise OneMapError("无法打开图层 {}（{}）".format(found.name, source_path),
+                          "Cannot open layer {} in {}".format(found.name, source_path))
+    if found.encoding:
+        layer.setProviderEncoding(found.encoding)
+    return layer
+
+
+def _geometry_name(ogr_layer):
+    geom_type = ogr.GT_Flatten(ogr_layer.GetGeomType())
+    if geom_type == ogr.wkbNone:
+        return "none"
+    if geom_type in {ogr.GT_Flatten(t) for t in POLYGON_TYPES}:
+        return "polygon"
+    if geom_type in (ogr.wkbLineString, ogr.wkbMultiLineString):
+        return "line"
+    if geom_type in (ogr.wkbPoint, ogr.wkbMultiPoint):
+        return "point"
+    return "unknown"
+
+
+def _describe(ogr_layer, name, uri):
+    definition = ogr_layer.GetLayerDefn()
+    names = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
+    return SourceLayer(name=name, uri=uri, geometry=_geometry_name(ogr_layer),
+                       count=ogr_layer.GetFeatureCount(), field_names=names)
+
+
+def _list_dataset(path, driver):
+    try:
+        dataset = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY, allowed_drivers=[driver])
+    except RuntimeError as exc:
+        raise OneMapError("无法读取数据源 {}：{}".format(path, exc), "Cannot read source {}: {}".format(path, exc))
+    found = []
+    for index in range(dataset.GetLayerCount()):
+        ogr_layer = dataset.GetLayerByIndex(index)
+        name = ogr_layer.GetName()
+        found.append(_describe(ogr_layer, name, "{}|layername={}".format(path, name)))
+    return found
+
+
+def _shapefiles(path):
+    """The .shp files of a folder (subfolders included, sorted), or the one file given."""
+    if os.path.isfile(path):
+        return [path]
+    return sorted(os.path.join(root, name) for root, _dirs, names in os.walk(path)
+                  for name in names if name.lower().endswith(".shp"))
+
+
+def _list_shapefiles(path):
+    found = []
+    for shp in _shapefiles(path):
+        name = os.path.splitext(os.path.basename(shp))[0]
+        encoding, how = detect_encoding(shp)
+        try:
+            dataset = gdal.OpenEx(shp, gdal.OF_VECTOR | gdal.OF_READONLY, allowed_drivers=["ESRI Shapefile"])
+            layer = _describe(dataset.GetLayer(0), name, shp)
+        except RuntimeError as exc:
+            layer = SourceLayer(name=name, uri=shp, geometry="unknown", count=0, field_names=[],
+                                problem="无法读取 (cannot read)：{}".format(exc))
+        layer.encoding, layer.encoding_how = encoding, how
+        found.append(layer)
+    return found
+
+
+def _recognise(layer, taken):
+    if layer.problem:
+        return
+    spec_schema = schema()
+    key, how = spec_schema.match_name(layer.name), "name"
+    if key is None:
+        key, how = spec_schema.match_fields(layer.field_names, layer.geometry == "none"), "fields"
+    if key is None:
+        layer.problem = "图层名与字段均不符合规划数据库结构 (name and fields match no schema layer)"
+        return
+    spec = spec_schema.layers[key]
+    wanted = "none" if spec.is_table else spec.geometry
+    if layer.geometry != wanted:
+        layer.problem = "{} 应为 {}，实际为 {} ({} should be {}, is {})".format(
+            spec.zh, wanted, layer.geometry, key, wanted, layer.geometry)
+        return
+    if key in taken:
+        layer.problem = "与图层 {} 重复，均为 {} (duplicate of {} for {})".format(taken[key], spec.zh, taken[key], key)
+        return
+    layer.fields = spec.resolve_fields(layer.field_names)
+    layer.key, layer.matched_by = key, how
+    taken[key] = layer.name
+
+
+def source_format(path):
+    path = os.path.normpath(path)
+    if os.path.isdir(path):
+        return "gdb" if path.lower().endswith(".gdb") else "shp"
+    if path.lower().endswith(".gpkg"):
+        return "gpkg"
+    if path.lower().endswith(".shp"):
+        return "shp"
+    return ""
+
+
+def open_source(path):
+    """List and recognise the layers of a plan source; OneMapError if it cannot be read at all."""
+    path = os.path.normpath(path)
+    if not os.path.exists(path):
+        raise OneMapError("数据源不存在：{}".format(path), "Source not found: {}".format(path))
+    fmt = source_format(path)
+    if fmt == "gpkg":
+        layers = _list_dataset(path, "GPKG")
+    elif fmt == "gdb":
+        layers = _list_dataset(path, "OpenFileGDB")
+    elif fmt == "shp":
+        layers = _list_shapefiles(path)
+    else:
+        raise OneMapError("不支持的数据源：{}（支持 GeoPackage、.gdb 文件夹、Shapefile 文件夹）".format(path),
+                          "Unsupported source: {} (use a GeoPackage, a .gdb folder or a folder of shapefiles)".format(path))
+    if not layers:
+        raise OneMapError("数据源中没有矢量图层：{}".format(path), "No vector layers in source: {}".format(path))
+    taken = {}
+    for layer in layers:
+        _recognise(layer, taken)
+    return PlanSource(path=path, format=fmt, layers=layers)
+
+
+def source_hash(path):
+    """SHA-256 over the source's files (a folder: every file, in sorted relative-path order)."""
+    digest = hashlib.sha256()
+    files = [path]
+    if os.path.isdir(path):
+        files = sorted(os.path.join(root, name) for root, _d, names in os.walk(path) for name in names)
+    for file_path in files:
+        if os.path.isdir(path):
+            digest.update(os.path.relpath(file_path, path).encode("utf-8"))
+        with open(file_path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def recognition_lines(source, kind=None):
+    """Human-readable account of what was recognised, what is missing and what is unknown (zh/en)."""
+    kind = kind or source.guess_kind()
+    kind_info = schema().kinds.get(kind, {})
+    lines = ["{}：{}（{} / {}）".format(source.format.upper(), source.path, kind_info.get("zh", kind),
+                                      kind_info.get("en", kind))]
+    for layer in source.layers:
+        if layer.key:
+            spec = layer.spec
+            how = "按名称 by name" if layer.matched_by == "name" else "按字段 by fields"
+            encoding = "，编码 {}（{}）".format(layer.encoding, layer.encoding_how) if layer.encoding else ""
+            lines.append("  ✔ {} → {} {}（{}，{} 个要素 features{}）".format(
+                layer.name, layer.key, spec.zh, how, layer.count, encoding))
+    for key in source.missing(kind):
+        spec = schema().layers[key]
+        lines.append("  ✘ 缺少 missing: {} {} ({})".format(key, spec.zh, spec.en))
+    for layer in source.unknown:
+        lines.append("  ? 未识别 unknown: {} — {}".format(layer.name, layer.problem))
+    return lines

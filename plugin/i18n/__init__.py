@@ -1,0 +1,33 @@
+"""Install the plugin's Qt translator for QGIS's UI locale (zh_CN ships; English is the source)."""
+import os
+
+from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
+
+I18N_DIR = os.path.dirname(__file__)
+
+
+def ui_locale():
+    """QGIS's UI locale: the user override if set, else the system locale (e.g. 'zh_CN')."""
+    settings = QgsSettings()
+    if settings.value("locale/overrideFlag", False, type=bool):
+        return settings.value("locale/userLocale", "") or QLocale.system().name()
+    return QLocale.system().name()
+
+
+def install_translator(locale=None):
+    """Load onemap_<locale>.qm if it exists; return the installed translator or None."""
+    locale = locale or ui_locale()
+    path = os.path.join(I18N_DIR, "onemap_{}.qm".format(locale))
+    if not os.path.isfile(path):
+        path = os.path.join(I18N_DIR, "onemap_{}.qm".format(locale.split("_")[0]))
+    translator = QTranslator()
+    if os.path.isfile(path) and translator.load(path):
+        QCoreApplication.installTranslator(translator)
+        return translator
+    return None
+
+
+def remove_translator(translator):
+    if translator is not None:
+        QCoreApplication.removeTranslator(translator)

@@ -1,0 +1,26 @@
+"""The Processing provider "onemap": every capability of the panel as an algorithm."""
+import os
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from ..core.paths import RESOURCES_DIR, plugin_version
+from .describe_source import DescribeSourceAlgorithm
+
+
+class OneMapProvider(QgsProcessingProvider):
+    def id(self):
+        return "onemap"
+
+    def name(self):
+        return "OneMap 国土空间规划一张图"
+
+    def longName(self):  # noqa: N802
+        return "{} {}".format(self.name(), plugin_version())
+
+    def icon(self):
+        return QIcon(os.path.join(RESOURCES_DIR, "icon.svg"))
+
+    def loadAlgorithms(self):  # noqa: N802
+        for algorithm in (DescribeSourceAlgorithm(),):
+            self.addAlgorithm(algorithm)

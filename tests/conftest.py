@@ -1,0 +1,46 @@
+"""Shared fixtures: the repository's plugin package, the generated sample plans, the provider."""
+import os
+import shutil
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+SAMPLE = os.path.join(ROOT, "resources", "sample")
+
+
+def sample(name):
+    path = os.path.join(SAMPLE, name)
+    if not os.path.exists(path):
+        pytest.fail("sample data missing: run `make sample` ({})".format(path))
+    return path
+
+
+@pytest.fixture
+def sample_copy(tmp_path):
+    """Copy a sample source into tmp_path, so a test can prove inputs are never modified."""
+    def _copy(name):
+        target = tmp_path / name
+        shutil.copy(sample(name), target)
+        return str(target)
+    return _copy
+
+
+@pytest.fixture
+def onemap_provider(qgis_app, qgis_processing):
+    """Register the onemap provider for one test (pytest-qgis does not) and remove it afterwards."""
+    from qgis.core import QgsApplication
+
+    from plugin.processing.provider import OneMapProvider
+    registry = QgsApplication.processingRegistry()
+    existing = registry.providerById("onemap")
+    provider = None
+    if existing is None:
+        provider = OneMapProvider()
+        registry.addProvider(provider)
+    yield registry.providerById("onemap")
+    if provider is not None:
+        registry.removeProvider(provider)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install what `make test` / `make demo` need on Debian 12, idempotently:
+# apt packages (QGIS 3.22 LTR, xvfb, CJK fonts, Qt translation tools) and a venv made from
+# Debian's /usr/bin/python3 with --system-site-packages (so PyQGIS is importable) holding the
+# pinned Python test dependencies from tools/requirements.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(qgis python3-qgis qgis-providers xvfb xauth fonts-noto-cjk pyqt5-dev-tools
+              qttools5-dev-tools python3-venv zip unzip)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing apt packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+VENV=.venv
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "bootstrap: creating $VENV from /usr/bin/python3 (system site packages for PyQGIS)"
+  /usr/bin/python3 -m venv --system-site-packages "$VENV"
+fi
+stamp="$VENV/.requirements-installed"
+if [ ! -f "$stamp" ] || ! cmp -s tools/requirements.txt "$stamp"; then
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r tools/requirements.txt
+  cp tools/requirements.txt "$stamp"
+fi
