@@ -12,9 +12,15 @@ gdal.UseExceptions()
 
 
 def translate(src, dst, fmt, layer, new_name, options=()):
-    gdal.VectorTranslate(dst, src, format=fmt, layers=[layer], layerName=new_name,
-                         accessMode="append" if os.path.exists(dst) and fmt != "ESRI Shapefile" else None,
-                         layerCreationOptions=list(options))
+    # QGIS's OGR provider may have set SHAPE_ENCODING process-wide; let ENCODING= decide here.
+    previous = gdal.GetConfigOption("SHAPE_ENCODING")
+    gdal.SetConfigOption("SHAPE_ENCODING", None)
+    try:
+        gdal.VectorTranslate(dst, src, format=fmt, layers=[layer], layerName=new_name,
+                             accessMode="append" if os.path.exists(dst) and fmt != "ESRI Shapefile" else None,
+                             layerCreationOptions=list(options))
+    finally:
+        gdal.SetConfigOption("SHAPE_ENCODING", previous)
 
 
 def test_township_one_map_is_recognised():

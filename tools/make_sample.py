@@ -264,9 +264,9 @@ EXPECTED = {
         "heritage_m2": 10000.0,               # C4
         "bad_code": "0799",                   # C5
         "alias_2020_name": "村庄内部道路用地",   # 060101
-        "invalid_geometries": 1,              # C6
+        "invalid_geometries": 1,              # C6 (self-intersection at the bowtie's centre)
         "plan_overlap_m2": 40000.0,           # C7
-        "gap_m2": [10000.0, 5000.0],          # C8 and the part of the bowtie slot it leaves open
+        "gap_m2": [10000.0, 2500.0, 2500.0],  # C8, and the two triangles the bowtie leaves open
         "sliver_m2": 300.0,                   # C9
         "farmland_lost_m2": 40000.0,          # C10
         "indicators_m2": {"耕地保有量": 1105300.0, "永久基本农田保护面积": 590000.0,

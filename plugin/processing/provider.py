@@ -6,6 +6,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.paths import RESOURCES_DIR, plugin_version
 from .describe_source import DescribeSourceAlgorithm
+from .verify_plan import VerifyPlanAlgorithm
 
 
 class OneMapProvider(QgsProcessingProvider):
@@ -22,5 +23,5 @@ class OneMapProvider(QgsProcessingProvider):
         return QIcon(os.path.join(RESOURCES_DIR, "icon.svg"))
 
     def loadAlgorithms(self):  # noqa: N802
-        for algorithm in (DescribeSourceAlgorithm(),):
+        for algorithm in (DescribeSourceAlgorithm(), VerifyPlanAlgorithm()):
             self.addAlgorithm(algorithm)

@@ -1,0 +1,159 @@
+"""A verification run's inputs, read once: plan and one-map layers in the working CRS, indexed.
+
+Features are held in memory with a spatial index; rules ask for candidates by bounding box.
+CRS decisions (assumed, detected, reprojected) are recorded for the crs rule to report.
+"""
+from dataclasses import dataclass, field
+
+from qgis.PyQt.QtCore import QVariant
+from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry,
+                       QgsProject, QgsSpatialIndex)
+
+from . import crs as crsmod
+from .codes import normalize_code
+from .errors import OneMapError
+from .geomops import Prepared, polygonal
+
+
+@dataclass
+class Feature:
+    fid: int
+    geometry: QgsGeometry
+    attrs: dict                      # canonical field -> value
+    code: str = ""
+    shape: QgsGeometry = None        # the geometry made valid, for every area computation
+    _prepared: object = None
+
+    def __post_init__(self):
+        if self.shape is None:
+            empty_or_valid = self.geometry.isEmpty() or self.geometry.isGeosValid()
+            self.shape = self.geometry if empty_or_valid else polygonal(self.geometry.makeValid())
+
+    @property
+    def prepared(self):
+        if self._prepared is None:
+            self._prepared = Prepared(self.shape)
+        return self._prepared
+
+
+@dataclass
+class LayerData:
+    key: str
+    name: str                        # name in the source
+    features: list
+    index: QgsSpatialIndex = None
+    by_fid: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.by_fid = {f.fid: f for f in self.features}
+        self.index = QgsSpatialIndex()
+        for feature in self.features:
+            if not feature.shape.isEmpty():
+                self.index.addFeature(feature.fid, feature.shape.boundingBox())
+
+    def candidates(self, rect):
+        return [self.by_fid[fid] for fid in self.index.intersects(rect)]
+
+
+@dataclass
+class CrsNote:
+    side: str                        # 'plan' or 'onemap'
+    layer: str
+    level: str                       # 'error', 'warning', 'info'
+    zh: str
+    en: str
+
+
+class Context:
+    def __init__(self, plan, onemap, ruleset, feedback=None):
+        self.plan, self.onemap, self.ruleset, self.feedback = plan, onemap, ruleset, feedback
+        self.crs_notes = []
+        self.indicator_rows = []         # filled by the indicator rule, written to the `indicators` table
+        self._cache = {}
+        landuse = plan.open_layer("GHYDYH")
+        self.plan_crs = self._layer_crs("plan", plan.get("GHYDYH").name, landuse, fallback=None)
+        if not self.plan_crs.isValid():
+            raise OneMapError("无法确定规划用地图层的坐标系：{}".format(plan.path),
+                              "Cannot determine the CRS of the plan's land-use layer: {}".format(plan.path))
+        self.crs = crsmod.working_crs(self.plan_crs, landuse.extent())
+
+    def _layer_crs(self, side, name, layer, fallback):
+        """The layer's CRS; a missing one is guessed from zone-prefixed x values or taken from fallback."""
+        crs = layer.crs()
+        if crs.isValid():
+            if not crsmod.is_cgcs2000(crs):
+                self.crs_notes.append(CrsNote(side, name, "error", "坐标系不是 CGCS2000：{}".format(crs.authid() or crs.description()),
+                                              "CRS is not CGCS2000: {}".format(crs.authid() or crs.description())))
+            return crs
+        extent = layer.extent()
+        zone = crsmod.prefixed_zone(extent.xMinimum(), extent.xMaximum())
+        if zone is not None:
+            guessed = crsmod.crs_for_prefixed_zone(zone)
+            self.crs_notes.append(CrsNote(side, name, "warning",
+                                          "缺少坐标系定义（.prj）；x 坐标带 {} 带号，按 {} 处理".format(zone, guessed.authid()),
+                                          "No CRS (.prj); x values carry zone {}: read as {}".format(zone, guessed.authid())))
+            return guessed
+        if fallback is not None and fallback.isValid():
+            self.crs_notes.append(CrsNote(side, name, "error",
+                                          "缺少坐标系定义且无法判断；按 {} 处理".format(fallback.authid()),
+                                          "No CRS and none can be inferred; assumed {}".format(fallback.authid())))
+        return fallback or QgsCoordinateReferenceSystem()
+
+    def load_all(self):
+        """Read every recognised layer of both sources (so all CRS notes exist)."""
+        for key in self.plan.recognised:
+            self.plan_layer(key)
+        for key in self.onemap.recognised:
+            self.onemap_layer(key)
+
+    def plan_layer(self, key):
+        return self._load("plan", self.plan, key)
+
+    def onemap_layer(self, key):
+        return self._load("onemap", self.onemap, key)
+
+    def _load(self, side, source, key):
+        if (side, key) in self._cache:
+            return self._cache[(side, key)]
+        found = source.get(key)
+        data = None
+        if found is not None:
+            layer = source.open_layer(key)
+            code_field = found.spec.field_for("code")
+            code_name = found.fields.get(code_field.name) if code_field else None
+            features = []
+            if found.spec.is_table:
+                for feature in layer.getFeatures():
+                    features.append(Feature(feature.id(), QgsGeometry(), self._attrs(found, feature)))
+            else:
+                layer_crs = self._layer_crs(side, found.name, layer, self.plan_crs)
+                transform = None
+                if layer_crs != self.crs:
+                    transform = QgsCoordinateTransform(layer_crs, self.crs, QgsProject.instance())
+                if layer_crs != self.plan_crs:
+                    self.crs_notes.append(CrsNote(
+                        side, found.name, "info",
+                        "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
+                            layer_crs.authid(), self.plan_crs.authid(), self.crs.authid()),
+                        "CRS {} differs from the plan's {}; both computed in {}".format(
+                            layer_crs.authid(), self.plan_crs.authid(), self.crs.authid())))
+                for feature in layer.getFeatures(QgsFeatureRequest()):
+                    geometry = QgsGeometry(feature.geometry())
+                    if transform is not None and not geometry.isEmpty():
+                        geometry.transform(transform)
+                    features.append(Feature(feature.id(), geometry, self._attrs(found, feature),
+                                            normalize_code(python_value(feature[code_name])) if code_name else ""))
+            data = LayerData(key, found.name, features)
+        self._cache[(side, key)] = data
+        return data
+
+    @staticmethod
+    def _attrs(found, feature):
+        names = feature.fields().names()
+        return {canonical: python_value(feature[actual]) for canonical, actual in found.fields.items()
+                if actual in names}
+
+
+def python_value(value):
+    """QGIS NULL (an empty QVariant) as None; everything else unchanged."""
+    return None if isinstance(value, QVariant) and value.isNull() else value

@@ -1,0 +1,50 @@
+"""CGCS2000 coordinate systems: recognising them, guessing a missing one, choosing the working CRS.
+
+3° Gauss-Krüger zones 25–45: EPSG:4488+zone with the zone number in x (8-digit x values),
+EPSG:4509+zone without it; 6° zones EPSG:4491–4512; EPSG:4490 geographic.
+"""
+from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
+
+CGCS2000_EPSG = set(range(4490, 4555)) | {4479, 4480}
+ZONES_3DEG = range(25, 46)
+
+
+def epsg_code(crs):
+    authid = crs.authid() if crs.isValid() else ""
+    return int(authid.split(":")[1]) if authid.upper().startswith("EPSG:") and authid[5:].isdigit() else None
+
+
+def is_cgcs2000(crs):
+    """True for the CGCS2000 family, also when a .prj names it without an EPSG code."""
+    if not crs.isValid():
+        return False
+    code = epsg_code(crs)
+    if code is not None:
+        return code in CGCS2000_EPSG
+    wkt = crs.toWkt().upper()
+    return "CGCS2000" in wkt or "CGCS_2000" in wkt or "CHINA GEODETIC COORDINATE SYSTEM 2000" in wkt
+
+
+def prefixed_zone(x_min, x_max):
+    """The 3° zone an 8-digit zone-prefixed x range lies in, or None."""
+    zones = {int(x // 1000000) for x in (x_min, x_max) if 10000000 <= x < 100000000}
+    if len(zones) == 1 and next(iter(zones)) in ZONES_3DEG:
+        return next(iter(zones))
+    return None
+
+
+def crs_for_prefixed_zone(zone):
+    return QgsCoordinateReferenceSystem("EPSG:{}".format(4488 + zone))
+
+
+def working_crs(crs, extent):
+    """The unprefixed 3° Gauss-Krüger CRS of the zone holding the extent's centre.
+
+    All areas are computed there, so the answers do not depend on the inputs' projection.
+    """
+    geographic = QgsCoordinateReferenceSystem("EPSG:4490")
+    centre = QgsCoordinateTransform(crs, geographic, QgsProject.instance()).transform(
+        QgsPointXY(extent.center()))
+    zone = int((centre.x() + 1.5) // 3)
+    zone = min(max(zone, ZONES_3DEG.start), ZONES_3DEG.stop - 1)
+    return QgsCoordinateReferenceSystem("EPSG:{}".format(4509 + zone))

@@ -1,0 +1,95 @@
+"""The one-map verification: open both sources, run the rule set, collect findings and the run record."""
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from qgis.core import Qgis
+
+from .context import Context
+from .errors import OneMapError
+from .findings import write_results
+from .paths import plugin_version
+from .ruleset import RuleSet, load_ruleset
+from .rules.base import NotApplicable
+from .schema import schema
+from .sources import open_source, source_hash
+
+
+class Cancelled(OneMapError):
+    def __init__(self):
+        super().__init__("核对已取消", "Verification cancelled")
+
+
+@dataclass
+class RunResult:
+    findings: list
+    outcomes: list                  # one dict per rule: status passed|failed|not_applicable
+    indicators: list
+    record: dict
+    crs: object
+    rules_by_id: dict
+    output: str = ""
+    counts: dict = field(default_factory=dict)
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def check_inputs(plan, onemap):
+    """A run needs a land-use layer in the plan and at least one control layer in the one map."""
+    if "GHYDYH" not in plan.recognised:
+        raise OneMapError("规划成果 {} 中没有可识别的规划用地用海图层（GHYDYH/GHDLTB/TDGHDL…）".format(plan.path),
+                          "The plan {} has no recognisable land-use layer (GHYDYH/GHDLTB/TDGHDL…)".format(plan.path))
+    controls = schema().kinds["onemap"]["needs_any"]
+    if not any(key in onemap.recognised for key in controls):
+        raise OneMapError("一张图 {} 中没有控制线图层（{}）".format(onemap.path, "、".join(controls)),
+                          "The one map {} has no control layer ({})".format(onemap.path, ", ".join(controls)))
+
+
+def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedback=None):
+    """Verify a plan against the one map; write the findings GeoPackage if `output` is given.
+
+    Raises OneMapError for unusable input and Cancelled when the feedback is cancelled (nothing is
+    written then). `ruleset` is a RuleSet, a path, an id, or None for the plan kind's default.
+    """
+    started = _now()
+    plan, onemap = open_source(plan_path), open_source(onemap_path)
+    check_inputs(plan, onemap)
+    kind = kind or plan.guess_kind()
+    rules = ruleset if isinstance(ruleset, RuleSet) else load_ruleset(ruleset, kind)
+    ctx = Context(plan, onemap, rules, feedback)
+    findings, outcomes = [], []
+    for index, rule in enumerate(rules.rules):
+        if feedback is not None:
+            if feedback.isCanceled():
+                raise Cancelled()
+            feedback.setProgress(100.0 * index / max(1, len(rules.rules)))
+        outcome = {"rule_id": rule.id, "kind": rule.kind, "severity": rule.severity, "title": rule.title["zh"],
+                   "title_en": rule.title["en"], "clause": rule.clause.get("text", ""),
+                   "clause_source": rule.clause.get("source", "")}
+        try:
+            found = rule.run(ctx)
+            outcome.update(status="failed" if found else "passed", findings=len(found), reason="")
+            findings.extend(found)
+        except NotApplicable as reason:
+            outcome.update(status="not_applicable", findings=0, reason=str(reason))
+        outcomes.append(outcome)
+    if feedback is not None and feedback.isCanceled():
+        raise Cancelled()
+    counts = {level: sum(1 for f in findings if f.severity == level) for level in ("error", "warning", "info")}
+    record = {"run_id": str(uuid.uuid4()), "plugin_version": plugin_version(), "qgis_version": Qgis.QGIS_VERSION,
+              "ruleset_id": rules.id, "ruleset_path": rules.path, "ruleset_sha256": rules.sha256,
+              "plan_kind": kind, "plan_path": plan.path, "plan_sha256": source_hash(plan.path),
+              "onemap_path": onemap.path, "onemap_sha256": source_hash(onemap.path),
+              "crs": ctx.crs.authid(), "plan_crs": ctx.plan_crs.authid(), "started": started,
+              "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
+              "not_applicable": sum(1 for o in outcomes if o["status"] == "not_applicable")}
+    result = RunResult(findings=findings, outcomes=outcomes, indicators=ctx.indicator_rows, record=record,
+                       crs=ctx.crs, rules_by_id={r.id: r for r in rules.rules}, counts=counts)
+    record["finished"] = _now()
+    if output:
+        result.output = write_results(output, result)
+    if feedback is not None:
+        feedback.setProgress(100.0)
+    return result

@@ -1,0 +1,11 @@
+"""Rule kinds, one module each, selected by the `kind:` key of a rule in the YAML rule set."""
+from .attribute import AttributeRule
+from .coverage import CoverageRule
+from .crs import CrsRule
+from .geometry import GeometryRule
+from .indicator import IndicatorRule
+from .outside import OutsideRule
+from .overlap import OverlapRule
+
+RULE_KINDS = {kind.kind: kind for kind in (OverlapRule, OutsideRule, CoverageRule, AttributeRule,
+                                           GeometryRule, CrsRule, IndicatorRule)}

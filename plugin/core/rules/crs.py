@@ -1,0 +1,22 @@
+"""crs: inputs in the CGCS2000 family; a missing .prj read from zone-prefixed x; reprojection recorded."""
+from .base import Rule
+
+SIDES = {"plan": "规划成果", "onemap": "一张图"}
+
+
+class CrsRule(Rule):
+    kind = "crs"
+    params = {}
+
+    def run(self, ctx):
+        """One finding per distinct note and side, naming every layer it concerns."""
+        ctx.load_all()
+        severities = {"error": self.severity, "warning": "warning", "info": "info"}
+        grouped = {}
+        for note in ctx.crs_notes:
+            grouped.setdefault((note.side, note.level, note.zh), []).append(note.layer)
+        return [self.finding("{}（{}）：{}".format(SIDES[side], "、".join(layers), text),
+                             severity=severities[level],
+                             plan_layer="、".join(layers) if side == "plan" else "",
+                             control_layer="、".join(layers) if side == "onemap" else "")
+                for (side, level, text), layers in grouped.items()]

@@ -1,0 +1,74 @@
+"""geometry: invalid geometries, overlaps within the layer, gaps against a boundary, slivers."""
+from qgis.core import QgsGeometry
+
+from ..geomops import polygonal, single_parts, union
+from .base import Rule
+from .selection import describe
+
+CHECKS = ("invalid", "overlap", "gap", "sliver")
+
+
+class GeometryRule(Rule):
+    kind = "geometry"
+    params = {"layer": (str, True), "check": (str, True, CHECKS), "boundary": (str, False)}
+
+    def run(self, ctx):
+        data = self.plan_layer(ctx, self.args["layer"])
+        return getattr(self, "_" + self.args["check"])(ctx, data)
+
+    def _invalid(self, ctx, data):
+        findings = []
+        for feature in data.features:
+            if feature.geometry.isEmpty():
+                findings.append(self.finding("要素 {} 没有几何图形".format(feature.fid), plan_layer=data.key,
+                                             plan_fid=feature.fid, plan_code=feature.code))
+                continue
+            errors = feature.geometry.validateGeometry(QgsGeometry.ValidatorGeos)
+            if not errors:
+                continue
+            where = errors[0].where() if errors[0].hasWhere() else None
+            at = "，位置 ({:.2f}, {:.2f})".format(where.x(), where.y()) if where is not None else ""
+            findings.append(self.finding("要素 {} 几何无效：{}{}".format(feature.fid, errors[0].what(), at),
+                                         plan_layer=data.key, plan_fid=feature.fid, plan_code=feature.code,
+                                         area_m2=feature.shape.area(), geometry=feature.geometry,
+                                         extra={"x": where.x(), "y": where.y()} if where is not None else {}))
+        return findings
+
+    def _overlap(self, ctx, data):
+        findings = []
+        for feature in data.features:
+            if feature.shape.isEmpty():
+                continue
+            for other in data.candidates(feature.shape.boundingBox()):
+                if other.fid <= feature.fid or not feature.prepared.intersects(other.shape):
+                    continue
+                piece = polygonal(feature.shape.intersection(other.shape))
+                if piece.area() < self.ruleset.noise_m2:
+                    continue
+                findings.append(self.finding(
+                    "要素 {}（{}）与要素 {}（{}）重叠，面积 {:.2f} 平方米".format(
+                        feature.fid, describe(feature.code), other.fid, describe(other.code), piece.area()),
+                    plan_layer=data.key, plan_fid=feature.fid, plan_code=feature.code, control_layer=data.key,
+                    control_fid=other.fid, area_m2=piece.area(), geometry=piece))
+        return findings
+
+    def _gap(self, ctx, data):
+        boundary = self.plan_layer(ctx, self.args.get("boundary", "CJDCQ"))
+        region = union(f.shape for f in boundary.features)
+        covered = union(f.shape for f in data.features)
+        gaps = polygonal(region.difference(covered)) if not covered.isEmpty() else region
+        return [self.finding("村域内 {:.2f} 平方米未被规划用地图斑覆盖".format(part.area()),
+                             plan_layer=data.key, control_layer=boundary.key, area_m2=part.area(), geometry=part)
+                for part in single_parts(gaps) if part.area() >= self.ruleset.noise_m2]
+
+    def _sliver(self, ctx, data):
+        findings = []
+        for feature in data.features:
+            minimum = self.ruleset.min_area(feature.code)
+            area = feature.shape.area()
+            if minimum is None or feature.shape.isEmpty() or area >= minimum:
+                continue
+            findings.append(self.finding("要素 {}（{}）面积 {:.2f} 平方米，小于最小上图面积 {:.0f} 平方米".format(
+                feature.fid, describe(feature.code), area, minimum), plan_layer=data.key, plan_fid=feature.fid,
+                plan_code=feature.code, area_m2=area, geometry=feature.geometry))
+        return findings

@@ -1,0 +1,182 @@
+"""Small hand-made cases per rule kind: holes, multipolygons, touching edges, noise, projections."""
+import os
+
+import pytest
+from osgeo import gdal, ogr
+
+from helpers import control, gpkg, landuse, square
+from plugin.core.engine import Cancelled, verify
+from plugin.core.errors import OneMapError
+
+X, Y = 560000.0, 4100000.0            # EPSG:4546 (zone 37, CM 111°E, no prefix)
+PREFIX = 37000000.0                   # EPSG:4525: the same with the zone number in x
+HOLED = "POLYGON(({0} {1},{2} {1},{2} {3},{0} {3},{0} {1}),({4} {5},{6} {5},{6} {7},{4} {7},{4} {5}))".format(
+    X, Y, X + 100, Y + 100, X + 40, Y + 40, X + 60, Y + 60)
+
+
+def multi(*wkts):
+    return "MULTIPOLYGON({})".format(",".join(w[len("POLYGON"):] for w in wkts))
+
+
+def plan_and_map(tmp_path, parcels, controls, plan_epsg=4546, map_epsg=4546, dx=0.0, extra=None):
+    plan = gpkg(tmp_path / "plan.gpkg", plan_epsg, dict({"GHYDYH": landuse(*parcels)}, **(extra or {})))
+    onemap = gpkg(tmp_path / "onemap.gpkg", map_epsg, controls)
+    return plan, onemap
+
+
+def run(tmp_path, parcels, controls, **kw):
+    plan, onemap = plan_and_map(tmp_path, parcels, controls, **kw)
+    return verify(plan, onemap, ruleset="village-default", output=str(tmp_path / "findings.gpkg"))
+
+
+def areas(result, rule_id):
+    return sorted(round(f.area_m2, 2) for f in result.findings if f.rule_id == rule_id)
+
+
+def test_overlap_with_a_hole_and_a_multipolygon(tmp_path):
+    parcel = multi(square(X + 30, Y + 30, X + 70, Y + 70), square(X + 200, Y, X + 210, Y + 10))
+    result = run(tmp_path, [("0703", parcel)], {"YJJBNTBHTB": control(HOLED)})
+    assert areas(result, "CL-01") == [1200.00]          # 40 x 40 minus the 20 x 20 hole
+
+
+def test_parcel_wholly_inside_needs_no_overlay_and_reports_its_area(tmp_path):
+    result = run(tmp_path, [("0801", square(X + 10, Y + 10, X + 30, Y + 25))], {"STBHHX": control(square(X, Y, X + 100, Y + 100))})
+    assert areas(result, "CL-02") == [300.00]
+
+
+def test_touching_edges_and_sub_square_metre_noise_are_not_findings(tmp_path):
+    parcels = [("0703", square(X + 100, Y, X + 150, Y + 100)),          # shares the edge x = X+100
+               ("0704", square(X + 99.995, Y + 200, X + 150, Y + 300))]  # 0.005 m x 100 m = 0.5 m² inside
+    controls = {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 300))}
+    result = run(tmp_path, parcels, controls)
+    assert areas(result, "CL-01") == []
+
+
+def test_cropland_in_farmland_is_fine_and_2020_names_do_not_hide_conflicts(tmp_path):
+    result = run(tmp_path, [("0103", square(X, Y, X + 50, Y + 50)), ("0201", square(X + 50, Y, X + 100, Y + 50))],
+                 {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100))})
+    assert areas(result, "CL-01") == [2500.00]
+    assert [f.plan_code for f in result.findings if f.rule_id == "CL-01"] == ["0201"]
+
+
+def test_outside_boundary_counts_only_the_outside_part_and_exempts_rural_homesteads(tmp_path):
+    parcels = [("0701", square(X + 50, Y, X + 150, Y + 10)),           # half outside: 500 m²
+               ("0703", square(X + 50, Y + 20, X + 150, Y + 30)),      # exempt in the rule data
+               ("100101", square(X + 10, Y + 40, X + 20, Y + 50))]     # inside: fine
+    result = run(tmp_path, parcels, {"CZKFBJ": control(square(X, Y, X + 100, Y + 100))})
+    assert areas(result, "CL-05") == [500.00]
+    assert [f.plan_code for f in result.findings if f.rule_id == "CL-05"] == ["0701"]
+
+
+def test_outside_a_boundary_of_two_touching_polygons(tmp_path):
+    boundary = control(square(X, Y, X + 50, Y + 100), square(X + 50, Y, X + 100, Y + 100))
+    result = run(tmp_path, [("0901", square(X + 25, Y + 10, X + 75, Y + 20))], {"CZKFBJ": boundary})
+    assert areas(result, "CL-05") == []
+
+
+def test_mixed_projections_give_the_same_answers(tmp_path):
+    parcel = multi(square(X + 30, Y + 30, X + 70, Y + 70), square(X + 90, Y + 90, X + 130, Y + 95))
+    for name in "abc":
+        (tmp_path / name).mkdir()
+    base = run(tmp_path / "a", [("0703", parcel)], {"YJJBNTBHTB": control(HOLED)})
+    prefixed_plan = multi(square(X + 30, Y + 30, X + 70, Y + 70, PREFIX), square(X + 90, Y + 90, X + 130, Y + 95, PREFIX))
+    mixed = run(tmp_path / "b", [("0703", prefixed_plan)], {"YJJBNTBHTB": control(HOLED)}, plan_epsg=4525)
+    assert areas(base, "CL-01") == areas(mixed, "CL-01") == [1250.00]
+    # the one map delivered in the neighbouring zone (38) instead: reprojected into the plan's zone
+    zone38 = str(tmp_path / "c" / "onemap38.gpkg")
+    gdal.VectorTranslate(zone38, str(tmp_path / "a" / "onemap.gpkg"), format="GPKG", dstSRS="EPSG:4547")
+    other_zone = verify(str(tmp_path / "a" / "plan.gpkg"), zone38, output=str(tmp_path / "c" / "f.gpkg"))
+    assert areas(other_zone, "CL-01") == [1250.00]
+    assert any("EPSG:4547" in f.message for f in other_zone.findings if f.rule_id == "CRS-01")
+
+
+def test_missing_prj_with_zone_prefixed_x_is_detected(tmp_path):
+    plan, onemap = plan_and_map(tmp_path, [("0703", square(X + 30, Y + 30, X + 70, Y + 70, PREFIX))],
+                                {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100))}, plan_epsg=4525)
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    gdal.VectorTranslate(str(folder / "GHYDYH.shp"), plan, format="ESRI Shapefile", layers=["GHYDYH"])
+    os.remove(folder / "GHYDYH.prj")
+    result = verify(str(folder), onemap, output=str(tmp_path / "f.gpkg"))
+    assert areas(result, "CL-01") == [1600.00]
+    crs = [f for f in result.findings if f.rule_id == "CRS-01"]
+    assert any(f.severity == "warning" and "EPSG:4525" in f.message and "37" in f.message for f in crs)
+    assert result.record["plan_crs"] == "EPSG:4525"
+
+
+def test_non_cgcs2000_crs_is_an_error(tmp_path):
+    result = run(tmp_path, [("0703", square(X, Y, X + 10, Y + 10))], {"YJJBNTBHTB": control(square(X, Y, X + 5, Y + 5))},
+                 map_epsg=4547, plan_epsg=4546, extra=None)
+    assert not [f for f in result.findings if f.rule_id == "CRS-01" and f.severity == "error"]
+    utm = str(tmp_path / "utm.gpkg")
+    gdal.VectorTranslate(utm, str(tmp_path / "plan.gpkg"), format="GPKG", dstSRS="EPSG:32649")
+    result = verify(utm, str(tmp_path / "onemap.gpkg"), output=str(tmp_path / "g.gpkg"))
+    errors = [f for f in result.findings if f.rule_id == "CRS-01" and f.severity == "error"]
+    assert errors and "EPSG:32649" in errors[0].message
+
+
+def test_coverage_when_the_plan_lacks_the_layer_or_cuts_it(tmp_path):
+    village = ([("XZQDM", ogr.OFTString)], [(square(X, Y, X + 200, Y + 200), {"XZQDM": "1"})])
+    farmland = control(square(X + 10, Y + 10, X + 60, Y + 60), square(X + 150, Y + 150, X + 250, Y + 250))
+    result = run(tmp_path, [("0103", square(X, Y, X + 200, Y + 200))], {"YJJBNTBHTB": farmland},
+                 extra={"CJDCQ": village})
+    # the plan has no farmland layer: all of it inside the village is reported, clipped to the village
+    assert areas(result, "KEEP-01") == [2500.00, 2500.00]
+    kept = (control(square(X + 10, Y + 10, X + 60, Y + 50))[0], [(square(X + 10, Y + 10, X + 60, Y + 50), {"BZ": ""}),
+                                                              (square(X + 150, Y + 150, X + 200, Y + 200), {"BZ": ""})])
+    (tmp_path / "k").mkdir()
+    result = run(tmp_path / "k", [("0103", square(X, Y, X + 200, Y + 200))], {"YJJBNTBHTB": farmland},
+                 extra={"CJDCQ": village, "YJJBNTBHTB": kept})
+    assert areas(result, "KEEP-01") == [500.00]
+
+
+def test_geometry_checks_on_a_plan_with_holes(tmp_path):
+    village = ([("XZQDM", ogr.OFTString)], [(square(X, Y, X + 100, Y + 100), {"XZQDM": "1"})])
+    ring = HOLED                                                   # a parcel with a 20 x 20 hole
+    parcels = [("0301", ring), ("0301", square(X + 40, Y + 40, X + 60, Y + 55)),    # fills 300 of the hole
+               ("0703", square(X + 45, Y + 45, X + 50, Y + 50))]                   # 25 m² overlap, sliver
+    result = run(tmp_path, parcels, {"CZKFBJ": control(square(X, Y, X + 100, Y + 100))}, extra={"CJDCQ": village})
+    assert areas(result, "GEO-03") == [100.00]
+    assert areas(result, "GEO-02") == [25.00]
+    assert areas(result, "GEO-04") == [25.00, 300.00]
+
+
+def test_a_run_fails_only_without_land_use_or_control_layers(tmp_path):
+    controls = {"YJJBNTBHTB": control(square(X, Y, X + 5, Y + 5))}
+    no_landuse = gpkg(tmp_path / "p.gpkg", 4546, {"CJDCQ": ([("XZQDM", ogr.OFTString)], [(square(X, Y, X + 1, Y + 1), {"XZQDM": "1"})])})
+    onemap = gpkg(tmp_path / "m.gpkg", 4546, controls)
+    with pytest.raises(OneMapError) as error:
+        verify(no_landuse, onemap)
+    assert "p.gpkg" in error.value.zh and "land-use" in error.value.en
+    plan = gpkg(tmp_path / "q.gpkg", 4546, {"GHYDYH": landuse(("0103", square(X, Y, X + 1, Y + 1)))})
+    with pytest.raises(OneMapError) as error:
+        verify(plan, plan)
+    assert "control layer" in error.value.en
+    assert verify(plan, onemap).record["ruleset_id"] == "detailed-default"   # no village boundary
+    result = verify(plan, onemap, kind="village")   # no boundary, no allocation: those rules are n/a
+    status = {o["rule_id"]: o["status"] for o in result.outcomes}
+    assert status["GEO-03"] == status["IND-01"] == status["KEEP-02"] == "not_applicable"
+    assert status["CL-01"] == "passed"
+    assert status["KEEP-01"] == "failed"            # the plan carries no farmland layer at all
+
+
+class CancelAfter:
+    def __init__(self, calls):
+        self.calls = calls
+
+    def isCanceled(self):  # noqa: N802
+        self.calls -= 1
+        return self.calls < 0
+
+    def setProgress(self, value):  # noqa: N802
+        pass
+
+
+def test_a_cancelled_run_leaves_no_output(tmp_path):
+    plan, onemap = plan_and_map(tmp_path, [("0703", square(X, Y, X + 10, Y + 10))],
+                                {"YJJBNTBHTB": control(square(X, Y, X + 5, Y + 5))})
+    output = tmp_path / "out" / "findings.gpkg"
+    with pytest.raises(Cancelled):
+        verify(plan, onemap, output=str(output), feedback=CancelAfter(3))
+    assert not output.exists()
+    assert not [p for p in (tmp_path / "out").glob("*")] if (tmp_path / "out").exists() else True
