@@ -36,7 +36,7 @@ build: sample translations
 demo: sample
 	$(PY) tools/demo.py out/demo
 
-test: sample translations
+test: build
 	@mkdir -p -m 700 $(XDG_RUNTIME_DIR)
 	$(PY) -m pytest -q tests
 

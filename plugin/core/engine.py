@@ -70,7 +70,8 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
                    "clause_source": rule.clause.get("source", "")}
         try:
             found = rule.run(ctx)
-            outcome.update(status="failed" if found else "passed", findings=len(found), reason="")
+            failed = any(f.severity != "info" for f in found)     # notes alone do not fail a rule
+            outcome.update(status="failed" if failed else "passed", findings=len(found), reason="")
             findings.extend(found)
         except NotApplicable as reason:
             outcome.update(status="not_applicable", findings=0, reason=str(reason))

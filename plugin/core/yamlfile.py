@@ -15,11 +15,12 @@ def load_yaml(path):
         raise OneMapError("无法读取文件 {}：{}".format(path, exc.strerror),
                           "Cannot read {}: {}".format(path, exc.strerror))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        mark, context = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else "?"
         problem = getattr(exc, "problem", None) or str(exc)
-        raise OneMapError("YAML 格式错误：{} 第 {} 行：{}".format(path, line, problem),
-                          "Malformed YAML: {} line {}: {}".format(path, line, problem))
+        began = context.line + 1 if context is not None and context.line != getattr(mark, "line", None) else None
+        raise OneMapError("YAML 格式错误：{} 第 {} 行{}：{}".format(path, line, "（始于第 {} 行）".format(began) if began else "", problem),
+                          "Malformed YAML: {} line {}{}: {}".format(path, line, " (opened at line {})".format(began) if began else "", problem))
 
 
 def key_lines(path):
