@@ -2,19 +2,14 @@
 import os.path
 
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .core.paths import RESOURCES_DIR
-from .i18n import install_translator, remove_translator
+from .i18n import install_translator, remove_translator, tr
 from .processing.provider import OneMapProvider
 
 ICON_PATH = os.path.join(RESOURCES_DIR, "icon.svg")
 MENU = "OneMap"
-
-
-def tr(text):
-    return QCoreApplication.translate("OneMapPlugin", text)
 
 
 class OneMapPlugin:

@@ -7,6 +7,11 @@ from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
 I18N_DIR = os.path.dirname(__file__)
 
 
+def tr(text):
+    """Translate a module-level string (pylupdate5 files these under the @default context)."""
+    return QCoreApplication.translate("@default", text)
+
+
 def ui_locale():
     """QGIS's UI locale: the user override if set, else the system locale (e.g. 'zh_CN')."""
     settings = QgsSettings()

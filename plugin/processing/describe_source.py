@@ -1,17 +1,13 @@
 """onemap:describesource — what a plan source holds, as the schema sees it."""
 from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputNumber,
                        QgsProcessingOutputString, QgsProcessingParameterEnum, QgsProcessingParameterFile)
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import OneMapError
 from ..core.schema import schema
 from ..core.sources import open_source, recognition_lines
+from ..i18n import tr
 
 KIND_CHOICES = ["", "onemap", "village", "detailed"]
-
-
-def tr(text):
-    return QCoreApplication.translate("OneMapProcessing", text)
 
 
 def add_source_parameter(algorithm, name, description, optional=False):

@@ -6,6 +6,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.paths import RESOURCES_DIR, plugin_version
 from .describe_source import DescribeSourceAlgorithm
+from .load_plan import LoadPlanAlgorithm
 from .verify_plan import VerifyPlanAlgorithm
 
 
@@ -23,5 +24,5 @@ class OneMapProvider(QgsProcessingProvider):
         return QIcon(os.path.join(RESOURCES_DIR, "icon.svg"))
 
     def loadAlgorithms(self):  # noqa: N802
-        for algorithm in (DescribeSourceAlgorithm(), VerifyPlanAlgorithm()):
+        for algorithm in (DescribeSourceAlgorithm(), LoadPlanAlgorithm(), VerifyPlanAlgorithm()):
             self.addAlgorithm(algorithm)

@@ -2,15 +2,11 @@
 from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputNumber,
                        QgsProcessingOutputString, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterString)
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.engine import Cancelled, verify
 from ..core.errors import OneMapError
+from ..i18n import tr
 from .describe_source import KIND_CHOICES, add_kind_parameter, add_source_parameter
-
-
-def tr(text):
-    return QCoreApplication.translate("OneMapProcessing", text)
 
 
 class VerifyPlanAlgorithm(QgsProcessingAlgorithm):

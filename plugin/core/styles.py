@@ -1,0 +1,152 @@
+"""Official and provisional styles: renderers built from the colour table, QML files applied to layers.
+
+plugin/data/colors.yaml is the one colour table; tools/make_styles.py writes styles/<KEY>.qml from
+it with `build_renderer`, and the loader applies those files (a province folder may override any).
+Rule filters name the canonical code field; `apply_style` renames it to the layer's actual field.
+"""
+import os
+
+from qgis.core import (QgsFillSymbol, QgsReadWriteContext, QgsRuleBasedRenderer, QgsSymbol,
+                       QgsSingleSymbolRenderer, QgsUnitTypes, QgsWkbTypes)
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtXml import QDomDocument
+
+from .paths import STYLES_DIR, data_path
+from .yamlfile import load_data
+
+PROVISIONAL = "暂定"
+PENS = {"solid": Qt.SolidLine, "dash": Qt.DashLine, "dot": Qt.DotLine, "dashdot": Qt.DashDotLine,
+        "dashdotdot": Qt.DashDotDotLine, "none": Qt.NoPen}
+BRUSHES = {"solid": Qt.SolidPattern, "none": Qt.NoBrush, "bdiag": Qt.BDiagPattern, "fdiag": Qt.FDiagPattern,
+           "cross": Qt.CrossPattern}
+STYLE_OVERRIDE_ENV = "ONEMAP_STYLE_PATH"      # a province's folder of <KEY>.qml overrides
+
+
+def color_table():
+    return load_data(data_path("colors.yaml"))
+
+
+def _symbol(entry):
+    """A fill symbol: fill colour/alpha/brush, outline colour/width/pen, or no outline."""
+    symbol = QgsFillSymbol.createSimple({})
+    layer = symbol.symbolLayer(0)             # owned by the symbol (a Python-made layer would be freed)
+    rgb = entry.get("rgb", [0, 0, 0])
+    layer.setColor(QColor(rgb[0], rgb[1], rgb[2], entry.get("alpha", 255)))
+    layer.setBrushStyle(BRUSHES[entry.get("brush", "solid")])
+    outline = entry.get("outline")
+    if outline:
+        layer.setStrokeColor(QColor(outline[0], outline[1], outline[2]))
+        layer.setStrokeWidth(outline[3])
+        layer.setStrokeWidthUnit(QgsUnitTypes.RenderMillimeters)
+        layer.setStrokeStyle(PENS[outline[4]])
+    else:
+        layer.setStrokeStyle(Qt.NoPen)
+    return symbol
+
+
+def _label(code, entry, status):
+    name = entry.get("name", code)
+    text = name if name.startswith(code) or not code[:1].isdigit() else "{} {}".format(code, name)
+    return "{}（{}）".format(text, PROVISIONAL) if status == "provisional" else text
+
+
+def class_filter(field, code, listed):
+    """Expression selecting `code` and its descendants, minus the more specific listed classes."""
+    def starts(prefix):
+        return "left(to_string(\"{}\"), {}) = '{}'".format(field, len(prefix), prefix)
+    if not code[:1].isdigit():
+        return "\"{}\" = '{}'".format(field, code)
+    deeper = [other for other in listed if other != code and other.startswith(code)]
+    expression = starts(code)
+    if deeper:
+        expression += " AND NOT ({})".format(" OR ".join(starts(d) for d in deeper))
+    return expression
+
+
+def build_renderer(key):
+    """The renderer for a schema key ('GHYDYH', 'GHFQ', 'CZKFBJ' …) or 'findings', from the table."""
+    table = color_table()
+    section = next((s for s in ("ydyh", "ghfq", "findings") if table[s].get("layer", s) == key), None)
+    if section is None:
+        entry = table["layers"][key]
+        symbol = _symbol(entry)
+        return QgsSingleSymbolRenderer(symbol)
+    data = table[section]
+    renderer = QgsRuleBasedRenderer(QgsSymbol.defaultSymbol(QgsWkbTypes.PolygonGeometry))
+    root = renderer.rootRule()                # owned by the renderer (a Python-made root would be freed)
+    root.removeChildAt(0)
+    listed = list(data["classes"])
+    for code in sorted(listed, key=lambda c: (len(c), c)):
+        entry = data["classes"][code]
+        status = entry.get("status", data.get("status"))
+        root.appendChild(QgsRuleBasedRenderer.Rule(_symbol(entry), 0, 0, class_filter(data["field"], code, listed),
+                                                   _label(code, entry, status)))
+    if "unlisted" in data:
+        other = QgsRuleBasedRenderer.Rule(_symbol(data["unlisted"]), 0, 0, "ELSE", data["unlisted"]["name"])
+        other.setIsElse(True)
+        root.appendChild(other)
+    return renderer
+
+
+def style_status(key):
+    """'verified', 'provisional' … for the style of a key (a section's status, or the layer entry's)."""
+    table = color_table()
+    for section in ("ydyh", "ghfq", "findings"):
+        if table[section].get("layer", section) == key:
+            return table[section]["status"]
+    return table["layers"].get(key, {}).get("status", "")
+
+
+def canonical_field(key):
+    table = color_table()
+    for section in ("ydyh", "ghfq", "findings"):
+        if table[section].get("layer", section) == key:
+            return table[section]["field"]
+    return None
+
+
+def style_path(key):
+    """A province override (ONEMAP_STYLE_PATH) first, then the shipped styles/<KEY>.qml; None if neither."""
+    for folder in [d for d in os.environ.get(STYLE_OVERRIDE_ENV, "").split(os.pathsep) if d] + [STYLES_DIR]:
+        path = os.path.join(folder, "{}.qml".format(key))
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def apply_style(layer, key, actual_field=None):
+    """Apply the QML for `key` to the layer, pointing its rules at the layer's own code field.
+
+    Returns the style's status ('verified', 'provisional' …) or '' when there is no style.
+    """
+    path = style_path(key)
+    if path is None:
+        return ""
+    with open(path, encoding="utf-8") as handle:
+        qml = handle.read()
+    canonical = canonical_field(key)
+    if canonical and actual_field and actual_field != canonical:
+        qml = qml.replace('"{}"'.format(canonical), '"{}"'.format(actual_field))
+        qml = qml.replace("&quot;{}&quot;".format(canonical), "&quot;{}&quot;".format(actual_field))
+    document = QDomDocument()
+    document.setContent(qml)
+    ok, message = layer.importNamedStyle(document)
+    if not ok:
+        return ""
+    status = style_status(key)
+    if status == "provisional":
+        manager = layer.styleManager()
+        manager.renameStyle(manager.currentStyle(), "OneMap {}样式 (provisional)".format(PROVISIONAL))
+    layer.triggerRepaint()
+    return status
+
+
+def read_qml_renderer(path):
+    """The renderer stored in a QML file (for tests and tooling)."""
+    from qgis.core import QgsFeatureRenderer
+    document = QDomDocument()
+    with open(path, encoding="utf-8") as handle:
+        document.setContent(handle.read())
+    element = document.documentElement().firstChildElement("renderer-v2")
+    return QgsFeatureRenderer.load(element, QgsReadWriteContext())
