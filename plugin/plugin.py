@@ -5,7 +5,7 @@ from qgis.core import QgsApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .core.paths import RESOURCES_DIR
-from .i18n import install_translator, remove_translator, tr
+from .i18n import install_translator, remove_translator
 from .processing.provider import OneMapProvider
 
 ICON_PATH = os.path.join(RESOURCES_DIR, "icon.svg")
@@ -36,7 +36,7 @@ class OneMapPlugin:
         from qgis.PyQt.QtWidgets import QAction
         self.toolbar = self.iface.addToolBar("OneMap")
         self.toolbar.setObjectName("OneMapToolbar")
-        action = QAction(QIcon(ICON_PATH), tr("国土空间规划一张图 / OneMap"), self.iface.mainWindow())
+        action = QAction(QIcon(ICON_PATH), "国土空间规划一张图 / OneMap", self.iface.mainWindow())
         action.setObjectName("OneMapShowPanel")
         action.setCheckable(True)
         action.toggled.connect(self.toggle_panel)

@@ -65,8 +65,10 @@ class CrsNote:
 
 
 class Context:
-    def __init__(self, plan, onemap, ruleset, feedback=None):
+    def __init__(self, plan, onemap, ruleset, feedback=None, transform_context=None):
         self.plan, self.onemap, self.ruleset, self.feedback = plan, onemap, ruleset, feedback
+        # captured on the calling thread: a QgsTask must not touch the project while it runs
+        self.transform_context = transform_context or QgsProject.instance().transformContext()
         self.crs_notes = []
         self.indicator_rows = []         # filled by the indicator rule, written to the `indicators` table
         self._cache = {}
@@ -75,7 +77,7 @@ class Context:
         if not self.plan_crs.isValid():
             raise OneMapError("无法确定规划用地图层的坐标系：{}".format(plan.path),
                               "Cannot determine the CRS of the plan's land-use layer: {}".format(plan.path))
-        self.crs = crsmod.working_crs(self.plan_crs, landuse.extent())
+        self.crs = crsmod.working_crs(self.plan_crs, landuse.extent(), self.transform_context)
 
     def _layer_crs(self, side, name, layer, fallback):
         """The layer's CRS; a missing one is guessed from zone-prefixed x values or taken from fallback."""
@@ -129,7 +131,7 @@ class Context:
                 layer_crs = self._layer_crs(side, found.name, layer, self.plan_crs)
                 transform = None
                 if layer_crs != self.crs:
-                    transform = QgsCoordinateTransform(layer_crs, self.crs, QgsProject.instance())
+                    transform = QgsCoordinateTransform(layer_crs, self.crs, self.transform_context)
                 if layer_crs != self.plan_crs:
                     self.crs_notes.append(CrsNote(
                         side, found.name, "info",

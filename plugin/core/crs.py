@@ -3,7 +3,7 @@
 3° Gauss-Krüger zones 25–45: EPSG:4488+zone with the zone number in x (8-digit x values),
 EPSG:4509+zone without it; 6° zones EPSG:4491–4512; EPSG:4490 geographic.
 """
-from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
+from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY
 
 CGCS2000_EPSG = set(range(4490, 4555)) | {4479, 4480}
 ZONES_3DEG = range(25, 46)
@@ -37,13 +37,13 @@ def crs_for_prefixed_zone(zone):
     return QgsCoordinateReferenceSystem("EPSG:{}".format(4488 + zone))
 
 
-def working_crs(crs, extent):
+def working_crs(crs, extent, transform_context):
     """The unprefixed 3° Gauss-Krüger CRS of the zone holding the extent's centre.
 
     All areas are computed there, so the answers do not depend on the inputs' projection.
     """
     geographic = QgsCoordinateReferenceSystem("EPSG:4490")
-    centre = QgsCoordinateTransform(crs, geographic, QgsProject.instance()).transform(
+    centre = QgsCoordinateTransform(crs, geographic, transform_context).transform(
         QgsPointXY(extent.center()))
     zone = int((centre.x() + 1.5) // 3)
     zone = min(max(zone, ZONES_3DEG.start), ZONES_3DEG.stop - 1)

@@ -47,7 +47,7 @@ def check_inputs(plan, onemap):
                           "The one map {} has no control layer ({})".format(onemap.path, ", ".join(controls)))
 
 
-def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedback=None):
+def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedback=None, transform_context=None):
     """Verify a plan against the one map; write the findings GeoPackage if `output` is given.
 
     Raises OneMapError for unusable input and Cancelled when the feedback is cancelled (nothing is
@@ -58,7 +58,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     check_inputs(plan, onemap)
     kind = kind or plan.guess_kind()
     rules = ruleset if isinstance(ruleset, RuleSet) else load_ruleset(ruleset, kind)
-    ctx = Context(plan, onemap, rules, feedback)
+    ctx = Context(plan, onemap, rules, feedback, transform_context)
     findings, outcomes = [], []
     for index, rule in enumerate(rules.rules):
         if feedback is not None:

@@ -106,3 +106,19 @@ def _themes(project, report, by_group):
         record = QgsMapThemeCollection.MapThemeRecord()
         record.setLayerRecords([QgsMapThemeCollection.MapThemeLayerRecord(layer) for layer in layers])
         project.mapThemeCollection().insert("{} · {}".format(theme, report.group_name), record)
+
+
+def load_findings(path, project=None, title=""):
+    """Add a findings GeoPackage's `findings` layer, styled by severity, on top of the project."""
+    from qgis.core import QgsVectorLayer
+    project = project or QgsProject.instance()
+    layer = QgsVectorLayer("{}|layername=findings".format(path), "核对结果 findings{}".format(
+        "（{}）".format(title) if title else ""), "ogr")
+    if not layer.isValid():
+        raise OneMapError("无法打开核对结果：{}".format(path), "Cannot open findings: {}".format(path))
+    apply_style(layer, "findings")
+    layer.setCustomProperty(PROPERTY_KEY, "findings")
+    layer.setCustomProperty(PROPERTY_SOURCE, path)
+    project.addMapLayer(layer, False)
+    project.layerTreeRoot().insertLayer(0, layer)
+    return layer

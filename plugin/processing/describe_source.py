@@ -37,7 +37,7 @@ class DescribeSourceAlgorithm(QgsProcessingAlgorithm):
         return "describesource"
 
     def displayName(self):  # noqa: N802
-        return tr("Describe plan source (识别数据源)")
+        return tr("Describe plan source")
 
     def shortHelpString(self):  # noqa: N802
         return tr("Lists the layers of a GeoPackage, .gdb folder or shapefile folder and how each matches "

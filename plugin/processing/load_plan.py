@@ -13,7 +13,7 @@ class LoadPlanAlgorithm(QgsProcessingAlgorithm):
         return "loadplan"
 
     def displayName(self):  # noqa: N802
-        return tr("Load plan with official styles (加载规划图层)")
+        return tr("Load plan with official styles")
 
     def shortHelpString(self):  # noqa: N802
         return tr("Adds the recognised layers of a plan source to the current project: one group per source, "

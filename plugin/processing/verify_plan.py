@@ -14,7 +14,7 @@ class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
         return "verifyplan"
 
     def displayName(self):  # noqa: N802
-        return tr("Verify plan against the one map (一张图核对)")
+        return tr("Verify plan against the one map")
 
     def shortHelpString(self):  # noqa: N802
         return tr("Checks a village or detailed plan (GeoPackage, .gdb folder or shapefile folder) against the "
@@ -26,8 +26,8 @@ class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
         return VerifyPlanAlgorithm()
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        add_source_parameter(self, "PLAN", tr("Plan under review (村庄规划/详细规划)"))
-        add_source_parameter(self, "ONEMAP", tr("One map (总体规划一张图)"))
+        add_source_parameter(self, "PLAN", tr("Plan under review (village or detailed plan)"))
+        add_source_parameter(self, "ONEMAP", tr("One map (master plan)"))
         self.addParameter(QgsProcessingParameterString(
             "RULESET", tr("Rule set (id or .yaml path; empty: default for the plan kind)"), optional=True))
         add_kind_parameter(self)

@@ -1,0 +1,194 @@
+"""The plan panel: pick the one map and the plan, load them styled, run the verification as a task.
+
+Thin: loading is core.loading.load_source, checking is core.engine.verify (through VerifyTask).
+It acts only on the sources the user picked and the layers it loaded.
+"""
+import os
+
+from qgis.core import Qgis, QgsApplication, QgsProject
+from qgis.gui import QgsDockWidget, QgsFileWidget
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                                 QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from ..core.errors import OneMapError
+from ..core.loading import load_findings, load_source
+from ..core.ruleset import available_rulesets
+from ..core.schema import schema
+from ..i18n import ui_locale
+from .source_picker import SourcePicker
+from .tasks import VerifyTask
+
+KINDS = ["", "village", "detailed"]
+
+
+class OneMapDock(QgsDockWidget):
+    def __init__(self, iface, parent=None):
+        super().__init__(parent)
+        self.iface = iface
+        self.task = None
+        self.setObjectName("OneMapDock")
+        self.setWindowTitle("国土空间规划一张图 / OneMap")
+        body = QWidget()
+        layout = QVBoxLayout(body)
+
+        sources = QGroupBox(self.tr("Sources"))
+        form = QFormLayout(sources)
+        self.onemap_picker = SourcePicker("onemap")
+        self.plan_picker = SourcePicker("plan")
+        self.kind_combo = QComboBox()
+        self.kind_combo.addItem(self.tr("Detect from the layers"), "")
+        for kind in KINDS[1:]:
+            info = schema().kinds[kind]
+            self.kind_combo.addItem(info["zh"] if ui_locale().startswith("zh") else info["en"], kind)
+        self.labels_check = QCheckBox(self.tr("Label codes and names"))
+        form.addRow(self.tr("One map"), self.onemap_picker)
+        form.addRow(self.tr("Plan under review"), self.plan_picker)
+        form.addRow(self.tr("Plan kind"), self.kind_combo)
+        form.addRow("", self.labels_check)
+        self.load_button = QPushButton(self.tr("Load layers"))
+        self.load_button.clicked.connect(self.load)
+        form.addRow("", self.load_button)
+        layout.addWidget(sources)
+
+        self.report = QTreeWidget()
+        self.report.setHeaderLabels([self.tr("Layer"), self.tr("Status")])
+        self.report.setRootIsDecorated(True)
+        layout.addWidget(self.report, 1)
+
+        check = QGroupBox(self.tr("One-map verification"))
+        form = QFormLayout(check)
+        self.ruleset_combo = QComboBox()
+        self.ruleset_combo.addItem(self.tr("Default for the plan kind"), "")
+        for ruleset_id, path in sorted(available_rulesets().items()):
+            self.ruleset_combo.addItem(ruleset_id, path)
+        self.output_widget = QgsFileWidget()
+        self.output_widget.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
+        self.output_widget.setFilter("GeoPackage (*.gpkg)")
+        form.addRow(self.tr("Rule set"), self.ruleset_combo)
+        form.addRow(self.tr("Findings file"), self.output_widget)
+        buttons = QHBoxLayout()
+        self.verify_button = QPushButton(self.tr("Verify"))
+        self.verify_button.clicked.connect(self.start_verify)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_verify)
+        buttons.addWidget(self.verify_button)
+        buttons.addWidget(self.cancel_button)
+        form.addRow(buttons)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        form.addRow(self.progress)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        form.addRow(self.summary)
+        layout.addWidget(check)
+        self.setWidget(body)
+
+    @staticmethod
+    def default_area():
+        return Qt.DockWidgetArea.RightDockWidgetArea
+
+    def message(self, text, level=Qgis.MessageLevel.Warning):
+        if self.iface is not None:
+            self.iface.messageBar().pushMessage("OneMap", text, level)
+
+    def error_text(self, error):
+        return error.text(ui_locale()) if isinstance(error, OneMapError) else str(error)
+
+    # -- loading
+    def load(self):
+        """Load the one map, then the plan, each into its own group; report per layer in the tree."""
+        self.report.clear()
+        picks = [(self.onemap_picker, "onemap"), (self.plan_picker, self.kind_combo.currentData() or None)]
+        for picker, kind in picks:
+            if not picker.path():
+                continue
+            try:
+                report = load_source(picker.path(), QgsProject.instance(), kind, self.labels_check.isChecked())
+            except OneMapError as exc:
+                self.add_report_row(picker.path(), self.error_text(exc), failed=True)
+                self.message(self.error_text(exc), Qgis.MessageLevel.Critical)
+                continue
+            picker.remember()
+            self.show_report(report)
+            if not self.output_widget.filePath() and kind != "onemap" and picker is self.plan_picker:
+                self.output_widget.setFilePath(self.default_output(picker.path()))
+
+    @staticmethod
+    def default_output(plan_path):
+        base = os.path.splitext(os.path.basename(os.path.normpath(plan_path)))[0]
+        return os.path.join(os.path.dirname(os.path.normpath(plan_path)), "{}_核对结果.gpkg".format(base))
+
+    def add_report_row(self, title, status, failed=False, parent=None):
+        item = QTreeWidgetItem([title, status])
+        item.setToolTip(0, title)
+        item.setToolTip(1, status)
+        if failed:
+            item.setForeground(1, Qt.GlobalColor.red)
+        (parent.addChild(item) if parent is not None else self.report.addTopLevelItem(item))
+        return item
+
+    def show_report(self, report):
+        zh = ui_locale().startswith("zh")
+        top = self.add_report_row(report.group_name, self.tr("{} layers loaded").format(len(report.loaded)))
+        layers = report.source.recognised
+        for key, _layer_id, status in report.loaded:
+            spec = schema().layers[key]
+            text = self.tr("loaded") + (" · " + self.tr("provisional style") if status == "provisional" else "")
+            item = self.add_report_row("{} ({})".format(spec.zh if zh else spec.en, layers[key].name), text, parent=top)
+            if status == "provisional":
+                item.setToolTip(1, self.tr("Provisional style: the official symbol is not verified yet."))
+        for name, error in report.failed:
+            self.add_report_row(name, self.tr("failed: {}").format(self.error_text(error)), True, top)
+        for key in report.source.missing(report.kind):
+            spec = schema().layers[key]
+            self.add_report_row(spec.zh if zh else spec.en, self.tr("missing"), parent=top)
+        for layer in report.source.unknown:
+            self.add_report_row(layer.name, self.tr("not recognised: {}").format(layer.problem), True, top)
+        top.setExpanded(True)
+        self.report.resizeColumnToContents(0)
+
+    # -- verification
+    def start_verify(self):
+        plan, onemap = self.plan_picker.path(), self.onemap_picker.path()
+        if not plan or not onemap:
+            self.summary.setText(self.tr("Pick the one map and the plan first."))
+            return
+        output = self.output_widget.filePath() or self.default_output(plan)
+        self.output_widget.setFilePath(output)
+        self.task = VerifyTask(plan, onemap, self.ruleset_combo.currentData() or None, output,
+                               self.kind_combo.currentData() or None)
+        self.task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
+        self.task.taskCompleted.connect(self.verify_finished)
+        self.task.taskTerminated.connect(self.verify_finished)
+        self.verify_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self.summary.setText(self.tr("Checking…"))
+        QgsApplication.taskManager().addTask(self.task)
+
+    def cancel_verify(self):
+        if self.task is not None:
+            self.task.cancel()
+
+    def verify_finished(self):
+        task, self.task = self.task, None
+        self.verify_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        if task is None:
+            return
+        if task.error is not None:
+            self.summary.setText(self.error_text(task.error))
+            self.message(self.error_text(task.error), Qgis.MessageLevel.Critical)
+            return
+        if task.result is None:
+            self.progress.setValue(0)
+            self.summary.setText(self.tr("Cancelled: nothing was written."))
+            return
+        counts = task.result.counts
+        self.progress.setValue(100)
+        self.summary.setText(self.tr("{} errors, {} warnings, {} notes — {}").format(
+            counts["error"], counts["warning"], counts["info"], task.result.output))
+        load_findings(task.result.output, QgsProject.instance(), os.path.basename(task.args["plan_path"]))

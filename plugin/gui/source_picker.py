@@ -1,0 +1,68 @@
+"""A source field: type or pick a GeoPackage, a .gdb folder or a shapefile folder; recent ones remembered."""
+import os
+
+from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QMenu, QToolButton, QWidget
+
+RECENT_LIMIT = 10
+
+
+class SourcePicker(QWidget):
+    changed = pyqtSignal(str)
+
+    def __init__(self, settings_key, parent=None):
+        super().__init__(parent)
+        self.settings_key = "onemap/recent/" + settings_key
+        self.combo = QComboBox()
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.lineEdit().setPlaceholderText(self.tr("GeoPackage, .gdb folder or shapefile folder"))
+        self.combo.addItems(self.recent())
+        self.combo.setCurrentIndex(-1)
+        self.combo.currentTextChanged.connect(self.changed)
+        self.button = QToolButton()
+        self.button.setText("…")
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.button)
+        menu.addAction(self.tr("GeoPackage or shapefile…"), self.pick_file)
+        menu.addAction(self.tr("Folder (.gdb or shapefiles)…"), self.pick_folder)
+        self.button.setMenu(menu)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo, 1)
+        layout.addWidget(self.button)
+
+    def path(self):
+        return self.combo.currentText().strip()
+
+    def set_path(self, path):
+        self.combo.setEditText(path)
+
+    def pick_file(self):
+        path, _filter = QFileDialog.getOpenFileName(self, self.tr("Plan source"), os.path.dirname(self.path()),
+                                                    self.tr("GeoPackage or shapefile (*.gpkg *.shp)"))
+        if path:
+            self.set_path(path)
+
+    def pick_folder(self):
+        path = QFileDialog.getExistingDirectory(self, self.tr("Plan source folder"), os.path.dirname(self.path()))
+        if path:
+            self.set_path(path)
+
+    def recent(self):
+        value = QgsSettings().value(self.settings_key, [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def remember(self):
+        """Put the current path first in the recent list (kept in QgsSettings)."""
+        path = self.path()
+        if not path:
+            return
+        recent = [path] + [p for p in self.recent() if p != path]
+        QgsSettings().setValue(self.settings_key, recent[:RECENT_LIMIT])
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItems(recent[:RECENT_LIMIT])
+        self.combo.setEditText(path)
+        self.combo.blockSignals(False)

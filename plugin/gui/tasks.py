@@ -1,0 +1,33 @@
+"""The verification as a QgsTask: progress and cancel for the panel; the engine does the work."""
+from qgis.core import QgsFeedback, QgsProject, QgsTask
+
+from ..core.engine import Cancelled, verify
+from ..core.errors import OneMapError
+from ..i18n import tr
+
+
+class VerifyTask(QgsTask):
+    """Runs core.engine.verify off the main thread; a cancelled run writes nothing."""
+
+    def __init__(self, plan, onemap, ruleset, output, kind=None):
+        super().__init__(tr("OneMap verification"), QgsTask.Flag.CanCancel)
+        self.args = dict(plan_path=plan, onemap_path=onemap, ruleset=ruleset, output=output, kind=kind,
+                         transform_context=QgsProject.instance().transformContext())
+        self.feedback = QgsFeedback()
+        self.feedback.progressChanged.connect(self.setProgress)
+        self.result = None
+        self.error = None
+
+    def run(self):
+        try:
+            self.result = verify(feedback=self.feedback, **self.args)
+            return True
+        except Cancelled:
+            return False
+        except OneMapError as exc:
+            self.error = exc
+            return False
+
+    def cancel(self):
+        self.feedback.cancel()
+        super().cancel()

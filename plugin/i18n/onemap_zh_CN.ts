@@ -1,0 +1,313 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1">
+<context>
+    <name>@default</name>
+    <message>
+        <location filename="../gui/tasks.py" line="13"/>
+        <source>OneMap verification</source>
+        <translation>一张图核对</translation>
+    </message>
+    <message>
+        <location filename="../processing/describe_source.py" line="22"/>
+        <source>Detect from the layers</source>
+        <translation>按图层自动判断</translation>
+    </message>
+    <message>
+        <location filename="../processing/describe_source.py" line="53"/>
+        <source>Plan kind</source>
+        <translation>规划类型</translation>
+    </message>
+    <message>
+        <location filename="../processing/describe_source.py" line="43"/>
+        <source>Lists the layers of a GeoPackage, .gdb folder or shapefile folder and how each matches the plan schema: recognised (by name or fields), missing for the plan kind, or unknown with the reason. The source is only read.</source>
+        <translation>列出 GeoPackage、.gdb 文件夹或 Shapefile 文件夹中的图层及其与规划数据结构的对应：已识别（按名称或字段）、该规划类型缺少的图层、未识别图层及原因。只读取数据源，不作修改。</translation>
+    </message>
+    <message>
+        <location filename="../processing/load_plan.py" line="30"/>
+        <source>Plan source</source>
+        <translation>规划数据源</translation>
+    </message>
+    <message>
+        <location filename="../processing/describe_source.py" line="54"/>
+        <source>Recognised layers</source>
+        <translation>已识别图层数</translation>
+    </message>
+    <message>
+        <location filename="../processing/describe_source.py" line="55"/>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../processing/load_plan.py" line="19"/>
+        <source>Adds the recognised layers of a plan source to the current project: one group per source, sub-groups in drawing order (control lines, planning zones, land use, base), Chinese names, official styles (provisional ones are marked), optional labels and map themes.</source>
+        <translation>将数据源中已识别的图层加入当前工程：每个数据源一个图层组，按绘制顺序分为控制线、规划分区、用地用海、基础/现状子组，使用中文名称和官方样式（暂定样式会标明），可选标注与地图主题。</translation>
+    </message>
+    <message>
+        <location filename="../processing/load_plan.py" line="32"/>
+        <source>Label codes and names</source>
+        <translation>标注代码和名称</translation>
+    </message>
+    <message>
+        <location filename="../processing/load_plan.py" line="33"/>
+        <source>Layers loaded</source>
+        <translation>已加载图层数</translation>
+    </message>
+    <message>
+        <location filename="../processing/load_plan.py" line="34"/>
+        <source>Layers that failed to open</source>
+        <translation>无法打开的图层数</translation>
+    </message>
+    <message>
+        <location filename="../processing/load_plan.py" line="35"/>
+        <source>Layer group</source>
+        <translation>图层组</translation>
+    </message>
+    <message>
+        <location filename="../processing/load_plan.py" line="40"/>
+        <source>Loading layers needs a QGIS project.</source>
+        <translation>加载图层需要一个 QGIS 工程。</translation>
+    </message>
+    <message>
+        <location filename="../processing/load_plan.py" line="50"/>
+        <source>Not loaded: {} — {}</source>
+        <translation>未加载：{} — {}</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="20"/>
+        <source>Checks a village or detailed plan (GeoPackage, .gdb folder or shapefile folder) against the master plan&apos;s one map with a YAML rule set: control lines, code lists, geometry and allocated indicators. Writes a GeoPackage with the layer &apos;findings&apos; and the tables &apos;rules&apos;, &apos;indicators&apos; and &apos;run&apos;. Inputs are only read.</source>
+        <translation>按 YAML 规则集将村庄规划或详细规划（GeoPackage、.gdb 文件夹或 Shapefile 文件夹）与总体规划一张图核对：控制线、代码、几何与分解指标。结果写入 GeoPackage：图层 findings 及表 rules、indicators、run。只读取输入数据。</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="31"/>
+        <source>Rule set (id or .yaml path; empty: default for the plan kind)</source>
+        <translation>规则集（id 或 .yaml 路径；留空则按规划类型选默认）</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="34"/>
+        <source>Findings GeoPackage</source>
+        <translation>核对结果 GeoPackage</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="36"/>
+        <source>Errors</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="36"/>
+        <source>Warnings</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="36"/>
+        <source>Notes</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="38"/>
+        <source>Run id</source>
+        <translation>运行编号</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="49"/>
+        <source>Cancelled: nothing was written.</source>
+        <translation>已取消：未写入任何结果。</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="55"/>
+        <source>Findings written to {}</source>
+        <translation>核对结果已写入 {}</translation>
+    </message>
+    <message>
+        <location filename="../processing/describe_source.py" line="40"/>
+        <source>Describe plan source</source>
+        <translation>识别数据源</translation>
+    </message>
+    <message>
+        <location filename="../processing/load_plan.py" line="16"/>
+        <source>Load plan with official styles</source>
+        <translation>按官方样式加载规划图层</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="17"/>
+        <source>Verify plan against the one map</source>
+        <translation>规划一张图核对</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="29"/>
+        <source>Plan under review (village or detailed plan)</source>
+        <translation>待核对规划（村庄规划/详细规划）</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="30"/>
+        <source>One map (master plan)</source>
+        <translation>总体规划一张图</translation>
+    </message>
+</context>
+<context>
+    <name>OneMapDock</name>
+    <message>
+        <location filename="../gui/dock.py" line="35"/>
+        <source>Sources</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="40"/>
+        <source>Detect from the layers</source>
+        <translation>按图层自动判断</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="44"/>
+        <source>Label codes and names</source>
+        <translation>标注代码和名称</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="45"/>
+        <source>One map</source>
+        <translation>一张图</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="46"/>
+        <source>Plan under review</source>
+        <translation>待核对规划</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="47"/>
+        <source>Plan kind</source>
+        <translation>规划类型</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="49"/>
+        <source>Load layers</source>
+        <translation>加载图层</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="55"/>
+        <source>Layer</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="55"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="59"/>
+        <source>One-map verification</source>
+        <translation>一张图核对</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="62"/>
+        <source>Default for the plan kind</source>
+        <translation>按规划类型默认</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="68"/>
+        <source>Rule set</source>
+        <translation>规则集</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="69"/>
+        <source>Findings file</source>
+        <translation>结果文件</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="71"/>
+        <source>Verify</source>
+        <translation>核对</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="73"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="135"/>
+        <source>{} layers loaded</source>
+        <translation>已加载 {} 个图层</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="139"/>
+        <source>loaded</source>
+        <translation>已加载</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="139"/>
+        <source>provisional style</source>
+        <translation>暂定样式</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="142"/>
+        <source>Provisional style: the official symbol is not verified yet.</source>
+        <translation>暂定样式：官方符号尚未核实。</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="144"/>
+        <source>failed: {}</source>
+        <translation>失败：{}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="147"/>
+        <source>missing</source>
+        <translation>缺少</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="149"/>
+        <source>not recognised: {}</source>
+        <translation>未识别：{}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="157"/>
+        <source>Pick the one map and the plan first.</source>
+        <translation>请先选择一张图和待核对规划。</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="169"/>
+        <source>Checking…</source>
+        <translation>正在核对…</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="188"/>
+        <source>Cancelled: nothing was written.</source>
+        <translation>已取消：未写入任何结果。</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="192"/>
+        <source>{} errors, {} warnings, {} notes — {}</source>
+        <translation>错误 {} 个，警告 {} 个，提示 {} 个 — {}</translation>
+    </message>
+</context>
+<context>
+    <name>SourcePicker</name>
+    <message>
+        <location filename="../gui/source_picker.py" line="20"/>
+        <source>GeoPackage, .gdb folder or shapefile folder</source>
+        <translation>GeoPackage、.gdb 文件夹或 Shapefile 文件夹</translation>
+    </message>
+    <message>
+        <location filename="../gui/source_picker.py" line="28"/>
+        <source>GeoPackage or shapefile…</source>
+        <translation>GeoPackage 或 Shapefile…</translation>
+    </message>
+    <message>
+        <location filename="../gui/source_picker.py" line="29"/>
+        <source>Folder (.gdb or shapefiles)…</source>
+        <translation>文件夹（.gdb 或 Shapefile）…</translation>
+    </message>
+    <message>
+        <location filename="../gui/source_picker.py" line="43"/>
+        <source>Plan source</source>
+        <translation>规划数据源</translation>
+    </message>
+    <message>
+        <location filename="../gui/source_picker.py" line="43"/>
+        <source>GeoPackage or shapefile (*.gpkg *.shp)</source>
+        <translation>GeoPackage 或 Shapefile (*.gpkg *.shp)</translation>
+    </message>
+    <message>
+        <location filename="../gui/source_picker.py" line="49"/>
+        <source>Plan source folder</source>
+        <translation>规划数据源文件夹</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,105 @@
+"""The plan panel, exercised through its widgets with pytest-qgis's iface."""
+import os
+import time
+
+import pytest
+from qgis.core import QgsApplication, QgsProject, QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication
+
+from conftest import sample
+from plugin.core.loading import PROPERTY_KEY
+
+
+@pytest.fixture
+def dock(qgis_iface, qgis_new_project):
+    from plugin.gui.dock import OneMapDock
+    for role in ("onemap", "plan"):
+        QgsSettings().remove("onemap/recent/" + role)
+    widget = OneMapDock(qgis_iface)
+    yield widget
+    widget.deleteLater()
+
+
+def wait_for(condition, seconds=60):
+    end = time.time() + seconds
+    while not condition() and time.time() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    assert condition()
+
+
+def items(tree):
+    top = tree.topLevelItem(tree.topLevelItemCount() - 1)
+    return {top.child(i).text(0): top.child(i).text(1) for i in range(top.childCount())}
+
+
+def test_load_button_loads_both_sources_and_reports_each_layer(dock):
+    dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
+    dock.plan_picker.set_path(sample("village_conflicts.gpkg"))
+    dock.labels_check.setChecked(True)
+    dock.load_button.click()
+    keys = sorted(l.customProperty(PROPERTY_KEY) for l in QgsProject.instance().mapLayers().values())
+    assert keys.count("YJJBNTBHTB") == 2 and "GHYDYH" in keys and "CJZBFJ" in keys
+    assert dock.report.topLevelItemCount() == 2
+    plan_rows = items(dock.report)
+    assert any("GHDLTB" in name for name in plan_rows)
+    assert any(status == "missing" for status in plan_rows.values())         # STBHHX, CZKFBJ, LSWHBHX
+    landuse = [l for l in QgsProject.instance().mapLayers().values() if l.customProperty(PROPERTY_KEY) == "GHYDYH"][0]
+    assert landuse.labelsEnabled()
+    assert dock.onemap_picker.recent()[0].endswith("township_onemap.gpkg")        # remembered
+    assert dock.output_widget.filePath().endswith("village_conflicts_核对结果.gpkg")
+
+
+def test_a_bad_source_is_reported_not_raised(dock, tmp_path):
+    dock.onemap_picker.set_path(str(tmp_path / "missing.gpkg"))
+    dock.load_button.click()
+    row = dock.report.topLevelItem(0)
+    assert "missing.gpkg" in row.text(0) and "missing.gpkg" in row.text(1)
+    assert QgsProject.instance().mapLayers() == {}
+
+
+def test_verify_runs_as_a_task_and_loads_the_findings(dock, tmp_path):
+    dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
+    dock.plan_picker.set_path(sample("village_conflicts.gpkg"))
+    output = str(tmp_path / "result.gpkg")
+    dock.output_widget.setFilePath(output)
+    dock.verify_button.click()
+    assert not dock.verify_button.isEnabled() and dock.cancel_button.isEnabled()
+    wait_for(lambda: dock.task is None)
+    assert os.path.isfile(output) and dock.progress.value() == 100
+    assert dock.summary.text().startswith("12 errors, 3 warnings, 1 notes")
+    findings = [l for l in QgsProject.instance().mapLayers().values() if l.customProperty(PROPERTY_KEY) == "findings"]
+    assert findings and findings[0].featureCount() == 16
+
+
+def test_cancel_leaves_no_output(dock, tmp_path):
+    dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
+    dock.plan_picker.set_path(sample("village_conflicts.gpkg"))
+    output = tmp_path / "cancelled.gpkg"
+    dock.output_widget.setFilePath(str(output))
+    dock.verify_button.click()
+    dock.cancel_button.click()
+    wait_for(lambda: dock.task is None)
+    assert not output.exists() and list(tmp_path.iterdir()) == []
+    assert "Cancelled" in dock.summary.text()
+    assert dock.verify_button.isEnabled()
+
+
+def test_verify_with_bad_input_shows_the_error(dock, tmp_path):
+    dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
+    dock.plan_picker.set_path(sample("township_onemap.gpkg"))          # no land-use layer
+    dock.output_widget.setFilePath(str(tmp_path / "x.gpkg"))
+    dock.verify_button.click()
+    wait_for(lambda: dock.task is None)
+    assert "land-use" in dock.summary.text() or "用地" in dock.summary.text()
+    assert not (tmp_path / "x.gpkg").exists()
+
+
+def test_toolbar_action_opens_and_unload_removes_the_panel(qgis_iface, qgis_processing):
+    from plugin import classFactory
+    plugin = classFactory(qgis_iface)
+    plugin.initGui()
+    plugin.actions[0].trigger()
+    assert plugin.dock is not None and plugin.dock.isVisible()
+    plugin.unload()
+    assert plugin.dock is None and QgsApplication.processingRegistry().providerById("onemap") is None
