@@ -9,7 +9,7 @@ SAMPLE := resources/sample
 BUILD := build/onemap
 QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: deps sample styles translations build demo test package install smoke bench clean
+.PHONY: deps sample styles translations build demo test package install smoke screenshot bench clean
 
 deps:
 	@tools/bootstrap.sh
@@ -36,7 +36,7 @@ build: sample translations
 demo: sample
 	$(PY) tools/demo.py out/demo
 
-test: build
+test: package
 	@mkdir -p -m 700 $(XDG_RUNTIME_DIR)
 	$(PY) -m pytest -q tests
 
@@ -52,6 +52,10 @@ install: build
 
 smoke: package
 	tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/smoke
+
+# The README's screenshots: real QGIS under xvfb, zh_CN UI, sample loaded and checked.
+screenshot: smoke
+	cp out/smoke/qgis.png docs/qgis-onemap-panel.png && cp out/smoke/panel.png docs/panel-zh_CN.png
 
 bench: sample
 	$(PY) tools/bench.py

@@ -25,7 +25,9 @@ class IndicatorRule(Rule):
             raise NotApplicable("指标分解表中没有村 {} 的指标".format("、".join(sorted(codes))),
                                 "no allocation for village {}".format(", ".join(sorted(codes))))
         tolerance = float(self.ruleset.tolerances.get("indicator_m2", 0.0))
-        village_geometry = village.features[0].geometry if village.features else None
+        # an indicator has no conflicting part: no geometry, only a point to navigate to
+        anchor = village.features[0].shape.pointOnSurface().asPoint() if village.features else None
+        where = {"x": anchor.x(), "y": anchor.y()} if anchor is not None else {}
         findings = []
         for definition in self.args["indicators"]:
             name = definition["name"]
@@ -60,7 +62,7 @@ class IndicatorRule(Rule):
                     "指标“{}”规划 {:.2f} 平方米（{:.4f} 公顷），分解下达 {} {}，应{}下达值".format(
                         name, planned, planned / M2_PER_HA, value, unit, "不少于" if result["compare"] == ">=" else "不超过"),
                     plan_layer=self.args["village"], control_layer=table.key, control_fid=row.fid,
-                    area_m2=planned - allocated_m2, geometry=village_geometry))
+                    area_m2=planned - allocated_m2, extra=where))
         return findings
 
     def planned_area(self, ctx, definition):
