@@ -3,7 +3,7 @@
 Features are held in memory with a spatial index; rules ask for candidates by bounding box.
 CRS decisions (assumed, detected, reprojected) are recorded for the crs rule to report.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from qgis.PyQt.QtCore import QVariant
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry,
@@ -36,23 +36,21 @@ class Feature:
         return self._prepared
 
 
-@dataclass
 class LayerData:
-    key: str
-    name: str                        # name in the source
-    features: list
-    index: QgsSpatialIndex = None
-    by_fid: dict = field(default_factory=dict)
+    """A layer's features in the working CRS; its spatial index is built on first use."""
 
-    def __post_init__(self):
-        self.by_fid = {f.fid: f for f in self.features}
-        self.index = QgsSpatialIndex()
-        for feature in self.features:
-            if not feature.shape.isEmpty():
-                self.index.addFeature(feature.fid, feature.shape.boundingBox())
+    def __init__(self, key, name, features):
+        self.key, self.name, self.features = key, name, features
+        self.by_fid = {f.fid: f for f in features}
+        self._index = None
 
     def candidates(self, rect):
-        return [self.by_fid[fid] for fid in self.index.intersects(rect)]
+        if self._index is None:
+            self._index = QgsSpatialIndex()
+            for feature in self.features:
+                if not feature.shape.isEmpty():
+                    self._index.addFeature(feature.fid, feature.shape.boundingBox())
+        return [self.by_fid[fid] for fid in self._index.intersects(rect)]
 
 
 @dataclass

@@ -1,4 +1,6 @@
 """Choosing plan features by land-use class, shared by the spatial rule kinds."""
+import functools
+
 from ..codes import code_list
 
 
@@ -11,6 +13,7 @@ def code_selector(rule):
     include = rule.ruleset.codes(rule.args["codes"]) if "codes" in rule.args else None
     exclude = rule.ruleset.codes(rule.args["codes_except"]) if "codes_except" in rule.args else None
 
+    @functools.lru_cache(maxsize=None)          # a plan has few distinct codes, many parcels
     def selected(code):
         return (code in ydyh and (include is None or code in include)
                 and (exclude is None or code not in exclude))
