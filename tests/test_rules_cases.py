@@ -180,3 +180,40 @@ def test_a_cancelled_run_leaves_no_output(tmp_path):
         verify(plan, onemap, output=str(output), feedback=CancelAfter(3))
     assert not output.exists()
     assert not [p for p in (tmp_path / "out").glob("*")] if (tmp_path / "out").exists() else True
+
+
+def test_attribute_rule_on_missing_and_empty_fields(tmp_path):
+    plan = gpkg(tmp_path / "plan.gpkg", 4546, {
+        "GHYDYH": ([("YDYHFLDM", ogr.OFTString), ("YDYHFLMC", ogr.OFTString)],
+                   [(square(X, Y, X + 10, Y + 10), {"YDYHFLDM": "0103", "YDYHFLMC": "旱地"}),
+                    (square(X + 10, Y, X + 20, Y + 10), {"YDYHFLMC": "旱地"}),            # code NULL
+                    (square(X + 20, Y, X + 30, Y + 10), {"YDYHFLDM": "0301", "YDYHFLMC": "旱地"})]),
+        "CJDCQ": ([("XZQMC", ogr.OFTString)], [(square(X, Y, X + 30, Y + 10), {"XZQMC": "无代码村"})])})
+    onemap = gpkg(tmp_path / "onemap.gpkg", 4546, {"YJJBNTBHTB": control(square(X, Y, X + 5, Y + 5))})
+    result = verify(plan, onemap, output=str(tmp_path / "f.gpkg"))
+    attribute = [(f.rule_id, f.severity, f.plan_fid) for f in result.findings if f.rule_id.startswith("ATT")]
+    assert ("ATT-01", "error", 2) in attribute                       # required code empty
+    assert ("ATT-01", "warning", 3) in attribute                     # name does not match 0301
+    layer_level = [f for f in result.findings if f.rule_id == "ATT-02"]
+    assert len(layer_level) == 1 and "XZQDM" in layer_level[0].message and layer_level[0].plan_fid is None
+
+
+def test_indicator_units_in_mu_and_square_metres(tmp_path):
+    village = ([("XZQDM", ogr.OFTString)], [(square(X, Y, X + 300, Y + 100), {"XZQDM": "V1"})])
+    plan = gpkg(tmp_path / "plan.gpkg", 4546, {
+        "GHYDYH": landuse(("0103", square(X, Y, X + 200, Y + 100)), ("0703", square(X + 200, Y, X + 300, Y + 100))),
+        "CJDCQ": village})
+    allocation = ([("XZQDM", ogr.OFTString), ("ZBMC", ogr.OFTString), ("ZBZ", ogr.OFTReal), ("DW", ogr.OFTString)],
+                  [(None, {"XZQDM": "V1", "ZBMC": "耕地保护目标", "ZBZ": 30.0, "DW": "亩"}),          # 20000 m² = 30 亩
+                   (None, {"XZQDM": "V1", "ZBMC": "村庄建设用地面积", "ZBZ": 9990.0, "DW": "平方米"}),
+                   (None, {"XZQDM": "V1", "ZBMC": "建设用地总规模", "ZBZ": 1.0, "DW": "坪"})])
+    onemap = gpkg(tmp_path / "onemap.gpkg", 4546, {"YJJBNTBHTB": control(square(X, Y, X + 5, Y + 5)),
+                                                   "CJZBFJ": allocation})
+    result = verify(plan, onemap, output=str(tmp_path / "f.gpkg"))
+    rows = {r["indicator"]: r for r in result.indicators}
+    assert rows["耕地保有量"]["status"] == "pass" and round(rows["耕地保有量"]["allocated_m2"], 2) == 20000.00
+    assert round(rows["耕地保有量"]["planned_mu"], 2) == 30.00
+    assert rows["村庄建设用地规模"]["status"] == "pass"                  # 10000 vs 9990 within 20 m²
+    assert rows["建设用地总规模"]["status"] == "error"
+    assert any("坪" in f.message for f in result.findings if f.rule_id == "IND-01")
+    assert rows["永久基本农田保护面积"]["status"] == "not_applicable"

@@ -123,3 +123,17 @@ def test_a_layer_that_fails_to_open_is_reported_and_the_rest_load(tmp_path, qgis
     report = load_source(sample("township_onemap.gpkg"), QgsProject.instance())
     assert [name for name, _e in report.failed] == ["CZKFBJ"]
     assert len(report.loaded) == 5
+
+
+def test_a_province_style_folder_overrides_the_shipped_style(tmp_path, qgis_new_project):
+    from qgis.core import QgsSettings
+    from plugin.core.styles import style_path
+    override = tmp_path / "CZKFBJ.qml"
+    override.write_text(open(os.path.join(STYLES, "STBHHX.qml"), encoding="utf-8").read(), encoding="utf-8")
+    QgsSettings().setValue("onemap/style_path", str(tmp_path))
+    try:
+        assert style_path("CZKFBJ") == str(override)
+        assert style_path("GHYDYH") == os.path.join(STYLES, "GHYDYH.qml")
+    finally:
+        QgsSettings().remove("onemap/style_path")
+    assert style_path("CZKFBJ") == os.path.join(STYLES, "CZKFBJ.qml")

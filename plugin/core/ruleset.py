@@ -6,6 +6,7 @@ import glob
 import hashlib
 import os
 
+from . import overrides
 from .codes import code_list, in_classes
 from .errors import OneMapError
 from .paths import data_path
@@ -14,7 +15,6 @@ from .rules.base import SEVERITIES
 from .yamlfile import key_lines, load_yaml
 
 RULESET_DIR = data_path("rulesets")
-EXTRA_DIRS_ENV = "ONEMAP_RULESET_PATH"      # os.pathsep-separated folders with more rule sets
 
 
 class CodeSet:
@@ -135,8 +135,7 @@ class RuleSet:
 
 
 def ruleset_dirs():
-    extra = [d for d in os.environ.get(EXTRA_DIRS_ENV, "").split(os.pathsep) if d]
-    return [RULESET_DIR] + extra
+    return [RULESET_DIR] + overrides.folders(overrides.RULESETS)
 
 
 def available_rulesets():

@@ -12,6 +12,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtXml import QDomDocument
 
+from . import overrides
 from .paths import STYLES_DIR, data_path
 from .yamlfile import load_data
 
@@ -20,7 +21,6 @@ PENS = {"solid": Qt.SolidLine, "dash": Qt.DashLine, "dot": Qt.DotLine, "dashdot"
         "dashdotdot": Qt.DashDotDotLine, "none": Qt.NoPen}
 BRUSHES = {"solid": Qt.SolidPattern, "none": Qt.NoBrush, "bdiag": Qt.BDiagPattern, "fdiag": Qt.FDiagPattern,
            "cross": Qt.CrossPattern}
-STYLE_OVERRIDE_ENV = "ONEMAP_STYLE_PATH"      # a province's folder of <KEY>.qml overrides
 
 
 def color_table():
@@ -107,8 +107,8 @@ def canonical_field(key):
 
 
 def style_path(key):
-    """A province override (ONEMAP_STYLE_PATH) first, then the shipped styles/<KEY>.qml; None if neither."""
-    for folder in [d for d in os.environ.get(STYLE_OVERRIDE_ENV, "").split(os.pathsep) if d] + [STYLES_DIR]:
+    """A province override folder first (see core.overrides), then styles/<KEY>.qml; None if neither."""
+    for folder in overrides.folders(overrides.STYLES) + [STYLES_DIR]:
         path = os.path.join(folder, "{}.qml".format(key))
         if os.path.isfile(path):
             return path
