@@ -73,8 +73,8 @@ class Context:
         landuse = plan.open_layer("GHYDYH")
         self.plan_crs = self._layer_crs("plan", plan.get("GHYDYH").name, landuse, fallback=None)
         if not self.plan_crs.isValid():
-            raise OneMapError("无法确定规划用地图层的坐标系：{}".format(plan.path),
-                              "Cannot determine the CRS of the plan's land-use layer: {}".format(plan.path))
+            raise OneMapError("无法确定规划用地图层的坐标系：{}".format(plan.label),
+                              "Cannot determine the CRS of the plan's land-use layer: {}".format(plan.label))
         self.crs = crsmod.working_crs(self.plan_crs, landuse.extent(), self.transform_context)
 
     def _layer_crs(self, side, name, layer, fallback):

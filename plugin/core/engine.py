@@ -39,12 +39,12 @@ def _now():
 def check_inputs(plan, onemap):
     """A run needs a land-use layer in the plan and at least one control layer in the one map."""
     if "GHYDYH" not in plan.recognised:
-        raise OneMapError("规划成果 {} 中没有可识别的规划用地用海图层（GHYDYH/GHDLTB/TDGHDL…）".format(plan.path),
-                          "The plan {} has no recognisable land-use layer (GHYDYH/GHDLTB/TDGHDL…)".format(plan.path))
+        raise OneMapError("规划成果 {} 中没有可识别的规划用地用海图层（GHYDYH/GHDLTB/TDGHDL…）".format(plan.label),
+                          "The plan {} has no recognisable land-use layer (GHYDYH/GHDLTB/TDGHDL…)".format(plan.label))
     controls = schema().kinds["onemap"]["needs_any"]
     if not any(key in onemap.recognised for key in controls):
-        raise OneMapError("一张图 {} 中没有控制线图层（{}）".format(onemap.path, "、".join(controls)),
-                          "The one map {} has no control layer ({})".format(onemap.path, ", ".join(controls)))
+        raise OneMapError("一张图 {} 中没有控制线图层（{}）".format(onemap.label, "、".join(controls)),
+                          "The one map {} has no control layer ({})".format(onemap.label, ", ".join(controls)))
 
 
 def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedback=None, transform_context=None):
@@ -81,8 +81,8 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     counts = {level: sum(1 for f in findings if f.severity == level) for level in ("error", "warning", "info")}
     record = {"run_id": str(uuid.uuid4()), "plugin_version": plugin_version(), "qgis_version": Qgis.QGIS_VERSION,
               "ruleset_id": rules.id, "ruleset_path": rules.path, "ruleset_sha256": rules.sha256,
-              "plan_kind": kind, "plan_path": plan.path, "plan_sha256": source_hash(plan.path),
-              "onemap_path": onemap.path, "onemap_sha256": source_hash(onemap.path),
+              "plan_kind": kind, "plan_path": plan.label, "plan_sha256": source_hash(plan.path),
+              "onemap_path": onemap.label, "onemap_sha256": source_hash(onemap.path),
               "crs": ctx.crs.authid(), "plan_crs": ctx.plan_crs.authid(), "started": started,
               "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
               "not_applicable": sum(1 for o in outcomes if o["status"] == "not_applicable")}

@@ -29,6 +29,13 @@ class LoadReport:
     failed: list = field(default_factory=list)      # (layer name, message)
 
 
+def source_title(source):
+    """Short name of a source for group names: the file or folder name, or the PostGIS schema."""
+    if source.format == "postgis":
+        return source.label.split("/")[-1] if source.label.startswith("pgconn:") else "PostGIS"
+    return os.path.basename(os.path.normpath(source.path))
+
+
 def _ordered(source):
     """Recognised layers in canonical drawing order: control lines above zones above land use."""
     spec_schema = schema()
@@ -64,14 +71,14 @@ def load_source(path, project=None, kind=None, labels=False):
     kind = kind or source.guess_kind()
     kind_info = schema().kinds.get(kind, {})
     report = LoadReport(source=source, kind=kind)
-    report.group_name = "{}：{}".format(kind_info.get("zh", kind), os.path.basename(os.path.normpath(path)))
+    report.group_name = "{}：{}".format(kind_info.get("zh", kind), source_title(source))
     root = project.layerTreeRoot()
     group = root.insertGroup(0, report.group_name)
     subgroups = {}
     by_group = {}
     for found in _ordered(source):
         try:
-            layer = open_vector(found, source.path)
+            layer = open_vector(found, source.label)
         except OneMapError as exc:
             report.failed.append((found.name, exc))
             continue
@@ -82,7 +89,7 @@ def load_source(path, project=None, kind=None, labels=False):
         if labels and not spec.is_table:
             _labels(layer, found)
         layer.setCustomProperty(PROPERTY_KEY, found.key)
-        layer.setCustomProperty(PROPERTY_SOURCE, source.path)
+        layer.setCustomProperty(PROPERTY_SOURCE, source.label)
         project.addMapLayer(layer, False)
         name = spec.group or "base"
         if name not in subgroups:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from osgeo import gdal, ogr
 from qgis.core import QgsVectorLayer
 
+from . import postgis
 from .dbf import detect_encoding
 from .errors import OneMapError
 from .schema import schema
@@ -29,6 +30,7 @@ class SourceLayer:
     geometry: str                # 'polygon', 'line', 'point', 'none'
     count: int
     field_names: list
+    provider: str = "ogr"        # QGIS data provider for `uri` ('postgres' for saved connections)
     encoding: str = ""           # attribute encoding, shapefiles only
     encoding_how: str = ""
     key: str = ""                # canonical schema key, '' when unknown
@@ -44,8 +46,13 @@ class SourceLayer:
 @dataclass
 class PlanSource:
     path: str
-    format: str                  # 'gpkg', 'gdb', 'shp'
+    format: str                  # 'gpkg', 'gdb', 'shp', 'postgis'
     layers: list
+
+    @property
+    def label(self):
+        """The path as shown to users and recorded (no password)."""
+        return postgis.display(self.path)
 
     @property
     def recognised(self):
@@ -74,12 +81,12 @@ class PlanSource:
         """A QgsVectorLayer for the recognised key (attributes decoded correctly); OneMapError if unusable."""
         found = self.get(key)
         if found is None:
-            raise OneMapError("{} 中没有图层 {}".format(self.path, key), "{} has no layer {}".format(self.path, key))
-        return open_vector(found, self.path)
+            raise OneMapError("{} 中没有图层 {}".format(self.label, key), "{} has no layer {}".format(self.label, key))
+        return open_vector(found, self.label)
 
 
 def open_vector(found, source_path):
-    layer = QgsVectorLayer(found.uri, found.name, "ogr")
+    layer = QgsVectorLayer(found.uri, found.name, found.provider)
     if not layer.isValid():
         raise OneMapError("无法打开图层 {}（{}）".format(found.name, source_path),
                           "Cannot open layer {} in {}".format(found.name, source_path))
@@ -109,15 +116,23 @@ def _describe(ogr_layer, name, uri):
 
 
 def _list_dataset(path, driver):
-    try:
-        dataset = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY, allowed_drivers=[driver])
-    except RuntimeError as exc:
-        raise OneMapError("无法读取数据源 {}：{}".format(path, exc), "Cannot read source {}: {}".format(path, exc))
+    if driver == "PostgreSQL":
+        dataset, uri_base = postgis.open_dataset(path), postgis.ogr_connection(path)
+    else:
+        try:
+            dataset, uri_base = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY, allowed_drivers=[driver]), path
+        except RuntimeError as exc:
+            raise OneMapError("无法读取数据源 {}：{}".format(path, exc), "Cannot read source {}: {}".format(path, exc))
     found = []
     for index in range(dataset.GetLayerCount()):
         ogr_layer = dataset.GetLayerByIndex(index)
         name = ogr_layer.GetName()
-        found.append(_describe(ogr_layer, name, "{}|layername={}".format(path, name)))
+        if driver == "PostgreSQL" and name in postgis.SYSTEM_TABLES:
+            continue
+        layer = _describe(ogr_layer, name, "{}|layername={}".format(uri_base, name))
+        if driver == "PostgreSQL" and path.startswith(postgis.SAVED_PREFIX):
+            layer.uri, layer.provider = postgis.qgis_table_uri(path, name), "postgres"   # keeps authcfg
+        found.append(layer)
     return found
 
 
@@ -170,6 +185,8 @@ def _recognise(layer, taken):
 
 
 def source_format(path):
+    if postgis.is_postgis(path):
+        return "postgis"
     path = os.path.normpath(path)
     if os.path.isdir(path):
         return "gdb" if path.lower().endswith(".gdb") else "shp"
@@ -182,11 +199,14 @@ def source_format(path):
 
 def open_source(path):
     """List and recognise the layers of a plan source; OneMapError if it cannot be read at all."""
-    path = os.path.normpath(path)
-    if not os.path.exists(path):
-        raise OneMapError("数据源不存在：{}".format(path), "Source not found: {}".format(path))
     fmt = source_format(path)
-    if fmt == "gpkg":
+    if fmt != "postgis":
+        path = os.path.normpath(path)
+        if not os.path.exists(path):
+            raise OneMapError("数据源不存在：{}".format(path), "Source not found: {}".format(path))
+    if fmt == "postgis":
+        layers = _list_dataset(path, "PostgreSQL")
+    elif fmt == "gpkg":
         layers = _list_dataset(path, "GPKG")
     elif fmt == "gdb":
         layers = _list_dataset(path, "OpenFileGDB")
@@ -196,7 +216,8 @@ def open_source(path):
         raise OneMapError("不支持的数据源：{}（支持 GeoPackage、.gdb 文件夹、Shapefile 文件夹）".format(path),
                           "Unsupported source: {} (use a GeoPackage, a .gdb folder or a folder of shapefiles)".format(path))
     if not layers:
-        raise OneMapError("数据源中没有矢量图层：{}".format(path), "No vector layers in source: {}".format(path))
+        raise OneMapError("数据源中没有矢量图层：{}".format(postgis.display(path)),
+                          "No vector layers in source: {}".format(postgis.display(path)))
     taken = {}
     for layer in layers:
         _recognise(layer, taken)
@@ -204,7 +225,12 @@ def open_source(path):
 
 
 def source_hash(path):
-    """SHA-256 over the source's files (a folder: every file, in sorted relative-path order)."""
+    """SHA-256 over the source's files (a folder: every file, in sorted relative-path order).
+
+    A PostGIS source has no files: its rows are hashed instead (see postgis.content_hash).
+    """
+    if postgis.is_postgis(path):
+        return postgis.content_hash(path)
     digest = hashlib.sha256()
     files = [path]
     if os.path.isdir(path):
@@ -222,7 +248,7 @@ def recognition_lines(source, kind=None):
     """Human-readable account of what was recognised, what is missing and what is unknown (zh/en)."""
     kind = kind or source.guess_kind()
     kind_info = schema().kinds.get(kind, {})
-    lines = ["{}：{}（{} / {}）".format(source.format.upper(), source.path, kind_info.get("zh", kind),
+    lines = ["{}：{}（{} / {}）".format(source.format.upper(), source.label, kind_info.get("zh", kind),
                                       kind_info.get("en", kind))]
     for layer in source.layers:
         if layer.key:

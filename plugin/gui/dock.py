@@ -13,6 +13,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, Q
 
 from ..core.errors import OneMapError
 from ..core.loading import load_findings, load_source
+from ..core.postgis import is_postgis
 from ..core.ruleset import available_rulesets
 from ..core.schema import schema
 from ..i18n import ui_locale
@@ -118,6 +119,9 @@ class OneMapDock(QgsDockWidget):
 
     @staticmethod
     def default_output(plan_path):
+        """<plan>_核对结果.gpkg beside a file plan; in the home folder for a PostGIS plan."""
+        if is_postgis(plan_path):
+            return os.path.join(os.path.expanduser("~"), "{}_核对结果.gpkg".format(plan_path.split("/")[-1]))
         base = os.path.splitext(os.path.basename(os.path.normpath(plan_path)))[0]
         return os.path.join(os.path.dirname(os.path.normpath(plan_path)), "{}_核对结果.gpkg".format(base))
 

@@ -1,9 +1,12 @@
-"""A source field: type or pick a GeoPackage, a .gdb folder or a shapefile folder; recent ones remembered."""
+"""A source field: a GeoPackage, a .gdb or shapefile folder, or a saved PostGIS connection; recent ones kept."""
 import os
 
-from qgis.core import QgsSettings
+from qgis.core import QgsProviderConnectionException, QgsSettings
 from qgis.PyQt.QtCore import pyqtSignal
-from qgis.PyQt.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QMenu, QToolButton, QWidget
+from qgis.PyQt.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QMenu, QMessageBox,
+                                 QToolButton, QWidget)
+
+from ..core.postgis import SAVED_PREFIX, saved_connections, schemas
 
 RECENT_LIMIT = 10
 
@@ -17,7 +20,7 @@ class SourcePicker(QWidget):
         self.combo = QComboBox()
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.combo.lineEdit().setPlaceholderText(self.tr("GeoPackage, .gdb folder or shapefile folder"))
+        self.combo.lineEdit().setPlaceholderText(self.tr("GeoPackage, .gdb folder, shapefile folder or PostGIS"))
         self.combo.addItems(self.recent())
         self.combo.setCurrentIndex(-1)
         self.combo.currentTextChanged.connect(self.changed)
@@ -27,6 +30,7 @@ class SourcePicker(QWidget):
         menu = QMenu(self.button)
         menu.addAction(self.tr("GeoPackage or shapefile…"), self.pick_file)
         menu.addAction(self.tr("Folder (.gdb or shapefiles)…"), self.pick_folder)
+        menu.addAction(self.tr("PostGIS connection…"), self.pick_postgis)
         self.button.setMenu(menu)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -49,6 +53,25 @@ class SourcePicker(QWidget):
         path = QFileDialog.getExistingDirectory(self, self.tr("Plan source folder"), os.path.dirname(self.path()))
         if path:
             self.set_path(path)
+
+    def pick_postgis(self):
+        """A PostgreSQL connection saved in QGIS, then one of its schemas: 'pgconn:<name>/<schema>'."""
+        names = saved_connections()
+        if not names:
+            QMessageBox.information(self, "OneMap", self.tr("No PostgreSQL connection is saved in QGIS yet "
+                                                            "(Browser ▸ PostgreSQL ▸ New Connection)."))
+            return
+        name, ok = QInputDialog.getItem(self, self.tr("PostGIS connection"), self.tr("Connection"), names, 0, False)
+        if not ok:
+            return
+        try:
+            options = schemas(name)
+        except QgsProviderConnectionException as exc:
+            QMessageBox.warning(self, "OneMap", str(exc))
+            return
+        schema, ok = QInputDialog.getItem(self, self.tr("PostGIS connection"), self.tr("Schema"), options, 0, False)
+        if ok:
+            self.set_path("{}{}/{}".format(SAVED_PREFIX, name, schema))
 
     def recent(self):
         value = QgsSettings().value(self.settings_key, [])

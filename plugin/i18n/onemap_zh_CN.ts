@@ -147,132 +147,132 @@
 <context>
     <name>OneMapDock</name>
     <message>
-        <location filename="../gui/dock.py" line="35"/>
+        <location filename="../gui/dock.py" line="36"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="40"/>
+        <location filename="../gui/dock.py" line="41"/>
         <source>Detect from the layers</source>
         <translation>按图层自动判断</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="44"/>
+        <location filename="../gui/dock.py" line="45"/>
         <source>Label codes and names</source>
         <translation>标注代码和名称</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="45"/>
+        <location filename="../gui/dock.py" line="46"/>
         <source>One map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="46"/>
+        <location filename="../gui/dock.py" line="47"/>
         <source>Plan under review</source>
         <translation>待核对规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="47"/>
+        <location filename="../gui/dock.py" line="48"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="49"/>
+        <location filename="../gui/dock.py" line="50"/>
         <source>Load layers</source>
         <translation>加载图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="55"/>
+        <location filename="../gui/dock.py" line="56"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="55"/>
+        <location filename="../gui/dock.py" line="56"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="59"/>
+        <location filename="../gui/dock.py" line="60"/>
         <source>One-map verification</source>
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="62"/>
+        <location filename="../gui/dock.py" line="63"/>
         <source>Default for the plan kind</source>
         <translation>按规划类型默认</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="68"/>
+        <location filename="../gui/dock.py" line="69"/>
         <source>Rule set</source>
         <translation>规则集</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="69"/>
+        <location filename="../gui/dock.py" line="70"/>
         <source>Findings file</source>
         <translation>结果文件</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="71"/>
+        <location filename="../gui/dock.py" line="72"/>
         <source>Verify</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="73"/>
+        <location filename="../gui/dock.py" line="74"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="135"/>
+        <location filename="../gui/dock.py" line="139"/>
         <source>{} layers loaded</source>
         <translation>已加载 {} 个图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="139"/>
+        <location filename="../gui/dock.py" line="143"/>
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="139"/>
+        <location filename="../gui/dock.py" line="143"/>
         <source>provisional style</source>
         <translation>暂定样式</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="142"/>
+        <location filename="../gui/dock.py" line="146"/>
         <source>Provisional style: the official symbol is not verified yet.</source>
         <translation>暂定样式：官方符号尚未核实。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="144"/>
+        <location filename="../gui/dock.py" line="148"/>
         <source>failed: {}</source>
         <translation>失败：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="147"/>
+        <location filename="../gui/dock.py" line="151"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="149"/>
+        <location filename="../gui/dock.py" line="153"/>
         <source>not recognised: {}</source>
         <translation>未识别：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="157"/>
+        <location filename="../gui/dock.py" line="161"/>
         <source>Pick the one map and the plan first.</source>
         <translation>请先选择一张图和待核对规划。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="169"/>
+        <location filename="../gui/dock.py" line="173"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="188"/>
+        <location filename="../gui/dock.py" line="192"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="192"/>
+        <location filename="../gui/dock.py" line="196"/>
         <source>{} errors, {} warnings, {} notes — {}</source>
         <translation>错误 {} 个，警告 {} 个，提示 {} 个 — {}</translation>
     </message>
@@ -280,34 +280,59 @@
 <context>
     <name>SourcePicker</name>
     <message>
-        <location filename="../gui/source_picker.py" line="20"/>
-        <source>GeoPackage, .gdb folder or shapefile folder</source>
-        <translation>GeoPackage、.gdb 文件夹或 Shapefile 文件夹</translation>
-    </message>
-    <message>
-        <location filename="../gui/source_picker.py" line="28"/>
+        <location filename="../gui/source_picker.py" line="31"/>
         <source>GeoPackage or shapefile…</source>
         <translation>GeoPackage 或 Shapefile…</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="29"/>
+        <location filename="../gui/source_picker.py" line="32"/>
         <source>Folder (.gdb or shapefiles)…</source>
         <translation>文件夹（.gdb 或 Shapefile）…</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="43"/>
+        <location filename="../gui/source_picker.py" line="47"/>
         <source>Plan source</source>
         <translation>规划数据源</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="43"/>
+        <location filename="../gui/source_picker.py" line="47"/>
         <source>GeoPackage or shapefile (*.gpkg *.shp)</source>
         <translation>GeoPackage 或 Shapefile (*.gpkg *.shp)</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="49"/>
+        <location filename="../gui/source_picker.py" line="53"/>
         <source>Plan source folder</source>
         <translation>规划数据源文件夹</translation>
+    </message>
+    <message>
+        <location filename="../gui/source_picker.py" line="23"/>
+        <source>GeoPackage, .gdb folder, shapefile folder or PostGIS</source>
+        <translation>GeoPackage、.gdb 文件夹、Shapefile 文件夹或 PostGIS</translation>
+    </message>
+    <message>
+        <location filename="../gui/source_picker.py" line="33"/>
+        <source>PostGIS connection…</source>
+        <translation>PostGIS 连接…</translation>
+    </message>
+    <message>
+        <location filename="../gui/source_picker.py" line="61"/>
+        <source>No PostgreSQL connection is saved in QGIS yet (Browser ▸ PostgreSQL ▸ New Connection).</source>
+        <translation>QGIS 中尚未保存 PostgreSQL 连接（浏览器 ▸ PostgreSQL ▸ 新建连接）。</translation>
+    </message>
+    <message>
+        <location filename="../gui/source_picker.py" line="72"/>
+        <source>PostGIS connection</source>
+        <translation>PostGIS 连接</translation>
+    </message>
+    <message>
+        <location filename="../gui/source_picker.py" line="64"/>
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location filename="../gui/source_picker.py" line="72"/>
+        <source>Schema</source>
+        <translation>模式</translation>
     </message>
 </context>
 </TS>

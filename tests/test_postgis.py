@@ -1,0 +1,79 @@
+"""The one map in PostGIS: recognised, verified with the same answers, credentials never recorded."""
+import pytest
+from osgeo import gdal
+
+from conftest import sample
+from plugin.core.engine import verify
+from plugin.core.sources import open_source, source_hash
+from postgis_server import PostgisServer
+
+SCHEMA = "yangquanqu"
+
+
+@pytest.fixture(scope="module")
+def server():
+    pg = PostgisServer().start()
+    pg.sql("CREATE SCHEMA {}".format(SCHEMA))
+    gdal.VectorTranslate(pg.connection(SCHEMA), sample("township_onemap.gpkg"), format="PostgreSQL",
+                         layerCreationOptions=["SCHEMA=" + SCHEMA, "LAUNDER=NO"])
+    yield pg
+    pg.stop()
+
+
+def test_postgis_one_map_is_recognised(server):
+    source = open_source(server.connection(SCHEMA))
+    assert source.format == "postgis"
+    assert set(source.recognised) == {"YJJBNTBHTB", "CZKFBJ", "LSWHBHX", "GHFQ", "CJDCQ", "CJZBFJ"}
+    assert source.get("CJDCQ").count == 23 and "secret" not in source.label
+
+
+def test_verification_against_postgis_matches_the_geopackage(server, tmp_path):
+    from_gpkg = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))
+    from_pg = verify(sample("village_conflicts.gpkg"), server.connection(SCHEMA), output=str(tmp_path / "f.gpkg"))
+    summary = sorted((f.rule_id, round(f.area_m2 or 0, 2)) for f in from_gpkg.findings)
+    assert sorted((f.rule_id, round(f.area_m2 or 0, 2)) for f in from_pg.findings) == summary
+    assert "secret" not in from_pg.record["onemap_path"] and "password=***" in from_pg.record["onemap_path"]
+    assert from_pg.record["onemap_sha256"] == source_hash(server.connection(SCHEMA))
+
+
+def test_saved_qgis_connection_is_a_source(server, qgis_new_project):
+    from qgis.core import QgsProject, QgsProviderRegistry
+    from plugin.core.loading import load_source
+    from plugin.core.postgis import saved_connections
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    uri = "host={} port={} dbname=postgres user=postgres".format(server.root, server.port)
+    metadata.createConnection(uri, {"saveUsername": True}).store("onemap-test")
+    try:
+        assert "onemap-test" in saved_connections()
+        path = "pgconn:onemap-test/" + SCHEMA
+        source = open_source(path)
+        assert source.get("YJJBNTBHTB").provider == "postgres"
+        report = load_source(path, QgsProject.instance())
+        assert len(report.loaded) == 6 and report.failed == []
+        assert report.group_name.endswith(SCHEMA)
+        layer = QgsProject.instance().mapLayer(report.loaded[0][1])
+        assert layer.providerType() == "postgres" and layer.featureCount() > 0
+    finally:
+        metadata.deleteConnection("onemap-test")
+
+
+def test_source_picker_offers_saved_connections(server, qgis_app, monkeypatch):
+    from qgis.core import QgsProviderRegistry
+    from qgis.PyQt.QtWidgets import QInputDialog
+    from plugin.gui.source_picker import SourcePicker
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    uri = "host={} port={} dbname=postgres user=postgres".format(server.root, server.port)
+    metadata.createConnection(uri, {"saveUsername": True}).store("onemap-picker")
+    offered = []
+
+    def choose(parent, title, label, items, current, editable):
+        offered.append(list(items))
+        return ("onemap-picker", True) if label == "Connection" else (SCHEMA, True)
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(choose))
+    try:
+        picker = SourcePicker("test")
+        picker.pick_postgis()
+        assert picker.path() == "pgconn:onemap-picker/" + SCHEMA
+        assert "onemap-picker" in offered[0] and SCHEMA in offered[1]
+    finally:
+        metadata.deleteConnection("onemap-picker")
