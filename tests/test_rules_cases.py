@@ -100,7 +100,8 @@ def test_missing_prj_with_zone_prefixed_x_is_detected(tmp_path):
     result = verify(str(folder), onemap, output=str(tmp_path / "f.gpkg"))
     assert areas(result, "CL-01") == [1600.00]
     crs = [f for f in result.findings if f.rule_id == "CRS-01"]
-    assert any(f.severity == "warning" and "EPSG:4525" in f.message and "37" in f.message for f in crs)
+    assert [f.message for f in crs if f.severity == "warning"] == [
+        "规划成果（GHYDYH）：缺少坐标系定义（.prj）；x 坐标带 37 带号，按 EPSG:4525 处理"]
     assert result.record["plan_crs"] == "EPSG:4525"
 
 
@@ -217,3 +218,18 @@ def test_indicator_units_in_mu_and_square_metres(tmp_path):
     assert rows["建设用地总规模"]["status"] == "error"
     assert any("坪" in f.message for f in result.findings if f.rule_id == "IND-01")
     assert rows["永久基本农田保护面积"]["status"] == "not_applicable"
+
+
+def test_a_failing_rule_is_recorded_and_the_others_still_run(tmp_path, monkeypatch):
+    from plugin.core.rules.outside import OutsideRule
+
+    def broken(self, ctx):
+        raise RuntimeError("GEOS exploded")
+    monkeypatch.setattr(OutsideRule, "run", broken)
+    result = run(tmp_path, [("0703", square(X + 30, Y + 30, X + 70, Y + 70))],
+                 {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100)), "CZKFBJ": control(square(X, Y, X + 10, Y + 10))})
+    status = {o["rule_id"]: o for o in result.outcomes}
+    assert status["CL-05"]["status"] == "error" and "GEOS exploded" in status["CL-05"]["reason"]
+    assert status["CL-01"]["status"] == "failed" and areas(result, "CL-01") == [1600.00]
+    assert result.record["rule_errors"] == 1
+    assert any(f.rule_id == "CL-05" and f.severity == "error" for f in result.findings)

@@ -6,8 +6,7 @@ CRS decisions (assumed, detected, reprojected) are recorded for the crs rule to 
 from dataclasses import dataclass
 
 from qgis.PyQt.QtCore import QVariant
-from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry,
-                       QgsProject, QgsSpatialIndex)
+from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsProject, QgsSpatialIndex
 
 from . import crs as crsmod
 from .codes import normalize_code
@@ -58,8 +57,7 @@ class CrsNote:
     side: str                        # 'plan' or 'onemap'
     layer: str
     level: str                       # 'error', 'warning', 'info'
-    zh: str
-    en: str
+    text: str                        # Chinese, as findings messages are
 
 
 class Context:
@@ -70,6 +68,7 @@ class Context:
         self.crs_notes = []
         self.indicator_rows = []         # filled by the indicator rule, written to the `indicators` table
         self._cache = {}
+        self._crs_of = {}
         landuse = plan.open_layer("GHYDYH")
         self.plan_crs = self._layer_crs("plan", plan.get("GHYDYH").name, landuse, fallback=None)
         if not self.plan_crs.isValid():
@@ -79,24 +78,27 @@ class Context:
 
     def _layer_crs(self, side, name, layer, fallback):
         """The layer's CRS; a missing one is guessed from zone-prefixed x values or taken from fallback."""
+        if (side, name) not in self._crs_of:
+            self._crs_of[(side, name)] = self._decide_crs(side, name, layer, fallback)
+        return self._crs_of[(side, name)]
+
+    def _decide_crs(self, side, name, layer, fallback):
         crs = layer.crs()
         if crs.isValid():
             if not crsmod.is_cgcs2000(crs):
-                self.crs_notes.append(CrsNote(side, name, "error", "坐标系不是 CGCS2000：{}".format(crs.authid() or crs.description()),
-                                              "CRS is not CGCS2000: {}".format(crs.authid() or crs.description())))
+                self.crs_notes.append(CrsNote(side, name, "error",
+                                              "坐标系不是 CGCS2000：{}".format(crs.authid() or crs.description())))
             return crs
         extent = layer.extent()
         zone = crsmod.prefixed_zone(extent.xMinimum(), extent.xMaximum())
         if zone is not None:
             guessed = crsmod.crs_for_prefixed_zone(zone)
             self.crs_notes.append(CrsNote(side, name, "warning",
-                                          "缺少坐标系定义（.prj）；x 坐标带 {} 带号，按 {} 处理".format(zone, guessed.authid()),
-                                          "No CRS (.prj); x values carry zone {}: read as {}".format(zone, guessed.authid())))
+                                          "缺少坐标系定义（.prj）；x 坐标带 {} 带号，按 {} 处理".format(zone, guessed.authid())))
             return guessed
         if fallback is not None and fallback.isValid():
             self.crs_notes.append(CrsNote(side, name, "error",
-                                          "缺少坐标系定义且无法判断；按 {} 处理".format(fallback.authid()),
-                                          "No CRS and none can be inferred; assumed {}".format(fallback.authid())))
+                                          "缺少坐标系定义且无法判断；按 {} 处理".format(fallback.authid())))
         return fallback or QgsCoordinateReferenceSystem()
 
     def load_all(self):
@@ -132,12 +134,9 @@ class Context:
                     transform = QgsCoordinateTransform(layer_crs, self.crs, self.transform_context)
                 if layer_crs != self.plan_crs:
                     self.crs_notes.append(CrsNote(
-                        side, found.name, "info",
-                        "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
-                            layer_crs.authid(), self.plan_crs.authid(), self.crs.authid()),
-                        "CRS {} differs from the plan's {}; both computed in {}".format(
+                        side, found.name, "info", "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
                             layer_crs.authid(), self.plan_crs.authid(), self.crs.authid())))
-                for feature in layer.getFeatures(QgsFeatureRequest()):
+                for feature in layer.getFeatures():
                     geometry = QgsGeometry(feature.geometry())
                     if transform is not None and not geometry.isEmpty():
                         geometry.transform(transform)

@@ -23,7 +23,7 @@ class Cancelled(OneMapError):
 @dataclass
 class RunResult:
     findings: list
-    outcomes: list                  # one dict per rule: status passed|failed|not_applicable
+    outcomes: list                  # one dict per rule: status passed|failed|not_applicable|error
     indicators: list
     record: dict
     crs: object
@@ -75,6 +75,11 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
             findings.extend(found)
         except NotApplicable as reason:
             outcome.update(status="not_applicable", findings=0, reason=str(reason))
+        except OneMapError:
+            raise                                     # an input that cannot be read ends the run
+        except Exception as exc:                      # noqa: BLE001 — a failing rule must not end the run
+            outcome.update(status="error", findings=1, reason="{}: {}".format(type(exc).__name__, exc))
+            findings.append(rule.finding("规则 {} 执行出错，未能完成核对：{}".format(rule.id, exc), severity="error"))
         outcomes.append(outcome)
     if feedback is not None and feedback.isCanceled():
         raise Cancelled()
@@ -85,7 +90,8 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
               "onemap_path": onemap.label, "onemap_sha256": source_hash(onemap.path),
               "crs": ctx.crs.authid(), "plan_crs": ctx.plan_crs.authid(), "started": started,
               "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
-              "not_applicable": sum(1 for o in outcomes if o["status"] == "not_applicable")}
+              "not_applicable": sum(1 for o in outcomes if o["status"] == "not_applicable"),
+              "rule_errors": sum(1 for o in outcomes if o["status"] == "error")}
     result = RunResult(findings=findings, outcomes=outcomes, indicators=ctx.indicator_rows, record=record,
                        crs=ctx.crs, rules_by_id={r.id: r for r in rules.rules}, counts=counts)
     record["finished"] = _now()

@@ -34,7 +34,7 @@ RUN_FIELDS = [("run_id", ogr.OFTString), ("plugin_version", ogr.OFTString), ("qg
               ("onemap_path", ogr.OFTString), ("onemap_sha256", ogr.OFTString), ("crs", ogr.OFTString),
               ("plan_crs", ogr.OFTString), ("started", ogr.OFTString), ("finished", ogr.OFTString),
               ("errors", ogr.OFTInteger), ("warnings", ogr.OFTInteger), ("infos", ogr.OFTInteger),
-              ("not_applicable", ogr.OFTInteger)]
+              ("not_applicable", ogr.OFTInteger), ("rule_errors", ogr.OFTInteger)]
 
 
 def navigation_point(finding):

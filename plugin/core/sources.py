@@ -1,4 +1,5 @@
-"""Plan sources: a GeoPackage, an ESRI FileGDB folder or a folder of shapefiles, matched to the schema.
+"""Plan sources matched to the schema: a GeoPackage, an ESRI FileGDB folder, a folder of shapefiles,
+or a PostGIS schema (see postgis.py).
 
 Everything found is reported: recognised layers (and how), layers expected by the plan kind
 but missing, and unknown layers with the reason. Nothing is silently dropped, and the source
@@ -20,13 +21,14 @@ gdal.UseExceptions()
 ogr.UseExceptions()
 
 POLYGON_TYPES = {ogr.wkbPolygon, ogr.wkbMultiPolygon, ogr.wkbCurvePolygon, ogr.wkbMultiSurface}
+DRIVERS = {"gpkg": "GPKG", "gdb": "OpenFileGDB", "postgis": "PostgreSQL"}     # 'shp' is listed file by file
 
 
 @dataclass
 class SourceLayer:
     """One layer or table of a source as found, and what the schema makes of it."""
     name: str                    # as in the source (file stem for shapefiles)
-    uri: str                     # OGR data source string for QgsVectorLayer
+    uri: str                     # data source string for QgsVectorLayer with `provider`
     geometry: str                # 'polygon', 'line', 'point', 'none'
     count: int
     field_names: list
@@ -99,7 +101,7 @@ def _geometry_name(ogr_layer):
     geom_type = ogr.GT_Flatten(ogr_layer.GetGeomType())
     if geom_type == ogr.wkbNone:
         return "none"
-    if geom_type in {ogr.GT_Flatten(t) for t in POLYGON_TYPES}:
+    if geom_type in POLYGON_TYPES:
         return "polygon"
     if geom_type in (ogr.wkbLineString, ogr.wkbMultiLineString):
         return "line"
@@ -204,17 +206,14 @@ def open_source(path):
         path = os.path.normpath(path)
         if not os.path.exists(path):
             raise OneMapError("数据源不存在：{}".format(path), "Source not found: {}".format(path))
-    if fmt == "postgis":
-        layers = _list_dataset(path, "PostgreSQL")
-    elif fmt == "gpkg":
-        layers = _list_dataset(path, "GPKG")
-    elif fmt == "gdb":
-        layers = _list_dataset(path, "OpenFileGDB")
-    elif fmt == "shp":
+    if fmt == "shp":
         layers = _list_shapefiles(path)
+    elif fmt in DRIVERS:
+        layers = _list_dataset(path, DRIVERS[fmt])
     else:
-        raise OneMapError("不支持的数据源：{}（支持 GeoPackage、.gdb 文件夹、Shapefile 文件夹）".format(path),
-                          "Unsupported source: {} (use a GeoPackage, a .gdb folder or a folder of shapefiles)".format(path))
+        raise OneMapError("不支持的数据源：{}（支持 GeoPackage、.gdb 文件夹、Shapefile 文件夹、PostGIS）".format(path),
+                          "Unsupported source: {} (use a GeoPackage, a .gdb folder, a folder of shapefiles "
+                          "or PostGIS)".format(path))
     if not layers:
         raise OneMapError("数据源中没有矢量图层：{}".format(postgis.display(path)),
                           "No vector layers in source: {}".format(postgis.display(path)))
@@ -232,12 +231,18 @@ def source_hash(path):
     if postgis.is_postgis(path):
         return postgis.content_hash(path)
     digest = hashlib.sha256()
-    files = [path]
     if os.path.isdir(path):
         files = sorted(os.path.join(root, name) for root, _d, names in os.walk(path) for name in names)
+    elif path.lower().endswith(".shp"):           # a lone shapefile: with its .dbf, .prj, .cpg …
+        stem = os.path.splitext(path)[0]
+        folder = os.path.dirname(path) or "."
+        files = sorted(os.path.join(folder, n) for n in os.listdir(folder)
+                       if os.path.splitext(os.path.join(folder, n))[0] == stem)
+    else:
+        files = [path]
     for file_path in files:
-        if os.path.isdir(path):
-            digest.update(os.path.relpath(file_path, path).encode("utf-8"))
+        if len(files) > 1 or os.path.isdir(path):
+            digest.update(os.path.relpath(file_path, os.path.dirname(path)).encode("utf-8"))
         with open(file_path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)

@@ -11,7 +11,7 @@ SEVERITIES = ("error", "warning", "info")
 class Finding:
     rule_id: str
     severity: str
-    message: str                      # Chinese first, English after " / "
+    message: str                      # Chinese, with the figures (the rule's English title is written beside it)
     plan_layer: str = ""
     plan_fid: Optional[int] = None
     plan_code: str = ""
@@ -19,7 +19,7 @@ class Finding:
     control_fid: Optional[int] = None
     area_m2: Optional[float] = None
     geometry: Optional[QgsGeometry] = None
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)     # 'x', 'y': where to look when that is not on the geometry
 
 
 class NotApplicable(Exception):

@@ -14,7 +14,7 @@ class CrsRule(Rule):
         severities = {"error": self.severity, "warning": "warning", "info": "info"}
         grouped = {}
         for note in ctx.crs_notes:
-            grouped.setdefault((note.side, note.level, note.zh), []).append(note.layer)
+            grouped.setdefault((note.side, note.level, note.text), []).append(note.layer)
         return [self.finding("{}（{}）：{}".format(SIDES[side], "、".join(layers), text),
                              severity=severities[level],
                              plan_layer="、".join(layers) if side == "plan" else "",

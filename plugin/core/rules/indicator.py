@@ -8,6 +8,10 @@ COMPARE = {">=": lambda planned, allocated, tol: planned + tol >= allocated,
            "<=": lambda planned, allocated, tol: planned - tol <= allocated}
 
 
+def text(value):
+    return str(value if value is not None else "").strip()
+
+
 class IndicatorRule(Rule):
     kind = "indicator"
     params = {"allocation": (str, True), "village": (str, True), "indicators": (list, True)}
@@ -15,12 +19,14 @@ class IndicatorRule(Rule):
     def run(self, ctx):
         table = self.onemap_layer(ctx, self.args["allocation"])
         village = self.plan_layer(ctx, self.args["village"])
-        codes = {str(f.attrs.get("XZQDM") or "").strip() for f in village.features} - {""}
-        if not codes:
-            raise NotApplicable("村级调查区没有行政区代码", "the village boundary has no XZQDM code")
         spec = schema().layers[table.key]
+        field = {role: spec.field_for(role).name for role in ("village_code", "indicator", "value", "unit")}
+        village_code = schema().layers[village.key].field_for("village_code").name
+        codes = {text(f.attrs.get(village_code)) for f in village.features} - {""}
+        if not codes:
+            raise NotApplicable("村级调查区没有行政区代码", "the village boundary has no village code")
         units = spec.extra.get("units", {})
-        rows = [r for r in table.features if str(r.attrs.get("XZQDM") or "").strip() in codes]
+        rows = [r for r in table.features if text(r.attrs.get(field["village_code"])) in codes]
         if not rows:
             raise NotApplicable("指标分解表中没有村 {} 的指标".format("、".join(sorted(codes))),
                                 "no allocation for village {}".format(", ".join(sorted(codes))))
@@ -34,7 +40,7 @@ class IndicatorRule(Rule):
             names = {name} | set(spec.extra.get("indicators", {}).get(name, []))
             result = {"village_code": "、".join(sorted(codes)), "indicator": name,
                       "compare": definition.get("compare", ">="), "tolerance_m2": tolerance}
-            allocated = [r for r in rows if str(r.attrs.get("ZBMC") or "").strip() in names]
+            allocated = [r for r in rows if text(r.attrs.get(field["indicator"])) in names]
             planned = self.planned_area(ctx, definition)
             result.update(planned_m2=planned, planned_ha=None if planned is None else planned / M2_PER_HA,
                           planned_mu=None if planned is None else planned / M2_PER_MU)
@@ -44,14 +50,14 @@ class IndicatorRule(Rule):
                 ctx.indicator_rows.append(result)
                 continue
             row = allocated[0]
-            unit = str(row.attrs.get("DW") or "").strip()
+            unit = text(row.attrs.get(field["unit"]))
             if unit not in units:
                 result.update(status="error", note="未知单位 {}".format(unit))
                 findings.append(self.finding("指标“{}”的单位“{}”无法识别（可用：{}）".format(name, unit, "、".join(units)),
                                              control_layer=table.key, control_fid=row.fid))
                 ctx.indicator_rows.append(result)
                 continue
-            value = float(row.attrs.get("ZBZ") or 0.0)
+            value = float(row.attrs.get(field["value"]) or 0.0)
             allocated_m2 = value * float(units[unit])
             passed = COMPARE[result["compare"]](planned, allocated_m2, tolerance)
             result.update(allocated_value=value, unit=unit, allocated_m2=allocated_m2,
