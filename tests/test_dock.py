@@ -103,3 +103,17 @@ def test_toolbar_action_opens_and_unload_removes_the_panel(qgis_iface, qgis_proc
     assert plugin.dock is not None and plugin.dock.isVisible()
     plugin.unload()
     assert plugin.dock is None and QgsApplication.processingRegistry().providerById("onemap") is None
+
+
+def test_an_unexpected_error_in_the_task_is_shown_not_fatal(dock, tmp_path, monkeypatch):
+    from plugin.gui import tasks
+
+    def explode(**_kwargs):
+        raise ValueError("boom")
+    monkeypatch.setattr(tasks, "verify", explode)
+    dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
+    dock.plan_picker.set_path(sample("village_clean.gpkg"))
+    dock.output_widget.setFilePath(str(tmp_path / "y.gpkg"))
+    dock.verify_button.click()
+    wait_for(lambda: dock.task is None)
+    assert "boom" in dock.summary.text() and dock.verify_button.isEnabled()

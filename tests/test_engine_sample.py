@@ -31,7 +31,8 @@ def test_every_seeded_conflict_has_its_exact_area(conflicts):
     assert areas(conflicts, "KEEP-01") == [expected["farmland_lost_m2"]] == [40000.00]
     invalid = [f for f in conflicts.findings if f.rule_id == "GEO-01"]
     assert len(invalid) == expected["invalid_geometries"] == 1
-    assert (round(invalid[0].extra["x"], 2), round(invalid[0].extra["y"], 2)) == (561650.00, 4101850.00)
+    # reported where the reviewer sees it: in the plan's zone-prefixed EPSG:4525
+    assert (round(invalid[0].extra["x"], 2), round(invalid[0].extra["y"], 2)) == (37561650.00, 4101850.00)
     attribute = {f.severity: f for f in conflicts.findings if f.rule_id == "ATT-01"}
     assert expected["bad_code"] in attribute["error"].message and attribute["error"].plan_code == "0799"
     assert expected["alias_2020_name"] in attribute["warning"].message
@@ -81,7 +82,7 @@ def test_findings_geopackage_layout(conflicts):
                   "control_fid", "area_m2", "finding_id"):
         assert field in names
     assert findings.GetFeatureCount() == len(conflicts.findings)
-    assert findings.GetSpatialRef().GetAuthorityCode(None) == "4546"
+    assert findings.GetSpatialRef().GetAuthorityCode(None) == "4525"          # the plan's own CRS
     severities = {f.GetField("severity") for f in findings}
     assert severities <= {"error", "warning", "info"}
     farmland = [f for f in findings if f.GetField("rule_id") == "CL-01"][0]

@@ -3,7 +3,7 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 
-from qgis.core import Qgis
+from qgis.core import Qgis, QgsCoordinateTransform, QgsGeometry, QgsPointXY
 
 from .context import Context
 from .errors import OneMapError
@@ -26,7 +26,7 @@ class RunResult:
     outcomes: list                  # one dict per rule: status passed|failed|not_applicable|error
     indicators: list
     record: dict
-    crs: object
+    crs: object                     # the plan's CRS: findings are written in it
     rules_by_id: dict
     output: str = ""
     counts: dict = field(default_factory=dict)
@@ -45,6 +45,20 @@ def check_inputs(plan, onemap):
     if not any(key in onemap.recognised for key in controls):
         raise OneMapError("一张图 {} 中没有控制线图层（{}）".format(onemap.label, "、".join(controls)),
                           "The one map {} has no control layer ({})".format(onemap.label, ", ".join(controls)))
+
+
+def to_plan_crs(findings, ctx):
+    """Areas are computed in the working CRS; geometries and locations are reported in the plan's own."""
+    if ctx.crs == ctx.plan_crs:
+        return
+    transform = QgsCoordinateTransform(ctx.crs, ctx.plan_crs, ctx.transform_context)
+    for finding in findings:
+        if finding.geometry is not None and not finding.geometry.isEmpty():
+            finding.geometry = QgsGeometry(finding.geometry)
+            finding.geometry.transform(transform)
+        if "x" in finding.extra:
+            point = transform.transform(QgsPointXY(finding.extra["x"], finding.extra["y"]))
+            finding.extra = dict(finding.extra, x=point.x(), y=point.y())
 
 
 def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedback=None, transform_context=None):
@@ -83,6 +97,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
         outcomes.append(outcome)
     if feedback is not None and feedback.isCanceled():
         raise Cancelled()
+    to_plan_crs(findings, ctx)
     counts = {level: sum(1 for f in findings if f.severity == level) for level in ("error", "warning", "info")}
     record = {"run_id": str(uuid.uuid4()), "plugin_version": plugin_version(), "qgis_version": Qgis.QGIS_VERSION,
               "ruleset_id": rules.id, "ruleset_path": rules.path, "ruleset_sha256": rules.sha256,
@@ -93,7 +108,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
               "not_applicable": sum(1 for o in outcomes if o["status"] == "not_applicable"),
               "rule_errors": sum(1 for o in outcomes if o["status"] == "error")}
     result = RunResult(findings=findings, outcomes=outcomes, indicators=ctx.indicator_rows, record=record,
-                       crs=ctx.crs, rules_by_id={r.id: r for r in rules.rules}, counts=counts)
+                       crs=ctx.plan_crs, rules_by_id={r.id: r for r in rules.rules}, counts=counts)
     record["finished"] = _now()
     if output:
         result.output = write_results(output, result)

@@ -87,7 +87,8 @@ def write_results(path, result):
     try:
         dataset = ogr.GetDriverByName("GPKG").CreateDataSource(temporary)
         srs = osr.SpatialReference()
-        srs.ImportFromEPSG(int(result.crs.authid().split(":")[1]))     # always a CGCS2000 EPSG code
+        srs.SetFromUserInput(result.crs.authid() or result.crs.toWkt())
+        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
         layer = _table(dataset, "findings", FINDING_FIELDS, srs)
         dataset.StartTransaction()
         for finding in result.findings:

@@ -1,5 +1,7 @@
 """The verification as a QgsTask: progress and cancel for the panel; the engine does the work."""
-from qgis.core import QgsFeedback, QgsProject, QgsTask
+import traceback
+
+from qgis.core import Qgis, QgsFeedback, QgsMessageLog, QgsProject, QgsTask
 
 from ..core.engine import Cancelled, verify
 from ..core.errors import OneMapError
@@ -26,6 +28,10 @@ class VerifyTask(QgsTask):
             return False
         except OneMapError as exc:
             self.error = exc
+            return False
+        except Exception as exc:  # noqa: BLE001 — an exception escaping run() would abort QGIS
+            self.error = OneMapError("核对中断（内部错误）：{}".format(exc), "Verification stopped (internal error): {}".format(exc))
+            QgsMessageLog.logMessage(traceback.format_exc(), "OneMap", Qgis.MessageLevel.Critical)
             return False
 
     def cancel(self):

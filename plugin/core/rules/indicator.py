@@ -68,7 +68,7 @@ class IndicatorRule(Rule):
                     "指标“{}”规划 {:.2f} 平方米（{:.4f} 公顷），分解下达 {} {}，应{}下达值".format(
                         name, planned, planned / M2_PER_HA, value, unit, "不少于" if result["compare"] == ">=" else "不超过"),
                     plan_layer=self.args["village"], control_layer=table.key, control_fid=row.fid,
-                    area_m2=planned - allocated_m2, extra=where))
+                    area_m2=planned - allocated_m2, extra=dict(where)))
         return findings
 
     def planned_area(self, ctx, definition):
