@@ -117,3 +117,24 @@ def test_an_unexpected_error_in_the_task_is_shown_not_fatal(dock, tmp_path, monk
     dock.verify_button.click()
     wait_for(lambda: dock.task is None)
     assert "boom" in dock.summary.text() and dock.verify_button.isEnabled()
+
+
+def test_several_plans_are_loaded_and_checked_one_after_another(dock, tmp_path):
+    import shutil
+    plans = []
+    for name in ("village_clean.gpkg", "village_conflicts.gpkg"):
+        shutil.copy(sample(name), tmp_path / name)
+        plans.append(str(tmp_path / name))
+    dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
+    for plan in plans:
+        dock.plan_picker.set_path(plan)
+        dock.add_plan()
+    assert dock.plan_paths() == plans and dock.plan_picker.path() == ""
+    dock.load_button.click()
+    assert dock.report.topLevelItemCount() == 3
+    dock.verify_button.click()
+    wait_for(lambda: dock.task is None and dock.verify_button.isEnabled())
+    lines = dock.summary.text().split("\n")
+    assert lines[0].startswith("0 errors") and lines[1].startswith("12 errors")
+    for name in ("village_clean_核对结果.gpkg", "village_conflicts_核对结果.gpkg"):
+        assert (tmp_path / name).is_file()

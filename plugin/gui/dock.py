@@ -8,8 +8,9 @@ import os
 from qgis.core import Qgis, QgsApplication, QgsProject
 from qgis.gui import QgsDockWidget, QgsFileWidget
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                                 QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                                 QListWidget, QProgressBar, QPushButton, QScrollArea, QTreeWidget, QTreeWidgetItem,
+                                 QVBoxLayout, QWidget)
 
 from ..core.errors import OneMapError
 from ..core.loading import load_findings, load_source
@@ -28,6 +29,7 @@ class OneMapDock(QgsDockWidget):
         super().__init__(parent)
         self.iface = iface
         self.task = None
+        self.queue, self.lines, self.total = [], [], 0
         self.setObjectName("OneMapDock")
         self.setWindowTitle("国土空间规划一张图 / OneMap")
         body = QWidget()
@@ -43,8 +45,23 @@ class OneMapDock(QgsDockWidget):
             info = schema().kinds[kind]
             self.kind_combo.addItem(info["zh"] if ui_locale().startswith("zh") else info["en"], kind)
         self.labels_check = QCheckBox(self.tr("Label codes and names"))
+        self.plan_list = QListWidget()
+        self.plan_list.setMaximumHeight(56)
+        self.plan_list.setToolTip(self.tr("Several plans are checked one after another, each into "
+                                          "<plan>_核对结果.gpkg beside it."))
+        add_button = QPushButton(self.tr("Add"))
+        add_button.clicked.connect(self.add_plan)
+        remove_button = QPushButton(self.tr("Remove"))
+        remove_button.clicked.connect(lambda: self.plan_list.takeItem(self.plan_list.currentRow()))
+        list_buttons = QVBoxLayout()
+        list_buttons.addWidget(add_button)
+        list_buttons.addWidget(remove_button)
+        plans = QHBoxLayout()
+        plans.addWidget(self.plan_list, 1)
+        plans.addLayout(list_buttons)
         form.addRow(self.tr("One map"), self.onemap_picker)
         form.addRow(self.tr("Plan under review"), self.plan_picker)
+        form.addRow(self.tr("More plans"), plans)
         form.addRow(self.tr("Plan kind"), self.kind_combo)
         form.addRow("", self.labels_check)
         self.load_button = QPushButton(self.tr("Load layers"))
@@ -55,6 +72,11 @@ class OneMapDock(QgsDockWidget):
         self.report = QTreeWidget()
         self.report.setHeaderLabels([self.tr("Layer"), self.tr("Status")])
         self.report.setRootIsDecorated(True)
+        self.report.setMinimumHeight(170)
+        self.report.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.report.header().setStretchLastSection(False)
+        self.report.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.report.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.report, 1)
 
         check = QGroupBox(self.tr("One-map verification"))
@@ -85,7 +107,11 @@ class OneMapDock(QgsDockWidget):
         self.summary.setWordWrap(True)
         form.addRow(self.summary)
         layout.addWidget(check)
-        self.setWidget(body)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
+        self.setMinimumWidth(340)
 
     @staticmethod
     def default_area():
@@ -98,24 +124,42 @@ class OneMapDock(QgsDockWidget):
     def error_text(self, error):
         return error.text(ui_locale()) if isinstance(error, OneMapError) else str(error)
 
-    # -- loading
+    # -- sources
+    def add_plan(self):
+        """Move the plan field's path into the list of plans under review."""
+        path = self.plan_picker.path()
+        if path and path not in self.listed_plans():
+            self.plan_list.addItem(path)
+            self.plan_picker.remember()
+            self.plan_picker.set_path("")
+
+    def listed_plans(self):
+        return [self.plan_list.item(i).text() for i in range(self.plan_list.count())]
+
+    def plan_paths(self):
+        """The listed plans, then the one in the plan field (if not listed)."""
+        listed = self.listed_plans()
+        current = self.plan_picker.path()
+        return listed + ([current] if current and current not in listed else [])
+
     def load(self):
-        """Load the one map, then the plan, each into its own group; report per layer in the tree."""
+        """Load the one map, then each plan, each into its own group; report per layer in the tree."""
         self.report.clear()
-        picks = [(self.onemap_picker, "onemap"), (self.plan_picker, self.kind_combo.currentData() or None)]
-        for picker, kind in picks:
-            if not picker.path():
-                continue
+        kind = self.kind_combo.currentData() or None
+        sources = [(self.onemap_picker.path(), "onemap")] if self.onemap_picker.path() else []
+        for path, source_kind in sources + [(plan, kind) for plan in self.plan_paths()]:
             try:
-                report = load_source(picker.path(), QgsProject.instance(), kind, self.labels_check.isChecked())
+                report = load_source(path, QgsProject.instance(), source_kind, self.labels_check.isChecked())
             except OneMapError as exc:
-                self.add_report_row(picker.path(), self.error_text(exc), failed=True)
+                self.add_report_row(path, self.error_text(exc), failed=True)
                 self.message(self.error_text(exc), Qgis.MessageLevel.Critical)
                 continue
-            picker.remember()
             self.show_report(report)
-            if not self.output_widget.filePath() and kind != "onemap" and picker is self.plan_picker:
-                self.output_widget.setFilePath(self.default_output(picker.path()))
+        self.onemap_picker.remember()
+        self.plan_picker.remember()
+        plans = self.plan_paths()
+        if len(plans) == 1 and not self.output_widget.filePath():
+            self.output_widget.setFilePath(self.default_output(plans[0]))
 
     @staticmethod
     def default_output(plan_path):
@@ -152,47 +196,62 @@ class OneMapDock(QgsDockWidget):
         for layer in report.source.unknown:
             self.add_report_row(layer.name, self.tr("not recognised: {}").format(layer.problem), True, top)
         top.setExpanded(True)
-        self.report.resizeColumnToContents(0)
 
     # -- verification
     def start_verify(self):
-        plan, onemap = self.plan_picker.path(), self.onemap_picker.path()
-        if not plan or not onemap:
+        """Queue one VerifyTask per plan; they run one after another."""
+        plans, onemap = self.plan_paths(), self.onemap_picker.path()
+        if not plans or not onemap:
             self.summary.setText(self.tr("Pick the one map and the plan first."))
             return
-        output = self.output_widget.filePath() or self.default_output(plan)
-        self.output_widget.setFilePath(output)
-        self.task = VerifyTask(plan, onemap, self.ruleset_combo.currentData() or None, output,
-                               self.kind_combo.currentData() or None)
-        self.task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
-        self.task.taskCompleted.connect(self.verify_finished)
-        self.task.taskTerminated.connect(self.verify_finished)
+        if len(plans) == 1:
+            output = self.output_widget.filePath() or self.default_output(plans[0])
+            self.output_widget.setFilePath(output)
+            self.queue = [(plans[0], output)]
+        else:
+            self.queue = [(plan, self.default_output(plan)) for plan in plans]
+        self.total, self.lines = len(self.queue), []
         self.verify_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
         self.summary.setText(self.tr("Checking…"))
+        self.start_next()
+
+    def start_next(self):
+        plan, output = self.queue.pop(0)
+        done = self.total - len(self.queue) - 1
+        self.task = VerifyTask(plan, self.onemap_picker.path(), self.ruleset_combo.currentData() or None, output,
+                               self.kind_combo.currentData() or None)
+        self.task.progressChanged.connect(
+            lambda value: self.progress.setValue(int((done + value / 100.0) * 100 / self.total)))
+        self.task.taskCompleted.connect(self.verify_finished)
+        self.task.taskTerminated.connect(self.verify_finished)
         QgsApplication.taskManager().addTask(self.task)
 
     def cancel_verify(self):
+        self.queue = []
         if self.task is not None:
             self.task.cancel()
 
     def verify_finished(self):
         task, self.task = self.task, None
-        self.verify_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
         if task is None:
             return
+        name = os.path.basename(os.path.normpath(task.args["plan_path"]))
         if task.error is not None:
-            self.summary.setText(self.error_text(task.error))
+            self.lines.append("{}: {}".format(name, self.error_text(task.error)))
             self.message(self.error_text(task.error), Qgis.MessageLevel.Critical)
-            return
-        if task.result is None:
-            self.progress.setValue(0)
-            self.summary.setText(self.tr("Cancelled: nothing was written."))
-            return
-        counts = task.result.counts
-        self.progress.setValue(100)
-        self.summary.setText(self.tr("{} errors, {} warnings, {} notes — {}").format(
-            counts["error"], counts["warning"], counts["info"], task.result.output))
-        load_findings(task.result.output, QgsProject.instance(), os.path.basename(task.args["plan_path"]))
+        elif task.result is None:
+            self.lines.append(self.tr("Cancelled: nothing was written."))
+        else:
+            counts = task.result.counts
+            self.lines.append(self.tr("{} errors, {} warnings, {} notes — {}").format(
+                counts["error"], counts["warning"], counts["info"], task.result.output))
+            load_findings(task.result.output, QgsProject.instance(), name)
+        if self.queue:
+            self.start_next()
+        else:
+            self.verify_button.setEnabled(True)
+            self.cancel_button.setEnabled(False)
+            self.progress.setValue(100 if task.result is not None else 0)
+        self.summary.setText("\n".join(self.lines))

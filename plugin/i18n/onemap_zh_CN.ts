@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/tasks.py" line="13"/>
+        <location filename="../gui/tasks.py" line="15"/>
         <source>OneMap verification</source>
         <translation>一张图核对</translation>
     </message>
@@ -147,134 +147,154 @@
 <context>
     <name>OneMapDock</name>
     <message>
-        <location filename="../gui/dock.py" line="36"/>
+        <location filename="../gui/dock.py" line="37"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="41"/>
+        <location filename="../gui/dock.py" line="42"/>
         <source>Detect from the layers</source>
         <translation>按图层自动判断</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="45"/>
+        <location filename="../gui/dock.py" line="46"/>
         <source>Label codes and names</source>
         <translation>标注代码和名称</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="46"/>
+        <location filename="../gui/dock.py" line="61"/>
         <source>One map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="47"/>
+        <location filename="../gui/dock.py" line="62"/>
         <source>Plan under review</source>
         <translation>待核对规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="48"/>
+        <location filename="../gui/dock.py" line="64"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="50"/>
+        <location filename="../gui/dock.py" line="66"/>
         <source>Load layers</source>
         <translation>加载图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="56"/>
+        <location filename="../gui/dock.py" line="72"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="56"/>
+        <location filename="../gui/dock.py" line="72"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="60"/>
+        <location filename="../gui/dock.py" line="76"/>
         <source>One-map verification</source>
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="63"/>
+        <location filename="../gui/dock.py" line="79"/>
         <source>Default for the plan kind</source>
         <translation>按规划类型默认</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="69"/>
+        <location filename="../gui/dock.py" line="85"/>
         <source>Rule set</source>
         <translation>规则集</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="70"/>
+        <location filename="../gui/dock.py" line="86"/>
         <source>Findings file</source>
         <translation>结果文件</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="72"/>
+        <location filename="../gui/dock.py" line="88"/>
         <source>Verify</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="74"/>
+        <location filename="../gui/dock.py" line="90"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="139"/>
+        <location filename="../gui/dock.py" line="173"/>
         <source>{} layers loaded</source>
         <translation>已加载 {} 个图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="143"/>
+        <location filename="../gui/dock.py" line="177"/>
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="143"/>
+        <location filename="../gui/dock.py" line="177"/>
         <source>provisional style</source>
         <translation>暂定样式</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="146"/>
+        <location filename="../gui/dock.py" line="180"/>
         <source>Provisional style: the official symbol is not verified yet.</source>
         <translation>暂定样式：官方符号尚未核实。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="148"/>
+        <location filename="../gui/dock.py" line="182"/>
         <source>failed: {}</source>
         <translation>失败：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="151"/>
+        <location filename="../gui/dock.py" line="185"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="153"/>
+        <location filename="../gui/dock.py" line="187"/>
         <source>not recognised: {}</source>
         <translation>未识别：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="161"/>
+        <location filename="../gui/dock.py" line="196"/>
         <source>Pick the one map and the plan first.</source>
         <translation>请先选择一张图和待核对规划。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="173"/>
+        <location filename="../gui/dock.py" line="208"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="192"/>
+        <location filename="../gui/dock.py" line="236"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="196"/>
+        <location filename="../gui/dock.py" line="239"/>
         <source>{} errors, {} warnings, {} notes — {}</source>
         <translation>错误 {} 个，警告 {} 个，提示 {} 个 — {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="49"/>
+        <source>Several plans are checked one after another, each into &lt;plan&gt;_核对结果.gpkg beside it.</source>
+        <translation>多个规划依次核对，结果分别写入各规划旁的 &lt;规划名&gt;_核对结果.gpkg。</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="51"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="53"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="63"/>
+        <source>More plans</source>
+        <translation>更多规划</translation>
     </message>
 </context>
 <context>
