@@ -1,14 +1,16 @@
 """Geometry helpers shared by the rule kinds: polygonal parts, prepared geometries, unions."""
-from qgis.core import QgsGeometry, QgsWkbTypes
+from qgis.core import QgsGeometry
+
+from .compat import POLYGON_GEOMETRY
 
 
 def polygonal(geometry):
     """Only the polygon parts (an intersection along a shared edge yields lines, not area)."""
     if geometry is None or geometry.isEmpty():
         return QgsGeometry()
-    if geometry.type() == QgsWkbTypes.PolygonGeometry and not geometry.isMultipart():
+    if geometry.type() == POLYGON_GEOMETRY and not geometry.isMultipart():
         return geometry
-    parts = [part for part in geometry.asGeometryCollection() if part.type() == QgsWkbTypes.PolygonGeometry]
+    parts = [part for part in geometry.asGeometryCollection() if part.type() == POLYGON_GEOMETRY]
     if not parts:
         return QgsGeometry()
     return parts[0] if len(parts) == 1 else QgsGeometry.collectGeometry(parts)

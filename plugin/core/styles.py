@@ -6,21 +6,21 @@ Rule filters name the canonical code field; `apply_style` renames it to the laye
 """
 import os
 
-from qgis.core import (QgsFillSymbol, QgsReadWriteContext, QgsRuleBasedRenderer, QgsSymbol,
-                       QgsSingleSymbolRenderer, QgsUnitTypes, QgsWkbTypes)
+from qgis.core import QgsFillSymbol, QgsReadWriteContext, QgsRuleBasedRenderer, QgsSingleSymbolRenderer, QgsSymbol
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtXml import QDomDocument
 
 from . import overrides
+from .compat import MILLIMETERS, POLYGON_GEOMETRY
 from .paths import STYLES_DIR, data_path
 from .yamlfile import load_data
 
 PROVISIONAL = "暂定"
-PENS = {"solid": Qt.SolidLine, "dash": Qt.DashLine, "dot": Qt.DotLine, "dashdot": Qt.DashDotLine,
-        "dashdotdot": Qt.DashDotDotLine, "none": Qt.NoPen}
-BRUSHES = {"solid": Qt.SolidPattern, "none": Qt.NoBrush, "bdiag": Qt.BDiagPattern, "fdiag": Qt.FDiagPattern,
-           "cross": Qt.CrossPattern}
+PENS = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine, "dot": Qt.PenStyle.DotLine,
+        "dashdot": Qt.PenStyle.DashDotLine, "dashdotdot": Qt.PenStyle.DashDotDotLine, "none": Qt.PenStyle.NoPen}
+BRUSHES = {"solid": Qt.BrushStyle.SolidPattern, "none": Qt.BrushStyle.NoBrush, "bdiag": Qt.BrushStyle.BDiagPattern,
+           "fdiag": Qt.BrushStyle.FDiagPattern, "cross": Qt.BrushStyle.CrossPattern}
 
 
 def color_table():
@@ -38,10 +38,10 @@ def _symbol(entry):
     if outline:
         layer.setStrokeColor(QColor(outline[0], outline[1], outline[2]))
         layer.setStrokeWidth(outline[3])
-        layer.setStrokeWidthUnit(QgsUnitTypes.RenderMillimeters)
+        layer.setStrokeWidthUnit(MILLIMETERS)
         layer.setStrokeStyle(PENS[outline[4]])
     else:
-        layer.setStrokeStyle(Qt.NoPen)
+        layer.setStrokeStyle(Qt.PenStyle.NoPen)
     return symbol
 
 
@@ -73,7 +73,7 @@ def build_renderer(key):
         symbol = _symbol(entry)
         return QgsSingleSymbolRenderer(symbol)
     data = table[section]
-    renderer = QgsRuleBasedRenderer(QgsSymbol.defaultSymbol(QgsWkbTypes.PolygonGeometry))
+    renderer = QgsRuleBasedRenderer(QgsSymbol.defaultSymbol(POLYGON_GEOMETRY))
     root = renderer.rootRule()                # owned by the renderer (a Python-made root would be freed)
     root.removeChildAt(0)
     listed = list(data["classes"])

@@ -2,6 +2,7 @@
 from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputNumber,
                        QgsProcessingOutputString, QgsProcessingParameterEnum, QgsProcessingParameterFile)
 
+from ..core.compat import FILE_PARAMETER
 from ..core.errors import OneMapError
 from ..core.schema import schema
 from ..core.sources import open_source, recognition_lines
@@ -12,7 +13,7 @@ KIND_CHOICES = ["", "onemap", "village", "detailed"]
 
 def add_source_parameter(algorithm, name, description, optional=False):
     """A plan source: a .gpkg file, a .gdb folder or a folder of shapefiles (type the folder path)."""
-    parameter = QgsProcessingParameterFile(name, description, QgsProcessingParameterFile.File,
+    parameter = QgsProcessingParameterFile(name, description, FILE_PARAMETER,
                                            optional=optional,
                                            fileFilter="GeoPackage (*.gpkg);;Shapefile (*.shp);;All files (*)")
     algorithm.addParameter(parameter)

@@ -2,6 +2,7 @@
 from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputNumber,
                        QgsProcessingOutputString, QgsProcessingParameterBoolean)
 
+from ..core.compat import NO_THREADING
 from ..core.errors import OneMapError
 from ..core.loading import load_source
 from ..i18n import tr
@@ -21,7 +22,7 @@ class LoadPlanAlgorithm(QgsProcessingAlgorithm):
                   "official styles (provisional ones are marked), optional labels and map themes.")
 
     def flags(self):
-        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading     # it changes the project
+        return super().flags() | NO_THREADING     # it changes the project
 
     def createInstance(self):  # noqa: N802
         return LoadPlanAlgorithm()

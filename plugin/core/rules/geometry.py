@@ -1,6 +1,5 @@
 """geometry: invalid geometries, overlaps within the layer, gaps against a boundary, slivers."""
-from qgis.core import QgsGeometry
-
+from ..compat import VALIDATOR_GEOS
 from ..geomops import polygonal, single_parts, union
 from .base import Rule
 from .selection import describe
@@ -23,7 +22,7 @@ class GeometryRule(Rule):
                 findings.append(self.finding("要素 {} 没有几何图形".format(feature.fid), plan_layer=data.key,
                                              plan_fid=feature.fid, plan_code=feature.code))
                 continue
-            errors = feature.geometry.validateGeometry(QgsGeometry.ValidatorGeos)
+            errors = feature.geometry.validateGeometry(VALIDATOR_GEOS)
             if not errors:
                 continue
             where = errors[0].where() if errors[0].hasWhere() else None

@@ -1,0 +1,18 @@
+"""Enum names that moved after QGIS 3.22 (3.30+ and QGIS 4 keep them in Qgis.*): one place to pick.
+
+Each name is taken from where the running QGIS has it, so the plugin works on 3.22 … 4.x.
+"""
+from qgis.core import Qgis, QgsProcessingAlgorithm, QgsProcessingParameterFile, QgsUnitTypes, QgsWkbTypes
+
+
+def _new_or_old(group, member, old):
+    return getattr(getattr(Qgis, group), member) if hasattr(Qgis, group) else old
+
+
+POLYGON_GEOMETRY = _new_or_old("GeometryType", "Polygon", getattr(QgsWkbTypes, "PolygonGeometry", None))
+MILLIMETERS = _new_or_old("RenderUnit", "Millimeters", getattr(QgsUnitTypes, "RenderMillimeters", None))
+NO_THREADING = _new_or_old("ProcessingAlgorithmFlag", "NoThreading",
+                           getattr(QgsProcessingAlgorithm, "FlagNoThreading", None))
+FILE_PARAMETER = _new_or_old("ProcessingFileParameterBehavior", "File",
+                             getattr(QgsProcessingParameterFile, "File", None))
+VALIDATOR_GEOS = Qgis.GeometryValidationEngine.Geos          # in Qgis since 3.22
