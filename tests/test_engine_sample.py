@@ -113,3 +113,20 @@ def test_inputs_are_never_modified(sample_copy, tmp_path):
     before = (source_hash(plan), source_hash(onemap))
     verify(plan, onemap, output=str(tmp_path / "out.gpkg"))
     assert (source_hash(plan), source_hash(onemap)) == before
+
+
+def test_county_one_map_red_line_applies(tmp_path):
+    """A plan in zone 38 with the zone number in x (EPSG:4526) against the county one map (EPSG:4547)."""
+    from helpers import gpkg, landuse, square
+    x0, y0, prefix = 440000.0, 4180000.0, 38000000.0
+    plan = gpkg(tmp_path / "plan.gpkg", 4526, {"GHYDYH": landuse(
+        ("0801", square(x0 + 9000, y0 + 9000, x0 + 9600, y0 + 9200, prefix)),      # 500 x 200 in the red line
+        ("0103", square(x0 + 500, y0 + 500, x0 + 1700, y0 + 2500, prefix)),        # cropland on farmland
+        ("0701", square(x0 + 3000, y0 + 7000, x0 + 3100, y0 + 7100, prefix)))})    # in the heritage line
+    result = verify(plan, sample("county_onemap.gpkg"), ruleset="village-default", output=str(tmp_path / "f.gpkg"))
+    assert areas(result, "CL-02") == [100000.00]
+    assert areas(result, "CL-03") == [10000.00]
+    assert areas(result, "CL-05") == [10000.00, 120000.00]
+    assert areas(result, "CL-01") == []
+    status = {o["rule_id"]: o["status"] for o in result.outcomes}
+    assert status["CL-02"] == "failed" and status["KEEP-02"] == "failed"      # the plan carries no red line layer
