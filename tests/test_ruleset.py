@@ -81,3 +81,20 @@ def test_unknown_ruleset_id_lists_the_available_ones():
     with pytest.raises(OneMapError) as error:
         load_ruleset("no-such-rules")
     assert "village-default" in error.value.en
+
+
+def test_an_error_in_a_province_rule_names_its_own_line(tmp_path):
+    path = write(tmp_path, textwrap.dedent("""\
+        id: bad-province
+        extends: village-default
+        title: {zh: 坏, en: bad}
+        rules:
+          - id: P-01
+            kind: overlap
+            severity: eror
+            title: {zh: a, en: b}
+            params: {plan_layer: GHYDYH, control: STBHHX}
+        """))
+    with pytest.raises(OneMapError) as error:
+        RuleSet(path)
+    assert "line 7" in error.value.en and "rules/0/severity" in error.value.en

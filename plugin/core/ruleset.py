@@ -39,6 +39,7 @@ class RuleSet:
         data = load_yaml(path)
         self._lines = key_lines(path)
         self._check(isinstance(data, dict), (), "规则集应为映射 (a rule set is a mapping)")
+        self._own_rules = data.get("rules") or []     # this file's rules, for line numbers after merging
         if "extends" in data:
             data = self._extend(data)
         self.data = data
@@ -46,15 +47,14 @@ class RuleSet:
             self._check(key in data, (), "缺少键 missing key '{}'".format(key))
         self.id = str(data["id"])
         self.title = data["title"]
-        self.plan_kind = data.get("plan_kind", "village")
         self.tolerances = data.get("tolerances") or {}
         self.noise_m2 = float(self.tolerances.get("noise_m2", 1.0))
         self.classes = data.get("classes") or {}
+        for name in self.classes:
+            self._check("codes" in (self.classes[name] or {}), ("classes", name), "类 {} 缺少 codes (class needs codes)".format(name))
         with open(path, "rb") as handle:       # an extended rule set's hash covers its base too
             self.sha256 = hashlib.sha256(handle.read() + self._base_sha256.encode()).hexdigest()
         self.rules = [self._rule(index, definition) for index, definition in enumerate(data["rules"] or [])]
-        for name in self.classes:
-            self._check("codes" in (self.classes[name] or {}), ("classes", name), "类 {} 缺少 codes (class needs codes)".format(name))
 
     def _extend(self, data):
         """Merge onto the base rule set: classes and tolerances by key, rules by id; `remove` drops ids."""
@@ -82,7 +82,8 @@ class RuleSet:
         return self._lines.get(tuple(trail), 1)
 
     def _rule(self, index, definition):
-        trail = ("rules", index)
+        own = [i for i, rule in enumerate(self._own_rules) if rule is definition]
+        trail = ("rules", own[0] if own else index)
         self._check(isinstance(definition, dict), trail, "规则应为映射 (a rule is a mapping)")
         for key in ("id", "kind", "severity", "title"):
             self._check(key in definition, trail, "缺少键 missing key '{}'".format(key))

@@ -17,6 +17,7 @@ from ..core.loading import load_findings, load_source
 from ..core.postgis import is_postgis
 from ..core.ruleset import available_rulesets
 from ..core.schema import schema
+from ..core.yamlfile import load_data
 from ..i18n import ui_locale
 from .source_picker import SourcePicker
 from .tasks import VerifyTask
@@ -84,7 +85,8 @@ class OneMapDock(QgsDockWidget):
         self.ruleset_combo = QComboBox()
         self.ruleset_combo.addItem(self.tr("Default for the plan kind"), "")
         for ruleset_id, path in sorted(available_rulesets().items()):
-            self.ruleset_combo.addItem(ruleset_id, path)
+            title = (load_data(path).get("title") or {}).get("zh" if ui_locale().startswith("zh") else "en", "")
+            self.ruleset_combo.addItem("{} ({})".format(title, ruleset_id) if title else ruleset_id, path)
         self.output_widget = QgsFileWidget()
         self.output_widget.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.output_widget.setFilter("GeoPackage (*.gpkg)")
