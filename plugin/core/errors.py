@@ -8,6 +8,3 @@ class OneMapError(Exception):
         super().__init__("{} ({})".format(zh, en))
         self.zh = zh
         self.en = en
-
-    def text(self, locale="zh_CN"):
-        return self.zh if str(locale).startswith("zh") else self.en

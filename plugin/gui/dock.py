@@ -18,11 +18,11 @@ from ..core.postgis import is_postgis
 from ..core.ruleset import available_rulesets
 from ..core.schema import schema
 from ..core.yamlfile import load_data
-from ..i18n import ui_locale
+from ..i18n import chinese_ui
 from .source_picker import SourcePicker
 from .tasks import VerifyTask
 
-KINDS = ["", "village", "detailed"]
+PLAN_KINDS = ("village", "detailed")
 
 
 class OneMapDock(QgsDockWidget):
@@ -42,9 +42,8 @@ class OneMapDock(QgsDockWidget):
         self.plan_picker = SourcePicker("plan")
         self.kind_combo = QComboBox()
         self.kind_combo.addItem(self.tr("Detect from the layers"), "")
-        for kind in KINDS[1:]:
-            info = schema().kinds[kind]
-            self.kind_combo.addItem(info["zh"] if ui_locale().startswith("zh") else info["en"], kind)
+        for kind in PLAN_KINDS:
+            self.kind_combo.addItem(schema().kinds[kind]["zh" if chinese_ui() else "en"], kind)
         self.labels_check = QCheckBox(self.tr("Label codes and names"))
         self.plan_list = QListWidget()
         self.plan_list.setMaximumHeight(56)
@@ -85,7 +84,7 @@ class OneMapDock(QgsDockWidget):
         self.ruleset_combo = QComboBox()
         self.ruleset_combo.addItem(self.tr("Default for the plan kind"), "")
         for ruleset_id, path in sorted(available_rulesets().items()):
-            title = (load_data(path).get("title") or {}).get("zh" if ui_locale().startswith("zh") else "en", "")
+            title = (load_data(path).get("title") or {}).get("zh" if chinese_ui() else "en", "")
             self.ruleset_combo.addItem("{} ({})".format(title, ruleset_id) if title else ruleset_id, path)
         self.output_widget = QgsFileWidget()
         self.output_widget.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
@@ -124,7 +123,7 @@ class OneMapDock(QgsDockWidget):
             self.iface.messageBar().pushMessage("OneMap", text, level)
 
     def error_text(self, error):
-        return error.text(ui_locale()) if isinstance(error, OneMapError) else str(error)
+        return (error.zh if chinese_ui() else error.en) if isinstance(error, OneMapError) else str(error)
 
     # -- sources
     def add_plan(self):
@@ -181,7 +180,7 @@ class OneMapDock(QgsDockWidget):
         return item
 
     def show_report(self, report):
-        zh = ui_locale().startswith("zh")
+        zh = chinese_ui()
         top = self.add_report_row(report.group_name, self.tr("{} layers loaded").format(len(report.loaded)))
         layers = report.source.recognised
         for key, _layer_id, status in report.loaded:

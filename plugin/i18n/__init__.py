@@ -20,6 +20,11 @@ def ui_locale():
     return QLocale.system().name()
 
 
+def chinese_ui():
+    """True when QGIS runs in Chinese: the panel then shows schema names in Chinese."""
+    return ui_locale().startswith("zh")
+
+
 def install_translator(locale=None):
     """Load onemap_<locale>.qm if it exists; return the installed translator or None."""
     locale = locale or ui_locale()
