@@ -34,6 +34,8 @@ def test_shipped_rulesets_load_and_cite_their_clauses():
     assert "DP-01" in ids and "CL-01" in ids and "IND-01" not in ids
     assert "0703" in detailed.codes(["建设用地"]) and "0703" not in load_ruleset("village-default").codes(["城镇建设用地"])
     assert "0799" not in detailed.codes(["建设用地"])        # unknown codes belong to no class
+    farmland_like = load_ruleset("village-default").codes(["农用地"])
+    assert "060201" in farmland_like and "1704" in farmland_like and "0703" not in farmland_like
 
 
 @pytest.mark.parametrize("body, line, words", [
