@@ -88,6 +88,11 @@ def test_mixed_projections_give_the_same_answers(tmp_path):
     other_zone = verify(str(tmp_path / "a" / "plan.gpkg"), zone38, output=str(tmp_path / "c" / "f.gpkg"))
     assert areas(other_zone, "CL-01") == [1250.00]
     assert any("EPSG:4547" in f.message for f in other_zone.findings if f.rule_id == "CRS-01")
+    # the plan in geographic CGCS2000 (EPSG:4490): computed in its 3° zone, 37
+    geographic = str(tmp_path / "c" / "plan4490.gpkg")
+    gdal.VectorTranslate(geographic, str(tmp_path / "a" / "plan.gpkg"), format="GPKG", dstSRS="EPSG:4490")
+    lonlat = verify(geographic, str(tmp_path / "a" / "onemap.gpkg"), ruleset="village-default")
+    assert areas(lonlat, "CL-01") == [1250.00] and lonlat.record["crs"] == "EPSG:4546"
 
 
 def test_missing_prj_with_zone_prefixed_x_is_detected(tmp_path):
