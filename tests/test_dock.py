@@ -56,6 +56,7 @@ def test_a_bad_source_is_reported_not_raised(dock, tmp_path):
     row = dock.report.topLevelItem(0)
     assert "missing.gpkg" in row.text(0) and "missing.gpkg" in row.text(1)
     assert QgsProject.instance().mapLayers() == {}
+    assert dock.onemap_picker.recent() == []                       # only sources that loaded are kept
 
 
 def test_verify_runs_as_a_task_and_loads_the_findings(dock, tmp_path):
@@ -132,9 +133,19 @@ def test_several_plans_are_loaded_and_checked_one_after_another(dock, tmp_path):
     assert dock.plan_paths() == plans and dock.plan_picker.path() == ""
     dock.load_button.click()
     assert dock.report.topLevelItemCount() == 3
+    assert dock.plan_picker.recent()[:2] == plans[::-1]
     dock.verify_button.click()
     wait_for(lambda: dock.task is None and dock.verify_button.isEnabled())
     lines = dock.summary.text().split("\n")
     assert lines[0].startswith("0 errors") and lines[1].startswith("12 errors")
     for name in ("village_clean_核对结果.gpkg", "village_conflicts_核对结果.gpkg"):
         assert (tmp_path / name).is_file()
+
+
+def test_a_password_is_never_remembered(qgis_app):
+    from plugin.gui.source_picker import SourcePicker
+    QgsSettings().remove("onemap/recent/secret")
+    picker = SourcePicker("secret")
+    picker.remember("PG:host=db dbname=plan user=u password=hunter2")
+    picker.remember("pgconn:saved/plan")
+    assert picker.recent() == ["pgconn:saved/plan"]

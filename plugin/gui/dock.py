@@ -131,7 +131,6 @@ class OneMapDock(QgsDockWidget):
         path = self.plan_picker.path()
         if path and path not in self.listed_plans():
             self.plan_list.addItem(path)
-            self.plan_picker.remember()
             self.plan_picker.set_path("")
 
     def listed_plans(self):
@@ -147,8 +146,8 @@ class OneMapDock(QgsDockWidget):
         """Load the one map, then each plan, each into its own group; report per layer in the tree."""
         self.report.clear()
         kind = self.kind_combo.currentData() or None
-        sources = [(self.onemap_picker.path(), "onemap")] if self.onemap_picker.path() else []
-        for path, source_kind in sources + [(plan, kind) for plan in self.plan_paths()]:
+        sources = [(self.onemap_picker.path(), "onemap", self.onemap_picker)] if self.onemap_picker.path() else []
+        for path, source_kind, picker in sources + [(plan, kind, self.plan_picker) for plan in self.plan_paths()]:
             try:
                 report = load_source(path, QgsProject.instance(), source_kind, self.labels_check.isChecked())
             except OneMapError as exc:
@@ -156,8 +155,7 @@ class OneMapDock(QgsDockWidget):
                 self.message(self.error_text(exc), Qgis.MessageLevel.Critical)
                 continue
             self.show_report(report)
-        self.onemap_picker.remember()
-        self.plan_picker.remember()
+            picker.remember(path)
         plans = self.plan_paths()
         if len(plans) == 1 and not self.output_widget.filePath():
             self.output_widget.setFilePath(self.default_output(plans[0]))

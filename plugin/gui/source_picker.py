@@ -77,15 +77,15 @@ class SourcePicker(QWidget):
         value = QgsSettings().value(self.settings_key, [])
         return [value] if isinstance(value, str) else list(value or [])
 
-    def remember(self):
-        """Put the current path first in the recent list (kept in QgsSettings)."""
-        path = self.path()
-        if not path:
+    def remember(self, path):
+        """Put a source that loaded first in the recent list (QgsSettings); never one with a password."""
+        if not path or "password=" in path:
             return
+        current = self.path()
         recent = [path] + [p for p in self.recent() if p != path]
         QgsSettings().setValue(self.settings_key, recent[:RECENT_LIMIT])
         self.combo.blockSignals(True)
         self.combo.clear()
         self.combo.addItems(recent[:RECENT_LIMIT])
-        self.combo.setEditText(path)
+        self.combo.setEditText(current)
         self.combo.blockSignals(False)
