@@ -44,3 +44,8 @@ class Prepared:
 
     def intersects(self, other):
         return self.engine.intersects(other.constGet())
+
+    def shares_area(self, other):
+        """Interiors meet: intersects and does not merely touch (a shared edge is not an overlap)."""
+        geometry = other.constGet()
+        return self.engine.intersects(geometry) and not self.engine.touches(geometry)

@@ -36,6 +36,7 @@ class RuleSet:
     def __init__(self, path):
         self.path = path
         self._base_sha256 = ""
+        self._min_area = {}
         data = load_yaml(path)
         self._lines = key_lines(path)
         self._check(isinstance(data, dict), (), "规则集应为映射 (a rule set is a mapping)")
@@ -128,11 +129,11 @@ class RuleSet:
         return CodeSet(include, exclude)
 
     def min_area(self, code):
-        """Minimum mapped area for a code (the first matching entry), or None."""
-        for entry in self.tolerances.get("min_area_m2", []):
-            if code in self.codes(entry["codes"]):
-                return float(entry["area"])
-        return None
+        """Minimum mapped area for a code (the first matching entry), or None; looked up once per code."""
+        if code not in self._min_area:
+            self._min_area[code] = next((float(entry["area"]) for entry in self.tolerances.get("min_area_m2", [])
+                                         if code in self.codes(entry["codes"])), None)
+        return self._min_area[code]
 
 
 def ruleset_dirs():

@@ -39,7 +39,7 @@ class GeometryRule(Rule):
             if feature.shape.isEmpty():
                 continue
             for other in data.candidates(feature.shape.boundingBox()):
-                if other.fid <= feature.fid or not feature.prepared.intersects(other.shape):
+                if other.fid <= feature.fid or not feature.prepared.shares_area(other.shape):
                     continue
                 piece = polygonal(feature.shape.intersection(other.shape))
                 if piece.area() < self.ruleset.noise_m2:

@@ -30,7 +30,7 @@ class OverlapRule(Rule):
                     continue
                 if other.prepared.contains(feature.shape):
                     piece = feature.shape                 # wholly inside: no overlay needed
-                elif other.prepared.intersects(feature.shape):
+                elif other.prepared.shares_area(feature.shape):
                     piece = polygonal(feature.shape.intersection(other.shape))
                 else:
                     continue
