@@ -9,67 +9,67 @@
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../processing/describe_source.py" line="22"/>
+        <location filename="../processing/parameters.py" line="18"/>
         <source>Detect from the layers</source>
         <translation>按图层自动判断</translation>
     </message>
     <message>
-        <location filename="../processing/describe_source.py" line="53"/>
+        <location filename="../processing/parameters.py" line="20"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
     <message>
-        <location filename="../processing/describe_source.py" line="43"/>
+        <location filename="../processing/describe_source.py" line="26"/>
         <source>Lists the layers of a GeoPackage, .gdb folder or shapefile folder and how each matches the plan schema: recognised (by name or fields), missing for the plan kind, or unknown with the reason. The source is only read.</source>
         <translation>列出 GeoPackage、.gdb 文件夹或 Shapefile 文件夹中的图层及其与规划数据结构的对应：已识别（按名称或字段）、该规划类型缺少的图层、未识别图层及原因。只读取数据源，不作修改。</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="30"/>
+        <location filename="../processing/load_plan.py" line="31"/>
         <source>Plan source</source>
         <translation>规划数据源</translation>
     </message>
     <message>
-        <location filename="../processing/describe_source.py" line="54"/>
+        <location filename="../processing/describe_source.py" line="37"/>
         <source>Recognised layers</source>
         <translation>已识别图层数</translation>
     </message>
     <message>
-        <location filename="../processing/describe_source.py" line="55"/>
+        <location filename="../processing/describe_source.py" line="38"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="19"/>
+        <location filename="../processing/load_plan.py" line="20"/>
         <source>Adds the recognised layers of a plan source to the current project: one group per source, sub-groups in drawing order (control lines, planning zones, land use, base), Chinese names, official styles (provisional ones are marked), optional labels and map themes.</source>
         <translation>将数据源中已识别的图层加入当前工程：每个数据源一个图层组，按绘制顺序分为控制线、规划分区、用地用海、基础/现状子组，使用中文名称和官方样式（暂定样式会标明），可选标注与地图主题。</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="32"/>
+        <location filename="../processing/load_plan.py" line="33"/>
         <source>Label codes and names</source>
         <translation>标注代码和名称</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="33"/>
+        <location filename="../processing/load_plan.py" line="34"/>
         <source>Layers loaded</source>
         <translation>已加载图层数</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="34"/>
+        <location filename="../processing/load_plan.py" line="35"/>
         <source>Layers that failed to open</source>
         <translation>无法打开的图层数</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="35"/>
+        <location filename="../processing/load_plan.py" line="36"/>
         <source>Layer group</source>
         <translation>图层组</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="40"/>
+        <location filename="../processing/load_plan.py" line="41"/>
         <source>Loading layers needs a QGIS project.</source>
         <translation>加载图层需要一个 QGIS 工程。</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="50"/>
+        <location filename="../processing/load_plan.py" line="51"/>
         <source>Not loaded: {} — {}</source>
         <translation>未加载：{} — {}</translation>
     </message>
@@ -119,12 +119,12 @@
         <translation>核对结果已写入 {}</translation>
     </message>
     <message>
-        <location filename="../processing/describe_source.py" line="40"/>
+        <location filename="../processing/describe_source.py" line="23"/>
         <source>Describe plan source</source>
         <translation>识别数据源</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="16"/>
+        <location filename="../processing/load_plan.py" line="17"/>
         <source>Load plan with official styles</source>
         <translation>按官方样式加载规划图层</translation>
     </message>
@@ -147,152 +147,152 @@
 <context>
     <name>OneMapDock</name>
     <message>
-        <location filename="../gui/dock.py" line="37"/>
+        <location filename="../gui/dock.py" line="39"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="42"/>
+        <location filename="../gui/dock.py" line="44"/>
         <source>Detect from the layers</source>
         <translation>按图层自动判断</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="46"/>
+        <location filename="../gui/dock.py" line="47"/>
         <source>Label codes and names</source>
         <translation>标注代码和名称</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="61"/>
+        <location filename="../gui/dock.py" line="62"/>
         <source>One map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="62"/>
+        <location filename="../gui/dock.py" line="63"/>
         <source>Plan under review</source>
         <translation>待核对规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="64"/>
+        <location filename="../gui/dock.py" line="65"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="66"/>
+        <location filename="../gui/dock.py" line="67"/>
         <source>Load layers</source>
         <translation>加载图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="72"/>
+        <location filename="../gui/dock.py" line="73"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="72"/>
+        <location filename="../gui/dock.py" line="73"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="76"/>
+        <location filename="../gui/dock.py" line="82"/>
         <source>One-map verification</source>
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="79"/>
+        <location filename="../gui/dock.py" line="85"/>
         <source>Default for the plan kind</source>
         <translation>按规划类型默认</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="85"/>
+        <location filename="../gui/dock.py" line="92"/>
         <source>Rule set</source>
         <translation>规则集</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="86"/>
+        <location filename="../gui/dock.py" line="93"/>
         <source>Findings file</source>
         <translation>结果文件</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="88"/>
+        <location filename="../gui/dock.py" line="95"/>
         <source>Verify</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="90"/>
+        <location filename="../gui/dock.py" line="97"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="173"/>
+        <location filename="../gui/dock.py" line="182"/>
         <source>{} layers loaded</source>
         <translation>已加载 {} 个图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="177"/>
+        <location filename="../gui/dock.py" line="186"/>
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="177"/>
+        <location filename="../gui/dock.py" line="186"/>
         <source>provisional style</source>
         <translation>暂定样式</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="180"/>
+        <location filename="../gui/dock.py" line="189"/>
         <source>Provisional style: the official symbol is not verified yet.</source>
         <translation>暂定样式：官方符号尚未核实。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="182"/>
+        <location filename="../gui/dock.py" line="191"/>
         <source>failed: {}</source>
         <translation>失败：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="185"/>
+        <location filename="../gui/dock.py" line="194"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="187"/>
+        <location filename="../gui/dock.py" line="196"/>
         <source>not recognised: {}</source>
         <translation>未识别：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="196"/>
+        <location filename="../gui/dock.py" line="204"/>
         <source>Pick the one map and the plan first.</source>
         <translation>请先选择一张图和待核对规划。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="208"/>
+        <location filename="../gui/dock.py" line="216"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="236"/>
+        <location filename="../gui/dock.py" line="244"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="239"/>
+        <location filename="../gui/dock.py" line="247"/>
         <source>{} errors, {} warnings, {} notes — {}</source>
         <translation>错误 {} 个，警告 {} 个，提示 {} 个 — {}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="49"/>
+        <location filename="../gui/dock.py" line="50"/>
         <source>Several plans are checked one after another, each into &lt;plan&gt;_核对结果.gpkg beside it.</source>
         <translation>多个规划依次核对，结果分别写入各规划旁的 &lt;规划名&gt;_核对结果.gpkg。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="51"/>
+        <location filename="../gui/dock.py" line="52"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="53"/>
+        <location filename="../gui/dock.py" line="54"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="63"/>
+        <location filename="../gui/dock.py" line="64"/>
         <source>More plans</source>
         <translation>更多规划</translation>
     </message>

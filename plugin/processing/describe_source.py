@@ -1,29 +1,11 @@
 """onemap:describesource — what a plan source holds, as the schema sees it."""
 from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputNumber,
-                       QgsProcessingOutputString, QgsProcessingParameterEnum, QgsProcessingParameterFile)
+                       QgsProcessingOutputString)
 
-from ..core.compat import FILE_PARAMETER
 from ..core.errors import OneMapError
-from ..core.schema import schema
 from ..core.sources import open_source, recognition_lines
 from ..i18n import tr
-
-KIND_CHOICES = ["", "onemap", "village", "detailed"]
-
-
-def add_source_parameter(algorithm, name, description, optional=False):
-    """A plan source: a .gpkg file, a .gdb folder or a folder of shapefiles (type the folder path)."""
-    parameter = QgsProcessingParameterFile(name, description, FILE_PARAMETER,
-                                           optional=optional,
-                                           fileFilter="GeoPackage (*.gpkg);;Shapefile (*.shp);;All files (*)")
-    algorithm.addParameter(parameter)
-
-
-def add_kind_parameter(algorithm):
-    labels = [tr("Detect from the layers")] + [
-        "{} / {}".format(schema().kinds[k]["zh"], schema().kinds[k]["en"]) for k in KIND_CHOICES[1:]]
-    algorithm.addParameter(QgsProcessingParameterEnum("KIND", tr("Plan kind"), labels, defaultValue=0, optional=True))
-
+from .parameters import add_kind_parameter, add_source_parameter, kind_value
 
 def open_or_fail(path):
     """open_source with the error turned into a QgsProcessingException (clean message, exit 1)."""
@@ -57,7 +39,7 @@ class DescribeSourceAlgorithm(QgsProcessingAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         source = open_or_fail(self.parameterAsFile(parameters, "SOURCE", context))
-        kind = KIND_CHOICES[self.parameterAsEnum(parameters, "KIND", context)] or source.guess_kind()
+        kind = kind_value(self, parameters, context) or source.guess_kind()
         lines = recognition_lines(source, kind)
         for line in lines:
             feedback.pushInfo(line)

@@ -6,7 +6,7 @@ from ..core.compat import NO_THREADING
 from ..core.errors import OneMapError
 from ..core.loading import load_source
 from ..i18n import tr
-from .describe_source import KIND_CHOICES, add_kind_parameter, add_source_parameter
+from .parameters import add_kind_parameter, add_source_parameter, kind_value
 
 
 class LoadPlanAlgorithm(QgsProcessingAlgorithm):
@@ -41,7 +41,7 @@ class LoadPlanAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(tr("Loading layers needs a QGIS project."))
         try:
             report = load_source(self.parameterAsFile(parameters, "SOURCE", context), project,
-                                 KIND_CHOICES[self.parameterAsEnum(parameters, "KIND", context)] or None,
+                                 kind_value(self, parameters, context),
                                  self.parameterAsBool(parameters, "LABELS", context))
         except OneMapError as exc:
             raise QgsProcessingException(str(exc))

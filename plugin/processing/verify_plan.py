@@ -6,7 +6,7 @@ from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProces
 from ..core.engine import Cancelled, verify
 from ..core.errors import OneMapError
 from ..i18n import tr
-from .describe_source import KIND_CHOICES, add_kind_parameter, add_source_parameter
+from .parameters import add_kind_parameter, add_source_parameter, kind_value
 
 
 class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
@@ -41,7 +41,7 @@ class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
         plan = self.parameterAsFile(parameters, "PLAN", context)
         onemap = self.parameterAsFile(parameters, "ONEMAP", context)
         ruleset = self.parameterAsString(parameters, "RULESET", context) or None
-        kind = KIND_CHOICES[self.parameterAsEnum(parameters, "KIND", context)] or None
+        kind = kind_value(self, parameters, context)
         output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         try:
             result = verify(plan, onemap, ruleset=ruleset, output=output, kind=kind, feedback=feedback)

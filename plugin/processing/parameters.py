@@ -1,0 +1,25 @@
+"""Parameters the onemap algorithms share: a plan source and the plan kind."""
+from qgis.core import QgsProcessingParameterEnum, QgsProcessingParameterFile
+
+from ..core.compat import FILE_PARAMETER
+from ..core.schema import schema
+from ..i18n import tr
+
+KIND_CHOICES = ["", "onemap", "village", "detailed"]     # index 0: detect from the layers
+
+
+def add_source_parameter(algorithm, name, description):
+    """A plan source: a .gpkg, a .gdb folder, a shapefile folder (type the path), or a PG:/pgconn: string."""
+    algorithm.addParameter(QgsProcessingParameterFile(
+        name, description, FILE_PARAMETER, fileFilter="GeoPackage (*.gpkg);;Shapefile (*.shp);;All files (*)"))
+
+
+def add_kind_parameter(algorithm):
+    labels = [tr("Detect from the layers")] + [
+        "{} / {}".format(schema().kinds[k]["zh"], schema().kinds[k]["en"]) for k in KIND_CHOICES[1:]]
+    algorithm.addParameter(QgsProcessingParameterEnum("KIND", tr("Plan kind"), labels, defaultValue=0, optional=True))
+
+
+def kind_value(algorithm, parameters, context):
+    """The chosen plan kind, or None to detect it from the layers."""
+    return KIND_CHOICES[algorithm.parameterAsEnum(parameters, "KIND", context)] or None
