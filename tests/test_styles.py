@@ -3,17 +3,26 @@ import os
 
 import pytest
 from osgeo import ogr
-from qgis.core import (QgsMapRendererParallelJob, QgsMapSettings, QgsPointXY, QgsProject, QgsRectangle,
-                       QgsRuleBasedRenderer, QgsSingleSymbolRenderer)
+from qgis.core import (QgsFeatureRenderer, QgsMapRendererParallelJob, QgsMapSettings, QgsPointXY, QgsProject,
+                       QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsSingleSymbolRenderer)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtXml import QDomDocument
 
 from conftest import ROOT, sample
 from helpers import gpkg, square
 from plugin.core.loading import PROPERTY_KEY, load_source
-from plugin.core.styles import PROVISIONAL, class_filter, color_table, read_qml_renderer
+from plugin.core.styles import PROVISIONAL, class_filter, color_table
 
 STYLES = os.path.join(ROOT, "styles")
+
+
+def read_qml_renderer(path):
+    """The renderer stored in a QML file."""
+    document = QDomDocument()
+    with open(path, encoding="utf-8") as handle:
+        document.setContent(handle.read())
+    return QgsFeatureRenderer.load(document.documentElement().firstChildElement("renderer-v2"), QgsReadWriteContext())
 
 
 def rgb(color):

@@ -11,7 +11,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsG
 from . import crs as crsmod
 from .codes import normalize_code
 from .errors import OneMapError
-from .geomops import Prepared, polygonal
+from .geomops import Prepared, polygonal, union
 
 
 @dataclass
@@ -42,6 +42,13 @@ class LayerData:
         self.key, self.name, self.features = key, name, features
         self.by_fid = {f.fid: f for f in features}
         self._index = None
+        self._union = None
+
+    def union(self):
+        """All shapes merged into one (computed once: the gap and coverage rules share it)."""
+        if self._union is None:
+            self._union = union(f.shape for f in self.features)
+        return self._union
 
     def candidates(self, rect):
         if self._index is None:
@@ -61,8 +68,8 @@ class CrsNote:
 
 
 class Context:
-    def __init__(self, plan, onemap, ruleset, feedback=None, transform_context=None):
-        self.plan, self.onemap, self.ruleset, self.feedback = plan, onemap, ruleset, feedback
+    def __init__(self, plan, onemap, ruleset, transform_context=None):
+        self.plan, self.onemap, self.ruleset = plan, onemap, ruleset
         # captured on the calling thread: a QgsTask must not touch the project while it runs
         self.transform_context = transform_context or QgsProject.instance().transformContext()
         self.crs_notes = []
@@ -70,6 +77,7 @@ class Context:
         self._cache = {}
         self._crs_of = {}
         landuse = plan.open_layer("GHYDYH")
+        self._opened = {("plan", "GHYDYH"): landuse}       # read again by _load: open it once
         self.plan_crs = self._layer_crs("plan", plan.get("GHYDYH").name, landuse, fallback=None)
         if not self.plan_crs.isValid():
             raise OneMapError("无法确定规划用地图层的坐标系：{}".format(plan.label),
@@ -120,7 +128,7 @@ class Context:
         found = source.get(key)
         data = None
         if found is not None:
-            layer = source.open_layer(key)
+            layer = self._opened.pop((side, key), None) or source.open_layer(key)
             code_field = found.spec.field_for("code")
             code_name = found.fields.get(code_field.name) if code_field else None
             features = []

@@ -72,7 +72,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     check_inputs(plan, onemap)
     kind = kind or plan.guess_kind()
     rules = ruleset if isinstance(ruleset, RuleSet) else load_ruleset(ruleset, kind)
-    ctx = Context(plan, onemap, rules, feedback, transform_context)
+    ctx = Context(plan, onemap, rules, transform_context)
     findings, outcomes = [], []
     for index, rule in enumerate(rules.rules):
         if feedback is not None:

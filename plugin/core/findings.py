@@ -103,8 +103,9 @@ def write_results(path, result):
         for outcome in result.outcomes:
             _insert(rules, outcome)
         indicators = _table(dataset, "indicators", INDICATOR_FIELDS)
+        columns = {name for name, _type in INDICATOR_FIELDS}
         for row in result.indicators:
-            _insert(indicators, {k: v for k, v in row.items() if k in dict(INDICATOR_FIELDS)})
+            _insert(indicators, {k: v for k, v in row.items() if k in columns})
         _insert(_table(dataset, "run", RUN_FIELDS), result.record)
         dataset = None
         os.replace(temporary, path)

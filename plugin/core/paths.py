@@ -16,7 +16,6 @@ def _beside_or_inside(name):
 
 RESOURCES_DIR = _beside_or_inside("resources")
 STYLES_DIR = _beside_or_inside("styles")
-SAMPLE_DIR = os.path.join(RESOURCES_DIR, "sample")
 
 
 def data_path(*parts):

@@ -33,8 +33,7 @@ class LayerSpec:
     geometry: str = ""     # 'polygon' or '' for a table
     aliases: list = field(default_factory=list)
     fields: dict = field(default_factory=dict)
-    status: str = ""
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)     # other keys of the entry (e.g. units of CJZBFJ)
 
     @property
     def is_table(self):
@@ -61,7 +60,6 @@ class LayerSpec:
 
 class Schema:
     def __init__(self, data):
-        self.version = data.get("version")
         self.groups = data.get("groups", {})
         self.kinds = data.get("kinds", {})
         self.layers = {}
@@ -79,10 +77,9 @@ class Schema:
         fields = {name: FieldSpec(name=name, aliases=list(f.get("aliases", [])), role=f.get("role", ""),
                                   code_list=f.get("code_list", ""), required=bool(f.get("required", False)))
                   for name, f in (entry.get("fields") or {}).items()}
-        known = {"zh", "en", "group", "geometry", "aliases", "fields", "status"}
+        known = {"zh", "en", "group", "geometry", "aliases", "fields", "status"}   # status: documentation
         return LayerSpec(key=key, zh=entry["zh"], en=entry["en"], group=entry.get("group", ""),
                          geometry=geometry, aliases=list(entry.get("aliases", [])), fields=fields,
-                         status=entry.get("status", ""),
                          extra={k: v for k, v in entry.items() if k not in known})
 
     def match_name(self, name):

@@ -6,7 +6,7 @@ Rule filters name the canonical code field; `apply_style` renames it to the laye
 """
 import os
 
-from qgis.core import QgsFillSymbol, QgsReadWriteContext, QgsRuleBasedRenderer, QgsSingleSymbolRenderer, QgsSymbol
+from qgis.core import QgsFillSymbol, QgsRuleBasedRenderer, QgsSingleSymbolRenderer, QgsSymbol
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtXml import QDomDocument
@@ -140,13 +140,3 @@ def apply_style(layer, key, actual_field=None):
         manager.renameStyle(manager.currentStyle(), "OneMap {}样式 (provisional)".format(PROVISIONAL))
     layer.triggerRepaint()
     return status
-
-
-def read_qml_renderer(path):
-    """The renderer stored in a QML file (for tests and tooling)."""
-    from qgis.core import QgsFeatureRenderer
-    document = QDomDocument()
-    with open(path, encoding="utf-8") as handle:
-        document.setContent(handle.read())
-    element = document.documentElement().firstChildElement("renderer-v2")
-    return QgsFeatureRenderer.load(element, QgsReadWriteContext())

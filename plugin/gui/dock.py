@@ -82,6 +82,8 @@ class OneMapDock(QgsDockWidget):
         check = QGroupBox(self.tr("One-map verification"))
         form = QFormLayout(check)
         self.ruleset_combo = QComboBox()
+        self.ruleset_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.ruleset_combo.setMinimumContentsLength(12)
         self.ruleset_combo.addItem(self.tr("Default for the plan kind"), "")
         for ruleset_id, path in sorted(available_rulesets().items()):
             title = (load_data(path).get("title") or {}).get("zh" if chinese_ui() else "en", "")
@@ -110,6 +112,7 @@ class OneMapDock(QgsDockWidget):
         layout.addWidget(check)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # fit the dock's width
         scroll.setWidget(body)
         self.setWidget(scroll)
         self.setMinimumWidth(340)

@@ -20,6 +20,8 @@ class SourcePicker(QWidget):
         self.combo = QComboBox()
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(12)             # long recent paths must not widen the panel
         self.combo.lineEdit().setPlaceholderText(self.tr("GeoPackage, .gdb folder, shapefile folder or PostGIS"))
         self.combo.addItems(self.recent())
         self.combo.setCurrentIndex(-1)

@@ -14,7 +14,7 @@ class CoverageRule(Rule):
         area_layer = ctx.plan_layer(self.args["area"]) if "area" in self.args else None
         if area_layer is None:
             area_layer = self.plan_layer(ctx, "GHYDYH")
-        return union(f.shape for f in area_layer.features)
+        return area_layer.union()
 
     def run(self, ctx):
         control = self.onemap_layer(ctx, self.args["control"])

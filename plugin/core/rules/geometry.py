@@ -1,6 +1,6 @@
 """geometry: invalid geometries, overlaps within the layer, gaps against a boundary, slivers."""
 from ..compat import VALIDATOR_GEOS
-from ..geomops import polygonal, single_parts, union
+from ..geomops import polygonal, single_parts
 from .base import Rule
 from .selection import describe
 
@@ -53,8 +53,7 @@ class GeometryRule(Rule):
 
     def _gap(self, ctx, data):
         boundary = self.plan_layer(ctx, self.args.get("boundary", "CJDCQ"))
-        region = union(f.shape for f in boundary.features)
-        covered = union(f.shape for f in data.features)
+        region, covered = boundary.union(), data.union()
         gaps = polygonal(region.difference(covered)) if not covered.isEmpty() else region
         return [self.finding("村域内 {:.2f} 平方米未被规划用地图斑覆盖".format(part.area()),
                              plan_layer=data.key, control_layer=boundary.key, area_m2=part.area(), geometry=part)
