@@ -16,7 +16,7 @@
       <rule filter="left(to_string(&quot;GHFQDM&quot;), 4) = '0502'" symbol="11" label="0502 一般农业区（暂定）" key="{onemap-rule-0013}"/>
       <rule filter="left(to_string(&quot;GHFQDM&quot;), 4) = '0503'" symbol="12" label="0503 林业发展区（暂定）" key="{onemap-rule-0014}"/>
       <rule filter="left(to_string(&quot;GHFQDM&quot;), 4) = '0504'" symbol="13" label="0504 牧业发展区（暂定）" key="{onemap-rule-0015}"/>
-      <rule filter="ELSE" symbol="14" label="代码未列出 unlisted code" key="{onemap-rule-0016}"/>
+      <rule filter="ELSE" symbol="14" label="代码未列出" key="{onemap-rule-0016}"/>
     </rules>
     <symbols>
       <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="1" name="0">

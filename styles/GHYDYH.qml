@@ -43,7 +43,7 @@
       <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 4) = '1401'" symbol="38" label="1401 公园绿地" key="{onemap-rule-0040}"/>
       <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 4) = '1402'" symbol="39" label="1402 防护绿地" key="{onemap-rule-0041}"/>
       <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 4) = '1403'" symbol="40" label="1403 广场用地" key="{onemap-rule-0042}"/>
-      <rule filter="ELSE" symbol="41" label="代码未列出 unlisted code" key="{onemap-rule-0043}"/>
+      <rule filter="ELSE" symbol="41" label="代码未列出" key="{onemap-rule-0043}"/>
     </rules>
     <symbols>
       <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="1" name="0">

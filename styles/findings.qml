@@ -2,9 +2,9 @@
 <qgis version="3.22.16-Białowieża" styleCategories="Symbology">
   <renderer-v2 type="RuleRenderer" referencescale="-1" enableorderby="0" forceraster="0" symbollevels="0">
     <rules key="{onemap-rule-0001}">
-      <rule filter="&quot;severity&quot; = 'info'" symbol="0" label="提示 info（暂定）" key="{onemap-rule-0002}"/>
-      <rule filter="&quot;severity&quot; = 'error'" symbol="1" label="错误 error（暂定）" key="{onemap-rule-0003}"/>
-      <rule filter="&quot;severity&quot; = 'warning'" symbol="2" label="警告 warning（暂定）" key="{onemap-rule-0004}"/>
+      <rule filter="&quot;severity&quot; = 'info'" symbol="0" label="提示" key="{onemap-rule-0002}"/>
+      <rule filter="&quot;severity&quot; = 'error'" symbol="1" label="错误" key="{onemap-rule-0003}"/>
+      <rule filter="&quot;severity&quot; = 'warning'" symbol="2" label="警告" key="{onemap-rule-0004}"/>
     </rules>
     <symbols>
       <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="1" name="0">

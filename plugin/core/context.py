@@ -12,6 +12,7 @@ from . import crs as crsmod
 from .codes import normalize_code
 from .errors import OneMapError
 from .geomops import Prepared, polygonal, union
+from .schema import schema
 
 
 @dataclass
@@ -21,9 +22,12 @@ class Feature:
     attrs: dict                      # canonical field -> value
     code: str = ""
     shape: QgsGeometry = None        # the geometry made valid, for every area computation
+    label: str = ""                  # how messages name it: its BSM, else TBBH, else its fid
     _prepared: object = None
 
     def __post_init__(self):
+        if not self.label:
+            self.label = str(self.fid)
         if self.shape is None:
             empty_or_valid = self.geometry.isEmpty() or self.geometry.isGeosValid()
             self.shape = self.geometry if empty_or_valid else polygonal(self.geometry.makeValid())
@@ -38,8 +42,9 @@ class Feature:
 class LayerData:
     """A layer's features in the working CRS; its spatial index is built on first use."""
 
-    def __init__(self, key, name, features):
+    def __init__(self, key, name, features, crs=None):
         self.key, self.name, self.features = key, name, features
+        self.crs = crs                   # the layer's own CRS (features are held in the working CRS)
         self.by_fid = {f.fid: f for f in features}
         self._index = None
         self._union = None
@@ -122,6 +127,12 @@ class Context:
     def onemap_layer(self, key):
         return self._load("onemap", self.onemap, key)
 
+    def layer_point(self, data, point):
+        """A working-CRS point as stored in the layer's own CRS (zone prefix kept), for messages."""
+        if data.crs is None or data.crs == self.crs:
+            return point
+        return QgsCoordinateTransform(self.crs, data.crs, self.transform_context).transform(point)
+
     def _load(self, side, source, key):
         if (side, key) in self._cache:
             return self._cache[(side, key)]
@@ -131,10 +142,13 @@ class Context:
             layer = self._opened.pop((side, key), None) or source.open_layer(key)
             code_field = found.spec.field_for("code")
             code_name = found.fields.get(code_field.name) if code_field else None
+            label_name = label_field(found, layer.fields().names())
             features = []
+            layer_crs = None
             if found.spec.is_table:
                 for feature in layer.getFeatures():
-                    features.append(Feature(feature.id(), QgsGeometry(), self._attrs(found, feature)))
+                    features.append(Feature(feature.id(), QgsGeometry(), self._attrs(found, feature),
+                                            label=feature_label(feature, label_name)))
             else:
                 layer_crs = self._layer_crs(side, found.name, layer, self.plan_crs)
                 transform = None
@@ -149,8 +163,9 @@ class Context:
                     if transform is not None and not geometry.isEmpty():
                         geometry.transform(transform)
                     features.append(Feature(feature.id(), geometry, self._attrs(found, feature),
-                                            normalize_code(python_value(feature[code_name])) if code_name else ""))
-            data = LayerData(key, found.name, features)
+                                            normalize_code(python_value(feature[code_name])) if code_name else "",
+                                            label=feature_label(feature, label_name)))
+            data = LayerData(key, found.name, features, layer_crs)
         self._cache[(side, key)] = data
         return data
 
@@ -159,6 +174,29 @@ class Context:
         names = feature.fields().names()
         return {canonical: python_value(feature[actual]) for canonical, actual in found.fields.items()
                 if actual in names}
+
+
+def label_field(found, names):
+    """The layer's field that names a feature in messages: the first of the schema's `feature_label`
+    names (BSM, TBBH) the layer has, directly or as an alias of one of its spec's fields; else None."""
+    by_upper = {n.upper(): n for n in names}
+    for wanted in schema().feature_label:
+        if wanted.upper() in by_upper:
+            return by_upper[wanted.upper()]
+        for canonical, spec in found.spec.fields.items():
+            if wanted.upper() in (a.upper() for a in [canonical] + spec.aliases) and canonical in found.fields:
+                return found.fields[canonical]
+    return None
+
+
+def feature_label(feature, name):
+    """The feature's BSM/TBBH value as text, or '' (then its fid names it)."""
+    if name is None:
+        return ""
+    value = python_value(feature[name])
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
 
 
 def python_value(value):

@@ -30,6 +30,7 @@ class RunResult:
     rules_by_id: dict
     output: str = ""
     counts: dict = field(default_factory=dict)
+    decisions: list = field(default_factory=list)   # rows of the `decisions` table (core.decisions)
 
 
 def _now():
@@ -45,6 +46,16 @@ def check_inputs(plan, onemap):
     if not any(key in onemap.recognised for key in controls):
         raise OneMapError("一张图 {} 中没有控制线图层（{}）".format(onemap.label, "、".join(controls)),
                           "The one map {} has no control layer ({})".format(onemap.label, ", ".join(controls)))
+
+
+def name_plan_features(findings, ctx):
+    """Give each finding on a plan feature that feature's label (BSM, else TBBH, else fid)."""
+    for finding in findings:
+        if finding.plan_fid is None or finding.plan_label:
+            continue
+        data = ctx.plan_layer(finding.plan_layer) if finding.plan_layer in ctx.plan.recognised else None
+        feature = data.by_fid.get(finding.plan_fid) if data is not None else None
+        finding.plan_label = feature.label if feature is not None else str(finding.plan_fid)
 
 
 def to_plan_crs(findings, ctx):
@@ -88,15 +99,18 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
             outcome.update(status="failed" if failed else "passed", findings=len(found), reason="")
             findings.extend(found)
         except NotApplicable as reason:
-            outcome.update(status="not_applicable", findings=0, reason=str(reason))
+            outcome.update(status="not_applicable", findings=0, reason=reason.zh, reason_en=reason.en)
         except OneMapError:
             raise                                     # an input that cannot be read ends the run
         except Exception as exc:                      # noqa: BLE001 — a failing rule must not end the run
-            outcome.update(status="error", findings=1, reason="{}: {}".format(type(exc).__name__, exc))
-            findings.append(rule.finding("规则 {} 执行出错，未能完成核对：{}".format(rule.id, exc), severity="error"))
+            detail = "{}: {}".format(type(exc).__name__, exc)
+            outcome.update(status="error", findings=1, reason="规则执行出错", reason_en=detail)
+            findings.append(rule.finding("规则 {} 执行出错，未能完成核对".format(rule.id), severity="error",
+                                         detail=detail))
         outcomes.append(outcome)
     if feedback is not None and feedback.isCanceled():
         raise Cancelled()
+    name_plan_features(findings, ctx)
     to_plan_crs(findings, ctx)
     counts = {level: sum(1 for f in findings if f.severity == level) for level in ("error", "warning", "info")}
     record = {"run_id": str(uuid.uuid4()), "plugin_version": plugin_version(), "qgis_version": Qgis.QGIS_VERSION,

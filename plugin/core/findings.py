@@ -1,4 +1,4 @@
-"""The findings GeoPackage: layer `findings`, tables `rules`, `indicators` and `run`; written atomically.
+"""The findings GeoPackage: layer `findings`, tables `rules`, `indicators`, `run` and `decisions`; written atomically.
 
 It is the source of truth for everything after a check (browser, reviewer decisions, reports):
 each finding carries a stable `finding_id` so decisions can be matched again after a re-run.
@@ -17,12 +17,12 @@ FINDING_FIELDS = [
     ("message", ogr.OFTString), ("rule_title", ogr.OFTString), ("rule_title_en", ogr.OFTString),
     ("plan_layer", ogr.OFTString), ("plan_fid", ogr.OFTInteger64), ("plan_code", ogr.OFTString),
     ("control_layer", ogr.OFTString), ("control_fid", ogr.OFTInteger64), ("area_m2", ogr.OFTReal),
-    ("x", ogr.OFTReal), ("y", ogr.OFTReal),
+    ("x", ogr.OFTReal), ("y", ogr.OFTReal), ("plan_label", ogr.OFTString), ("detail", ogr.OFTString),
 ]
 RULE_FIELDS = [("rule_id", ogr.OFTString), ("kind", ogr.OFTString), ("severity", ogr.OFTString),
                ("title", ogr.OFTString), ("title_en", ogr.OFTString), ("clause", ogr.OFTString),
                ("clause_source", ogr.OFTString), ("status", ogr.OFTString), ("findings", ogr.OFTInteger),
-               ("reason", ogr.OFTString)]
+               ("reason", ogr.OFTString), ("reason_en", ogr.OFTString)]
 INDICATOR_FIELDS = [("village_code", ogr.OFTString), ("indicator", ogr.OFTString), ("compare", ogr.OFTString),
                     ("allocated_value", ogr.OFTReal), ("unit", ogr.OFTString), ("allocated_m2", ogr.OFTReal),
                     ("planned_m2", ogr.OFTReal), ("planned_ha", ogr.OFTReal), ("planned_mu", ogr.OFTReal),
@@ -35,6 +35,23 @@ RUN_FIELDS = [("run_id", ogr.OFTString), ("plugin_version", ogr.OFTString), ("qg
               ("plan_crs", ogr.OFTString), ("started", ogr.OFTString), ("finished", ogr.OFTString),
               ("errors", ogr.OFTInteger), ("warnings", ogr.OFTInteger), ("infos", ogr.OFTInteger),
               ("not_applicable", ogr.OFTInteger), ("rule_errors", ogr.OFTInteger)]
+
+# Reviewer decisions (core.decisions): created empty by every run, filled from the panel or carried
+# over from a previous run; `resolved` = 1 when the decided finding no longer occurs.
+DECISION_FIELDS = [("finding_id", ogr.OFTString), ("decision", ogr.OFTString), ("reason", ogr.OFTString),
+                   ("approval_no", ogr.OFTString), ("reviewer", ogr.OFTString), ("decided_at", ogr.OFTString),
+                   ("resolved", ogr.OFTInteger), ("rule_id", ogr.OFTString), ("message", ogr.OFTString)]
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS_ZH = {"passed": "通过", "failed": "未通过", "not_applicable": "不适用", "error": "执行出错"}
+# Chinese field names: set on the loaded layer, and stored as GeoPackage field aliases where GDAL >= 3.7
+# writes them (gpkg_data_columns).
+ALIASES_ZH = {
+    "finding_id": "问题编号", "rule_id": "规则编号", "severity": "级别", "message": "问题说明", "rule_title": "规则",
+    "rule_title_en": "规则（英文）", "plan_layer": "规划图层", "plan_fid": "规划要素 FID", "plan_code": "用地用海代码",
+    "control_layer": "对照图层", "control_fid": "对照要素 FID", "area_m2": "面积（平方米）", "x": "X 坐标",
+    "y": "Y 坐标", "plan_label": "规划图斑（标识码/编号）", "detail": "技术细节", "decision": "审查决定",
+    "reason": "理由", "approval_no": "批复文号", "reviewer": "审查人", "decided_at": "决定时间", "resolved": "已消除",
+}
 
 
 def navigation_point(finding):
@@ -61,7 +78,10 @@ def _table(dataset, name, fields, srs=None):
     layer = dataset.CreateLayer(name, srs, ogr.wkbMultiPolygon if srs is not None else ogr.wkbNone,
                                 ["FID=fid", "GEOMETRY_NULLABLE=YES"] if srs is not None else ["FID=fid"])
     for field_name, field_type in fields:
-        layer.CreateField(ogr.FieldDefn(field_name, field_type))
+        definition = ogr.FieldDefn(field_name, field_type)
+        if name in ("findings", "decisions") and field_name in ALIASES_ZH:
+            definition.SetAlternativeName(ALIASES_ZH[field_name])
+        layer.CreateField(definition)
     return layer
 
 
@@ -123,6 +143,9 @@ def write_results(path, result):
         for row in result.indicators:
             _insert(indicators, {k: v for k, v in row.items() if k in columns})
         _insert(_table(dataset, "run", RUN_FIELDS), result.record)
+        decisions = _table(dataset, "decisions", DECISION_FIELDS)
+        for row in result.decisions:
+            _insert(decisions, row)
         dataset = None
         os.replace(temporary, path)
     finally:

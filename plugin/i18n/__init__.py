@@ -22,15 +22,21 @@ def ui_locale():
 
 def chinese_ui():
     """True when QGIS runs in Chinese: the panel then shows schema names in Chinese."""
-    return ui_locale().startswith("zh")
+    return ui_locale().lower().startswith("zh")
+
+
+def translation_locale(locale):
+    """The shipped translation for a UI locale: every Chinese one (zh-Hans, QGIS's own 简体中文 since
+    3.22, zh_CN, zh, zh_TW …) reads the simplified-Chinese file; others their own name."""
+    return "zh_CN" if locale.lower().startswith("zh") else locale
 
 
 def install_translator(locale=None):
     """Load onemap_<locale>.qm if it exists; return the installed translator or None."""
-    locale = locale or ui_locale()
+    locale = translation_locale(locale or ui_locale())
     path = os.path.join(I18N_DIR, "onemap_{}.qm".format(locale))
     if not os.path.isfile(path):
-        path = os.path.join(I18N_DIR, "onemap_{}.qm".format(locale.split("_")[0]))
+        path = os.path.join(I18N_DIR, "onemap_{}.qm".format(locale.replace("-", "_").split("_")[0]))
     translator = QTranslator()
     if os.path.isfile(path) and translator.load(path):
         QCoreApplication.installTranslator(translator)

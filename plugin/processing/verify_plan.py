@@ -5,6 +5,7 @@ from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProces
 
 from ..core.engine import Cancelled, verify
 from ..core.errors import OneMapError
+from ..core.findings import STATUS_ZH
 from ..i18n import tr
 from .parameters import add_kind_parameter, add_source_parameter, kind_value
 
@@ -51,7 +52,8 @@ class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
         except OneMapError as exc:
             raise QgsProcessingException(str(exc))
         for outcome in result.outcomes:
-            feedback.pushInfo("{rule_id} {status} ({findings}) {title} {reason}".format(**outcome))
+            feedback.pushInfo("{} {}（{} 项）{} {}".format(outcome["rule_id"], STATUS_ZH[outcome["status"]],
+                                                         outcome["findings"], outcome["title"], outcome["reason"]))
         feedback.pushInfo(tr("Findings written to {}").format(output))
         return {"OUTPUT": output, "ERRORS": result.counts["error"], "WARNINGS": result.counts["warning"],
                 "INFOS": result.counts["info"], "RUN_ID": result.record["run_id"]}

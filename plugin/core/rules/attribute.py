@@ -28,13 +28,13 @@ class AttributeRule(Rule):
                          geometry=feature.geometry, area_m2=feature.shape.area() if not feature.shape.isEmpty() else None)
             for field in required:
                 if field.name in found.fields and empty(feature.attrs.get(field.name)):
-                    findings.append(self.finding("要素 {} 的必填字段 {} 为空".format(feature.fid, found.fields[field.name]),
+                    findings.append(self.finding("要素 {} 的必填字段 {} 为空".format(feature.label, found.fields[field.name]),
                                                  **where))
             if codes is None or not feature.code:
                 continue
             if feature.code not in codes:
                 findings.append(self.finding("要素 {} 的代码 {} 不在{}代码表中".format(
-                    feature.fid, feature.code, codes.version), **where))
+                    feature.label, feature.code, codes.version), **where))
                 continue
             name = str(feature.attrs.get(name_spec.name) or "").strip() if name_spec is not None else ""
             if not name or name == codes.name(feature.code):
@@ -43,9 +43,9 @@ class AttributeRule(Rule):
             severity = self.args.get("alias_severity", "warning")
             if is_2020 and alias_code == feature.code:
                 message = "要素 {} 使用 2020 年试行版名称“{}”，2023 年分类为“{}”".format(
-                    feature.fid, name, codes.name(feature.code))
+                    feature.label, name, codes.name(feature.code))
             else:
-                message = "要素 {} 的名称“{}”与代码 {}（{}）不符".format(feature.fid, name, feature.code,
+                message = "要素 {} 的名称“{}”与代码 {}（{}）不符".format(feature.label, name, feature.code,
                                                                 codes.name(feature.code))
             findings.append(self.finding(message, severity=severity, **where))
         return findings

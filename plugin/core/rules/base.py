@@ -19,6 +19,8 @@ class Finding:
     control_fid: Optional[int] = None
     area_m2: Optional[float] = None
     geometry: Optional[QgsGeometry] = None
+    plan_label: str = ""              # the plan feature's BSM/TBBH (else fid), filled in by the engine
+    detail: str = ""                  # technical detail kept out of the Chinese message (e.g. GEOS's words)
     extra: dict = field(default_factory=dict)     # 'x', 'y': where to look when that is not on the geometry
 
 
@@ -27,6 +29,7 @@ class NotApplicable(Exception):
 
     def __init__(self, zh, en):
         super().__init__("{} / {}".format(zh, en))
+        self.zh, self.en = zh, en
 
 
 class Rule:

@@ -37,7 +37,7 @@ class CoverageRule(Rule):
                     continue
                 where = "规划成果未包含该图层" if kept_layer is None else "规划成果中缺失"
                 findings.append(self.finding(
-                    "一张图{}（要素 {}）{}，面积 {:.2f} 平方米".format(name, other.fid, where, part.area()),
+                    "一张图{}（要素 {}）{}，面积 {:.2f} 平方米".format(name, other.label, where, part.area()),
                     plan_layer=self.args["plan_layer"], control_layer=control.key, control_fid=other.fid,
                     area_m2=part.area(), geometry=part))
         return findings

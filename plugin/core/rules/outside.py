@@ -28,7 +28,7 @@ class OutsideRule(Rule):
             if area < self.ruleset.noise_m2:
                 continue
             findings.append(self.finding(
-                "规划{}（要素 {}）位于{}外，面积 {:.2f} 平方米".format(describe(feature.code), feature.fid,
+                "规划{}（要素 {}）位于{}外，面积 {:.2f} 平方米".format(describe(feature.code), feature.label,
                                                             boundary_name, area),
                 plan_layer=plan.key, plan_fid=feature.fid, plan_code=feature.code,
                 control_layer=boundary.key, area_m2=area, geometry=piece))

@@ -38,7 +38,7 @@ class OverlapRule(Rule):
                 if area < noise:
                     continue
                 findings.append(self.finding(
-                    "规划{}（要素 {}）位于{}内，面积 {:.2f} 平方米".format(describe(feature.code), feature.fid,
+                    "规划{}（要素 {}）位于{}内，面积 {:.2f} 平方米".format(describe(feature.code), feature.label,
                                                                 control_name, area),
                     plan_layer=plan.key, plan_fid=feature.fid, plan_code=feature.code,
                     control_layer=control.key, control_fid=other.fid, area_m2=area, geometry=piece))

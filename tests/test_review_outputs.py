@@ -1,0 +1,98 @@
+"""Findings a reviewer can quote: parcels named by BSM/TBBH, coordinates as stored, Chinese throughout."""
+import pytest
+from osgeo import gdal, ogr
+
+from conftest import sample
+from helpers import LANDUSE_FIELDS, control, gpkg, square
+from plugin.core.engine import verify
+
+X0, Y0 = 560000.0, 4100000.0
+
+
+@pytest.fixture(scope="module")
+def conflicts(tmp_path_factory):
+    output = str(tmp_path_factory.mktemp("run") / "findings.gpkg")
+    return verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), output=output)
+
+
+def plan_with(tmp_path, fields, values):
+    """A parcel 100 x 50 m inside 永久基本农田, its name fields given."""
+    parcel = square(X0 + 100, Y0 + 100, X0 + 200, Y0 + 150)
+    other = square(X0 + 300, Y0 + 100, X0 + 400, Y0 + 150)
+    plan = gpkg(tmp_path / "plan.gpkg", 4546, {"GHYDYH": (LANDUSE_FIELDS + fields, [
+        (other, dict(values[0], YDYHFLDM="0103")), (parcel, dict(values[1], YDYHFLDM="0703"))])})
+    onemap = gpkg(tmp_path / "onemap.gpkg", 4546, {"YJJBNTBHTB": control(square(X0, Y0, X0 + 1000, Y0 + 1000))})
+    return verify(plan, onemap, ruleset="village-default", output=str(tmp_path / "f.gpkg"))
+
+
+@pytest.mark.parametrize("fields,values,label", [
+    ([("BSM", ogr.OFTString), ("TBBH", ogr.OFTString)], [{"BSM": "7", "TBBH": "a"}, {"BSM": "3701", "TBBH": "b"}],
+     "3701"),
+    ([("TBBH", ogr.OFTString)], [{"TBBH": "12-1"}, {"TBBH": "12-2"}], "12-2"),
+    ([("bsm", ogr.OFTInteger)], [{"bsm": 5}, {"bsm": 6}], "6"),
+    ([], [{}, {}], "2"),                                                  # no BSM/TBBH: the fid
+])
+def test_a_parcel_is_named_by_bsm_else_tbbh_else_fid(tmp_path, fields, values, label):
+    farmland = [f for f in plan_with(tmp_path, fields, values).findings if f.rule_id == "CL-01"]
+    assert len(farmland) == 1 and farmland[0].plan_fid == 2
+    assert "（要素 {}）".format(label) in farmland[0].message and farmland[0].plan_label == label
+    dataset = ogr.Open(str(tmp_path / "f.gpkg"))
+    row = [f for f in dataset.GetLayerByName("findings") if f.GetField("rule_id") == "CL-01"][0]
+    assert row.GetField("plan_label") == label
+
+
+def test_a_one_map_feature_is_named_by_its_tbbh_alias(conflicts):
+    lost = [f for f in conflicts.findings if f.rule_id == "KEEP-01"][0]
+    assert "要素 141181106205-2" in lost.message                       # YJJBNTTBBH, alias TBBH
+
+
+def test_invalid_geometry_in_chinese_at_the_stored_coordinates(conflicts):
+    invalid = [f for f in conflicts.findings if f.rule_id == "GEO-01"][0]
+    assert invalid.message == "要素 13 几何无效（自相交），位置 (37561650.00, 4101850.00)"   # zone 37 prefix kept
+    assert invalid.detail == "Self-intersection"
+
+
+def test_not_applicable_reason_is_chinese_with_english_beside(conflicts):
+    red_line = next(o for o in conflicts.outcomes if o["rule_id"] == "CL-02")
+    assert red_line["reason"] == "一张图中没有图层 STBHHX" and red_line["reason_en"] == "the one map has no STBHHX layer"
+
+
+def test_findings_geopackage_has_chinese_aliases_and_an_empty_decisions_table(conflicts):
+    dataset = ogr.Open(conflicts.output)
+    definition = dataset.GetLayerByName("findings").GetLayerDefn()
+    aliases = {definition.GetFieldDefn(i).GetName(): definition.GetFieldDefn(i).GetAlternativeName()
+               for i in range(definition.GetFieldCount())}
+    if int(gdal.VersionInfo()) >= 3070000:            # GPKG field aliases (gpkg_data_columns) since GDAL 3.7
+        assert aliases["severity"] == "级别" and aliases["area_m2"] == "面积（平方米）"
+        assert all(aliases.values()), "every findings field has a Chinese alias"
+    decisions = dataset.GetLayerByName("decisions")
+    definition = decisions.GetLayerDefn()
+    names = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
+    assert names[:7] == ["finding_id", "decision", "reason", "approval_no", "reviewer", "decided_at", "resolved"]
+    assert decisions.GetFeatureCount() == 0
+
+
+def test_loaded_findings_layer_is_chinese(conflicts, qgis_new_project):
+    from qgis.core import QgsProject
+
+    from plugin.core.loading import load_findings
+    layer = load_findings(conflicts.output, QgsProject.instance(), "杜村")
+    assert layer.name() == "核对结果：杜村"
+    fields = layer.fields()
+    assert layer.attributeDisplayName(fields.indexOf("message")) == "问题说明"
+    setup = layer.editorWidgetSetup(fields.indexOf("severity"))
+    assert setup.type() == "ValueMap" and {"错误": "error"} in setup.config()["map"]
+    legend = [item.label() for item in layer.renderer().legendSymbolItems()]
+    assert sorted(legend) == sorted(["错误", "警告", "提示"])
+
+
+@pytest.mark.parametrize("locale", ["zh-Hans", "zh_CN", "zh", "zh_Hans_CN"])
+def test_every_chinese_locale_gets_the_chinese_panel(qgis_app, locale):
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from plugin.i18n import install_translator, remove_translator
+    translator = install_translator(locale)
+    try:
+        assert translator is not None and QCoreApplication.translate("OneMapDock", "Verify") == "核对"
+    finally:
+        remove_translator(translator)
