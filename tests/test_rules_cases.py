@@ -233,7 +233,8 @@ def test_a_failing_rule_is_recorded_and_the_others_still_run(tmp_path, monkeypat
     result = run(tmp_path, [("0703", square(X + 30, Y + 30, X + 70, Y + 70))],
                  {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100)), "CZKFBJ": control(square(X, Y, X + 10, Y + 10))})
     status = {o["rule_id"]: o for o in result.outcomes}
-    assert status["CL-05"]["status"] == "error" and "GEOS exploded" in status["CL-05"]["reason"]
+    assert status["CL-05"]["status"] == "error" and "GEOS exploded" in status["CL-05"]["reason_en"]
     assert status["CL-01"]["status"] == "failed" and areas(result, "CL-01") == [1600.00]
     assert result.record["rule_errors"] == 1
-    assert any(f.rule_id == "CL-05" and f.severity == "error" for f in result.findings)
+    assert any(f.rule_id == "CL-05" and f.severity == "error" and "GEOS exploded" in f.detail
+               and "GEOS" not in f.message for f in result.findings)
