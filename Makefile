@@ -9,7 +9,7 @@ SAMPLE := resources/sample
 BUILD := build/onemap
 QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: deps sample styles translations build demo test package install smoke screenshot bench clean
+.PHONY: deps sample styles layouts translations build demo test package install smoke screenshot bench clean
 
 deps:
 	@tools/bootstrap.sh
@@ -22,6 +22,9 @@ sample: $(SAMPLE)/.stamp
 
 styles: deps
 	$(PY) tools/make_styles.py
+
+layouts: deps
+	$(PY) tools/make_layouts.py
 
 translations: deps
 	@tools/build_translations.sh

@@ -6,6 +6,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.paths import RESOURCES_DIR, plugin_version
 from .describe_source import DescribeSourceAlgorithm
+from .export_report import ExportReportAlgorithm
 from .load_plan import LoadPlanAlgorithm
 from .verify_plan import VerifyPlanAlgorithm
 
@@ -24,5 +25,6 @@ class OneMapProvider(QgsProcessingProvider):
         return QIcon(os.path.join(RESOURCES_DIR, "icon.svg"))
 
     def loadAlgorithms(self):  # noqa: N802
-        for algorithm in (DescribeSourceAlgorithm(), LoadPlanAlgorithm(), VerifyPlanAlgorithm()):
+        for algorithm in (DescribeSourceAlgorithm(), LoadPlanAlgorithm(), VerifyPlanAlgorithm(),
+                          ExportReportAlgorithm()):
             self.addAlgorithm(algorithm)

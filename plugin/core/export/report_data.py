@@ -1,0 +1,143 @@
+"""Everything a check report states, read back from a findings GeoPackage (and its `decisions`, if any).
+
+The findings GeoPackage is the source of truth: the report never re-runs a rule. Village names come
+from the plan's village boundary when the plan can still be opened, else from the indicator rows.
+"""
+import os
+from dataclasses import dataclass, field
+
+from osgeo import ogr
+
+from ..errors import OneMapError
+from ..schema import schema
+
+MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
+def chinese(text):
+    """The Chinese half of a bilingual 'zh / en' message."""
+    return str(text or "").split(" / ")[0]
+
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS_ZH = {"passed": "通过", "failed": "不通过", "not_applicable": "不适用", "error": "执行出错"}
+INDICATOR_STATUS_ZH = {"pass": "符合", "fail": "不符合", "not_applicable": "不适用"}
+# Decisions (issue 7's `decisions` table) that accept a finding as an approved exception.
+APPROVED = {"approved", "accepted", "exception", "批准", "同意", "准予"}
+
+
+@dataclass
+class Report:
+    path: str
+    run: dict
+    rules: list
+    indicators: list
+    findings: list
+    decisions: dict = field(default_factory=dict)      # finding_id -> decision row
+    villages: list = field(default_factory=list)       # village names (or codes) of the plan
+
+    @property
+    def plan_name(self):
+        path = self.run.get("plan_path") or self.path
+        return os.path.splitext(os.path.basename(os.path.normpath(path)))[0]
+
+    @property
+    def village(self):
+        return "、".join(self.villages) or self.plan_name
+
+    def decision(self, finding):
+        return self.decisions.get(finding.get("finding_id"))
+
+    def approved(self, finding):
+        row = self.decision(finding)
+        return bool(row) and str(row.get("decision") or "").strip().lower() in APPROVED
+
+    def count(self, severity, open_only=False):
+        return sum(1 for f in self.findings
+                   if f["severity"] == severity and not (open_only and self.approved(f)))
+
+    @property
+    def passed(self):
+        """通过: no error finding left open (approved exceptions aside) and no rule that failed to run."""
+        return self.count("error", open_only=True) == 0 and not any(r["status"] == "error" for r in self.rules)
+
+    def rule_area_m2(self, rule):
+        """Area the rule's findings cover; None for indicator rules (their 'area' is a difference)."""
+        if rule.get("kind") == "indicator":
+            return None
+        areas = [self.finding_area_m2(f) for f in self.findings if f["rule_id"] == rule["rule_id"]]
+        areas = [area for area in areas if area is not None]
+        return sum(areas) if areas else None
+
+    def finding_area_m2(self, finding):
+        """The parcel area a finding concerns; None for indicator findings (theirs is a difference)."""
+        kinds = {rule["rule_id"]: rule.get("kind") for rule in self.rules}
+        area = finding.get("area_m2")
+        return None if kinds.get(finding["rule_id"]) == "indicator" or not area or area <= 0 else area
+
+    def parcel(self, finding):
+        """How a reviewer finds the parcel: its label (BSM/TBBH) when the findings carry one, else the fid."""
+        label = finding.get("label") or finding.get("plan_label")
+        layer = schema().layers.get(finding.get("plan_layer") or "")
+        name = layer.zh if layer else (finding.get("plan_layer") or "")
+        if label:
+            return "{} {}".format(name, label).strip()
+        if finding.get("plan_fid") is not None:
+            return "{} 要素 {}".format(name, finding["plan_fid"]).strip()
+        return name
+
+
+def _rows(dataset, name):
+    layer = dataset.GetLayerByName(name)
+    if layer is None:
+        return None
+    rows = []
+    for feature in layer:
+        row = feature.items()
+        geometry = feature.GetGeometryRef()
+        if geometry is not None:
+            row["_wkb"] = bytes(geometry.ExportToWkb())
+        rows.append(row)
+    return rows
+
+
+def _villages(plan_path, indicators):
+    try:
+        from ..sources import open_source
+        plan = open_source(plan_path)
+        found = plan.get("CJDCQ")
+        if found is not None:
+            layer = plan.open_layer("CJDCQ")
+            names = []
+            for role in ("village_name", "village_code"):
+                spec = found.spec.field_for(role)
+                actual = found.fields.get(spec.name) if spec else None
+                if actual:
+                    names = [str(f[actual]) for f in layer.getFeatures() if f[actual] not in (None, "")]
+                if names:
+                    return list(dict.fromkeys(names))
+    except OneMapError:
+        pass
+    return list(dict.fromkeys(row["village_code"] for row in indicators if row.get("village_code")))
+
+
+def read_report(path):
+    """Read a findings GeoPackage written by the verification; OneMapError if it is not one."""
+    if not os.path.isfile(path):
+        raise OneMapError("找不到核对结果文件：{}".format(path), "Findings file not found: {}".format(path))
+    try:
+        dataset = ogr.Open(path)
+    except RuntimeError:
+        dataset = None
+    tables = {name: _rows(dataset, name) for name in ("findings", "rules", "indicators", "run", "decisions")} \
+        if dataset is not None else {}
+    if not tables or any(tables[name] is None for name in ("findings", "rules", "run")) or not tables["run"]:
+        raise OneMapError("{} 不是 OneMap 核对结果（缺少 findings/rules/run 表）".format(path),
+                          "{} is not a OneMap findings GeoPackage (no findings/rules/run tables)".format(path))
+    run = tables["run"][0]
+    indicators = tables["indicators"] or []
+    decisions = {row["finding_id"]: row for row in tables["decisions"] or [] if row.get("finding_id")}
+    order = {"error": 0, "warning": 1, "info": 2}
+    rule_order = {row["rule_id"]: index for index, row in enumerate(tables["rules"])}
+    findings = sorted(tables["findings"], key=lambda f: (rule_order.get(f["rule_id"], 999),
+                                                         order.get(f["severity"], 3), f.get("plan_fid") or 0))
+    return Report(path=path, run=run, rules=tables["rules"], indicators=indicators, findings=findings,
+                  decisions=decisions, villages=_villages(run.get("plan_path") or "", indicators))

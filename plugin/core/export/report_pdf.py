@@ -1,0 +1,49 @@
+"""The check report as PDF: the report's HTML flowed through the resources/report_a4.qpt print layout.
+
+QGIS renders the HTML frame by frame, adding A4 pages until the text ends; fonts are embedded.
+"""
+import os
+
+from qgis.core import (QgsLayoutExporter, QgsLayoutItemHtml, QgsPrintLayout, QgsProject, QgsReadWriteContext)
+from qgis.PyQt.QtXml import QDomDocument
+
+from ..errors import OneMapError
+from ..paths import RESOURCES_DIR
+
+TEMPLATE = "report_a4.qpt"
+
+
+def load_template(name, project=None):
+    """A print layout from resources/<name> (a .qpt template)."""
+    path = os.path.join(RESOURCES_DIR, name)
+    document = QDomDocument()
+    with open(path, encoding="utf-8") as handle:
+        document.setContent(handle.read())
+    layout = QgsPrintLayout(project or QgsProject.instance())
+    _items, ok = layout.loadFromTemplate(document, QgsReadWriteContext())
+    if not ok:
+        raise OneMapError("无法读取版式模板 {}".format(path), "Cannot read the layout template {}".format(path))
+    return layout
+
+
+def export_pdf(layout, path):
+    """Export a layout to PDF (text as text, fonts embedded); OneMapError on failure."""
+    settings = QgsLayoutExporter.PdfExportSettings()
+    settings.dpi = 300
+    settings.rasterizeWholeImage = False
+    settings.forceVectorOutput = True
+    result = QgsLayoutExporter(layout).exportToPdf(path, settings)
+    if result != QgsLayoutExporter.Success:
+        raise OneMapError("导出 PDF 失败：{}".format(path), "PDF export failed: {}".format(path))
+
+
+def write_report_pdf(html, path):
+    layout = load_template(TEMPLATE)
+    frames = [item for item in layout.multiFrames() if isinstance(item, QgsLayoutItemHtml)]
+    if not frames:
+        raise OneMapError("版式模板 {} 中没有 HTML 框".format(TEMPLATE), "Template {} has no HTML frame".format(TEMPLATE))
+    item = frames[0]
+    item.setContentMode(QgsLayoutItemHtml.ManualHtml)
+    item.setHtml(html)
+    item.loadHtml()
+    export_pdf(layout, path)

@@ -1,0 +1,85 @@
+"""The check report as a workbook through GDAL's XLSX driver: Chinese headers, sheet names ≤ 31 characters.
+
+Sheets: 汇总 (every rule), 问题清单 (every finding with its decision), 指标 (indicators) and
+结论与记录 (conclusion and run record).
+"""
+from osgeo import ogr
+
+from ..errors import OneMapError
+from .report_data import INDICATOR_STATUS_ZH, MU_PER_M2, SEVERITY_ZH, STATUS_ZH, chinese
+from .report_html import conclusion_text, run_record, title
+
+TEXT, REAL, INTEGER = ogr.OFTString, ogr.OFTReal, ogr.OFTInteger
+
+
+def _mu(m2):
+    return None if m2 is None else round(m2 * MU_PER_M2, 2)
+
+
+def _round(value, decimals=2):
+    return None if value is None else round(value, decimals)
+
+
+def _sheet(dataset, name, columns, rows):
+    assert len(name) <= 31
+    layer = dataset.CreateLayer(name, None, ogr.wkbNone)
+    for column, kind in columns:
+        layer.CreateField(ogr.FieldDefn(column, kind))
+    for row in rows:
+        feature = ogr.Feature(layer.GetLayerDefn())
+        for index, value in enumerate(row):
+            if value is not None and value != "":
+                feature.SetField(index, value)
+        layer.CreateFeature(feature)
+
+
+def summary_rows(report):
+    for rule in report.rules:
+        area = report.rule_area_m2(rule)
+        yield [rule["rule_id"], rule.get("title") or "", rule.get("clause") or "", rule.get("clause_source") or "",
+               STATUS_ZH.get(rule["status"], rule["status"]), rule.get("findings") or 0, _round(area), _mu(area),
+               chinese(rule.get("reason"))]
+
+
+def finding_rows(report):
+    for index, finding in enumerate(report.findings, 1):
+        decision = report.decision(finding) or {}
+        area = report.finding_area_m2(finding)
+        yield [index, finding["rule_id"], finding.get("rule_title") or "",
+               SEVERITY_ZH.get(finding["severity"], finding["severity"]), report.parcel(finding),
+               finding.get("plan_code") or "", _round(area), _mu(area), finding.get("message") or "",
+               decision.get("decision") or "", decision.get("reason") or "", decision.get("approval_no") or "",
+               decision.get("reviewer") or "", decision.get("decided_at") or "", finding.get("finding_id") or "",
+               _round(finding.get("x"), 3), _round(finding.get("y"), 3)]
+
+
+def indicator_rows(report):
+    for row in report.indicators:
+        allocated, planned = row.get("allocated_m2"), row.get("planned_m2")
+        yield [row.get("village_code") or "", row.get("indicator") or "", row.get("compare") or "",
+               _round(allocated / 10000.0 if allocated is not None else None, 4), _mu(allocated),
+               _round(planned / 10000.0 if planned is not None else None, 4), _mu(planned),
+               _round(row.get("difference_m2")), INDICATOR_STATUS_ZH.get(row.get("status"), row.get("status")),
+               row.get("note") or ""]
+
+
+def write_report_xlsx(report, path):
+    driver = ogr.GetDriverByName("XLSX")
+    if driver is None:
+        raise OneMapError("此 GDAL 不支持 XLSX 输出", "This GDAL has no XLSX driver")
+    dataset = driver.CreateDataSource(path)
+    _sheet(dataset, "汇总", [("编号", TEXT), ("规则", TEXT), ("依据条款", TEXT), ("条款出处", TEXT), ("结论", TEXT),
+                             ("问题数", INTEGER), ("面积（平方米）", REAL), ("面积（亩）", REAL), ("说明", TEXT)],
+           summary_rows(report))
+    _sheet(dataset, "问题清单", [("序号", INTEGER), ("规则编号", TEXT), ("规则", TEXT), ("级别", TEXT), ("图斑", TEXT),
+                                 ("用地代码", TEXT), ("面积（平方米）", REAL), ("面积（亩）", REAL), ("问题说明", TEXT),
+                                 ("审查意见", TEXT), ("理由", TEXT), ("批复文号", TEXT), ("审查人", TEXT),
+                                 ("审查时间", TEXT), ("问题编号", TEXT), ("X", REAL), ("Y", REAL)],
+           finding_rows(report))
+    _sheet(dataset, "指标", [("村代码", TEXT), ("指标", TEXT), ("要求", TEXT), ("下达（公顷）", REAL), ("下达（亩）", REAL),
+                             ("规划（公顷）", REAL), ("规划（亩）", REAL), ("差值（平方米）", REAL), ("结论", TEXT),
+                             ("说明", TEXT)], indicator_rows(report))
+    record = [("报告", title(report)), ("核对结论", "通过" if report.passed else "不通过")]
+    record += [("", line) for line in conclusion_text(report)] + run_record(report)
+    _sheet(dataset, "结论与记录", [("项目", TEXT), ("内容", TEXT)], ([k, str(v or "")] for k, v in record))
+    dataset = None

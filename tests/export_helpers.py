@@ -1,0 +1,56 @@
+"""Reading exports back: PDF text and fonts (poppler-utils), page pixels, XLSX/GPKG sheets (GDAL)."""
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+from osgeo import ogr
+
+
+def _poppler(tool):
+    if shutil.which(tool) is None:
+        pytest.fail("{} missing: poppler-utils is installed by tools/bootstrap.sh (make deps)".format(tool))
+    return tool
+
+
+def pdf_text(path):
+    """The PDF's text in drawing order; radicals read as ideographs (Noto CJK gives 一 as Kangxi ⼀)."""
+    done = subprocess.run([_poppler("pdftotext"), "-raw", str(path), "-"], capture_output=True, check=True)
+    return "".join(unicodedata.normalize("NFKC", c) if 0x2E80 <= ord(c) <= 0x2FDF else c
+                   for c in done.stdout.decode("utf-8"))
+
+
+def pdf_fonts(path):
+    """[(name, type, embedded)] from pdffonts."""
+    done = subprocess.run([_poppler("pdffonts"), str(path)], capture_output=True, check=True, text=True)
+    fonts = []
+    for line in done.stdout.splitlines()[2:]:
+        parts = line.split()
+        emb_index = next(i for i, p in enumerate(parts) if p in ("yes", "no") and i > 1)
+        fonts.append((parts[0], " ".join(parts[1:emb_index - 1]), parts[emb_index] == "yes"))
+    return fonts
+
+
+def pdf_pages(path):
+    done = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
+    return int(next(l.split()[-1] for l in done.stdout.splitlines() if l.startswith("Pages:")))
+
+
+def render_page(path, target_stem, dpi=50, page=1):
+    """Render one PDF page to PNG with pdftoppm; returns the PNG's path."""
+    subprocess.run([_poppler("pdftoppm"), "-r", str(dpi), "-f", str(page), "-l", str(page), "-png",
+                    "-singlefile", str(path), str(target_stem)], check=True)
+    return str(target_stem) + ".png"
+
+
+def sheet_rows(path, sheet):
+    """Rows of an XLSX sheet or GeoPackage layer as dicts (GDAL)."""
+    dataset = ogr.Open(str(path))
+    layer = dataset.GetLayerByName(sheet)
+    assert layer is not None, "{} has no sheet/layer {}".format(path, sheet)
+    return [feature.items() for feature in layer]
+
+
+def sheet_names(path):
+    dataset = ogr.Open(str(path))
+    return [dataset.GetLayer(i).GetName() for i in range(dataset.GetLayerCount())]

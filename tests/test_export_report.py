@@ -1,0 +1,86 @@
+"""onemap:exportreport: the check report as PDF, HTML and XLSX, read back with poppler and GDAL."""
+import os
+
+import pytest
+from osgeo import ogr
+from qgis.core import QgsProcessingException
+
+from conftest import sample
+from export_helpers import pdf_fonts, pdf_text, sheet_names, sheet_rows
+
+RULE_IDS = ["CRS-01", "ATT-01", "ATT-02", "GEO-01", "GEO-02", "GEO-03", "GEO-04", "CL-01", "CL-02", "CL-03",
+            "CL-04", "CL-05", "CL-06", "KEEP-01", "KEEP-02", "IND-01"]
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory, qgis_app):
+    """The conflicts sample checked once, with one reviewer decision recorded as issue 7 stores them."""
+    from plugin.core.engine import verify
+    path = str(tmp_path_factory.mktemp("report") / "findings.gpkg")
+    verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), output=path)
+    dataset = ogr.Open(path, 1)
+    finding_id = next(f["finding_id"] for f in dataset.GetLayerByName("findings") if f["rule_id"] == "CL-01")
+    table = dataset.CreateLayer("decisions", None, ogr.wkbNone)
+    for name in ("finding_id", "decision", "reason", "approval_no", "reviewer", "decided_at"):
+        table.CreateField(ogr.FieldDefn(name, ogr.OFTString))
+    row = ogr.Feature(table.GetLayerDefn())
+    for name, value in (("finding_id", finding_id), ("decision", "approved"), ("reason", "国家重点项目"),
+                        ("approval_no", "晋政函〔2024〕12号"), ("reviewer", "张工"), ("decided_at", "2026-12-01")):
+        row.SetField(name, value)
+    table.CreateFeature(row)
+    dataset = None
+    return path
+
+
+def test_pdf_report_states_conclusion_rules_decisions_with_cjk_fonts_embedded(onemap_provider, findings, tmp_path):
+    import processing
+    output = str(tmp_path / "report.pdf")
+    processing.run("onemap:exportreport", {"FINDINGS": findings, "OUTPUT": output})
+    text = pdf_text(output)
+    assert "杜村村庄规划一张图核对报告" in text
+    assert "核对结论：不通过" in text.replace(" ", "")
+    assert "错误 12 项（其中已批准例外 1 项）、警告 3 项、提示 1 项" in text
+    for rule_id in RULE_IDS:
+        assert rule_id in text
+    compact = "".join(text.split())
+    assert "一张图中没有图层STBHHX" in compact                  # not applicable, with its reason
+    assert "晋政函〔2024〕12号" in compact and "审查人" in text
+    assert "1,650.00" in text                                  # 耕地保有量 110 公顷 = 1650 亩
+    fonts = pdf_fonts(output)
+    cjk = [f for f in fonts if "CJK" in f[0]]
+    assert cjk and all(embedded for _name, _type, embedded in fonts)
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".onemap-")]
+
+
+def test_xlsx_report_lists_every_rule_and_finding_with_chinese_headers(findings, tmp_path, qgis_app):
+    from plugin.core.export.report import export_report
+    output = str(tmp_path / "report.xlsx")
+    export_report(findings, output)
+    assert sheet_names(output)[:2] == ["汇总", "问题清单"]
+    assert all(len(name) <= 31 for name in sheet_names(output))
+    summary = sheet_rows(output, "汇总")
+    assert [row["编号"] for row in summary] == RULE_IDS
+    by_id = {row["编号"]: row for row in summary}
+    assert by_id["CL-02"]["结论"] == "不适用" and by_id["CL-02"]["说明"].startswith("一张图中没有图层")
+    assert by_id["CL-01"]["面积（平方米）"] == pytest.approx(5000.0) and by_id["CL-01"]["面积（亩）"] == 7.5
+    issues = sheet_rows(output, "问题清单")
+    assert len(issues) == 16
+    approved = [row for row in issues if row["批复文号"]]
+    assert [(r["规则编号"], r["审查意见"], r["批复文号"]) for r in approved] == [("CL-01", "approved", "晋政函〔2024〕12号")]
+    indicators = {row["指标"]: row for row in sheet_rows(output, "指标")}
+    assert indicators["耕地保有量"]["下达（亩）"] == 1650.0 and indicators["耕地保有量"]["结论"] == "符合"
+
+
+def test_html_report_and_clean_errors(findings, tmp_path, qgis_app, onemap_provider):
+    import processing
+    from plugin.core.export.report import export_report
+    output = tmp_path / "report.html"
+    export_report(findings, str(output))
+    html = output.read_text(encoding="utf-8")
+    assert "<h1>杜村村庄规划一张图核对报告</h1>" in html and "约束性指标" in html
+    with pytest.raises(QgsProcessingException) as error:
+        processing.run("onemap:exportreport", {"FINDINGS": sample("village_clean.gpkg"),
+                                               "OUTPUT": str(tmp_path / "r.pdf")})
+    assert "village_clean.gpkg" in str(error.value) and not (tmp_path / "r.pdf").exists()
+    with pytest.raises(QgsProcessingException):
+        processing.run("onemap:exportreport", {"FINDINGS": findings, "OUTPUT": str(tmp_path / "r.docx")})

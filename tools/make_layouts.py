@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Write the print-layout templates in resources/ (`make layouts`); the plugin only loads and fills them.
+
+- report_a4.qpt: one HTML frame on A4 portrait; QGIS adds pages until the report's text ends.
+- mapsheet_<A3|A1>_<landscape|portrait>.qpt: a map sheet — title, frame, map, legend, numeric and
+  bar scale in 米, north arrow, the CGCS2000 note, compiler and date, footnote. Texts are
+  expressions over layout variables (@onemap_title, @onemap_compiler, @onemap_date, @onemap_scale,
+  @onemap_footnote) that the export sets from the data, so the sheet's words come from the plan.
+Items carry ids (map, legend, title …) by which core/export/mapsheets.py finds them.
+"""
+import os
+import sys
+
+from qgis.core import (QgsApplication, QgsLayoutFrame, QgsLayoutItemHtml, QgsLayoutItemLabel, QgsLayoutItemLegend,
+                       QgsLayoutItemMap, QgsLayoutItemPage, QgsLayoutItemPicture, QgsLayoutItemScaleBar,
+                       QgsLayoutItemShape, QgsLayoutMultiFrame, QgsLayoutPoint, QgsLayoutSize, QgsLegendStyle,
+                       QgsPrintLayout, QgsProject, QgsReadWriteContext, QgsTextFormat, QgsUnitTypes)
+from qgis.PyQt.QtCore import QRectF, Qt
+from qgis.PyQt.QtGui import QColor, QFont
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FONT = "Noto Sans CJK SC"
+PAPERS = {"A3": (420.0, 297.0), "A1": (841.0, 594.0)}
+
+
+def font(size, bold=False):
+    value = QFont(FONT)
+    value.setPointSizeF(size)
+    value.setBold(bold)
+    return value
+
+
+def text_format(size, bold=False):
+    fmt = QgsTextFormat()
+    fmt.setFont(font(size, bold))
+    fmt.setSize(size)
+    fmt.setColor(QColor(0, 0, 0))
+    return fmt
+
+
+def new_layout(name, width, height):
+    layout = QgsPrintLayout(QgsProject.instance())
+    layout.setName(name)
+    page = QgsLayoutItemPage(layout)
+    page.setPageSize(QgsLayoutSize(width, height))
+    layout.pageCollection().addPage(page)
+    return layout
+
+
+def label(layout, item_id, text, rect, size, bold=False, align=Qt.AlignLeft):
+    item = QgsLayoutItemLabel(layout)
+    item.setId(item_id)
+    item.setText(text)
+    if hasattr(item, "setTextFormat"):
+        item.setTextFormat(text_format(size, bold))
+    else:
+        item.setFont(font(size, bold))
+    item.setHAlign(align)
+    item.setVAlign(Qt.AlignVCenter)
+    layout.addLayoutItem(item)
+    place(item, rect)
+    return item
+
+
+def place(item, rect):
+    x, y, w, h = rect
+    item.attemptMove(QgsLayoutPoint(x, y))
+    item.attemptResize(QgsLayoutSize(w, h))
+
+
+def report_template():
+    layout = new_layout("核对报告", 210.0, 297.0)
+    html = QgsLayoutItemHtml(layout)
+    html.setContentMode(QgsLayoutItemHtml.ManualHtml)
+    html.setResizeMode(QgsLayoutMultiFrame.RepeatUntilFinished)
+    html.setUseSmartBreaks(True)
+    frame = QgsLayoutFrame(layout, html)
+    frame.setId("report")
+    frame.attemptSetSceneRect(QRectF(15.0, 15.0, 180.0, 267.0))
+    html.addFrame(frame)
+    layout.addMultiFrame(html)
+    return layout
+
+
+def mapsheet_template(paper, orientation):
+    long_side, short_side = PAPERS[paper]
+    width, height = (long_side, short_side) if orientation == "landscape" else (short_side, long_side)
+    k = long_side / 420.0                       # A1 is A3 scaled by √2 · √2 = 2.0
+    layout = new_layout("{} {}".format(paper, orientation), width, height)
+    margin = 12.0 * k
+    title_h = 16.0 * k
+    side = (78.0 if orientation == "landscape" else 0.0) * k      # legend column on the right in landscape
+    bottom = (22.0 if orientation == "landscape" else 70.0) * k   # notes band (and legend in portrait)
+
+    frame = QgsLayoutItemShape(layout)
+    frame.setShapeType(QgsLayoutItemShape.Rectangle)
+    frame.setId("frame")
+    symbol = frame.symbol().clone()
+    symbol.symbolLayer(0).setBrushStyle(Qt.NoBrush)
+    symbol.symbolLayer(0).setStrokeWidth(0.6 * k)
+    frame.setSymbol(symbol)
+    layout.addLayoutItem(frame)
+    place(frame, (margin, margin, width - 2 * margin, height - 2 * margin))
+
+    label(layout, "title", "[% @onemap_title %]", (margin, margin + 2 * k, width - 2 * margin, title_h),
+          22.0 * k, True, Qt.AlignHCenter)
+
+    map_x, map_y = margin + 4 * k, margin + title_h + 4 * k
+    map_w = width - 2 * margin - 8 * k - side
+    map_h = height - map_y - margin - bottom - 2 * k
+    item = QgsLayoutItemMap(layout)
+    item.setId("map")
+    item.setFrameEnabled(True)
+    layout.addLayoutItem(item)
+    place(item, (map_x, map_y, map_w, map_h))
+
+    north = QgsLayoutItemPicture(layout)
+    north.setId("north")
+    north.setPicturePath(":/images/north_arrows/layout_default_north_arrow.svg")
+    north.setLinkedMap(item)
+    north.setNorthMode(QgsLayoutItemPicture.GridNorth)
+    layout.addLayoutItem(north)
+    place(north, (map_x + map_w - 16 * k, map_y + 3 * k, 12 * k, 16 * k))
+
+    legend = QgsLayoutItemLegend(layout)
+    legend.setId("legend")
+    legend.setTitle("图  例")
+    legend.setLinkedMap(item)
+    legend.setResizeToContents(False)
+    legend.setFrameEnabled(True)
+    legend.setWrapString("")
+    for part, size, bold in ((QgsLegendStyle.Title, 13.0, True), (QgsLegendStyle.Group, 10.0, True),
+                             (QgsLegendStyle.Subgroup, 9.5, True), (QgsLegendStyle.SymbolLabel, 8.5, False)):
+        legend.setStyleFont(part, font(size * k, bold))
+    legend.setSymbolWidth(9.0 * k)
+    legend.setSymbolHeight(5.0 * k)
+    legend.setBoxSpace(2.5 * k)
+    legend.setColumnSpace(4.0 * k)
+    layout.addLayoutItem(legend)
+    if orientation == "landscape":
+        legend_rect = (map_x + map_w + 3 * k, map_y, side - 3 * k, map_h)
+        notes_y = map_y + map_h + 3 * k
+    else:
+        legend_rect = (map_x, map_y + map_h + 3 * k, width - 2 * margin - 8 * k, bottom - 30 * k)
+        notes_y = legend_rect[1] + legend_rect[3] + 2 * k
+    place(legend, legend_rect)
+
+    notes_w = width - 2 * margin - 8 * k
+    scale = QgsLayoutItemScaleBar(layout)
+    scale.setId("scalebar")
+    scale.setStyle("Single Box")
+    scale.setLinkedMap(item)
+    scale.setUnits(QgsUnitTypes.DistanceMeters)
+    scale.setUnitLabel("米")
+    scale.setNumberOfSegments(4)
+    scale.setNumberOfSegmentsLeft(0)
+    scale.setHeight(2.5 * k)
+    scale.setTextFormat(text_format(8.0 * k))
+    scale.setUnitsPerSegment(100)
+    layout.addLayoutItem(scale)
+    place(scale, (map_x, notes_y, 80 * k, 12 * k))
+
+    label(layout, "scale", "比例尺 1:[% @onemap_scale %]", (map_x + 84 * k, notes_y, 50 * k, 7 * k), 10.0 * k)
+    label(layout, "crs", "2000国家大地坐标系[% @onemap_projection %]",
+          (map_x + 84 * k, notes_y + 7 * k, 120 * k, 6 * k), 8.5 * k)
+    label(layout, "compiler", "编制单位：[% @onemap_compiler %]　　编制日期：[% @onemap_date %]",
+          (map_x + notes_w - 150 * k, notes_y, 150 * k, 7 * k), 9.0 * k, False, Qt.AlignRight)
+    label(layout, "footnote", "[% @onemap_footnote %]", (map_x + notes_w - 200 * k, notes_y + 7 * k, 200 * k, 9 * k),
+          7.5 * k, False, Qt.AlignRight)
+    return layout
+
+
+def save(layout, name):
+    path = os.path.join(ROOT, "resources", name)
+    if not layout.saveAsTemplate(path, QgsReadWriteContext()):
+        sys.exit("cannot write " + path)
+    print(path)
+
+
+def main():
+    app = QgsApplication([], False)
+    app.initQgis()
+    save(report_template(), "report_a4.qpt")
+    for paper in PAPERS:
+        for orientation in ("landscape", "portrait"):
+            save(mapsheet_template(paper, orientation), "mapsheet_{}_{}.qpt".format(paper, orientation))
+    app.exitQgis()
+
+
+if __name__ == "__main__":
+    main()
