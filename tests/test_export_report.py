@@ -20,11 +20,9 @@ def findings(tmp_path_factory, qgis_app):
     verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), output=path)
     dataset = ogr.Open(path, 1)
     finding_id = next(f["finding_id"] for f in dataset.GetLayerByName("findings") if f["rule_id"] == "CL-01")
-    table = dataset.CreateLayer("decisions", None, ogr.wkbNone)
-    for name in ("finding_id", "decision", "reason", "approval_no", "reviewer", "decided_at"):
-        table.CreateField(ogr.FieldDefn(name, ogr.OFTString))
+    table = dataset.GetLayerByName("decisions")
     row = ogr.Feature(table.GetLayerDefn())
-    for name, value in (("finding_id", finding_id), ("decision", "approved"), ("reason", "国家重点项目"),
+    for name, value in (("finding_id", finding_id), ("decision", "accepted"), ("reason", "国家重点项目"),
                         ("approval_no", "晋政函〔2024〕12号"), ("reviewer", "张工"), ("decided_at", "2026-12-01")):
         row.SetField(name, value)
     table.CreateFeature(row)
@@ -39,7 +37,7 @@ def test_pdf_report_states_conclusion_rules_decisions_with_cjk_fonts_embedded(on
     text = pdf_text(output)
     assert "杜村村庄规划一张图核对报告" in text
     assert "核对结论：不通过" in text.replace(" ", "")
-    assert "错误 12 项（其中已批准例外 1 项）、警告 3 项、提示 1 项" in text
+    assert "错误 12 项（其中已认可例外 1 项）、警告 3 项、提示 1 项" in text
     for rule_id in RULE_IDS:
         assert rule_id in text
     compact = "".join(text.split())
@@ -61,12 +59,12 @@ def test_xlsx_report_lists_every_rule_and_finding_with_chinese_headers(findings,
     summary = sheet_rows(output, "汇总")
     assert [row["编号"] for row in summary] == RULE_IDS
     by_id = {row["编号"]: row for row in summary}
-    assert by_id["CL-02"]["结论"] == "不适用" and by_id["CL-02"]["说明"].startswith("一张图中没有图层")
+    assert by_id["CL-01"]["结论"] == "未通过" and by_id["CL-02"]["结论"] == "不适用" and by_id["CL-02"]["说明"].startswith("一张图中没有图层")
     assert by_id["CL-01"]["面积（平方米）"] == pytest.approx(5000.0) and by_id["CL-01"]["面积（亩）"] == 7.5
     issues = sheet_rows(output, "问题清单")
     assert len(issues) == 16
     approved = [row for row in issues if row["批复文号"]]
-    assert [(r["规则编号"], r["审查意见"], r["批复文号"]) for r in approved] == [("CL-01", "approved", "晋政函〔2024〕12号")]
+    assert [(r["规则编号"], r["审查意见"], r["批复文号"]) for r in approved] == [("CL-01", "已认可例外", "晋政函〔2024〕12号")]
     indicators = {row["指标"]: row for row in sheet_rows(output, "指标")}
     assert indicators["耕地保有量"]["下达（亩）"] == 1650.0 and indicators["耕地保有量"]["结论"] == "符合"
 

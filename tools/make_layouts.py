@@ -4,7 +4,7 @@
 - report_a4.qpt: one HTML frame on A4 portrait; QGIS adds pages until the report's text ends.
 - mapsheet_<A3|A1>_<landscape|portrait>.qpt: a map sheet — title, frame, map, legend, numeric and
   bar scale in 米, north arrow, the CGCS2000 note, compiler and date, footnote. Texts are
-  expressions over layout variables (@onemap_title, @onemap_compiler, @onemap_date, @onemap_scale,
+  expressions over layout variables (@onemap_title, @onemap_compiler, @onemap_date, @onemap_scale, @onemap_crs,
   @onemap_footnote) that the export sets from the data, so the sheet's words come from the plan.
 Items carry ids (map, legend, title …) by which core/export/mapsheets.py finds them.
 """
@@ -161,7 +161,7 @@ def mapsheet_template(paper, orientation):
     place(scale, (map_x, notes_y, 80 * k, 12 * k))
 
     label(layout, "scale", "比例尺 1:[% @onemap_scale %]", (map_x + 84 * k, notes_y, 50 * k, 7 * k), 10.0 * k)
-    label(layout, "crs", "2000国家大地坐标系[% @onemap_projection %]",
+    label(layout, "crs", "[% @onemap_crs %]",
           (map_x + 84 * k, notes_y + 7 * k, 120 * k, 6 * k), 8.5 * k)
     label(layout, "compiler", "编制单位：[% @onemap_compiler %]　　编制日期：[% @onemap_date %]",
           (map_x + notes_w - 150 * k, notes_y, 150 * k, 7 * k), 9.0 * k, False, Qt.AlignRight)

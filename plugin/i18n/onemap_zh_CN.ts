@@ -74,47 +74,47 @@
         <translation>未加载：{} — {}</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="20"/>
+        <location filename="../processing/verify_plan.py" line="21"/>
         <source>Checks a village or detailed plan (GeoPackage, .gdb folder or shapefile folder) against the master plan&apos;s one map with a YAML rule set: control lines, code lists, geometry and allocated indicators. Writes a GeoPackage with the layer &apos;findings&apos; and the tables &apos;rules&apos;, &apos;indicators&apos; and &apos;run&apos;. Inputs are only read.</source>
         <translation>按 YAML 规则集将村庄规划或详细规划（GeoPackage、.gdb 文件夹或 Shapefile 文件夹）与总体规划一张图核对：控制线、代码、几何与分解指标。结果写入 GeoPackage：图层 findings 及表 rules、indicators、run。只读取输入数据。</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="31"/>
+        <location filename="../processing/verify_plan.py" line="32"/>
         <source>Rule set (id or .yaml path; empty: default for the plan kind)</source>
         <translation>规则集（id 或 .yaml 路径；留空则按规划类型选默认）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="34"/>
+        <location filename="../processing/verify_plan.py" line="35"/>
         <source>Findings GeoPackage</source>
         <translation>核对结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="36"/>
+        <location filename="../processing/verify_plan.py" line="37"/>
         <source>Errors</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="36"/>
+        <location filename="../processing/verify_plan.py" line="37"/>
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="36"/>
+        <location filename="../processing/verify_plan.py" line="37"/>
         <source>Notes</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="38"/>
+        <location filename="../processing/verify_plan.py" line="39"/>
         <source>Run id</source>
         <translation>运行编号</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="49"/>
+        <location filename="../processing/verify_plan.py" line="50"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="55"/>
+        <location filename="../processing/verify_plan.py" line="57"/>
         <source>Findings written to {}</source>
         <translation>核对结果已写入 {}</translation>
     </message>
@@ -129,19 +129,34 @@
         <translation>按官方样式加载规划图层</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="17"/>
+        <location filename="../processing/verify_plan.py" line="18"/>
         <source>Verify plan against the one map</source>
         <translation>规划一张图核对</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="29"/>
+        <location filename="../processing/verify_plan.py" line="30"/>
         <source>Plan under review (village or detailed plan)</source>
         <translation>待核对规划（村庄规划/详细规划）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="30"/>
+        <location filename="../processing/verify_plan.py" line="31"/>
         <source>One map (master plan)</source>
         <translation>总体规划一张图</translation>
+    </message>
+    <message>
+        <location filename="../processing/export_report.py" line="27"/>
+        <source>Export check report</source>
+        <translation>导出核对报告</translation>
+    </message>
+    <message>
+        <location filename="../processing/export_report.py" line="41"/>
+        <source>Report (.pdf, .html or .xlsx)</source>
+        <translation>核对报告（.pdf、.html 或 .xlsx）</translation>
+    </message>
+    <message>
+        <location filename="../processing/export_report.py" line="52"/>
+        <source>Report written to {}</source>
+        <translation>报告已写入 {}</translation>
     </message>
 </context>
 <context>
@@ -197,82 +212,82 @@
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="85"/>
+        <location filename="../gui/dock.py" line="87"/>
         <source>Default for the plan kind</source>
         <translation>按规划类型默认</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="92"/>
+        <location filename="../gui/dock.py" line="94"/>
         <source>Rule set</source>
         <translation>规则集</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="93"/>
+        <location filename="../gui/dock.py" line="95"/>
         <source>Findings file</source>
         <translation>结果文件</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="95"/>
+        <location filename="../gui/dock.py" line="97"/>
         <source>Verify</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="97"/>
+        <location filename="../gui/dock.py" line="99"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="182"/>
+        <location filename="../gui/dock.py" line="185"/>
         <source>{} layers loaded</source>
         <translation>已加载 {} 个图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="186"/>
+        <location filename="../gui/dock.py" line="189"/>
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="186"/>
+        <location filename="../gui/dock.py" line="189"/>
         <source>provisional style</source>
         <translation>暂定样式</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="189"/>
+        <location filename="../gui/dock.py" line="192"/>
         <source>Provisional style: the official symbol is not verified yet.</source>
         <translation>暂定样式：官方符号尚未核实。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="191"/>
+        <location filename="../gui/dock.py" line="194"/>
         <source>failed: {}</source>
         <translation>失败：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="194"/>
+        <location filename="../gui/dock.py" line="197"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="196"/>
+        <location filename="../gui/dock.py" line="199"/>
         <source>not recognised: {}</source>
         <translation>未识别：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="204"/>
+        <location filename="../gui/dock.py" line="207"/>
         <source>Pick the one map and the plan first.</source>
         <translation>请先选择一张图和待核对规划。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="216"/>
+        <location filename="../gui/dock.py" line="219"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="244"/>
+        <location filename="../gui/dock.py" line="247"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="247"/>
+        <location filename="../gui/dock.py" line="250"/>
         <source>{} errors, {} warnings, {} notes — {}</source>
         <translation>错误 {} 个，警告 {} 个，提示 {} 个 — {}</translation>
     </message>
@@ -300,57 +315,57 @@
 <context>
     <name>SourcePicker</name>
     <message>
-        <location filename="../gui/source_picker.py" line="31"/>
+        <location filename="../gui/source_picker.py" line="33"/>
         <source>GeoPackage or shapefile…</source>
         <translation>GeoPackage 或 Shapefile…</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="32"/>
+        <location filename="../gui/source_picker.py" line="34"/>
         <source>Folder (.gdb or shapefiles)…</source>
         <translation>文件夹（.gdb 或 Shapefile）…</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="47"/>
+        <location filename="../gui/source_picker.py" line="49"/>
         <source>Plan source</source>
         <translation>规划数据源</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="47"/>
+        <location filename="../gui/source_picker.py" line="49"/>
         <source>GeoPackage or shapefile (*.gpkg *.shp)</source>
         <translation>GeoPackage 或 Shapefile (*.gpkg *.shp)</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="53"/>
+        <location filename="../gui/source_picker.py" line="55"/>
         <source>Plan source folder</source>
         <translation>规划数据源文件夹</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="23"/>
+        <location filename="../gui/source_picker.py" line="25"/>
         <source>GeoPackage, .gdb folder, shapefile folder or PostGIS</source>
         <translation>GeoPackage、.gdb 文件夹、Shapefile 文件夹或 PostGIS</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="33"/>
+        <location filename="../gui/source_picker.py" line="35"/>
         <source>PostGIS connection…</source>
         <translation>PostGIS 连接…</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="61"/>
+        <location filename="../gui/source_picker.py" line="63"/>
         <source>No PostgreSQL connection is saved in QGIS yet (Browser ▸ PostgreSQL ▸ New Connection).</source>
         <translation>QGIS 中尚未保存 PostgreSQL 连接（浏览器 ▸ PostgreSQL ▸ 新建连接）。</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="72"/>
+        <location filename="../gui/source_picker.py" line="74"/>
         <source>PostGIS connection</source>
         <translation>PostGIS 连接</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="64"/>
+        <location filename="../gui/source_picker.py" line="66"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../gui/source_picker.py" line="72"/>
+        <location filename="../gui/source_picker.py" line="74"/>
         <source>Schema</source>
         <translation>模式</translation>
     </message>

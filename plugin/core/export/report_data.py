@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from osgeo import ogr
 
 from ..errors import OneMapError
+from ..findings import SEVERITY_ZH, STATUS_ZH
 from ..schema import schema
 
 MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
@@ -17,11 +18,9 @@ def chinese(text):
     return str(text or "").split(" / ")[0]
 
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-STATUS_ZH = {"passed": "通过", "failed": "不通过", "not_applicable": "不适用", "error": "执行出错"}
 INDICATOR_STATUS_ZH = {"pass": "符合", "fail": "不符合", "not_applicable": "不适用"}
-# Decisions (issue 7's `decisions` table) that accept a finding as an approved exception.
-APPROVED = {"approved", "accepted", "exception", "批准", "同意", "准予"}
+# Reviewer decisions (core.decisions) that close a finding: an approved exception or a false positive.
+DECISION_ZH = {"accepted": "已认可例外", "false_positive": "误报"}
 
 
 @dataclass
@@ -46,18 +45,19 @@ class Report:
     def decision(self, finding):
         return self.decisions.get(finding.get("finding_id"))
 
-    def approved(self, finding):
-        row = self.decision(finding)
-        return bool(row) and str(row.get("decision") or "").strip().lower() in APPROVED
+    def decision_zh(self, finding):
+        row = self.decision(finding) or {}
+        return DECISION_ZH.get(row.get("decision"), row.get("decision") or "")
 
-    def count(self, severity, open_only=False):
-        return sum(1 for f in self.findings
-                   if f["severity"] == severity and not (open_only and self.approved(f)))
+    def count(self, severity, decision=None):
+        """Findings of a severity; decision='' counts the open ones, 'accepted' … those so decided."""
+        return sum(1 for f in self.findings if f["severity"] == severity and (
+            decision is None or ((self.decision(f) or {}).get("decision") or "") == decision))
 
     @property
     def passed(self):
-        """通过: no error finding left open (approved exceptions aside) and no rule that failed to run."""
-        return self.count("error", open_only=True) == 0 and not any(r["status"] == "error" for r in self.rules)
+        """通过: every error finding decided (approved exception or false positive), no rule failed to run."""
+        return self.count("error", "") == 0 and not any(r["status"] == "error" for r in self.rules)
 
     def rule_area_m2(self, rule):
         """Area the rule's findings cover; None for indicator rules (their 'area' is a difference)."""
@@ -134,7 +134,8 @@ def read_report(path):
                           "{} is not a OneMap findings GeoPackage (no findings/rules/run tables)".format(path))
     run = tables["run"][0]
     indicators = tables["indicators"] or []
-    decisions = {row["finding_id"]: row for row in tables["decisions"] or [] if row.get("finding_id")}
+    decisions = {row["finding_id"]: row for row in tables["decisions"] or []
+                 if row.get("finding_id") and not row.get("resolved") and row.get("decision") in DECISION_ZH}
     order = {"error": 0, "warning": 1, "info": 2}
     rule_order = {row["rule_id"]: index for index, row in enumerate(tables["rules"])}
     findings = sorted(tables["findings"], key=lambda f: (rule_order.get(f["rule_id"], 999),

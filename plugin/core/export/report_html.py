@@ -2,7 +2,7 @@
 from html import escape
 
 from ..schema import schema
-from .report_data import INDICATOR_STATUS_ZH, MU_PER_M2, SEVERITY_ZH, STATUS_ZH, chinese
+from .report_data import DECISION_ZH, INDICATOR_STATUS_ZH, MU_PER_M2, SEVERITY_ZH, STATUS_ZH, chinese
 
 CSS = """
 body { font-family: 'Noto Sans CJK SC', 'Microsoft YaHei', 'SimSun', sans-serif; font-size: 9pt; color: #111; }
@@ -59,9 +59,10 @@ def title(report):
 def conclusion_text(report):
     rules = report.rules
     by_status = {s: sum(1 for r in rules if r["status"] == s) for s in STATUS_ZH}
-    approved = report.count("error") - report.count("error", open_only=True)
+    decided = "、".join("{} {} 项".format(zh, report.count("error", key)) for key, zh in DECISION_ZH.items()
+                       if report.count("error", key))
     lines = ["错误 {} 项{}、警告 {} 项、提示 {} 项".format(
-        report.count("error"), "（其中已批准例外 {} 项）".format(approved) if approved else "",
+        report.count("error"), "（其中{}）".format(decided) if decided else "",
         report.count("warning"), report.count("info")),
         "共 {} 条规则：通过 {} 条，不通过 {} 条，不适用 {} 条（未核对，原因见下表）{}".format(
             len(rules), by_status["passed"], by_status["failed"], by_status["not_applicable"],
@@ -104,7 +105,7 @@ def _findings_table(report):
         rows.append([index, "{} {}".format(finding["rule_id"], finding.get("rule_title") or ""),
                      SEVERITY_ZH.get(finding["severity"], finding["severity"]), report.parcel(finding),
                      number(area), number(mu(area)), finding.get("message") or "",
-                     " ".join(str(decision.get(k) or "") for k in ("decision", "reason")).strip(),
+                     "{}{}".format(report.decision_zh(finding), "：" + decision["reason"] if decision.get("reason") else ""),
                      decision.get("approval_no") or ""])
     return _table(["序号", "规则", "级别", "图斑", "面积 m²", "面积 亩", "问题说明", "审查意见", "批复文号"], rows,
                   numeric=(0, 4, 5), nowrap=(2, 3))

@@ -48,7 +48,7 @@ def finding_rows(report):
         yield [index, finding["rule_id"], finding.get("rule_title") or "",
                SEVERITY_ZH.get(finding["severity"], finding["severity"]), report.parcel(finding),
                finding.get("plan_code") or "", _round(area), _mu(area), finding.get("message") or "",
-               decision.get("decision") or "", decision.get("reason") or "", decision.get("approval_no") or "",
+               report.decision_zh(finding), decision.get("reason") or "", decision.get("approval_no") or "",
                decision.get("reviewer") or "", decision.get("decided_at") or "", finding.get("finding_id") or "",
                _round(finding.get("x"), 3), _round(finding.get("y"), 3)]
 
