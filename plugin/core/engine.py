@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from qgis.core import Qgis, QgsCoordinateTransform, QgsGeometry, QgsPointXY
 
 from .context import Context
+from .decisions import carry_over
 from .errors import OneMapError
 from .findings import write_results
 from .paths import plugin_version
@@ -72,8 +73,11 @@ def to_plan_crs(findings, ctx):
             finding.extra = dict(finding.extra, x=point.x(), y=point.y())
 
 
-def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedback=None, transform_context=None):
+def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedback=None, transform_context=None,
+           previous=None):
     """Verify a plan against the one map; write the findings GeoPackage if `output` is given.
+
+    `previous`: an earlier findings GeoPackage of this plan whose reviewer decisions carry over.
 
     Raises OneMapError for unusable input and Cancelled when the feedback is cancelled (nothing is
     written then). `ruleset` is a RuleSet, a path, an id, or None for the plan kind's default.
@@ -123,6 +127,8 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
               "rule_errors": sum(1 for o in outcomes if o["status"] == "error")}
     result = RunResult(findings=findings, outcomes=outcomes, indicators=ctx.indicator_rows, record=record,
                        crs=ctx.plan_crs, rules_by_id={r.id: r for r in rules.rules}, counts=counts)
+    if previous:
+        result.decisions = carry_over(previous, findings, ctx.plan_crs)
     record["finished"] = _now()
     if output:
         result.output = write_results(output, result)

@@ -145,7 +145,7 @@ def write_results(path, result):
         _insert(_table(dataset, "run", RUN_FIELDS), result.record)
         decisions = _table(dataset, "decisions", DECISION_FIELDS)
         for row in result.decisions:
-            _insert(decisions, row)
+            _insert(decisions, vars(row))          # core.decisions.Decision
         dataset = None
         os.replace(temporary, path)
     finally:

@@ -12,6 +12,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, Q
                                  QListWidget, QProgressBar, QPushButton, QScrollArea, QTreeWidget, QTreeWidgetItem,
                                  QVBoxLayout, QWidget)
 
+from ..core.decisions import run_summary
 from ..core.errors import OneMapError
 from ..core.loading import load_findings, load_source
 from ..core.postgis import is_postgis
@@ -222,8 +223,9 @@ class OneMapDock(QgsDockWidget):
     def start_next(self):
         plan, output = self.queue.pop(0)
         done = self.total - len(self.queue) - 1
+        previous = output if os.path.isfile(output) else None          # its decisions carry over
         self.task = VerifyTask(plan, self.onemap_picker.path(), self.ruleset_combo.currentData() or None, output,
-                               self.kind_combo.currentData() or None)
+                               self.kind_combo.currentData() or None, previous)
         self.task.progressChanged.connect(
             lambda value: self.progress.setValue(int((done + value / 100.0) * 100 / self.total)))
         self.task.taskCompleted.connect(self.verify_finished)
@@ -246,9 +248,7 @@ class OneMapDock(QgsDockWidget):
         elif task.result is None:
             self.lines.append(self.tr("Cancelled: nothing was written."))
         else:
-            counts = task.result.counts
-            self.lines.append(self.tr("{} errors, {} warnings, {} notes — {}").format(
-                counts["error"], counts["warning"], counts["info"], task.result.output))
+            self.lines.append("{} — {}".format(run_summary(task.result, chinese_ui()), task.result.output))
             load_findings(task.result.output, QgsProject.instance(), name)
         if self.queue:
             self.start_next()

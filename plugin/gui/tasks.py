@@ -11,10 +11,10 @@ from ..i18n import tr
 class VerifyTask(QgsTask):
     """Runs core.engine.verify off the main thread; a cancelled run writes nothing."""
 
-    def __init__(self, plan, onemap, ruleset, output, kind=None):
+    def __init__(self, plan, onemap, ruleset, output, kind=None, previous=None):
         super().__init__(tr("OneMap verification"), QgsTask.Flag.CanCancel)
         self.args = dict(plan_path=plan, onemap_path=onemap, ruleset=ruleset, output=output, kind=kind,
-                         transform_context=QgsProject.instance().transformContext())
+                         transform_context=QgsProject.instance().transformContext(), previous=previous)
         self.feedback = QgsFeedback()
         self.feedback.progressChanged.connect(self.setProgress)
         self.result = None

@@ -74,47 +74,47 @@
         <translation>未加载：{} — {}</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="21"/>
+        <location filename="../processing/verify_plan.py" line="23"/>
         <source>Checks a village or detailed plan (GeoPackage, .gdb folder or shapefile folder) against the master plan&apos;s one map with a YAML rule set: control lines, code lists, geometry and allocated indicators. Writes a GeoPackage with the layer &apos;findings&apos; and the tables &apos;rules&apos;, &apos;indicators&apos; and &apos;run&apos;. Inputs are only read.</source>
         <translation>按 YAML 规则集将村庄规划或详细规划（GeoPackage、.gdb 文件夹或 Shapefile 文件夹）与总体规划一张图核对：控制线、代码、几何与分解指标。结果写入 GeoPackage：图层 findings 及表 rules、indicators、run。只读取输入数据。</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="32"/>
+        <location filename="../processing/verify_plan.py" line="34"/>
         <source>Rule set (id or .yaml path; empty: default for the plan kind)</source>
         <translation>规则集（id 或 .yaml 路径；留空则按规划类型选默认）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="35"/>
+        <location filename="../processing/verify_plan.py" line="40"/>
         <source>Findings GeoPackage</source>
         <translation>核对结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="37"/>
+        <location filename="../processing/verify_plan.py" line="42"/>
         <source>Errors</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="37"/>
+        <location filename="../processing/verify_plan.py" line="42"/>
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="37"/>
+        <location filename="../processing/verify_plan.py" line="42"/>
         <source>Notes</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="39"/>
+        <location filename="../processing/verify_plan.py" line="44"/>
         <source>Run id</source>
         <translation>运行编号</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="50"/>
+        <location filename="../processing/verify_plan.py" line="57"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="57"/>
+        <location filename="../processing/verify_plan.py" line="65"/>
         <source>Findings written to {}</source>
         <translation>核对结果已写入 {}</translation>
     </message>
@@ -129,17 +129,17 @@
         <translation>按官方样式加载规划图层</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="18"/>
+        <location filename="../processing/verify_plan.py" line="20"/>
         <source>Verify plan against the one map</source>
         <translation>规划一张图核对</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="30"/>
+        <location filename="../processing/verify_plan.py" line="32"/>
         <source>Plan under review (village or detailed plan)</source>
         <translation>待核对规划（村庄规划/详细规划）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="31"/>
+        <location filename="../processing/verify_plan.py" line="33"/>
         <source>One map (master plan)</source>
         <translation>总体规划一张图</translation>
     </message>
@@ -158,156 +158,156 @@
         <source>Report written to {}</source>
         <translation>报告已写入 {}</translation>
     </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="37"/>
+        <source>Previous findings GeoPackage (its reviewer decisions carry over)</source>
+        <translation>上次核对结果 GeoPackage（其中的审查决定将沿用）</translation>
+    </message>
 </context>
 <context>
     <name>OneMapDock</name>
     <message>
-        <location filename="../gui/dock.py" line="39"/>
+        <location filename="../gui/dock.py" line="40"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="44"/>
+        <location filename="../gui/dock.py" line="45"/>
         <source>Detect from the layers</source>
         <translation>按图层自动判断</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="47"/>
+        <location filename="../gui/dock.py" line="48"/>
         <source>Label codes and names</source>
         <translation>标注代码和名称</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="62"/>
+        <location filename="../gui/dock.py" line="63"/>
         <source>One map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="63"/>
+        <location filename="../gui/dock.py" line="64"/>
         <source>Plan under review</source>
         <translation>待核对规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="65"/>
+        <location filename="../gui/dock.py" line="66"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="67"/>
+        <location filename="../gui/dock.py" line="68"/>
         <source>Load layers</source>
         <translation>加载图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="73"/>
+        <location filename="../gui/dock.py" line="74"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="73"/>
+        <location filename="../gui/dock.py" line="74"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="82"/>
+        <location filename="../gui/dock.py" line="83"/>
         <source>One-map verification</source>
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="87"/>
+        <location filename="../gui/dock.py" line="88"/>
         <source>Default for the plan kind</source>
         <translation>按规划类型默认</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="94"/>
+        <location filename="../gui/dock.py" line="95"/>
         <source>Rule set</source>
         <translation>规则集</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="95"/>
+        <location filename="../gui/dock.py" line="96"/>
         <source>Findings file</source>
         <translation>结果文件</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="97"/>
+        <location filename="../gui/dock.py" line="98"/>
         <source>Verify</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="99"/>
+        <location filename="../gui/dock.py" line="100"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="185"/>
+        <location filename="../gui/dock.py" line="186"/>
         <source>{} layers loaded</source>
         <translation>已加载 {} 个图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="189"/>
+        <location filename="../gui/dock.py" line="190"/>
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="189"/>
+        <location filename="../gui/dock.py" line="190"/>
         <source>provisional style</source>
         <translation>暂定样式</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="192"/>
+        <location filename="../gui/dock.py" line="193"/>
         <source>Provisional style: the official symbol is not verified yet.</source>
         <translation>暂定样式：官方符号尚未核实。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="194"/>
+        <location filename="../gui/dock.py" line="195"/>
         <source>failed: {}</source>
         <translation>失败：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="197"/>
+        <location filename="../gui/dock.py" line="198"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="199"/>
+        <location filename="../gui/dock.py" line="200"/>
         <source>not recognised: {}</source>
         <translation>未识别：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="207"/>
+        <location filename="../gui/dock.py" line="208"/>
         <source>Pick the one map and the plan first.</source>
         <translation>请先选择一张图和待核对规划。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="219"/>
+        <location filename="../gui/dock.py" line="220"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="247"/>
+        <location filename="../gui/dock.py" line="249"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="250"/>
-        <source>{} errors, {} warnings, {} notes — {}</source>
-        <translation>错误 {} 个，警告 {} 个，提示 {} 个 — {}</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="50"/>
+        <location filename="../gui/dock.py" line="51"/>
         <source>Several plans are checked one after another, each into &lt;plan&gt;_核对结果.gpkg beside it.</source>
         <translation>多个规划依次核对，结果分别写入各规划旁的 &lt;规划名&gt;_核对结果.gpkg。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="52"/>
+        <location filename="../gui/dock.py" line="53"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="54"/>
+        <location filename="../gui/dock.py" line="55"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="64"/>
+        <location filename="../gui/dock.py" line="65"/>
         <source>More plans</source>
         <translation>更多规划</translation>
     </message>

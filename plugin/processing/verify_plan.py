@@ -1,12 +1,14 @@
 """onemap:verifyplan — the one-map verification as a Processing algorithm (same engine as the panel)."""
 from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputNumber,
-                       QgsProcessingOutputString, QgsProcessingParameterFileDestination,
+                       QgsProcessingOutputString, QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterString)
 
 from ..core.engine import Cancelled, verify
+from ..core.compat import FILE_PARAMETER
 from ..core.errors import OneMapError
+from ..core.decisions import run_summary
 from ..core.findings import STATUS_ZH
-from ..i18n import tr
+from ..i18n import chinese_ui, tr
 from .parameters import add_kind_parameter, add_source_parameter, kind_value
 
 
@@ -32,6 +34,9 @@ class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterString(
             "RULESET", tr("Rule set (id or .yaml path; empty: default for the plan kind)"), optional=True))
         add_kind_parameter(self)
+        self.addParameter(QgsProcessingParameterFile(
+            "PREVIOUS", tr("Previous findings GeoPackage (its reviewer decisions carry over)"),
+            FILE_PARAMETER, extension="gpkg", optional=True))
         self.addParameter(QgsProcessingParameterFileDestination(
             "OUTPUT", tr("Findings GeoPackage"), "GeoPackage (*.gpkg)"))
         for name, label in (("ERRORS", tr("Errors")), ("WARNINGS", tr("Warnings")), ("INFOS", tr("Notes"))):
@@ -44,8 +49,10 @@ class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
         ruleset = self.parameterAsString(parameters, "RULESET", context) or None
         kind = kind_value(self, parameters, context)
         output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        previous = self.parameterAsFile(parameters, "PREVIOUS", context) or None
         try:
-            result = verify(plan, onemap, ruleset=ruleset, output=output, kind=kind, feedback=feedback)
+            result = verify(plan, onemap, ruleset=ruleset, output=output, kind=kind, feedback=feedback,
+                            previous=previous)
         except Cancelled:
             feedback.reportError(tr("Cancelled: nothing was written."))
             return {}
@@ -54,6 +61,7 @@ class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
         for outcome in result.outcomes:
             feedback.pushInfo("{} {}（{} 项）{} {}".format(outcome["rule_id"], STATUS_ZH[outcome["status"]],
                                                          outcome["findings"], outcome["title"], outcome["reason"]))
+        feedback.pushInfo(run_summary(result, chinese_ui()))
         feedback.pushInfo(tr("Findings written to {}").format(output))
         return {"OUTPUT": output, "ERRORS": result.counts["error"], "WARNINGS": result.counts["warning"],
                 "INFOS": result.counts["info"], "RUN_ID": result.record["run_id"]}

@@ -1,0 +1,145 @@
+"""Reviewer decisions: validated, stored in the GeoPackage, carried over to a re-exported plan."""
+import pytest
+from osgeo import ogr
+
+from conftest import sample
+from plugin.core import decisions
+from plugin.core.engine import verify
+from plugin.core.errors import OneMapError
+
+
+def reexport(source, target, dx=0.04, dy=-0.03, recode=None):
+    """Write `source` again as a re-export would: features in reverse order (new fids), every vertex
+    moved by (dx, dy); `recode` maps a land-use code to another."""
+    src = ogr.Open(source)
+    out = ogr.GetDriverByName("GPKG").CreateDataSource(target)
+    for index in range(src.GetLayerCount()):
+        layer = src.GetLayerByIndex(index)
+        copy = out.CreateLayer(layer.GetName(), layer.GetSpatialRef(), layer.GetGeomType())
+        definition = layer.GetLayerDefn()
+        for i in range(definition.GetFieldCount()):
+            copy.CreateField(definition.GetFieldDefn(i))
+        features = list(layer)
+        for feature in reversed(features):
+            new = ogr.Feature(copy.GetLayerDefn())
+            for i in range(definition.GetFieldCount()):
+                new.SetField(i, feature.GetField(i))
+            if recode and feature.GetFieldIndex("GHDLBM") >= 0 and feature.GetField("GHDLBM") in recode:
+                new.SetField("GHDLBM", recode[feature.GetField("GHDLBM")])
+            geometry = feature.GetGeometryRef()
+            if geometry is not None:
+                moved = geometry.Clone()
+                for part in range(max(1, moved.GetGeometryCount())):
+                    ring_owner = moved.GetGeometryRef(part) if moved.GetGeometryCount() else moved
+                    for r in range(max(1, ring_owner.GetGeometryCount())):
+                        ring = ring_owner.GetGeometryRef(r) if ring_owner.GetGeometryCount() else ring_owner
+                        for p in range(ring.GetPointCount()):
+                            ring.SetPoint_2D(p, ring.GetX(p) + dx, ring.GetY(p) + dy)
+                new.SetGeometry(moved)
+            copy.CreateFeature(new)
+    out = None
+    return target
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("decisions")
+    result = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), output=str(folder / "first.gpkg"))
+    return folder, result
+
+
+def finding_row(path, rule_id, contains=""):
+    dataset = ogr.Open(path)
+    for feature in dataset.GetLayerByName("findings"):
+        if feature.GetField("rule_id") == rule_id and contains in feature.GetField("message"):
+            return feature.GetField("finding_id"), feature.GetField("message")
+    raise AssertionError("no {} finding".format(rule_id))
+
+
+@pytest.mark.parametrize("kind,reason,approval,message", [
+    ("accepted", "国家重点项目", "", "批复文号"),
+    ("accepted", " ", "晋政函〔2024〕12号", "理由"),
+    ("false_positive", "", "", "理由"),
+    ("maybe", "x", "y", "未知"),
+])
+def test_incomplete_decisions_are_refused_in_chinese(kind, reason, approval, message):
+    with pytest.raises(OneMapError) as raised:
+        decisions.make("abc", kind, reason, approval)
+    assert message in raised.value.zh
+
+
+def test_a_decision_is_stored_and_replaced_and_withdrawn(first, tmp_path):
+    import shutil
+    path = str(tmp_path / "copy.gpkg")
+    shutil.copy(first[1].output, path)
+    finding_id, _message = finding_row(path, "CL-01", "农村宅基地")
+    decisions.save(path, decisions.make(finding_id, "false_positive", "图斑已调出", reviewer="张三"))
+    decisions.save(path, decisions.make(finding_id, "accepted", "省重点项目", "晋自然资函〔2024〕88号", reviewer="李四"))
+    stored = decisions.read(path)
+    assert len(stored) == 1
+    assert (stored[0].decision, stored[0].approval_no, stored[0].reviewer) == ("accepted", "晋自然资函〔2024〕88号", "李四")
+    assert stored[0].decided_at[:4].isdigit() and stored[0].resolved == 0
+    decisions.remove(path, finding_id)
+    assert decisions.read(path) == []
+
+
+def test_decisions_survive_a_recheck_of_a_reexported_plan(first, tmp_path):
+    folder, result = first
+    previous = str(tmp_path / "previous.gpkg")
+    import shutil
+    shutil.copy(result.output, previous)
+    farmland, _ = finding_row(previous, "CL-01", "农村宅基地")
+    indicator, _ = finding_row(previous, "IND-01", "村庄建设用地规模")
+    industry, industry_message = finding_row(previous, "CL-05")
+    decisions.save(previous, decisions.make(farmland, "accepted", "省重点项目无法避让", "晋政函〔2024〕12号"))
+    decisions.save(previous, decisions.make(indicator, "false_positive", "指标已调整，待下达"))
+    decisions.save(previous, decisions.make(industry, "accepted", "园区扩区", "晋政函〔2024〕13号"))
+
+    plan = reexport(sample("village_conflicts.gpkg"), str(tmp_path / "reexported.gpkg"), recode={"1001": "0703"})
+    output = str(tmp_path / "second.gpkg")
+    again = verify(plan, sample("township_onemap.gpkg"), output=output, previous=previous)
+
+    new_farmland, message = finding_row(output, "CL-01", "农村宅基地")
+    new_indicator, _ = finding_row(output, "IND-01", "村庄建设用地规模")
+    assert new_farmland != farmland                              # new fid, moved vertices: a new id
+    stored = {d.finding_id: d for d in decisions.read(output)}
+    assert stored[new_farmland].decision == "accepted" and stored[new_farmland].approval_no == "晋政函〔2024〕12号"
+    assert stored[new_farmland].resolved == 0 and stored[new_farmland].message == message
+    assert stored[new_indicator].decision == "false_positive" and stored[new_indicator].resolved == 0
+    assert not any(f.rule_id == "CL-05" for f in again.findings)            # the 工业用地 is now 0703
+    assert stored[industry].resolved == 1 and stored[industry].message == industry_message
+    assert len(stored) == 3
+    counts = again.counts                         # the 4 cm shift adds slivers along the farmland's edges
+    assert decisions.run_summary(again) == "错误 {} 个（已认可例外 1 个、误报 1 个），警告 {} 个，提示 {} 个".format(
+        counts["error"], counts["warning"], counts["info"])
+    assert decisions.run_summary(again, chinese=False).startswith(
+        "{} errors (1 approved exception, 1 false positive), ".format(counts["error"]))
+
+
+def test_a_decision_is_not_moved_to_another_parcel(first, tmp_path):
+    """The same rule on a different parcel is a different finding: the decision is resolved, not moved."""
+    import shutil
+    previous = str(tmp_path / "previous.gpkg")
+    shutil.copy(first[1].output, previous)
+    farmland, _ = finding_row(previous, "CL-01", "农村宅基地")
+    decisions.save(previous, decisions.make(farmland, "accepted", "x", "晋政函〔2024〕1号"))
+    plan = reexport(sample("village_conflicts.gpkg"), str(tmp_path / "moved.gpkg"), dx=60.0, dy=0.0)
+    output = str(tmp_path / "second.gpkg")
+    verify(plan, sample("township_onemap.gpkg"), output=output, previous=previous)
+    stored = decisions.read(output)
+    assert [(d.finding_id, d.resolved) for d in stored] == [(farmland, 1)]
+
+
+def test_processing_accepts_previous(first, tmp_path, onemap_provider):
+    import shutil
+
+    from qgis import processing
+    previous = str(tmp_path / "previous.gpkg")
+    shutil.copy(first[1].output, previous)
+    farmland, _ = finding_row(previous, "CL-01", "农村宅基地")
+    decisions.save(previous, decisions.make(farmland, "accepted", "x", "晋政函〔2024〕1号"))
+    output = str(tmp_path / "out.gpkg")
+    processing.run("onemap:verifyplan", {"PLAN": sample("village_conflicts.gpkg"),
+                                         "ONEMAP": sample("township_onemap.gpkg"), "PREVIOUS": previous,
+                                         "OUTPUT": output})
+    assert [(d.finding_id, d.decision, d.resolved) for d in decisions.read(output)] == [(farmland, "accepted", 0)]
