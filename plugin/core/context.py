@@ -6,9 +6,11 @@ CRS decisions (assumed, detected, reprojected) are recorded for the crs rule to 
 from dataclasses import dataclass
 
 from qgis.PyQt.QtCore import QVariant
-from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsProject, QgsSpatialIndex
+from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry, QgsProject,
+                       QgsRectangle)
 
 from . import crs as crsmod
+from .boxindex import BoxIndex, box_of
 from .codes import normalize_code
 from .errors import OneMapError
 from .geomops import Prepared, polygonal, union
@@ -24,6 +26,7 @@ class Feature:
     shape: QgsGeometry = None        # the geometry made valid, for every area computation
     label: str = ""                  # how messages name it: its BSM, else TBBH, else its fid
     _prepared: object = None
+    box: tuple = None                # the shape's bounding box (xmin, ymin, xmax, ymax); None when empty
 
     def __post_init__(self):
         if not self.label:
@@ -31,6 +34,8 @@ class Feature:
         if self.shape is None:
             empty_or_valid = self.geometry.isEmpty() or self.geometry.isGeosValid()
             self.shape = self.geometry if empty_or_valid else polygonal(self.geometry.makeValid())
+        if self.box is None and not self.shape.isEmpty():
+            self.box = box_of(self.shape)
 
     @property
     def prepared(self):
@@ -55,13 +60,21 @@ class LayerData:
             self._union = union(f.shape for f in self.features)
         return self._union
 
-    def candidates(self, rect):
+    @property
+    def index(self):
         if self._index is None:
-            self._index = QgsSpatialIndex()
-            for feature in self.features:
-                if not feature.shape.isEmpty():
-                    self._index.addFeature(feature.fid, feature.shape.boundingBox())
-        return [self.by_fid[fid] for fid in self._index.intersects(rect)]
+            self._index = BoxIndex(self.features)
+        return self._index
+
+    def candidates(self, rect):
+        """Features whose bounding box meets `rect` (a QgsRectangle or a box tuple), in layer order."""
+        if isinstance(rect, QgsRectangle):
+            rect = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
+        return self.index.near(rect)
+
+    def overlapping(self, box):
+        """Features whose bounding box overlaps `box` with positive area: all that can share area with it."""
+        return self.index.overlapping(box)
 
 
 @dataclass
@@ -80,6 +93,7 @@ class Context:
         self.crs_notes = []
         self.indicator_rows = []         # filled by the indicator rule, written to the `indicators` table
         self._cache = {}
+        self._plan_box = None
         self._crs_of = {}
         landuse = plan.open_layer("GHYDYH")
         self._opened = {("plan", "GHYDYH"): landuse}       # read again by _load: open it once
@@ -143,11 +157,12 @@ class Context:
             code_field = found.spec.field_for("code")
             code_name = found.fields.get(code_field.name) if code_field else None
             label_name = label_field(found, layer.fields().names())
+            attrs = attribute_reader(found, layer.fields().names())
             features = []
             layer_crs = None
             if found.spec.is_table:
                 for feature in layer.getFeatures():
-                    features.append(Feature(feature.id(), QgsGeometry(), self._attrs(found, feature),
+                    features.append(Feature(feature.id(), QgsGeometry(), attrs(feature),
                                             label=feature_label(feature, label_name)))
             else:
                 layer_crs = self._layer_crs(side, found.name, layer, self.plan_crs)
@@ -158,22 +173,53 @@ class Context:
                     self.crs_notes.append(CrsNote(
                         side, found.name, "info", "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
                             layer_crs.authid(), self.plan_crs.authid(), self.crs.authid())))
-                for feature in layer.getFeatures():
+                request = QgsFeatureRequest()
+                if side == "onemap":
+                    near = self._near_plan(layer_crs)
+                    if near is not None:
+                        request.setFilterRect(near)   # GeoPackage R-tree / PostGIS GiST: only what lies near
+                for feature in layer.getFeatures(request):
                     geometry = QgsGeometry(feature.geometry())
                     if transform is not None and not geometry.isEmpty():
                         geometry.transform(transform)
-                    features.append(Feature(feature.id(), geometry, self._attrs(found, feature),
+                    features.append(Feature(feature.id(), geometry, attrs(feature),
                                             normalize_code(python_value(feature[code_name])) if code_name else "",
                                             label=feature_label(feature, label_name)))
             data = LayerData(key, found.name, features, layer_crs)
         self._cache[(side, key)] = data
         return data
 
-    @staticmethod
-    def _attrs(found, feature):
-        names = feature.fields().names()
-        return {canonical: python_value(feature[actual]) for canonical, actual in found.fields.items()
-                if actual in names}
+    def plan_box(self):
+        """The box around every plan layer in the working CRS (None when the plan has no geometry)."""
+        if self._plan_box is None:
+            boxes = [data.index.extent for data in map(self.plan_layer, self.plan.recognised)
+                     if data is not None and data.index.extent is not None]
+            self._plan_box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                              max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else ()
+        return self._plan_box or None
+
+    def _near_plan(self, layer_crs):
+        """The plan's box in a one-map layer's CRS, a little larger: every one-map feature a rule can
+        meet has its box there, so nothing else is read (a village against a county one map)."""
+        box = self.plan_box()
+        if box is None:
+            return None
+        rect = QgsRectangle(*box)
+        if layer_crs != self.crs:
+            rect = QgsCoordinateTransform(self.crs, layer_crs, self.transform_context).transformBoundingBox(rect)
+        rect.scale(1.01)
+        rect.grow(1e-6 * max(1.0, abs(rect.xMaximum()), abs(rect.yMaximum())))
+        return rect
+
+
+def attribute_reader(found, names):
+    """feature -> {canonical field: value}, with the field positions looked up once per layer."""
+    positions = [(canonical, names.index(actual)) for canonical, actual in found.fields.items() if actual in names]
+
+    def read(feature):
+        values = feature.attributes()
+        return {canonical: python_value(values[position]) for canonical, position in positions}
+    return read
 
 
 def label_field(found, names):

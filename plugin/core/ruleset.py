@@ -26,10 +26,13 @@ class CodeSet:
 
     def __init__(self, include, exclude=()):
         self.include, self.exclude = list(include), list(exclude)
+        self._known = {}                 # code -> member? (a plan has few distinct codes, many parcels)
 
     def __contains__(self, code):
-        return (code in code_list("ydyh") and in_classes(code, self.include)
-                and not in_classes(code, self.exclude))
+        if code not in self._known:
+            self._known[code] = (code in code_list("ydyh") and in_classes(code, self.include)
+                                 and not in_classes(code, self.exclude))
+        return self._known[code]
 
 
 class RuleSet:

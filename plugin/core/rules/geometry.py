@@ -54,7 +54,7 @@ class GeometryRule(Rule):
         for feature in data.features:
             if feature.shape.isEmpty():
                 continue
-            for other in data.candidates(feature.shape.boundingBox()):
+            for other in data.overlapping(feature.box):        # boxes overlapping by area: exact pre-filter
                 if other.fid <= feature.fid or not feature.prepared.shares_area(other.shape):
                     continue
                 piece = polygonal(feature.shape.intersection(other.shape))

@@ -19,7 +19,7 @@ class OutsideRule(Rule):
         for feature in plan.features:
             if feature.shape.isEmpty() or not selected(feature.code):
                 continue
-            near = boundary.candidates(feature.shape.boundingBox())
+            near = boundary.overlapping(feature.box)
             if any(b.prepared.contains(feature.shape) for b in near):
                 continue
             touching = [b.shape for b in near if b.prepared.intersects(feature.shape)]

@@ -25,7 +25,7 @@ class OverlapRule(Rule):
         for feature in plan.features:
             if feature.shape.isEmpty() or not selected(feature.code):
                 continue
-            for other in control.candidates(feature.shape.boundingBox()):
+            for other in control.overlapping(feature.box):          # can share area: boxes overlap
                 if control_codes and not in_classes(other.code, control_codes):
                     continue
                 if other.prepared.contains(feature.shape):
