@@ -1,12 +1,24 @@
 #!/usr/bin/env python3
-"""`make bench`: OneMap's checks against the by-hand QGIS workflow, measured in the same run.
+"""`make bench`: OneMap against the by-hand QGIS workflow and the read floor, same run, same data.
 
-A synthetic village plan (a grid of N parcels, every fifth one construction) against a one map of
-farmland blocks. Peer: what a technician does by hand — Extract by expression (non-cropland
-parcels), then native:intersection with the farmland, then sum the areas. OneMap: the overlap rule
-alone, and the whole village rule set. Both must find the same area; the ratios are printed.
+Tiers (tools/bench_data.py) are generated once into out/bench/ and reused. Per tier, each
+measurement runs in its own process (its own peak memory):
+- read:    every feature of the layers the rule set uses read through QGIS (the floor);
+- by hand: the 永久基本农田 rule as a technician does it — Extract by expression (non-cropland),
+           native:intersection with the farmland, areas summed (Processing, as qgis_process runs it);
+- OneMap:  onemap:verifyplan's engine, the whole default village rule set, findings GeoPackage written;
+- PostGIS: the same with plan and one map in one PostGIS database (the overlap rules pushed down).
+Every OneMap run must give exactly the expected findings (count and area per rule, 0.01 m²) and
+the by-hand area must equal CL-01's. `--quick` runs the 2k tier only; `--readme` rewrites the
+README's bench table. Goals (issue 11) are printed beside the ratios.
 """
+import argparse
+import collections
+import json
 import os
+import re
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -14,85 +26,229 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-sys.path.append("/usr/share/qgis/python/plugins")      # Processing (Debian path)
-
-from qgis.core import QgsApplication, QgsGeometry  # noqa: E402
-
-X, Y = 560000.0, 4100000.0
-
-
-def make_inputs(folder, side):
-    from osgeo import ogr
-    from make_sample import write_gpkg
-    size = 20.0
-    parcels = []
-    for i in range(side):
-        for j in range(side):
-            code = "0703" if (i * side + j) % 5 == 0 else "0103"
-            wkt = "POLYGON(({0} {1},{2} {1},{2} {3},{0} {3},{0} {1}))".format(
-                X + i * size, Y + j * size, X + (i + 1) * size, Y + (j + 1) * size)
-            parcels.append((QgsGeometry.fromWkt(wkt), {"YDYHFLDM": code}))
-    blocks = []
-    step = side * size / 10
-    for i in range(10):
-        for j in range(10):
-            if (i + j) % 2 == 0:        # a chequerboard of farmland blocks, edges off the parcel grid
-                wkt = "POLYGON(({0} {1},{2} {1},{2} {3},{0} {3},{0} {1}))".format(
-                    X + i * step + 7, Y + j * step + 7, X + (i + 1) * step - 3, Y + (j + 1) * step - 3)
-                blocks.append((QgsGeometry.fromWkt(wkt), {"BZ": "b"}))
-    plan = os.path.join(folder, "plan.gpkg")
-    onemap = os.path.join(folder, "onemap.gpkg")
-    write_gpkg(plan, [("GHYDYH", [("YDYHFLDM", ogr.OFTString)], parcels)], 4546, "bench")
-    write_gpkg(onemap, [("YJJBNTBHTB", [("BZ", ogr.OFTString)], blocks)], 4546, "bench")
-    return plan, onemap
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+OUT = os.path.join(ROOT, "out", "bench")
+README = os.path.join(ROOT, "README.md")
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+PLAN_LAYERS = ("GHYDYH", "CJDCQ", "YJJBNTBHTB", "STBHHX")
+ONEMAP_LAYERS = ("YJJBNTBHTB", "STBHHX", "LSWHBHX", "CZKFBJ", "CJZBFJ")
 
 
-def by_hand(plan, onemap, folder):
-    import processing
-    extracted = processing.run("native:extractbyexpression", {
-        "INPUT": plan + "|layername=GHYDYH", "EXPRESSION": "left(\"YDYHFLDM\", 2) <> '01'",
-        "OUTPUT": "TEMPORARY_OUTPUT"})["OUTPUT"]
-    overlay = processing.run("native:intersection", {
-        "INPUT": extracted, "OVERLAY": onemap + "|layername=YJJBNTBHTB",
-        "OUTPUT": os.path.join(folder, "hand.gpkg")})["OUTPUT"]
+def tiers(quick):
+    from bench_data import Tier
+    small = [Tier("2k", 45)]
+    if quick:
+        return small
+    return small + [Tier("50k", 224), Tier("200k", 448),
+                    Tier("200k, 1M farmland patches", 448, patch_pitch=(9.0, 9.0), patch_size=(7.0, 7.0)),
+                    Tier("village 3k vs county 200k", 55, onemap_n=448),
+                    Tier("village 3k vs township", 55, onemap_n=70)]
+
+
+# ------------------------------------------------------------------ workers (one process each)
+def _qgis():
+    from qgis.core import QgsApplication
+    app = QgsApplication([], False)
+    app.initQgis()
+    return app
+
+
+def _peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def work_read(plan, onemap):
     from qgis.core import QgsVectorLayer
-    layer = QgsVectorLayer(overlay, "hand", "ogr")
-    return sum(f.geometry().area() for f in layer.getFeatures() if f.geometry().area() >= 1.0)
+    start = time.perf_counter()
+    counts = {}
+    for side, path, names in (("plan", plan, PLAN_LAYERS), ("onemap", onemap, ONEMAP_LAYERS)):
+        for name in names:
+            layer = QgsVectorLayer("{}|layername={}".format(path, name), name, "ogr")
+            for feature in layer.getFeatures():
+                feature.geometry().constGet()
+                feature.attributes()
+                counts[side] = counts.get(side, 0) + 1
+    return {"seconds": time.perf_counter() - start, "plan_features": counts["plan"], "onemap_features": counts["onemap"]}
 
 
-def timed(function, repeat=3):
-    best, value = None, None
-    for _ in range(repeat):
+def work_hand(plan, onemap):
+    sys.path.append("/usr/share/qgis/python/plugins")      # Processing (Debian path)
+    from processing.core.Processing import Processing
+    import processing
+    from qgis.core import QgsVectorLayer
+    Processing.initialize()
+    with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
-        value = function()
-        elapsed = time.perf_counter() - start
-        best = elapsed if best is None else min(best, elapsed)
-    return best, value
+        extracted = processing.run("native:extractbyexpression", {
+            "INPUT": plan + "|layername=GHYDYH", "EXPRESSION": "left(\"YDYHFLDM\", 2) <> '01'",
+            "OUTPUT": os.path.join(folder, "extract.gpkg")})["OUTPUT"]
+        overlay = processing.run("native:intersection", {
+            "INPUT": extracted, "OVERLAY": onemap + "|layername=YJJBNTBHTB",
+            "OUTPUT": os.path.join(folder, "hand.gpkg")})["OUTPUT"]
+        seconds = time.perf_counter() - start
+        areas = [f.geometry().area() for f in QgsVectorLayer(overlay, "hand", "ogr").getFeatures()]
+    kept = [a for a in areas if a >= 1.0]
+    return {"seconds": seconds, "count": len(kept), "area": round(sum(kept), 2)}
+
+
+def work_verify(plan, onemap):
+    from plugin.core.engine import verify
+    from plugin.core.ruleset import load_ruleset
+    rules = load_ruleset(None, "village")
+    per_rule = {}
+    for rule in rules.rules:                       # time each rule (the table's breakdown)
+        def timed(ctx, run=rule.run, rule_id=rule.id):
+            start = time.perf_counter()
+            try:
+                return run(ctx)
+            finally:
+                per_rule[rule_id] = per_rule.get(rule_id, 0.0) + time.perf_counter() - start
+        rule.run = timed
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        result = verify(plan, onemap, ruleset=rules, kind="village", output=os.path.join(folder, "findings.gpkg"))
+        seconds = time.perf_counter() - start
+    found = collections.defaultdict(lambda: [0, 0.0])
+    for finding in result.findings:
+        if finding.severity in ("error", "warning"):
+            found[finding.rule_id][0] += 1
+            found[finding.rule_id][1] += finding.area_m2 or 0.0
+    errors = [o for o in result.outcomes if o["status"] == "error"]
+    return {"seconds": seconds, "findings": {k: [c, round(a, 2)] for k, (c, a) in sorted(found.items())},
+            "rule_seconds": per_rule, "rule_errors": [(o["rule_id"], o["reason"]) for o in errors]}
+
+
+WORKERS = {"read": work_read, "hand": work_hand, "verify": work_verify}
+
+
+def worker_main(kind, plan, onemap):
+    app = _qgis()
+    result = WORKERS[kind](plan, onemap)
+    result["peak_mb"] = _peak_mb()
+    print("BENCH-RESULT " + json.dumps(result, ensure_ascii=False))
+    sys.stdout.flush()
+    os._exit(0)                                    # skip QGIS teardown: not part of any measurement
+    app.exitQgis()
+
+
+def run_worker(kind, plan, onemap):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", kind, plan, onemap],
+                          capture_output=True, text=True, env=env)
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH-RESULT "):
+            return json.loads(line[len("BENCH-RESULT "):])
+    raise RuntimeError("bench worker {} failed:\n{}\n{}".format(kind, done.stdout[-2000:], done.stderr[-4000:]))
+
+
+# ------------------------------------------------------------------ orchestration
+def measure(tier, postgis=None):
+    from bench_data import generate
+    plan, onemap, expected = generate(tier, OUT)
+    row = {"tier": tier.name, "parcels": tier.n * tier.n, "expected": expected}
+    row["read"] = run_worker("read", plan, onemap)
+    row["hand"] = run_worker("hand", plan, onemap)
+    row["verify"] = run_worker("verify", plan, onemap)
+    if postgis is not None:
+        row["postgis"] = run_worker("verify", *postgis(tier, plan, onemap))
+    row["patches"] = row["read"]["onemap_features"]
+    return row
+
+
+def check(row):
+    """Exact findings, and the by-hand area equal to CL-01's. Returns the problems found."""
+    problems = []
+    for key in ("verify", "postgis"):
+        if key in row:
+            if row[key]["rule_errors"]:
+                problems.append("{} {}: rule errors {}".format(row["tier"], key, row[key]["rule_errors"]))
+            if row[key]["findings"] != row["expected"]:
+                problems.append("{} {}: findings {} != expected {}".format(
+                    row["tier"], key, row[key]["findings"], row["expected"]))
+    cl01 = row["expected"].get("CL-01", [0, 0.0])
+    if abs(row["hand"]["area"] - cl01[1]) > 0.01 or row["hand"]["count"] != cl01[0]:
+        problems.append("{}: by-hand {} m² in {} pieces != CL-01 {}".format(
+            row["tier"], row["hand"]["area"], row["hand"]["count"], cl01))
+    return problems
+
+
+def table(rows):
+    head = ("| tier | plan parcels | one-map features | read floor s | by hand (CL-01 only) s | OneMap all rules s "
+            "| OneMap / by hand (goal ≤ 0.3) | OneMap / floor (goal ≤ 4) | peak MB OneMap (goal < 2048) "
+            "| peak MB by hand | exact |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for row in rows:
+        for key, label in (("verify", ""), ("postgis", " (PostGIS, pushed down)")):
+            if key not in row:
+                continue
+            ours = row[key]
+            lines.append("| {}{} | {:,} | {:,} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.0f} | {:.0f} | {} |".format(
+                row["tier"], label, row["parcels"], row["patches"], row["read"]["seconds"], row["hand"]["seconds"],
+                ours["seconds"], ours["seconds"] / row["hand"]["seconds"], ours["seconds"] / row["read"]["seconds"],
+                ours["peak_mb"], row["hand"]["peak_mb"], "yes" if not row.get("problems") else "NO"))
+    return "\n".join(lines)
+
+
+def breakdown(rows):
+    """Seconds per rule of the largest tier's OneMap run (where the time goes)."""
+    row = max(rows, key=lambda r: r["verify"]["seconds"])
+    parts = sorted(row["verify"]["rule_seconds"].items(), key=lambda item: -item[1])
+    return "Largest run ({}): {}".format(row["tier"], ", ".join("{} {:.2f} s".format(k, v) for k, v in parts if v >= 0.05))
+
+
+def write_readme(text):
+    with open(README, encoding="utf-8") as handle:
+        content = handle.read()
+    if BEGIN not in content:
+        raise SystemExit("README.md has no {} … {} block".format(BEGIN, END))
+    content = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _m: BEGIN + "\n" + text + "\n" + END,
+                     content, flags=re.S)
+    with open(README, "w", encoding="utf-8") as handle:
+        handle.write(content)
 
 
 def main():
-    app = QgsApplication([], False)
-    app.initQgis()
-    from processing.core.Processing import Processing
-    Processing.initialize()
-    from plugin.core.engine import verify
-    from plugin.core.ruleset import RuleSet, load_ruleset
-    village = load_ruleset("village-default")
-    only_overlap = RuleSet(village.path)
-    only_overlap.rules = [r for r in only_overlap.rules if r.id == "CL-01"]
-    print("{:>8} {:>10} {:>12} {:>12} {:>10} {:>12}".format("parcels", "hand s", "CL-01 s", "ratio", "all s", "area m2"))
-    for side in (50, 100, 200):
-        with tempfile.TemporaryDirectory() as folder:
-            plan, onemap = make_inputs(folder, side)
-            hand_s, hand_area = timed(lambda: by_hand(plan, onemap, folder))
-            rule_s, result = timed(lambda: verify(plan, onemap, ruleset=only_overlap, kind="village"))
-            ours = sum(f.area_m2 for f in result.findings)
-            all_s, _r = timed(lambda: verify(plan, onemap, ruleset=village, kind="village"), repeat=1)
-            assert abs(ours - hand_area) < 0.01, (ours, hand_area)
-            print("{:>8} {:>10.3f} {:>12.3f} {:>11.2f}x {:>10.3f} {:>12.2f}".format(
-                side * side, hand_s, rule_s, hand_s / rule_s, all_s, ours))
-    print("ratio = by-hand time / OneMap CL-01 time (>1: OneMap faster); same area asserted to 0.01 m²")
-    app.exitQgis()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="the 2k tier only")
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--no-postgis", action="store_true", help="skip the PostGIS push-down run")
+    parser.add_argument("--worker", nargs=3, metavar=("KIND", "PLAN", "ONEMAP"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker_main(*args.worker)
+        return
+    server = None
+    postgis = None
+    if not args.no_postgis and not args.quick:
+        from bench_postgis import BenchDatabase
+        server = BenchDatabase()
+        postgis = server.load_tier_if_pushdown
+    try:
+        rows = []
+        for tier in tiers(args.quick):
+            print("tier {} …".format(tier.name), flush=True)
+            row = measure(tier, postgis)
+            row["problems"] = check(row)
+            rows.append(row)
+            print(table([row]).splitlines()[-1], flush=True)
+            for problem in row["problems"]:
+                print("  NOT EXACT: " + problem, flush=True)
+    finally:
+        if server is not None:
+            server.stop()
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    text = "{}\n\n{}\n\nMeasured {} on this machine ({} cores, shared), `make bench`; times are engine seconds " \
+           "(QGIS start-up excluded), peak MB is the process's maximum resident set.".format(
+               table(rows), breakdown(rows), stamp, os.cpu_count())
+    print()
+    print(text)
+    with open(os.path.join(OUT, "table.md"), "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+    if args.readme:
+        write_readme(text)
+    problems = [p for row in rows for p in row["problems"]]
+    if problems:
+        raise SystemExit("bench: findings not exact:\n" + "\n".join(problems))
 
 
 if __name__ == "__main__":
