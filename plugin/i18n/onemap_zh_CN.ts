@@ -163,6 +163,41 @@
         <source>Previous findings GeoPackage (its reviewer decisions carry over)</source>
         <translation>上次核对结果 GeoPackage（其中的审查决定将沿用）</translation>
     </message>
+    <message>
+        <location filename="../processing/export_mapsheets.py" line="32"/>
+        <source>Export map sheets</source>
+        <translation>导出成果图件</translation>
+    </message>
+    <message>
+        <location filename="../processing/export_mapsheets.py" line="48"/>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../processing/export_mapsheets.py" line="49"/>
+        <source>Paper size</source>
+        <translation>图幅</translation>
+    </message>
+    <message>
+        <location filename="../processing/export_mapsheets.py" line="50"/>
+        <source>Title (default: village name and plan kind)</source>
+        <translation>图名（默认：村名与规划类型）</translation>
+    </message>
+    <message>
+        <location filename="../processing/export_mapsheets.py" line="52"/>
+        <source>Compiler (编制单位)</source>
+        <translation>编制单位</translation>
+    </message>
+    <message>
+        <location filename="../processing/export_mapsheets.py" line="53"/>
+        <source>Date</source>
+        <translation>编制日期</translation>
+    </message>
+    <message>
+        <location filename="../processing/export_mapsheets.py" line="54"/>
+        <source>Sheets written</source>
+        <translation>已输出图幅数</translation>
+    </message>
 </context>
 <context>
     <name>OneMapDock</name>

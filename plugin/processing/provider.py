@@ -6,6 +6,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.paths import RESOURCES_DIR, plugin_version
 from .describe_source import DescribeSourceAlgorithm
+from .export_mapsheets import ExportMapSheetsAlgorithm
 from .export_report import ExportReportAlgorithm
 from .load_plan import LoadPlanAlgorithm
 from .verify_plan import VerifyPlanAlgorithm
@@ -26,5 +27,5 @@ class OneMapProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802
         for algorithm in (DescribeSourceAlgorithm(), LoadPlanAlgorithm(), VerifyPlanAlgorithm(),
-                          ExportReportAlgorithm()):
+                          ExportReportAlgorithm(), ExportMapSheetsAlgorithm()):
             self.addAlgorithm(algorithm)

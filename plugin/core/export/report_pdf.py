@@ -4,7 +4,8 @@ QGIS renders the HTML frame by frame, adding A4 pages until the text ends; fonts
 """
 import os
 
-from qgis.core import (QgsLayoutExporter, QgsLayoutItemHtml, QgsPrintLayout, QgsProject, QgsReadWriteContext)
+from qgis.core import (QgsLayoutExporter, QgsLayoutItemHtml, QgsPrintLayout, QgsProject, QgsReadWriteContext,
+                       QgsRenderContext)
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..errors import OneMapError
@@ -32,6 +33,7 @@ def export_pdf(layout, path):
     settings.dpi = 300
     settings.rasterizeWholeImage = False
     settings.forceVectorOutput = True
+    settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText      # searchable, fonts embedded
     result = QgsLayoutExporter(layout).exportToPdf(path, settings)
     if result != QgsLayoutExporter.Success:
         raise OneMapError("导出 PDF 失败：{}".format(path), "PDF export failed: {}".format(path))

@@ -1,0 +1,315 @@
+"""onemap:exportmapsheets' engine: the map sheets a plan is handed in with, from the .qpt templates.
+
+Sheets per village: 国土空间用途规划图, 三条控制线图, 规划分区图 (where zones exist), 一张图核对成果图
+(when findings are given). Each template (resources/mapsheet_<paper>_<orientation>.qpt) already holds
+title, frame, legend, scale bar, north arrow and notes; here the map gets its layers and extent, the
+legend its classes (only those on the sheet, in code order, no "unlisted", no file names), and the
+layout variables their text. Everything happens in a private QgsProject: the user's is never touched.
+"""
+import os
+from dataclasses import dataclass, field
+
+from qgis.core import (QgsExpressionContextUtils, QgsLayoutExporter, QgsLayoutItemLegend, QgsLayoutItemMap,
+                       QgsLayoutItemScaleBar, QgsLegendStyle, QgsMapLayerLegendUtils, QgsPalLayerSettings,
+                       QgsProject, QgsRectangle, QgsRenderContext, QgsTextBufferSettings, QgsTextFormat, QgsVectorLayer,
+                       QgsVectorLayerSimpleLabeling, QgsLegendRenderer)
+from qgis.PyQt.QtGui import QColor, QFont
+
+from .. import overrides
+from ..errors import OneMapError
+from ..schema import schema
+from ..sources import open_source
+from ..styles import PROVISIONAL, apply_style, style_path, style_status
+from .atomic import write_atomically
+from .report_pdf import export_pdf, load_template
+
+SHEETS = (("landuse", "国土空间用途规划图"), ("control", "三条控制线图"), ("zoning", "规划分区图"),
+          ("findings", "一张图核对成果图"))
+CONTROL_KEYS = ("YJJBNTBHTB", "STBHHX", "CZKFBJ", "LSWHBHX", "HLFXKZX")
+PAPERS = ("A3", "A1")
+NICE_SCALES = [500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000, 100000, 200000, 250000, 500000, 1000000]
+SEVERITY_ORDER = ("错误", "警告", "提示")
+PNG_DPI = 150
+MUTED_OPACITY = 0.35
+
+
+@dataclass
+class SheetLayer:
+    layer: object
+    key: str                        # schema key, or 'findings'
+    title: str = ""                 # legend heading ('' : the layer's classes stand alone)
+    in_legend: bool = True
+
+
+@dataclass
+class Written:
+    village: str
+    sheet: str
+    files: list = field(default_factory=list)
+
+
+def crs_note(crs):
+    """The coordinate-system note: 2000国家大地坐标系 with its projection, or the CRS the plan really uses."""
+    code = crs.authid()
+    number = int(code.split(":")[1]) if code.startswith("EPSG:") and code.split(":")[1].isdigit() else 0
+    if number == 4490:
+        return "2000国家大地坐标系（经纬度）"
+    if 4513 <= number <= 4533:
+        return "2000国家大地坐标系　高斯-克吕格投影　3度带 第{}带（带号前缀）".format(number - 4513 + 25)
+    if 4534 <= number <= 4554:
+        return "2000国家大地坐标系　高斯-克吕格投影　3度带 中央经线{}°".format(75 + 3 * (number - 4534))
+    if 4491 <= number <= 4512:
+        return "2000国家大地坐标系　高斯-克吕格投影　6度带"
+    return "坐标系：{}（不是 2000国家大地坐标系）".format(crs.description() or code)
+
+
+def nice_scale(scale):
+    return next((nice for nice in NICE_SCALES if nice >= scale * 0.999), int(scale) + 1)
+
+
+def nice_length(metres):
+    """1, 2 or 5 × 10^k metres, not more than `metres`."""
+    power = 10 ** int(len(str(int(max(metres, 1)))) - 1)
+    return max(step * power for step in (1, 2, 5) if step * power <= max(metres, 1))
+
+
+def _class_key(key, label):
+    if key == "findings":
+        return (SEVERITY_ORDER.index(label) if label in SEVERITY_ORDER else 9, label)
+    return (0, label.split(" ")[0])            # '0103 旱地' -> '0103': code order, 2 digits before 4
+
+
+def _clean(label):
+    suffix = "（{}）".format(PROVISIONAL)
+    return label[:-len(suffix)] if label.endswith(suffix) else label
+
+
+def fill_legend(legend, entries):
+    """Only the listed layers; rule-based ones as their classes in code order without the ELSE class."""
+    legend.setAutoUpdateModel(False)
+    model = legend.model()
+    root = model.rootGroup()
+    root.removeAllChildren()
+    for entry in entries:
+        if not entry.in_legend:
+            continue
+        node = root.addLayer(entry.layer)
+        node.setUseLayerName(False)
+        node.setName(entry.title or entry.layer.name())
+        renderer = entry.layer.renderer()
+        if renderer.type() != "RuleRenderer":
+            continue
+        else_keys = {rule.ruleKey() for rule in renderer.rootRule().children() if rule.isElse()}
+        items = [(index, item) for index, item in enumerate(renderer.legendSymbolItems())
+                 if item.ruleKey() not in else_keys]
+        items.sort(key=lambda pair: _class_key(entry.key, pair[1].label()))
+        if not entry.title:
+            QgsLegendRenderer.setNodeLegendStyle(node, QgsLegendStyle.Hidden)
+        QgsMapLayerLegendUtils.setLegendNodeOrder(node, [index for index, _item in items])
+        for index, item in items:
+            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, index, _clean(item.label()))
+        model.refreshLayerLegend(node)
+    legend.setLegendFilterByMapEnabled(True)
+    legend.updateLegend()
+
+
+def _findings_labels(layer, indicator_rules):
+    settings = QgsPalLayerSettings()
+    quoted = ", ".join("'{}'".format(rule.replace("'", "''")) for rule in indicator_rules) or "''"
+    settings.fieldName = ("\"rule_id\" || CASE WHEN \"area_m2\" > 0 AND \"rule_id\" NOT IN ({}) "
+                          "THEN '\\n' || format_number(\"area_m2\", 0) || ' m²' ELSE '' END").format(quoted)
+    settings.isExpression = True
+    text = QgsTextFormat()
+    text.setFont(QFont("Noto Sans CJK SC"))
+    text.setSize(8)
+    text.setColor(QColor(150, 0, 0))
+    buffer = QgsTextBufferSettings()
+    buffer.setEnabled(True)
+    buffer.setSize(0.8)
+    buffer.setColor(QColor(255, 255, 255))
+    text.setBuffer(buffer)
+    settings.setFormat(text)
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
+
+
+class SheetData:
+    """The layers of one plan (and its one map, findings) loaded once into a private project."""
+
+    def __init__(self, plan_path, onemap_path=None, findings_path=None):
+        self.project = QgsProject()
+        self.plan = open_source(plan_path)
+        if "GHYDYH" not in self.plan.recognised:
+            raise OneMapError("规划成果 {} 中没有可识别的规划用地用海图层".format(self.plan.label),
+                              "The plan {} has no recognisable land-use layer".format(self.plan.label))
+        self.onemap = open_source(onemap_path) if onemap_path else None
+        self.landuse = self._layer("GHYDYH", self.plan)
+        self.crs = self.landuse.crs()
+        self.project.setCrs(self.crs)
+        self.muted = self._layer("GHYDYH", self.plan, opacity=MUTED_OPACITY)
+        self.boundary = self._layer("CJDCQ", self.plan) if self.plan.get("CJDCQ") else None
+        self.controls = [layer for layer in (self._either(key) for key in CONTROL_KEYS) if layer is not None]
+        self.zoning = self._either("GHFQ")
+        self.findings = self._findings(findings_path) if findings_path else None
+
+    def _layer(self, key, source, opacity=1.0):
+        found = source.get(key)
+        layer = source.open_layer(key)
+        code = found.spec.field_for("code")
+        apply_style(layer, key, found.fields.get(code.name) if code else None)
+        layer.setName(found.spec.zh)
+        if opacity < 1.0:                   # symbol opacity: kept in vector PDF output (layer opacity is not)
+            renderer = layer.renderer()
+            for symbol in renderer.symbols(QgsRenderContext()):
+                symbol.setOpacity(opacity)
+        self.project.addMapLayer(layer, False)
+        return layer
+
+    def _either(self, key):
+        """The plan's own layer (what it puts into effect), else the one map's."""
+        for source in (self.plan, self.onemap):
+            if source is not None and source.get(key):
+                return self._layer(key, source)
+        return None
+
+    def _findings(self, path):
+        from .report_data import read_report
+        report = read_report(path)                      # a clear error if it is not a findings file
+        layer = QgsVectorLayer("{}|layername=findings".format(path), "核对问题", "ogr")
+        if not layer.isValid():
+            raise OneMapError("无法打开核对结果：{}".format(path), "Cannot open findings: {}".format(path))
+        apply_style(layer, "findings")
+        _findings_labels(layer, [r["rule_id"] for r in report.rules if r.get("kind") == "indicator"])
+        self.project.addMapLayer(layer, False)
+        return layer
+
+    def villages(self):
+        """(name, extent) per village of the plan's boundary layer; one entry for the whole plan without it."""
+        if self.boundary is not None:
+            found = self.plan.get("CJDCQ")
+            name_field = next((found.fields.get(s.name) for s in (found.spec.field_for("village_name"),
+                                                                    found.spec.field_for("village_code")) if s), None)
+            villages = []
+            for feature in self.boundary.getFeatures():
+                if feature.hasGeometry() and not feature.geometry().isEmpty():
+                    name = str(feature[name_field]) if name_field and feature[name_field] else ""
+                    villages.append((name or "村域{}".format(feature.id()), feature.geometry().boundingBox()))
+            if villages:
+                return villages
+        name = os.path.splitext(os.path.basename(os.path.normpath(self.plan.path)))[0]
+        return [(name, self.landuse.extent())]
+
+    def sheet_layers(self, sheet):
+        """Drawing order top first; None when the sheet has nothing to show."""
+        boundary = [SheetLayer(self.boundary, "CJDCQ", "村域范围")] if self.boundary is not None else []
+        if sheet == "landuse":
+            return boundary + [SheetLayer(self.landuse, "GHYDYH")]
+        if sheet == "control":
+            controls = [SheetLayer(layer, key, layer.name()) for key, layer in
+                        zip([k for k in CONTROL_KEYS if self._has(k)], self.controls)]
+            return controls + boundary + [SheetLayer(self.muted, "GHYDYH", in_legend=False)]
+        if sheet == "zoning" and self.zoning is not None:
+            return boundary + [SheetLayer(self.zoning, "GHFQ")]
+        if sheet == "findings" and self.findings is not None:
+            return [SheetLayer(self.findings, "findings", "核对问题")] + boundary + \
+                [SheetLayer(self.muted, "GHYDYH", in_legend=False)]
+        return None
+
+    def _has(self, key):
+        return any(source is not None and source.get(key) for source in (self.plan, self.onemap))
+
+
+def provisional_note(entries):
+    """One footnote naming the symbols that are OneMap's provisional choice (none with a province folder)."""
+    names = []
+    for entry in entries:
+        if style_status(entry.key) != "provisional":
+            continue
+        path = style_path(entry.key) or ""
+        if any(os.path.abspath(path).startswith(os.path.abspath(folder)) for folder in overrides.folders(
+                overrides.STYLES)):
+            continue
+        names.append(entry.title or entry.layer.name())
+    if not names:
+        return ""
+    return "注：{}的符号为暂定样式（官方符号尚未核实），以省级制图规范为准。".format("、".join(dict.fromkeys(names)))
+
+
+def fit_extent(extent, ratio, margin=0.04):
+    """`extent` grown by a margin and to the map item's width/height ratio, centred."""
+    width = extent.width() * (1 + 2 * margin)
+    height = extent.height() * (1 + 2 * margin)
+    width, height = max(width, height * ratio), max(height, width / ratio)
+    centre = extent.center()
+    return QgsRectangle(centre.x() - width / 2, centre.y() - height / 2, centre.x() + width / 2, centre.y() + height / 2)
+
+
+def _orientation(extent):
+    return "landscape" if extent.width() >= extent.height() else "portrait"
+
+
+def build_sheet(data, sheet, sheet_name, village, extent, paper="A3", title="", compiler="", date=""):
+    """The print layout of one sheet for one village (None when the sheet has nothing to show)."""
+    entries = data.sheet_layers(sheet)
+    if entries is None:
+        return None
+    layout = load_template("mapsheet_{}_{}.qpt".format(paper, _orientation(extent)), data.project)
+    map_item = next(item for item in layout.items() if isinstance(item, QgsLayoutItemMap))
+    map_item.setCrs(data.crs)
+    map_item.setLayers([entry.layer for entry in entries])
+    map_item.setKeepLayerSet(True)
+    map_item.setExtent(fit_extent(extent, map_item.rect().width() / map_item.rect().height()))
+    scale = nice_scale(map_item.scale())
+    map_item.setScale(scale)
+    for item in layout.items():
+        if isinstance(item, QgsLayoutItemScaleBar):      # four segments ≈ a fifth of the map's width
+            item.setUnitsPerSegment(nice_length(scale * map_item.rect().width() / 20.0 / 1000.0))
+            item.update()
+        elif isinstance(item, QgsLayoutItemLegend):
+            fill_legend(item, entries)
+    variables = {"onemap_title": "{}　{}".format(title or village, sheet_name), "onemap_compiler": compiler or "",
+                 "onemap_date": date or "", "onemap_scale": str(scale), "onemap_crs": crs_note(data.crs),
+                 "onemap_footnote": provisional_note(entries)}
+    for name, value in variables.items():
+        QgsExpressionContextUtils.setLayoutVariable(layout, name, value)
+    layout.refresh()
+    return layout
+
+
+def export_png(layout, path):
+    settings = QgsLayoutExporter.ImageExportSettings()
+    settings.dpi = PNG_DPI
+    if QgsLayoutExporter(layout).exportToImage(path, settings) != QgsLayoutExporter.Success:
+        raise OneMapError("导出 PNG 失败：{}".format(path), "PNG export failed: {}".format(path))
+
+
+def export_mapsheets(plan_path, onemap_path, output_dir, findings_path=None, paper="A3", title="", compiler="",
+                     date="", feedback=None):
+    """Write <sheet>.pdf and .png per village into output_dir; returns [Written]."""
+    if paper not in PAPERS:
+        raise OneMapError("图幅须为 A3 或 A1：{}".format(paper), "Paper must be A3 or A1: {}".format(paper))
+    data = SheetData(plan_path, onemap_path, findings_path)
+    villages = data.villages()
+    kind = schema().kinds.get(data.plan.guess_kind(), {}).get("zh", "规划")
+    written = []
+    steps = len(villages) * len(SHEETS)
+    for v_index, (village, extent) in enumerate(villages):
+        for s_index, (sheet, sheet_name) in enumerate(SHEETS, 1):
+            if feedback is not None:
+                if feedback.isCanceled():
+                    return written
+                feedback.setProgress(100.0 * (v_index * len(SHEETS) + s_index - 1) / steps)
+            layout = build_sheet(data, sheet, sheet_name, village, extent, paper,
+                                 title or "{}{}".format(village, kind), compiler, date)
+            if layout is None:
+                continue
+            stem = "{:02d}_{}".format(s_index, sheet_name)
+            if len(villages) > 1:
+                stem = "{}_{}".format(village, stem)
+            done = Written(village, sheet_name)
+            for extension, write in ((".pdf", export_pdf), (".png", export_png)):
+                path = os.path.join(output_dir, stem + extension)
+                write_atomically(path, lambda temporary, w=write, l=layout: w(l, temporary))
+                done.files.append(path)
+            written.append(done)
+    return written

@@ -1,0 +1,90 @@
+"""onemap:exportmapsheets: the sheets read back — text, fonts, legend, and the land-use fills in pixels."""
+import os
+
+import pytest
+from qgis.core import QgsProcessingException
+from qgis.PyQt.QtGui import QColor, QImage
+
+from conftest import sample
+from export_helpers import pdf_fonts, pdf_text, render_page
+
+LANDUSE = "01_国土空间用途规划图"
+FILLS = {"01 耕地": (245, 248, 220), "03 林地": (104, 177, 103), "0703 农村宅基地": (255, 211, 128),
+         "1001 工业用地": (187, 150, 116)}           # 制图规范 附录B (plugin/data/colors.yaml)
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory, qgis_app, qgis_processing):
+    from plugin.core.engine import verify
+    from plugin.processing.provider import OneMapProvider
+    from qgis.core import QgsApplication
+    import processing
+    folder = tmp_path_factory.mktemp("sheets")
+    findings = str(folder / "findings.gpkg")
+    verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), output=findings)
+    registry = QgsApplication.processingRegistry()
+    provider = None if registry.providerById("onemap") else OneMapProvider()
+    if provider:
+        registry.addProvider(provider)
+    result = processing.run("onemap:exportmapsheets", {
+        "PLAN": sample("village_conflicts.gpkg"), "ONEMAP": sample("township_onemap.gpkg"), "FINDINGS": findings,
+        "OUTPUT": str(folder / "out"), "COMPILER": "某县自然资源局", "DATE": "2026年12月"})
+    if provider:
+        registry.removeProvider(provider)
+    return folder / "out", result
+
+
+def test_the_sheet_set_as_pdf_and_png(sheets):
+    folder, result = sheets
+    names = ["01_国土空间用途规划图", "02_三条控制线图", "03_规划分区图", "04_一张图核对成果图"]
+    assert result["SHEETS"] == 4
+    assert sorted(os.listdir(folder)) == sorted(n + e for n in names for e in (".pdf", ".png"))
+    assert QImage(str(folder / (LANDUSE + ".png"))).width() == round(420 / 25.4 * 150)     # A3 landscape, 150 dpi
+
+
+def test_landuse_sheet_text_legend_and_fonts(sheets):
+    folder, _result = sheets
+    path = folder / (LANDUSE + ".pdf")
+    text = pdf_text(path)
+    assert "杜村村庄规划 国土空间用途规划图" in text.replace("\u3000", " ")
+    legend = [label for label in FILLS if label in text]
+    assert legend == list(FILLS) and [text.index(l) for l in legend] == sorted(text.index(l) for l in legend)
+    assert "村域范围" in text and "代码未列出" not in text and "unlisted" not in text
+    assert ".gpkg" not in text and "village_conflicts" not in text                 # no file names
+    assert "2000国家大地坐标系" in text and "3度带 第37带" in text
+    assert "比例尺 1:10000" in text and "400 米" in text              # numeric and bar scale
+    assert "编制单位：某县自然资源局" in text and "编制日期：2026年12月" in text
+    assert text.count("暂定") == 1                               # once, in the footnote
+    fonts = pdf_fonts(path)
+    assert any("CJK" in name for name, _t, _e in fonts) and all(embedded for _n, _t, embedded in fonts)
+
+
+def test_landuse_sheet_shows_the_official_fills(sheets, tmp_path):
+    folder, _result = sheets
+    image = QImage(render_page(folder / (LANDUSE + ".pdf"), tmp_path / "page", dpi=30))
+    counts = {}
+    for y in range(image.height()):
+        for x in range(image.width()):
+            rgb = QColor(image.pixel(x, y)).getRgb()[:3]
+            counts[rgb] = counts.get(rgb, 0) + 1
+    total = image.width() * image.height()
+    for label, rgb in FILLS.items():
+        assert counts.get(rgb, 0) > total * 0.001, "{} fill {} not on the page".format(label, rgb)
+
+
+def test_control_and_findings_sheets(sheets):
+    folder, _result = sheets
+    control = pdf_text(folder / "02_三条控制线图.pdf")
+    assert "永久基本农田" in control and "历史文化保护线" in control and "01 耕地" not in control
+    findings = pdf_text(folder / "04_一张图核对成果图.pdf")
+    assert "核对问题" in findings and "错误" in findings and "CL-" in findings      # labelled by rule
+
+
+def test_bad_plan_is_a_clean_error(onemap_provider, tmp_path):
+    import processing
+    with pytest.raises(QgsProcessingException) as error:
+        processing.run("onemap:exportmapsheets", {"PLAN": sample("township_onemap.gpkg"),
+                                                  "ONEMAP": sample("township_onemap.gpkg"),
+                                                  "OUTPUT": str(tmp_path / "out")})
+    assert "township_onemap.gpkg" in str(error.value)
+    assert not (tmp_path / "out").exists() or not os.listdir(tmp_path / "out")
