@@ -169,7 +169,7 @@
         <translation>导出成果图件</translation>
     </message>
     <message>
-        <location filename="../processing/export_mapsheets.py" line="48"/>
+        <location filename="../processing/verify_folder.py" line="41"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
@@ -197,6 +197,31 @@
         <location filename="../processing/export_mapsheets.py" line="54"/>
         <source>Sheets written</source>
         <translation>已输出图幅数</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_folder.py" line="28"/>
+        <source>Verify all plans in a folder</source>
+        <translation>批量核对文件夹中的规划成果</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_folder.py" line="37"/>
+        <source>Folder of plans</source>
+        <translation>规划成果文件夹</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_folder.py" line="42"/>
+        <source>Plans</source>
+        <translation>成果数</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_folder.py" line="42"/>
+        <source>Plans that could not be checked</source>
+        <translation>无法核对的成果数</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_folder.py" line="55"/>
+        <source>Cancelled: the summary lists the plans checked so far.</source>
+        <translation>已取消：汇总只列出已核对的成果。</translation>
     </message>
 </context>
 <context>

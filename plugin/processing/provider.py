@@ -9,6 +9,7 @@ from .describe_source import DescribeSourceAlgorithm
 from .export_mapsheets import ExportMapSheetsAlgorithm
 from .export_report import ExportReportAlgorithm
 from .load_plan import LoadPlanAlgorithm
+from .verify_folder import VerifyFolderAlgorithm
 from .verify_plan import VerifyPlanAlgorithm
 
 
@@ -27,5 +28,5 @@ class OneMapProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802
         for algorithm in (DescribeSourceAlgorithm(), LoadPlanAlgorithm(), VerifyPlanAlgorithm(),
-                          ExportReportAlgorithm(), ExportMapSheetsAlgorithm()):
+                          ExportReportAlgorithm(), ExportMapSheetsAlgorithm(), VerifyFolderAlgorithm()):
             self.addAlgorithm(algorithm)

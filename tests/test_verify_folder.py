@@ -1,0 +1,47 @@
+"""onemap:verifyfolder: every plan checked, findings and summary in OUTPUT only, a broken plan a failed row."""
+import os
+import shutil
+
+from conftest import sample
+from export_helpers import sheet_rows
+
+
+def test_folder_of_plans_with_a_broken_one(onemap_provider, tmp_path):
+    import processing
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("village_conflicts.gpkg", "village_clean.gpkg"):
+        shutil.copy(sample(name), plans / name)
+    (plans / "broken.gpkg").write_bytes(b"not a geopackage")
+    before = sorted(os.listdir(plans))
+    output = tmp_path / "out"
+    result = processing.run("onemap:verifyfolder", {"FOLDER": str(plans), "ONEMAP": sample("township_onemap.gpkg"),
+                                                    "OUTPUT": str(output)})
+    assert (result["PLANS"], result["FAILED"]) == (3, 1)
+    assert sorted(os.listdir(plans)) == before                                  # nothing beside the plans
+    assert sorted(os.listdir(output)) == ["summary.gpkg", "summary.xlsx", "village_clean_核对结果.gpkg",
+                                          "village_conflicts_核对结果.gpkg"]
+    rows = {os.path.basename(row["path"]): row for row in sheet_rows(output / "summary.gpkg", "plans")}
+    assert rows["broken.gpkg"]["status"] == "failed" and "broken.gpkg" in rows["broken.gpkg"]["reason"]
+    conflicts = rows["village_conflicts.gpkg"]
+    assert (conflicts["status"], conflicts["errors"], conflicts["warnings"], conflicts["infos"]) == ("ok", 12, 3, 1)
+    assert conflicts["village"] == "杜村" and conflicts["conclusion"] == "不通过"
+    assert rows["village_clean.gpkg"]["conclusion"] == "通过"
+    from osgeo import ogr
+    dataset = ogr.Open(str(output / "summary.gpkg"))
+    layer = dataset.GetLayerByName("plans")
+    areas = {os.path.basename(f["path"]): f.GetGeometryRef().GetArea() if f.GetGeometryRef() else None for f in layer}
+    assert areas["village_clean.gpkg"] == 4000000.0 and areas["broken.gpkg"] is None    # 2 km × 2 km village
+    xlsx = {os.path.basename(row["规划成果"]): row for row in sheet_rows(output / "summary.xlsx", "汇总")}
+    assert xlsx["broken.gpkg"]["核对状态"] == "failed" and xlsx["village_conflicts.gpkg"]["错误"] == 12
+
+
+def test_output_beside_the_plans_is_refused(onemap_provider, tmp_path):
+    import processing
+    import pytest
+    from qgis.core import QgsProcessingException
+    shutil.copy(sample("village_clean.gpkg"), tmp_path / "village_clean.gpkg")
+    with pytest.raises(QgsProcessingException):
+        processing.run("onemap:verifyfolder", {"FOLDER": str(tmp_path), "ONEMAP": sample("township_onemap.gpkg"),
+                                               "OUTPUT": str(tmp_path)})
+    assert os.listdir(tmp_path) == ["village_clean.gpkg"]
