@@ -120,7 +120,7 @@ def test_an_unexpected_error_in_the_task_is_shown_not_fatal(dock, tmp_path, monk
     assert "boom" in dock.summary.text() and dock.verify_button.isEnabled()
 
 
-def test_several_plans_are_loaded_and_checked_one_after_another(dock, tmp_path):
+def test_several_plans_are_loaded_and_checked_into_the_chosen_folder(dock, tmp_path):
     import shutil
     plans = []
     for name in ("village_clean.gpkg", "village_conflicts.gpkg"):
@@ -134,12 +134,13 @@ def test_several_plans_are_loaded_and_checked_one_after_another(dock, tmp_path):
     dock.load_button.click()
     assert dock.report.topLevelItemCount() == 3
     assert dock.plan_picker.recent()[:2] == plans[::-1]
+    dock.output_widget.setFilePath(str(tmp_path / "out" / "chosen.gpkg"))      # several plans: its folder
     dock.verify_button.click()
-    wait_for(lambda: dock.task is None and dock.verify_button.isEnabled())
-    lines = dock.summary.text().split("\n")
-    assert lines[0].startswith("0 errors") and lines[1].startswith("12 errors")
-    for name in ("village_clean_核对结果.gpkg", "village_conflicts_核对结果.gpkg"):
-        assert (tmp_path / name).is_file()
+    wait_for(lambda: dock.export_panel.task is None and dock.verify_button.isEnabled())
+    assert dock.export_panel.status.text().startswith("2 plans checked, 0 failed")
+    assert sorted(os.listdir(tmp_path / "out")) == ["summary.gpkg", "summary.xlsx", "village_clean_核对结果.gpkg",
+                                                    "village_conflicts_核对结果.gpkg"]
+    assert sorted(os.listdir(tmp_path)) == ["out"] + sorted(os.path.basename(p) for p in plans)   # none beside
 
 
 def test_a_password_is_never_remembered(qgis_app):
@@ -149,3 +150,21 @@ def test_a_password_is_never_remembered(qgis_app):
     picker.remember("PG:host=db dbname=plan user=u password=hunter2")
     picker.remember("pgconn:saved/plan")
     assert picker.recent() == ["pgconn:saved/plan"]
+
+
+def test_export_buttons_after_a_check_write_report_and_sheets(dock, tmp_path, monkeypatch):
+    from qgis.PyQt.QtWidgets import QFileDialog
+    dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
+    dock.plan_picker.set_path(sample("village_conflicts.gpkg"))
+    assert not dock.export_panel.report_button.isEnabled()
+    dock.output_widget.setFilePath(str(tmp_path / "findings.gpkg"))
+    dock.verify_button.click()
+    wait_for(lambda: dock.task is None and dock.verify_button.isEnabled())
+    assert dock.export_panel.report_button.isEnabled()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "report.xlsx"), ""))
+    dock.export_panel.report_button.click()
+    assert (tmp_path / "report.xlsx").is_file()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "sheets"))
+    dock.export_panel.sheets_button.click()
+    assert len([n for n in os.listdir(tmp_path / "sheets") if n.endswith(".pdf")]) == 4
+    assert str(tmp_path / "sheets") in dock.export_panel.status.text()

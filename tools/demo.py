@@ -2,7 +2,8 @@
 """`make demo`: verify the sample village plans against the sample township one map.
 
 Writes one findings GeoPackage per plan under the output folder (default out/demo) and prints
-the paths and a summary. The sample geometry is invented (see resources/sample/README.md).
+the paths and a summary; for the plan with conflicts also what is handed in: report.pdf,
+report.html, report.xlsx and the map sheets (PDF and PNG). The sample geometry is invented.
 """
 import os
 import sys
@@ -18,6 +19,8 @@ def main(out_dir):
     app.initQgis()
     from plugin.core.engine import verify
     from plugin.core.errors import OneMapError
+    from plugin.core.export.mapsheets import export_mapsheets
+    from plugin.core.export.report import export_report
     sample = os.path.join(ROOT, "resources", "sample")
     onemap = os.path.join(sample, "township_onemap.gpkg")
     os.makedirs(out_dir, exist_ok=True)
@@ -35,6 +38,18 @@ def main(out_dir):
         for outcome in result.outcomes:
             print("  {:8} {:15} {}{}".format(outcome["rule_id"], outcome["status"], outcome["title"],
                                              " — " + outcome["reason"] if outcome["reason"] else ""))
+        if plan == "village_conflicts":
+            try:
+                for extension in ("pdf", "html", "xlsx"):
+                    path = os.path.join(out_dir, "report." + extension)
+                    export_report(output, path)
+                    print("report:", os.path.abspath(path))
+                for sheet in export_mapsheets(os.path.join(sample, plan + ".gpkg"), onemap, out_dir, output,
+                                              compiler="OneMap 示例（虚构数据）"):
+                    print("map sheet:", ", ".join(os.path.abspath(path) for path in sheet.files))
+            except OneMapError as exc:
+                print("error:", exc, file=sys.stderr)
+                status = 1
     app.exitQgis()
     return status
 

@@ -101,7 +101,7 @@ def verify_plans(plans, onemap, output_dir, ruleset=None, kind=None, feedback=No
             raise OneMapError("输出文件夹不能是规划成果所在文件夹：{}".format(output_dir),
                               "The output folder must not be the plans' own folder: {}".format(output_dir))
     os.makedirs(output_dir, exist_ok=True)
-    crs = _summary_crs(onemap)
+    crs = summary_crs(onemap)
     rows, taken = [], set()
     for index, plan in enumerate(plans):
         if feedback is not None and feedback.isCanceled():
@@ -130,7 +130,7 @@ def verify_plans(plans, onemap, output_dir, ruleset=None, kind=None, feedback=No
     return rows
 
 
-def _summary_crs(onemap):
+def summary_crs(onemap):
     """The summary's CRS: the one map's (all plans of a county are shown together in it)."""
     from qgis.core import QgsCoordinateReferenceSystem
     try:
@@ -187,5 +187,5 @@ def verify_folder(folder, onemap, output_dir, ruleset=None, feedback=None, log=N
                           "The output folder must not be the plans' own folder: {}".format(folder))
     plans = plan_candidates(folder, exclude=[output_dir])
     rows = verify_plans(plans, onemap, output_dir, ruleset=ruleset, feedback=feedback, log=log)
-    write_summary(rows, output_dir, _summary_crs(onemap))
+    write_summary(rows, output_dir, summary_crs(onemap))
     return rows

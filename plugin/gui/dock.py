@@ -20,6 +20,7 @@ from ..core.ruleset import available_rulesets
 from ..core.schema import schema
 from ..core.yamlfile import load_data
 from ..i18n import chinese_ui
+from .export_panel import ExportPanel
 from .source_picker import SourcePicker
 from .tasks import VerifyTask
 
@@ -48,8 +49,8 @@ class OneMapDock(QgsDockWidget):
         self.labels_check = QCheckBox(self.tr("Label codes and names"))
         self.plan_list = QListWidget()
         self.plan_list.setMaximumHeight(56)
-        self.plan_list.setToolTip(self.tr("Several plans are checked one after another, each into "
-                                          "<plan>_核对结果.gpkg beside it."))
+        self.plan_list.setToolTip(self.tr("Several plans are checked one after another into a folder you "
+                                          "choose: one findings file each and a summary."))
         add_button = QPushButton(self.tr("Add"))
         add_button.clicked.connect(self.add_plan)
         remove_button = QPushButton(self.tr("Remove"))
@@ -111,6 +112,8 @@ class OneMapDock(QgsDockWidget):
         self.summary.setWordWrap(True)
         form.addRow(self.summary)
         layout.addWidget(check)
+        self.export_panel = ExportPanel(self)
+        layout.addWidget(self.export_panel)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # fit the dock's width
@@ -207,12 +210,15 @@ class OneMapDock(QgsDockWidget):
         if not plans or not onemap:
             self.summary.setText(self.tr("Pick the one map and the plan first."))
             return
-        if len(plans) == 1:
-            output = self.output_widget.filePath() or self.default_output(plans[0])
-            self.output_widget.setFilePath(output)
-            self.queue = [(plans[0], output)]
-        else:
-            self.queue = [(plan, self.default_output(plan)) for plan in plans]
+        if len(plans) > 1:        # several plans: findings and a summary in one chosen folder (core.batch)
+            if self.export_panel.verify_many(plans, onemap, self.ruleset_combo.currentData() or None,
+                                             self.kind_combo.currentData() or None, self.output_widget.filePath()):
+                self.verify_button.setEnabled(False)
+                self.cancel_button.setEnabled(True)
+            return
+        output = self.output_widget.filePath() or self.default_output(plans[0])
+        self.output_widget.setFilePath(output)
+        self.queue = [(plans[0], output)]
         self.total, self.lines = len(self.queue), []
         self.verify_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -234,6 +240,7 @@ class OneMapDock(QgsDockWidget):
 
     def cancel_verify(self):
         self.queue = []
+        self.export_panel.cancel()
         if self.task is not None:
             self.task.cancel()
 
@@ -250,6 +257,7 @@ class OneMapDock(QgsDockWidget):
         else:
             self.lines.append("{} — {}".format(run_summary(task.result, chinese_ui()), task.result.output))
             load_findings(task.result.output, QgsProject.instance(), name)
+            self.export_panel.set_result(task.args["plan_path"], task.args["onemap_path"], task.result.output)
         if self.queue:
             self.start_next()
         else:

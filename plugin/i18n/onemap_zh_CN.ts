@@ -223,153 +223,243 @@
         <source>Cancelled: the summary lists the plans checked so far.</source>
         <translation>已取消：汇总只列出已核对的成果。</translation>
     </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="46"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="56"/>
+        <source>Compiler</source>
+        <translation>编制单位</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="58"/>
+        <source>Check report…</source>
+        <translation>核对报告…</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="59"/>
+        <source>The check report as PDF, HTML or XLSX (by the file&apos;s extension).</source>
+        <translation>核对报告，按文件扩展名输出 PDF、HTML 或 XLSX。</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="61"/>
+        <source>Map sheets…</source>
+        <translation>成果图件…</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="62"/>
+        <source>Land use, control lines, planning zones and check results as PDF and PNG.</source>
+        <translation>用途规划图、三条控制线图、规划分区图与核对成果图，PDF 与 PNG。</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="67"/>
+        <source>Run a check first.</source>
+        <translation>请先完成核对。</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="84"/>
+        <source>Ready to export: {}</source>
+        <translation>可导出：{}</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="88"/>
+        <source>Check report</source>
+        <translation>核对报告</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="97"/>
+        <source>OneMap check report</source>
+        <translation>OneMap 核对报告</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="100"/>
+        <source>Folder for the map sheets</source>
+        <translation>成果图件输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="108"/>
+        <source>OneMap map sheets</source>
+        <translation>OneMap 成果图件</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="114"/>
+        <source>Folder for the findings and the summary</source>
+        <translation>核对结果与汇总的输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="122"/>
+        <source>OneMap batch check</source>
+        <translation>OneMap 批量核对</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="129"/>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="148"/>
+        <source>Batch check summary</source>
+        <translation>批量核对汇总</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="151"/>
+        <source>{} plans checked, {} failed</source>
+        <translation>已核对 {} 个成果，{} 个无法核对</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="169"/>
+        <source>Written: {}</source>
+        <translation>已写入：{}</translation>
+    </message>
 </context>
 <context>
     <name>OneMapDock</name>
     <message>
-        <location filename="../gui/dock.py" line="40"/>
+        <location filename="../gui/dock.py" line="41"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="45"/>
+        <location filename="../gui/dock.py" line="46"/>
         <source>Detect from the layers</source>
         <translation>按图层自动判断</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="48"/>
+        <location filename="../gui/dock.py" line="49"/>
         <source>Label codes and names</source>
         <translation>标注代码和名称</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="63"/>
+        <location filename="../gui/dock.py" line="64"/>
         <source>One map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="64"/>
+        <location filename="../gui/dock.py" line="65"/>
         <source>Plan under review</source>
         <translation>待核对规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="66"/>
+        <location filename="../gui/dock.py" line="67"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="68"/>
+        <location filename="../gui/dock.py" line="69"/>
         <source>Load layers</source>
         <translation>加载图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="74"/>
+        <location filename="../gui/dock.py" line="75"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="74"/>
+        <location filename="../gui/dock.py" line="75"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="83"/>
+        <location filename="../gui/dock.py" line="84"/>
         <source>One-map verification</source>
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="88"/>
+        <location filename="../gui/dock.py" line="89"/>
         <source>Default for the plan kind</source>
         <translation>按规划类型默认</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="95"/>
+        <location filename="../gui/dock.py" line="96"/>
         <source>Rule set</source>
         <translation>规则集</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="96"/>
+        <location filename="../gui/dock.py" line="97"/>
         <source>Findings file</source>
         <translation>结果文件</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="98"/>
+        <location filename="../gui/dock.py" line="99"/>
         <source>Verify</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="100"/>
+        <location filename="../gui/dock.py" line="101"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="186"/>
+        <location filename="../gui/dock.py" line="189"/>
         <source>{} layers loaded</source>
         <translation>已加载 {} 个图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="190"/>
+        <location filename="../gui/dock.py" line="193"/>
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="190"/>
+        <location filename="../gui/dock.py" line="193"/>
         <source>provisional style</source>
         <translation>暂定样式</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="193"/>
+        <location filename="../gui/dock.py" line="196"/>
         <source>Provisional style: the official symbol is not verified yet.</source>
         <translation>暂定样式：官方符号尚未核实。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="195"/>
+        <location filename="../gui/dock.py" line="198"/>
         <source>failed: {}</source>
         <translation>失败：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="198"/>
+        <location filename="../gui/dock.py" line="201"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="200"/>
+        <location filename="../gui/dock.py" line="203"/>
         <source>not recognised: {}</source>
         <translation>未识别：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="208"/>
+        <location filename="../gui/dock.py" line="211"/>
         <source>Pick the one map and the plan first.</source>
         <translation>请先选择一张图和待核对规划。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="220"/>
+        <location filename="../gui/dock.py" line="226"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="249"/>
+        <location filename="../gui/dock.py" line="256"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="51"/>
-        <source>Several plans are checked one after another, each into &lt;plan&gt;_核对结果.gpkg beside it.</source>
-        <translation>多个规划依次核对，结果分别写入各规划旁的 &lt;规划名&gt;_核对结果.gpkg。</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="53"/>
+        <location filename="../gui/dock.py" line="54"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="55"/>
+        <location filename="../gui/dock.py" line="56"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="65"/>
+        <location filename="../gui/dock.py" line="66"/>
         <source>More plans</source>
         <translation>更多规划</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="52"/>
+        <source>Several plans are checked one after another into a folder you choose: one findings file each and a summary.</source>
+        <translation>多个成果逐个核对，写入所选文件夹：每个成果一个核对结果文件，另附汇总表。</translation>
     </message>
 </context>
 <context>

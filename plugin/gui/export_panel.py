@@ -1,0 +1,169 @@
+"""The panel's export box: the check report and the map sheets of the last check, and the batch check.
+
+Thin: the work is core.export (report, map sheets) and core.batch (several plans), run as QgsTasks so
+QGIS stays responsive; the dock only tells this box which check finished and hands it several plans.
+"""
+import os
+import traceback
+
+from qgis.core import Qgis, QgsApplication, QgsFeedback, QgsMessageLog, QgsProject, QgsTask, QgsVectorLayer
+from qgis.PyQt.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                                 QPushButton)
+
+from ..core.batch import summary_crs, verify_plans, write_summary
+from ..core.errors import OneMapError
+from ..core.export.mapsheets import PAPERS
+from ..i18n import chinese_ui, tr
+
+
+class _Task(QgsTask):
+    """Runs `work(feedback)` off the main thread; keeps its result or a OneMapError for the panel."""
+
+    def __init__(self, title, work):
+        super().__init__(title, QgsTask.Flag.CanCancel)
+        self.work, self.result, self.error = work, None, None
+        self.feedback = QgsFeedback()
+        self.feedback.progressChanged.connect(self.setProgress)
+
+    def run(self):
+        try:
+            self.result = self.work(self.feedback)
+            return True
+        except OneMapError as exc:
+            self.error = exc
+        except Exception as exc:  # noqa: BLE001 — an exception escaping run() would abort QGIS
+            self.error = OneMapError("内部错误：{}".format(exc), "Internal error: {}".format(exc))
+            QgsMessageLog.logMessage(traceback.format_exc(), "OneMap", Qgis.MessageLevel.Critical)
+        return False
+
+    def cancel(self):
+        self.feedback.cancel()
+        super().cancel()
+
+
+class ExportPanel(QGroupBox):
+    def __init__(self, dock):
+        super().__init__(tr("Export"))
+        self.dock = dock
+        self.plan = self.onemap = self.findings = None
+        self.task = None
+        form = QFormLayout(self)
+        self.paper_combo = QComboBox()
+        self.paper_combo.addItems(list(PAPERS))
+        self.compiler_edit = QLineEdit()
+        self.compiler_edit.setPlaceholderText(tr("Compiler (编制单位)"))
+        form.addRow(tr("Paper size"), self.paper_combo)
+        form.addRow(tr("Compiler"), self.compiler_edit)
+        buttons = QHBoxLayout()
+        self.report_button = QPushButton(tr("Check report…"))
+        self.report_button.setToolTip(tr("The check report as PDF, HTML or XLSX (by the file's extension)."))
+        self.report_button.clicked.connect(self.export_report)
+        self.sheets_button = QPushButton(tr("Map sheets…"))
+        self.sheets_button.setToolTip(tr("Land use, control lines, planning zones and check results as PDF and PNG."))
+        self.sheets_button.clicked.connect(self.export_sheets)
+        buttons.addWidget(self.report_button)
+        buttons.addWidget(self.sheets_button)
+        form.addRow(buttons)
+        self.status = QLabel(tr("Run a check first."))
+        self.status.setWordWrap(True)
+        form.addRow(self.status)
+        self.set_enabled(False)
+
+    def set_enabled(self, enabled):
+        self.report_button.setEnabled(enabled)
+        self.sheets_button.setEnabled(enabled)
+
+    def text(self, error):
+        return error.zh if chinese_ui() else error.en
+
+    # -- after a check
+    def set_result(self, plan, onemap, findings):
+        """The dock's check finished: exports now use this plan, one map and findings file."""
+        self.plan, self.onemap, self.findings = plan, onemap, findings
+        self.set_enabled(True)
+        self.status.setText(tr("Ready to export: {}").format(os.path.basename(findings)))
+
+    def export_report(self):
+        base = os.path.splitext(self.findings)[0]
+        path, _filter = QFileDialog.getSaveFileName(self, tr("Check report"), base + "_报告.pdf",
+                                                    "PDF (*.pdf);;HTML (*.html);;Excel (*.xlsx)")
+        if path:
+            from ..core.export.report import export_report
+            findings = self.findings
+
+            def work(_feedback):
+                export_report(findings, path)
+                return [path]
+            self.start(tr("OneMap check report"), work, main_thread=True)
+
+    def export_sheets(self):
+        folder = QFileDialog.getExistingDirectory(self, tr("Folder for the map sheets"),
+                                                  os.path.dirname(self.findings))
+        if folder:
+            from ..core.export.mapsheets import export_mapsheets
+            args = (self.plan, self.onemap, folder, self.findings, self.paper_combo.currentText(), "",
+                    self.compiler_edit.text().strip())
+            def work(feedback):
+                return [path for sheet in export_mapsheets(*args, feedback=feedback) for path in sheet.files]
+            self.start(tr("OneMap map sheets"), work, main_thread=True)
+
+    # -- several plans
+    def verify_many(self, plans, onemap, ruleset, kind, chosen_output):
+        """Check several plans into one folder (findings + summary), never beside the plans: the folder of
+        the findings file chosen in the panel, else one picked now."""
+        folder = os.path.dirname(chosen_output) if chosen_output else QFileDialog.getExistingDirectory(
+            self, tr("Folder for the findings and the summary"), os.path.expanduser("~"))
+        if not folder:
+            return False
+
+        def work(feedback):
+            rows = verify_plans(plans, onemap, folder, ruleset=ruleset, kind=kind, feedback=feedback)
+            return rows, write_summary(rows, folder, summary_crs(onemap))
+        self.start(tr("OneMap batch check"), work, batch=True)
+        return True
+
+    # -- running
+    def start(self, title, work, main_thread=False, batch=False):
+        """Run `work`; layouts and the report's HTML need the main thread, checks run as a task."""
+        self.set_enabled(False)
+        self.status.setText(tr("Working…"))
+        if main_thread:
+            try:
+                self.finished(work(QgsFeedback()), None)
+            except OneMapError as exc:
+                self.finished(None, exc)
+            return
+        self.task = _Task(title, work)
+        self.task.taskCompleted.connect(lambda: self.task_done(batch))
+        self.task.taskTerminated.connect(lambda: self.task_done(batch))
+        QgsApplication.taskManager().addTask(self.task)
+
+    def task_done(self, batch):
+        task, self.task = self.task, None
+        if task is None:
+            return
+        if batch and task.result is not None:
+            rows, files = task.result
+            failed = sum(1 for row in rows if row["status"] == "failed")
+            layer = QgsVectorLayer("{}|layername=plans".format(files[0]), tr("Batch check summary"), "ogr")
+            if layer.isValid():
+                QgsProject.instance().addMapLayer(layer)
+            self.finished(files, None, tr("{} plans checked, {} failed").format(len(rows), failed))
+        else:
+            self.finished(task.result, task.error)
+        if batch:
+            self.dock.verify_button.setEnabled(True)
+            self.dock.cancel_button.setEnabled(False)
+
+    def cancel(self):
+        if self.task is not None:
+            self.task.cancel()
+
+    def finished(self, paths, error, summary=""):
+        self.set_enabled(self.findings is not None)
+        if error is not None:
+            self.status.setText(self.text(error))
+            self.dock.message(self.text(error), Qgis.MessageLevel.Critical)
+        elif paths:
+            self.status.setText("\n".join(([summary] if summary else []) + list(paths)))
+            self.dock.message(tr("Written: {}").format(os.path.dirname(paths[0])), Qgis.MessageLevel.Success)
