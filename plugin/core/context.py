@@ -14,6 +14,7 @@ from .boxindex import BoxIndex, box_of
 from .codes import normalize_code
 from .errors import OneMapError
 from .geomops import Prepared, polygonal, union
+from .postgis_overlay import shared_database
 from .schema import schema
 
 
@@ -94,6 +95,7 @@ class Context:
         self.indicator_rows = []         # filled by the indicator rule, written to the `indicators` table
         self._cache = {}
         self._plan_box = None
+        self.database = shared_database(plan, onemap)     # both in one PostGIS database: overlaps run there
         self._crs_of = {}
         landuse = plan.open_layer("GHYDYH")
         self._opened = {("plan", "GHYDYH"): landuse}       # read again by _load: open it once

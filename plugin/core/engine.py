@@ -115,6 +115,8 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     if feedback is not None and feedback.isCanceled():
         raise Cancelled()
     name_plan_features(findings, ctx)
+    if ctx.database is not None:
+        ctx.database.close()
     to_plan_crs(findings, ctx)
     counts = {level: sum(1 for f in findings if f.severity == level) for level in ("error", "warning", "info")}
     record = {"run_id": str(uuid.uuid4()), "plugin_version": plugin_version(), "qgis_version": Qgis.QGIS_VERSION,
@@ -124,7 +126,8 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
               "crs": ctx.crs.authid(), "plan_crs": ctx.plan_crs.authid(), "started": started,
               "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
               "not_applicable": sum(1 for o in outcomes if o["status"] == "not_applicable"),
-              "rule_errors": sum(1 for o in outcomes if o["status"] == "error")}
+              "rule_errors": sum(1 for o in outcomes if o["status"] == "error"),
+              "pushed_down": ",".join(ctx.database.pushed) if ctx.database is not None else ""}
     result = RunResult(findings=findings, outcomes=outcomes, indicators=ctx.indicator_rows, record=record,
                        crs=ctx.plan_crs, rules_by_id={r.id: r for r in rules.rules}, counts=counts)
     if previous:

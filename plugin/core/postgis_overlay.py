@@ -1,0 +1,146 @@
+"""The overlap rules as SQL when plan and one map are in one PostGIS database (a city's shared 一张图).
+
+Only the pieces cross the wire: the join runs in the database through the one map's GiST index.
+The answers are the Python path's: each shape reprojected to the working CRS and made valid the
+same way, a parcel wholly inside a control feature taken whole, pairs that only touch skipped,
+pieces under the rule set's noise dropped, areas computed by GEOS in the working CRS.
+Identifiers are quoted by psycopg2.sql; every value is bound as a parameter. Anything the
+database cannot do (no psycopg2, no rights, unknown SRID) leaves the rule to the Python path.
+"""
+import re
+
+from qgis.core import QgsGeometry
+
+from . import postgis
+from .codes import in_classes, normalize_code
+
+OGR_ONLY_KEYS = {"schemas", "active_schema", "tables", "list_all_tables"}
+
+VALID = "CASE WHEN ST_IsValid({0}) THEN {0} ELSE ST_CollectionExtract(ST_MakeValid({0}), 3) END"
+
+OVERLAP_SQL = """
+SELECT p.fid, c.fid, ST_AsBinary(x.piece), ST_Area(x.piece)
+FROM (SELECT {pfid} AS fid, {pgeom} AS geom FROM {ptable} WHERE {pfid} = ANY(%(plan_fids)s)) AS p
+JOIN {ctable} AS c0 ON c0.{cgeom} && ST_Transform(p.geom, %(control_srid)s) {code_filter}
+CROSS JOIN LATERAL (SELECT c0.{cfid} AS fid,
+                           {valid_p} AS pg, {valid_c} AS cg) AS c
+CROSS JOIN LATERAL (SELECT CASE WHEN ST_Contains(c.cg, c.pg) THEN c.pg
+                                WHEN ST_Intersects(c.pg, c.cg) AND NOT ST_Touches(c.pg, c.cg)
+                                THEN ST_CollectionExtract(ST_Intersection(c.pg, c.cg), 3) END AS piece) AS x
+WHERE x.piece IS NOT NULL AND NOT ST_IsEmpty(x.piece) AND ST_Area(x.piece) >= %(noise)s
+ORDER BY p.fid, c.fid
+"""
+
+
+def conninfo(path):
+    """The libpq connection string of a PostGIS source (OGR's own keys removed)."""
+    text = postgis.ogr_connection(path)[len(postgis.OGR_PREFIX):]
+    return dict((key.lower(), value) for key, value in re.findall(r"(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", text))
+
+
+def shared_database(plan, onemap):
+    """A Database when plan and one map are PostGIS sources on the same server and database, else None."""
+    if plan.format != "postgis" or onemap.format != "postgis":
+        return None
+    try:
+        import psycopg2  # noqa: F401 — QGIS ships it (DB Manager); without it the Python path runs
+    except ImportError:
+        return None
+    plan_info, onemap_info = conninfo(plan.path), conninfo(onemap.path)
+    where = ("host", "hostaddr", "port", "dbname", "service")
+    if any(plan_info.get(key) != onemap_info.get(key) for key in where):
+        return None
+    return Database(plan_info, plan, onemap)
+
+
+class Database:
+    def __init__(self, info, plan, onemap):
+        self.dsn = " ".join("{}={}".format(k, v) for k, v in info.items() if k not in OGR_ONLY_KEYS)
+        self.plan, self.onemap = plan, onemap
+        self.pushed = []                 # ids of the rules that ran in the database
+        self._connection = None
+        self._tables = {}
+
+    def connection(self):
+        if self._connection is None:
+            import psycopg2
+            self._connection = psycopg2.connect(self.dsn)
+            self._connection.set_session(readonly=True, autocommit=True)
+        return self._connection
+
+    def close(self):
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def table(self, source, name):
+        """(schema, table, fid column, geometry column, srid) of a source's layer."""
+        if (source.path, name) not in self._tables:
+            dataset = postgis.open_dataset(source.path)
+            layer = dataset.GetLayerByName(name)
+            schema = conninfo(source.path).get("active_schema", "public").strip("'")
+            table = name.split(".", 1)[1] if name.startswith(schema + ".") else name
+            fid, geometry = layer.GetFIDColumn(), layer.GetGeometryColumn()
+            with self.connection().cursor() as cursor:
+                cursor.execute("SELECT Find_SRID(%s, %s, %s)", (schema, table, geometry))
+                srid = cursor.fetchone()[0]
+            self._tables[(source.path, name)] = (schema, table, fid, geometry, srid)
+        return self._tables[(source.path, name)]
+
+    def overlaps(self, rule_id, plan_found, plan_features, control_found, control_codes, working_srid, noise,
+                 near):
+        """(plan feature, control fid, piece, area) for every pair sharing at least `noise` m², or None
+        when the database cannot answer (the caller then runs the Python path, which also says
+        'not applicable' when no control feature near the plan box `near` has the control codes)."""
+        import psycopg2
+        from psycopg2 import sql
+        try:
+            pschema, ptable, pfid, pgeom, _psrid = self.table(self.plan, plan_found.name)
+            cschema, ctable, cfid, cgeom, csrid = self.table(self.onemap, control_found.name)
+            if not (pfid and cfid and pgeom and cgeom and csrid and working_srid):
+                return None
+            params = {"plan_fids": [f.fid for f in plan_features], "control_srid": csrid,
+                      "working_srid": working_srid, "noise": noise}
+            code_filter = sql.SQL("")
+            if control_codes:
+                code_field = control_found.spec.field_for("code")
+                column = control_found.fields.get(code_field.name) if code_field else None
+                if column is None:
+                    return None
+                params["codes"] = self.matching_codes(cschema, ctable, column, cgeom, control_codes, near,
+                                                      working_srid, csrid)
+                if not params["codes"]:
+                    return None
+                code_filter = sql.SQL("AND c0.{}::text = ANY(%(codes)s)").format(sql.Identifier(column))
+            transform = "ST_Transform({}, %(working_srid)s)"
+            query = sql.SQL(OVERLAP_SQL).format(
+                pfid=sql.Identifier(pfid), pgeom=sql.Identifier(pgeom), ptable=sql.Identifier(pschema, ptable),
+                ctable=sql.Identifier(cschema, ctable), cgeom=sql.Identifier(cgeom), cfid=sql.Identifier(cfid),
+                code_filter=code_filter,
+                valid_p=sql.SQL(VALID.format(transform.format("p.geom"))),
+                valid_c=sql.SQL(VALID.format(transform.format("c0.{0}"))).format(sql.Identifier(cgeom)))
+            with self.connection().cursor() as cursor:
+                cursor.execute(query, params)
+                rows = cursor.fetchall()
+        except psycopg2.Error:
+            self.close()
+            return None
+        by_fid = {f.fid: f for f in plan_features}
+        pieces = []
+        for plan_fid, control_fid, wkb, area in rows:
+            piece = QgsGeometry()
+            piece.fromWkb(bytes(wkb))
+            pieces.append((by_fid[plan_fid], control_fid, piece, area))
+        self.pushed.append(rule_id)
+        return pieces
+
+    def matching_codes(self, schema, table, column, geometry, prefixes, near, working_srid, srid):
+        """The column's values (as text) near the plan that fall in the listed classes, judged as Python does."""
+        from psycopg2 import sql
+        with self.connection().cursor() as cursor:
+            cursor.execute(sql.SQL("SELECT DISTINCT {}::text FROM {} WHERE {} && ST_Transform("
+                                   "ST_MakeEnvelope(%s, %s, %s, %s, %s), %s)").format(
+                sql.Identifier(column), sql.Identifier(schema, table), sql.Identifier(geometry)),
+                list(near) + [working_srid, srid])
+            values = [row[0] for row in cursor.fetchall() if row[0] is not None]
+        return [value for value in values if in_classes(normalize_code(value), prefixes)]

@@ -1,0 +1,55 @@
+"""Plan and one map in one PostGIS database: the overlap rules run as SQL with the GeoPackage's answers,
+and a PostGIS one map is read only near the plan (bounding box through the GiST index)."""
+import pytest
+from osgeo import gdal
+
+from conftest import sample
+from plugin.core.context import Context
+from plugin.core.engine import verify
+from plugin.core.ruleset import load_ruleset
+from plugin.core.sources import open_source
+from postgis_server import PostgisServer
+
+PLAN, ONEMAP = "CunGuiHua", "YiZhangTu"          # mixed case: every identifier must be quoted
+
+
+@pytest.fixture(scope="module")
+def server():
+    pg = PostgisServer().start()
+    for schema, name in ((PLAN, "village_conflicts.gpkg"), (ONEMAP, "township_onemap.gpkg")):
+        pg.sql('CREATE SCHEMA "{}"'.format(schema))
+        gdal.VectorTranslate(pg.connection(schema), sample(name), format="PostgreSQL",
+                             layerCreationOptions=["SCHEMA=" + schema, "LAUNDER=NO"])
+    yield pg
+    pg.stop()
+
+
+def summary(result):
+    return sorted((f.rule_id, f.severity, round(f.area_m2 or 0.0, 2), f.message) for f in result.findings)
+
+
+def test_overlap_rules_run_in_the_database_with_the_same_findings(server):
+    from_gpkg = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))
+    from_pg = verify(server.connection(PLAN), server.connection(ONEMAP))
+    assert from_pg.record["pushed_down"].split(",") == ["CL-01", "CL-03"]     # the overlap rules that apply
+    assert summary(from_pg) == summary(from_gpkg)
+    assert [(o["rule_id"], o["status"]) for o in from_pg.outcomes] == \
+        [(o["rule_id"], o["status"]) for o in from_gpkg.outcomes]
+    farmland = [f for f in from_pg.findings if f.rule_id == "CL-01"]
+    assert [round(f.area_m2, 2) for f in farmland] == [5000.0] and farmland[0].geometry.area() == pytest.approx(5000.0)
+
+
+def test_one_map_in_another_database_is_read_in_python(server):
+    result = verify(sample("village_conflicts.gpkg"), server.connection(ONEMAP))
+    assert result.record["pushed_down"] == ""
+    assert summary(result) == summary(verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg")))
+
+
+@pytest.mark.parametrize("onemap", ["gpkg", "postgis"])
+def test_one_map_is_read_only_near_the_plan(server, onemap):
+    """杜村 lies in one corner cell of the 23 village cells: only it and its neighbours are read."""
+    path = sample("township_onemap.gpkg") if onemap == "gpkg" else server.connection(ONEMAP)
+    ctx = Context(open_source(sample("village_conflicts.gpkg")), open_source(path), load_ruleset(None, "village"))
+    villages = ctx.onemap_layer("CJDCQ")
+    assert len(villages.features) == 4 and open_source(path).get("CJDCQ").count == 23
+    assert len(ctx.onemap_layer("CJZBFJ").features) == open_source(path).get("CJZBFJ").count   # tables whole
