@@ -71,6 +71,31 @@ def test_verify_runs_as_a_task_and_loads_the_findings(dock, tmp_path):
     assert dock.summary.text().startswith("12 errors, 3 warnings, 1 notes")
     findings = [l for l in QgsProject.instance().mapLayers().values() if l.customProperty(PROPERTY_KEY) == "findings"]
     assert findings and findings[0].featureCount() == 16
+    assert dock.browser.model.rowCount() == 16 and dock.browser.review.path == output
+
+
+def test_a_recheck_replaces_the_findings_layer_keeping_style_and_place(dock, tmp_path):
+    from qgis.core import QgsFillSymbol, QgsSingleSymbolRenderer
+    dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
+    dock.plan_picker.set_path(sample("village_conflicts.gpkg"))
+    dock.output_widget.setFilePath(str(tmp_path / "result.gpkg"))
+    dock.load_button.click()
+    dock.verify_button.click()
+    wait_for(lambda: dock.task is None)
+    layer = [l for l in QgsProject.instance().mapLayers().values() if l.customProperty(PROPERTY_KEY) == "findings"][0]
+    layer.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple({"color": "1,2,3"})))   # a reviewer's own style
+    root = QgsProject.instance().layerTreeRoot()
+    node = root.findLayer(layer.id())
+    root.addChildNode(node.clone())                 # the reviewer moved it to the bottom
+    root.removeChildNode(node)
+    position = root.children().index(root.findLayer(layer.id()))
+    assert position == len(root.children()) - 1 > 0
+    dock.verify_button.click()
+    wait_for(lambda: dock.task is None)
+    findings = [l for l in QgsProject.instance().mapLayers().values() if l.customProperty(PROPERTY_KEY) == "findings"]
+    assert [l.id() for l in findings] == [layer.id()] and layer.featureCount() == 16
+    assert layer.renderer().symbol().color().name() == "#010203"
+    assert root.children().index(root.findLayer(layer.id())) == position
 
 
 def test_cancel_leaves_no_output(dock, tmp_path):

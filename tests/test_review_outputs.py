@@ -75,7 +75,7 @@ def test_findings_geopackage_has_chinese_aliases_and_an_empty_decisions_table(co
 def test_loaded_findings_layer_is_chinese(conflicts, qgis_new_project):
     from qgis.core import QgsProject
 
-    from plugin.core.loading import load_findings
+    from plugin.core.findings_layer import load_findings
     layer = load_findings(conflicts.output, QgsProject.instance(), "杜村")
     assert layer.name() == "核对结果：杜村"
     fields = layer.fields()
@@ -96,3 +96,25 @@ def test_every_chinese_locale_gets_the_chinese_panel(qgis_app, locale):
         assert translator is not None and QCoreApplication.translate("OneMapDock", "Verify") == "核对"
     finally:
         remove_translator(translator)
+
+
+def test_toolbox_runs_keep_one_findings_layer_per_plan(onemap_provider, qgis_new_project, tmp_path):
+    """A run from the toolbox loads its result; the next run's layer takes the first one's style and place."""
+    import processing
+    from qgis.core import QgsFillSymbol, QgsProject, QgsSingleSymbolRenderer
+
+    from plugin.core.loading import PROPERTY_KEY
+
+    def findings_layers():
+        return [l for l in QgsProject.instance().mapLayers().values() if l.customProperty(PROPERTY_KEY) == "findings"]
+    parameters = {"PLAN": sample("village_conflicts.gpkg"), "ONEMAP": sample("township_onemap.gpkg"),
+                  "OUTPUT": str(tmp_path / "a.gpkg")}
+    processing.runAndLoadResults("onemap:verifyplan", parameters)
+    first = findings_layers()
+    assert len(first) == 1 and first[0].name() == "核对结果：village_conflicts" and first[0].featureCount() == 16
+    assert first[0].attributeDisplayName(first[0].fields().indexOf("severity")) == "级别"
+    first[0].setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple({"color": "1,2,3"})))
+    processing.runAndLoadResults("onemap:verifyplan", dict(parameters, OUTPUT=str(tmp_path / "b.gpkg")))
+    second = findings_layers()
+    assert len(second) == 1 and second[0].source().startswith(str(tmp_path / "b.gpkg"))
+    assert second[0].renderer().symbol().color().name() == "#010203"

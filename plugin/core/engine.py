@@ -8,7 +8,7 @@ from qgis.core import Qgis, QgsCoordinateTransform, QgsGeometry, QgsPointXY
 from .context import Context
 from .decisions import carry_over
 from .errors import OneMapError
-from .findings import write_results
+from .findings import navigation_point, write_results
 from .paths import plugin_version
 from .ruleset import RuleSet, load_ruleset
 from .rules.base import NotApplicable
@@ -57,6 +57,24 @@ def name_plan_features(findings, ctx):
         data = ctx.plan_layer(finding.plan_layer) if finding.plan_layer in ctx.plan.recognised else None
         feature = data.by_fid.get(finding.plan_fid) if data is not None else None
         finding.plan_label = feature.label if feature is not None else str(finding.plan_fid)
+
+
+def place_in_villages(findings, ctx):
+    """Name the plan's village (村级调查区: XZQMC, else XZQDM) each finding's navigation point lies in."""
+    villages = ctx.plan_layer("CJDCQ") if "CJDCQ" in ctx.plan.recognised else None
+    if villages is None:
+        return
+    spec = schema().layers["CJDCQ"]
+    name_field, code_field = spec.field_for("village_name").name, spec.field_for("village_code").name
+    for finding in findings:
+        x, y = navigation_point(finding)
+        if x is None:
+            continue
+        point = QgsGeometry.fromPointXY(QgsPointXY(x, y))
+        for village in villages.candidates(point.boundingBox()):
+            if village.prepared.intersects(point):
+                finding.village = str(village.attrs.get(name_field) or village.attrs.get(code_field) or "")
+                break
 
 
 def to_plan_crs(findings, ctx):
@@ -115,6 +133,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     if feedback is not None and feedback.isCanceled():
         raise Cancelled()
     name_plan_features(findings, ctx)
+    place_in_villages(findings, ctx)
     if ctx.database is not None:
         ctx.database.close()
     to_plan_crs(findings, ctx)

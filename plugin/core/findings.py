@@ -18,6 +18,7 @@ FINDING_FIELDS = [
     ("plan_layer", ogr.OFTString), ("plan_fid", ogr.OFTInteger64), ("plan_code", ogr.OFTString),
     ("control_layer", ogr.OFTString), ("control_fid", ogr.OFTInteger64), ("area_m2", ogr.OFTReal),
     ("x", ogr.OFTReal), ("y", ogr.OFTReal), ("plan_label", ogr.OFTString), ("detail", ogr.OFTString),
+    ("village", ogr.OFTString),
 ]
 RULE_FIELDS = [("rule_id", ogr.OFTString), ("kind", ogr.OFTString), ("severity", ogr.OFTString),
                ("title", ogr.OFTString), ("title_en", ogr.OFTString), ("clause", ogr.OFTString),
@@ -49,7 +50,7 @@ ALIASES_ZH = {
     "finding_id": "问题编号", "rule_id": "规则编号", "severity": "级别", "message": "问题说明", "rule_title": "规则",
     "rule_title_en": "规则（英文）", "plan_layer": "规划图层", "plan_fid": "规划要素 FID", "plan_code": "用地用海代码",
     "control_layer": "对照图层", "control_fid": "对照要素 FID", "area_m2": "面积（平方米）", "x": "X 坐标",
-    "y": "Y 坐标", "plan_label": "规划图斑（标识码/编号）", "detail": "技术细节", "decision": "审查决定",
+    "y": "Y 坐标", "plan_label": "规划图斑（标识码/编号）", "detail": "技术细节", "village": "所在村", "decision": "审查决定",
     "reason": "理由", "approval_no": "批复文号", "reviewer": "审查人", "decided_at": "决定时间", "resolved": "已消除",
 }
 

@@ -11,7 +11,6 @@ from qgis.core import (QgsMapThemeCollection, QgsPalLayerSettings, QgsProject, Q
 from qgis.PyQt.QtGui import QColor, QFont
 
 from .errors import OneMapError
-from .findings import ALIASES_ZH, SEVERITY_ZH
 from .schema import schema
 from .sources import open_source, open_vector
 from .styles import apply_style
@@ -115,33 +114,3 @@ def _themes(project, report, by_group):
         record.setLayerRecords([QgsMapThemeCollection.MapThemeLayerRecord(layer) for layer in layers])
         project.mapThemeCollection().insert("{} · {}".format(theme, report.group_name), record)
 
-
-def load_findings(path, project=None, title=""):
-    """Add a findings GeoPackage's `findings` layer, styled by severity, on top of the project."""
-    from qgis.core import QgsVectorLayer
-    project = project or QgsProject.instance()
-    layer = QgsVectorLayer("{}|layername=findings".format(path), "核对结果{}".format(
-        "：{}".format(title) if title else ""), "ogr")
-    if not layer.isValid():
-        raise OneMapError("无法打开核对结果：{}".format(path), "Cannot open findings: {}".format(path))
-    apply_style(layer, "findings")
-    chinese_fields(layer)
-    layer.setCustomProperty(PROPERTY_KEY, "findings")
-    layer.setCustomProperty(PROPERTY_SOURCE, path)
-    project.addMapLayer(layer, False)
-    project.layerTreeRoot().insertLayer(0, layer)
-    return layer
-
-
-def chinese_fields(layer):
-    """Chinese field aliases, and severities shown as 错误/警告/提示 (the stored values stay English)."""
-    from qgis.core import QgsEditorWidgetSetup
-    fields = layer.fields()
-    for name, alias in ALIASES_ZH.items():
-        index = fields.indexOf(name)
-        if index >= 0:
-            layer.setFieldAlias(index, alias)
-    index = fields.indexOf("severity")
-    if index >= 0:
-        layer.setEditorWidgetSetup(index, QgsEditorWidgetSetup(
-            "ValueMap", {"map": [{zh: value} for value, zh in SEVERITY_ZH.items()]}))

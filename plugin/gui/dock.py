@@ -14,13 +14,15 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, Q
 
 from ..core.decisions import run_summary
 from ..core.errors import OneMapError
-from ..core.loading import load_findings, load_source
+from ..core.findings_layer import load_findings
+from ..core.loading import load_source
 from ..core.postgis import is_postgis
 from ..core.ruleset import available_rulesets
 from ..core.schema import schema
 from ..core.yamlfile import load_data
 from ..i18n import chinese_ui
 from .export_panel import ExportPanel
+from .findings_view import FindingsBrowser
 from .source_picker import SourcePicker
 from .tasks import VerifyTask
 
@@ -112,6 +114,11 @@ class OneMapDock(QgsDockWidget):
         self.summary.setWordWrap(True)
         form.addRow(self.summary)
         layout.addWidget(check)
+        results = QGroupBox(self.tr("Findings"))
+        results_layout = QVBoxLayout(results)
+        self.browser = FindingsBrowser(iface)
+        results_layout.addWidget(self.browser)
+        layout.addWidget(results, 2)
         self.export_panel = ExportPanel(self)
         layout.addWidget(self.export_panel)
         scroll = QScrollArea()
@@ -257,6 +264,7 @@ class OneMapDock(QgsDockWidget):
         else:
             self.lines.append("{} — {}".format(run_summary(task.result, chinese_ui()), task.result.output))
             load_findings(task.result.output, QgsProject.instance(), name)
+            self.browser.add_result(task.result.output, name)
             self.export_panel.set_result(task.args["plan_path"], task.args["onemap_path"], task.result.output)
         if self.queue:
             self.start_next()

@@ -1,15 +1,36 @@
 """onemap:verifyplan — the one-map verification as a Processing algorithm (same engine as the panel)."""
-from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputNumber,
+import os
+
+from qgis.core import (QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException,
+                       QgsProcessingLayerPostProcessorInterface, QgsProcessingOutputNumber,
                        QgsProcessingOutputString, QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterString)
 
-from ..core.engine import Cancelled, verify
+from ..core import findings_layer
 from ..core.compat import FILE_PARAMETER
-from ..core.errors import OneMapError
 from ..core.decisions import run_summary
+from ..core.engine import Cancelled, verify
+from ..core.errors import OneMapError
 from ..core.findings import STATUS_ZH
 from ..i18n import chinese_ui, tr
 from .parameters import add_kind_parameter, add_source_parameter, kind_value
+
+
+def plan_title(plan):
+    return os.path.splitext(os.path.basename(os.path.normpath(plan)))[0]
+
+
+class FindingsPostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """Makes the loaded result the plan's one findings layer (the earlier one's style and place)."""
+    instance = None             # Processing does not own post-processors: keep the last one alive
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802
+        findings_layer.adopt(layer, context.project())
+
+    @staticmethod
+    def create():
+        FindingsPostProcessor.instance = FindingsPostProcessor()
+        return FindingsPostProcessor.instance
 
 
 class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
@@ -63,5 +84,10 @@ class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
                                                          outcome["findings"], outcome["title"], outcome["reason"]))
         feedback.pushInfo(run_summary(result, chinese_ui()))
         feedback.pushInfo(tr("Findings written to {}").format(output))
+        if context.project() is not None:             # toolbox: load it as the plan's one findings layer
+            details = QgsProcessingContext.LayerDetails(findings_layer.layer_name(plan_title(plan)),
+                                                        context.project(), "findings")
+            details.setPostProcessor(FindingsPostProcessor.create())
+            context.addLayerToLoadOnCompletion(findings_layer.uri(output), details)
         return {"OUTPUT": output, "ERRORS": result.counts["error"], "WARNINGS": result.counts["warning"],
                 "INFOS": result.counts["info"], "RUN_ID": result.record["run_id"]}

@@ -21,6 +21,7 @@ class Finding:
     geometry: Optional[QgsGeometry] = None
     plan_label: str = ""              # the plan feature's BSM/TBBH (else fid), filled in by the engine
     detail: str = ""                  # technical detail kept out of the Chinese message (e.g. GEOS's words)
+    village: str = ""                 # the plan's village (村级调查区) it lies in, filled in by the engine
     extra: dict = field(default_factory=dict)     # 'x', 'y': where to look when that is not on the geometry
 
 

@@ -1,0 +1,250 @@
+"""The findings browser's Qt model: rules (title, status, count, area in m² and 亩) with their findings
+or indicator rows beneath, roles carrying what the view needs, and a filter proxy (severity, decision,
+village). Built from a core.review.Review; the GeoPackage stays the source of truth.
+"""
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
+from qgis.PyQt.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+
+from ..core.decisions import KINDS
+from ..core.findings import SEVERITY_ZH, STATUS_ZH
+from ..core.review import ha_mu, mu
+
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1         # 'rule', 'finding' or 'indicator'
+FID_ROLE = Qt.ItemDataRole.UserRole + 2          # fid in the findings layer (None: no finding)
+SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 3
+DECISION_ROLE = Qt.ItemDataRole.UserRole + 4     # '', 'accepted', 'false_positive'
+VILLAGE_ROLE = Qt.ItemDataRole.UserRole + 5
+RULE_ROLE = Qt.ItemDataRole.UserRole + 6
+FINDING_ID_ROLE = Qt.ItemDataRole.UserRole + 7
+ICONS = {"error": "/mIconCritical.svg", "warning": "/mIconWarning.svg", "info": "/mIconInfo.svg",
+         "passed": "/mIconSuccess.svg"}
+SEVERITY_EN = {"error": "error", "warning": "warning", "info": "note"}
+STATUS_EN = {"passed": "passed", "failed": "failed", "not_applicable": "not applicable", "error": "rule error"}
+GREY = QColor(120, 120, 120)
+
+
+def tr(text):
+    return QCoreApplication.translate("FindingsModel", text)
+
+
+def icon(name):
+    return QgsApplication.getThemeIcon(ICONS[name]) if name in ICONS else None
+
+
+def number(value):
+    return "" if value is None else "{:,.2f}".format(value)
+
+
+class FindingsModel(QStandardItemModel):
+    """Columns: rule or finding | status | count | area m² | area 亩."""
+
+    def __init__(self, parent=None, chinese=True):
+        super().__init__(parent)
+        self.chinese = chinese
+        self.review = None
+        self.setHorizontalHeaderLabels([tr("Rule / finding"), tr("Status"), tr("Count"), tr("Area m²"),
+                                        tr("Area mu")])
+
+    def severity_name(self, severity):
+        return (SEVERITY_ZH if self.chinese else SEVERITY_EN).get(severity, severity or "")
+
+    def decision_name(self, decision):
+        return KINDS[decision][0 if self.chinese else 1] if decision in KINDS else ""
+
+    def set_review(self, review):
+        """Show a core.review.Review (None: empty)."""
+        self.review = review
+        self.removeRows(0, self.rowCount())
+        if review is None:
+            return
+        for rule in review.rules:
+            self.appendRow(self._rule_row(rule))
+
+    # -- rows
+    def _rule_row(self, rule):
+        title = rule.title if self.chinese or not rule.values.get("title_en") else rule.title_en
+        head = QStandardItem("{} {}".format(rule.rule_id, title))
+        head.setData("rule", KIND_ROLE)
+        head.setData(rule.rule_id, RULE_ROLE)
+        status_text = (STATUS_ZH if self.chinese else STATUS_EN).get(rule.status, rule.status)
+        reason = rule.reason if self.chinese else (rule.values.get("reason_en") or rule.reason)
+        if rule.status == "not_applicable" and reason:
+            status_text = "{}：{}".format(status_text, reason) if self.chinese else "{}: {}".format(status_text, reason)
+        status = QStandardItem(status_text)
+        status.setToolTip(status_text)
+        worst = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in rule.findings)), None)
+        head.setIcon(icon(worst or ("passed" if rule.status == "passed" else "")) or head.icon())
+        if rule.status == "not_applicable":
+            for item in (head, status):
+                item.setForeground(QBrush(GREY))
+        font = QFont()
+        font.setBold(True)
+        head.setFont(font)
+        has_area = any(f.has_area for f in rule.findings)
+        cells = [head, status, QStandardItem(str(len(rule.findings)) if rule.findings else ""),
+                 QStandardItem(number(rule.area_m2) if has_area else ""),
+                 QStandardItem(number(mu(rule.area_m2)) if has_area else "")]
+        head.setToolTip("{}\n{}".format(head.text(), rule.values.get("clause") or ""))
+        if rule.values.get("kind") == "indicator":
+            self._indicator_rows(head, rule)
+        else:
+            for finding in rule.findings:
+                head.appendRow(self._finding_row(finding, finding.message))
+        return self._finish(cells)
+
+    def _indicator_rows(self, head, rule):
+        """One row per indicator: allocated / planned / difference in 公顷 and 亩, linked to its finding."""
+        unlinked = list(rule.findings)
+        for row in self.review.indicators:
+            name = row.get("indicator") or ""
+            finding = next((f for f in unlinked if "“{}”".format(name) in (f.message or "")), None)
+            if finding is not None:
+                unlinked.remove(finding)
+            text = "{}：{}".format(name, self._figures(row))
+            if finding is not None:
+                head.appendRow(self._finding_row(finding, text, kind="indicator"))
+                continue
+            status = row.get("status") or ""
+            label = {"pass": STATUS_ZH["passed"], "not_applicable": STATUS_ZH["not_applicable"]}.get(status, status)
+            if not self.chinese:
+                label = {"pass": "passed", "not_applicable": "not applicable"}.get(status, status)
+            if status == "not_applicable" and row.get("note"):
+                label = "{}：{}".format(label, row["note"])
+            item = QStandardItem(text)
+            item.setData("indicator", KIND_ROLE)
+            item.setToolTip(text)
+            item.setIcon(icon("passed") if status == "pass" else item.icon())
+            cells = [item, QStandardItem(label), QStandardItem(""), QStandardItem(""), QStandardItem("")]
+            if status != "pass":
+                for cell in cells:
+                    cell.setForeground(QBrush(GREY))
+            head.appendRow(self._finish(cells))
+        for finding in unlinked:
+            head.appendRow(self._finding_row(finding, finding.message))
+
+    @staticmethod
+    def _figures(row):
+        parts = []
+        if row.get("allocated_m2") is not None:
+            parts.append("下达 " + ha_mu(row["allocated_m2"]))
+        if row.get("planned_m2") is not None:
+            parts.append("规划 " + ha_mu(row["planned_m2"]))
+        if row.get("difference_m2") is not None:
+            parts.append("差 " + ha_mu(row["difference_m2"], signed=True))
+        return "，".join(parts) or (row.get("note") or "")
+
+    def _finding_row(self, finding, text, kind="finding"):
+        item = QStandardItem(text)
+        item.setData(kind, KIND_ROLE)
+        item.setData(finding.fid, FID_ROLE)
+        item.setData(finding.severity, SEVERITY_ROLE)
+        item.setData(finding.village or "", VILLAGE_ROLE)
+        item.setData(finding.rule_id, RULE_ROLE)
+        item.setData(finding.finding_id, FINDING_ID_ROLE)
+        item.setIcon(icon(finding.severity) or item.icon())
+        status = QStandardItem()
+        cells = [item, status,
+                 QStandardItem(""), QStandardItem(number(finding.area_m2) if finding.has_area else ""),
+                 QStandardItem(number(mu(finding.area_m2)) if finding.has_area and finding.area_m2 else "")]
+        self._show_decision(cells, finding)
+        return self._finish(cells)
+
+    def _show_decision(self, cells, finding):
+        decision = self.review.decision(finding)
+        kind = decision.decision if decision is not None else ""
+        cells[0].setData(kind, DECISION_ROLE)
+        status = self.severity_name(finding.severity)
+        if kind:
+            status = "{} · {}".format(status, self.decision_name(kind))
+        cells[1].setText(status)
+        tip = [cells[0].text(), finding.message if finding.message != cells[0].text() else ""]
+        if finding.detail:
+            tip.append(("技术细节：" if self.chinese else "Detail: ") + finding.detail)
+        if decision is not None:
+            tip.append("{}：{}{}（{}，{}）".format(self.decision_name(kind), decision.reason,
+                                                 "，" + decision.approval_no if decision.approval_no else "",
+                                                 decision.reviewer, decision.decided_at))
+        cells[0].setToolTip("\n".join(t for t in tip if t))
+        for cell in cells:
+            cell.setForeground(QBrush(GREY) if kind else QBrush())
+        font = QFont()
+        font.setItalic(bool(kind))
+        cells[0].setFont(font)
+
+    @staticmethod
+    def _finish(cells):
+        for cell in cells:
+            cell.setEditable(False)
+        for cell in cells[2:]:
+            cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return cells
+
+    # -- lookups for the view
+    def finding(self, index):
+        """The core.review.FindingRow behind a row (any column), or None."""
+        if self.review is None or not index.isValid():
+            return None
+        fid = index.sibling(index.row(), 0).data(FID_ROLE)
+        return next((f for f in self.review.findings if f.fid == fid), None) if fid is not None else None
+
+    def refresh_decisions(self):
+        """Re-read the decisions and update the finding rows in place."""
+        self.review.reload_decisions()
+        by_fid = {f.fid: f for f in self.review.findings}
+        for row in range(self.rowCount()):
+            head = self.item(row, 0)
+            for child in range(head.rowCount()):
+                fid = head.child(child, 0).data(FID_ROLE)
+                if fid in by_fid:
+                    self._show_decision([head.child(child, c) for c in range(self.columnCount())], by_fid[fid])
+
+    def find_rows(self, predicate):
+        """Source indexes (column 0) of the finding rows whose FindingRow satisfies predicate."""
+        rows = []
+        for row in range(self.rowCount()):
+            head = self.item(row, 0)
+            for child in range(head.rowCount()):
+                index = head.child(child, 0).index()
+                finding = self.finding(index)
+                if finding is not None and predicate(finding):
+                    rows.append(index)
+        return rows
+
+
+class FindingsFilter(QSortFilterProxyModel):
+    """Shows findings of the chosen severities, decision state and village; a rule shows while any of
+    its findings does (and always when no filter is set)."""
+
+    DECISION_MODES = ("all", "open", "decided", "accepted", "false_positive")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.severities = {"error", "warning", "info"}
+        self.decision_mode = "all"
+        self.village = ""
+        self.setRecursiveFilteringEnabled(True)
+
+    def active(self):
+        return self.severities != {"error", "warning", "info"} or self.decision_mode != "all" or bool(self.village)
+
+    def set_filter(self, severities=None, decision_mode=None, village=None):
+        if severities is not None:
+            self.severities = set(severities)
+        if decision_mode is not None:
+            self.decision_mode = decision_mode
+        if village is not None:
+            self.village = village
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row, source_parent):  # noqa: N802
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        if index.data(FID_ROLE) is None:                  # a rule, or an indicator without a finding
+            return not self.active()
+        if index.data(SEVERITY_ROLE) not in self.severities:
+            return False
+        if self.village and index.data(VILLAGE_ROLE) != self.village:
+            return False
+        decision = index.data(DECISION_ROLE) or ""
+        return {"all": True, "open": not decision, "decided": bool(decision)}.get(
+            self.decision_mode, decision == self.decision_mode)

@@ -1,0 +1,265 @@
+"""The findings browser: a tree view over FindingsModel with filters, map navigation and decisions.
+
+A click zooms to the conflicting part, flashes it and selects the plan parcel in the plan's layer; a
+double click opens the finding's attribute form; the context menu copies a finding's text and records
+or withdraws a reviewer decision (written to the findings GeoPackage).
+"""
+from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsPointXY, QgsProject, QgsRectangle
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+                                 QMenu, QToolButton, QTreeView, QVBoxLayout, QWidget)
+
+from ..core import decisions
+from ..core.errors import OneMapError
+from ..core.findings import SEVERITY_ZH
+from ..core.findings_layer import existing
+from ..core.loading import PROPERTY_KEY, PROPERTY_SOURCE
+from ..core.review import Review
+from ..i18n import chinese_ui
+from .decision_dialog import DecisionDialog
+from .findings_model import SEVERITY_EN, FindingsFilter, FindingsModel, icon
+
+POINT_VIEW_M = 150.0           # extent shown around a finding that is only a point
+
+
+class FindingsBrowser(QWidget):
+    decisionsChanged = pyqtSignal()
+
+    def __init__(self, iface, parent=None):
+        super().__init__(parent)
+        self.iface = iface
+        self.chinese = chinese_ui()
+        self.findings_layer = None
+        self.model = FindingsModel(self, self.chinese)
+        self.proxy = FindingsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        self.results_combo = QComboBox()          # one entry per findings GeoPackage checked this session
+        self.results_combo.setVisible(False)
+        self.results_combo.currentIndexChanged.connect(self.show_selected_result)
+        layout.addWidget(self.results_combo)
+        bar = QHBoxLayout()
+        self.severity_buttons = {}
+        for severity in ("error", "warning", "info"):
+            button = QToolButton()
+            button.setCheckable(True)
+            button.setChecked(True)
+            button.setIcon(icon(severity))
+            button.setText((SEVERITY_ZH if self.chinese else SEVERITY_EN)[severity])
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setAutoRaise(True)
+            button.toggled.connect(self.apply_filter)
+            bar.addWidget(button)
+            self.severity_buttons[severity] = button
+        self.decision_combo = QComboBox()
+        for mode, text in zip(FindingsFilter.DECISION_MODES, (
+                self.tr("All decisions"), self.tr("Undecided"), self.tr("Decided"),
+                self.tr("Approved exceptions"), self.tr("False positives"))):
+            self.decision_combo.addItem(text, mode)
+        self.decision_combo.currentIndexChanged.connect(self.apply_filter)
+        self.village_combo = QComboBox()
+        self.village_combo.currentIndexChanged.connect(self.apply_filter)
+        bar.addWidget(self.decision_combo, 1)
+        bar.addWidget(self.village_combo, 1)
+        layout.addLayout(bar)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.view = QTreeView()
+        self.view.setModel(self.proxy)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self.context_menu)
+        self.view.clicked.connect(self.navigate)
+        self.view.doubleClicked.connect(self.open_form)
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.setMinimumHeight(260)
+        layout.addWidget(self.view, 1)
+
+    # -- content
+    def add_result(self, path, title):
+        """Show the findings GeoPackage `path` (listed under `title` when several were checked)."""
+        index = self.results_combo.findData(path)
+        if index < 0:
+            self.results_combo.addItem(title, path)
+            index = self.results_combo.count() - 1
+        self.results_combo.setVisible(self.results_combo.count() > 1)
+        if index == self.results_combo.currentIndex():
+            self.show_selected_result()
+        else:
+            self.results_combo.setCurrentIndex(index)
+
+    def show_selected_result(self, *_args):
+        path = self.results_combo.currentData()
+        if not path:
+            self.set_review(None)
+            return
+        try:
+            review = Review(path)
+        except OneMapError as exc:
+            self.set_review(None)
+            self.summary.setText(exc.zh if self.chinese else exc.en)
+            return
+        layer = existing(QgsProject.instance(), path, "")
+        self.set_review(review, layer)
+
+    def set_review(self, review, findings_layer=None):
+        """Show a core.review.Review; `findings_layer` is its layer in the project (for forms)."""
+        self.findings_layer = findings_layer
+        self.model.set_review(review)
+        villages = review.villages() if review is not None else []
+        self.village_combo.blockSignals(True)
+        self.village_combo.clear()
+        self.village_combo.addItem(self.tr("All villages"), "")
+        for village in villages:
+            self.village_combo.addItem(village, village)
+        self.village_combo.setVisible(len(villages) > 1)
+        self.village_combo.blockSignals(False)
+        self.apply_filter()
+        self.update_summary()
+
+    @property
+    def review(self):
+        return self.model.review
+
+    def update_summary(self):
+        self.summary.setText(self.review.summary(self.chinese) if self.review is not None else "")
+
+    def apply_filter(self, *_args):
+        severities = [s for s, button in self.severity_buttons.items() if button.isChecked()]
+        self.proxy.set_filter(severities, self.decision_combo.currentData(), self.village_combo.currentData() or "")
+        if self.proxy.active():
+            self.view.expandAll()
+        else:
+            self.view.collapseAll()
+            for row in range(self.proxy.rowCount()):           # open the failed rules
+                index = self.proxy.index(row, 0)
+                if self.proxy.rowCount(index) and self.model.review is not None:
+                    self.view.expand(index)
+
+    def finding_at(self, proxy_index):
+        return self.model.finding(self.proxy.mapToSource(proxy_index))
+
+    # -- navigation
+    def navigate(self, proxy_index):
+        """Zoom to the finding's conflicting part, flash it and select the plan parcel."""
+        finding = self.finding_at(proxy_index)
+        if finding is None or self.iface is None:
+            return
+        geometry = self.finding_geometry(finding)
+        if geometry is None:
+            return
+        canvas = self.iface.mapCanvas()
+        transform = QgsCoordinateTransform(self.review.crs, canvas.mapSettings().destinationCrs(),
+                                           QgsProject.instance())
+        rect = transform.transformBoundingBox(geometry.boundingBox())
+        if rect.width() < 1 and rect.height() < 1:
+            centre = rect.center()
+            half = POINT_VIEW_M / 2
+            rect = QgsRectangle(centre.x() - half, centre.y() - half, centre.x() + half, centre.y() + half)
+        else:
+            rect.scale(1.6)
+        canvas.setExtent(rect)
+        canvas.refresh()
+        canvas.flashGeometries([geometry], self.review.crs)
+        self.select_plan_feature(finding)
+
+    @staticmethod
+    def finding_geometry(finding):
+        if finding.has_area:
+            return QgsGeometry(finding.geometry)
+        if finding.x is not None and finding.y is not None:
+            return QgsGeometry.fromPointXY(QgsPointXY(finding.x, finding.y))
+        return None
+
+    def plan_layer(self, key):
+        """The plan's layer `key` in the project (loaded by the panel from the checked source), or None."""
+        source = (self.review.run or {}).get("plan_path")
+        for layer in QgsProject.instance().mapLayers().values():
+            if layer.customProperty(PROPERTY_KEY) == key and layer.customProperty(PROPERTY_SOURCE) == source:
+                return layer
+        return None
+
+    def select_plan_feature(self, finding):
+        layer = self.plan_layer(finding.plan_layer) if finding.plan_layer else None
+        if layer is None:
+            return
+        if finding.plan_fid is None:
+            layer.removeSelection()
+        else:
+            layer.selectByIds([int(finding.plan_fid)])
+
+    def open_form(self, proxy_index):
+        finding = self.finding_at(proxy_index)
+        if finding is None or self.iface is None or self.findings_layer is None:
+            return
+        feature = self.findings_layer.getFeature(finding.fid)
+        if feature.isValid():
+            self.iface.openFeatureForm(self.findings_layer, feature)
+
+    # -- context menu
+    def context_menu(self, position):
+        proxy_index = self.view.indexAt(position)
+        finding = self.finding_at(proxy_index)
+        menu = QMenu(self)
+        if finding is not None:
+            menu.addAction(self.tr("Zoom to finding"), lambda: self.navigate(proxy_index))
+            menu.addAction(self.tr("Open attribute form"), lambda: self.open_form(proxy_index))
+            menu.addAction(self.tr("Decision…"), lambda: self.edit_decision(finding))
+            if self.review.decision(finding) is not None:
+                menu.addAction(self.tr("Withdraw decision"), lambda: self.withdraw_decision(finding))
+        if proxy_index.isValid():
+            menu.addAction(self.tr("Copy text"), lambda: self.copy_text(proxy_index))
+        if not menu.isEmpty():
+            menu.exec_(self.view.viewport().mapToGlobal(position))
+
+    def row_text(self, proxy_index):
+        """A row as a reviewer would quote it: every column, then the rule for a finding."""
+        cells = [self.proxy.index(proxy_index.row(), c, proxy_index.parent()).data() or ""
+                 for c in range(self.proxy.columnCount())]
+        finding = self.finding_at(proxy_index)
+        text = "\t".join(c for c in cells if c)
+        if finding is not None:
+            text = "{} {}\t{}".format(finding.rule_id, finding.rule_title or "", text)
+            if finding.plan_label:
+                text += "\t{}".format(("规划图斑 " if self.chinese else "plan parcel ") + str(finding.plan_label))
+        return text
+
+    def copy_text(self, proxy_index):
+        QApplication.clipboard().setText(self.row_text(proxy_index))
+
+    def edit_decision(self, finding):
+        dialog = DecisionDialog(finding, self.review.decision(finding), self)
+        if dialog.exec_():
+            self.store(dialog.decision)
+
+    def store(self, decision):
+        """Write a decision (already validated) to the GeoPackage and show it."""
+        try:
+            decisions.save(self.review.path, decision)
+        except OneMapError as exc:
+            self.summary.setText(exc.zh if self.chinese else exc.en)
+            return
+        self.decisions_changed()
+
+    def withdraw_decision(self, finding):
+        decisions.remove(self.review.path, finding.finding_id)
+        self.decisions_changed()
+
+    def decisions_changed(self):
+        self.model.refresh_decisions()
+        self.proxy.invalidateFilter()
+        self.update_summary()
+        if self.findings_layer is not None:
+            self.findings_layer.triggerRepaint()
+        self.decisionsChanged.emit()
