@@ -118,3 +118,41 @@ def test_toolbox_runs_keep_one_findings_layer_per_plan(onemap_provider, qgis_new
     second = findings_layers()
     assert len(second) == 1 and second[0].source().startswith(str(tmp_path / "b.gpkg"))
     assert second[0].renderer().symbol().color().name() == "#010203"
+
+
+def test_the_map_a_reviewer_needs(qgis_new_project, qgis_iface, tmp_path):
+    """One map above the plan (its zones switched off), thin parcel outlines, reloading replaces the
+    group in place, the panel's load zooms to the plan."""
+    import shutil
+
+    from qgis.core import QgsLayerTree, QgsProject
+
+    from plugin.core.loading import load_source
+    from plugin.gui.dock import OneMapDock
+    root = QgsProject.instance().layerTreeRoot()
+    plan = str(tmp_path / "village_conflicts.gpkg")
+    shutil.copy(sample("village_conflicts.gpkg"), plan)
+    load_source(plan, QgsProject.instance())
+    load_source(sample("township_onemap.gpkg"), QgsProject.instance())
+    names = [node.name() for node in root.children()]
+    assert names == ["总体规划一张图：township_onemap.gpkg", "村庄规划：village_conflicts.gpkg"]
+    onemap = root.children()[0]
+    visible = {child.name(): child.itemVisibilityChecked() for child in onemap.children() if QgsLayerTree.isGroup(child)}
+    assert visible["控制线"] and not visible["规划分区"]
+    load_source(plan, QgsProject.instance())                     # again: same place, no duplicate layers
+    assert [node.name() for node in root.children()] == names
+    assert len(QgsProject.instance().mapLayers()) == 9
+    landuse = [l for l in QgsProject.instance().mapLayers().values() if l.name().startswith("规划用地用海")][0]
+    symbol = landuse.renderer().rootRule().children()[0].symbol().symbolLayer(0)
+    assert symbol.strokeStyle() == 1 and 0 < symbol.strokeWidth() <= 0.15       # a thin solid outline
+
+    dock = OneMapDock(qgis_iface)
+    dock.plan_picker.set_path(sample("village_clean.gpkg"))
+    canvas = qgis_iface.mapCanvas()
+    dock.load_button.click()
+    clean = [l for l in QgsProject.instance().mapLayers().values()
+             if l.customProperty("onemap/source").endswith("village_clean.gpkg") and l.customProperty("onemap/key") == "GHYDYH"][0]
+    plan_extent = canvas.mapSettings().layerExtentToOutputExtent(clean, clean.extent())
+    assert canvas.extent().contains(plan_extent)
+    assert min(canvas.extent().width() / plan_extent.width(), canvas.extent().height() / plan_extent.height()) < 1.2
+    dock.deleteLater()

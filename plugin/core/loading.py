@@ -11,12 +11,11 @@ from qgis.core import (QgsMapThemeCollection, QgsPalLayerSettings, QgsProject, Q
 from qgis.PyQt.QtGui import QColor, QFont
 
 from .errors import OneMapError
+from .layer_tree import PROPERTY_KEY, PROPERTY_SOURCE, add_subgroup, hide_covering_fills, insert_source_group
 from .schema import schema
 from .sources import open_source, open_vector
 from .styles import apply_style
 
-PROPERTY_KEY = "onemap/key"           # custom layer properties: the panel acts only on these layers
-PROPERTY_SOURCE = "onemap/source"
 THEMES = {"三线": ["control"], "用地用海": ["landuse", "base"], "规划分区": ["zoning", "control"]}
 
 
@@ -73,7 +72,7 @@ def load_source(path, project=None, kind=None, labels=False):
     report = LoadReport(source=source, kind=kind)
     report.group_name = "{}：{}".format(kind_info.get("zh", kind), source_title(source))
     root = project.layerTreeRoot()
-    group = root.insertGroup(0, report.group_name)
+    group = insert_source_group(project, report.group_name, source.label, kind)
     subgroups = {}
     by_group = {}
     for found in _ordered(source):
@@ -93,7 +92,7 @@ def load_source(path, project=None, kind=None, labels=False):
         project.addMapLayer(layer, False)
         name = spec.group or "base"
         if name not in subgroups:
-            subgroups[name] = group.addGroup(schema().groups.get(name, {}).get("zh", name))
+            subgroups[name] = add_subgroup(group, name, schema().groups.get(name, {}).get("zh", name))
         subgroups[name].addLayer(layer)
         by_group.setdefault(name, []).append(layer)
         report.loaded.append((found.key, layer.id(), status))
@@ -101,6 +100,7 @@ def load_source(path, project=None, kind=None, labels=False):
         root.removeChildNode(group)
     else:
         _themes(project, report, by_group)
+        hide_covering_fills(root)
     return report
 
 

@@ -78,7 +78,7 @@ def build_renderer(key):
     root.removeChildAt(0)
     listed = list(data["classes"])
     for code in sorted(listed, key=lambda c: (len(c), c)):
-        entry = data["classes"][code]
+        entry = dict({"outline": data["outline"]} if "outline" in data else {}, **data["classes"][code])
         status = entry.get("status", data.get("status"))
         root.appendChild(QgsRuleBasedRenderer.Rule(_symbol(entry), 0, 0, class_filter(data["field"], code, listed),
                                                    _label(code, entry, status)))

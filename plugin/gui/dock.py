@@ -22,7 +22,7 @@ from ..core.schema import schema
 from ..core.yamlfile import load_data
 from ..i18n import chinese_ui
 from .export_panel import ExportPanel
-from .findings_view import FindingsBrowser
+from .findings_view import FindingsBrowser, zoom_to_layers
 from .source_picker import SourcePicker
 from .tasks import VerifyTask
 
@@ -170,6 +170,8 @@ class OneMapDock(QgsDockWidget):
                 continue
             self.show_report(report)
             picker.remember(path)
+            if source_kind != "onemap":
+                zoom_to_layers(self.iface, [layer_id for _key, layer_id, _status in report.loaded])
         plans = self.plan_paths()
         if len(plans) == 1 and not self.output_widget.filePath():
             self.output_widget.setFilePath(self.default_output(plans[0]))
@@ -263,8 +265,9 @@ class OneMapDock(QgsDockWidget):
             self.lines.append(self.tr("Cancelled: nothing was written."))
         else:
             self.lines.append("{} — {}".format(run_summary(task.result, chinese_ui()), task.result.output))
-            load_findings(task.result.output, QgsProject.instance(), name)
+            findings = load_findings(task.result.output, QgsProject.instance(), name)
             self.browser.add_result(task.result.output, name)
+            zoom_to_layers(self.iface, self.browser.plan_layer_ids() or [findings.id()])
             self.export_panel.set_result(task.args["plan_path"], task.args["onemap_path"], task.result.output)
         if self.queue:
             self.start_next()

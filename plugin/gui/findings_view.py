@@ -22,6 +22,27 @@ from .findings_model import SEVERITY_EN, FindingsFilter, FindingsModel, icon
 POINT_VIEW_M = 150.0           # extent shown around a finding that is only a point
 
 
+def zoom_to_layers(iface, layer_ids):
+    """Show the layers' whole extent (in the canvas CRS) with a little margin."""
+    if iface is None:
+        return
+    canvas, project = iface.mapCanvas(), QgsProject.instance()
+    extent = QgsRectangle()
+    for layer in filter(None, map(project.mapLayer, layer_ids)):
+        if not layer.isSpatial() or layer.extent().isEmpty():
+            continue
+        transform = QgsCoordinateTransform(layer.crs(), canvas.mapSettings().destinationCrs(), project)
+        rect = transform.transformBoundingBox(layer.extent())
+        if extent.isEmpty():
+            extent = QgsRectangle(rect)
+        else:
+            extent.combineExtentWith(rect)
+    if not extent.isEmpty():
+        extent.scale(1.05)
+        canvas.setExtent(extent)
+        canvas.refresh()
+
+
 class FindingsBrowser(QWidget):
     decisionsChanged = pyqtSignal()
 
@@ -189,6 +210,13 @@ class FindingsBrowser(QWidget):
             if layer.customProperty(PROPERTY_KEY) == key and layer.customProperty(PROPERTY_SOURCE) == source:
                 return layer
         return None
+
+    def plan_layer_ids(self):
+        """The project layers of the plan the shown findings were made from."""
+        source = (self.review.run or {}).get("plan_path") if self.review is not None else None
+        return [layer.id() for layer in QgsProject.instance().mapLayers().values()
+                if source and layer.customProperty(PROPERTY_SOURCE) == source
+                and layer.customProperty(PROPERTY_KEY) != "findings"]
 
     def select_plan_feature(self, finding):
         layer = self.plan_layer(finding.plan_layer) if finding.plan_layer else None
