@@ -55,6 +55,7 @@ def test_landuse_sheet_text_legend_and_fonts(sheets):
     assert "比例尺 1:10000" in text and "400 米" in text              # numeric and bar scale
     assert "编制单位：某县自然资源局" in text and "编制日期：2026年12月" in text
     assert text.count("暂定") == 1                               # once, in the footnote
+    assert "网格填充为配色表未列出的代码（0799）" in text           # drawn, not in the legend, said once
     fonts = pdf_fonts(path)
     assert any("CJK" in name for name, _t, _e in fonts) and all(embedded for _n, _t, embedded in fonts)
 
@@ -88,3 +89,27 @@ def test_bad_plan_is_a_clean_error(onemap_provider, tmp_path):
                                                   "OUTPUT": str(tmp_path / "out")})
     assert "township_onemap.gpkg" in str(error.value)
     assert not (tmp_path / "out").exists() or not os.listdir(tmp_path / "out")
+
+
+def test_one_set_per_village_each_clipped_to_its_village_with_its_own_legend(qgis_app, tmp_path):
+    """A plan holding two villages: the atlas gives each its own sheets, legend and scale."""
+    from osgeo import ogr
+
+    from helpers import gpkg, square
+    from plugin.core.export.mapsheets import export_mapsheets
+    east = [("0103", square(560000, 4100000, 561000, 4101500)), ("0703", square(560000, 4101500, 561000, 4103000))]
+    west = [("0301", square(561000, 4100000, 562000, 4103000))]
+    plan = gpkg(tmp_path / "two.gpkg", 4546, {
+        "GHYDYH": ([("YDYHFLDM", ogr.OFTString)], [(wkt, {"YDYHFLDM": code}) for code, wkt in east + west]),
+        "CJDCQ": ([("XZQDM", ogr.OFTString), ("XZQMC", ogr.OFTString)],
+                  [(square(560000, 4100000, 561000, 4103000), {"XZQDM": "1", "XZQMC": "东庄村"}),
+                   (square(561000, 4100000, 562000, 4103000), {"XZQDM": "2", "XZQMC": "西岭村"})])})
+    written = export_mapsheets(plan, sample("township_onemap.gpkg"), str(tmp_path / "out"), paper="A1")
+    assert [(w.village, w.sheet) for w in written][:2] == [("东庄村", "国土空间用途规划图"), ("东庄村", "三条控制线图")]
+    east_text = pdf_text(tmp_path / "out" / "东庄村_01_国土空间用途规划图.pdf")
+    west_text = pdf_text(tmp_path / "out" / "西岭村_01_国土空间用途规划图.pdf")
+    assert "01 耕地" in east_text and "0703 农村宅基地" in east_text and "03 林地" not in east_text
+    assert "03 林地" in west_text and "01 耕地" not in west_text
+    assert "东庄村村庄规划" in east_text and "比例尺 1:5000" in east_text      # 3 km tall on A1 portrait
+    image = QImage(render_page(tmp_path / "out" / "西岭村_01_国土空间用途规划图.pdf", tmp_path / "west", dpi=10))
+    assert image.height() > image.width()                                       # portrait for a tall village

@@ -90,7 +90,7 @@ def mapsheet_template(paper, orientation):
     margin = 12.0 * k
     title_h = 16.0 * k
     side = (78.0 if orientation == "landscape" else 0.0) * k      # legend column on the right in landscape
-    bottom = (22.0 if orientation == "landscape" else 70.0) * k   # notes band (and legend in portrait)
+    bottom = (26.0 if orientation == "landscape" else 70.0) * k   # notes band (and legend in portrait)
 
     frame = QgsLayoutItemShape(layout)
     frame.setShapeType(QgsLayoutItemShape.Rectangle)
@@ -165,7 +165,7 @@ def mapsheet_template(paper, orientation):
           (map_x + 84 * k, notes_y + 7 * k, 120 * k, 6 * k), 8.5 * k)
     label(layout, "compiler", "编制单位：[% @onemap_compiler %]　　编制日期：[% @onemap_date %]",
           (map_x + notes_w - 150 * k, notes_y, 150 * k, 7 * k), 9.0 * k, False, Qt.AlignRight)
-    label(layout, "footnote", "[% @onemap_footnote %]", (map_x + notes_w - 200 * k, notes_y + 7 * k, 200 * k, 9 * k),
+    label(layout, "footnote", "[% @onemap_footnote %]", (map_x, notes_y + 14 * k, notes_w, 7 * k),
           7.5 * k, False, Qt.AlignRight)
     return layout
 

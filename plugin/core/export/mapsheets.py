@@ -6,13 +6,16 @@ title, frame, legend, scale bar, north arrow and notes; here the map gets its la
 legend its classes (only those on the sheet, in code order, no "unlisted", no file names), and the
 layout variables their text. Everything happens in a private QgsProject: the user's is never touched.
 """
+import datetime
 import os
 from dataclasses import dataclass, field
 
-from qgis.core import (QgsExpressionContextUtils, QgsLayoutExporter, QgsLayoutItemLegend, QgsLayoutItemMap,
-                       QgsLayoutItemScaleBar, QgsLegendStyle, QgsMapLayerLegendUtils, QgsPalLayerSettings,
-                       QgsProject, QgsRectangle, QgsRenderContext, QgsTextBufferSettings, QgsTextFormat, QgsVectorLayer,
-                       QgsVectorLayerSimpleLabeling, QgsLegendRenderer)
+from qgis.core import (QgsCoordinateTransform, QgsExpressionContextUtils, QgsFeatureRequest, QgsGeometry,
+                       QgsLayoutExporter, QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemPicture,
+                       QgsLayoutItemScaleBar, QgsLayoutPoint, QgsLayoutSize,
+                       QgsLegendRenderer, QgsLegendStyle, QgsMapClippingRegion,
+                       QgsMapLayerLegendUtils, QgsPalLayerSettings, QgsProject, QgsRectangle, QgsRenderContext,
+                       QgsTextBufferSettings, QgsTextFormat, QgsVectorLayer, QgsVectorLayerSimpleLabeling)
 from qgis.PyQt.QtGui import QColor, QFont
 
 from .. import overrides
@@ -42,6 +45,17 @@ class SheetLayer:
 
 
 @dataclass
+class Village:
+    name: str
+    area: object                    # QgsGeometry in the plan's CRS
+    fid: object = None              # feature id in the boundary layer (the atlas feature), None: whole plan
+
+    @property
+    def extent(self):
+        return self.area.boundingBox()
+
+
+@dataclass
 class Written:
     village: str
     sheet: str
@@ -61,6 +75,11 @@ def crs_note(crs):
     if 4491 <= number <= 4512:
         return "2000国家大地坐标系　高斯-克吕格投影　6度带"
     return "坐标系：{}（不是 2000国家大地坐标系）".format(crs.description() or code)
+
+
+def today():
+    now = datetime.date.today()
+    return "{}年{}月".format(now.year, now.month)
 
 
 def nice_scale(scale):
@@ -84,24 +103,67 @@ def _clean(label):
     return label[:-len(suffix)] if label.endswith(suffix) else label
 
 
-def fill_legend(legend, entries):
-    """Only the listed layers; rule-based ones as their classes in code order without the ELSE class."""
+def present_classes(layer, area, crs, code_field=None):
+    """{legend key: codes} of the layer's features inside `area` (a geometry in `crs`); {'': …} for a
+    single-symbol layer with any. The legend lists exactly these; codes of the ELSE class go to the footnote."""
+    transform = QgsCoordinateTransform(crs, layer.crs(), QgsProject.instance())
+    local = QgsGeometry(area)
+    local.transform(transform)
+    renderer = layer.renderer().clone()
+    context = QgsRenderContext()
+    context.expressionContext().appendScopes(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    renderer.startRender(context, layer.fields())
+    engine = QgsGeometry.createGeometryEngine(local.constGet())
+    engine.prepareGeometry()
+    found = {}
+    for feature in layer.getFeatures(QgsFeatureRequest().setFilterRect(local.boundingBox())):
+        if not feature.hasGeometry():
+            continue
+        geometry = feature.geometry()
+        if not geometry.isGeosValid():                  # an invalid parcel is still drawn: list its class
+            geometry = geometry.makeValid()
+        if not engine.intersects(geometry.constGet()) or engine.touches(geometry.constGet()):
+            continue                                    # a neighbour sharing the boundary is not on the sheet
+        context.expressionContext().setFeature(feature)
+        keys = renderer.legendKeysForFeature(feature, context) if renderer.type() == "RuleRenderer" else [""]
+        for key in keys:
+            found.setdefault(key, set()).add(str(feature[code_field]) if code_field else "")
+    renderer.stopRender(context)
+    return found
+
+
+def else_keys(layer):
+    renderer = layer.renderer()
+    return {rule.ruleKey() for rule in renderer.rootRule().children() if rule.isElse()} \
+        if renderer.type() == "RuleRenderer" else set()
+
+
+def fill_legend(legend, entries, present):
+    """The layers on the sheet; rule-based ones as the classes present, in code order, without the ELSE class.
+
+    Returns the number of legend lines (layer headings included)."""
     legend.setAutoUpdateModel(False)
+    legend.setLegendFilterByMapEnabled(False)
     model = legend.model()
     root = model.rootGroup()
     root.removeAllChildren()
+    lines = 0
     for entry in entries:
-        if not entry.in_legend:
+        classes = present.get(id(entry))
+        if not entry.in_legend or not classes:
             continue
         node = root.addLayer(entry.layer)
         node.setUseLayerName(False)
         node.setName(entry.title or entry.layer.name())
         renderer = entry.layer.renderer()
         if renderer.type() != "RuleRenderer":
+            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, entry.title or entry.layer.name())
+            model.refreshLayerLegend(node)
+            lines += 1
             continue
-        else_keys = {rule.ruleKey() for rule in renderer.rootRule().children() if rule.isElse()}
+        skip = else_keys(entry.layer)
         items = [(index, item) for index, item in enumerate(renderer.legendSymbolItems())
-                 if item.ruleKey() not in else_keys]
+                 if item.ruleKey() in classes and item.ruleKey() not in skip]
         items.sort(key=lambda pair: _class_key(entry.key, pair[1].label()))
         if not entry.title:
             QgsLegendRenderer.setNodeLegendStyle(node, QgsLegendStyle.Hidden)
@@ -109,8 +171,38 @@ def fill_legend(legend, entries):
         for index, item in items:
             QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, index, _clean(item.label()))
         model.refreshLayerLegend(node)
-    legend.setLegendFilterByMapEnabled(True)
+        lines += len(items) + (1 if entry.title else 0)
     legend.updateLegend()
+    return lines
+
+
+def make_room_for_legend(layout, legend, map_item, lines, orientation):
+    """Columns for `lines` legend entries; when the template's box is too small the legend grows into
+    the map (leftwards on landscape sheets, upwards on portrait ones) so nothing is cut off."""
+    k = legend.symbolHeight() / 5.0                       # 1 on A3, 2 on A1 (the templates' symbol is 5 mm × k)
+    row, column_width, heading = legend.symbolHeight() + 2.6 * k, 58.0 * k, 12.0 * k
+    box = legend.sizeWithUnits()
+    position = legend.positionWithUnits()
+    if orientation == "landscape":
+        columns = max(1, -(-lines // max(1, int((box.height() - heading) / row))))
+        grow = min(max(0.0, columns * column_width - box.width()), map_item.rect().width() * 0.4)
+        legend.attemptMove(QgsLayoutPoint(position.x() - grow, position.y()))
+        legend.attemptResize(QgsLayoutSize(box.width() + grow, box.height()))
+        map_item.attemptResize(QgsLayoutSize(map_item.rect().width() - grow, map_item.rect().height()))
+        north = next((item for item in layout.items() if isinstance(item, QgsLayoutItemPicture)), None)
+        if north is not None and grow:
+            north.attemptMove(QgsLayoutPoint(north.positionWithUnits().x() - grow, north.positionWithUnits().y()))
+    else:
+        columns = max(1, int(box.width() / column_width))
+        needed = -(-lines // columns) * row + heading
+        grow = min(max(0.0, needed - box.height()), map_item.rect().height() * 0.4)
+        legend.attemptMove(QgsLayoutPoint(position.x(), position.y() - grow))
+        legend.attemptResize(QgsLayoutSize(box.width(), box.height() + grow))
+        map_item.attemptResize(QgsLayoutSize(map_item.rect().width(), map_item.rect().height() - grow))
+        columns = min(columns, max(1, lines))
+    legend.setColumnCount(columns)
+    legend.setSplitLayer(columns > 1)
+    legend.setEqualColumnWidth(columns > 1)
 
 
 def _findings_labels(layer, indicator_rules):
@@ -144,6 +236,8 @@ class SheetData:
                               "The plan {} has no recognisable land-use layer".format(self.plan.label))
         self.onemap = open_source(onemap_path) if onemap_path else None
         self.landuse = self._layer("GHYDYH", self.plan)
+        found = self.plan.get("GHYDYH")
+        self.code_field = found.fields.get(found.spec.field_for("code").name)
         self.crs = self.landuse.crs()
         self.project.setCrs(self.crs)
         self.muted = self._layer("GHYDYH", self.plan, opacity=MUTED_OPACITY)
@@ -184,20 +278,18 @@ class SheetData:
         return layer
 
     def villages(self):
-        """(name, extent) per village of the plan's boundary layer; one entry for the whole plan without it."""
+        """One Village per feature of the plan's boundary layer; the whole plan when it has none."""
         if self.boundary is not None:
             found = self.plan.get("CJDCQ")
             name_field = next((found.fields.get(s.name) for s in (found.spec.field_for("village_name"),
                                                                     found.spec.field_for("village_code")) if s), None)
-            villages = []
-            for feature in self.boundary.getFeatures():
-                if feature.hasGeometry() and not feature.geometry().isEmpty():
-                    name = str(feature[name_field]) if name_field and feature[name_field] else ""
-                    villages.append((name or "村域{}".format(feature.id()), feature.geometry().boundingBox()))
+            villages = [Village(str(f[name_field]) if name_field and f[name_field] else "村域{}".format(f.id()),
+                                f.geometry(), f.id())
+                        for f in self.boundary.getFeatures() if f.hasGeometry() and not f.geometry().isEmpty()]
             if villages:
                 return villages
         name = os.path.splitext(os.path.basename(os.path.normpath(self.plan.path)))[0]
-        return [(name, self.landuse.extent())]
+        return [Village(name, QgsGeometry.fromRect(self.landuse.extent()))]
 
     def sheet_layers(self, sheet):
         """Drawing order top first; None when the sheet has nothing to show."""
@@ -219,8 +311,21 @@ class SheetData:
         return any(source is not None and source.get(key) for source in (self.plan, self.onemap))
 
 
+def footnote(entries, present):
+    """The sheet's one footnote: codes drawn without a legend entry, provisional symbols."""
+    notes = []
+    for entry in entries:
+        codes = sorted({code for key in else_keys(entry.layer) for code in present.get(id(entry), {}).get(key, ())})
+        if codes and entry.in_legend:
+            notes.append("网格填充为配色表未列出的代码（{}），见核对报告。".format("、".join(codes)))
+    note = provisional_note([entry for entry in entries if present.get(id(entry)) and entry.in_legend])
+    if note:
+        notes.append(note)
+    return "注：" + "".join(notes) if notes else ""
+
+
 def provisional_note(entries):
-    """One footnote naming the symbols that are OneMap's provisional choice (none with a province folder)."""
+    """The sentence naming the symbols that are OneMap's provisional choice (none with a province folder)."""
     names = []
     for entry in entries:
         if style_status(entry.key) != "provisional":
@@ -232,7 +337,7 @@ def provisional_note(entries):
         names.append(entry.title or entry.layer.name())
     if not names:
         return ""
-    return "注：{}的符号为暂定样式（官方符号尚未核实），以省级制图规范为准。".format("、".join(dict.fromkeys(names)))
+    return "{}的符号为暂定样式（官方符号尚未核实），以省级制图规范为准。".format("、".join(dict.fromkeys(names)))
 
 
 def fit_extent(extent, ratio, margin=0.04):
@@ -248,28 +353,50 @@ def _orientation(extent):
     return "landscape" if extent.width() >= extent.height() else "portrait"
 
 
-def build_sheet(data, sheet, sheet_name, village, extent, paper="A3", title="", compiler="", date=""):
-    """The print layout of one sheet for one village (None when the sheet has nothing to show)."""
+def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler="", date=""):
+    """The print layout of one sheet for one village (None when the sheet has nothing to show).
+
+    With a village boundary the layout's atlas is that village: the map follows it at the best of the
+    predefined scales and is clipped to it."""
     entries = data.sheet_layers(sheet)
     if entries is None:
         return None
-    layout = load_template("mapsheet_{}_{}.qpt".format(paper, _orientation(extent)), data.project)
+    orientation = _orientation(village.extent)
+    layout = load_template("mapsheet_{}_{}.qpt".format(paper, orientation), data.project)
+    layout.renderContext().setPredefinedScales([float(scale) for scale in NICE_SCALES])
     map_item = next(item for item in layout.items() if isinstance(item, QgsLayoutItemMap))
+    legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))
+    present = {id(entry): present_classes(entry.layer, village.area, data.crs,
+                                          data.code_field if entry.layer is data.landuse else None)
+               for entry in entries}
+    make_room_for_legend(layout, legend, map_item, fill_legend(legend, entries, present), orientation)
     map_item.setCrs(data.crs)
     map_item.setLayers([entry.layer for entry in entries])
     map_item.setKeepLayerSet(True)
-    map_item.setExtent(fit_extent(extent, map_item.rect().width() / map_item.rect().height()))
-    scale = nice_scale(map_item.scale())
-    map_item.setScale(scale)
-    for item in layout.items():
-        if isinstance(item, QgsLayoutItemScaleBar):      # four segments ≈ a fifth of the map's width
-            item.setUnitsPerSegment(nice_length(scale * map_item.rect().width() / 20.0 / 1000.0))
-            item.update()
-        elif isinstance(item, QgsLayoutItemLegend):
-            fill_legend(item, entries)
-    variables = {"onemap_title": "{}　{}".format(title or village, sheet_name), "onemap_compiler": compiler or "",
-                 "onemap_date": date or "", "onemap_scale": str(scale), "onemap_crs": crs_note(data.crs),
-                 "onemap_footnote": provisional_note(entries)}
+    map_item.setExtent(fit_extent(village.extent, map_item.rect().width() / map_item.rect().height()))
+    if village.fid is not None:
+        atlas = layout.atlas()
+        atlas.setCoverageLayer(data.boundary)
+        atlas.setFilterFeatures(True)
+        atlas.setFilterExpression("$id = {}".format(int(village.fid)))
+        atlas.setEnabled(True)
+        map_item.setAtlasDriven(True)
+        map_item.setAtlasScalingMode(QgsLayoutItemMap.Predefined)
+        map_item.setAtlasMargin(0.04)
+        clipping = map_item.atlasClippingSettings()
+        clipping.setEnabled(True)
+        clipping.setFeatureClippingType(QgsMapClippingRegion.FeatureClippingType.ClipPainterOnly)  # invalid parcels too
+        atlas.beginRender()
+        atlas.first()
+    else:
+        map_item.setScale(nice_scale(map_item.scale()))
+    scale = int(round(map_item.scale()))
+    scalebar = next(item for item in layout.items() if isinstance(item, QgsLayoutItemScaleBar))
+    scalebar.setUnitsPerSegment(nice_length(scale * map_item.rect().width() / 20.0 / 1000.0))  # 4 segments ≈ 1/5
+    scalebar.update()
+    variables = {"onemap_title": "{}　{}".format(title, sheet_name), "onemap_compiler": compiler or "",
+                 "onemap_date": date or today(), "onemap_scale": str(scale), "onemap_crs": crs_note(data.crs),
+                 "onemap_footnote": footnote(entries, present)}
     for name, value in variables.items():
         QgsExpressionContextUtils.setLayoutVariable(layout, name, value)
     layout.refresh()
@@ -293,20 +420,20 @@ def export_mapsheets(plan_path, onemap_path, output_dir, findings_path=None, pap
     kind = schema().kinds.get(data.plan.guess_kind(), {}).get("zh", "规划")
     written = []
     steps = len(villages) * len(SHEETS)
-    for v_index, (village, extent) in enumerate(villages):
+    for v_index, village in enumerate(villages):
         for s_index, (sheet, sheet_name) in enumerate(SHEETS, 1):
             if feedback is not None:
                 if feedback.isCanceled():
                     return written
                 feedback.setProgress(100.0 * (v_index * len(SHEETS) + s_index - 1) / steps)
-            layout = build_sheet(data, sheet, sheet_name, village, extent, paper,
-                                 title or "{}{}".format(village, kind), compiler, date)
+            layout = build_sheet(data, sheet, sheet_name, village, paper,
+                                 title or "{}{}".format(village.name, kind), compiler, date)
             if layout is None:
                 continue
             stem = "{:02d}_{}".format(s_index, sheet_name)
             if len(villages) > 1:
-                stem = "{}_{}".format(village, stem)
-            done = Written(village, sheet_name)
+                stem = "{}_{}".format(village.name, stem)
+            done = Written(village.name, sheet_name)
             for extension, write in ((".pdf", export_pdf), (".png", export_png)):
                 path = os.path.join(output_dir, stem + extension)
                 write_atomically(path, lambda temporary, w=write, l=layout: w(l, temporary))
