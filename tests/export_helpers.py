@@ -1,7 +1,6 @@
 """Reading exports back: PDF text and fonts (poppler-utils), page pixels, XLSX/GPKG sheets (GDAL)."""
 import shutil
 import subprocess
-import unicodedata
 
 import pytest
 from osgeo import gdal
@@ -14,10 +13,18 @@ def _poppler(tool):
 
 
 def pdf_text(path):
-    """The PDF's text in drawing order; radicals read as ideographs (Noto CJK gives 一 as Kangxi ⼀)."""
+    """The PDF's text in drawing order, as a reader searching or copying it gets it."""
     done = subprocess.run([_poppler("pdftotext"), "-raw", str(path), "-"], capture_output=True, check=True)
-    return "".join(unicodedata.normalize("NFKC", c) if 0x2E80 <= ord(c) <= 0x2FDF else c
-                   for c in done.stdout.decode("utf-8"))
+    return done.stdout.decode("utf-8")
+
+
+def radicals(text):
+    """Kangxi / CJK radicals in the text: a PDF font that maps 一 to ⼀ breaks search and copy."""
+    return [c for c in text if 0x2E80 <= ord(c) <= 0x2FDF]
+
+
+def chinese_fonts(fonts):
+    return [name for name, _type, _embedded in fonts if "WenQuanYi" in name or "CJK" in name]
 
 
 def pdf_fonts(path):

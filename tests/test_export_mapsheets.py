@@ -6,7 +6,7 @@ from qgis.core import QgsProcessingException
 from qgis.PyQt.QtGui import QColor, QImage
 
 from conftest import sample
-from export_helpers import pdf_fonts, pdf_text, render_page
+from export_helpers import chinese_fonts, pdf_fonts, pdf_text, radicals, render_page
 
 LANDUSE = "01_国土空间用途规划图"
 FILLS = {"01 耕地": (245, 248, 220), "03 林地": (104, 177, 103), "0703 农村宅基地": (255, 211, 128),
@@ -56,8 +56,9 @@ def test_landuse_sheet_text_legend_and_fonts(sheets):
     assert "编制单位：某县自然资源局" in text and "编制日期：2026年12月" in text
     assert text.count("暂定") == 1                               # once, in the footnote
     assert "网格填充为配色表未列出的代码（0799）" in text           # drawn, not in the legend, said once
+    assert radicals(text) == []
     fonts = pdf_fonts(path)
-    assert any("CJK" in name for name, _t, _e in fonts) and all(embedded for _n, _t, embedded in fonts)
+    assert chinese_fonts(fonts) and all(embedded for _n, _t, embedded in fonts)
 
 
 def test_landuse_sheet_shows_the_official_fills(sheets, tmp_path):

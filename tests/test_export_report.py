@@ -6,7 +6,7 @@ from osgeo import ogr
 from qgis.core import QgsProcessingException
 
 from conftest import sample
-from export_helpers import pdf_fonts, pdf_text, sheet_names, sheet_rows
+from export_helpers import chinese_fonts, pdf_fonts, pdf_pages, pdf_text, radicals, sheet_names, sheet_rows
 
 RULE_IDS = ["CRS-01", "ATT-01", "ATT-02", "GEO-01", "GEO-02", "GEO-03", "GEO-04", "CL-01", "CL-02", "CL-03",
             "CL-04", "CL-05", "CL-06", "KEEP-01", "KEEP-02", "IND-01"]
@@ -44,9 +44,11 @@ def test_pdf_report_states_conclusion_rules_decisions_with_cjk_fonts_embedded(on
     assert "一张图中没有图层STBHHX" in compact                  # not applicable, with its reason
     assert "晋政函〔2024〕12号" in compact and "审查人" in text
     assert "1,650.00" in text                                  # 耕地保有量 110 公顷 = 1650 亩
+    pages = pdf_pages(output)
+    assert pages >= 3 and "第 {0} 页 共 {0} 页".format(pages) in text            # footer on every page
+    assert radicals(text) == []                                # searchable: 一 is 一, not ⼀
     fonts = pdf_fonts(output)
-    cjk = [f for f in fonts if "CJK" in f[0]]
-    assert cjk and all(embedded for _name, _type, embedded in fonts)
+    assert chinese_fonts(fonts) and all(embedded for _name, _type, embedded in fonts)
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".onemap-")]
 
 

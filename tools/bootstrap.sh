@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 # postgresql-15 + postgis: the tests' throw-away PostGIS server (a one map may live in PostGIS).
 APT_PACKAGES=(qgis python3-qgis qgis-providers xvfb xauth fonts-noto-cjk pyqt5-dev-tools
               qttools5-dev-tools python3-venv zip unzip postgresql-15 postgresql-15-postgis-3
-              poppler-utils)   # poppler-utils: tests read exported PDFs back (pdftotext, pdffonts, pdftoppm)
+              poppler-utils fonts-wqy-microhei)
+# poppler-utils: tests read exported PDFs back (pdftotext, pdffonts, pdftoppm);
+# fonts-wqy-microhei: the exports' font (searchable Chinese text in PDFs, see plugin/core/export/__init__.py).
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Write the print-layout templates in resources/ (`make layouts`); the plugin only loads and fills them.
 
-- report_a4.qpt: one HTML frame on A4 portrait; QGIS adds pages until the report's text ends.
+- report_a4.qpt: one HTML frame on A4 portrait (QGIS adds pages until the report's text ends) and a
+  page footer (report title, 第 n 页 共 m 页).
 - mapsheet_<A3|A1>_<landscape|portrait>.qpt: a map sheet — title, frame, map, legend, numeric and
   bar scale in 米, north arrow, the CGCS2000 note, compiler and date, footnote. Texts are
   expressions over layout variables (@onemap_title, @onemap_compiler, @onemap_date, @onemap_scale, @onemap_crs,
@@ -19,7 +20,8 @@ from qgis.PyQt.QtCore import QRectF, Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FONT = "Noto Sans CJK SC"
+sys.path.insert(0, ROOT)
+from plugin.core.export import FONT  # noqa: E402
 PAPERS = {"A3": (420.0, 297.0), "A1": (841.0, 594.0)}
 
 
@@ -79,6 +81,9 @@ def report_template():
     frame.attemptSetSceneRect(QRectF(15.0, 15.0, 180.0, 267.0))
     html.addFrame(frame)
     layout.addMultiFrame(html)
+    # The page footer; the export repeats it on every page QGIS adds for the report's text.
+    label(layout, "footer", "[% @onemap_report_title %]　　第 [% @layout_page %] 页 共 [% @layout_numpages %] 页",
+          (15.0, 285.0, 180.0, 6.0), 8.0, False, Qt.AlignRight)
     return layout
 
 

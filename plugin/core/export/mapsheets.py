@@ -23,6 +23,7 @@ from ..errors import OneMapError
 from ..schema import schema
 from ..sources import open_source
 from ..styles import PROVISIONAL, apply_style, style_path, style_status
+from . import FONT
 from .atomic import write_atomically
 from .report_pdf import export_pdf, load_template
 
@@ -212,7 +213,7 @@ def _findings_labels(layer, indicator_rules):
                           "THEN '\\n' || format_number(\"area_m2\", 0) || ' m²' ELSE '' END").format(quoted)
     settings.isExpression = True
     text = QgsTextFormat()
-    text.setFont(QFont("Noto Sans CJK SC"))
+    text.setFont(QFont(FONT))
     text.setSize(8)
     text.setColor(QColor(150, 0, 0))
     buffer = QgsTextBufferSettings()

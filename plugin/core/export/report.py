@@ -4,7 +4,7 @@ import os
 from ..errors import OneMapError
 from .atomic import write_atomically
 from .report_data import read_report
-from .report_html import report_html
+from .report_html import report_html, title
 
 FORMATS = (".pdf", ".html", ".xlsx")
 
@@ -26,7 +26,7 @@ def export_report(findings_path, output):
         from .report_pdf import write_report_pdf
 
         def write(path):
-            write_report_pdf(report_html(report), path)
+            write_report_pdf(report_html(report), path, title(report))
     else:
         from .report_xlsx import write_report_xlsx
 

@@ -2,10 +2,11 @@
 from html import escape
 
 from ..schema import schema
+from . import FONT
 from .report_data import DECISION_ZH, INDICATOR_STATUS_ZH, MU_PER_M2, SEVERITY_ZH, STATUS_ZH, chinese
 
 CSS = """
-body { font-family: 'Noto Sans CJK SC', 'Microsoft YaHei', 'SimSun', sans-serif; font-size: 9pt; color: #111; }
+body { font-family: '%FONT%', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif; font-size: 9pt; color: #111; }
 h1 { font-size: 17pt; text-align: center; margin: 0 0 2mm 0; }
 p.sub { text-align: center; margin: 0 0 5mm 0; color: #333; }
 h2 { font-size: 12pt; margin: 6mm 0 2mm 0; border-bottom: 1px solid #444; }
@@ -19,7 +20,7 @@ td.c, th { white-space: nowrap; }
 .conclusion { font-size: 13pt; margin: 2mm 0; }
 .sign td { border: none; padding: 6mm 2mm 0 0; font-size: 11pt; }
 .small { color: #444; font-size: 8pt; word-break: break-all; }
-"""
+""".replace("%FONT%", FONT)
 
 
 def number(value, decimals=2):

@@ -4,8 +4,8 @@ QGIS renders the HTML frame by frame, adding A4 pages until the text ends; fonts
 """
 import os
 
-from qgis.core import (QgsLayoutExporter, QgsLayoutItemHtml, QgsPrintLayout, QgsProject, QgsReadWriteContext,
-                       QgsRenderContext)
+from qgis.core import (QgsExpressionContextUtils, QgsLayoutExporter, QgsLayoutItemHtml, QgsLayoutItemLabel,
+                       QgsPrintLayout, QgsProject, QgsReadWriteContext, QgsRenderContext)
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..errors import OneMapError
@@ -39,8 +39,25 @@ def export_pdf(layout, path):
         raise OneMapError("导出 PDF 失败：{}".format(path), "PDF export failed: {}".format(path))
 
 
-def write_report_pdf(html, path):
+def repeat_on_every_page(layout, item):
+    """A copy of a page-1 label (the footer) at the same place on every further page."""
+    for page in range(1, layout.pageCollection().pageCount()):
+        copy = QgsLayoutItemLabel(layout)
+        copy.setText(item.text())
+        if hasattr(item, "textFormat"):
+            copy.setTextFormat(item.textFormat())
+        else:
+            copy.setFont(item.font())
+        copy.setHAlign(item.hAlign())
+        copy.setVAlign(item.vAlign())
+        layout.addLayoutItem(copy)
+        copy.attemptResize(item.sizeWithUnits())
+        copy.attemptMove(item.positionWithUnits(), True, False, page)
+
+
+def write_report_pdf(html, path, title=""):
     layout = load_template(TEMPLATE)
+    QgsExpressionContextUtils.setLayoutVariable(layout, "onemap_report_title", title)
     frames = [item for item in layout.multiFrames() if isinstance(item, QgsLayoutItemHtml)]
     if not frames:
         raise OneMapError("版式模板 {} 中没有 HTML 框".format(TEMPLATE), "Template {} has no HTML frame".format(TEMPLATE))
@@ -48,4 +65,7 @@ def write_report_pdf(html, path):
     item.setContentMode(QgsLayoutItemHtml.ManualHtml)
     item.setHtml(html)
     item.loadHtml()
+    footer = layout.itemById("footer")
+    if isinstance(footer, QgsLayoutItemLabel):
+        repeat_on_every_page(layout, footer)
     export_pdf(layout, path)
