@@ -9,7 +9,7 @@ SAMPLE := resources/sample
 BUILD := build/onemap
 QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: deps sample styles layouts translations build demo test package install smoke screenshot bench clean
+.PHONY: deps sample styles layouts translations build demo test package install smoke screenshot bench bench-quick clean
 
 deps:
 	@tools/bootstrap.sh
@@ -60,8 +60,12 @@ smoke: package
 screenshot: smoke
 	cp out/smoke/qgis.png docs/qgis-onemap-panel.png && cp out/smoke/panel.png docs/panel-zh_CN.png
 
-bench: sample
-	$(PY) tools/bench.py
+# Full tiers (2k … 200k, 1M farmland patches, village vs county, PostGIS push-down): writes the README table.
+bench: deps
+	$(PY) tools/bench.py --readme
+
+bench-quick: deps
+	$(PY) tools/bench.py --quick
 
 clean:
 	rm -rf build dist out $(SAMPLE)

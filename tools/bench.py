@@ -54,6 +54,11 @@ def _qgis():
 
 
 def _peak_mb():
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss it does not inherit the parent's)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -115,7 +120,8 @@ def work_verify(plan, onemap):
             found[finding.rule_id][1] += finding.area_m2 or 0.0
     errors = [o for o in result.outcomes if o["status"] == "error"]
     return {"seconds": seconds, "findings": {k: [c, round(a, 2)] for k, (c, a) in sorted(found.items())},
-            "rule_seconds": per_rule, "rule_errors": [(o["rule_id"], o["reason"]) for o in errors]}
+            "rule_seconds": per_rule, "rule_errors": [(o["rule_id"], o["reason"]) for o in errors],
+            "pushed_down": result.record.get("pushed_down", "")}
 
 
 WORKERS = {"read": work_read, "hand": work_hand, "verify": work_verify}
@@ -149,8 +155,9 @@ def measure(tier, postgis=None):
     row["read"] = run_worker("read", plan, onemap)
     row["hand"] = run_worker("hand", plan, onemap)
     row["verify"] = run_worker("verify", plan, onemap)
-    if postgis is not None:
-        row["postgis"] = run_worker("verify", *postgis(tier, plan, onemap))
+    in_database = postgis(tier, plan, onemap) if postgis is not None else None
+    if in_database is not None:
+        row["postgis"] = run_worker("verify", *in_database)
     row["patches"] = row["read"]["onemap_features"]
     return row
 
@@ -162,6 +169,8 @@ def check(row):
         if key in row:
             if row[key]["rule_errors"]:
                 problems.append("{} {}: rule errors {}".format(row["tier"], key, row[key]["rule_errors"]))
+            if key == "postgis" and not row[key]["pushed_down"]:
+                problems.append("{}: nothing ran in the database".format(row["tier"]))
             if row[key]["findings"] != row["expected"]:
                 problems.append("{} {}: findings {} != expected {}".format(
                     row["tier"], key, row[key]["findings"], row["expected"]))
@@ -212,6 +221,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="the 2k tier only")
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     parser.add_argument("--no-postgis", action="store_true", help="skip the PostGIS push-down run")
+    parser.add_argument("--tier", action="append", help="run only the named tier(s), e.g. --tier 200k")
     parser.add_argument("--worker", nargs=3, metavar=("KIND", "PLAN", "ONEMAP"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -225,7 +235,9 @@ def main():
         postgis = server.load_tier_if_pushdown
     try:
         rows = []
-        for tier in tiers(args.quick):
+        for tier in tiers(args.quick and not args.tier):
+            if args.tier and tier.name not in args.tier:
+                continue
             print("tier {} …".format(tier.name), flush=True)
             row = measure(tier, postgis)
             row["problems"] = check(row)

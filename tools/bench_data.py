@@ -250,13 +250,14 @@ def write_gpkg(path, layers):
 def generate(tier, folder, onemap_path=None):
     """Write the tier's plan (and its one map unless an existing one is given); reuse earlier files."""
     os.makedirs(folder, exist_ok=True)
-    plan = os.path.join(folder, "plan-{}.gpkg".format(tier.n))
-    onemap = onemap_path or os.path.join(folder, "onemap-{}-{}.gpkg".format(tier.onemap_n, int(tier.patch_pitch[0])))
+    key = "{}-{}-{:g}x{:g}".format(tier.n, tier.onemap_n, *tier.patch_pitch)     # the plan depends on its one map
+    plan = os.path.join(folder, "plan-{}.gpkg".format(key))
+    onemap = onemap_path or os.path.join(folder, "onemap-{}-{:g}x{:g}.gpkg".format(tier.onemap_n, *tier.patch_pitch))
     if not os.path.exists(plan):
         write_gpkg(plan, tier.plan_layers())
     if not os.path.exists(onemap):
         write_gpkg(onemap, tier.onemap_layers())
-    expected = os.path.join(folder, "expected-{}.json".format(tier.name))
+    expected = os.path.join(folder, "expected-{}.json".format(key))
     if not os.path.exists(expected):
         with open(expected, "w", encoding="utf-8") as handle:
             json.dump(tier.expected(), handle)

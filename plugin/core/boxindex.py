@@ -62,8 +62,8 @@ class BoxIndex:
         return [(cx, cy) for cx in range(cx0, cx1 + 1) for cy in range(cy0, cy1 + 1)]
 
     def _numbers(self, b):
-        keys = self._keys(b)
-        if keys is None:                   # a query larger than the grid's cells: scan every box
+        keys = self._keys(b, limit=len(self.cells))
+        if keys is None:                   # a query spanning more cells than are filled: scan every box
             return range(len(self.boxes))
         found = set(self.large)
         cells = self.cells

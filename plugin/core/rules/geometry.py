@@ -1,6 +1,7 @@
 """geometry: invalid geometries, overlaps within the layer, gaps against a boundary, slivers."""
 from ..compat import VALIDATOR_GEOS
 from ..geomops import polygonal, single_parts
+from ..tiles import uncovered
 from .base import Rule
 from .selection import describe
 
@@ -69,8 +70,7 @@ class GeometryRule(Rule):
 
     def _gap(self, ctx, data):
         boundary = self.plan_layer(ctx, self.args.get("boundary", "CJDCQ"))
-        region, covered = boundary.union(), data.union()
-        gaps = polygonal(region.difference(covered)) if not covered.isEmpty() else region
+        gaps = uncovered(boundary.union(), data)             # tile by tile: no union of every parcel
         return [self.finding("村域内 {:.2f} 平方米未被规划用地图斑覆盖".format(part.area()),
                              plan_layer=data.key, control_layer=boundary.key, area_m2=part.area(), geometry=part)
                 for part in single_parts(gaps) if part.area() >= self.ruleset.noise_m2]
