@@ -156,3 +156,28 @@ def test_the_map_a_reviewer_needs(qgis_new_project, qgis_iface, tmp_path):
     assert canvas.extent().contains(plan_extent)
     assert min(canvas.extent().width() / plan_extent.width(), canvas.extent().height() / plan_extent.height()) < 1.2
     dock.deleteLater()
+
+
+def test_the_panel_is_chinese_under_zh_hans(qgis_iface, qgis_processing):
+    """QGIS's own 简体中文 is the locale zh-Hans: the whole panel, browser included, comes up in Chinese."""
+    from qgis.core import QgsSettings
+
+    from plugin import classFactory
+    settings = QgsSettings()
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", "zh-Hans")
+    plugin = classFactory(qgis_iface)
+    try:
+        plugin.initGui()
+        plugin.actions[0].trigger()
+        dock = plugin.dock
+        assert (dock.load_button.text(), dock.verify_button.text()) == ("加载图层", "核对")
+        browser = dock.browser
+        headers = [browser.model.headerData(c, 1) for c in range(browser.model.columnCount())]
+        assert headers == ["规则 / 问题", "状态", "数量", "面积（平方米）", "面积（亩）"]
+        assert [b.text() for b in browser.severity_buttons.values()] == ["错误", "警告", "提示"]
+        assert browser.decision_combo.itemText(3) == "已认可例外"
+    finally:
+        plugin.unload()
+        settings.remove("locale/overrideFlag")
+        settings.remove("locale/userLocale")

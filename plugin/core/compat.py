@@ -2,7 +2,8 @@
 
 Each name is taken from where the running QGIS has it, so the plugin works on 3.22 … 4.x.
 """
-from qgis.core import Qgis, QgsProcessingAlgorithm, QgsProcessingParameterFile, QgsUnitTypes, QgsWkbTypes
+from qgis.core import (Qgis, QgsMapLayerProxyModel, QgsProcessing, QgsProcessingAlgorithm, QgsProcessingParameterFile,
+                       QgsUnitTypes, QgsWkbTypes)
 
 
 def _new_or_old(group, member, old):
@@ -15,4 +16,7 @@ NO_THREADING = _new_or_old("ProcessingAlgorithmFlag", "NoThreading",
                            getattr(QgsProcessingAlgorithm, "FlagNoThreading", None))
 FILE_PARAMETER = _new_or_old("ProcessingFileParameterBehavior", "File",
                              getattr(QgsProcessingParameterFile, "File", None))
+POLYGON_SOURCE = _new_or_old("ProcessingSourceType", "VectorPolygon",
+                             getattr(QgsProcessing, "TypeVectorPolygon", None))
+POLYGON_LAYER_FILTER = _new_or_old("LayerFilter", "PolygonLayer", getattr(QgsMapLayerProxyModel, "PolygonLayer", None))
 VALIDATOR_GEOS = Qgis.GeometryValidationEngine.Geos          # in Qgis since 3.22

@@ -13,7 +13,7 @@ from .paths import plugin_version
 from .ruleset import RuleSet, load_ruleset
 from .rules.base import NotApplicable
 from .schema import schema
-from .sources import open_source, source_hash
+from .sources import PlanSource, open_source, source_hash
 
 
 class Cancelled(OneMapError):
@@ -77,6 +77,11 @@ def place_in_villages(findings, ctx):
                 break
 
 
+def plan_hash(plan):
+    """What was checked: the source's files, or the project layers' content (unsaved edits included)."""
+    return plan.content_hash() if hasattr(plan, "content_hash") else source_hash(plan.path)
+
+
 def to_plan_crs(findings, ctx):
     """Areas are computed in the working CRS; geometries and locations are reported in the plan's own."""
     if ctx.crs == ctx.plan_crs:
@@ -93,7 +98,8 @@ def to_plan_crs(findings, ctx):
 
 def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedback=None, transform_context=None,
            previous=None):
-    """Verify a plan against the one map; write the findings GeoPackage if `output` is given.
+    """Verify a plan (a source path, or a PlanSource such as core.layer_source's) against the one map;
+    write the findings GeoPackage if `output` is given.
 
     `previous`: an earlier findings GeoPackage of this plan whose reviewer decisions carry over.
 
@@ -101,7 +107,8 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     written then). `ruleset` is a RuleSet, a path, an id, or None for the plan kind's default.
     """
     started = _now()
-    plan, onemap = open_source(plan_path), open_source(onemap_path)
+    plan = plan_path if isinstance(plan_path, PlanSource) else open_source(plan_path)    # e.g. a project layer
+    onemap = open_source(onemap_path)
     check_inputs(plan, onemap)
     kind = kind or plan.guess_kind()
     rules = ruleset if isinstance(ruleset, RuleSet) else load_ruleset(ruleset, kind)
@@ -140,7 +147,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     counts = {level: sum(1 for f in findings if f.severity == level) for level in ("error", "warning", "info")}
     record = {"run_id": str(uuid.uuid4()), "plugin_version": plugin_version(), "qgis_version": Qgis.QGIS_VERSION,
               "ruleset_id": rules.id, "ruleset_path": rules.path, "ruleset_sha256": rules.sha256,
-              "plan_kind": kind, "plan_path": plan.label, "plan_sha256": source_hash(plan.path),
+              "plan_kind": kind, "plan_path": plan.label, "plan_sha256": plan_hash(plan),
               "onemap_path": onemap.label, "onemap_sha256": source_hash(onemap.path),
               "crs": ctx.crs.authid(), "plan_crs": ctx.plan_crs.authid(), "started": started,
               "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],

@@ -75,6 +75,20 @@ def finding_id(finding, x, y):
     return hashlib.sha1("|".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
+def finding_values(finding, rule):
+    """The `findings` row of a finding: its fields, stable id, navigation point and rule titles."""
+    x, y = navigation_point(finding)
+    values = {name: getattr(finding, name, None) for name, _t in FINDING_FIELDS}
+    values.update(finding_id=finding_id(finding, x, y), x=x, y=y, rule_title=rule.title["zh"],
+                  rule_title_en=rule.title["en"])
+    return values
+
+
+def insert_finding(layer, values, geometry):
+    """Add one row to an open `findings` layer (core.recheck updates a GeoPackage in place)."""
+    _insert(layer, values, geometry)
+
+
 def _table(dataset, name, fields, srs=None):
     layer = dataset.CreateLayer(name, srs, ogr.wkbMultiPolygon if srs is not None else ogr.wkbNone,
                                 ["FID=fid", "GEOMETRY_NULLABLE=YES"] if srs is not None else ["FID=fid"])
@@ -129,12 +143,7 @@ def write_results(path, result):
         setters = _field_setters(layer)
         dataset.StartTransaction()                      # one transaction, fields by index: 200k findings in seconds
         for finding in result.findings:
-            x, y = navigation_point(finding)
-            values = {name: getattr(finding, name, None) for name, _t in FINDING_FIELDS}
-            rule = result.rules_by_id[finding.rule_id]
-            values.update(finding_id=finding_id(finding, x, y), x=x, y=y,
-                          rule_title=rule.title["zh"], rule_title_en=rule.title["en"])
-            _insert(layer, values, finding.geometry, setters)
+            _insert(layer, finding_values(finding, result.rules_by_id[finding.rule_id]), finding.geometry, setters)
         dataset.CommitTransaction()
         rules = _table(dataset, "rules", RULE_FIELDS)
         for outcome in result.outcomes:

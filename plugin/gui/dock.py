@@ -6,15 +6,17 @@ It acts only on the sources the user picked and the layers it loaded.
 import os
 
 from qgis.core import Qgis, QgsApplication, QgsProject
-from qgis.gui import QgsDockWidget, QgsFileWidget
+from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                  QListWidget, QProgressBar, QPushButton, QScrollArea, QTreeWidget, QTreeWidgetItem,
                                  QVBoxLayout, QWidget)
 
+from ..core.compat import POLYGON_LAYER_FILTER
 from ..core.decisions import run_summary
 from ..core.errors import OneMapError
 from ..core.findings_layer import load_findings
+from ..core.layer_source import layer_source
 from ..core.loading import load_source
 from ..core.postgis import is_postgis
 from ..core.ruleset import available_rulesets
@@ -27,6 +29,15 @@ from .source_picker import SourcePicker
 from .tasks import VerifyTask
 
 PLAN_KINDS = ("village", "detailed")
+
+
+def plan_file(plan):
+    """The path of a plan (a source path, or a project layer's PlanSource)."""
+    return plan if isinstance(plan, str) else plan.path
+
+
+def plan_name(plan):
+    return os.path.basename(os.path.normpath(plan)) if isinstance(plan, str) else plan.label
 
 
 class OneMapDock(QgsDockWidget):
@@ -66,6 +77,13 @@ class OneMapDock(QgsDockWidget):
         form.addRow(self.tr("One map"), self.onemap_picker)
         form.addRow(self.tr("Plan under review"), self.plan_picker)
         form.addRow(self.tr("More plans"), plans)
+        self.plan_layer_combo = QgsMapLayerComboBox()             # or a layer of the project, edits included
+        self.plan_layer_combo.setFilters(POLYGON_LAYER_FILTER)
+        self.plan_layer_combo.setAllowEmptyLayer(True)
+        self.plan_layer_combo.setLayer(None)
+        self.plan_layer_combo.setToolTip(self.tr("A land-use layer open in the project is checked as it is now, "
+                                                 "unsaved edits included; it takes the place of the plan above."))
+        form.addRow(self.tr("…or project layer"), self.plan_layer_combo)
         form.addRow(self.tr("Plan kind"), self.kind_combo)
         form.addRow("", self.labels_check)
         self.load_button = QPushButton(self.tr("Load layers"))
@@ -216,6 +234,13 @@ class OneMapDock(QgsDockWidget):
     def start_verify(self):
         """Queue one VerifyTask per plan; they run one after another."""
         plans, onemap = self.plan_paths(), self.onemap_picker.path()
+        layer = self.plan_layer_combo.currentLayer()
+        if layer is not None and onemap:
+            try:
+                plans = [layer_source(layer, QgsProject.instance())]
+            except OneMapError as exc:
+                self.summary.setText(self.error_text(exc))
+                return
         if not plans or not onemap:
             self.summary.setText(self.tr("Pick the one map and the plan first."))
             return
@@ -225,7 +250,7 @@ class OneMapDock(QgsDockWidget):
                 self.verify_button.setEnabled(False)
                 self.cancel_button.setEnabled(True)
             return
-        output = self.output_widget.filePath() or self.default_output(plans[0])
+        output = self.output_widget.filePath() or self.default_output(plan_file(plans[0]))
         self.output_widget.setFilePath(output)
         self.queue = [(plans[0], output)]
         self.total, self.lines = len(self.queue), []
@@ -257,7 +282,7 @@ class OneMapDock(QgsDockWidget):
         task, self.task = self.task, None
         if task is None:
             return
-        name = os.path.basename(os.path.normpath(task.args["plan_path"]))
+        name = plan_name(task.args["plan_path"])
         if task.error is not None:
             self.lines.append("{}: {}".format(name, self.error_text(task.error)))
             self.message(self.error_text(task.error), Qgis.MessageLevel.Critical)
@@ -268,7 +293,8 @@ class OneMapDock(QgsDockWidget):
             findings = load_findings(task.result.output, QgsProject.instance(), name)
             self.browser.add_result(task.result.output, name)
             zoom_to_layers(self.iface, self.browser.plan_layer_ids() or [findings.id()])
-            self.export_panel.set_result(task.args["plan_path"], task.args["onemap_path"], task.result.output)
+            self.export_panel.set_result(plan_file(task.args["plan_path"]), task.args["onemap_path"],
+                                         task.result.output)
         if self.queue:
             self.start_next()
         else:

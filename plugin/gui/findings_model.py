@@ -3,12 +3,13 @@ or indicator rows beneath, roles carrying what the view needs, and a filter prox
 village). Built from a core.review.Review; the GeoPackage stays the source of truth.
 """
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
+from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
 from ..core.decisions import KINDS
 from ..core.findings import SEVERITY_ZH, STATUS_ZH
 from ..core.review import ha_mu, mu
+from ..i18n import tr
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1         # 'rule', 'finding' or 'indicator'
 FID_ROLE = Qt.ItemDataRole.UserRole + 2          # fid in the findings layer (None: no finding)
@@ -22,10 +23,6 @@ ICONS = {"error": "/mIconCritical.svg", "warning": "/mIconWarning.svg", "info": 
 SEVERITY_EN = {"error": "error", "warning": "warning", "info": "note"}
 STATUS_EN = {"passed": "passed", "failed": "failed", "not_applicable": "not applicable", "error": "rule error"}
 GREY = QColor(120, 120, 120)
-
-
-def tr(text):
-    return QCoreApplication.translate("FindingsModel", text)
 
 
 def icon(name):

@@ -13,11 +13,13 @@ from ..core import decisions
 from ..core.errors import OneMapError
 from ..core.findings import SEVERITY_ZH
 from ..core.findings_layer import existing
+from ..core.layer_source import CHECKED_AS
 from ..core.loading import PROPERTY_KEY, PROPERTY_SOURCE
 from ..core.review import Review
 from ..i18n import chinese_ui
 from .decision_dialog import DecisionDialog
-from .findings_model import SEVERITY_EN, FindingsFilter, FindingsModel, icon
+from .findings_model import RULE_ROLE, SEVERITY_EN, FindingsFilter, FindingsModel, icon
+from .live_check import LiveCheck
 
 POINT_VIEW_M = 150.0           # extent shown around a finding that is only a point
 
@@ -106,6 +108,7 @@ class FindingsBrowser(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.view.setMinimumHeight(260)
         layout.addWidget(self.view, 1)
+        self.live = LiveCheck(self)
 
     # -- content
     def add_result(self, path, title):
@@ -148,6 +151,20 @@ class FindingsBrowser(QWidget):
         self.village_combo.blockSignals(False)
         self.apply_filter()
         self.update_summary()
+        self.live.follow()
+
+    def reload(self):
+        """Read the shown GeoPackage again (after a live re-check), keeping open rules open."""
+        expanded = {self.proxy.index(row, 0).data(RULE_ROLE) for row in range(self.proxy.rowCount())
+                    if self.view.isExpanded(self.proxy.index(row, 0))}
+        if self.findings_layer is not None:
+            self.findings_layer.reload()
+            self.findings_layer.triggerRepaint()
+        self.show_selected_result()
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(RULE_ROLE) in expanded:
+                self.view.expand(index)
 
     @property
     def review(self):
@@ -208,6 +225,8 @@ class FindingsBrowser(QWidget):
         source = (self.review.run or {}).get("plan_path")
         for layer in QgsProject.instance().mapLayers().values():
             if layer.customProperty(PROPERTY_KEY) == key and layer.customProperty(PROPERTY_SOURCE) == source:
+                return layer
+            if key == "GHYDYH" and source and layer.customProperty(CHECKED_AS) == source:
                 return layer
         return None
 

@@ -9,12 +9,12 @@
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../processing/parameters.py" line="18"/>
+        <location filename="../processing/parameters.py" line="19"/>
         <source>Detect from the layers</source>
         <translation>按图层自动判断</translation>
     </message>
     <message>
-        <location filename="../processing/parameters.py" line="20"/>
+        <location filename="../processing/parameters.py" line="21"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
@@ -74,47 +74,47 @@
         <translation>未加载：{} — {}</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="44"/>
+        <location filename="../processing/verify_plan.py" line="45"/>
         <source>Checks a village or detailed plan (GeoPackage, .gdb folder or shapefile folder) against the master plan&apos;s one map with a YAML rule set: control lines, code lists, geometry and allocated indicators. Writes a GeoPackage with the layer &apos;findings&apos; and the tables &apos;rules&apos;, &apos;indicators&apos; and &apos;run&apos;. Inputs are only read.</source>
         <translation>按 YAML 规则集将村庄规划或详细规划（GeoPackage、.gdb 文件夹或 Shapefile 文件夹）与总体规划一张图核对：控制线、代码、几何与分解指标。结果写入 GeoPackage：图层 findings 及表 rules、indicators、run。只读取输入数据。</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="55"/>
+        <location filename="../processing/verify_plan.py" line="59"/>
         <source>Rule set (id or .yaml path; empty: default for the plan kind)</source>
         <translation>规则集（id 或 .yaml 路径；留空则按规划类型选默认）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="61"/>
+        <location filename="../processing/verify_plan.py" line="65"/>
         <source>Findings GeoPackage</source>
         <translation>核对结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="63"/>
+        <location filename="../processing/verify_plan.py" line="67"/>
         <source>Errors</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="63"/>
+        <location filename="../processing/verify_plan.py" line="67"/>
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="63"/>
+        <location filename="../processing/verify_plan.py" line="67"/>
         <source>Notes</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="65"/>
+        <location filename="../processing/verify_plan.py" line="69"/>
         <source>Run id</source>
         <translation>运行编号</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="78"/>
+        <location filename="../processing/verify_plan.py" line="99"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="86"/>
+        <location filename="../processing/verify_plan.py" line="107"/>
         <source>Findings written to {}</source>
         <translation>核对结果已写入 {}</translation>
     </message>
@@ -129,17 +129,17 @@
         <translation>按官方样式加载规划图层</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="41"/>
+        <location filename="../processing/verify_plan.py" line="42"/>
         <source>Verify plan against the one map</source>
         <translation>规划一张图核对</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="53"/>
+        <location filename="../processing/verify_plan.py" line="54"/>
         <source>Plan under review (village or detailed plan)</source>
         <translation>待核对规划（村庄规划/详细规划）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="54"/>
+        <location filename="../processing/verify_plan.py" line="58"/>
         <source>One map (master plan)</source>
         <translation>总体规划一张图</translation>
     </message>
@@ -159,7 +159,7 @@
         <translation>报告已写入 {}</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="58"/>
+        <location filename="../processing/verify_plan.py" line="62"/>
         <source>Previous findings GeoPackage (its reviewer decisions carry over)</source>
         <translation>上次核对结果 GeoPackage（其中的审查决定将沿用）</translation>
     </message>
@@ -314,29 +314,39 @@
         <translation>已写入：{}</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="46"/>
+        <location filename="../gui/findings_model.py" line="43"/>
         <source>Rule / finding</source>
         <translation>规则 / 问题</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="46"/>
+        <location filename="../gui/findings_model.py" line="43"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="46"/>
+        <location filename="../gui/findings_model.py" line="43"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="46"/>
+        <location filename="../gui/findings_model.py" line="43"/>
         <source>Area m²</source>
         <translation>面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="46"/>
+        <location filename="../gui/findings_model.py" line="43"/>
         <source>Area mu</source>
         <translation>面积（亩）</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="55"/>
+        <source>…or its land-use layer in the project (unsaved edits are checked)</source>
+        <translation>…或工程中的规划用地图层（未保存的编辑一并核对）</translation>
+    </message>
+    <message>
+        <location filename="../processing/verify_plan.py" line="73"/>
+        <source>Give the plan: a source (PLAN) or a project layer (PLAN_LAYER).</source>
+        <translation>请指定规划：数据源（PLAN）或工程中的图层（PLAN_LAYER）。</translation>
     </message>
 </context>
 <context>
@@ -375,57 +385,57 @@
 <context>
     <name>FindingsBrowser</name>
     <message>
-        <location filename="../gui/findings_view.py" line="57"/>
+        <location filename="../gui/findings_view.py" line="80"/>
         <source>All decisions</source>
         <translation>全部（审查决定）</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="57"/>
+        <location filename="../gui/findings_view.py" line="80"/>
         <source>Undecided</source>
         <translation>未决定</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="57"/>
+        <location filename="../gui/findings_view.py" line="80"/>
         <source>Decided</source>
         <translation>已决定</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="57"/>
+        <location filename="../gui/findings_view.py" line="80"/>
         <source>Approved exceptions</source>
         <translation>已认可例外</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="57"/>
+        <location filename="../gui/findings_view.py" line="80"/>
         <source>False positives</source>
         <translation>误报</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="123"/>
+        <location filename="../gui/findings_view.py" line="147"/>
         <source>All villages</source>
         <translation>全部村</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="216"/>
+        <location filename="../gui/findings_view.py" line="263"/>
         <source>Zoom to finding</source>
         <translation>缩放至问题</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="217"/>
+        <location filename="../gui/findings_view.py" line="264"/>
         <source>Open attribute form</source>
         <translation>打开属性表单</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="218"/>
+        <location filename="../gui/findings_view.py" line="265"/>
         <source>Decision…</source>
         <translation>审查决定…</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="220"/>
+        <location filename="../gui/findings_view.py" line="267"/>
         <source>Withdraw decision</source>
         <translation>撤销审查决定</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="222"/>
+        <location filename="../gui/findings_view.py" line="269"/>
         <source>Copy text</source>
         <translation>复制文字</translation>
     </message>
@@ -433,154 +443,164 @@
 <context>
     <name>OneMapDock</name>
     <message>
-        <location filename="../gui/dock.py" line="43"/>
+        <location filename="../gui/dock.py" line="54"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="48"/>
+        <location filename="../gui/dock.py" line="59"/>
         <source>Detect from the layers</source>
         <translation>按图层自动判断</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="51"/>
+        <location filename="../gui/dock.py" line="62"/>
         <source>Label codes and names</source>
         <translation>标注代码和名称</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="66"/>
+        <location filename="../gui/dock.py" line="77"/>
         <source>One map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="67"/>
+        <location filename="../gui/dock.py" line="78"/>
         <source>Plan under review</source>
         <translation>待核对规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="69"/>
+        <location filename="../gui/dock.py" line="87"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="71"/>
+        <location filename="../gui/dock.py" line="89"/>
         <source>Load layers</source>
         <translation>加载图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="77"/>
+        <location filename="../gui/dock.py" line="95"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="77"/>
+        <location filename="../gui/dock.py" line="95"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="86"/>
+        <location filename="../gui/dock.py" line="104"/>
         <source>One-map verification</source>
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="91"/>
+        <location filename="../gui/dock.py" line="109"/>
         <source>Default for the plan kind</source>
         <translation>按规划类型默认</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="98"/>
+        <location filename="../gui/dock.py" line="116"/>
         <source>Rule set</source>
         <translation>规则集</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="99"/>
+        <location filename="../gui/dock.py" line="117"/>
         <source>Findings file</source>
         <translation>结果文件</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="101"/>
+        <location filename="../gui/dock.py" line="119"/>
         <source>Verify</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="103"/>
+        <location filename="../gui/dock.py" line="121"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="196"/>
+        <location filename="../gui/dock.py" line="216"/>
         <source>{} layers loaded</source>
         <translation>已加载 {} 个图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="200"/>
+        <location filename="../gui/dock.py" line="220"/>
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="200"/>
+        <location filename="../gui/dock.py" line="220"/>
         <source>provisional style</source>
         <translation>暂定样式</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="203"/>
+        <location filename="../gui/dock.py" line="223"/>
         <source>Provisional style: the official symbol is not verified yet.</source>
         <translation>暂定样式：官方符号尚未核实。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="205"/>
+        <location filename="../gui/dock.py" line="225"/>
         <source>failed: {}</source>
         <translation>失败：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="208"/>
+        <location filename="../gui/dock.py" line="228"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="210"/>
+        <location filename="../gui/dock.py" line="230"/>
         <source>not recognised: {}</source>
         <translation>未识别：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="218"/>
+        <location filename="../gui/dock.py" line="245"/>
         <source>Pick the one map and the plan first.</source>
         <translation>请先选择一张图和待核对规划。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="233"/>
+        <location filename="../gui/dock.py" line="260"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="263"/>
+        <location filename="../gui/dock.py" line="290"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="56"/>
+        <location filename="../gui/dock.py" line="67"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="58"/>
+        <location filename="../gui/dock.py" line="69"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="68"/>
+        <location filename="../gui/dock.py" line="79"/>
         <source>More plans</source>
         <translation>更多规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="54"/>
+        <location filename="../gui/dock.py" line="65"/>
         <source>Several plans are checked one after another into a folder you choose: one findings file each and a summary.</source>
         <translation>多个成果逐个核对，写入所选文件夹：每个成果一个核对结果文件，另附汇总表。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="117"/>
+        <location filename="../gui/dock.py" line="135"/>
         <source>Findings</source>
         <translation>核对结果</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="84"/>
+        <source>A land-use layer open in the project is checked as it is now, unsaved edits included; it takes the place of the plan above.</source>
+        <translation>按工程中图层的当前内容核对（包括未保存的编辑），代替上方的规划成果。</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="86"/>
+        <source>…or project layer</source>
+        <translation>…或工程图层</translation>
     </message>
 </context>
 <context>

@@ -8,10 +8,11 @@ from ..i18n import tr
 KIND_CHOICES = ["", "onemap", "village", "detailed"]     # index 0: detect from the layers
 
 
-def add_source_parameter(algorithm, name, description):
+def add_source_parameter(algorithm, name, description, optional=False):
     """A plan source: a .gpkg, a .gdb folder, a shapefile folder (type the path), or a PG:/pgconn: string."""
     algorithm.addParameter(QgsProcessingParameterFile(
-        name, description, FILE_PARAMETER, fileFilter="GeoPackage (*.gpkg);;Shapefile (*.shp);;All files (*)"))
+        name, description, FILE_PARAMETER, fileFilter="GeoPackage (*.gpkg);;Shapefile (*.shp);;All files (*)",
+        optional=optional))
 
 
 def add_kind_parameter(algorithm):

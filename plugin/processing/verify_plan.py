@@ -4,20 +4,21 @@ import os
 from qgis.core import (QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException,
                        QgsProcessingLayerPostProcessorInterface, QgsProcessingOutputNumber,
                        QgsProcessingOutputString, QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
-                       QgsProcessingParameterString)
+                       QgsProcessingParameterString, QgsProcessingParameterVectorLayer, QgsProject)
 
 from ..core import findings_layer
-from ..core.compat import FILE_PARAMETER
+from ..core.compat import FILE_PARAMETER, POLYGON_SOURCE
 from ..core.decisions import run_summary
 from ..core.engine import Cancelled, verify
 from ..core.errors import OneMapError
 from ..core.findings import STATUS_ZH
+from ..core.layer_source import layer_source
 from ..i18n import chinese_ui, tr
 from .parameters import add_kind_parameter, add_source_parameter, kind_value
 
 
-def plan_title(plan):
-    return os.path.splitext(os.path.basename(os.path.normpath(plan)))[0]
+def plan_title(plan, layer_name=""):
+    return layer_name or os.path.splitext(os.path.basename(os.path.normpath(plan)))[0]
 
 
 class FindingsPostProcessor(QgsProcessingLayerPostProcessorInterface):
@@ -50,7 +51,10 @@ class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
         return VerifyPlanAlgorithm()
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        add_source_parameter(self, "PLAN", tr("Plan under review (village or detailed plan)"))
+        add_source_parameter(self, "PLAN", tr("Plan under review (village or detailed plan)"), optional=True)
+        self.addParameter(QgsProcessingParameterVectorLayer(
+            "PLAN_LAYER", tr("…or its land-use layer in the project (unsaved edits are checked)"),
+            [POLYGON_SOURCE], optional=True))
         add_source_parameter(self, "ONEMAP", tr("One map (master plan)"))
         self.addParameter(QgsProcessingParameterString(
             "RULESET", tr("Rule set (id or .yaml path; empty: default for the plan kind)"), optional=True))
@@ -64,13 +68,30 @@ class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, label))
         self.addOutput(QgsProcessingOutputString("RUN_ID", tr("Run id")))
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        if not parameters.get("PLAN") and not parameters.get("PLAN_LAYER"):
+            return False, tr("Give the plan: a source (PLAN) or a project layer (PLAN_LAYER).")
+        return super().checkParameterValues(parameters, context)
+
+    def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        """A project layer is copied here, on the main thread, edits included (see core.layer_source)."""
+        self.plan_source = None
+        layer = self.parameterAsVectorLayer(parameters, "PLAN_LAYER", context)
+        if layer is not None:
+            try:
+                self.plan_source = layer_source(layer, context.project() or QgsProject.instance())
+            except OneMapError as exc:
+                raise QgsProcessingException(str(exc))
+        return True
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        plan = self.parameterAsFile(parameters, "PLAN", context)
+        plan = self.plan_source or self.parameterAsFile(parameters, "PLAN", context)
         onemap = self.parameterAsFile(parameters, "ONEMAP", context)
         ruleset = self.parameterAsString(parameters, "RULESET", context) or None
         kind = kind_value(self, parameters, context)
         output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         previous = self.parameterAsFile(parameters, "PREVIOUS", context) or None
+        layer_name = self.plan_source.label if self.plan_source is not None else ""
         try:
             result = verify(plan, onemap, ruleset=ruleset, output=output, kind=kind, feedback=feedback,
                             previous=previous)
@@ -85,7 +106,7 @@ class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
         feedback.pushInfo(run_summary(result, chinese_ui()))
         feedback.pushInfo(tr("Findings written to {}").format(output))
         if context.project() is not None:             # toolbox: load it as the plan's one findings layer
-            details = QgsProcessingContext.LayerDetails(findings_layer.layer_name(plan_title(plan)),
+            details = QgsProcessingContext.LayerDetails(findings_layer.layer_name(plan_title(plan, layer_name)),
                                                         context.project(), "findings")
             details.setPostProcessor(FindingsPostProcessor.create())
             context.addLayerToLoadOnCompletion(findings_layer.uri(output), details)

@@ -1,0 +1,144 @@
+"""Live re-check: one added or changed plan feature checked again, without a full run.
+
+While the plan's land-use layer is edited, each added or changed parcel is checked by the rules that
+look at one parcel at a time — the control lines (kinds `overlap`, `outside`), its code (`attribute`)
+and its own geometry (`geometry` checks `invalid`, `sliver`) — and its findings of those rules in
+the findings GeoPackage are replaced. Rules about the whole plan (gaps, overlaps between parcels,
+coverage, indicators, CRS) wait for the next full check.
+
+How to call it (the panel does this; so does `make bench` to time one parcel at county scale):
+
+    from plugin.core.recheck import Recheck
+    checker = Recheck(plan, onemap)           # plan: source path or PlanSource; ruleset=, kind= as verify()
+    checker.prepare()                         # reads and indexes the control layers (once)
+    found = checker.check(qgs_feature)        # a QgsFeature of the plan's land-use layer, in that layer's CRS
+    checker.apply(findings_gpkg, qgs_feature.id(), found)   # or found = [] for a deleted feature
+
+`check` returns Finding objects in the plan's CRS, named and placed like a full run's.
+"""
+from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsRectangle
+
+from . import findings as findings_mod
+from .codes import normalize_code
+from .context import Context, Feature, LayerData, attribute_reader, feature_label, label_field, python_value
+from .engine import check_inputs, name_plan_features, place_in_villages, to_plan_crs
+from .errors import OneMapError
+from .ruleset import RuleSet, load_ruleset
+from .rules.base import NotApplicable
+from .sources import PlanSource, open_source
+
+LOCAL_KINDS = {"overlap", "outside", "attribute"}
+LOCAL_GEOMETRY_CHECKS = {"invalid", "sliver"}
+LANDUSE = "GHYDYH"
+
+
+def is_local(rule):
+    """A rule that judges one land-use parcel on its own."""
+    if rule.kind == "geometry":
+        return rule.args.get("check") in LOCAL_GEOMETRY_CHECKS and rule.args.get("layer") == LANDUSE
+    if rule.kind == "attribute":
+        return rule.args.get("layer") == LANDUSE
+    return rule.kind in LOCAL_KINDS and rule.args.get("plan_layer") == LANDUSE
+
+
+class Recheck:
+    def __init__(self, plan, onemap, ruleset=None, kind=None, transform_context=None):
+        plan = plan if isinstance(plan, PlanSource) else open_source(plan)
+        onemap = open_source(onemap)
+        check_inputs(plan, onemap)
+        rules = ruleset if isinstance(ruleset, RuleSet) else load_ruleset(ruleset, kind or plan.guess_kind())
+        self.ctx = Context(plan, onemap, rules, transform_context)
+        self.rules = [rule for rule in rules.rules if is_local(rule)]
+        self.rule_ids = [rule.id for rule in self.rules]
+        self.rules_by_id = {rule.id: rule for rule in rules.rules}
+        self.landuse = self.ctx.plan_layer(LANDUSE)             # the whole layer: labels, villages
+        self.found = plan.get(LANDUSE)
+        code = self.found.spec.field_for("code")
+        self.code_name = self.found.fields.get(code.name) if code else None
+        self.to_working = QgsCoordinateTransform(self.landuse.crs, self.ctx.crs, self.ctx.transform_context)
+
+    def prepare(self):
+        """Read and index every control layer the local rules use (else the first check does it)."""
+        for rule in self.rules:
+            for key in (rule.args.get("control"), rule.args.get("boundary")):
+                data = self.ctx.onemap_layer(key) if key else None
+                if data is not None:
+                    data.candidates(QgsRectangle())        # builds the spatial index
+
+    def feature(self, qgs_feature):
+        """The engine's view of a QGIS feature of the land-use layer (working CRS, canonical fields)."""
+        geometry = QgsGeometry(qgs_feature.geometry())
+        if not geometry.isEmpty() and self.landuse.crs != self.ctx.crs:
+            geometry.transform(self.to_working)
+        names = qgs_feature.fields().names()
+        label = feature_label(qgs_feature, label_field(self.found, names))
+        code = normalize_code(python_value(qgs_feature[self.code_name])) if self.code_name in names else ""
+        return Feature(qgs_feature.id(), geometry, attribute_reader(self.found, names)(qgs_feature), code, label=label)
+
+    def check(self, qgs_feature):
+        """Findings of the local rules for this one feature, in the plan's CRS."""
+        single = LayerData(LANDUSE, self.landuse.name, [self.feature(qgs_feature)], self.landuse.crs)
+        cache = self.ctx._cache
+        cache[("plan", LANDUSE)] = single
+        found = []
+        try:
+            for rule in self.rules:
+                try:
+                    found.extend(f for f in rule.run(self.ctx) if f.plan_fid == qgs_feature.id())
+                except NotApplicable:
+                    continue
+            name_plan_features(found, self.ctx)
+        finally:
+            cache[("plan", LANDUSE)] = self.landuse
+        place_in_villages(found, self.ctx)
+        to_plan_crs(found, self.ctx)
+        return found
+
+    def apply(self, path, fid, found):
+        """Replace feature `fid`'s findings of the local rules in the GeoPackage; refresh the counts."""
+        dataset = findings_mod.ogr.Open(path, 1)
+        if dataset is None or dataset.GetLayerByName("findings") is None:
+            raise OneMapError("无法更新核对结果 {}".format(path), "Cannot update the findings {}".format(path))
+        layer = dataset.GetLayerByName("findings")
+        quoted = ",".join("'{}'".format(rule_id.replace("'", "''")) for rule_id in self.rule_ids)
+        dataset.StartTransaction()
+        try:
+            layer.SetAttributeFilter("plan_layer = '{}' AND plan_fid = {} AND rule_id IN ({})".format(
+                LANDUSE, int(fid), quoted))
+            for stale in [feature.GetFID() for feature in layer]:
+                layer.DeleteFeature(stale)
+            layer.SetAttributeFilter(None)
+            for finding in found:
+                findings_mod.insert_finding(layer, findings_mod.finding_values(
+                    finding, self.rules_by_id[finding.rule_id]), finding.geometry)
+            _recount(dataset, layer)
+            dataset.CommitTransaction()
+        except Exception:
+            dataset.RollbackTransaction()
+            raise
+        finally:
+            dataset = None
+
+
+def _recount(dataset, layer):
+    """The rules table's counts and statuses, and the run's totals, from the findings as they now are."""
+    per_rule, totals = {}, {"error": 0, "warning": 0, "info": 0}
+    layer.ResetReading()
+    for feature in layer:
+        rule_id, severity = feature.GetField("rule_id"), feature.GetField("severity")
+        per_rule.setdefault(rule_id, []).append(severity)
+        totals[severity] = totals.get(severity, 0) + 1
+    rules = dataset.GetLayerByName("rules")
+    for row in rules:
+        if row.GetField("status") not in ("passed", "failed"):
+            continue
+        severities = per_rule.get(row.GetField("rule_id"), [])
+        row.SetField("findings", len(severities))
+        row.SetField("status", "failed" if any(s != "info" for s in severities) else "passed")
+        rules.SetFeature(row)
+    run = dataset.GetLayerByName("run")
+    for row in run:
+        row.SetField("errors", totals["error"])
+        row.SetField("warnings", totals["warning"])
+        row.SetField("infos", totals["info"])
+        run.SetFeature(row)

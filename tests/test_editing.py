@@ -1,0 +1,129 @@
+"""Checking what is being edited: a project layer as the plan (unsaved edits included) and the live
+re-check of single parcels in edit mode."""
+import shutil
+
+import pytest
+from osgeo import ogr
+from qgis.core import QgsProject, QgsVectorLayer
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtTest import QTest
+
+from conftest import sample
+from plugin.core.engine import verify
+from plugin.core.layer_source import layer_source
+from plugin.core.loading import PROPERTY_KEY, load_source
+from plugin.core.recheck import Recheck
+from plugin.core.sources import source_hash
+
+ONEMAP = "township_onemap.gpkg"
+
+
+def landuse_layer():
+    return [l for l in QgsProject.instance().mapLayers().values() if l.customProperty(PROPERTY_KEY) == "GHYDYH"][0]
+
+
+def rule_ids(path):
+    dataset = ogr.Open(path)
+    return sorted(f.GetField("rule_id") for f in dataset.GetLayerByName("findings"))
+
+
+def wait_up_to(condition, milliseconds):
+    """Qt's own wait (events keep flowing): True as soon as `condition` holds, False after the time."""
+    for _step in range(milliseconds // 10):
+        if condition():
+            return True
+        QTest.qWait(10)
+    return condition()
+
+
+@pytest.fixture
+def plan_copy(tmp_path):
+    path = str(tmp_path / "village_conflicts.gpkg")
+    shutil.copy(sample("village_conflicts.gpkg"), path)
+    return path
+
+
+def test_unsaved_edits_of_a_loaded_plan_are_checked(qgis_new_project, plan_copy, tmp_path):
+    load_source(plan_copy, QgsProject.instance())
+    layer = landuse_layer()
+    layer.startEditing()
+    layer.changeAttributeValue(1, layer.fields().indexOf("GHDLBM"), "0103")      # 宅基地 -> 旱地 on farmland
+    before = source_hash(plan_copy)
+    result = verify(layer_source(layer, QgsProject.instance()), sample(ONEMAP), output=str(tmp_path / "f.gpkg"))
+    assert not any(f.rule_id == "CL-01" and f.plan_fid == 1 for f in result.findings)
+    assert result.record["plan_path"] == plan_copy                     # named as the source it came from
+    assert any(f.rule_id == "GEO-03" for f in result.findings)          # the source's other layers still read
+    assert source_hash(plan_copy) == before and layer.isModified()      # nothing saved, nothing written
+    layer.rollBack()
+
+
+def test_a_project_layer_of_its_own_is_a_plan(qgis_new_project, plan_copy, tmp_path, onemap_provider):
+    import processing
+    layer = QgsVectorLayer("{}|layername=GHDLTB".format(plan_copy), "我的用地", "ogr")
+    QgsProject.instance().addMapLayer(layer)
+    layer.startEditing()
+    layer.changeAttributeValue(3, layer.fields().indexOf("GHDLBM"), "0703")      # 工业用地 -> 宅基地: exempt
+    output = str(tmp_path / "layer.gpkg")
+    result = processing.run("onemap:verifyplan", {"PLAN_LAYER": layer, "ONEMAP": sample(ONEMAP), "OUTPUT": output})
+    ids = rule_ids(output)
+    assert "CL-05" not in ids and "CL-01" in ids and "GEO-01" in ids
+    assert "GEO-03" not in ids                        # no village boundary: the gap rule is not applicable
+    dataset = ogr.Open(output)
+    assert result["ERRORS"] == sum(1 for f in dataset.GetLayerByName("findings") if f.GetField("severity") == "error")
+    assert dataset.GetLayerByName("run").GetNextFeature().GetField("plan_path") == "工程图层：我的用地"
+    layer.rollBack()
+
+
+def test_a_plan_is_needed_either_way(onemap_provider, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException
+    with pytest.raises(QgsProcessingException):
+        processing.run("onemap:verifyplan", {"ONEMAP": sample(ONEMAP), "OUTPUT": str(tmp_path / "x.gpkg")})
+
+
+def test_recheck_replaces_one_parcels_findings(plan_copy, tmp_path, qgis_app):
+    output = str(tmp_path / "f.gpkg")
+    verify(plan_copy, sample(ONEMAP), output=output)
+    checker = Recheck(plan_copy, sample(ONEMAP))
+    checker.prepare()
+    layer = QgsVectorLayer("{}|layername=GHDLTB".format(plan_copy), "p", "ogr")
+    feature = layer.getFeature(1)
+    assert [f.rule_id for f in checker.check(feature)] == ["CL-01"]
+    feature.setAttribute("GHDLBM", "0103")
+    found = checker.check(feature)
+    assert [(f.rule_id, f.severity) for f in found] == [("ATT-01", "warning")]      # the name no longer fits
+    checker.apply(output, 1, found)
+    assert "CL-01" not in rule_ids(output)
+    dataset = ogr.Open(output)
+    rules = {f.GetField("rule_id"): (f.GetField("status"), f.GetField("findings")) for f in dataset.GetLayerByName("rules")}
+    assert rules["CL-01"] == ("passed", 0) and rules["ATT-01"] == ("failed", 3)
+    run = dataset.GetLayerByName("run").GetNextFeature()
+    assert (run.GetField("errors"), run.GetField("warnings")) == (11, 4)
+
+
+def test_an_edit_that_removes_a_conflict_clears_its_finding_in_the_browser(qgis_iface, qgis_new_project, plan_copy,
+                                                                            tmp_path):
+    from plugin.gui.dock import OneMapDock
+    dock = OneMapDock(qgis_iface)
+    dock.onemap_picker.set_path(sample(ONEMAP))
+    dock.plan_picker.set_path(plan_copy)
+    dock.output_widget.setFilePath(str(tmp_path / "result.gpkg"))
+    dock.load_button.click()
+    dock.verify_button.click()
+    assert wait_up_to(lambda: dock.task is None, 60000)
+    browser = dock.browser
+
+    def listed(rule_id):
+        return any(f.rule_id == rule_id for f in browser.review.findings)
+    assert listed("CL-01")
+    layer = landuse_layer()
+    layer.startEditing()
+    layer.changeAttributeValue(1, layer.fields().indexOf("GHDLBM"), "0103")
+    assert wait_up_to(lambda: not listed("CL-01"), 1000), "the finding is still listed after a second"
+    assert browser.summary.text().startswith("错误 11 个") or browser.summary.text().startswith("11 errors")
+    # moving the parcel back onto the farmland brings the conflict back
+    layer.changeAttributeValue(1, layer.fields().indexOf("GHDLBM"), "0703")
+    assert wait_up_to(lambda: listed("CL-01"), 1000)
+    layer.rollBack()
+    QCoreApplication.processEvents()
+    dock.deleteLater()
