@@ -107,8 +107,10 @@ def mapsheet_template(paper, orientation):
     layout.addLayoutItem(frame)
     place(frame, (margin, margin, width - 2 * margin, height - 2 * margin))
 
-    label(layout, "title", "[% @onemap_title %]", (margin, margin + 2 * k, width - 2 * margin, title_h),
-          22.0 * k, True, Qt.AlignHCenter)
+    title = label(layout, "title", "", (margin, margin + 2 * k, width - 2 * margin, title_h), 22.0 * k, True)
+    title.setMode(QgsLayoutItemLabel.ModeHtml)       # HTML: bold even for a font without a bold face
+    title.setText("<div style=\"font-family:'{}'; font-size:{}pt; font-weight:bold; text-align:center; "
+                  "margin-top:{}mm\">[% @onemap_title %]</div>".format(FONT, 22.0 * k, 2.0 * k))
 
     map_x, map_y = margin + 4 * k, margin + title_h + 4 * k
     map_w = width - 2 * margin - 8 * k - side
