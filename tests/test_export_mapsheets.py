@@ -93,7 +93,7 @@ def test_bad_plan_is_a_clean_error(onemap_provider, tmp_path):
 
 
 def test_one_set_per_village_each_clipped_to_its_village_with_its_own_legend(qgis_app, tmp_path):
-    """A plan holding two villages: the atlas gives each its own sheets, legend and scale."""
+    """A plan holding two villages (one drawn in two polygons): each gets one set with its own legend."""
     from osgeo import ogr
 
     from helpers import gpkg, square
@@ -104,9 +104,11 @@ def test_one_set_per_village_each_clipped_to_its_village_with_its_own_legend(qgi
         "GHYDYH": ([("YDYHFLDM", ogr.OFTString)], [(wkt, {"YDYHFLDM": code}) for code, wkt in east + west]),
         "CJDCQ": ([("XZQDM", ogr.OFTString), ("XZQMC", ogr.OFTString)],
                   [(square(560000, 4100000, 561000, 4103000), {"XZQDM": "1", "XZQMC": "东庄村"}),
-                   (square(561000, 4100000, 562000, 4103000), {"XZQDM": "2", "XZQMC": "西岭村"})])})
+                   (square(561000, 4100000, 562000, 4101500), {"XZQDM": "2", "XZQMC": "西岭村"}),
+                   (square(561000, 4101500, 562000, 4103000), {"XZQDM": "2", "XZQMC": "西岭村"})])})
     written = export_mapsheets(plan, sample("township_onemap.gpkg"), str(tmp_path / "out"), paper="A1")
     assert [(w.village, w.sheet) for w in written][:2] == [("东庄村", "国土空间用途规划图"), ("东庄村", "三条控制线图")]
+    assert sorted({w.village for w in written}) == ["东庄村", "西岭村"] and len(written) == 6
     east_text = pdf_text(tmp_path / "out" / "东庄村_01_国土空间用途规划图.pdf")
     west_text = pdf_text(tmp_path / "out" / "西岭村_01_国土空间用途规划图.pdf")
     assert "01 耕地" in east_text and "0703 农村宅基地" in east_text and "03 林地" not in east_text

@@ -7,6 +7,7 @@ import os
 import traceback
 
 from qgis.core import Qgis, QgsApplication, QgsFeedback, QgsMessageLog, QgsProject, QgsTask, QgsVectorLayer
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                  QPushButton)
 
@@ -127,6 +128,7 @@ class ExportPanel(QGroupBox):
         """Run `work`; layouts and the report's HTML need the main thread, checks run as a task."""
         self.set_enabled(False)
         self.status.setText(tr("Working…"))
+        QCoreApplication.processEvents()                 # show it before the main thread is busy
         if main_thread:
             try:
                 self.finished(work(QgsFeedback()), None)

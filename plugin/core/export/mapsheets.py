@@ -49,7 +49,8 @@ class SheetLayer:
 class Village:
     name: str
     area: object                    # QgsGeometry in the plan's CRS
-    fid: object = None              # feature id in the boundary layer (the atlas feature), None: whole plan
+    fid: object = None              # the atlas feature in the boundary layer; None: no atlas (whole plan, or
+                                    # a village in several polygons, shown by their extent)
 
     @property
     def extent(self):
@@ -284,9 +285,14 @@ class SheetData:
             found = self.plan.get("CJDCQ")
             name_field = next((found.fields.get(s.name) for s in (found.spec.field_for("village_name"),
                                                                     found.spec.field_for("village_code")) if s), None)
-            villages = [Village(str(f[name_field]) if name_field and f[name_field] else "村域{}".format(f.id()),
-                                f.geometry(), f.id())
-                        for f in self.boundary.getFeatures() if f.hasGeometry() and not f.geometry().isEmpty()]
+            parts = {}                              # a village in several polygons is still one set of sheets
+            for feature in self.boundary.getFeatures():
+                if feature.hasGeometry() and not feature.geometry().isEmpty():
+                    name = str(feature[name_field]) if name_field and feature[name_field] else ""
+                    parts.setdefault(name or "村域{}".format(feature.id()), []).append(feature)
+            villages = [Village(name, QgsGeometry.unaryUnion([f.geometry() for f in features]),
+                                features[0].id() if len(features) == 1 else None)
+                        for name, features in parts.items()]
             if villages:
                 return villages
         name = os.path.splitext(os.path.basename(os.path.normpath(self.plan.path)))[0]
