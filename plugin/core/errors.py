@@ -1,10 +1,12 @@
 """The one exception users see: a message in Chinese and English naming what is wrong and where."""
+from .secrets import mask
 
 
 class OneMapError(Exception):
-    """Bad input or an unusable source; never a traceback for the user."""
+    """Bad input or an unusable source; never a traceback for the user, never a password."""
 
     def __init__(self, zh, en):
+        zh, en = mask(zh), mask(en)
         super().__init__("{} ({})".format(zh, en))
         self.zh = zh
         self.en = en

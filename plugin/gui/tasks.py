@@ -5,6 +5,7 @@ from qgis.core import Qgis, QgsFeedback, QgsMessageLog, QgsProject, QgsTask
 
 from ..core.engine import Cancelled, verify
 from ..core.errors import OneMapError
+from ..core.secrets import mask
 from ..i18n import tr
 
 
@@ -31,7 +32,7 @@ class VerifyTask(QgsTask):
             return False
         except Exception as exc:  # noqa: BLE001 — an exception escaping run() would abort QGIS
             self.error = OneMapError("核对中断（内部错误）：{}".format(exc), "Verification stopped (internal error): {}".format(exc))
-            QgsMessageLog.logMessage(traceback.format_exc(), "OneMap", Qgis.MessageLevel.Critical)
+            QgsMessageLog.logMessage(mask(traceback.format_exc()), "OneMap", Qgis.MessageLevel.Critical)
             return False
 
     def cancel(self):

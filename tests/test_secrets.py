@@ -1,0 +1,52 @@
+"""Passwords never reach the run record, messages or the log: one mask for every form (issue 10)."""
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from plugin.core.errors import OneMapError
+from plugin.core.postgis import display
+from plugin.core.secrets import mask
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("PG:host=h dbname=d user=u password=s3cret", "PG:host=h dbname=d user=u password=***"),
+    ("PG:host=h password = s3cret user=u", "PG:host=h password = *** user=u"),              # blanks around '='
+    ("PG:host=h password= s3cret", "PG:host=h password= ***"),
+    ("dbname='d' password='s3 cr\\'et' sslmode=require", "dbname='d' password=*** sslmode=require"),
+    ('PG:password="s3 cret" host=h', "PG:password=*** host=h"),
+    ("PG:host=h password='s3cret unterminated", "PG:host=h password=***"),
+    ("PASSWORD=s3cret HOST=h", "PASSWORD=*** HOST=h"),
+    ("PGPASSWORD=s3cret psql", "PGPASSWORD=*** psql"),
+    ("postgresql://u:s3cret@h:5432/d", "postgresql://u:***@h:5432/d"),
+    ("postgres://u:s3@cret@h/d?sslmode=require", "postgres://u:***@h/d?sslmode=require"),
+    ("postgresql://h/d?user=u&password=s3cret", "postgresql://h/d?user=u&password=***"),
+    ("dbname='d' host=h authcfg=abc1234 table=\"s\".\"t\"", "dbname='d' host=h authcfg=abc1234 table=\"s\".\"t\""),
+])
+def test_every_form_is_masked_and_the_rest_kept(text, kept):
+    assert mask(text) == kept
+    assert "s3" not in mask(text) or "authcfg" in text
+
+
+def test_messages_and_records_are_masked():
+    error = OneMapError("无法连接 password = s3cret host=h", "cannot connect postgresql://u:s3cret@h/d")
+    assert "s3cret" not in str(error) and "s3cret" not in error.zh and "s3cret" not in error.en
+    assert display("PG:host=h password = s3cret") == "PG:host=h password = ***"
+
+
+secret = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="'\"\\"), min_size=1,
+                 max_size=20).filter(lambda s: s.strip() and not any(c.isspace() for c in s))
+
+
+@settings(max_examples=150, deadline=None)
+@given(password=secret, blanks=st.sampled_from(["", " ", "  "]), quote=st.sampled_from(["", "'", '"']),
+       before=st.sampled_from(["PG:", "host=h ", "dbname='d' "]), after=st.sampled_from(["", " user=u", " port=5432"]))
+def test_no_key_value_form_leaks(password, blanks, quote, before, after):
+    text = "{}password{}={}{}{}{}{}".format(before, blanks, blanks, quote, password, quote, after)
+    assert mask(text) == "{}password{}={}***{}".format(before, blanks, blanks, after)
+
+
+@settings(max_examples=100, deadline=None)
+@given(password=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/ \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0"),
+                        min_size=4, max_size=20))
+def test_no_uri_form_leaks(password):
+    masked = mask("postgresql://user:{}@server/db".format(password))
+    assert masked == "postgresql://user:***@server/db"
