@@ -4,6 +4,7 @@ from osgeo import gdal
 
 from conftest import sample
 from plugin.core.engine import verify
+from plugin.core.errors import OneMapError
 from plugin.core.sources import open_source, source_hash
 from postgis_server import PostgisServer
 
@@ -77,3 +78,52 @@ def test_source_picker_offers_saved_connections(server, qgis_app, monkeypatch):
         assert "onemap-picker" in offered[0] and SCHEMA in offered[1]
     finally:
         metadata.deleteConnection("onemap-picker")
+
+
+@pytest.fixture
+def saved_connection(server):
+    from qgis.core import QgsProviderRegistry
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    uri = "host={} port={} dbname=postgres user=postgres password=secret".format(server.root, server.port)
+    metadata.createConnection(uri, {"saveUsername": True, "savePassword": True}).store("onemap-saved")
+    yield "onemap-saved"
+    metadata.deleteConnection("onemap-saved")
+
+
+def test_saved_connection_one_map_verifies_end_to_end(saved_connection, onemap_provider, tmp_path):
+    """onemap:verifyplan with a pgconn: one map (the layers need their geometry column)."""
+    import processing
+    path = "pgconn:{}/{}".format(saved_connection, SCHEMA)
+    output = str(tmp_path / "f.gpkg")
+    result = processing.run("onemap:verifyplan", {"PLAN": sample("village_conflicts.gpkg"), "ONEMAP": path,
+                                                  "OUTPUT": output})
+    from_gpkg = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))
+    assert result["ERRORS"] == from_gpkg.counts["error"]
+    from_pg = verify(sample("village_conflicts.gpkg"), path)
+    summary = sorted((f.rule_id, round(f.area_m2 or 0, 2)) for f in from_gpkg.findings)
+    assert sorted((f.rule_id, round(f.area_m2 or 0, 2)) for f in from_pg.findings) == summary
+
+
+@pytest.mark.parametrize("schema", ["{s} host=127.0.0.1 port={port}", "{s}' host='127.0.0.1' port='{port}",
+                                    "{s} schemas=public", "{s},public", '{s}"; DROP TABLE x; --'])
+def test_schema_of_a_saved_connection_is_one_identifier(saved_connection, schema):
+    """`pgconn:name/<schema> host=… port=…` sent the saved password to another server."""
+    import socket
+    with socket.socket() as fake:                       # a "server" that would receive the password
+        fake.bind(("127.0.0.1", 0))
+        fake.listen(1)
+        fake.settimeout(0.5)
+        path = "pgconn:{}/{}".format(saved_connection, schema.format(s=SCHEMA, port=fake.getsockname()[1]))
+        with pytest.raises(OneMapError) as error:
+            open_source(path)
+        with pytest.raises(socket.timeout):
+            fake.accept()
+    assert "schema" in error.value.en and "secret" not in str(error.value)
+
+
+def test_schema_names_of_one_identifier_are_accepted(saved_connection):
+    from plugin.core.postgis import ogr_connection
+    server_schema = "规划_2035"
+    path = "pgconn:{}/{}".format(saved_connection, server_schema)
+    assert "规划_2035" not in ogr_connection(path)                 # the schema travels as an open option
+    assert "password='secret'" in ogr_connection(path)

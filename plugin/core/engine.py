@@ -13,6 +13,7 @@ from .paths import plugin_version
 from .ruleset import RuleSet, load_ruleset
 from .rules.base import NotApplicable
 from .schema import schema
+from .secrets import mask
 from .sources import PlanSource, open_source, source_hash
 
 
@@ -41,8 +42,10 @@ def _now():
 def check_inputs(plan, onemap):
     """A run needs a land-use layer in the plan and at least one control layer in the one map."""
     if "GHYDYH" not in plan.recognised:
-        raise OneMapError("规划成果 {} 中没有可识别的规划用地用海图层（GHYDYH/GHDLTB/TDGHDL…）".format(plan.label),
-                          "The plan {} has no recognisable land-use layer (GHYDYH/GHDLTB/TDGHDL…)".format(plan.label))
+        unknown = "".join("；{}：{}".format(layer.name, layer.problem) for layer in plan.unknown)
+        raise OneMapError("规划成果 {} 中没有可识别的规划用地用海图层（GHYDYH/GHDLTB/TDGHDL…）{}".format(plan.label, unknown),
+                          "The plan {} has no recognisable land-use layer (GHYDYH/GHDLTB/TDGHDL…){}".format(
+                              plan.label, unknown))
     controls = schema().kinds["onemap"]["needs_any"]
     if not any(key in onemap.recognised for key in controls):
         raise OneMapError("一张图 {} 中没有控制线图层（{}）".format(onemap.label, "、".join(controls)),
@@ -132,7 +135,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
         except OneMapError:
             raise                                     # an input that cannot be read ends the run
         except Exception as exc:                      # noqa: BLE001 — a failing rule must not end the run
-            detail = "{}: {}".format(type(exc).__name__, exc)
+            detail = mask("{}: {}".format(type(exc).__name__, exc))
             outcome.update(status="error", findings=1, reason="规则执行出错", reason_en=detail)
             findings.append(rule.finding("规则 {} 执行出错，未能完成核对".format(rule.id), severity="error",
                                          detail=detail))

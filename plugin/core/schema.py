@@ -1,6 +1,5 @@
 """The plan schema (plugin/data/schema.yaml): layer specs, kinds of plan, name and field matching."""
 import functools
-import os
 from dataclasses import dataclass, field
 
 from .paths import data_path
@@ -8,8 +7,8 @@ from .yamlfile import load_data
 
 
 def normalize_name(name):
-    """Compare layer names ignoring case, blanks and a shapefile's extension."""
-    name = os.path.basename(str(name).strip().rstrip("/\\"))
+    """Compare whole layer names ignoring case, blanks and a shapefile's extension (no path stripping)."""
+    name = str(name).strip()
     if name.lower().endswith(".shp"):
         name = name[:-4]
     return name.strip().upper()

@@ -3,7 +3,8 @@ or a PostGIS schema (see postgis.py).
 
 Everything found is reported: recognised layers (and how), layers expected by the plan kind
 but missing, and unknown layers with the reason. Nothing is silently dropped, and the source
-is only ever read.
+is only ever read. Names found in a source are data: they reach a layer URI only when they
+cannot change its meaning (no '|'), and they are matched whole.
 """
 import hashlib
 import os
@@ -21,6 +22,9 @@ gdal.UseExceptions()
 ogr.UseExceptions()
 
 POLYGON_TYPES = {ogr.wkbPolygon, ogr.wkbMultiPolygon, ogr.wkbCurvePolygon, ogr.wkbMultiSurface}
+GENERIC_TYPES = {ogr.wkbUnknown, ogr.wkbGeometryCollection}     # declared GEOMETRY: look at the features
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf")                       # .prj, .cpg … are optional
+URI_SEPARATOR = "|"
 DRIVERS = {"gpkg": "GPKG", "gdb": "OpenFileGDB", "postgis": "PostgreSQL"}     # 'shp' is listed file by file
 
 
@@ -97,17 +101,32 @@ def open_vector(found, source_path):
     return layer
 
 
-def _geometry_name(ogr_layer):
-    geom_type = ogr.GT_Flatten(ogr_layer.GetGeomType())
-    if geom_type == ogr.wkbNone:
+def _type_name(flat_type):
+    if flat_type == ogr.wkbNone:
         return "none"
-    if geom_type in POLYGON_TYPES:
+    if flat_type in POLYGON_TYPES:
         return "polygon"
-    if geom_type in (ogr.wkbLineString, ogr.wkbMultiLineString):
+    if flat_type in (ogr.wkbLineString, ogr.wkbMultiLineString):
         return "line"
-    if geom_type in (ogr.wkbPoint, ogr.wkbMultiPoint):
+    if flat_type in (ogr.wkbPoint, ogr.wkbMultiPoint):
         return "point"
     return "unknown"
+
+
+def _geometry_name(ogr_layer):
+    """'polygon', 'line', 'point', 'none' or 'unknown'; a layer declared GEOMETRY by what its features are."""
+    geom_type = ogr.GT_Flatten(ogr_layer.GetGeomType())
+    if geom_type not in GENERIC_TYPES:
+        return _type_name(geom_type)
+    seen = set()
+    for feature in ogr_layer:
+        geometry = feature.GetGeometryRef()
+        if geometry is not None and not geometry.IsEmpty():
+            seen.add(_type_name(ogr.GT_Flatten(geometry.GetGeometryType())))
+            if len(seen) > 1:
+                break
+    ogr_layer.ResetReading()
+    return seen.pop() if len(seen) == 1 else "unknown"
 
 
 def _describe(ogr_layer, name, uri):
@@ -115,6 +134,19 @@ def _describe(ogr_layer, name, uri):
     names = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
     return SourceLayer(name=name, uri=uri, geometry=_geometry_name(ogr_layer),
                        count=ogr_layer.GetFeatureCount(), field_names=names)
+
+
+def _unsafe_name(name):
+    """Why a layer name cannot be put into a layer URI, or ''."""
+    if URI_SEPARATOR in name:
+        return "图层名含“|”，无法安全打开 (the layer name contains '|' and cannot be opened safely)"
+    return ""
+
+
+def _refuse_separator(path):
+    if URI_SEPARATOR in path:
+        raise OneMapError("路径中含“|”，无法安全打开：{}".format(path),
+                          "The path contains '|' and cannot be opened safely: {}".format(path))
 
 
 def _list_dataset(path, driver):
@@ -131,9 +163,14 @@ def _list_dataset(path, driver):
         name = ogr_layer.GetName()
         if driver == "PostgreSQL" and name in postgis.SYSTEM_TABLES:
             continue
+        problem = _unsafe_name(name)
+        if problem:
+            found.append(SourceLayer(name=name, uri="", geometry="unknown", count=0, field_names=[], problem=problem))
+            continue
         layer = _describe(ogr_layer, name, "{}|layername={}".format(uri_base, name))
-        if driver == "PostgreSQL" and path.startswith(postgis.SAVED_PREFIX):
-            layer.uri, layer.provider = postgis.qgis_table_uri(path, name), "postgres"   # keeps authcfg
+        if driver == "PostgreSQL" and path.startswith(postgis.SAVED_PREFIX):    # keeps authcfg
+            layer.uri = postgis.qgis_table_uri(path, name, ogr_layer.GetGeometryColumn(), ogr_layer.GetFIDColumn())
+            layer.provider = "postgres"
         found.append(layer)
     return found
 
@@ -146,10 +183,35 @@ def _shapefiles(path):
                   for name in names if name.lower().endswith(".shp"))
 
 
+def shapefile_parts(shp):
+    """The files of one shapefile: every file sharing its stem (.shp, .shx, .dbf, .prj, .cpg …)."""
+    folder, stem = os.path.split(os.path.splitext(shp)[0])
+    folder = folder or "."
+    return sorted(os.path.join(folder, name) for name in os.listdir(folder) if os.path.splitext(name)[0] == stem)
+
+
+def _shapefile_problem(shp):
+    """Why a shapefile cannot be read as a whole (a missing or non-regular part), or ''."""
+    parts = {os.path.splitext(p)[1].lower(): p for p in shapefile_parts(shp)}
+    for part, path in parts.items():
+        if not os.path.isfile(path):
+            return "{} 不是普通文件 (not a regular file)".format(os.path.basename(path))
+    for ext in SHAPEFILE_PARTS:
+        if ext not in parts:
+            what = {".shx": "索引文件 index", ".dbf": "属性表 attribute table"}.get(ext, "")
+            return "缺少 {}{}（missing {}）".format(os.path.basename(os.path.splitext(shp)[0]) + ext, what, ext)
+    return ""
+
+
 def _list_shapefiles(path):
     found = []
     for shp in _shapefiles(path):
         name = os.path.splitext(os.path.basename(shp))[0]
+        _refuse_separator(shp)
+        problem = _shapefile_problem(shp)
+        if problem:
+            found.append(SourceLayer(name=name, uri=shp, geometry="unknown", count=0, field_names=[], problem=problem))
+            continue
         encoding, how = detect_encoding(shp)
         try:
             dataset = gdal.OpenEx(shp, gdal.OF_VECTOR | gdal.OF_READONLY, allowed_drivers=["ESRI Shapefile"])
@@ -204,6 +266,7 @@ def open_source(path):
     fmt = source_format(path)
     if fmt != "postgis":
         path = os.path.normpath(path)
+        _refuse_separator(path)
         if not os.path.exists(path):
             raise OneMapError("数据源不存在：{}".format(path), "Source not found: {}".format(path))
     if fmt == "shp":
@@ -223,29 +286,39 @@ def open_source(path):
     return PlanSource(path=path, format=fmt, layers=layers)
 
 
+def source_files(path):
+    """The files that make up a source, sorted: a .gdb folder's files, each shapefile's parts, or the file.
+
+    Only regular files: other files in a shapefile folder (documents, a FIFO …) are not the plan.
+    """
+    if source_format(path) == "shp":
+        files = [part for shp in _shapefiles(path) for part in shapefile_parts(shp)]
+    elif os.path.isdir(path):
+        files = [os.path.join(root, name) for root, _d, names in os.walk(path) for name in names]
+    else:
+        files = [path]
+    return sorted(f for f in files if os.path.isfile(f))
+
+
 def source_hash(path):
-    """SHA-256 over the source's files (a folder: every file, in sorted relative-path order).
+    """SHA-256 over the source's files (see source_files), each named by its relative path when several.
 
     A PostGIS source has no files: its rows are hashed instead (see postgis.content_hash).
     """
     if postgis.is_postgis(path):
         return postgis.content_hash(path)
     digest = hashlib.sha256()
-    if os.path.isdir(path):
-        files = sorted(os.path.join(root, name) for root, _d, names in os.walk(path) for name in names)
-    elif path.lower().endswith(".shp"):           # a lone shapefile: with its .dbf, .prj, .cpg …
-        stem = os.path.splitext(path)[0]
-        folder = os.path.dirname(path) or "."
-        files = sorted(os.path.join(folder, n) for n in os.listdir(folder)
-                       if os.path.splitext(os.path.join(folder, n))[0] == stem)
-    else:
-        files = [path]
+    files = source_files(path)
     for file_path in files:
         if len(files) > 1 or os.path.isdir(path):
             digest.update(os.path.relpath(file_path, os.path.dirname(path)).encode("utf-8"))
-        with open(file_path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        try:
+            with open(file_path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError as exc:
+            raise OneMapError("无法读取 {}：{}".format(file_path, exc.strerror),
+                              "Cannot read {}: {}".format(file_path, exc.strerror))
     return digest.hexdigest()
 
 
