@@ -2,6 +2,7 @@
 import os.path
 
 from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 
 from .core.paths import RESOURCES_DIR
@@ -50,6 +51,8 @@ class OneMapPlugin:
             self.dock = OneMapDock(self.iface)
             self.dock.visibilityChanged.connect(self.actions[0].setChecked)
             self.iface.addDockWidget(self.dock.default_area(), self.dock)
+            if hasattr(self.iface.mainWindow(), "resizeDocks"):         # wide enough for the findings columns
+                self.iface.mainWindow().resizeDocks([self.dock], [self.dock.preferred_width()], Qt.Orientation.Horizontal)
         self.dock.setVisible(visible)
 
     def unload(self):

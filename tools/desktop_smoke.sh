@@ -25,6 +25,6 @@ export ONEMAP_SMOKE_OUT="$out" ONEMAP_SAMPLE="$root/resources/sample"
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp/runtime-$(id -u)}; mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 unset QT_QPA_PLATFORM
 timeout 240 xvfb-run -a -s "-screen 0 1600x1000x24" \
-  qgis --profiles-path "$profiles" --nologo --noversioncheck --code "$root/tools/desktop_smoke.py" \
+  qgis --profiles-path "$profiles" --nologo --noversioncheck --code "${ONEMAP_SMOKE_CODE:-$root/tools/desktop_smoke.py}" \
   > "$out/qgis.log" 2>&1 || true
 cat "$out/result.json"

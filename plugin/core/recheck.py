@@ -111,7 +111,7 @@ class Recheck:
             for finding in found:
                 findings_mod.insert_finding(layer, findings_mod.finding_values(
                     finding, self.rules_by_id[finding.rule_id]), finding.geometry)
-            _recount(dataset, layer)
+            _recount(dataset)
             dataset.CommitTransaction()
         except Exception:
             dataset.RollbackTransaction()
@@ -120,21 +120,21 @@ class Recheck:
             dataset = None
 
 
-def _recount(dataset, layer):
+def _recount(dataset):
     """The rules table's counts and statuses, and the run's totals, from the findings as they now are."""
     per_rule, totals = {}, {"error": 0, "warning": 0, "info": 0}
-    layer.ResetReading()
-    for feature in layer:
-        rule_id, severity = feature.GetField("rule_id"), feature.GetField("severity")
-        per_rule.setdefault(rule_id, []).append(severity)
-        totals[severity] = totals.get(severity, 0) + 1
+    counted = dataset.ExecuteSQL("SELECT rule_id, severity, COUNT(*) AS n FROM findings GROUP BY rule_id, severity")
+    for row in counted:
+        per_rule.setdefault(row.GetField("rule_id"), {})[row.GetField("severity")] = row.GetField("n")
+        totals[row.GetField("severity")] = totals.get(row.GetField("severity"), 0) + row.GetField("n")
+    dataset.ReleaseResultSet(counted)
     rules = dataset.GetLayerByName("rules")
     for row in rules:
         if row.GetField("status") not in ("passed", "failed"):
             continue
-        severities = per_rule.get(row.GetField("rule_id"), [])
-        row.SetField("findings", len(severities))
-        row.SetField("status", "failed" if any(s != "info" for s in severities) else "passed")
+        severities = per_rule.get(row.GetField("rule_id"), {})
+        row.SetField("findings", sum(severities.values()))
+        row.SetField("status", "failed" if any(n for s, n in severities.items() if s != "info") else "passed")
         rules.SetFeature(row)
     run = dataset.GetLayerByName("run")
     for row in run:

@@ -147,6 +147,11 @@ class OneMapDock(QgsDockWidget):
         self.setMinimumWidth(340)
 
     @staticmethod
+    def preferred_width():
+        """Room for the findings browser's message, status, count and area columns."""
+        return 560
+
+    @staticmethod
     def default_area():
         return Qt.DockWidgetArea.RightDockWidgetArea
 

@@ -4,11 +4,12 @@ village). Built from a core.review.Review; the GeoPackage stays the source of tr
 """
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
-from qgis.PyQt.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from qgis.PyQt.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QStandardItem, QStandardItemModel
 
 from ..core.decisions import KINDS
 from ..core.findings import SEVERITY_ZH, STATUS_ZH
 from ..core.review import ha_mu, mu
+from ..core.styles import color_table
 from ..i18n import tr
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1         # 'rule', 'finding' or 'indicator'
@@ -18,15 +19,25 @@ DECISION_ROLE = Qt.ItemDataRole.UserRole + 4     # '', 'accepted', 'false_positi
 VILLAGE_ROLE = Qt.ItemDataRole.UserRole + 5
 RULE_ROLE = Qt.ItemDataRole.UserRole + 6
 FINDING_ID_ROLE = Qt.ItemDataRole.UserRole + 7
-ICONS = {"error": "/mIconCritical.svg", "warning": "/mIconWarning.svg", "info": "/mIconInfo.svg",
-         "passed": "/mIconSuccess.svg"}
 SEVERITY_EN = {"error": "error", "warning": "warning", "info": "note"}
 STATUS_EN = {"passed": "passed", "failed": "failed", "not_applicable": "not applicable", "error": "rule error"}
 GREY = QColor(120, 120, 120)
 
 
 def icon(name):
-    return QgsApplication.getThemeIcon(ICONS[name]) if name in ICONS else None
+    """A severity as a dot in its map colour (the findings style), 'passed' as QGIS's tick."""
+    if name in SEVERITY_ZH:
+        rgb = color_table()["findings"]["classes"][name]["rgb"]
+        pixmap = QPixmap(16, 16)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QColor(rgb[0], rgb[1], rgb[2]).darker(130))
+        painter.setBrush(QColor(rgb[0], rgb[1], rgb[2]))
+        painter.drawEllipse(2, 2, 12, 12)
+        painter.end()
+        return QIcon(pixmap)
+    return QgsApplication.getThemeIcon("/mIconSuccess.svg") if name == "passed" else None
 
 
 def number(value):
@@ -40,6 +51,7 @@ class FindingsModel(QStandardItemModel):
         super().__init__(parent)
         self.chinese = chinese
         self.review = None
+        self.rule_items, self.finding_items = {}, {}
         self.setHorizontalHeaderLabels([tr("Rule / finding"), tr("Status"), tr("Count"), tr("Area m²"),
                                         tr("Area mu")])
 
@@ -52,6 +64,7 @@ class FindingsModel(QStandardItemModel):
     def set_review(self, review):
         """Show a core.review.Review (None: empty)."""
         self.review = review
+        self.rule_items, self.finding_items = {}, {}          # rule id / findings fid -> column-0 item
         self.removeRows(0, self.rowCount())
         if review is None:
             return
@@ -64,31 +77,66 @@ class FindingsModel(QStandardItemModel):
         head = QStandardItem("{} {}".format(rule.rule_id, title))
         head.setData("rule", KIND_ROLE)
         head.setData(rule.rule_id, RULE_ROLE)
-        status_text = (STATUS_ZH if self.chinese else STATUS_EN).get(rule.status, rule.status)
-        reason = rule.reason if self.chinese else (rule.values.get("reason_en") or rule.reason)
-        if rule.status == "not_applicable" and reason:
-            status_text = "{}：{}".format(status_text, reason) if self.chinese else "{}: {}".format(status_text, reason)
-        status = QStandardItem(status_text)
-        status.setToolTip(status_text)
-        worst = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in rule.findings)), None)
-        head.setIcon(icon(worst or ("passed" if rule.status == "passed" else "")) or head.icon())
-        if rule.status == "not_applicable":
-            for item in (head, status):
-                item.setForeground(QBrush(GREY))
         font = QFont()
         font.setBold(True)
         head.setFont(font)
-        has_area = any(f.has_area for f in rule.findings)
-        cells = [head, status, QStandardItem(str(len(rule.findings)) if rule.findings else ""),
-                 QStandardItem(number(rule.area_m2) if has_area else ""),
-                 QStandardItem(number(mu(rule.area_m2)) if has_area else "")]
         head.setToolTip("{}\n{}".format(head.text(), rule.values.get("clause") or ""))
+        cells = [head] + [QStandardItem() for _c in range(4)]
+        self.rule_items[rule.rule_id] = head
+        self._rule_figures(cells, rule)
+        reason = self._reason(rule)
+        if rule.status in ("not_applicable", "error") and reason:
+            note = QStandardItem(("原因：" if self.chinese else "Reason: ") + reason)   # in full, wrapped
+            note.setForeground(QBrush(GREY))
+            head.appendRow(self._finish([note] + [QStandardItem("") for _c in range(4)]))
         if rule.values.get("kind") == "indicator":
             self._indicator_rows(head, rule)
         else:
             for finding in rule.findings:
                 head.appendRow(self._finding_row(finding, finding.message))
         return self._finish(cells)
+
+    def _reason(self, rule):
+        return rule.reason if self.chinese else (rule.values.get("reason_en") or rule.reason)
+
+    def _rule_figures(self, cells, rule):
+        """Status, icon, count and area of a rule row (set again after a live re-check)."""
+        head, status = cells[0], cells[1]
+        status_text = (STATUS_ZH if self.chinese else STATUS_EN).get(rule.status, rule.status)
+        reason = self._reason(rule)
+        if rule.status == "not_applicable" and reason:
+            status_text = "{}：{}".format(status_text, reason) if self.chinese else "{}: {}".format(status_text, reason)
+        status.setText(status_text)
+        status.setToolTip(status_text)
+        worst = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in rule.findings)), None)
+        head.setIcon(icon(worst or ("passed" if rule.status == "passed" else "")) or QIcon())
+        if rule.status == "not_applicable":
+            for item in (head, status):
+                item.setForeground(QBrush(GREY))
+        has_area = any(f.has_area for f in rule.findings)
+        cells[2].setText(str(len(rule.findings)) if rule.findings else "")
+        cells[3].setText(number(rule.area_m2) if has_area else "")
+        cells[4].setText(number(mu(rule.area_m2)) if has_area else "")
+
+    def apply_update(self, removed, added):
+        """Show a live re-check (core.review.Review.update): rows out, rows in, rule figures updated."""
+        touched = set()
+        for finding in removed:
+            item = self.finding_items.pop(finding.fid, None)
+            if item is not None:
+                item.parent().removeRow(item.row())
+            touched.add(finding.rule_id)
+        for finding in added:
+            head = self.rule_items.get(finding.rule_id)
+            if head is not None:
+                head.appendRow(self._finding_row(finding, finding.message))
+            touched.add(finding.rule_id)
+        by_id = {rule.rule_id: rule for rule in self.review.rules}
+        for rule_id in touched:
+            head = self.rule_items.get(rule_id)
+            if head is not None and rule_id in by_id:
+                row = head.row()
+                self._rule_figures([self.item(row, c) for c in range(self.columnCount())], by_id[rule_id])
 
     def _indicator_rows(self, head, rule):
         """One row per indicator: allocated / planned / difference in 公顷 and 亩, linked to its finding."""
@@ -133,6 +181,7 @@ class FindingsModel(QStandardItemModel):
 
     def _finding_row(self, finding, text, kind="finding"):
         item = QStandardItem(text)
+        self.finding_items[finding.fid] = item
         item.setData(kind, KIND_ROLE)
         item.setData(finding.fid, FID_ROLE)
         item.setData(finding.severity, SEVERITY_ROLE)
@@ -183,7 +232,7 @@ class FindingsModel(QStandardItemModel):
         if self.review is None or not index.isValid():
             return None
         fid = index.sibling(index.row(), 0).data(FID_ROLE)
-        return next((f for f in self.review.findings if f.fid == fid), None) if fid is not None else None
+        return self.review.by_fid.get(fid) if fid is not None else None
 
     def refresh_decisions(self):
         """Re-read the decisions and update the finding rows in place."""

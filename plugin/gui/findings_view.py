@@ -18,7 +18,7 @@ from ..core.loading import PROPERTY_KEY, PROPERTY_SOURCE
 from ..core.review import Review
 from ..i18n import chinese_ui
 from .decision_dialog import DecisionDialog
-from .findings_model import RULE_ROLE, SEVERITY_EN, FindingsFilter, FindingsModel, icon
+from .findings_model import SEVERITY_EN, FindingsFilter, FindingsModel, icon
 from .live_check import LiveCheck
 
 POINT_VIEW_M = 150.0           # extent shown around a finding that is only a point
@@ -84,16 +84,21 @@ class FindingsBrowser(QWidget):
         self.decision_combo.currentIndexChanged.connect(self.apply_filter)
         self.village_combo = QComboBox()
         self.village_combo.currentIndexChanged.connect(self.apply_filter)
-        bar.addWidget(self.decision_combo, 1)
-        bar.addWidget(self.village_combo, 1)
+        bar.addStretch(1)
         layout.addLayout(bar)
+        choices = QHBoxLayout()                       # a second row: the panel stays narrow
+        for combo in (self.decision_combo, self.village_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+            choices.addWidget(combo, 1)
+        layout.addLayout(choices)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.view = QTreeView()
         self.view.setModel(self.proxy)
-        self.view.setUniformRowHeights(True)
+        self.view.setWordWrap(True)                   # long messages wrap instead of being cut off
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -104,7 +109,9 @@ class FindingsBrowser(QWidget):
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 5):
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)     # long reasons: elided, tooltip
+        header.resizeSection(1, 92)
+        for column in range(2, 5):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.view.setMinimumHeight(260)
         layout.addWidget(self.view, 1)
@@ -153,18 +160,14 @@ class FindingsBrowser(QWidget):
         self.update_summary()
         self.live.follow()
 
-    def reload(self):
-        """Read the shown GeoPackage again (after a live re-check), keeping open rules open."""
-        expanded = {self.proxy.index(row, 0).data(RULE_ROLE) for row in range(self.proxy.rowCount())
-                    if self.view.isExpanded(self.proxy.index(row, 0))}
+    def show_recheck(self, plan_layer, plan_fid, rule_ids):
+        """A live re-check rewrote one parcel's findings: update those rows, the figures and the map."""
+        removed, added = self.review.update(plan_layer, plan_fid, rule_ids)
+        self.model.apply_update(removed, added)
+        self.update_summary()
         if self.findings_layer is not None:
             self.findings_layer.reload()
             self.findings_layer.triggerRepaint()
-        self.show_selected_result()
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if index.data(RULE_ROLE) in expanded:
-                self.view.expand(index)
 
     @property
     def review(self):

@@ -76,10 +76,10 @@ class LiveCheck(QObject):
                 feature = self.layer.getFeature(fid)
                 found = self.checker.check(feature) if feature.isValid() and feature.hasGeometry() else []
                 self.checker.apply(self.browser.review.path, fid, found)
+                self.browser.show_recheck(LANDUSE, fid, self.checker.rule_ids)
         except OneMapError as exc:
             self.browser.summary.setText(exc.zh if self.browser.chinese else exc.en)
             return
         except Exception as exc:  # noqa: BLE001 — an edit must never raise into QGIS
             QgsMessageLog.logMessage("live re-check: {}".format(exc), "OneMap", Qgis.MessageLevel.Warning)
             return
-        self.browser.reload()

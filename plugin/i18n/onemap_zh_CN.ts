@@ -314,27 +314,27 @@
         <translation>已写入：{}</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="43"/>
+        <location filename="../gui/findings_model.py" line="55"/>
         <source>Rule / finding</source>
         <translation>规则 / 问题</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="43"/>
+        <location filename="../gui/findings_model.py" line="55"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="43"/>
+        <location filename="../gui/findings_model.py" line="55"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="43"/>
+        <location filename="../gui/findings_model.py" line="55"/>
         <source>Area m²</source>
         <translation>面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="43"/>
+        <location filename="../gui/findings_model.py" line="55"/>
         <source>Area mu</source>
         <translation>面积（亩）</translation>
     </message>
@@ -410,32 +410,32 @@
         <translation>误报</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="147"/>
+        <location filename="../gui/findings_view.py" line="154"/>
         <source>All villages</source>
         <translation>全部村</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="263"/>
+        <location filename="../gui/findings_view.py" line="266"/>
         <source>Zoom to finding</source>
         <translation>缩放至问题</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="264"/>
+        <location filename="../gui/findings_view.py" line="267"/>
         <source>Open attribute form</source>
         <translation>打开属性表单</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="265"/>
+        <location filename="../gui/findings_view.py" line="268"/>
         <source>Decision…</source>
         <translation>审查决定…</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="267"/>
+        <location filename="../gui/findings_view.py" line="270"/>
         <source>Withdraw decision</source>
         <translation>撤销审查决定</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="269"/>
+        <location filename="../gui/findings_view.py" line="272"/>
         <source>Copy text</source>
         <translation>复制文字</translation>
     </message>
@@ -518,52 +518,52 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="216"/>
+        <location filename="../gui/dock.py" line="221"/>
         <source>{} layers loaded</source>
         <translation>已加载 {} 个图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="220"/>
+        <location filename="../gui/dock.py" line="225"/>
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="220"/>
+        <location filename="../gui/dock.py" line="225"/>
         <source>provisional style</source>
         <translation>暂定样式</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="223"/>
+        <location filename="../gui/dock.py" line="228"/>
         <source>Provisional style: the official symbol is not verified yet.</source>
         <translation>暂定样式：官方符号尚未核实。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="225"/>
+        <location filename="../gui/dock.py" line="230"/>
         <source>failed: {}</source>
         <translation>失败：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="228"/>
+        <location filename="../gui/dock.py" line="233"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="230"/>
+        <location filename="../gui/dock.py" line="235"/>
         <source>not recognised: {}</source>
         <translation>未识别：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="245"/>
+        <location filename="../gui/dock.py" line="250"/>
         <source>Pick the one map and the plan first.</source>
         <translation>请先选择一张图和待核对规划。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="260"/>
+        <location filename="../gui/dock.py" line="265"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="290"/>
+        <location filename="../gui/dock.py" line="295"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
