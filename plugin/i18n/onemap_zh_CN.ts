@@ -224,92 +224,92 @@
         <translation>已取消：汇总只列出已核对的成果。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="46"/>
+        <location filename="../gui/export_panel.py" line="47"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="56"/>
+        <location filename="../gui/export_panel.py" line="57"/>
         <source>Compiler</source>
         <translation>编制单位</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="58"/>
+        <location filename="../gui/export_panel.py" line="59"/>
         <source>Check report…</source>
         <translation>核对报告…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="59"/>
+        <location filename="../gui/export_panel.py" line="60"/>
         <source>The check report as PDF, HTML or XLSX (by the file&apos;s extension).</source>
         <translation>核对报告，按文件扩展名输出 PDF、HTML 或 XLSX。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="61"/>
+        <location filename="../gui/export_panel.py" line="62"/>
         <source>Map sheets…</source>
         <translation>成果图件…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="62"/>
+        <location filename="../gui/export_panel.py" line="63"/>
         <source>Land use, control lines, planning zones and check results as PDF and PNG.</source>
         <translation>用途规划图、三条控制线图、规划分区图与核对成果图，PDF 与 PNG。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="67"/>
+        <location filename="../gui/export_panel.py" line="68"/>
         <source>Run a check first.</source>
         <translation>请先完成核对。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="84"/>
+        <location filename="../gui/export_panel.py" line="85"/>
         <source>Ready to export: {}</source>
         <translation>可导出：{}</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="88"/>
+        <location filename="../gui/export_panel.py" line="89"/>
         <source>Check report</source>
         <translation>核对报告</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="97"/>
+        <location filename="../gui/export_panel.py" line="98"/>
         <source>OneMap check report</source>
         <translation>OneMap 核对报告</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="100"/>
+        <location filename="../gui/export_panel.py" line="101"/>
         <source>Folder for the map sheets</source>
         <translation>成果图件输出文件夹</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="108"/>
+        <location filename="../gui/export_panel.py" line="109"/>
         <source>OneMap map sheets</source>
         <translation>OneMap 成果图件</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="114"/>
+        <location filename="../gui/export_panel.py" line="115"/>
         <source>Folder for the findings and the summary</source>
         <translation>核对结果与汇总的输出文件夹</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="122"/>
+        <location filename="../gui/export_panel.py" line="123"/>
         <source>OneMap batch check</source>
         <translation>OneMap 批量核对</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="129"/>
+        <location filename="../gui/export_panel.py" line="130"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="148"/>
+        <location filename="../gui/export_panel.py" line="150"/>
         <source>Batch check summary</source>
         <translation>批量核对汇总</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="151"/>
+        <location filename="../gui/export_panel.py" line="153"/>
         <source>{} plans checked, {} failed</source>
         <translation>已核对 {} 个成果，{} 个无法核对</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="169"/>
+        <location filename="../gui/export_panel.py" line="171"/>
         <source>Written: {}</source>
         <translation>已写入：{}</translation>
     </message>
