@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/tasks.py" line="15"/>
+        <location filename="../gui/tasks.py" line="16"/>
         <source>OneMap verification</source>
         <translation>一张图核对</translation>
     </message>
