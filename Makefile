@@ -9,7 +9,7 @@ SAMPLE := resources/sample
 BUILD := build/onemap
 QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: deps sample styles layouts translations build demo test package install smoke screenshot bench bench-quick clean
+.PHONY: deps sample styles layouts translations build demo test test-matrix package install smoke screenshot bench bench-quick clean
 
 deps:
 	@tools/bootstrap.sh
@@ -42,6 +42,10 @@ demo: sample
 test: package
 	@mkdir -p -m 700 $(XDG_RUNTIME_DIR)
 	$(PY) -m pytest -q tests
+
+# The suite on QGIS 3.40 (trixie) and 3.44 (sid) in cached mmdebstrap roots (root needed).
+test-matrix:
+	tools/test_matrix.sh
 
 package: build
 	@mkdir -p dist && rm -f dist/onemap-$(VERSION).zip

@@ -1,11 +1,21 @@
-"""A throw-away PostgreSQL + PostGIS cluster for tests (Debian's postgresql-15-postgis-3)."""
+"""A throw-away PostgreSQL + PostGIS cluster for tests (Debian's postgresql-NN-postgis-3)."""
+import glob
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
 
-BIN = "/usr/lib/postgresql/15/bin"
+
+
+def _postgis_bin():
+    """The bin folder of the newest installed PostgreSQL that has PostGIS (15 on Debian 12, 17 on trixie)."""
+    versions = [path.split(os.sep)[4] for path in glob.glob("/usr/share/postgresql/*/extension/postgis.control")]
+    newest = max(versions, key=int, default="15")
+    return "/usr/lib/postgresql/{}/bin".format(newest)
+
+
+BIN = _postgis_bin()
 
 
 class PostgisServer:

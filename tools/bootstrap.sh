@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Install what `make test` / `make demo` need on Debian 12, idempotently:
+# Install what `make test` / `make demo` need on Debian (12 and later), idempotently:
 # apt packages (QGIS 3.22 LTR, xvfb, CJK fonts, Qt translation tools) and a venv made from
 # Debian's /usr/bin/python3 with --system-site-packages (so PyQGIS is importable) holding the
 # pinned Python test dependencies from tools/requirements.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# postgresql-15 + postgis: the tests' throw-away PostGIS server (a one map may live in PostGIS).
+# postgresql + postgresql-postgis: the release's default PostgreSQL and its PostGIS (15 on
+# Debian 12, 17 on trixie) for the tests' throw-away PostGIS server (a one map may live in PostGIS).
+# The same list builds the QGIS 3.40/3.44 roots of `make test-matrix` (--apt-packages prints it).
 APT_PACKAGES=(qgis python3-qgis qgis-providers xvfb xauth fonts-noto-cjk pyqt5-dev-tools
-              qttools5-dev-tools python3-venv zip unzip postgresql-15 postgresql-15-postgis-3
+              qttools5-dev-tools python3-venv zip unzip make postgresql postgresql-postgis
               poppler-utils fonts-wqy-microhei)
 # poppler-utils: tests read exported PDFs back (pdftotext, pdffonts, pdftoppm);
 # fonts-wqy-microhei: the exports' font (searchable Chinese text in PDFs, see plugin/core/export/__init__.py).
+if [ "${1:-}" = "--apt-packages" ]; then echo "${APT_PACKAGES[*]}"; exit 0; fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

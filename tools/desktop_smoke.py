@@ -29,6 +29,9 @@ def finish(result):
 
 def run():
     result = {"plugin_loaded": "onemap" in qgis.utils.plugins}
+    # xvfb has no window manager: QGIS 3.40+ opens its window at its last-saved (default) size,
+    # smaller than the screen, so size it the way a maximised window on a 1600x1000 desktop is.
+    qgis.utils.iface.mainWindow().setGeometry(0, 0, 1600, 1000)
     try:
         plugin = qgis.utils.plugins["onemap"]
         plugin.actions[0].trigger()
