@@ -16,6 +16,18 @@ def _beside_or_inside(name):
 
 RESOURCES_DIR = _beside_or_inside("resources")
 STYLES_DIR = _beside_or_inside("styles")
+GUIDE_DIR = os.path.join(_beside_or_inside("docs"), "guide")
+
+
+def guide_url(anchor=None):
+    """file:// URL of the Chinese user guide (at a section's anchor): the HTML `make build` renders
+    into the ZIP, or in a checkout its Markdown source."""
+    from qgis.PyQt.QtCore import QUrl
+    html = os.path.join(GUIDE_DIR, "index.html")
+    url = QUrl.fromLocalFile(html if os.path.isfile(html) else os.path.join(GUIDE_DIR, "index.md"))
+    if anchor:
+        url.setFragment(anchor)
+    return url.toString()
 
 
 def data_path(*parts):

@@ -19,127 +19,112 @@
         <translation>规划类型</translation>
     </message>
     <message>
-        <location filename="../processing/describe_source.py" line="26"/>
-        <source>Lists the layers of a GeoPackage, .gdb folder or shapefile folder and how each matches the plan schema: recognised (by name or fields), missing for the plan kind, or unknown with the reason. The source is only read.</source>
-        <translation>列出 GeoPackage、.gdb 文件夹或 Shapefile 文件夹中的图层及其与规划数据结构的对应：已识别（按名称或字段）、该规划类型缺少的图层、未识别图层及原因。只读取数据源，不作修改。</translation>
-    </message>
-    <message>
-        <location filename="../processing/load_plan.py" line="31"/>
+        <location filename="../processing/load_plan.py" line="29"/>
         <source>Plan source</source>
         <translation>规划数据源</translation>
     </message>
     <message>
-        <location filename="../processing/describe_source.py" line="37"/>
+        <location filename="../processing/describe_source.py" line="34"/>
         <source>Recognised layers</source>
         <translation>已识别图层数</translation>
     </message>
     <message>
-        <location filename="../processing/describe_source.py" line="38"/>
+        <location filename="../processing/describe_source.py" line="35"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="20"/>
-        <source>Adds the recognised layers of a plan source to the current project: one group per source, sub-groups in drawing order (control lines, planning zones, land use, base), Chinese names, official styles (provisional ones are marked), optional labels and map themes.</source>
-        <translation>将数据源中已识别的图层加入当前工程：每个数据源一个图层组，按绘制顺序分为控制线、规划分区、用地用海、基础/现状子组，使用中文名称和官方样式（暂定样式会标明），可选标注与地图主题。</translation>
-    </message>
-    <message>
-        <location filename="../processing/load_plan.py" line="33"/>
+        <location filename="../processing/load_plan.py" line="31"/>
         <source>Label codes and names</source>
         <translation>标注代码和名称</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="34"/>
+        <location filename="../processing/load_plan.py" line="32"/>
         <source>Layers loaded</source>
         <translation>已加载图层数</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="35"/>
+        <location filename="../processing/load_plan.py" line="33"/>
         <source>Layers that failed to open</source>
         <translation>无法打开的图层数</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="36"/>
+        <location filename="../processing/load_plan.py" line="34"/>
         <source>Layer group</source>
         <translation>图层组</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="41"/>
+        <location filename="../processing/load_plan.py" line="39"/>
         <source>Loading layers needs a QGIS project.</source>
         <translation>加载图层需要一个 QGIS 工程。</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="51"/>
+        <location filename="../processing/load_plan.py" line="49"/>
         <source>Not loaded: {} — {}</source>
         <translation>未加载：{} — {}</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="45"/>
-        <source>Checks a village or detailed plan (GeoPackage, .gdb folder or shapefile folder) against the master plan&apos;s one map with a YAML rule set: control lines, code lists, geometry and allocated indicators. Writes a GeoPackage with the layer &apos;findings&apos; and the tables &apos;rules&apos;, &apos;indicators&apos; and &apos;run&apos;. Inputs are only read.</source>
-        <translation>按 YAML 规则集将村庄规划或详细规划（GeoPackage、.gdb 文件夹或 Shapefile 文件夹）与总体规划一张图核对：控制线、代码、几何与分解指标。结果写入 GeoPackage：图层 findings 及表 rules、indicators、run。只读取输入数据。</translation>
-    </message>
-    <message>
-        <location filename="../processing/verify_plan.py" line="59"/>
+        <location filename="../processing/verify_plan.py" line="56"/>
         <source>Rule set (id or .yaml path; empty: default for the plan kind)</source>
         <translation>规则集（id 或 .yaml 路径；留空则按规划类型选默认）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="65"/>
+        <location filename="../processing/verify_plan.py" line="62"/>
         <source>Findings GeoPackage</source>
         <translation>核对结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="67"/>
+        <location filename="../processing/verify_plan.py" line="64"/>
         <source>Errors</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="67"/>
+        <location filename="../processing/verify_plan.py" line="64"/>
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="67"/>
+        <location filename="../processing/verify_plan.py" line="64"/>
         <source>Notes</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="69"/>
+        <location filename="../processing/verify_plan.py" line="66"/>
         <source>Run id</source>
         <translation>运行编号</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="99"/>
+        <location filename="../processing/verify_plan.py" line="96"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="107"/>
+        <location filename="../processing/verify_plan.py" line="104"/>
         <source>Findings written to {}</source>
         <translation>核对结果已写入 {}</translation>
     </message>
     <message>
-        <location filename="../processing/describe_source.py" line="23"/>
+        <location filename="../processing/describe_source.py" line="25"/>
         <source>Describe plan source</source>
         <translation>识别数据源</translation>
     </message>
     <message>
-        <location filename="../processing/load_plan.py" line="17"/>
+        <location filename="../processing/load_plan.py" line="20"/>
         <source>Load plan with official styles</source>
         <translation>按官方样式加载规划图层</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="42"/>
+        <location filename="../processing/verify_plan.py" line="45"/>
         <source>Verify plan against the one map</source>
         <translation>规划一张图核对</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="54"/>
+        <location filename="../processing/verify_plan.py" line="51"/>
         <source>Plan under review (village or detailed plan)</source>
         <translation>待核对规划（村庄规划/详细规划）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="58"/>
+        <location filename="../processing/verify_plan.py" line="55"/>
         <source>One map (master plan)</source>
         <translation>总体规划一张图</translation>
     </message>
@@ -159,7 +144,7 @@
         <translation>报告已写入 {}</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="62"/>
+        <location filename="../processing/verify_plan.py" line="59"/>
         <source>Previous findings GeoPackage (its reviewer decisions carry over)</source>
         <translation>上次核对结果 GeoPackage（其中的审查决定将沿用）</translation>
     </message>
@@ -339,12 +324,12 @@
         <translation>面积（亩）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="55"/>
+        <location filename="../processing/verify_plan.py" line="52"/>
         <source>…or its land-use layer in the project (unsaved edits are checked)</source>
         <translation>…或工程中的规划用地图层（未保存的编辑一并核对）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="73"/>
+        <location filename="../processing/verify_plan.py" line="70"/>
         <source>Give the plan: a source (PLAN) or a project layer (PLAN_LAYER).</source>
         <translation>请指定规划：数据源（PLAN）或工程中的图层（PLAN_LAYER）。</translation>
     </message>

@@ -1,10 +1,10 @@
 """onemap:describesource — what a plan source holds, as the schema sees it."""
-from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputNumber,
-                       QgsProcessingOutputString)
+from qgis.core import QgsProcessingException, QgsProcessingOutputNumber, QgsProcessingOutputString
 
 from ..core.errors import OneMapError
 from ..core.sources import open_source, recognition_lines
 from ..i18n import tr
+from .algorithm import OneMapAlgorithm
 from .parameters import add_kind_parameter, add_source_parameter, kind_value
 
 def open_or_fail(path):
@@ -15,17 +15,14 @@ def open_or_fail(path):
         raise QgsProcessingException(str(exc))
 
 
-class DescribeSourceAlgorithm(QgsProcessingAlgorithm):
+class DescribeSourceAlgorithm(OneMapAlgorithm):
+    GROUP = "data"
+
     def name(self):
         return "describesource"
 
     def displayName(self):  # noqa: N802
         return tr("Describe plan source")
-
-    def shortHelpString(self):  # noqa: N802
-        return tr("Lists the layers of a GeoPackage, .gdb folder or shapefile folder and how each matches "
-                  "the plan schema: recognised (by name or fields), missing for the plan kind, or unknown "
-                  "with the reason. The source is only read.")
 
     def createInstance(self):  # noqa: N802
         return DescribeSourceAlgorithm()

@@ -1,25 +1,23 @@
 """onemap:loadplan — load a plan source into the project, exactly as the panel's Load button does."""
-from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputNumber,
-                       QgsProcessingOutputString, QgsProcessingParameterBoolean)
+from qgis.core import (QgsProcessingException, QgsProcessingOutputNumber, QgsProcessingOutputString,
+                       QgsProcessingParameterBoolean)
 
 from ..core.compat import NO_THREADING
 from ..core.errors import OneMapError
 from ..core.loading import load_source
 from ..i18n import tr
+from .algorithm import OneMapAlgorithm
 from .parameters import add_kind_parameter, add_source_parameter, kind_value
 
 
-class LoadPlanAlgorithm(QgsProcessingAlgorithm):
+class LoadPlanAlgorithm(OneMapAlgorithm):
+    GROUP = "data"
+
     def name(self):
         return "loadplan"
 
     def displayName(self):  # noqa: N802
         return tr("Load plan with official styles")
-
-    def shortHelpString(self):  # noqa: N802
-        return tr("Adds the recognised layers of a plan source to the current project: one group per source, "
-                  "sub-groups in drawing order (control lines, planning zones, land use, base), Chinese names, "
-                  "official styles (provisional ones are marked), optional labels and map themes.")
 
     def flags(self):
         return super().flags() | NO_THREADING     # it changes the project

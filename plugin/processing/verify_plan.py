@@ -1,10 +1,10 @@
 """onemap:verifyplan — the one-map verification as a Processing algorithm (same engine as the panel)."""
 import os
 
-from qgis.core import (QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException,
-                       QgsProcessingLayerPostProcessorInterface, QgsProcessingOutputNumber,
-                       QgsProcessingOutputString, QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
-                       QgsProcessingParameterString, QgsProcessingParameterVectorLayer, QgsProject)
+from qgis.core import (QgsProcessingContext, QgsProcessingException, QgsProcessingLayerPostProcessorInterface,
+                       QgsProcessingOutputNumber, QgsProcessingOutputString, QgsProcessingParameterFile,
+                       QgsProcessingParameterFileDestination, QgsProcessingParameterString,
+                       QgsProcessingParameterVectorLayer, QgsProject)
 
 from ..core import findings_layer
 from ..core.compat import FILE_PARAMETER, POLYGON_SOURCE
@@ -14,6 +14,7 @@ from ..core.errors import OneMapError
 from ..core.findings import STATUS_ZH
 from ..core.layer_source import layer_source
 from ..i18n import chinese_ui, tr
+from .algorithm import OneMapAlgorithm
 from .parameters import add_kind_parameter, add_source_parameter, kind_value
 
 
@@ -34,18 +35,14 @@ class FindingsPostProcessor(QgsProcessingLayerPostProcessorInterface):
         return FindingsPostProcessor.instance
 
 
-class VerifyPlanAlgorithm(QgsProcessingAlgorithm):
+class VerifyPlanAlgorithm(OneMapAlgorithm):
+    GROUP = "check"
+
     def name(self):
         return "verifyplan"
 
     def displayName(self):  # noqa: N802
         return tr("Verify plan against the one map")
-
-    def shortHelpString(self):  # noqa: N802
-        return tr("Checks a village or detailed plan (GeoPackage, .gdb folder or shapefile folder) against the "
-                  "master plan's one map with a YAML rule set: control lines, code lists, geometry and allocated "
-                  "indicators. Writes a GeoPackage with the layer 'findings' and the tables 'rules', "
-                  "'indicators' and 'run'. Inputs are only read.")
 
     def createInstance(self):  # noqa: N802
         return VerifyPlanAlgorithm()
