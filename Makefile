@@ -9,7 +9,7 @@ SAMPLE := resources/sample
 BUILD := build/onemap
 QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: deps sample styles layouts translations build demo test test-matrix package install smoke screenshot bench bench-quick clean
+.PHONY: deps sample styles layouts translations build demo test test-matrix package repo install smoke screenshot bench bench-quick clean
 
 deps:
 	@tools/bootstrap.sh
@@ -51,6 +51,11 @@ package: build
 	@mkdir -p dist && rm -f dist/onemap-$(VERSION).zip
 	@cd build && zip -qr ../dist/onemap-$(VERSION).zip onemap
 	@echo dist/onemap-$(VERSION).zip
+
+# An internal plugin repository: dist/repo/plugins.xml + ZIP, to be served from REPO_URL.
+REPO_URL ?= file://$(CURDIR)/dist/repo
+repo: package
+	$(PY) tools/make_repo.py dist/onemap-$(VERSION).zip dist/repo $(REPO_URL)
 
 install: build
 	@mkdir -p $(QGIS_PROFILE)/python/plugins && rm -rf $(QGIS_PROFILE)/python/plugins/onemap
