@@ -53,3 +53,8 @@ def test_other_locales_get_english_then_chinese(onemap_provider, ui_locale):
 def test_toolbox_search_word_finds_the_check(onemap_provider):
     assert "永久基本农田" in onemap_provider.algorithm("verifyplan").tags()
     assert onemap_provider.algorithm("verifyplan").group() == "一张图核对 One-map check"
+
+
+def test_no_algorithm_is_left_outside_a_group(onemap_provider):
+    for algorithm in onemap_provider.algorithms():
+        assert algorithm.groupId() in GROUPS and algorithm.group() == GROUPS[algorithm.groupId()], algorithm.id()

@@ -7,6 +7,7 @@ from ..core.compat import FILE_PARAMETER, NO_THREADING
 from ..core.errors import OneMapError
 from ..core.export.mapsheets import PAPERS, export_mapsheets
 from ..i18n import tr
+from .algorithm import GROUPS
 from .parameters import add_source_parameter
 
 HELP = (
@@ -30,6 +31,12 @@ class ExportMapSheetsAlgorithm(QgsProcessingAlgorithm):
 
     def displayName(self):  # noqa: N802
         return tr("Export map sheets")
+
+    def group(self):
+        return GROUPS["export"]
+
+    def groupId(self):  # noqa: N802
+        return "export"
 
     def shortHelpString(self):  # noqa: N802
         return HELP

@@ -6,6 +6,7 @@ from ..core.compat import FILE_PARAMETER, NO_THREADING
 from ..core.errors import OneMapError
 from ..core.export.report import export_report
 from ..i18n import tr
+from .algorithm import GROUPS
 
 HELP = (
     "<p>由核对结果 GeoPackage（onemap:verifyplan 或面板“核对”写出）生成中文核对报告，格式由输出文件扩展名决定："
@@ -25,6 +26,12 @@ class ExportReportAlgorithm(QgsProcessingAlgorithm):
 
     def displayName(self):  # noqa: N802
         return tr("Export check report")
+
+    def group(self):
+        return GROUPS["export"]
+
+    def groupId(self):  # noqa: N802
+        return "export"
 
     def shortHelpString(self):  # noqa: N802
         return HELP

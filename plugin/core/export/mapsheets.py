@@ -168,7 +168,7 @@ def fill_legend(legend, entries, present):
                  if item.ruleKey() in classes and item.ruleKey() not in skip]
         items.sort(key=lambda pair: _class_key(entry.key, pair[1].label()))
         if not entry.title:
-            QgsLegendRenderer.setNodeLegendStyle(node, QgsLegendStyle.Hidden)
+            QgsLegendRenderer.setNodeLegendStyle(node, QgsLegendStyle.Style.Hidden)
         QgsMapLayerLegendUtils.setLegendNodeOrder(node, [index for index, _item in items])
         for index, item in items:
             QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, index, _clean(item.label()))
@@ -413,7 +413,7 @@ def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler
 def export_png(layout, path):
     settings = QgsLayoutExporter.ImageExportSettings()
     settings.dpi = PNG_DPI
-    if QgsLayoutExporter(layout).exportToImage(path, settings) != QgsLayoutExporter.Success:
+    if QgsLayoutExporter(layout).exportToImage(path, settings) != QgsLayoutExporter.ExportResult.Success:
         raise OneMapError("导出 PNG 失败：{}".format(path), "PNG export failed: {}".format(path))
 
 

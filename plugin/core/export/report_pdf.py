@@ -4,8 +4,8 @@ QGIS renders the HTML frame by frame, adding A4 pages until the text ends; fonts
 """
 import os
 
-from qgis.core import (QgsExpressionContextUtils, QgsLayoutExporter, QgsLayoutItemHtml, QgsLayoutItemLabel,
-                       QgsPrintLayout, QgsProject, QgsReadWriteContext, QgsRenderContext)
+from qgis.core import (Qgis, QgsExpressionContextUtils, QgsLayoutExporter, QgsLayoutItemHtml, QgsLayoutItemLabel,
+                       QgsPrintLayout, QgsProject, QgsReadWriteContext)
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..errors import OneMapError
@@ -33,9 +33,9 @@ def export_pdf(layout, path):
     settings.dpi = 300
     settings.rasterizeWholeImage = False
     settings.forceVectorOutput = True
-    settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText      # searchable, fonts embedded
+    settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText      # searchable, fonts embedded
     result = QgsLayoutExporter(layout).exportToPdf(path, settings)
-    if result != QgsLayoutExporter.Success:
+    if result != QgsLayoutExporter.ExportResult.Success:
         raise OneMapError("导出 PDF 失败：{}".format(path), "PDF export failed: {}".format(path))
 
 
@@ -62,7 +62,7 @@ def write_report_pdf(html, path, title=""):
     if not frames:
         raise OneMapError("版式模板 {} 中没有 HTML 框".format(TEMPLATE), "Template {} has no HTML frame".format(TEMPLATE))
     item = frames[0]
-    item.setContentMode(QgsLayoutItemHtml.ManualHtml)
+    item.setContentMode(QgsLayoutItemHtml.ContentMode.ManualHtml)
     item.setHtml(html)
     item.loadHtml()
     footer = layout.itemById("footer")
