@@ -4,6 +4,7 @@ import configparser
 import glob
 import json
 import os
+import signal
 import subprocess
 import zipfile
 from xml.etree import ElementTree
@@ -38,10 +39,15 @@ def install_in_qgis(profiles, repo_url, out):
     (profiles / "profiles" / "default" / "QGIS").mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, ONEMAP_REPO_URL=repo_url, ONEMAP_RESULT=str(out))
     env.pop("QT_QPA_PLATFORM", None)
-    done = subprocess.run(["timeout", "240", "xvfb-run", "-a", "qgis", "--profiles-path", str(profiles), "--nologo",
-                           "--noversioncheck", "--code", os.path.join(ROOT, "tools", "repo_install.py")],
-                          env=env, capture_output=True, text=True, timeout=300)
-    assert out.is_file(), done.stdout + done.stderr
+    qgis = subprocess.Popen(["xvfb-run", "-a", "qgis", "--profiles-path", str(profiles), "--nologo", "--noversioncheck",
+                             "--code", os.path.join(ROOT, "tools", "repo_install.py")],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        log, _ = qgis.communicate(timeout=180)
+    except subprocess.TimeoutExpired:          # e.g. a Python error dialog waiting for a click
+        os.killpg(qgis.pid, signal.SIGKILL)
+        log, _ = qgis.communicate()
+    assert out.is_file(), log
     return json.loads(out.read_text(encoding="utf-8"))
 
 

@@ -11,20 +11,44 @@ import traceback
 
 import pyplugin_installer
 import qgis.utils
-from pyplugin_installer.installer_data import officialRepo, plugins, reposGroup, repositories, settingsGroup
+from pyplugin_installer.installer_data import officialRepo, plugins, reposGroup, repositories
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QTimer
 
 REPO = "OneMap internal"
 
 
+def allow_experimental():
+    """Tick "Show also experimental plugins" (a settings-tree entry since QGIS 3.30, a key before)."""
+    try:
+        from qgis.core import QgsSettingsTree
+        QgsSettingsTree.node("plugin-manager").childSetting("allow-experimental").setValue(True)
+    except ImportError:
+        QgsSettings().setValue("app/plugin_installer/allowExperimental", True)
+
+
 def configure():
+    allow_experimental()
     settings = QgsSettings()
-    settings.setValue(settingsGroup + "/allowExperimental", True)
     settings.setValue("{}/{}/url".format(reposGroup, officialRepo[0]), officialRepo[1])
     settings.setValue("{}/{}/enabled".format(reposGroup, officialRepo[0]), False)
     settings.setValue("{}/{}/url".format(reposGroup, REPO), os.environ["ONEMAP_REPO_URL"])
     settings.setValue("{}/{}/enabled".format(reposGroup, REPO), True)
+
+
+def write(result):
+    with open(os.environ["ONEMAP_RESULT"], "w", encoding="utf-8") as handle:
+        json.dump(result, handle, ensure_ascii=False, indent=1)
+
+
+def watchdog():
+    """A dialog waiting for a click would hang the run: name the visible windows and stop QGIS."""
+    from qgis.PyQt.QtWidgets import QApplication, QLabel
+    windows = ["{} '{}': {}".format(w.metaObject().className(), w.windowTitle(),
+                                    " | ".join(label.text() for label in w.findChildren(QLabel) if label.text()))
+               for w in QApplication.topLevelWidgets() if w.isVisible() and w is not qgis.utils.iface.mainWindow()]
+    write({"exception": "blocked after 90 s; open windows: {}".format(windows)})
+    os._exit(1)
 
 
 def run():
@@ -43,15 +67,14 @@ def run():
             installer.installPlugin("onemap", quiet=True, stable=not available["experimental"])
         installed = plugins.all().get("onemap", {})
         result["installed_version"] = installed.get("version_installed")
-        result["plugin_dir"] = os.path.join(qgis.utils.home_plugin_path, "onemap")
         result["active"] = "onemap" in qgis.utils.active_plugins
         result["enabled_setting"] = QgsSettings().value("PythonPlugins/onemap", False, type=bool)
         result["provider"] = QgsApplication.processingRegistry().providerById("onemap") is not None
     except Exception:                      # recorded for the test, which then fails
         result["exception"] = traceback.format_exc()
-    with open(os.environ["ONEMAP_RESULT"], "w", encoding="utf-8") as handle:
-        json.dump(result, handle, ensure_ascii=False, indent=1)
+    write(result)
     QgsApplication.instance().exit(0)
 
 
+QTimer.singleShot(90000, watchdog)
 QTimer.singleShot(2000, run)
