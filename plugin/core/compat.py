@@ -16,6 +16,8 @@ NO_THREADING = _new_or_old("ProcessingAlgorithmFlag", "NoThreading",
                            getattr(QgsProcessingAlgorithm, "FlagNoThreading", None))
 FILE_PARAMETER = _new_or_old("ProcessingFileParameterBehavior", "File",
                              getattr(QgsProcessingParameterFile, "File", None))
+FOLDER_PARAMETER = _new_or_old("ProcessingFileParameterBehavior", "Folder",
+                               getattr(QgsProcessingParameterFile, "Folder", None))
 POLYGON_SOURCE = _new_or_old("ProcessingSourceType", "VectorPolygon",
                              getattr(QgsProcessing, "TypeVectorPolygon", None))
 POLYGON_LAYER_FILTER = _new_or_old("LayerFilter", "PolygonLayer", getattr(QgsMapLayerProxyModel, "PolygonLayer", None))

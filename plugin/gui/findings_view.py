@@ -271,7 +271,7 @@ class FindingsBrowser(QWidget):
         if proxy_index.isValid():
             menu.addAction(self.tr("Copy text"), lambda: self.copy_text(proxy_index))
         if not menu.isEmpty():
-            menu.exec_(self.view.viewport().mapToGlobal(position))
+            menu.exec(self.view.viewport().mapToGlobal(position))
 
     def row_text(self, proxy_index):
         """A row as a reviewer would quote it: every column, then the rule for a finding."""
@@ -290,7 +290,7 @@ class FindingsBrowser(QWidget):
 
     def edit_decision(self, finding):
         dialog = DecisionDialog(finding, self.review.decision(finding), self)
-        if dialog.exec_():
+        if dialog.exec():
             self.store(dialog.decision)
 
     def store(self, decision):

@@ -4,9 +4,10 @@ from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException, QgsProces
                        QgsProcessingParameterString)
 
 from ..core.batch import verify_folder
-from ..core.compat import FILE_PARAMETER
+from ..core.compat import FOLDER_PARAMETER
 from ..core.errors import OneMapError
 from ..i18n import tr
+from .algorithm import GROUPS
 from .parameters import add_source_parameter
 
 HELP = (
@@ -27,6 +28,12 @@ class VerifyFolderAlgorithm(QgsProcessingAlgorithm):
     def displayName(self):  # noqa: N802
         return tr("Verify all plans in a folder")
 
+    def group(self):
+        return GROUPS["check"]
+
+    def groupId(self):  # noqa: N802
+        return "check"
+
     def shortHelpString(self):  # noqa: N802
         return HELP
 
@@ -34,7 +41,7 @@ class VerifyFolderAlgorithm(QgsProcessingAlgorithm):
         return VerifyFolderAlgorithm()
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile("FOLDER", tr("Folder of plans"), QgsProcessingParameterFile.Folder))
+        self.addParameter(QgsProcessingParameterFile("FOLDER", tr("Folder of plans"), FOLDER_PARAMETER))
         add_source_parameter(self, "ONEMAP", tr("One map (master plan)"))
         self.addParameter(QgsProcessingParameterString(
             "RULESET", tr("Rule set (id or .yaml path; empty: default for the plan kind)"), optional=True))

@@ -388,7 +388,7 @@ def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler
         atlas.setFilterExpression("$id = {}".format(int(village.fid)))
         atlas.setEnabled(True)
         map_item.setAtlasDriven(True)
-        map_item.setAtlasScalingMode(QgsLayoutItemMap.Predefined)
+        map_item.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Predefined)
         map_item.setAtlasMargin(0.04)
         clipping = map_item.atlasClippingSettings()
         clipping.setEnabled(True)
