@@ -14,7 +14,7 @@ QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 deps:
 	@tools/bootstrap.sh
 
-$(SAMPLE)/.stamp: tools/make_sample.py | deps
+$(SAMPLE)/.stamp: tools/make_sample.py tools/geodesic.py plugin/data/rulesets/village.yaml | deps
 	$(PY) tools/make_sample.py $(SAMPLE)
 	@touch $@
 

@@ -15,7 +15,8 @@ def test_code_list_has_levels_and_lineage():
 
 def test_2020_names_are_aliases():
     ydyh = code_list("ydyh")
-    assert ydyh.code_for_name("村庄内部道路用地") == ("060101", True)
+    assert ydyh.code_for_name("村庄内部道路用地") == ("1207", True)         # CCTool's old->new table
+    assert ydyh.is_2020_name_for("干渠", "1311") and ydyh.is_2020_name_for("干渠", "1705")   # disputed
     assert ydyh.code_for_name("村道用地") == ("060101", False)
     assert ydyh.code_for_name("不存在") == (None, False)
 

@@ -20,6 +20,8 @@ import yaml
 from osgeo import ogr, osr
 from qgis.core import QgsGeometry
 
+from geodesic import ellipsoidal_m2
+
 ogr.UseExceptions()
 
 INVENTED = "示例数据：几何与编码均为虚构 (sample data: geometry and codes invented), OneMap tools/make_sample.py"
@@ -123,7 +125,7 @@ def township_layers():
                     patches.append(patch)
                     farmland.append((patch, {"YJJBNTTBBH": "{}-{}".format(code, number + 1), "DLBM": "0103",
                                              "XZQDM": code, "YJJBNTTBMJ": round(patch.area(), 2)}))
-            farmland_ha = sum(p.area() for p in patches) / 10000.0
+            farmland_ha = sum(ellipsoidal_m2(p, 4546) for p in patches) / 10000.0     # allocations are ellipsoidal
             for indicator, value in (("耕地保有量", 110.0 if (col, row) == DUCUN else round(farmland_ha, 4)),
                                      ("永久基本农田保护面积", round(farmland_ha, 4)),
                                      ("生态保护红线面积", 0.0),
@@ -200,8 +202,8 @@ CLEAN_PARCELS = [
 ]
 SEEDED_PARCELS = [
     ("0703", "农村宅基地", (850, 600, 950, 700)),          # C1 overlaps 永久基本农田 by 50 x 100
-    ("060101", "村庄内部道路用地", (950, 0, 1000, 2000)),   # 2020 name for 060101 -> warning
-    ("1001", "工业用地", (1500, 100, 1700, 250)),            # C2 outside 城镇开发边界, 30000 m2
+    ("1207", "村庄内部道路用地", (950, 0, 1000, 2000)),      # 2020 name for 1207 -> warning
+    ("070102", "二类城镇住宅用地", (1500, 100, 1700, 250)),  # C2 urban housing outside 城镇开发边界, 30000 m2
     ("0703", "农村宅基地", (1400, 500, 1600, 700)),          # C4 inside 历史文化保护线 by 100 x 100
     ("0799", "未知用地", (1900, 1900, 2000, 2000)),          # C5 code not in the 2023 list
     ("0103", "旱地", (1900, 1000, 1910, 1030)),              # C9 sliver, 300 m2 < 400 m2
@@ -260,22 +262,37 @@ def village_layers(seeded):
 EXPECTED = {
     "village_conflicts.gpkg": {
         "overlap_farmland_m2": 5000.0,        # C1
-        "outside_boundary_m2": 30000.0,       # C2 (1001 工业用地); 0703/0704 exempt
+        "outside_boundary_m2": 30000.0,       # C2 (070102 城镇住宅用地); 0703/0704 and village land exempt
         "heritage_m2": 10000.0,               # C4
         "bad_code": "0799",                   # C5
-        "alias_2020_name": "村庄内部道路用地",   # 060101
+        "alias_2020_name": "村庄内部道路用地",   # 2020 name of 1207
         "invalid_geometries": 1,              # C6 (self-intersection at the bowtie's centre)
         "plan_overlap_m2": 40000.0,           # C7
         "gap_m2": [10000.0, 2500.0, 2500.0],  # C8, and the two triangles the bowtie leaves open
         "sliver_m2": 300.0,                   # C9
         "farmland_lost_m2": 40000.0,          # C10
-        "indicators_m2": {"耕地保有量": 1105300.0, "永久基本农田保护面积": 590000.0,
-                          "村庄建设用地规模": 130000.0, "建设用地总规模": 160000.0},
     },
-    "village_clean.gpkg": {"findings": 0,
-                           "indicators_m2": {"耕地保有量": 1110000.0, "永久基本农田保护面积": 630000.0,
-                                             "村庄建设用地规模": 80000.0, "建设用地总规模": 80000.0}},
+    "village_clean.gpkg": {"findings": 0},
 }
+
+
+def indicator_areas(layers, epsg):
+    """Indicator figures of a village plan on the CGCS2000 ellipsoid (pyproj, see geodesic.py), m², 2 decimals.
+
+    Classes are read from the shipped rule set, so a class change moves these figures with it.
+    """
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from plugin.core.ruleset import load_ruleset
+    rules = load_ruleset("village-default")
+    rows = dict((name, rows) for name, _fields, rows in layers)
+    parcels = [(g, v["GHDLBM"]) for g, v in rows["GHDLTB"]]
+
+    def of(classes):
+        codes = rules.codes(classes)
+        return round(sum(ellipsoidal_m2(g, epsg) for g, code in parcels if code in codes), 2)
+    return {"耕地保有量": of(["耕地"]),
+            "永久基本农田保护面积": round(sum(ellipsoidal_m2(g, epsg) for g, _v in rows["永久基本农田"]), 2),
+            "村庄建设用地规模": of(["村庄建设用地"]), "建设用地总规模": of(["建设用地"])}
 
 
 def main(folder):
@@ -288,9 +305,13 @@ def main(folder):
                "杜村村庄规划（示例，无冲突）. " + INVENTED)
     write_gpkg(os.path.join(folder, "village_conflicts.gpkg"), village_layers(True), 4525,
                "杜村村庄规划（示例，含预置冲突，带带号坐标）. " + INVENTED)
+    expected = dict(EXPECTED)
+    expected["village_conflicts.gpkg"]["indicators_m2"] = indicator_areas(village_layers(True), 4525)
+    expected["village_clean.gpkg"]["indicators_m2"] = indicator_areas(village_layers(False), 4546)
     with open(os.path.join(folder, "expected.yaml"), "w", encoding="utf-8") as handle:
-        handle.write("# Seeded conflicts of the sample plans and their exact areas (tools/make_sample.py).\n")
-        yaml.safe_dump(EXPECTED, handle, allow_unicode=True, sort_keys=False)
+        handle.write("# Seeded conflicts of the sample plans and their exact (planar) areas; indicators_m2 are\n"
+                     "# ellipsoidal (CGCS2000, computed with pyproj, independently of QGIS). tools/make_sample.py\n")
+        yaml.safe_dump(expected, handle, allow_unicode=True, sort_keys=False)
     print(folder)
 
 

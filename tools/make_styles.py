@@ -26,7 +26,8 @@ def main():
     app.initQgis()
     from plugin.core.styles import build_renderer, canonical_field, color_table
     table = color_table()
-    keys = [table["ydyh"]["layer"], table["ghfq"]["layer"], "findings"] + list(table["layers"])
+    keys = ([table["ydyh"]["layer"]] + table["ydyh"].get("also", []) + [table["ghfq"]["layer"], "findings"]
+            + list(table["layers"]))
     for key in keys:
         field = canonical_field(key) or "BSM"
         layer = QgsVectorLayer("Polygon?crs=EPSG:4546&field={}:string".format(field), key, "memory")

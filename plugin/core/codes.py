@@ -13,7 +13,9 @@ class CodeList:
         self.names = {}
         self.parents = {}
         self._add(data.get("classes") or {}, None)
-        self.aliases_2020 = {name: str(code) for name, code in (data.get("aliases_2020") or {}).items()}
+        self.aliases_2020 = {name: [str(c) for c in (code if isinstance(code, list) else [code])]
+                             for name, code in (data.get("aliases_2020") or {}).items()}
+        self.collisions_2020 = {str(code): name for code, name in (data.get("collisions_2020") or {}).items()}
         self._code_by_name = {name: code for code, name in self.names.items()}
 
     def _add(self, classes, parent):
@@ -45,13 +47,17 @@ class CodeList:
         return chain
 
     def code_for_name(self, name):
-        """(code, is_2020_alias) for a class name, or (None, False)."""
+        """(code, is_2020_alias) for a class name, or (None, False); a disputed 2020 name gives its first code."""
         name = (name or "").strip()
         if name in self._code_by_name:
             return self._code_by_name[name], False
         if name in self.aliases_2020:
-            return self.aliases_2020[name], True
+            return self.aliases_2020[name][0], True
         return None, False
+
+    def is_2020_name_for(self, name, code):
+        """True when `name` is a 2020-edition name that maps to `code` (any of a disputed name's codes)."""
+        return normalize_code(code) in self.aliases_2020.get((name or "").strip(), [])
 
 
 def normalize_code(code):
@@ -75,5 +81,5 @@ def in_classes(code, prefixes):
 @functools.lru_cache(maxsize=None)
 def code_list(name):
     """The named code list shipped in plugin/data/codes ('ydyh' or 'ghfq')."""
-    files = {"ydyh": "ydyh_2023.yaml", "ghfq": "ghfq.yaml"}
+    files = {"ydyh": "ydyh_2023.yaml", "ghfq": "ghfq.yaml", "gkbj": "gkbj.yaml"}
     return CodeList(load_data(data_path("codes", files[name])))

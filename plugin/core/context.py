@@ -11,6 +11,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, Qgs
 
 from . import crs as crsmod
 from .boxindex import BoxIndex, box_of
+from .baseyear import BaseYear
 from .codes import normalize_code
 from .errors import OneMapError
 from .geomops import Prepared, polygonal, union
@@ -97,6 +98,8 @@ class Context:
         self._plan_box = None
         self.database = shared_database(plan, onemap)     # both in one PostGIS database: overlaps run there
         self._crs_of = {}
+        self._base_year = None
+        self._measures = None
         landuse = plan.open_layer("GHYDYH")
         self._opened = {("plan", "GHYDYH"): landuse}       # read again by _load: open it once
         self.plan_crs = self._layer_crs("plan", plan.get("GHYDYH").name, landuse, fallback=None)
@@ -136,6 +139,19 @@ class Context:
             self.plan_layer(key)
         for key in self.onemap.recognised:
             self.onemap_layer(key)
+
+    def base_year(self):
+        """The plan's base-year land use (JQDLTB), read once; `available` is False without it."""
+        if self._base_year is None:
+            self._base_year = BaseYear(self.plan_layer("JQDLTB"))
+        return self._base_year
+
+    def measures(self):
+        """Indicator figures in ellipsoidal area (see measures.py), made once."""
+        if self._measures is None:
+            from .measures import Measures
+            self._measures = Measures(self)
+        return self._measures
 
     def plan_layer(self, key):
         return self._load("plan", self.plan, key)

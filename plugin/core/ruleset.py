@@ -111,9 +111,18 @@ class RuleSet:
         for name in params:
             self._check(name in kind.params, trail + ("params", name),
                         "规则类型 {} 不认识参数 '{}' (unknown parameter)".format(definition["kind"], name))
-        for name in ("codes", "codes_except"):
-            for item in params.get(name, []):
-                self._check(str(item) in self.classes or str(item).isdigit(), trail + ("params", name),
+        lists = [(name, params.get(name, [])) for name in ("codes", "codes_except")]
+        for number, entry in enumerate(params.get("matrix", [])):
+            where = "matrix/{}".format(number)
+            self._check(isinstance(entry, dict) and "codes" in entry and "new" in entry, trail + ("params", "matrix"),
+                        "{} 需要 codes 与 new (a matrix entry needs codes and new)".format(where))
+            for key in ("new", "existing", "unknown"):
+                self._check(entry.get(key, "none") in SEVERITIES + ("none",), trail + ("params", "matrix"),
+                            "{}/{} 应为 error/warning/info/none".format(where, key))
+            lists += [(where, entry["codes"]), (where, entry.get("existing_if", []))]
+        for name, items in lists:
+            for item in items:
+                self._check(str(item) in self.classes or str(item).isdigit(), trail + ("params", name.split("/")[0]),
                             "'{}' 既不是类名也不是代码 (neither a class of this rule set nor a code)".format(item))
         ids = [r.get("id") for r in self.data["rules"][:index] if isinstance(r, dict)]
         self._check(definition["id"] not in ids, trail + ("id",), "规则 id 重复 duplicate rule id '{}'".format(definition["id"]))

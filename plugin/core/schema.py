@@ -62,6 +62,7 @@ class Schema:
         self.groups = data.get("groups", {})
         self.kinds = data.get("kinds", {})
         self.feature_label = list(data.get("feature_label", []))
+        self.units = data.get("units", {})
         self.layers = {}
         for key, entry in (data.get("layers") or {}).items():
             self.layers[key] = self._spec(key, entry, entry.get("geometry", "polygon"))

@@ -27,6 +27,16 @@ def color_table():
     return load_data(data_path("colors.yaml"))
 
 
+def section_for(key, table=None):
+    """The colour-table section ('ydyh', 'ghfq', 'findings') styling a schema key, or None.
+
+    A section styles its `layer` and the keys listed in `also` (e.g. JQDLTB uses the 用地用海 colours).
+    """
+    table = table or color_table()
+    return next((s for s in ("ydyh", "ghfq", "findings")
+                 if key == table[s].get("layer", s) or key in table[s].get("also", [])), None)
+
+
 def _symbol(entry):
     """A fill symbol: fill colour/alpha/brush, outline colour/width/pen, or no outline."""
     symbol = QgsFillSymbol.createSimple({})
@@ -67,7 +77,7 @@ def class_filter(field, code, listed):
 def build_renderer(key):
     """The renderer for a schema key ('GHYDYH', 'GHFQ', 'CZKFBJ' …) or 'findings', from the table."""
     table = color_table()
-    section = next((s for s in ("ydyh", "ghfq", "findings") if table[s].get("layer", s) == key), None)
+    section = section_for(key, table)
     if section is None:
         entry = table["layers"][key]
         symbol = _symbol(entry)
@@ -92,18 +102,14 @@ def build_renderer(key):
 def style_status(key):
     """'verified', 'provisional' … for the style of a key (a section's status, or the layer entry's)."""
     table = color_table()
-    for section in ("ydyh", "ghfq", "findings"):
-        if table[section].get("layer", section) == key:
-            return table[section]["status"]
-    return table["layers"].get(key, {}).get("status", "")
+    section = section_for(key, table)
+    return table[section]["status"] if section else table["layers"].get(key, {}).get("status", "")
 
 
 def canonical_field(key):
     table = color_table()
-    for section in ("ydyh", "ghfq", "findings"):
-        if table[section].get("layer", section) == key:
-            return table[section]["field"]
-    return None
+    section = section_for(key, table)
+    return table[section]["field"] if section else None
 
 
 def style_path(key):

@@ -1,11 +1,14 @@
 """Rule kinds, one module each, selected by the `kind:` key of a rule in the YAML rule set."""
+from .areas import AreaRule
 from .attribute import AttributeRule
+from .change import ChangeRule
 from .coverage import CoverageRule
 from .crs import CrsRule
 from .geometry import GeometryRule
 from .indicator import IndicatorRule
 from .outside import OutsideRule
 from .overlap import OverlapRule
+from .table import TableRule
 
 RULE_KINDS = {kind.kind: kind for kind in (OverlapRule, OutsideRule, CoverageRule, AttributeRule,
-                                           GeometryRule, CrsRule, IndicatorRule)}
+                                           GeometryRule, CrsRule, IndicatorRule, AreaRule, ChangeRule, TableRule)}

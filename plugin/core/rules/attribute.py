@@ -37,11 +37,14 @@ class AttributeRule(Rule):
                     feature.label, feature.code, codes.version), **where))
                 continue
             name = str(feature.attrs.get(name_spec.name) or "").strip() if name_spec is not None else ""
+            severity = self.args.get("alias_severity", "warning")
+            old_name = codes.collisions_2020.get(feature.code)
+            if old_name is not None and name in ("", old_name):
+                findings.append(self.collision(feature, codes, old_name, bool(name), severity, where))
+                continue
             if not name or name == codes.name(feature.code):
                 continue
-            alias_code, is_2020 = codes.code_for_name(name)
-            severity = self.args.get("alias_severity", "warning")
-            if is_2020 and alias_code == feature.code:
+            if codes.is_2020_name_for(name, feature.code):
                 message = "要素 {} 使用 2020 年试行版名称“{}”，2023 年分类为“{}”".format(
                     feature.label, name, codes.name(feature.code))
             else:
@@ -49,3 +52,11 @@ class AttributeRule(Rule):
                                                                 codes.name(feature.code))
             findings.append(self.finding(message, severity=severity, **where))
         return findings
+
+    def collision(self, feature, codes, old_name, named, severity, where):
+        """A code that meant something else in the 2020 edition: an error with the 2020 name, else a warning."""
+        if named:
+            return self.finding("要素 {} 的代码 {} 配 2020 年试行版名称“{}”：2023 年分类中 {} 为“{}”，应按 2023 年分类重新编码".format(
+                feature.label, feature.code, old_name, feature.code, codes.name(feature.code)), **where)
+        return self.finding("要素 {} 的代码 {} 在 2020 年试行版中为“{}”、2023 年分类中为“{}”；缺少名称，无法判断所用版本".format(
+            feature.label, feature.code, old_name, codes.name(feature.code)), severity=severity, **where)

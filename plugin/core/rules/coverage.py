@@ -1,4 +1,5 @@
-"""coverage: what the one map holds of a control layer inside the plan area, the plan keeps whole."""
+"""coverage: what the one map holds of a control layer inside the plan area, the plan keeps whole;
+with `extra_severity`, what the plan adds beyond the one map (补划 or shifted polygons) is reported too."""
 from ..geomops import Prepared, polygonal, single_parts, union
 from ..schema import schema
 from .base import Rule
@@ -7,7 +8,7 @@ from .base import Rule
 class CoverageRule(Rule):
     kind = "coverage"
     params = {"plan_layer": (str, True), "control": (str, True), "area": (str, False),
-              "tolerance_m2": ((int, float), False)}
+              "tolerance_m2": ((int, float), False), "extra_severity": (str, False, ("error", "warning", "info"))}
 
     def plan_area(self, ctx):
         """The plan's extent: its village boundary if it has one, else the union of its land use."""
@@ -39,5 +40,26 @@ class CoverageRule(Rule):
                 findings.append(self.finding(
                     "一张图{}（要素 {}）{}，面积 {:.2f} 平方米".format(name, other.label, where, part.area()),
                     plan_layer=self.args["plan_layer"], control_layer=control.key, control_fid=other.fid,
+                    area_m2=part.area(), geometry=part))
+        if kept_layer is not None and "extra_severity" in self.args:
+            findings += self.extra(control, kept_layer, area, prepared, tolerance, name)
+        return findings
+
+    def extra(self, control, kept_layer, area, prepared, tolerance, name):
+        """The plan's features (inside the plan area) that the one map does not hold."""
+        findings = []
+        for kept in kept_layer.features:
+            if kept.shape.isEmpty() or not prepared.intersects(kept.shape):
+                continue
+            inside = kept.shape if prepared.contains(kept.shape) else polygonal(kept.shape.intersection(area))
+            held = union(c.shape for c in control.candidates(inside.boundingBox()))
+            added = polygonal(inside.difference(held)) if not held.isEmpty() else inside
+            for part in single_parts(added):
+                if part.area() < tolerance:
+                    continue
+                findings.append(self.finding(
+                    "规划成果的{}（要素 {}）有 {:.2f} 平方米不在一张图中；如属补划，须附补划批准文件".format(
+                        name, kept.label, part.area()), severity=self.args["extra_severity"],
+                    plan_layer=kept_layer.key, plan_fid=kept.fid, control_layer=control.key,
                     area_m2=part.area(), geometry=part))
         return findings

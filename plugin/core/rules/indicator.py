@@ -1,9 +1,8 @@
 """indicator: areas computed from the plan against the village's allocated indicators (村级指标分解)."""
+from ..measures import BASIS, BASIS_NET, M2_PER_HA, M2_PER_MU
 from ..schema import schema
 from .base import NotApplicable, Rule
 
-M2_PER_HA = 10000.0
-M2_PER_MU = 10000.0 / 15.0
 COMPARE = {">=": lambda planned, allocated, tol: planned + tol >= allocated,
            "<=": lambda planned, allocated, tol: planned - tol <= allocated}
 
@@ -25,7 +24,7 @@ class IndicatorRule(Rule):
         codes = {text(f.attrs.get(village_code)) for f in village.features} - {""}
         if not codes:
             raise NotApplicable("村级调查区没有行政区代码", "the village boundary has no village code")
-        units = spec.extra.get("units", {})
+        units = schema().units
         rows = [r for r in table.features if text(r.attrs.get(field["village_code"])) in codes]
         if not rows:
             raise NotApplicable("指标分解表中没有村 {} 的指标".format("、".join(sorted(codes))),
@@ -40,13 +39,13 @@ class IndicatorRule(Rule):
             names = {name} | set(spec.extra.get("indicators", {}).get(name, []))
             result = {"village_code": "、".join(sorted(codes)), "indicator": name,
                       "compare": definition.get("compare", ">="), "tolerance_m2": tolerance}
-            allocated = [r for r in rows if text(r.attrs.get(field["indicator"])) in names]
-            planned = self.planned_area(ctx, definition)
+            allocated = [r for r in rows if text(r.attrs.get(field["indicator"])) in names
+                         or (definition.get("match") and definition["match"] in text(r.attrs.get(field["indicator"])))]
+            planned, why = planned_figure(ctx, self, definition)
             result.update(planned_m2=planned, planned_ha=None if planned is None else planned / M2_PER_HA,
                           planned_mu=None if planned is None else planned / M2_PER_MU)
             if not allocated or planned is None:
-                why = "未分解该指标" if not allocated else "一张图与规划均无该图层"
-                result.update(status="not_applicable", note=why)
+                result.update(status="not_applicable", note="未分解该指标" if not allocated else why)
                 ctx.indicator_rows.append(result)
                 continue
             row = allocated[0]
@@ -61,23 +60,49 @@ class IndicatorRule(Rule):
             allocated_m2 = value * float(units[unit])
             passed = COMPARE[result["compare"]](planned, allocated_m2, tolerance)
             result.update(allocated_value=value, unit=unit, allocated_m2=allocated_m2,
-                          difference_m2=planned - allocated_m2, status="pass" if passed else "fail", note="")
+                          difference_m2=planned - allocated_m2, status="pass" if passed else "fail", note=why)
             ctx.indicator_rows.append(result)
             if not passed:
                 findings.append(self.finding(
-                    "指标“{}”规划 {:.2f} 平方米（{:.4f} 公顷），分解下达 {} {}，应{}下达值".format(
-                        name, planned, planned / M2_PER_HA, value, unit, "不少于" if result["compare"] == ">=" else "不超过"),
+                    "指标“{}”规划 {:.2f} 平方米（{:.4f} 公顷，{}），分解下达 {} {}，应{}下达值".format(
+                        name, planned, planned / M2_PER_HA, why, value, unit,
+                        "不少于" if result["compare"] == ">=" else "不超过"),
+                    severity=definition.get("severity", self.severity),
                     plan_layer=self.args["village"], control_layer=table.key, control_fid=row.fid,
                     area_m2=planned - allocated_m2, extra=dict(where)))
         return findings
 
-    def planned_area(self, ctx, definition):
-        """Plan area of the indicator: land-use classes, or a whole plan layer; None if neither side has it."""
-        if "codes" in definition:
-            selected = self.ruleset.codes(definition["codes"])
-            landuse = self.plan_layer(ctx, "GHYDYH")
-            return sum(f.shape.area() for f in landuse.features if f.code in selected)
-        layer = ctx.plan_layer(definition["layer"])
-        if layer is None:
-            return None if ctx.onemap_layer(definition["layer"]) is None else 0.0
-        return sum(f.shape.area() for f in layer.features)
+
+def planned_figure(ctx, rule, definition):
+    """(m², basis) of an indicator in the plan, ellipsoidal; (None, why) when it cannot be computed.
+
+    `definition`: {measure: 耕地|新增建设用地|建设占用耕地} or {codes: [classes]} or {layer: KEY}.
+    """
+    figures = ctx.measures()
+    measure = definition.get("measure")
+    if measure == "耕地":
+        basis = BASIS_NET if ctx.base_year().available else BASIS + "，无基期数据未扣除田坎"
+        return figures.planned_cropland(), basis
+    if measure is not None:
+        if not ctx.base_year().available:
+            return None, "规划成果没有基期地类图斑（JQDLTB）"
+        return figures.totals()[measure], BASIS_NET if measure == "建设占用耕地" else BASIS
+    if "codes" in definition:
+        rule.plan_layer(ctx, "GHYDYH")
+        return figures.of_codes(rule.ruleset.codes(definition["codes"])), BASIS
+    planned = figures.of_layer(definition["layer"])
+    if planned is None:
+        return (None, "一张图与规划均无该图层") if ctx.onemap_layer(definition["layer"]) is None else (0.0, BASIS)
+    return planned, BASIS
+
+
+def base_figure(ctx, rule, definition):
+    """(m², basis) of an indicator in the base year (JQDLTB); (None, why) when it has no base-year meaning."""
+    if not ctx.base_year().available:
+        return None, "规划成果没有基期地类图斑（JQDLTB）"
+    figures = ctx.measures()
+    if definition.get("measure") == "耕地":
+        return figures.base_cropland(), BASIS_NET
+    if "codes" in definition:
+        return figures.base_of_codes(rule.ruleset.codes(definition["codes"])), BASIS
+    return None, "基期无此指标"

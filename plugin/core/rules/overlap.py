@@ -1,51 +1,79 @@
-"""overlap: plan features of given classes that overlap a control layer of the one map."""
+"""overlap: plan features of given classes that overlap a control layer (of the one map, or the plan's own).
+
+With a `matrix:` each overlapping piece is split into new and existing parts against the base year
+(see matrix.py) and each part takes its own severity.
+"""
 from ..codes import in_classes
 from ..geomops import polygonal
 from ..schema import schema
 from .base import NotApplicable, Rule
+from .matrix import NONE, Matrix
 from .selection import code_selector, describe
+
+
+def control_matcher(control, wanted):
+    """A predicate on control features: code under one of `wanted`, or name equal to a non-numeric entry."""
+    codes = [str(c) for c in wanted if str(c).isdigit()]
+    names = {str(c) for c in wanted if not str(c).isdigit()}
+    name_spec = schema().layers[control.key].field_for("name")
+
+    def matches(feature):
+        name = str(feature.attrs.get(name_spec.name) or "").strip() if name_spec is not None else ""
+        return in_classes(feature.code, codes) or name in names
+    return matches
 
 
 class OverlapRule(Rule):
     kind = "overlap"
     params = {"plan_layer": (str, True), "control": (str, True), "codes": (list, False),
-              "codes_except": (list, False), "control_codes": (list, False)}
+              "codes_except": (list, False), "control_codes": (list, False),
+              "control_side": (str, False, ("onemap", "plan")), "matrix": (list, False)}
 
     def run(self, ctx):
-        control_codes = [str(c) for c in self.args.get("control_codes", [])]
+        wanted = [str(c) for c in self.args.get("control_codes", [])]
         control_key = self.args["control"]
+        on_plan = self.args.get("control_side") == "plan"
         pieces = None
-        if ctx.database is not None and ctx.onemap.get(control_key) is not None and ctx.plan_box():
+        if (ctx.database is not None and not on_plan and ctx.onemap.get(control_key) is not None
+                and ctx.plan_box() and all(c.isdigit() for c in wanted)):
             plan = self.plan_layer(ctx, self.args["plan_layer"])     # plan and one map in one PostGIS database
             pieces = ctx.database.overlaps(self.id, ctx.plan.get(plan.key), self.chosen(plan),
-                                           ctx.onemap.get(control_key), control_codes, ctx.crs.postgisSrid(),
+                                           ctx.onemap.get(control_key), wanted, ctx.crs.postgisSrid(),
                                            self.ruleset.noise_m2, ctx.plan_box())
         if pieces is None:
-            control = self.onemap_layer(ctx, control_key)
+            control = self.plan_layer(ctx, control_key) if on_plan else self.onemap_layer(ctx, control_key)
             plan = self.plan_layer(ctx, self.args["plan_layer"])
-            if control_codes and not any(in_classes(c.code, control_codes) for c in control.features):
-                raise NotApplicable("一张图 {} 中没有代码为 {} 的要素".format(control.key, "/".join(control_codes)),
-                                    "the one map's {} has no feature coded {}".format(control.key,
-                                                                                      "/".join(control_codes)))
-            pieces = self.pieces(self.chosen(plan), control, control_codes)
+            matches = control_matcher(control, wanted) if wanted else None
+            if matches is not None and not any(matches(c) for c in control.features):
+                raise NotApplicable("{} 中没有代码或名称为 {} 的要素".format(control.key, "/".join(wanted)),
+                                    "{} has no feature coded or named {}".format(control.key, "/".join(wanted)))
+            pieces = self.pieces(self.chosen(plan), control, matches)
         control_name = schema().layers[control_key].zh
-        return [self.finding("规划{}（要素 {}）位于{}内，面积 {:.2f} 平方米".format(
-                    describe(feature.code), feature.label, control_name, area),
-                    plan_layer=plan.key, plan_fid=feature.fid, plan_code=feature.code,
-                    control_layer=control_key, control_fid=control_fid, area_m2=area, geometry=piece)
-                for feature, control_fid, piece, area in pieces]
+        matrix = Matrix(self)
+        findings = []
+        for feature, control_fid, piece, _area in pieces:
+            for severity, part, state in matrix.parts(ctx, feature.code, piece):
+                area = part.area()
+                if severity == NONE or area < self.ruleset.noise_m2:
+                    continue
+                findings.append(self.finding(
+                    "规划{}（要素 {}）位于{}内，面积 {:.2f} 平方米{}".format(
+                        describe(feature.code), feature.label, control_name, area, state),
+                    severity=severity, plan_layer=plan.key, plan_fid=feature.fid, plan_code=feature.code,
+                    control_layer=control_key, control_fid=control_fid, area_m2=area, geometry=part))
+        return findings
 
     def chosen(self, plan):
         selected = code_selector(self)
         return [f for f in plan.features if not f.shape.isEmpty() and selected(f.code)]
 
-    def pieces(self, features, control, control_codes):
+    def pieces(self, features, control, matches):
         """(plan feature, control fid, piece, area) for each pair sharing at least the noise area."""
         noise = self.ruleset.noise_m2
         found = []
         for feature in features:
             for other in control.overlapping(feature.box):          # can share area: boxes overlap
-                if control_codes and not in_classes(other.code, control_codes):
+                if matches is not None and not matches(other):
                     continue
                 if other.prepared.contains(feature.shape):
                     piece = feature.shape                 # wholly inside: no overlay needed

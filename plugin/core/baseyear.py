@@ -1,0 +1,56 @@
+"""The plan's base year (基期, layer JQDLTB in 用地用海 codes): what a piece of the plan was before.
+
+County review compares the base year with the target year: new construction, cropland taken,
+cropland in and out. A plan without JQDLTB has no base year; rules then say that new and existing
+could not be told apart instead of guessing.
+"""
+from .geomops import polygonal, union
+
+
+def tiankan_share(feature):
+    """The 田坎 share of a base-year parcel: KCXS (a fraction, or a percentage above 1), else from
+    TBDLMJ/TBMJ or KCMJ/TBMJ; 0 when the fields do not give it."""
+    attrs = feature.attrs
+
+    def number(name):
+        try:
+            return float(attrs.get(name))
+        except (TypeError, ValueError):
+            return None
+    share = number("KCXS")
+    if share is not None:
+        return share / 100.0 if share > 1.0 else max(share, 0.0)
+    gross, net, tiankan = number("TBMJ"), number("TBDLMJ"), number("KCMJ")
+    if gross:
+        if net is not None:
+            return min(max(1.0 - net / gross, 0.0), 1.0)
+        if tiankan is not None:
+            return min(max(tiankan / gross, 0.0), 1.0)
+    return 0.0
+
+
+class BaseYear:
+    def __init__(self, layer):
+        self.layer = layer                       # LayerData of JQDLTB, or None
+
+    @property
+    def available(self):
+        return self.layer is not None and bool(self.layer.features)
+
+    def pieces(self, shape, codes):
+        """(base-year feature, part of `shape` on it) for the base-year parcels of `codes` under `shape`."""
+        found = []
+        for feature in self.layer.candidates(shape.boundingBox()):
+            if feature.code not in codes or feature.shape.isEmpty():
+                continue
+            if feature.prepared.contains(shape):
+                found.append((feature, shape))
+            elif feature.prepared.shares_area(shape):
+                part = polygonal(shape.intersection(feature.shape))
+                if not part.isEmpty():
+                    found.append((feature, part))
+        return found
+
+    def part_of(self, shape, codes):
+        """The part of `shape` that was of `codes` in the base year."""
+        return union(part for _feature, part in self.pieces(shape, codes))

@@ -1,0 +1,44 @@
+"""change: the base year (JQDLTB) against the plan, parcel by parcel and in total.
+
+Per parcel a note with its 新增建设用地, 建设占用耕地, 耕地转入 and 耕地转出 (ellipsoidal m², cropland net
+of 田坎); the totals go to the `indicators` table; a negative 耕地进出平衡 is a finding of the rule's severity.
+"""
+from ..measures import BASIS, BASIS_NET, M2_PER_HA, M2_PER_MU
+from .base import NotApplicable, Rule
+from .selection import describe
+
+FIGURES = ("新增建设用地", "建设占用耕地", "耕地转入", "耕地转出", "耕地进出平衡")
+
+
+class ChangeRule(Rule):
+    kind = "change"
+    params = {}
+
+    def run(self, ctx):
+        if not ctx.base_year().available:
+            raise NotApplicable("规划成果没有基期地类图斑（JQDLTB）", "the plan has no base-year parcels (JQDLTB)")
+        figures = ctx.measures()
+        findings = []
+        for feature, changes in figures.changes():
+            text = "，".join("{} {:.2f} 平方米".format(name, value) for name, value in changes.items())
+            findings.append(self.finding("规划{}（要素 {}）较基期：{}（{}）".format(
+                describe(feature.code), feature.label, text, BASIS_NET), severity="info",
+                plan_layer="GHYDYH", plan_fid=feature.fid, plan_code=feature.code,
+                area_m2=sum(changes.values()), geometry=feature.geometry))
+        totals = figures.totals()
+        tolerance = float(self.ruleset.tolerances.get("indicator_m2", 0.0))
+        for name in FIGURES:
+            value = totals[name]
+            status = "computed"
+            if name == "耕地进出平衡":
+                status = "pass" if value + tolerance >= 0 else "fail"
+            ctx.indicator_rows.append({
+                "indicator": name, "compare": ">=" if name == "耕地进出平衡" else "", "planned_m2": value,
+                "planned_ha": value / M2_PER_HA, "planned_mu": value / M2_PER_MU, "tolerance_m2": tolerance,
+                "status": status, "note": "基期对比；" + (BASIS if name == "新增建设用地" else BASIS_NET)})
+        if totals["耕地进出平衡"] + tolerance < 0:
+            findings.append(self.finding(
+                "耕地进出平衡不足：转入 {:.2f} 平方米，转为其他农用地等 {:.2f} 平方米，差 {:.2f} 平方米（{:.4f} 公顷）".format(
+                    totals["耕地转入"], totals["耕地转出"], totals["耕地进出平衡"], totals["耕地进出平衡"] / M2_PER_HA),
+                plan_layer="GHYDYH", area_m2=totals["耕地进出平衡"]))
+        return findings

@@ -1,0 +1,37 @@
+"""Severity by land-use code and by base-year state, for the overlap and outside rule kinds.
+
+A rule's `matrix:` lists entries; the first whose codes hold the parcel's code decides. A conflicting
+piece is split into the part that already was of the entry's `existing_if` classes in the base year
+(JQDLTB) and the new part; each takes the entry's `existing` / `new` severity, `none` meaning no
+finding. Without a base year the piece is one 'unknown' part with the `unknown` severity (default:
+`new`), and the message says new and existing could not be told apart.
+"""
+from ..geomops import polygonal
+
+NONE = "none"
+STATES = {"new": "新增", "existing": "基期已有", "unknown": "无基期数据，未区分新增与现状"}
+
+
+class Matrix:
+    def __init__(self, rule):
+        self.rule = rule
+        self.entries = [(rule.ruleset.codes(entry["codes"]), entry) for entry in rule.args.get("matrix", [])]
+
+    def parts(self, ctx, code, piece):
+        """[(severity, geometry, state note)] for a conflicting piece of a parcel coded `code`."""
+        entry = next((entry for codes, entry in self.entries if code in codes), None)
+        if entry is None:
+            return [(self.rule.severity, piece, "")]
+        note = "；{}".format(entry["note"]) if entry.get("note") else ""
+        base = ctx.base_year()
+        if not base.available:
+            return [(entry.get("unknown", entry["new"]), piece, "（{}）{}".format(STATES["unknown"], note))]
+        existing = base.part_of(piece, self.rule.ruleset.codes(entry.get("existing_if", entry["codes"])))
+        new = polygonal(piece.difference(existing)) if not existing.isEmpty() else piece
+        return [(entry["new"], new, "（{}）{}".format(STATES["new"], note)),
+                (entry["existing"], existing, "（{}）{}".format(STATES["existing"], note))]
+
+
+def severities_of(definition):
+    """Every severity a matrix entry may give (for validation)."""
+    return [definition.get(key) for key in ("new", "existing", "unknown") if key in definition]
