@@ -64,6 +64,7 @@ def test_single_symbol_qml_agrees_with_the_table():
 def test_no_stray_qml_files():
     table = color_table()
     expected = {table["ydyh"]["layer"], table["ghfq"]["layer"], "findings"} | set(table["layers"])
+    expected |= set(table["ydyh"].get("also", []))          # the base year JQDLTB in 用地用海 colours
     assert {f[:-4] for f in os.listdir(STYLES) if f.endswith(".qml")} == expected
 
 
@@ -146,3 +147,11 @@ def test_a_province_style_folder_overrides_the_shipped_style(tmp_path, qgis_new_
     finally:
         QgsSettings().remove("onemap/style_path")
     assert style_path("CZKFBJ") == os.path.join(STYLES, "CZKFBJ.qml")
+
+
+def test_level_one_codes_have_their_published_colours():
+    """07, 08, 10, 14 coded only at level 1 no longer fall to the grey 'unlisted' symbol (derived)."""
+    renderer = read_qml_renderer(os.path.join(STYLES, "GHYDYH.qml"))
+    colours = {rule.label(): rgb(rule.symbol().color()) for rule in renderer.rootRule().children()}
+    assert colours["07 居住用地"] == [255, 255, 45] and colours["08 公共管理与公共服务用地"] == [255, 0, 255]
+    assert colours["10 工矿用地"] == [187, 150, 116] and colours["14 绿地与开敞空间用地"] == [0, 255, 0]

@@ -21,7 +21,7 @@ class OutsideRule(Rule):
         plan = self.plan_layer(ctx, self.args["plan_layer"])
         wanted = self.args.get("boundary_codes")
         matches = control_matcher(boundary, wanted) if wanted else (lambda _feature: True)
-        if not any(matches(b) for b in boundary.features):
+        if wanted and not any(matches(b) for b in boundary.features):
             raise NotApplicable("{} 中没有代码为 {} 的要素".format(boundary.key, "/".join(map(str, wanted or []))),
                                 "{} has no feature coded {}".format(boundary.key, "/".join(map(str, wanted or []))))
         selected = code_selector(self)
