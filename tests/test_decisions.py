@@ -89,24 +89,24 @@ def test_decisions_survive_a_recheck_of_a_reexported_plan(first, tmp_path):
     import shutil
     shutil.copy(result.output, previous)
     farmland, _ = finding_row(previous, "CL-01", "农村宅基地")
-    indicator, _ = finding_row(previous, "IND-01", "村庄建设用地规模")
+    indicator, _ = finding_row(previous, "IND-01", "建设用地总规模")
     industry, industry_message = finding_row(previous, "CL-05")
     decisions.save(previous, decisions.make(farmland, "accepted", "省重点项目无法避让", "晋政函〔2024〕12号"))
     decisions.save(previous, decisions.make(indicator, "false_positive", "指标已调整，待下达"))
     decisions.save(previous, decisions.make(industry, "accepted", "园区扩区", "晋政函〔2024〕13号"))
 
-    plan = reexport(sample("village_conflicts.gpkg"), str(tmp_path / "reexported.gpkg"), recode={"1001": "0703"})
+    plan = reexport(sample("village_conflicts.gpkg"), str(tmp_path / "reexported.gpkg"), recode={"070102": "0703"})
     output = str(tmp_path / "second.gpkg")
     again = verify(plan, sample("township_onemap.gpkg"), output=output, previous=previous)
 
     new_farmland, message = finding_row(output, "CL-01", "农村宅基地")
-    new_indicator, _ = finding_row(output, "IND-01", "村庄建设用地规模")
+    new_indicator, _ = finding_row(output, "IND-01", "建设用地总规模")
     assert new_farmland != farmland                              # new fid, moved vertices: a new id
     stored = {d.finding_id: d for d in decisions.read(output)}
     assert stored[new_farmland].decision == "accepted" and stored[new_farmland].approval_no == "晋政函〔2024〕12号"
     assert stored[new_farmland].resolved == 0 and stored[new_farmland].message == message
     assert stored[new_indicator].decision == "false_positive" and stored[new_indicator].resolved == 0
-    assert not any(f.rule_id == "CL-05" for f in again.findings)            # the 工业用地 is now 0703
+    assert not any(f.rule_id == "CL-05" for f in again.findings)            # the 城镇住宅用地 is now 0703
     assert stored[industry].resolved == 1 and stored[industry].message == industry_message
     assert len(stored) == 3
     counts = again.counts                         # the 4 cm shift adds slivers along the farmland's edges

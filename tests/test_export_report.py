@@ -8,8 +8,9 @@ from qgis.core import QgsProcessingException
 from conftest import sample
 from export_helpers import chinese_fonts, pdf_fonts, pdf_pages, pdf_text, radicals, sheet_names, sheet_rows
 
-RULE_IDS = ["CRS-01", "ATT-01", "ATT-02", "GEO-01", "GEO-02", "GEO-03", "GEO-04", "CL-01", "CL-02", "CL-03",
-            "CL-04", "CL-05", "CL-06", "KEEP-01", "KEEP-02", "IND-01"]
+RULE_IDS = ["CRS-01", "ATT-01", "ATT-02", "GEO-01", "GEO-02", "GEO-03", "GEO-04", "GEO-05", "GEO-06", "CL-01",
+            "CL-02", "CL-03", "CL-08", "CL-04", "CL-05", "CL-07", "CL-06", "KEEP-01", "KEEP-02", "IND-01", "BASE-01",
+            "TAB-01"]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def test_pdf_report_states_conclusion_rules_decisions_with_cjk_fonts_embedded(on
     text = pdf_text(output)
     assert "杜村村庄规划一张图核对报告" in text
     assert "核对结论：不通过" in text.replace(" ", "")
-    assert "错误 12 项（其中已认可例外 1 项）、警告 3 项、提示 1 项" in text
+    assert "错误 11 项（其中已认可例外 1 项）、警告 5 项、提示 1 项" in text
     for rule_id in RULE_IDS:
         assert rule_id in text
     compact = "".join(text.split())
@@ -64,7 +65,7 @@ def test_xlsx_report_lists_every_rule_and_finding_with_chinese_headers(findings,
     assert by_id["CL-01"]["结论"] == "未通过" and by_id["CL-02"]["结论"] == "不适用" and by_id["CL-02"]["说明"].startswith("一张图中没有图层")
     assert by_id["CL-01"]["面积（平方米）"] == pytest.approx(5000.0) and by_id["CL-01"]["面积（亩）"] == 7.5
     issues = sheet_rows(output, "问题清单")
-    assert len(issues) == 16
+    assert len(issues) == 17
     approved = [row for row in issues if row["批复文号"]]
     assert [(r["规则编号"], r["审查意见"], r["批复文号"]) for r in approved] == [("CL-01", "已认可例外", "晋政函〔2024〕12号")]
     indicators = {row["指标"]: row for row in sheet_rows(output, "指标")}

@@ -46,9 +46,9 @@ def test_village_plans_resolve_aliases(name):
     assert source.guess_kind() == "village"
     landuse = source.get("GHYDYH")
     assert landuse.name == "GHDLTB" and landuse.matched_by == "name"
-    assert landuse.fields == {"YDYHFLDM": "GHDLBM", "YDYHFLMC": "GHDLMC"}
+    assert landuse.fields == {"YDYHFLDM": "GHDLBM", "YDYHFLMC": "GHDLMC", "BSM": "BSM"}
     assert source.get("YJJBNTBHTB").name == "永久基本农田"
-    assert source.missing("village") == ["STBHHX", "CZKFBJ", "LSWHBHX"]
+    assert source.missing("village") == ["GKBJ", "JQDLTB", "GHZBB"]      # of the real village database
 
 
 def test_gbk_shapefile_folder_without_cpg(tmp_path):
