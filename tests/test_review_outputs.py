@@ -48,7 +48,7 @@ def test_a_one_map_feature_is_named_by_its_tbbh_alias(conflicts):
 
 def test_invalid_geometry_in_chinese_at_the_stored_coordinates(conflicts):
     invalid = [f for f in conflicts.findings if f.rule_id == "GEO-01"][0]
-    assert invalid.message == "要素 13 几何无效（自相交），位置 (37561650.00, 4101850.00)"   # zone 37 prefix kept
+    assert invalid.message == "要素 14 几何无效（自相交），位置 (37561650.00, 4101850.00)"   # zone 37 prefix kept
     assert invalid.detail == "Self-intersection"
 
 
