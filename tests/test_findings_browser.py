@@ -75,14 +75,14 @@ def plan_landuse():
 
 
 def test_rules_are_listed_with_status_count_and_area(browser):
-    assert browser.proxy.rowCount() == len(Review(browser.review.path).rules) == 16
+    assert browser.proxy.rowCount() == len(Review(browser.review.path).rules) == 22
     farmland = cells(browser, rule_row(browser, "CL-01"))
     assert farmland == ["CL-01 永久基本农田内规划为非耕地", "未通过", "1", "5,000.00", "7.50"]
     assert cells(browser, rule_row(browser, "CL-02"))[1] == "不适用：一张图中没有图层 STBHHX"
     assert cells(browser, rule_row(browser, "ATT-02"))[1] == "通过"
     gaps = cells(browser, rule_row(browser, "GEO-03"))
     assert gaps[2:] == ["3", "15,000.00", "22.50"]
-    assert browser.summary.text() == "错误 12 个，警告 3 个，提示 1 个"
+    assert browser.summary.text() == "错误 11 个，警告 5 个，提示 1 个"
 
 
 def test_findings_without_geometry_are_listed_under_their_rule(browser):
@@ -91,10 +91,11 @@ def test_findings_without_geometry_are_listed_under_their_rule(browser):
     parent = browser.proxy.index(rule_row(browser, "IND-01"), 0)
     rows = [cells(browser, r, parent) for r in range(browser.proxy.rowCount(parent))]
     texts = {row[0].split("：")[0]: row for row in rows}
-    assert set(texts) == {"耕地保有量", "永久基本农田保护面积", "生态保护红线面积", "村庄建设用地规模", "建设用地总规模"}
-    assert texts["村庄建设用地规模"][0] == ("村庄建设用地规模：下达 8.50 公顷（127.50 亩），规划 13.00 公顷（195.00 亩），"
-                                      "差 +4.50 公顷（+67.50 亩）")
-    assert texts["村庄建设用地规模"][1] == "错误"
+    assert set(texts) == {"耕地保有量", "永久基本农田保护面积", "生态保护红线面积", "村庄建设用地规模", "建设用地总规模",
+                          "新增建设用地", "建设占用耕地"}
+    assert texts["村庄建设用地规模"][0] == ("村庄建设用地规模：下达 8.50 公顷（127.50 亩），规划 26.00 公顷（389.96 亩），"
+                                      "差 +17.50 公顷（+262.46 亩）")
+    assert texts["村庄建设用地规模"][1] == "警告"                       # indicative: a warning
     assert texts["耕地保有量"][1] == "通过"
 
 
@@ -127,14 +128,14 @@ def test_filters_by_severity_and_decision(browser):
     browser.severity_buttons["error"].setChecked(False)
     browser.severity_buttons["info"].setChecked(False)
     shown = {cells(browser, r)[0].split(" ")[0] for r in range(browser.proxy.rowCount())}
-    assert shown == {"ATT-01", "GEO-04", "CL-03"}                        # the three warnings' rules
+    assert shown == {"ATT-01", "GEO-04", "GEO-06", "CL-03", "IND-01"}    # the five warnings' rules
     browser.severity_buttons["error"].setChecked(True)
     browser.severity_buttons["info"].setChecked(True)
-    assert browser.proxy.rowCount() == 16
+    assert browser.proxy.rowCount() == 22
 
     finding = browser.finding_at(child(browser, "CL-01"))
     browser.store(decisions.make(finding.finding_id, "accepted", "省重点项目", "晋政函〔2024〕12号", "张三"))
-    assert browser.summary.text() == "错误 12 个（已认可例外 1 个），警告 3 个，提示 1 个"
+    assert browser.summary.text() == "错误 11 个（已认可例外 1 个），警告 5 个，提示 1 个"
     browser.decision_combo.setCurrentIndex(browser.decision_combo.findData("accepted"))
     assert [cells(browser, r)[0].split(" ")[0] for r in range(browser.proxy.rowCount())] == ["CL-01"]
     assert cells(browser, 0, browser.proxy.index(0, 0))[1] == "错误 · 已认可例外"
