@@ -8,14 +8,14 @@
       <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '04'" symbol="3" label="04 草地" key="{onemap-rule-0005}"/>
       <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '05'" symbol="4" label="05 湿地" key="{onemap-rule-0006}"/>
       <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '06'" symbol="5" label="06 农业设施建设用地" key="{onemap-rule-0007}"/>
-      <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '07' AND NOT (left(to_string(&quot;YDYHFLDM&quot;), 4) = '0701' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '0702' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '0703' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '0704')" symbol="6" label="07 居住用地" key="{onemap-rule-0008}"/>
-      <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '08' AND NOT (left(to_string(&quot;YDYHFLDM&quot;), 4) = '0801' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '0802' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '0803' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '0804' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '0805' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '0806' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '0807')" symbol="7" label="08 公共管理与公共服务用地" key="{onemap-rule-0009}"/>
+      <rule filter="to_string(&quot;YDYHFLDM&quot;) = '07'" symbol="6" label="07 居住用地" key="{onemap-rule-0008}"/>
+      <rule filter="to_string(&quot;YDYHFLDM&quot;) = '08'" symbol="7" label="08 公共管理与公共服务用地" key="{onemap-rule-0009}"/>
       <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '09'" symbol="8" label="09 商业服务业用地" key="{onemap-rule-0010}"/>
-      <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '10' AND NOT (left(to_string(&quot;YDYHFLDM&quot;), 4) = '1001' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '1002' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '1003')" symbol="9" label="10 工矿用地" key="{onemap-rule-0011}"/>
+      <rule filter="to_string(&quot;YDYHFLDM&quot;) = '10'" symbol="9" label="10 工矿用地" key="{onemap-rule-0011}"/>
       <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '11' AND NOT (left(to_string(&quot;YDYHFLDM&quot;), 4) = '1102')" symbol="10" label="11 仓储用地" key="{onemap-rule-0012}"/>
       <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '12' AND NOT (left(to_string(&quot;YDYHFLDM&quot;), 4) = '1202' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '1205' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '1207')" symbol="11" label="12 交通运输用地" key="{onemap-rule-0013}"/>
       <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '13'" symbol="12" label="13 公用设施用地" key="{onemap-rule-0014}"/>
-      <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '14' AND NOT (left(to_string(&quot;YDYHFLDM&quot;), 4) = '1401' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '1402' OR left(to_string(&quot;YDYHFLDM&quot;), 4) = '1403')" symbol="13" label="14 绿地与开敞空间用地" key="{onemap-rule-0015}"/>
+      <rule filter="to_string(&quot;YDYHFLDM&quot;) = '14'" symbol="13" label="14 绿地与开敞空间用地" key="{onemap-rule-0015}"/>
       <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '15'" symbol="14" label="15 特殊用地" key="{onemap-rule-0016}"/>
       <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '16'" symbol="15" label="16 留白用地" key="{onemap-rule-0017}"/>
       <rule filter="left(to_string(&quot;YDYHFLDM&quot;), 2) = '17'" symbol="16" label="17 陆地水域" key="{onemap-rule-0018}"/>

@@ -39,7 +39,7 @@ def test_rule_based_qml_agrees_with_the_table(section):
     by_filter = {rule.filterExpression(): rule for rule in rules}
     assert len(rules) == len(listed) + (1 if "unlisted" in data else 0)
     for code, entry in data["classes"].items():
-        rule = by_filter[class_filter(data["field"], code, listed)]
+        rule = by_filter[class_filter(data["field"], code, listed, data["classes"][code].get("match") == "exact")]
         layer = rule.symbol().symbolLayer(0)
         assert rgb(layer.color()) == entry["rgb"], code
         assert layer.color().alpha() == entry.get("alpha", 255)

@@ -31,9 +31,9 @@ MIN_AREA = {"07": 100.0, "10": 100.0, "01": 400.0, "02": 400.0}   # its min_area
 
 def parcel_code(k):
     if k % 10 == 3:
-        return "0703"                # 农村宅基地: construction, exempt from the 城镇开发边界 rule
+        return "0703"                # 农村宅基地: construction, village land (no 城镇开发边界 finding)
     if k % 97 == 5:
-        return "1001"                # 工业用地: construction, must lie inside the 城镇开发边界
+        return "1001"                # 工业用地: construction (outside 城镇开发边界 only urban housing is an error)
     if k % 13 == 7:
         return "0201"                # 果园: not cropland, allowed outside the control lines
     return "0103"                    # 旱地
@@ -154,19 +154,19 @@ class Tier:
                     piece = overlap(box, patch)
                     if piece >= NOISE:
                         add("CL-01", piece)
-            if code.startswith(construction):
-                for rule, key in (("CL-02", "STBHHX"), ("CL-03", "LSWHBHX")):
-                    piece = overlap(box, controls[key])
-                    if piece >= NOISE:
-                        add(rule, piece)
-                if code not in ("0703", "0704"):
-                    outside = area(box) - overlap(box, controls["CZKFBJ"])
-                    if outside >= NOISE:
-                        add("CL-05", outside)
+            # no base year: construction and 耕地 in the red line are errors, construction in the
+            # heritage line a warning (new and existing cannot be told apart)
+            for rule, key, codes in (("CL-02", "STBHHX", construction + ("01",)), ("CL-03", "LSWHBHX", construction)):
+                piece = overlap(box, controls[key]) if code.startswith(codes) else 0.0
+                if piece >= NOISE:
+                    add(rule, piece)
             if area(box) < MIN_AREA[code[:2]]:
                 add("GEO-04", area(box))
         for _fid, _code, box in plan[self.n * self.n:]:
             add("GEO-02", area(box))                  # each half-parcel lies wholly on its grid parcel
+        extra = sum(area(box) for _fid, _code, box in plan[self.n * self.n:])
+        if extra > min(20.0, 0.02 * area(region)):   # 面积一致性: the parcels sum to more than the village
+            add("GEO-06", extra)                      # (ellipsoidal, but the grid lies on the central meridian)
         for patch_id, patch in farm:
             inside = overlap(patch, region)
             if dropped(patch_id) and inside >= NOISE:

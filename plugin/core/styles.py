@@ -61,10 +61,13 @@ def _label(code, entry, status):
     return "{}（{}）".format(text, PROVISIONAL) if status == "provisional" else text
 
 
-def class_filter(field, code, listed):
-    """Expression selecting `code` and its descendants, minus the more specific listed classes."""
+def class_filter(field, code, listed, exact=False):
+    """Expression selecting `code` and its descendants, minus the more specific listed classes;
+    with `exact`, the code itself only (a level-1 colour must not paint an unknown 07xx code)."""
     def starts(prefix):
         return "left(to_string(\"{}\"), {}) = '{}'".format(field, len(prefix), prefix)
+    if exact:
+        return "to_string(\"{}\") = '{}'".format(field, code)
     if not code[:1].isdigit():
         return "\"{}\" = '{}'".format(field, code)
     deeper = [other for other in listed if other != code and other.startswith(code)]
@@ -90,7 +93,7 @@ def build_renderer(key):
     for code in sorted(listed, key=lambda c: (len(c), c)):
         entry = dict({"outline": data["outline"]} if "outline" in data else {}, **data["classes"][code])
         status = entry.get("status", data.get("status"))
-        root.appendChild(QgsRuleBasedRenderer.Rule(_symbol(entry), 0, 0, class_filter(data["field"], code, listed),
+        root.appendChild(QgsRuleBasedRenderer.Rule(_symbol(entry), 0, 0, class_filter(data["field"], code, listed, entry.get("match") == "exact"),
                                                    _label(code, entry, status)))
     if "unlisted" in data:
         other = QgsRuleBasedRenderer.Rule(_symbol(data["unlisted"]), 0, 0, "ELSE", data["unlisted"]["name"])
