@@ -9,7 +9,7 @@ SAMPLE := resources/sample
 BUILD := build/onemap
 QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: deps sample styles layouts translations build demo test test-matrix package repo install smoke screenshot bench bench-quick clean
+.PHONY: deps sample styles layouts translations build demo test test-matrix package repo install smoke screenshot review-screenshots bench bench-quick clean
 
 deps:
 	@tools/bootstrap.sh
@@ -68,6 +68,12 @@ smoke: package
 # The README's screenshots: real QGIS under xvfb, zh_CN UI, sample loaded and checked.
 screenshot: smoke
 	cp out/smoke/qgis.png docs/qgis-onemap-panel.png && cp out/smoke/panel.png docs/panel-zh_CN.png
+
+# The review screenshots (docs/review-*.png): QGIS under xvfb in zh-Hans, a finding clicked, a decision recorded.
+review-screenshots: package
+	ONEMAP_SMOKE_CODE=$(CURDIR)/tools/review_screenshots.py tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/review zh-Hans
+	cp out/review/review-click.png docs/review-click-zh.png && cp out/review/review-panel-decided.png docs/review-panel-zh.png
+	cp out/review/review-decision-missing.png docs/review-decision-zh.png
 
 # Full tiers (2k … 200k, 1M farmland patches, village vs county, PostGIS push-down): writes the README table.
 bench: deps

@@ -5,9 +5,11 @@ double click opens the finding's attribute form; the context menu copies a findi
 or withdraws a reviewer decision (written to the findings GeoPackage).
 """
 from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsPointXY, QgsProject, QgsRectangle
-from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtCore import QRect, QSize, Qt, pyqtSignal
+from qgis.PyQt.QtGui import QFontMetrics
 from qgis.PyQt.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                                 QMenu, QToolButton, QTreeView, QVBoxLayout, QWidget)
+                                 QMenu, QStyledItemDelegate, QStyleOptionViewItem, QToolButton, QTreeView,
+                                 QVBoxLayout, QWidget)
 
 from ..core import decisions
 from ..core.errors import OneMapError
@@ -43,6 +45,30 @@ def zoom_to_layers(iface, layer_ids):
         extent.scale(1.05)
         canvas.setExtent(extent)
         canvas.refresh()
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their wrapped text in the first column (a tree view sizes rows by one line)."""
+
+    def __init__(self, view):
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option, index):  # noqa: N802
+        hint = super().sizeHint(option, index)
+        if index.column() != 0:
+            return hint
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = self.view.columnWidth(0) - self.view.indentation() * (depth + 1) - 24
+        if width <= 40:
+            return hint
+        styled = QStyleOptionViewItem(option)
+        self.initStyleOption(styled, index)                  # the row's own font (rule rows are bold)
+        rect = QFontMetrics(styled.font).boundingRect(QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap),
+                                                      index.data() or "")
+        return QSize(hint.width(), max(hint.height(), rect.height() + 6))
 
 
 class FindingsBrowser(QWidget):
@@ -99,9 +125,9 @@ class FindingsBrowser(QWidget):
         self.view = QTreeView()
         self.view.setModel(self.proxy)
         self.view.setWordWrap(True)                   # long messages wrap instead of being cut off
+        self.view.setItemDelegate(WrappingDelegate(self.view))
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self.context_menu)
         self.view.clicked.connect(self.navigate)
@@ -113,6 +139,7 @@ class FindingsBrowser(QWidget):
         header.resizeSection(1, 92)
         for column in range(2, 5):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.sectionResized.connect(lambda column, _old, _new: column == 0 and self.view.doItemsLayout())
         self.view.setMinimumHeight(260)
         layout.addWidget(self.view, 1)
         self.live = LiveCheck(self)
@@ -209,7 +236,7 @@ class FindingsBrowser(QWidget):
             half = POINT_VIEW_M / 2
             rect = QgsRectangle(centre.x() - half, centre.y() - half, centre.x() + half, centre.y() + half)
         else:
-            rect.scale(1.6)
+            rect.scale(2.5)                  # the part and what surrounds it
         canvas.setExtent(rect)
         canvas.refresh()
         canvas.flashGeometries([geometry], self.review.crs)
