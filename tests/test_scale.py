@@ -69,3 +69,14 @@ def test_bench_small_tier_is_worked_out_exactly(tmp_path):
             found[finding.rule_id] = (count + 1, area + finding.area_m2)
     assert {k: [c, round(a, 2)] for k, (c, a) in found.items()} == expected
     assert expected["CL-01"] == [359, 90470.0]
+
+
+def test_layers_held_compactly_give_the_same_findings(monkeypatch):
+    from plugin.core import context
+    whole = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))
+    monkeypatch.setattr(context, "COMPACT_OVER", 0)          # every layer as WKB, Features made on demand
+    compact = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))
+
+    def summary(result):
+        return sorted((f.rule_id, f.severity, round(f.area_m2 or 0.0, 2), f.message) for f in result.findings)
+    assert summary(compact) == summary(whole) and len(whole.findings) > 10

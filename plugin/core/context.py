@@ -13,6 +13,7 @@ from . import crs as crsmod
 from .boxindex import BoxIndex, box_of
 from .baseyear import BaseYear
 from .codes import normalize_code
+from .compact import COMPACT_OVER, CompactFeatures
 from .errors import OneMapError
 from .geomops import Prepared, polygonal, union
 from .postgis_overlay import shared_database
@@ -50,11 +51,18 @@ class LayerData:
     """A layer's features in the working CRS; its spatial index is built on first use."""
 
     def __init__(self, key, name, features, crs=None):
-        self.key, self.name, self.features = key, name, features
+        self.key, self.name, self.features = key, name, features     # a list, or CompactFeatures
         self.crs = crs                   # the layer's own CRS (features are held in the working CRS)
-        self.by_fid = {f.fid: f for f in features}
+        self.compact = isinstance(features, CompactFeatures)
+        self._by_fid = None
         self._index = None
         self._union = None
+
+    @property
+    def by_fid(self):
+        if self._by_fid is None:
+            self._by_fid = self.features.by_fid() if self.compact else {f.fid: f for f in self.features}
+        return self._by_fid
 
     def union(self):
         """All shapes merged into one (computed once: the gap and coverage rules share it)."""
@@ -65,18 +73,25 @@ class LayerData:
     @property
     def index(self):
         if self._index is None:
-            self._index = BoxIndex(self.features)
+            if self.compact:                 # indexes numbers; Features are made for the ones found
+                self._index = BoxIndex(range(len(self.features)), box=self.features.boxes.__getitem__)
+            else:
+                self._index = BoxIndex(self.features)
         return self._index
 
     def candidates(self, rect):
         """Features whose bounding box meets `rect` (a QgsRectangle or a box tuple), in layer order."""
         if isinstance(rect, QgsRectangle):
             rect = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
-        return self.index.near(rect)
+        return self._features(self.index.near(rect))
 
     def overlapping(self, box):
         """Features whose bounding box overlaps `box` with positive area: all that can share area with it."""
-        return self.index.overlapping(box)
+        return self._features(self.index.overlapping(box))
+
+    def _features(self, found):
+        """Compact layers: Features made one at a time as the caller walks them (never all at once)."""
+        return (self.features[n] for n in found) if self.compact else found
 
 
 @dataclass
@@ -96,6 +111,7 @@ class Context:
         self.indicator_rows = []         # filled by the indicator rule, written to the `indicators` table
         self._cache = {}
         self._plan_box = None
+        self.read_near_plan = True       # one-map layers read only around the plan (off for live edits)
         self.database = shared_database(plan, onemap)     # both in one PostGIS database: overlaps run there
         self._crs_of = {}
         self._base_year = None
@@ -192,17 +208,23 @@ class Context:
                         side, found.name, "info", "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
                             layer_crs.authid(), self.plan_crs.authid(), self.crs.authid())))
                 request = QgsFeatureRequest()
-                if side == "onemap":
+                if side == "onemap" and self.read_near_plan:
                     near = self._near_plan(layer_crs)
                     if near is not None:
                         request.setFilterRect(near)   # GeoPackage R-tree / PostGIS GiST: only what lies near
+                if found.count > COMPACT_OVER:
+                    features = CompactFeatures(Feature)          # WKB per feature; Features made on demand
+                    add = features.add
+                else:
+                    def add(fid, geometry, values, code, label):
+                        features.append(Feature(fid, geometry, values, code, label=label))
                 for feature in layer.getFeatures(request):
                     geometry = QgsGeometry(feature.geometry())
                     if transform is not None and not geometry.isEmpty():
                         geometry.transform(transform)
-                    features.append(Feature(feature.id(), geometry, attrs(feature),
-                                            normalize_code(python_value(feature[code_name])) if code_name else "",
-                                            label=feature_label(feature, label_name)))
+                    add(feature.id(), geometry, attrs(feature),
+                        normalize_code(python_value(feature[code_name])) if code_name else "",
+                        feature_label(feature, label_name))
             data = LayerData(key, found.name, features, layer_crs)
         self._cache[(side, key)] = data
         return data

@@ -18,12 +18,12 @@ PER_TILE = 16384         # features per tile, about (fewer, larger tiles measure
 
 def uncovered(region, layer):
     """`region` minus the union of the layer's shapes (a LayerData with a box index)."""
-    features = [f for f in layer.features if f.box is not None]
+    count = len(layer.features)
     if region.isEmpty():
         return QgsGeometry()
-    if not features:
+    if not count or layer.index.extent is None:
         return region
-    side = max(1, math.ceil(math.sqrt(len(features) / PER_TILE)))
+    side = max(1, math.ceil(math.sqrt(count / PER_TILE)))
     if side == 1:
         return polygonal(region.difference(layer.union()))
     box = region.boundingBox()

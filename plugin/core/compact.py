@@ -1,0 +1,71 @@
+"""Large layers held compactly: each feature as WKB, box, code, label and attribute values.
+
+A Feature (QgsGeometry, shape made valid, prepared geometry) is made when a rule asks for it and
+dropped after, so a one map with a million 永久基本农田 patches costs about half a kilobyte a
+patch instead of two: the run stays within memory at provincial scale.
+"""
+from array import array
+
+from qgis.core import QgsGeometry
+
+from .boxindex import box_of
+
+COMPACT_OVER = 250000        # a layer with more features than this is held compactly
+
+
+class CompactFeatures:
+    """A sequence of Features stored as WKB; `make` builds a Feature (the context's Feature class)."""
+
+    def __init__(self, make):
+        self._make = make
+        self.fids = array("q")
+        self.wkbs, self.boxes, self.codes, self.labels, self.values = [], [], [], [], []
+        self.names = None
+        self._shared = {}                  # one string object per distinct code
+
+    def add(self, fid, geometry, attrs, code, label):
+        empty = geometry.isEmpty()
+        self.fids.append(fid)
+        self.wkbs.append(b"" if empty else bytes(geometry.asWkb()))
+        self.boxes.append(None if empty else box_of(geometry))     # the stored geometry's box: covers its shape
+        self.codes.append(self._shared.setdefault(code, code))
+        self.labels.append(label)
+        if self.names is None:
+            self.names = tuple(attrs)
+        self.values.append(tuple(attrs.values()))
+
+    def __len__(self):
+        return len(self.fids)
+
+    def __getitem__(self, number):
+        if isinstance(number, slice):
+            return [self[n] for n in range(*number.indices(len(self)))]
+        if number < 0:
+            number += len(self)
+        geometry = QgsGeometry()
+        if self.wkbs[number]:
+            geometry.fromWkb(self.wkbs[number])
+        return self._make(self.fids[number], geometry, dict(zip(self.names or (), self.values[number])),
+                          self.codes[number], label=self.labels[number])
+
+    def __iter__(self):
+        return (self[n] for n in range(len(self)))
+
+    def by_fid(self):
+        numbers = {fid: n for n, fid in enumerate(self.fids)}
+        return FidLookup(self, numbers)
+
+
+class FidLookup:
+    def __init__(self, features, numbers):
+        self.features, self.numbers = features, numbers
+
+    def get(self, fid, default=None):
+        number = self.numbers.get(fid)
+        return default if number is None else self.features[number]
+
+    def __getitem__(self, fid):
+        return self.features[self.numbers[fid]]
+
+    def __contains__(self, fid):
+        return fid in self.numbers
