@@ -1,11 +1,12 @@
 """Bounding boxes in a uniform grid: candidates for the exact predicates, found in plain Python.
 
-Built in one pass (no per-feature call into C++), queried with tuples. A box is (xmin, ymin,
+Built in one pass (no per-feature call into C++), queried in plain Python. A box is (xmin, ymin,
 xmax, ymax). Two polygons whose interiors meet have boxes whose interiors meet, so `overlapping`
 (strict) is an exact pre-filter for every overlap-by-area test: parcels that only share an edge
 — almost every neighbouring pair — never reach GEOS.
 """
 import math
+from array import array
 
 MAX_CELLS = 64          # a box spanning more cells than this is kept apart and tested against every query
 
@@ -15,34 +16,34 @@ def box_of(geometry):
     return rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()
 
 
-def boxes_meet(a, b):
-    """Boxes intersect, touching included."""
-    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
-
-
-def interiors_meet(a, b):
-    """Boxes overlap with positive area (a shared edge or corner is not enough)."""
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
 class BoxIndex:
-    """Items with boxes; `near(box)` returns those whose boxes meet it, in insertion order."""
+    """Items with boxes; `near(box)` returns those whose boxes meet it, in insertion order.
+
+    Boxes are kept in one flat array of doubles and cells keyed by integers (a million boxes cost
+    tens of megabytes, not hundreds)."""
 
     def __init__(self, items, box=lambda item: item.box):
-        self.items = [item for item in items if box(item) is not None]
-        self.boxes = [box(item) for item in self.items]
+        self.items, flat = [], array("d")
+        for item in items:
+            item_box = box(item)
+            if item_box is not None:
+                self.items.append(item)
+                flat.extend(item_box)
+        self.flat = flat
         self.cells, self.large = {}, []
         self.extent = None
-        if not self.boxes:
+        count = len(self.items)
+        if not count:
             return
-        self.extent = (min(b[0] for b in self.boxes), min(b[1] for b in self.boxes),
-                       max(b[2] for b in self.boxes), max(b[3] for b in self.boxes))
-        sizes = sorted(max(b[2] - b[0], b[3] - b[1]) for b in self.boxes)
+        self.extent = (min(flat[0::4]), min(flat[1::4]), max(flat[2::4]), max(flat[3::4]))
+        sizes = sorted(max(flat[4 * n + 2] - flat[4 * n], flat[4 * n + 3] - flat[4 * n + 1]) for n in range(count))
         self.size = max(sizes[len(sizes) // 2] * 2.0, 1e-6)        # twice the median box: ~1-4 cells each
         self.x0, self.y0 = self.extent[0], self.extent[1]
+        self.columns = math.floor((self.extent[2] - self.x0) / self.size) + 1
+        self.rows = math.floor((self.extent[3] - self.y0) / self.size) + 1
         cells = self.cells
-        for number, item_box in enumerate(self.boxes):
-            keys = self._keys(item_box)
+        for number in range(count):
+            keys = self._keys(flat[4 * number:4 * number + 4])
             if keys is None:
                 self.large.append(number)
                 continue
@@ -53,18 +54,27 @@ class BoxIndex:
                 else:
                     bucket.append(number)
 
+    def box(self, number):
+        return tuple(self.flat[4 * number:4 * number + 4])
+
     def _keys(self, b, limit=MAX_CELLS):
+        """Keys of the grid cells the box spans (clipped to the grid), None when more than `limit`."""
         size = self.size
-        cx0, cx1 = math.floor((b[0] - self.x0) / size), math.floor((b[2] - self.x0) / size)
-        cy0, cy1 = math.floor((b[1] - self.y0) / size), math.floor((b[3] - self.y0) / size)
+        cx0 = max(0, math.floor((b[0] - self.x0) / size))
+        cx1 = min(self.columns - 1, math.floor((b[2] - self.x0) / size))
+        cy0 = max(0, math.floor((b[1] - self.y0) / size))
+        cy1 = min(self.rows - 1, math.floor((b[3] - self.y0) / size))
+        if cx1 < cx0 or cy1 < cy0:
+            return []
         if limit is not None and (cx1 - cx0 + 1) * (cy1 - cy0 + 1) > limit:
             return None
-        return [(cx, cy) for cx in range(cx0, cx1 + 1) for cy in range(cy0, cy1 + 1)]
+        rows = self.rows
+        return [cx * rows + cy for cx in range(cx0, cx1 + 1) for cy in range(cy0, cy1 + 1)]
 
     def _numbers(self, b):
         keys = self._keys(b, limit=len(self.cells))
         if keys is None:                   # a query spanning more cells than are filled: scan every box
-            return range(len(self.boxes))
+            return range(len(self.items))
         found = set(self.large)
         cells = self.cells
         for key in keys:
@@ -74,14 +84,19 @@ class BoxIndex:
         return sorted(found)
 
     def near(self, b):
-        if not self.boxes:
+        """Items whose boxes meet `b`, touching included."""
+        if not self.items:
             return []
-        boxes, items = self.boxes, self.items
-        return [items[n] for n in self._numbers(b) if boxes_meet(boxes[n], b)]
+        flat, items = self.flat, self.items
+        x0, y0, x1, y1 = b
+        return [items[n] for n in self._numbers(b)
+                if flat[4 * n] <= x1 and x0 <= flat[4 * n + 2] and flat[4 * n + 1] <= y1 and y0 <= flat[4 * n + 3]]
 
     def overlapping(self, b):
         """Items whose boxes overlap `b` with positive area: the only ones that can share area with it."""
-        if not self.boxes:
+        if not self.items:
             return []
-        boxes, items = self.boxes, self.items
-        return [items[n] for n in self._numbers(b) if interiors_meet(boxes[n], b)]
+        flat, items = self.flat, self.items
+        x0, y0, x1, y1 = b
+        return [items[n] for n in self._numbers(b)
+                if flat[4 * n] < x1 and x0 < flat[4 * n + 2] and flat[4 * n + 1] < y1 and y0 < flat[4 * n + 3]]

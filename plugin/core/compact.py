@@ -11,6 +11,7 @@ from qgis.core import QgsGeometry
 from .boxindex import box_of
 
 COMPACT_OVER = 250000        # a layer with more features than this is held compactly
+EMPTY = (float("nan"),) * 4
 
 
 class CompactFeatures:
@@ -19,7 +20,8 @@ class CompactFeatures:
     def __init__(self, make):
         self._make = make
         self.fids = array("q")
-        self.wkbs, self.boxes, self.codes, self.labels, self.values = [], [], [], [], []
+        self.wkbs, self.codes, self.labels, self.values = [], [], [], []
+        self.boxes = array("d")            # 4 per feature; NaN for an empty geometry
         self.names = None
         self._shared = {}                  # one string object per distinct code
 
@@ -27,12 +29,16 @@ class CompactFeatures:
         empty = geometry.isEmpty()
         self.fids.append(fid)
         self.wkbs.append(b"" if empty else bytes(geometry.asWkb()))
-        self.boxes.append(None if empty else box_of(geometry))     # the stored geometry's box: covers its shape
+        self.boxes.extend(EMPTY if empty else box_of(geometry))   # the stored geometry's box: covers its shape
         self.codes.append(self._shared.setdefault(code, code))
         self.labels.append(label)
         if self.names is None:
             self.names = tuple(attrs)
         self.values.append(tuple(attrs.values()))
+
+    def box(self, number):
+        box = tuple(self.boxes[4 * number:4 * number + 4])
+        return None if box[0] != box[0] else box              # NaN: empty
 
     def __len__(self):
         return len(self.fids)

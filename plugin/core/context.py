@@ -74,7 +74,7 @@ class LayerData:
     def index(self):
         if self._index is None:
             if self.compact:                 # indexes numbers; Features are made for the ones found
-                self._index = BoxIndex(range(len(self.features)), box=self.features.boxes.__getitem__)
+                self._index = BoxIndex(range(len(self.features)), box=self.features.box)
             else:
                 self._index = BoxIndex(self.features)
         return self._index
