@@ -116,3 +116,15 @@ def test_one_set_per_village_each_clipped_to_its_village_with_its_own_legend(qgi
     assert "东庄村村庄规划" in east_text and "比例尺 1:5000" in east_text      # 3 km tall on A1 portrait
     image = QImage(render_page(tmp_path / "out" / "西岭村_01_国土空间用途规划图.pdf", tmp_path / "west", dpi=10))
     assert image.height() > image.width()                                       # portrait for a tall village
+
+
+def test_a_province_style_folder_removes_the_provisional_footnote(qgis_app, tmp_path, monkeypatch):
+    import shutil
+
+    from conftest import ROOT
+    from plugin.core.export.mapsheets import SheetLayer, provisional_note
+    boundary = SheetLayer(layer=None, key="CJDCQ", title="村域范围")
+    assert provisional_note([boundary]).startswith("村域范围的符号为暂定样式")
+    shutil.copy(os.path.join(ROOT, "styles", "CJDCQ.qml"), tmp_path / "CJDCQ.qml")
+    monkeypatch.setenv("ONEMAP_STYLE_PATH", str(tmp_path))
+    assert provisional_note([boundary]) == ""

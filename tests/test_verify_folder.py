@@ -45,3 +45,18 @@ def test_output_beside_the_plans_is_refused(onemap_provider, tmp_path):
         processing.run("onemap:verifyfolder", {"FOLDER": str(tmp_path), "ONEMAP": sample("township_onemap.gpkg"),
                                                "OUTPUT": str(tmp_path)})
     assert os.listdir(tmp_path) == ["village_clean.gpkg"]
+
+
+def test_cancel_keeps_the_plans_checked_so_far(qgis_app, tmp_path):
+    from qgis.core import QgsFeedback
+
+    from plugin.core.batch import verify_folder
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("village_clean.gpkg", "village_conflicts.gpkg"):
+        shutil.copy(sample(name), plans / name)
+    feedback = QgsFeedback()
+    rows = verify_folder(str(plans), sample("township_onemap.gpkg"), str(tmp_path / "out"), feedback=feedback,
+                         log=lambda line: feedback.cancel())                  # cancelled after the first plan
+    assert [os.path.basename(row["path"]) for row in rows] == ["village_clean.gpkg"]
+    assert sorted(os.listdir(tmp_path / "out")) == ["summary.gpkg", "summary.xlsx", "village_clean_核对结果.gpkg"]
