@@ -60,3 +60,19 @@ def test_cancel_keeps_the_plans_checked_so_far(qgis_app, tmp_path):
                          log=lambda line: feedback.cancel())                  # cancelled after the first plan
     assert [os.path.basename(row["path"]) for row in rows] == ["village_clean.gpkg"]
     assert sorted(os.listdir(tmp_path / "out")) == ["summary.gpkg", "summary.xlsx", "village_clean_核对结果.gpkg"]
+
+
+def test_a_second_batch_run_keeps_the_reviewers_decisions(qgis_app, tmp_path):
+    from plugin.core import decisions
+    from plugin.core.batch import verify_folder
+    from plugin.core.export.report_data import read_report
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(sample("village_conflicts.gpkg"), plans / "village_conflicts.gpkg")
+    verify_folder(str(plans), sample("township_onemap.gpkg"), str(tmp_path / "out"))
+    findings = str(tmp_path / "out" / "village_conflicts_核对结果.gpkg")
+    cl01 = next(f for f in read_report(findings).findings if f["rule_id"] == "CL-01")
+    decisions.save(findings, decisions.make(cl01["finding_id"], "accepted", "国家重点项目", "晋政函〔2024〕12号"))
+    verify_folder(str(plans), sample("township_onemap.gpkg"), str(tmp_path / "out"))
+    report = read_report(findings)
+    assert [d["approval_no"] for d in report.decisions.values()] == ["晋政函〔2024〕12号"]

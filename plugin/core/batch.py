@@ -13,6 +13,7 @@ from qgis.core import QgsCoordinateTransform, QgsFeedback, QgsGeometry, QgsProje
 from .engine import Cancelled, verify
 from .errors import OneMapError
 from .export.atomic import write_atomically
+from .export.report_data import read_report
 from .sources import open_source
 
 FINDINGS_SUFFIX = "_核对结果.gpkg"
@@ -111,7 +112,8 @@ def verify_plans(plans, onemap, output_dir, ruleset=None, kind=None, feedback=No
         row = {"path": plan, "village": village, "geometry": boundary}
         try:
             result = verify(plan, onemap, ruleset=ruleset, output=output, kind=kind,
-                            feedback=_PlanFeedback(feedback, index, len(plans)) if feedback is not None else None)
+                            feedback=_PlanFeedback(feedback, index, len(plans)) if feedback is not None else None,
+                            previous=output if os.path.isfile(output) else None)   # its decisions carry over
         except Cancelled:
             break
         except OneMapError as exc:
@@ -119,10 +121,8 @@ def verify_plans(plans, onemap, output_dir, ruleset=None, kind=None, feedback=No
         except Exception as exc:  # noqa: BLE001 — one broken plan must not end the batch
             row.update(status="failed", reason="内部错误：{}: {}".format(type(exc).__name__, exc))
         else:
-            errors = result.counts["error"]
-            row.update(status="ok", reason="", errors=errors, warnings=result.counts["warning"],
-                       infos=result.counts["info"], findings_file=output,
-                       conclusion="不通过" if errors or result.record.get("rule_errors") else "通过")
+            row.update(status="ok", reason="", errors=result.counts["error"], warnings=result.counts["warning"],
+                       infos=result.counts["info"], findings_file=output, conclusion=read_report(output).verdict)
         if log is not None:
             log("{}：{}".format(os.path.basename(os.path.normpath(plan)),
                                row.get("conclusion") or "核对失败 " + row.get("reason", "")))

@@ -55,6 +55,6 @@ class ExportReportAlgorithm(QgsProcessingAlgorithm):
             report = export_report(findings, output)
         except OneMapError as exc:
             raise QgsProcessingException(str(exc))
-        feedback.pushInfo("{}：{}".format(report.village, "通过" if report.passed else "不通过"))
+        feedback.pushInfo("{}：{}".format(report.village, report.verdict))
         feedback.pushInfo(tr("Report written to {}").format(output))
         return {"OUTPUT": output}

@@ -4,23 +4,18 @@ The findings GeoPackage is the source of truth: the report never re-runs a rule.
 from the plan's village boundary when the plan can still be opened, else from the indicator rows.
 """
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from osgeo import ogr
 
+from .. import decisions
 from ..errors import OneMapError
-from ..findings import SEVERITY_ZH, STATUS_ZH
 from ..schema import schema
 
 MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
-def chinese(text):
-    """The Chinese half of a bilingual 'zh / en' message."""
-    return str(text or "").split(" / ")[0]
-
-
 INDICATOR_STATUS_ZH = {"pass": "符合", "fail": "不符合", "not_applicable": "不适用"}
-# Reviewer decisions (core.decisions) that close a finding: an approved exception or a false positive.
-DECISION_ZH = {"accepted": "已认可例外", "false_positive": "误报"}
+# Reviewer decisions close a finding: an approved exception (with 批复文号) or a false positive.
+DECISION_ZH = {kind: names[0] for kind, names in decisions.KINDS.items()}
 
 
 @dataclass
@@ -58,6 +53,10 @@ class Report:
     def passed(self):
         """通过: every error finding decided (approved exception or false positive), no rule failed to run."""
         return self.count("error", "") == 0 and not any(r["status"] == "error" for r in self.rules)
+
+    @property
+    def verdict(self):
+        return "通过" if self.passed else "不通过"
 
     def rule_area_m2(self, rule):
         """Area the rule's findings cover; None for indicator rules (their 'area' is a difference)."""
@@ -127,18 +126,17 @@ def read_report(path):
         dataset = ogr.Open(path)
     except RuntimeError:
         dataset = None
-    tables = {name: _rows(dataset, name) for name in ("findings", "rules", "indicators", "run", "decisions")} \
+    tables = {name: _rows(dataset, name) for name in ("findings", "rules", "indicators", "run")} \
         if dataset is not None else {}
     if not tables or any(tables[name] is None for name in ("findings", "rules", "run")) or not tables["run"]:
         raise OneMapError("{} 不是 OneMap 核对结果（缺少 findings/rules/run 表）".format(path),
                           "{} is not a OneMap findings GeoPackage (no findings/rules/run tables)".format(path))
     run = tables["run"][0]
     indicators = tables["indicators"] or []
-    decisions = {row["finding_id"]: row for row in tables["decisions"] or []
-                 if row.get("finding_id") and not row.get("resolved") and row.get("decision") in DECISION_ZH}
+    decided = {d.finding_id: asdict(d) for d in decisions.read(path) if not d.resolved and d.decision in DECISION_ZH}
     order = {"error": 0, "warning": 1, "info": 2}
     rule_order = {row["rule_id"]: index for index, row in enumerate(tables["rules"])}
     findings = sorted(tables["findings"], key=lambda f: (rule_order.get(f["rule_id"], 999),
                                                          order.get(f["severity"], 3), f.get("plan_fid") or 0))
     return Report(path=path, run=run, rules=tables["rules"], indicators=indicators, findings=findings,
-                  decisions=decisions, villages=_villages(run.get("plan_path") or "", indicators))
+                  decisions=decided, villages=_villages(run.get("plan_path") or "", indicators))

@@ -1,9 +1,10 @@
 """The check report as one HTML document: written as report.html and laid out into the PDF."""
 from html import escape
 
+from ..findings import SEVERITY_ZH, STATUS_ZH
 from ..schema import schema
 from . import FONT
-from .report_data import DECISION_ZH, INDICATOR_STATUS_ZH, MU_PER_M2, SEVERITY_ZH, STATUS_ZH, chinese
+from .report_data import DECISION_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 
 CSS = """
 body { font-family: '%FONT%', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif; font-size: 9pt; color: #111; }
@@ -65,9 +66,10 @@ def conclusion_text(report):
     lines = ["错误 {} 项{}、警告 {} 项、提示 {} 项".format(
         report.count("error"), "（其中{}）".format(decided) if decided else "",
         report.count("warning"), report.count("info")),
-        "共 {} 条规则：通过 {} 条，不通过 {} 条，不适用 {} 条（未核对，原因见下表）{}".format(
-            len(rules), by_status["passed"], by_status["failed"], by_status["not_applicable"],
-            "，执行出错 {} 条".format(by_status["error"]) if by_status["error"] else "")]
+        "共 {} 条规则：{} {} 条，{} {} 条，{} {} 条（未核对，原因见下表）{}".format(
+            len(rules), STATUS_ZH["passed"], by_status["passed"], STATUS_ZH["failed"], by_status["failed"],
+            STATUS_ZH["not_applicable"], by_status["not_applicable"],
+            "，{} {} 条".format(STATUS_ZH["error"], by_status["error"]) if by_status["error"] else "")]
     return lines
 
 
@@ -79,7 +81,7 @@ def _rules_table(report):
         if rule.get("clause_source"):
             clause += '<br><span class="small">{}</span>'.format(escape(rule["clause_source"]))
         rows.append([rule["rule_id"], rule.get("title") or "", Markup(clause), _status(rule["status"]),
-                     rule.get("findings") or 0, number(area), number(mu(area)), chinese(rule.get("reason"))])
+                     rule.get("findings") or 0, number(area), number(mu(area)), rule.get("reason") or ""])
     return _table(["编号", "规则", "依据条款", "结论", "问题", "面积 m²", "面积 亩", "说明"], rows,
                   numeric=(4, 5, 6), nowrap=(0, 3))
 
@@ -106,7 +108,7 @@ def _findings_table(report):
         rows.append([index, "{} {}".format(finding["rule_id"], finding.get("rule_title") or ""),
                      SEVERITY_ZH.get(finding["severity"], finding["severity"]), report.parcel(finding),
                      number(area), number(mu(area)), finding.get("message") or "",
-                     "{}{}".format(report.decision_zh(finding), "：" + decision["reason"] if decision.get("reason") else ""),
+                     report.decision_zh(finding) + ("：" + decision["reason"] if decision.get("reason") else ""),
                      decision.get("approval_no") or ""])
     return _table(["序号", "规则", "级别", "图斑", "面积 m²", "面积 亩", "问题说明", "审查意见", "批复文号"], rows,
                   numeric=(0, 4, 5), nowrap=(2, 3))
@@ -126,7 +128,6 @@ def run_record(report):
 
 
 def report_html(report):
-    verdict = "通过" if report.passed else "不通过"
     record = _table(["项目", "内容"], [[k, Markup('<span class="small">{}</span>'.format(escape(str(v or ""))))]
                                        for k, v in run_record(report)])
     findings = _findings_table(report) if report.findings else "<p>无。</p>"
@@ -139,7 +140,7 @@ def report_html(report):
                                                           escape((report.run.get("finished") or "")[:10])),
         "<h2>一、核对结论</h2>",
         "<p class='conclusion'>核对结论：<span class='{}'>{}</span></p>".format(
-            "pass" if report.passed else "fail", verdict),
+            "pass" if report.passed else "fail", report.verdict),
         "".join("<p>{}</p>".format(escape(line)) for line in conclusion_text(report)),
         "<h2>二、规则核对情况</h2>", _rules_table(report),
         "<h2>三、约束性指标</h2>", indicators,

@@ -6,7 +6,8 @@ Sheets: 汇总 (every rule), 问题清单 (every finding with its decision), 指
 from osgeo import ogr
 
 from ..errors import OneMapError
-from .report_data import INDICATOR_STATUS_ZH, MU_PER_M2, SEVERITY_ZH, STATUS_ZH, chinese
+from ..findings import SEVERITY_ZH, STATUS_ZH
+from .report_data import INDICATOR_STATUS_ZH, MU_PER_M2
 from .report_html import conclusion_text, run_record, title
 
 TEXT, REAL, INTEGER = ogr.OFTString, ogr.OFTReal, ogr.OFTInteger
@@ -38,7 +39,7 @@ def summary_rows(report):
         area = report.rule_area_m2(rule)
         yield [rule["rule_id"], rule.get("title") or "", rule.get("clause") or "", rule.get("clause_source") or "",
                STATUS_ZH.get(rule["status"], rule["status"]), rule.get("findings") or 0, _round(area), _mu(area),
-               chinese(rule.get("reason"))]
+               rule.get("reason") or ""]
 
 
 def finding_rows(report):
@@ -79,7 +80,7 @@ def write_report_xlsx(report, path):
     _sheet(dataset, "指标", [("村代码", TEXT), ("指标", TEXT), ("要求", TEXT), ("下达（公顷）", REAL), ("下达（亩）", REAL),
                              ("规划（公顷）", REAL), ("规划（亩）", REAL), ("差值（平方米）", REAL), ("结论", TEXT),
                              ("说明", TEXT)], indicator_rows(report))
-    record = [("报告", title(report)), ("核对结论", "通过" if report.passed else "不通过")]
+    record = [("报告", title(report)), ("核对结论", report.verdict)]
     record += [("", line) for line in conclusion_text(report)] + run_record(report)
     _sheet(dataset, "结论与记录", [("项目", TEXT), ("内容", TEXT)], ([k, str(v or "")] for k, v in record))
     dataset = None
