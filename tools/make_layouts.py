@@ -5,9 +5,9 @@
   page footer (report title, 第 n 页 共 m 页).
 - mapsheet_<A3|A1>_<landscape|portrait>.qpt: a map sheet — title, frame, map, legend, numeric and
   bar scale in 米, north arrow, the CGCS2000 note, compiler and date, footnote. Texts are
-  expressions over layout variables (@onemap_title, @onemap_compiler, @onemap_date, @onemap_scale, @onemap_crs,
-  @onemap_footnote) that the export sets from the data, so the sheet's words come from the plan.
-Items carry ids (map, legend, title …) by which core/export/mapsheets.py finds them.
+  expressions over layout variables (@onemap_title, @onemap_compiler, @onemap_date, @onemap_scale,
+  @onemap_crs, @onemap_footnote) that the export sets from the data, so the sheet's words come
+  from the plan. Items carry ids (map, legend, title, footer …) for whoever edits the templates.
 """
 import os
 import sys
