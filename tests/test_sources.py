@@ -46,7 +46,7 @@ def test_village_plans_resolve_aliases(name):
     assert source.guess_kind() == "village"
     landuse = source.get("GHYDYH")
     assert landuse.name == "GHDLTB" and landuse.matched_by == "name"
-    assert landuse.fields == {"YDYHFLDM": "GHDLBM", "YDYHFLMC": "GHDLMC", "BSM": "BSM"}
+    assert landuse.fields == {"YDYHFLDM": "GHDLBM", "YDYHFLMC": "GHDLMC"}
     assert source.get("YJJBNTBHTB").name == "永久基本农田"
     assert source.missing("village") == ["GKBJ", "JQDLTB", "GHZBB"]      # of the real village database
 

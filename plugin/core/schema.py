@@ -21,6 +21,7 @@ class FieldSpec:
     role: str = ""
     code_list: str = ""
     required: bool = False
+    optional: bool = False          # often absent: not needed to recognise the layer by its fields
 
 
 @dataclass
@@ -76,7 +77,8 @@ class Schema:
     @staticmethod
     def _spec(key, entry, geometry):
         fields = {name: FieldSpec(name=name, aliases=list(f.get("aliases", [])), role=f.get("role", ""),
-                                  code_list=f.get("code_list", ""), required=bool(f.get("required", False)))
+                                  code_list=f.get("code_list", ""), required=bool(f.get("required", False)),
+                                  optional=bool(f.get("optional", False)))
                   for name, f in (entry.get("fields") or {}).items()}
         known = {"zh", "en", "group", "geometry", "aliases", "fields", "status"}   # status: documentation
         return LayerSpec(key=key, zh=entry["zh"], en=entry["en"], group=entry.get("group", ""),
@@ -88,10 +90,12 @@ class Schema:
         return self._by_name.get(normalize_name(name))
 
     def match_fields(self, field_names, is_table):
-        """Key of the layer spec whose fields are all present, the most specific one if it is unique."""
-        hits = sorted(((len(spec.fields), spec.key) for spec in self.layers.values()
+        """Key of the layer spec whose (non-optional) fields are all present, the most specific one if it is unique."""
+        def telling(spec):
+            return [name for name, f in spec.fields.items() if not f.optional]
+        hits = sorted(((len(telling(spec)), spec.key) for spec in self.layers.values()
                        if spec.is_table == is_table and any(f.required for f in spec.fields.values())
-                       and len(spec.resolve_fields(field_names)) == len(spec.fields)), reverse=True)
+                       and set(telling(spec)) <= set(spec.resolve_fields(field_names))), reverse=True)
         if hits and (len(hits) == 1 or hits[0][0] > hits[1][0]):
             return hits[0][1]
         return None
