@@ -14,8 +14,9 @@ QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 deps:
 	@tools/bootstrap.sh
 
-$(SAMPLE)/.stamp: tools/make_sample.py tools/geodesic.py plugin/data/rulesets/village.yaml | deps
+$(SAMPLE)/.stamp: tools/make_sample.py tools/make_sample_gdb.py tools/geodesic.py plugin/data/rulesets/village.yaml | deps
 	$(PY) tools/make_sample.py $(SAMPLE)
+	$(PY) tools/make_sample_gdb.py $(SAMPLE)
 	@touch $@
 
 sample: $(SAMPLE)/.stamp

@@ -12,7 +12,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, Qgs
 from . import crs as crsmod
 from .boxindex import BoxIndex, box_of
 from .baseyear import BaseYear
-from .codes import normalize_code
+from .codes import in_classes, normalize_code
 from .compact import COMPACT_OVER, CompactFeatures
 from .errors import OneMapError
 from .geomops import Prepared, polygonal, union
@@ -186,6 +186,9 @@ class Context:
             return self._cache[(side, key)]
         found = source.get(key)
         data = None
+        host = schema().stand_in(key) if found is None and side == "plan" else None
+        if host is not None and source.get(host[0]) is not None:
+            data = self._stand_in(side, source, key, *host)
         if found is not None:
             layer = self._opened.pop((side, key), None) or source.open_layer(key)
             code_field = found.spec.field_for("code")
@@ -228,6 +231,12 @@ class Context:
             data = LayerData(key, found.name, features, layer_crs)
         self._cache[(side, key)] = data
         return data
+
+    def _stand_in(self, side, source, key, host_key, codes):
+        """A layer the plan delivers as coded features of another (永久基本农田 as GKBJ 0202)."""
+        host = self._load(side, source, host_key)
+        features = [f for f in host.features if in_classes(f.code, codes)]
+        return LayerData(key, "{}（{}）".format(host.name, "/".join(codes)), features, host.crs)
 
     def plan_box(self):
         """The box around every plan layer in the working CRS (None when the plan has no geometry)."""

@@ -85,6 +85,14 @@ class Schema:
                          geometry=geometry, aliases=list(entry.get("aliases", [])), fields=fields,
                          extra={k: v for k, v in entry.items() if k not in known})
 
+    def stand_in(self, key):
+        """(host key, codes) when a plan may deliver layer `key` as coded features of another, else None."""
+        for spec in self.layers.values():
+            codes = spec.extra.get("stands_for", {}).get(key)
+            if codes:
+                return spec.key, [str(c) for c in codes]
+        return None
+
     def match_name(self, name):
         """Canonical key for a layer name met in a deliverable, or None."""
         return self._by_name.get(normalize_name(name))

@@ -52,7 +52,7 @@ class SourceLayer:
 @dataclass
 class PlanSource:
     path: str
-    format: str                  # 'gpkg', 'gdb', 'shp', 'postgis'
+    format: str                  # 'gpkg', 'gdb', 'gdbs' (a folder holding .gdb), 'shp', 'postgis'
     layers: list
 
     @property
@@ -74,7 +74,11 @@ class PlanSource:
     def missing(self, kind):
         """Keys the plan kind expects that this source lacks."""
         expected = schema().kinds.get(kind, {}).get("expects", [])
-        return [key for key in expected if key not in self.recognised]
+
+        def delivered(key):                   # itself, or as coded features of another (GKBJ 0202)
+            host = schema().stand_in(key)
+            return key in self.recognised or (host is not None and host[0] in self.recognised)
+        return [key for key in expected if not delivered(key)]
 
     def guess_kind(self):
         """'village', 'detailed' or 'onemap' from the layers present."""
@@ -248,12 +252,21 @@ def _recognise(layer, taken):
     taken[key] = layer.name
 
 
+def _gdb_children(folder):
+    """The FileGDBs directly inside a folder, sorted: a village plan often comes as 村庄规划数据库.gdb
+    with its tables in a second .gdb beside it (规划表格.gdb); the folder holding both is one plan."""
+    return sorted(os.path.join(folder, name) for name in os.listdir(folder)
+                  if name.lower().endswith(".gdb") and os.path.isdir(os.path.join(folder, name)))
+
+
 def source_format(path):
     if postgis.is_postgis(path):
         return "postgis"
     path = os.path.normpath(path)
     if os.path.isdir(path):
-        return "gdb" if path.lower().endswith(".gdb") else "shp"
+        if path.lower().endswith(".gdb"):
+            return "gdb"
+        return "gdbs" if _gdb_children(path) else "shp"
     if path.lower().endswith(".gpkg"):
         return "gpkg"
     if path.lower().endswith(".shp"):
@@ -271,12 +284,16 @@ def open_source(path):
             raise OneMapError("数据源不存在：{}".format(path), "Source not found: {}".format(path))
     if fmt == "shp":
         layers = _list_shapefiles(path)
+    elif fmt == "gdbs":
+        layers = [layer for gdb in _gdb_children(path) for layer in _list_dataset(gdb, DRIVERS["gdb"])]
+        layers += _list_shapefiles(path)              # anything else in the folder is listed, not dropped
     elif fmt in DRIVERS:
         layers = _list_dataset(path, DRIVERS[fmt])
     else:
-        raise OneMapError("不支持的数据源：{}（支持 GeoPackage、.gdb 文件夹、Shapefile 文件夹、PostGIS）".format(path),
-                          "Unsupported source: {} (use a GeoPackage, a .gdb folder, a folder of shapefiles "
-                          "or PostGIS)".format(path))
+        raise OneMapError("不支持的数据源：{}（支持 GeoPackage、.gdb 文件夹、含 .gdb 的成果文件夹、Shapefile 文件夹、"
+                          "PostGIS）".format(path),
+                          "Unsupported source: {} (use a GeoPackage, a .gdb folder, a folder holding .gdb folders, "
+                          "a folder of shapefiles or PostGIS)".format(path))
     if not layers:
         raise OneMapError("数据源中没有矢量图层：{}".format(postgis.display(path)),
                           "No vector layers in source: {}".format(postgis.display(path)))
