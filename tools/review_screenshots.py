@@ -6,7 +6,7 @@ import os
 import traceback
 
 import qgis.utils
-from qgis.core import QgsApplication, QgsProject
+from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QTimer
 
 OUT = os.environ["ONEMAP_SMOKE_OUT"]

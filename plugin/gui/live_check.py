@@ -18,6 +18,8 @@ class LiveCheck(QObject):
         self.layer = None
         self.checker = None
         self.pending = set()
+        self.temporary = []          # fids of parcels added in this edit session, before saving
+        self.touched = set()         # every parcel changed in this edit session
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DELAY_MS)
@@ -34,7 +36,23 @@ class LiveCheck(QObject):
             for name in SIGNALS:
                 getattr(layer, name).connect(self.changed)
             layer.editingStopped.connect(self.stopped)
+            layer.beforeCommitChanges.connect(self.before_commit)
+            layer.committedFeaturesAdded.connect(self.committed)
+            layer.afterRollBack.connect(self.rolled_back)
+            layer.editingStarted.connect(self.started)
             layer.willBeDeleted.connect(self.forget)
+
+    def before_commit(self, *_args):
+        """New parcels get their real fids on saving: note the temporary ones."""
+        self.flush()
+        buffer = self.layer.editBuffer() if self.layer is not None else None
+        self.temporary = list(buffer.addedFeatures()) if buffer is not None else []
+
+    def committed(self, _layer_id, features):
+        """Findings of the temporary fids go; the saved parcels are checked under their real fids."""
+        self.pending |= set(self.temporary) | {feature.id() for feature in features}
+        self.temporary = []
+        self.flush(saved=True)
 
     def forget(self):
         """Stop watching (the layer is about to go, or another plan is shown)."""
@@ -42,16 +60,29 @@ class LiveCheck(QObject):
             for name in SIGNALS:
                 getattr(self.layer, name).disconnect(self.changed)
             self.layer.editingStopped.disconnect(self.stopped)
+            self.layer.beforeCommitChanges.disconnect(self.before_commit)
+            self.layer.committedFeaturesAdded.disconnect(self.committed)
+            self.layer.afterRollBack.disconnect(self.rolled_back)
+            self.layer.editingStarted.disconnect(self.started)
             self.layer.willBeDeleted.disconnect(self.forget)
         self.layer, self.checker, self.pending = None, None, set()
+
+    def started(self):
+        self.touched = set()
 
     def changed(self, fid, *_args):
         if self.layer is not None and self.layer.isEditable():
             self.pending.add(fid)
+            self.touched.add(fid)
             self.timer.start()
 
+    def rolled_back(self):
+        """The edits are undone: the parcels they touched are checked again as saved."""
+        self.pending, self.touched = set(self.touched), set()
+        self.flush(saved=True)
+
     def stopped(self):
-        self.flush()
+        self.pending = set()         # rolled back, or saved (committed() has run): nothing left to check
         self.checker = None          # the next edit session starts from the saved plan
 
     def build(self):
@@ -64,9 +95,11 @@ class LiveCheck(QObject):
         checker.prepare()
         return checker
 
-    def flush(self):
+    def flush(self, saved=False):
         """Check the parcels changed since the last flush and show the result."""
         if not self.pending or self.layer is None or self.browser.review is None:
+            return
+        if not saved and not self.layer.isEditable():
             return
         fids, self.pending = sorted(self.pending), set()
         try:
