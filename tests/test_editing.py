@@ -121,9 +121,24 @@ def test_an_edit_that_removes_a_conflict_clears_its_finding_in_the_browser(qgis_
     layer.changeAttributeValue(1, layer.fields().indexOf("GHDLBM"), "0103")
     assert wait_up_to(lambda: not listed("CL-01"), 1000), "the finding is still listed after a second"
     assert browser.summary.text().startswith("错误 10 个") or browser.summary.text().startswith("10 errors")
-    # moving the parcel back onto the farmland brings the conflict back
-    layer.changeAttributeValue(1, layer.fields().indexOf("GHDLBM"), "0703")
+    layer.rollBack()                                     # undone: the saved 宅基地 is on the farmland again
     assert wait_up_to(lambda: listed("CL-01"), 1000)
-    layer.rollBack()
+
+    # a parcel drawn on the farmland is reported at once, and under its real fid once saved
+    from qgis.core import QgsFeature, QgsGeometry
+    layer.startEditing()
+    parcel = QgsFeature(layer.fields())
+    parcel.setAttribute("GHDLBM", "0703")
+    parcel.setAttribute("GHDLMC", "农村宅基地")
+    parcel.setAttribute("BSM", "99")
+    farmland = next(f for f in browser.review.findings if f.rule_id == "CL-01").geometry
+    parcel.setGeometry(QgsGeometry.fromRect(farmland.boundingBox().buffered(-10)))
+    layer.addFeature(parcel)
+
+    def new_parcel():
+        return [f for f in browser.review.findings if f.rule_id == "CL-01" and f.plan_label == "99"]
+    assert wait_up_to(lambda: len(new_parcel()) == 1, 1000) and new_parcel()[0].plan_fid < 0
+    assert layer.commitChanges()
+    assert wait_up_to(lambda: len(new_parcel()) == 1 and new_parcel()[0].plan_fid > 0, 1000)
     QCoreApplication.processEvents()
     dock.deleteLater()

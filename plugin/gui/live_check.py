@@ -50,9 +50,9 @@ class LiveCheck(QObject):
 
     def committed(self, _layer_id, features):
         """Findings of the temporary fids go; the saved parcels are checked under their real fids."""
-        self.pending |= set(self.temporary) | {feature.id() for feature in features}
-        self.temporary = []
-        self.flush(saved=True)
+        gone, self.temporary = set(self.temporary), []
+        self.pending |= gone | {feature.id() for feature in features}
+        self.flush(saved=True, gone=gone)
 
     def forget(self):
         """Stop watching (the layer is about to go, or another plan is shown)."""
@@ -95,8 +95,9 @@ class LiveCheck(QObject):
         checker.prepare()
         return checker
 
-    def flush(self, saved=False):
-        """Check the parcels changed since the last flush and show the result."""
+    def flush(self, saved=False, gone=()):
+        """Check the parcels changed since the last flush and show the result; `gone`: fids whose
+        findings only go (a new parcel's temporary fid once it is saved)."""
         if not self.pending or self.layer is None or self.browser.review is None:
             return
         if not saved and not self.layer.isEditable():
@@ -107,7 +108,8 @@ class LiveCheck(QObject):
                 self.checker = self.build()
             for fid in fids:
                 feature = self.layer.getFeature(fid)
-                found = self.checker.check(feature) if feature.isValid() and feature.hasGeometry() else []
+                found = self.checker.check(feature) if fid not in gone and feature.isValid() and \
+                    feature.hasGeometry() else []
                 self.checker.apply(self.browser.review.path, fid, found)
                 self.browser.show_recheck(LANDUSE, fid, self.checker.rule_ids)
         except OneMapError as exc:
