@@ -115,6 +115,7 @@ class Context:
         self.database = shared_database(plan, onemap)     # both in one PostGIS database: overlaps run there
         self._crs_of = {}
         self._base_year = None
+        self.plan_kind = None            # the engine's plankind.KindDecision (said out loud by KIND-01)
         self._measures = None
         landuse = plan.open_layer("GHYDYH")
         self._opened = {("plan", "GHYDYH"): landuse}       # read again by _load: open it once

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from qgis.core import Qgis, QgsCoordinateTransform, QgsGeometry, QgsPointXY
 
+from . import plankind
 from .context import Context
 from .decisions import carry_over
 from .errors import OneMapError
@@ -113,9 +114,15 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     plan = plan_path if isinstance(plan_path, PlanSource) else open_source(plan_path)    # e.g. a project layer
     onemap = open_source(onemap_path)
     check_inputs(plan, onemap)
-    kind = kind or plan.guess_kind()
+    decision = plankind.decide(plan, onemap, kind)            # said out loud: log, findings, run record
+    kind = decision.kind
+    if feedback is not None and hasattr(feedback, "pushInfo"):
+        feedback.pushInfo(decision.reason)
+        for zh, _en in decision.doubts:
+            feedback.pushWarning(zh) if hasattr(feedback, "pushWarning") else feedback.pushInfo(zh)
     rules = ruleset if isinstance(ruleset, RuleSet) else load_ruleset(ruleset, kind)
     ctx = Context(plan, onemap, rules, transform_context)
+    ctx.plan_kind = decision
     findings, outcomes = [], []
     for index, rule in enumerate(rules.rules):
         if feedback is not None:
@@ -150,7 +157,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     counts = {level: sum(1 for f in findings if f.severity == level) for level in ("error", "warning", "info")}
     record = {"run_id": str(uuid.uuid4()), "plugin_version": plugin_version(), "qgis_version": Qgis.QGIS_VERSION,
               "ruleset_id": rules.id, "ruleset_path": rules.path, "ruleset_sha256": rules.sha256,
-              "plan_kind": kind, "plan_path": plan.label, "plan_sha256": plan_hash(plan),
+              "plan_kind": kind, "plan_kind_reason": decision.reason, "plan_path": plan.label, "plan_sha256": plan_hash(plan),
               "onemap_path": onemap.label, "onemap_sha256": source_hash(onemap.path),
               "crs": ctx.crs.authid(), "plan_crs": ctx.plan_crs.authid(), "started": started,
               "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],

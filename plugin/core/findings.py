@@ -31,7 +31,7 @@ INDICATOR_FIELDS = [("village_code", ogr.OFTString), ("indicator", ogr.OFTString
                     ("note", ogr.OFTString)]
 RUN_FIELDS = [("run_id", ogr.OFTString), ("plugin_version", ogr.OFTString), ("qgis_version", ogr.OFTString),
               ("ruleset_id", ogr.OFTString), ("ruleset_path", ogr.OFTString), ("ruleset_sha256", ogr.OFTString),
-              ("plan_kind", ogr.OFTString), ("plan_path", ogr.OFTString), ("plan_sha256", ogr.OFTString),
+              ("plan_kind", ogr.OFTString), ("plan_kind_reason", ogr.OFTString), ("plan_path", ogr.OFTString), ("plan_sha256", ogr.OFTString),
               ("onemap_path", ogr.OFTString), ("onemap_sha256", ogr.OFTString), ("crs", ogr.OFTString),
               ("plan_crs", ogr.OFTString), ("started", ogr.OFTString), ("finished", ogr.OFTString),
               ("errors", ogr.OFTInteger), ("warnings", ogr.OFTInteger), ("infos", ogr.OFTInteger),

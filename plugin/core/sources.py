@@ -16,6 +16,7 @@ from qgis.core import QgsVectorLayer
 from . import postgis
 from .dbf import detect_encoding
 from .errors import OneMapError
+from .plankind import kind_of
 from .schema import schema
 
 gdal.UseExceptions()
@@ -345,6 +346,8 @@ def recognition_lines(source, kind=None):
     kind_info = schema().kinds.get(kind, {})
     lines = ["{}：{}（{} / {}）".format(source.format.upper(), source.label, kind_info.get("zh", kind),
                                       kind_info.get("en", kind))]
+    if "GHYDYH" in source.recognised:                 # a plan: say why it is taken for this kind
+        lines.append("  → " + kind_of(source)[1])
     for layer in source.layers:
         if layer.key:
             spec = layer.spec

@@ -8,7 +8,9 @@ from .geometry import GeometryRule
 from .indicator import IndicatorRule
 from .outside import OutsideRule
 from .overlap import OverlapRule
+from .plankind import PlanKindRule
 from .table import TableRule
 
 RULE_KINDS = {kind.kind: kind for kind in (OverlapRule, OutsideRule, CoverageRule, AttributeRule,
-                                           GeometryRule, CrsRule, IndicatorRule, AreaRule, ChangeRule, TableRule)}
+                                           GeometryRule, CrsRule, IndicatorRule, AreaRule, ChangeRule, TableRule,
+                                           PlanKindRule)}

@@ -1,0 +1,67 @@
+"""Which kind of plan is being checked, and why — said out loud, never decided silently.
+
+The kind picks the default rule set: a village plan (村庄规划) has land use and a village boundary,
+a detailed plan (详细规划) land use without one. Doubts are reported too: a one map that looks like
+a plan, or a plan that looks like a one map (master-plan layers, several villages).
+"""
+from dataclasses import dataclass, field
+
+from .schema import schema
+
+MASTER_LAYERS = ("CZKFBJ", "GHFQ", "XZQ", "CJZBFJ")     # what a master plan's one map carries, a village plan not
+
+
+@dataclass
+class KindDecision:
+    kind: str
+    reason: str                       # Chinese, as findings are
+    reason_en: str
+    doubts: list = field(default_factory=list)     # [(zh, en)]
+
+
+def _names(source, keys):
+    return "、".join("{}（{}）".format(source.get(k).name, schema().layers[k].zh) for k in keys)
+
+
+def kind_of(plan):
+    """(kind, reason zh, reason en) from the plan's layers alone (the panel's load report shows it)."""
+    kind = plan.guess_kind()
+    landuse = plan.get("GHYDYH").name if plan.get("GHYDYH") is not None else "?"
+    if kind == "village":
+        village = plan.get("CJDCQ").name
+        return (kind, "按村庄规划核对：规划成果有规划用地图层 {} 与村级调查区 {}".format(landuse, village),
+                "checked as a village plan: land use {} and village boundary {}".format(landuse, village))
+    if kind == "detailed":
+        return (kind, "按详细规划核对：规划成果有规划用地图层 {} 但没有村级调查区（CJDCQ）；如为村庄规划，请补充村级调查区"
+                .format(landuse), "checked as a detailed plan: land use {} but no village boundary (CJDCQ); add one "
+                "if this is a village plan".format(landuse))
+    return kind, "没有规划用地图层，看作一张图", "no land-use layer: taken for a one map"
+
+
+def decide(plan, onemap, kind=None):
+    """The kind to check the plan as, with the reason and any doubts about the two inputs."""
+    have = plan.recognised
+    if kind:
+        zh_name = schema().kinds.get(kind, {}).get("zh", kind)
+        decision = KindDecision(kind, "按{}核对：由使用者指定".format(zh_name), "checked as {}: chosen by the user".format(kind))
+    else:
+        decision = KindDecision(*kind_of(plan))
+    if "GHYDYH" in onemap.recognised:
+        decision.doubts.append((
+            "一张图 {} 含规划用地图层 {}，看似一份规划成果；请确认所选的是上位规划一张图".format(
+                onemap.label, onemap.get("GHYDYH").name),
+            "the one map {} holds a land-use layer ({}): it looks like a plan, not the master plan's one map".format(
+                onemap.label, onemap.get("GHYDYH").name)))
+    master = [key for key in MASTER_LAYERS if key in have]
+    villages = have["CJDCQ"].count if "CJDCQ" in have else 0
+    if master or villages > 1:
+        what = []
+        if master:
+            what.append("总体规划图层 " + _names(plan, master))
+        if villages > 1:
+            what.append("{} 个村级调查区".format(villages))
+        decision.doubts.append((
+            "规划成果 {} 含{}，看似一张图而非一份规划；请确认两个输入没有选反".format(plan.label, "、".join(what)),
+            "the plan {} holds {}: it looks like a one map; check the two inputs are not swapped".format(
+                plan.label, "; ".join(what))))
+    return decision

@@ -1,0 +1,46 @@
+"""The plan kind is said out loud: in the findings (KIND-01), the run record and the panel's load report."""
+import sqlite3
+
+from osgeo import ogr
+
+from conftest import sample
+from helpers import control, gpkg, landuse, square
+from plugin.core.engine import verify
+from plugin.core.sources import open_source, recognition_lines
+
+X, Y = 560000.0, 4100000.0
+
+
+def kind_findings(result):
+    return [(f.severity, f.message) for f in result.findings if f.rule_id == "KIND-01"]
+
+
+def test_a_village_plan_is_named_with_its_reason(tmp_path):
+    result = verify(sample("village_clean.gpkg"), sample("township_onemap.gpkg"), output=str(tmp_path / "f.gpkg"))
+    assert kind_findings(result) == []                   # said in the run record and the load report, not a finding
+    with sqlite3.connect(result.output) as db:
+        kind, reason = db.execute("SELECT plan_kind, plan_kind_reason FROM run").fetchone()
+    assert kind == "village" and reason.startswith("按村庄规划核对")
+    lines = recognition_lines(open_source(sample("village_clean.gpkg")))
+    assert any("村级调查区 CJDCQ" in line for line in lines)
+
+
+def test_no_village_boundary_is_checked_as_a_detailed_plan_and_says_so(tmp_path):
+    plan = gpkg(tmp_path / "p.gpkg", 4546, {"GHYDYH": landuse(("0103", square(X, Y, X + 10, Y + 10)))})
+    result = verify(plan, gpkg(tmp_path / "m.gpkg", 4546, {"YJJBNTBHTB": control(square(X, Y, X + 5, Y + 5))}))
+    assert result.record["plan_kind"] == "detailed"
+    assert result.record["plan_kind_reason"].startswith("按详细规划核对") and "请补充村级调查区" in result.record["plan_kind_reason"]
+
+
+def test_swapped_inputs_are_warned_about(tmp_path):
+    """A second village plan given as the one map, and a plan carrying master-plan layers."""
+    result = verify(sample("village_clean.gpkg"), sample("village_conflicts.gpkg"))
+    doubts = [m for s, m in kind_findings(result) if s == "warning"]
+    assert len(doubts) == 1 and "看似一份规划成果" in doubts[0]
+    village = ([("XZQDM", ogr.OFTString)], [(square(X, Y, X + 10, Y + 10), {"XZQDM": "1"}),
+                                            (square(X + 10, Y, X + 20, Y + 10), {"XZQDM": "2"})])
+    plan = gpkg(tmp_path / "p.gpkg", 4546, {"GHYDYH": landuse(("0103", square(X, Y, X + 20, Y + 10))),
+                                            "CJDCQ": village, "CZKFBJ": control(square(X, Y, X + 5, Y + 5))})
+    result = verify(plan, sample("township_onemap.gpkg"))
+    doubts = [m for s, m in kind_findings(result) if s == "warning"]
+    assert len(doubts) == 1 and "看似一张图" in doubts[0] and "2 个村级调查区" in doubts[0] and "城镇开发边界" in doubts[0]
