@@ -1,6 +1,8 @@
 """The check report as PDF: the report's HTML flowed through the resources/report_a4.qpt print layout.
 
 QGIS renders the HTML frame by frame, adding A4 pages until the text ends; fonts are embedded.
+QGIS builds without QtWebKit (Debian 13's 3.40, sid's 3.44) leave an HTML frame empty: there the
+same HTML is laid out by Qt's own rich-text engine onto A4 pages with the same footer.
 """
 import os
 
@@ -55,7 +57,58 @@ def repeat_on_every_page(layout, item):
         copy.attemptMove(item.positionWithUnits(), True, False, page)
 
 
+def has_webkit():
+    """True if this QGIS can render HTML frames (QtWebKit; Qt6 and some Qt5 builds have none)."""
+    try:
+        from qgis.PyQt import QtWebKit  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+def write_text_document_pdf(html, path, margin_mm=18.0):
+    """The HTML laid out by QTextDocument on A4 pages, "第 i 页 共 n 页" under each; text stays text."""
+    from qgis.PyQt.QtCore import QMarginsF, QRectF, QSizeF
+    from qgis.PyQt.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+
+    from . import FONT
+    writer = QPdfWriter(path)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(margin_mm, margin_mm, margin_mm, margin_mm), QPageLayout.Unit.Millimeter)
+    writer.setResolution(300)
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(writer)
+    document.setDefaultFont(QFont(FONT, 10))
+    document.setHtml(html)
+    footer_height = writer.resolution() * 10 / 25.4               # 10 mm under the text
+    page = QSizeF(writer.width(), writer.height() - footer_height)
+    document.setPageSize(page)
+    pages = document.pageCount()
+    footer = QTextDocument()
+    footer.documentLayout().setPaintDevice(writer)
+    footer.setDefaultFont(QFont(FONT, 9))
+    footer.setTextWidth(page.width())
+    painter = QPainter(writer)
+    for index in range(pages):
+        if index:
+            writer.newPage()
+        painter.save()
+        painter.translate(0, -index * page.height())
+        document.drawContents(painter, QRectF(0, index * page.height(), page.width(), page.height()))
+        painter.restore()
+        footer.setHtml('<p align="center">第 {} 页 共 {} 页</p>'.format(index + 1, pages))
+        painter.save()
+        painter.translate(0, writer.height() - footer.size().height())
+        footer.drawContents(painter)
+        painter.restore()
+    if not painter.end():
+        raise OneMapError("导出 PDF 失败：{}".format(path), "PDF export failed: {}".format(path))
+
+
 def write_report_pdf(html, path, title=""):
+    if not has_webkit():
+        write_text_document_pdf(html, path)
+        return
     layout = load_template(TEMPLATE)
     QgsExpressionContextUtils.setLayoutVariable(layout, "onemap_report_title", title)
     frames = [item for item in layout.multiFrames() if isinstance(item, QgsLayoutItemHtml)]
