@@ -98,12 +98,18 @@ def test_every_chinese_locale_gets_the_chinese_panel(qgis_app, locale):
         remove_translator(translator)
 
 
-def test_toolbox_runs_keep_one_findings_layer_per_plan(onemap_provider, qgis_new_project, tmp_path):
+def test_toolbox_runs_keep_one_findings_layer_per_plan(onemap_provider, qgis_new_project, tmp_path, monkeypatch):
     """A run from the toolbox loads its result; the next run's layer takes the first one's style and place."""
     import processing
-    from qgis.core import QgsFillSymbol, QgsProject, QgsSingleSymbolRenderer
+    import qgis.utils
+    from qgis.core import QgsFillSymbol, QgsLayerTreeModel, QgsProject, QgsSingleSymbolRenderer
+    from qgis.gui import QgsLayerTreeView
 
     from plugin.core.loading import PROPERTY_KEY
+    # QGIS 3.44 hands iface.layerTreeView() to C++ when loading results; pytest-qgis's iface has a mock there.
+    view = QgsLayerTreeView()
+    view.setModel(QgsLayerTreeModel(QgsProject.instance().layerTreeRoot(), view))
+    monkeypatch.setattr(qgis.utils.iface, "layerTreeView", lambda: view)
 
     def findings_layers():
         return [l for l in QgsProject.instance().mapLayers().values() if l.customProperty(PROPERTY_KEY) == "findings"]

@@ -25,9 +25,14 @@ exec 9>"$CACHE/.lock"; flock 9          # one matrix run at a time per machine
 
 PACKAGES=$(tools/bootstrap.sh --apt-packages)
 WORK=""
-cleanup() { [ -z "$WORK" ] || rm -rf "$WORK"; }
+SNAPSHOT=$(mktemp /tmp/onemap-matrix-src.XXXXXX)
+cleanup() { [ -z "$WORK" ] || rm -rf "$WORK"; rm -f "$SNAPSHOT"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# The checkout as it is now: every release tests the same files, whatever changes meanwhile.
+tar -C "$SRC" --exclude=./.git --exclude=./.venv --exclude=./build --exclude=./dist --exclude=./out \
+    --exclude=./resources/sample --exclude=./.pytest_cache --exclude=./.qgis-settings --exclude='__pycache__' \
+    -cf "$SNAPSHOT" .
 
 # The root for a release, (re)built into a temporary folder and moved into place when complete.
 build_root() {
@@ -67,14 +72,12 @@ fetch_wheels() {
   echo "$dir"
 }
 
-# `make test` on a fresh copy of the checkout inside the root; its output goes to out/matrix/.
+# `make test` on a fresh copy of the snapshot inside the root; its output goes to out/matrix/.
 run_suite() {
   local release=$1 root=$CACHE/$1 wheels version start=$SECONDS status=0
   wheels=$(fetch_wheels "$root")
   WORK=$(mktemp -d "$root/tmp/onemap-XXXXXX")
-  tar -C "$SRC" --exclude=./.git --exclude=./.venv --exclude=./build --exclude=./dist --exclude=./out \
-      --exclude=./resources/sample --exclude=./.pytest_cache --exclude=./.qgis-settings --exclude='__pycache__' \
-      -cf - . | tar -C "$WORK" -xf -
+  tar -C "$WORK" -xf "$SNAPSHOT"
   mkdir -p "$WORK/.wheels" && cp "$wheels"/*.whl "$WORK/.wheels/"
   version=$(chroot "$root" python3 -c 'from qgis.core import Qgis; print(Qgis.QGIS_VERSION)' 2>/dev/null)
   echo "test-matrix: $release — QGIS $version — make test"
