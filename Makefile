@@ -9,7 +9,7 @@ SAMPLE := resources/sample
 BUILD := build/onemap
 QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: deps sample styles layouts translations build demo test test-matrix package repo install smoke screenshot review-screenshots bench bench-quick clean
+.PHONY: deps sample styles layouts translations build demo test test-matrix package repo install smoke screenshot review-screenshots guide-shots bench bench-quick clean
 
 deps:
 	@tools/bootstrap.sh
@@ -35,6 +35,7 @@ build: sample translations
 	@rm -rf $(BUILD) && mkdir -p $(BUILD)
 	@cp -r plugin/. $(BUILD)/ && cp metadata.txt LICENSE $(BUILD)/
 	@cp -r resources styles $(BUILD)/
+	@$(PY) tools/build_guide.py docs/guide $(BUILD)/docs/guide >/dev/null
 	@find $(BUILD) -name __pycache__ -prune -exec rm -rf {} + ; find $(BUILD) -name '*.ts' -delete; rm -f $(BUILD)/resources/sample/.stamp
 
 demo: sample
@@ -75,6 +76,11 @@ review-screenshots: package
 	ONEMAP_SMOKE_CODE=$(CURDIR)/tools/review_screenshots.py tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/review zh-Hans
 	cp out/review/review-click.png docs/review-click-zh.png && cp out/review/review-panel-decided.png docs/review-panel-zh.png
 	cp out/review/review-decision-missing.png docs/review-decision-zh.png
+
+# The user guide's screenshots (docs/guide/images): real QGIS under xvfb, zh-Hans, the sample data.
+guide-shots: repo
+	ONEMAP_SHOTS_OUT=$(CURDIR)/docs/guide/images ONEMAP_REPO_URL=$(REPO_URL)/plugins.xml \
+	  ONEMAP_SMOKE_CODE=$(CURDIR)/tools/guide_shots.py tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/guide zh-Hans
 
 # Full tiers (2k … 200k, 1M farmland patches, village vs county, PostGIS push-down): writes the README table.
 bench: deps

@@ -25,6 +25,7 @@ from ..core.yamlfile import load_data
 from ..i18n import chinese_ui
 from .export_panel import ExportPanel
 from .findings_view import FindingsBrowser, zoom_to_layers
+from .guide import open_guide
 from .source_picker import SourcePicker
 from .tasks import VerifyTask
 
@@ -139,6 +140,9 @@ class OneMapDock(QgsDockWidget):
         layout.addWidget(results, 2)
         self.export_panel = ExportPanel(self)
         layout.addWidget(self.export_panel)
+        self.help_button = QPushButton(QgsApplication.getThemeIcon("/mActionHelpContents.svg"), self.tr("User guide"))
+        self.help_button.clicked.connect(lambda: open_guide())
+        layout.addWidget(self.help_button)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # fit the dock's width

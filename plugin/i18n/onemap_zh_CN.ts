@@ -129,17 +129,17 @@
         <translation>总体规划一张图</translation>
     </message>
     <message>
-        <location filename="../processing/export_report.py" line="27"/>
+        <location filename="../processing/export_report.py" line="28"/>
         <source>Export check report</source>
         <translation>导出核对报告</translation>
     </message>
     <message>
-        <location filename="../processing/export_report.py" line="41"/>
+        <location filename="../processing/export_report.py" line="48"/>
         <source>Report (.pdf, .html or .xlsx)</source>
         <translation>核对报告（.pdf、.html 或 .xlsx）</translation>
     </message>
     <message>
-        <location filename="../processing/export_report.py" line="52"/>
+        <location filename="../processing/export_report.py" line="59"/>
         <source>Report written to {}</source>
         <translation>报告已写入 {}</translation>
     </message>
@@ -149,62 +149,62 @@
         <translation>上次核对结果 GeoPackage（其中的审查决定将沿用）</translation>
     </message>
     <message>
-        <location filename="../processing/export_mapsheets.py" line="32"/>
+        <location filename="../processing/export_mapsheets.py" line="33"/>
         <source>Export map sheets</source>
         <translation>导出成果图件</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="41"/>
+        <location filename="../processing/verify_folder.py" line="48"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../processing/export_mapsheets.py" line="49"/>
+        <location filename="../processing/export_mapsheets.py" line="56"/>
         <source>Paper size</source>
         <translation>图幅</translation>
     </message>
     <message>
-        <location filename="../processing/export_mapsheets.py" line="50"/>
+        <location filename="../processing/export_mapsheets.py" line="57"/>
         <source>Title (default: village name and plan kind)</source>
         <translation>图名（默认：村名与规划类型）</translation>
     </message>
     <message>
-        <location filename="../processing/export_mapsheets.py" line="52"/>
+        <location filename="../processing/export_mapsheets.py" line="59"/>
         <source>Compiler (编制单位)</source>
         <translation>编制单位</translation>
     </message>
     <message>
-        <location filename="../processing/export_mapsheets.py" line="53"/>
+        <location filename="../processing/export_mapsheets.py" line="60"/>
         <source>Date</source>
         <translation>编制日期</translation>
     </message>
     <message>
-        <location filename="../processing/export_mapsheets.py" line="54"/>
+        <location filename="../processing/export_mapsheets.py" line="61"/>
         <source>Sheets written</source>
         <translation>已输出图幅数</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="28"/>
+        <location filename="../processing/verify_folder.py" line="29"/>
         <source>Verify all plans in a folder</source>
         <translation>批量核对文件夹中的规划成果</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="37"/>
+        <location filename="../processing/verify_folder.py" line="44"/>
         <source>Folder of plans</source>
         <translation>规划成果文件夹</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="42"/>
+        <location filename="../processing/verify_folder.py" line="49"/>
         <source>Plans</source>
         <translation>成果数</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="42"/>
+        <location filename="../processing/verify_folder.py" line="49"/>
         <source>Plans that could not be checked</source>
         <translation>无法核对的成果数</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="55"/>
+        <location filename="../processing/verify_folder.py" line="62"/>
         <source>Cancelled: the summary lists the plans checked so far.</source>
         <translation>已取消：汇总只列出已核对的成果。</translation>
     </message>
@@ -428,164 +428,169 @@
 <context>
     <name>OneMapDock</name>
     <message>
-        <location filename="../gui/dock.py" line="54"/>
+        <location filename="../gui/dock.py" line="55"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="59"/>
+        <location filename="../gui/dock.py" line="60"/>
         <source>Detect from the layers</source>
         <translation>按图层自动判断</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="62"/>
+        <location filename="../gui/dock.py" line="63"/>
         <source>Label codes and names</source>
         <translation>标注代码和名称</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="77"/>
+        <location filename="../gui/dock.py" line="78"/>
         <source>One map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="78"/>
+        <location filename="../gui/dock.py" line="79"/>
         <source>Plan under review</source>
         <translation>待核对规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="87"/>
+        <location filename="../gui/dock.py" line="88"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="89"/>
+        <location filename="../gui/dock.py" line="90"/>
         <source>Load layers</source>
         <translation>加载图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="95"/>
+        <location filename="../gui/dock.py" line="96"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="95"/>
+        <location filename="../gui/dock.py" line="96"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="104"/>
+        <location filename="../gui/dock.py" line="105"/>
         <source>One-map verification</source>
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="109"/>
+        <location filename="../gui/dock.py" line="110"/>
         <source>Default for the plan kind</source>
         <translation>按规划类型默认</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="116"/>
+        <location filename="../gui/dock.py" line="117"/>
         <source>Rule set</source>
         <translation>规则集</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="117"/>
+        <location filename="../gui/dock.py" line="118"/>
         <source>Findings file</source>
         <translation>结果文件</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="119"/>
+        <location filename="../gui/dock.py" line="120"/>
         <source>Verify</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="121"/>
+        <location filename="../gui/dock.py" line="122"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="221"/>
+        <location filename="../gui/dock.py" line="225"/>
         <source>{} layers loaded</source>
         <translation>已加载 {} 个图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="225"/>
+        <location filename="../gui/dock.py" line="229"/>
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="225"/>
+        <location filename="../gui/dock.py" line="229"/>
         <source>provisional style</source>
         <translation>暂定样式</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="228"/>
+        <location filename="../gui/dock.py" line="232"/>
         <source>Provisional style: the official symbol is not verified yet.</source>
         <translation>暂定样式：官方符号尚未核实。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="230"/>
+        <location filename="../gui/dock.py" line="234"/>
         <source>failed: {}</source>
         <translation>失败：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="233"/>
+        <location filename="../gui/dock.py" line="237"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="235"/>
+        <location filename="../gui/dock.py" line="239"/>
         <source>not recognised: {}</source>
         <translation>未识别：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="250"/>
+        <location filename="../gui/dock.py" line="254"/>
         <source>Pick the one map and the plan first.</source>
         <translation>请先选择一张图和待核对规划。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="265"/>
+        <location filename="../gui/dock.py" line="269"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="295"/>
+        <location filename="../gui/dock.py" line="299"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="67"/>
+        <location filename="../gui/dock.py" line="68"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="69"/>
+        <location filename="../gui/dock.py" line="70"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="79"/>
+        <location filename="../gui/dock.py" line="80"/>
         <source>More plans</source>
         <translation>更多规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="65"/>
+        <location filename="../gui/dock.py" line="66"/>
         <source>Several plans are checked one after another into a folder you choose: one findings file each and a summary.</source>
         <translation>多个成果逐个核对，写入所选文件夹：每个成果一个核对结果文件，另附汇总表。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="135"/>
+        <location filename="../gui/dock.py" line="136"/>
         <source>Findings</source>
         <translation>核对结果</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="84"/>
+        <location filename="../gui/dock.py" line="85"/>
         <source>A land-use layer open in the project is checked as it is now, unsaved edits included; it takes the place of the plan above.</source>
         <translation>按工程中图层的当前内容核对（包括未保存的编辑），代替上方的规划成果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="86"/>
+        <location filename="../gui/dock.py" line="87"/>
         <source>…or project layer</source>
         <translation>…或工程图层</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="143"/>
+        <source>User guide</source>
+        <translation>帮助：用户指南</translation>
     </message>
 </context>
 <context>
