@@ -21,12 +21,13 @@ def metadata():
 
 def test_metadata_is_complete_and_admits_this_qgis():
     meta = metadata()
-    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email",
-                "category", "tags", "changelog", "icon", "repository"):
+    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author",
+                "category", "tags", "changelog", "icon"):
         assert meta.get(key), key
     assert meta["name"] == "OneMap 国土空间规划一张图"
     assert meta["qgisMinimumVersion"] == "3.22"
     assert meta["hasProcessingProvider"] == "yes"
+    assert not [key for key in meta if "example.invalid" in meta[key]], "no made-up addresses"
     assert os.path.isfile(os.path.join(ROOT, meta["icon"]))
     minimum = tuple(int(p) for p in meta["qgisMinimumVersion"].split("."))
     assert (Qgis.QGIS_VERSION_INT // 10000, Qgis.QGIS_VERSION_INT // 100 % 100) >= minimum
