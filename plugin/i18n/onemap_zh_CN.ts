@@ -370,57 +370,57 @@
 <context>
     <name>FindingsBrowser</name>
     <message>
-        <location filename="../gui/findings_view.py" line="80"/>
+        <location filename="../gui/findings_view.py" line="106"/>
         <source>All decisions</source>
         <translation>全部（审查决定）</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="80"/>
+        <location filename="../gui/findings_view.py" line="106"/>
         <source>Undecided</source>
         <translation>未决定</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="80"/>
+        <location filename="../gui/findings_view.py" line="106"/>
         <source>Decided</source>
         <translation>已决定</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="80"/>
+        <location filename="../gui/findings_view.py" line="106"/>
         <source>Approved exceptions</source>
         <translation>已认可例外</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="80"/>
+        <location filename="../gui/findings_view.py" line="106"/>
         <source>False positives</source>
         <translation>误报</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="154"/>
+        <location filename="../gui/findings_view.py" line="181"/>
         <source>All villages</source>
         <translation>全部村</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="266"/>
+        <location filename="../gui/findings_view.py" line="293"/>
         <source>Zoom to finding</source>
         <translation>缩放至问题</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="267"/>
+        <location filename="../gui/findings_view.py" line="294"/>
         <source>Open attribute form</source>
         <translation>打开属性表单</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="268"/>
+        <location filename="../gui/findings_view.py" line="295"/>
         <source>Decision…</source>
         <translation>审查决定…</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="270"/>
+        <location filename="../gui/findings_view.py" line="297"/>
         <source>Withdraw decision</source>
         <translation>撤销审查决定</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="272"/>
+        <location filename="../gui/findings_view.py" line="299"/>
         <source>Copy text</source>
         <translation>复制文字</translation>
     </message>
