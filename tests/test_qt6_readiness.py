@@ -3,7 +3,8 @@ every module the ZIP ships (plugin/) is scanned for what a Qt6 build of QGIS rej
 
 No Qt6 QGIS exists on this machine, so this is a scan, not a run. It catches, with file:line:
 - Qt imported other than through qgis.PyQt (PyQt5/PyQt4/bare sip), and modules Qt6/QGIS 4 drop
-  (QtWebKit*, QtXmlPatterns, QtScript, the aggregated qgis.PyQt.Qt);
+  (QtWebKit*, QtXmlPatterns, QtScript, the aggregated qgis.PyQt.Qt) unless the import is guarded
+  by `except ImportError` (the code then works without them);
 - classes Qt6 removed (QRegExp, QDesktopWidget, QTextCodec, …) and QVariant type constants;
 - exec_()/print_() (PyQt6 has only exec()/print());
 - unscoped enum members — Qt.AlignLeft, QMessageBox.Yes, QgsWkbTypes.PolygonGeometry — resolved
@@ -41,6 +42,17 @@ class Scanner(ast.NodeVisitor):
         self.path = os.path.relpath(path, ROOT)
         self.names = {}
         self.problems = []
+        self.guarded = 0            # inside `try:` with `except ImportError`: an optional module, used only if there
+
+    def visit_Try(self, node):  # noqa: N802
+        catches = any(isinstance(handler.type, ast.Name) and handler.type.id in ("ImportError", "ModuleNotFoundError")
+                      for handler in node.handlers)
+        self.guarded += catches
+        for statement in node.body:
+            self.visit(statement)
+        self.guarded -= catches
+        for part in node.handlers + node.orelse + node.finalbody:
+            self.visit(part)
 
     def report(self, node, text):
         self.problems.append("{}:{}: {}".format(self.path, node.lineno, text))
@@ -64,8 +76,8 @@ class Scanner(ast.NodeVisitor):
                     pass
 
     def check_module(self, node, name):
-        """Report an import of a module Qt6/QGIS 4 does not have; True if reported."""
-        if any(name == dropped or name.startswith(dropped + ".") for dropped in DROPPED_MODULES):
+        """Report an import of a module Qt6/QGIS 4 does not have (unless guarded); True if reported."""
+        if not self.guarded and any(name == dropped or name.startswith(dropped + ".") for dropped in DROPPED_MODULES):
             self.report(node, "imports {}: not available with Qt6/QGIS 4 (import Qt through qgis.PyQt)".format(name))
             return True
         return False
@@ -124,7 +136,11 @@ def test_scanner_catches_what_it_claims(tmp_path):
                    "d = QVariant.String\n"
                    "QMessageBox().exec_()\n"
                    "ok = (Qt.AlignmentFlag.AlignLeft, QMessageBox.StandardButton.Yes, Qgis.MessageLevel.Info,\n"
-                   "      getattr(QgsWkbTypes, 'PolygonGeometry', None), Qt.AlignmentFlag)\n", encoding="utf-8")
+                   "      getattr(QgsWkbTypes, 'PolygonGeometry', None), Qt.AlignmentFlag)\n"
+                   "try:\n"
+                   "    from qgis.PyQt import QtWebKit\n"
+                   "except ImportError:\n"
+                   "    QtWebKit = None\n", encoding="utf-8")
     found = scan(str(bad))
     lines = sorted(int(problem.split(":")[1]) for problem in found)
     assert lines == [1, 2, 5, 6, 7, 8, 9], "\n".join(found)

@@ -46,7 +46,7 @@ def test_no_key_value_form_leaks(password, blanks, quote, before, after):
 
 @settings(max_examples=100, deadline=None)
 @given(password=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/ \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0"),
-                        min_size=4, max_size=20))
-def test_no_uri_form_leaks(password):
+                        min_size=4, max_size=20).filter(lambda text: not any(c.isspace() for c in text)))
+def test_no_uri_form_leaks(password):          # a URI ends at any blank (U+1680 too), as the mask reads it
     masked = mask("postgresql://user:{}@server/db".format(password))
     assert masked == "postgresql://user:***@server/db"
