@@ -11,11 +11,12 @@ import os
 from dataclasses import dataclass, field
 
 from qgis.core import (QgsCoordinateTransform, QgsExpressionContextUtils, QgsFeatureRequest, QgsGeometry,
-                       QgsLayoutExporter, QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutItemPicture,
-                       QgsLayoutItemScaleBar, QgsLayoutPoint, QgsLayoutSize,
+                       QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemLegend, QgsLayoutItemMap,
+                       QgsLayoutItemPicture, QgsLayoutItemScaleBar, QgsLayoutPoint, QgsLayoutSize,
                        QgsLegendRenderer, QgsLegendStyle, QgsMapClippingRegion,
                        QgsMapLayerLegendUtils, QgsPalLayerSettings, QgsProject, QgsRectangle, QgsRenderContext,
                        QgsTextBufferSettings, QgsTextFormat, QgsVectorLayer, QgsVectorLayerSimpleLabeling)
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
 from .. import overrides
@@ -25,7 +26,7 @@ from ..sources import open_source
 from ..styles import PROVISIONAL, apply_style, style_path, style_status
 from . import FONT
 from .atomic import write_atomically
-from .report_pdf import export_pdf, load_template
+from .report_pdf import export_pdf, has_webkit, load_template
 
 SHEETS = (("landuse", "国土空间用途规划图"), ("control", "三条控制线图"), ("zoning", "规划分区图"),
           ("findings", "一张图核对成果图"))
@@ -360,6 +361,17 @@ def _orientation(extent):
     return "landscape" if extent.width() >= extent.height() else "portrait"
 
 
+def plain_title_without_webkit(layout):
+    """An HTML label draws nothing where QGIS has no QtWebKit (Debian 13's 3.40, sid's 3.44): there the
+    sheet title becomes a plain label, centred, in the template's bold title font."""
+    title = layout.itemById("title")
+    if has_webkit() or not isinstance(title, QgsLayoutItemLabel) or title.mode() != QgsLayoutItemLabel.Mode.ModeHtml:
+        return
+    title.setMode(QgsLayoutItemLabel.Mode.ModeFont)
+    title.setText("[% @onemap_title %]")
+    title.setHAlign(Qt.AlignmentFlag.AlignHCenter)
+
+
 def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler="", date=""):
     """The print layout of one sheet for one village (None when the sheet has nothing to show).
 
@@ -370,6 +382,7 @@ def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler
         return None
     orientation = _orientation(village.extent)
     layout = load_template("mapsheet_{}_{}.qpt".format(paper, orientation), data.project)
+    plain_title_without_webkit(layout)
     layout.renderContext().setPredefinedScales([float(scale) for scale in NICE_SCALES])
     map_item = next(item for item in layout.items() if isinstance(item, QgsLayoutItemMap))
     legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))
