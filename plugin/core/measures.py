@@ -11,8 +11,8 @@ from .codes import code_list
 from .geomops import polygonal
 
 CGCS2000_ELLIPSOID = "EPSG:1024"
-M2_PER_HA = 10000.0
 DENSIFY_M = 100.0
+M2_PER_HA = 10000.0
 M2_PER_MU = 10000.0 / 15.0
 BASIS = "椭球面积（CGCS2000）"
 BASIS_NET = "椭球面积（CGCS2000），耕地扣除田坎"
@@ -28,6 +28,7 @@ class Measures:
         self.construction = rules.codes(["建设用地"])
         self.cropland = rules.codes(["耕地"])
         self._changes = None
+        self._parcel_area = {}                  # fid -> ellipsoidal m² of a land-use parcel (several indicators)
 
     def area(self, geometry):
         """Ellipsoidal area in m² of a geometry in the working CRS.
@@ -43,11 +44,17 @@ class Measures:
         layer = self.ctx.plan_layer("GHYDYH")
         return layer.features if layer is not None else []
 
-    def of_codes(self, codes):
-        return sum(self.area(f.shape) for f in self.landuse() if f.code in codes)
+    def parcel_area(self, feature):
+        if feature.fid not in self._parcel_area:
+            self._parcel_area[feature.fid] = self.area(feature.shape)
+        return self._parcel_area[feature.fid]
 
-    def of_layer(self, key, side="plan"):
-        layer = self.ctx.plan_layer(key) if side == "plan" else self.ctx.onemap_layer(key)
+    def of_codes(self, codes):
+        return sum(self.parcel_area(f) for f in self.landuse() if f.code in codes)
+
+    def of_layer(self, key):
+        """The plan layer's total, or None when the plan has no such layer."""
+        layer = self.ctx.plan_layer(key)
         return None if layer is None else sum(self.area(f.shape) for f in layer.features)
 
     def net(self, shape):

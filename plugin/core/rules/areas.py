@@ -32,7 +32,7 @@ class AreaRule(Rule):
                 recorded = number(feature.attrs.get(spec.name))
                 if recorded is None or feature.shape.isEmpty():
                     continue
-                computed = figures.area(feature.shape)
+                computed = figures.parcel_area(feature) if layer.key == "GHYDYH" else figures.area(feature.shape)
                 if self.differs(recorded, computed):
                     findings.append(self.finding(
                         "{} 要素 {} 的面积字段 {} 为 {:.2f} 平方米，椭球面积 {:.2f} 平方米，相差 {:.2f} 平方米".format(
@@ -42,7 +42,7 @@ class AreaRule(Rule):
         village = ctx.plan_layer(self.args["village"]) if "village" in self.args else None
         landuse = ctx.plan_layer("GHYDYH")
         if village is not None and landuse is not None and landuse in layers:
-            total = sum(figures.area(f.shape) for f in landuse.features)
+            total = sum(figures.parcel_area(f) for f in landuse.features)
             region = sum(figures.area(f.shape) for f in village.features)
             if self.differs(total, region):
                 anchor = village.union().pointOnSurface().asPoint()

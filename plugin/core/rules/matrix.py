@@ -29,9 +29,4 @@ class Matrix:
         existing = base.part_of(piece, self.rule.ruleset.codes(entry.get("existing_if", entry["codes"])))
         new = polygonal(piece.difference(existing)) if not existing.isEmpty() else piece
         return [(entry["new"], new, "（{}）{}".format(STATES["new"], note)),
-                (entry["existing"], existing, "（{}）{}".format(STATES["existing"], note))]
-
-
-def severities_of(definition):
-    """Every severity a matrix entry may give (for validation)."""
-    return [definition.get(key) for key in ("new", "existing", "unknown") if key in definition]
+                (entry.get("existing", entry["new"]), existing, "（{}）{}".format(STATES["existing"], note))]
