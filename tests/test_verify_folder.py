@@ -2,6 +2,8 @@
 import os
 import shutil
 
+from osgeo import gdal
+
 from conftest import sample
 from export_helpers import sheet_rows
 
@@ -13,20 +15,23 @@ def test_folder_of_plans_with_a_broken_one(onemap_provider, tmp_path):
     for name in ("village_conflicts.gpkg", "village_clean.gpkg"):
         shutil.copy(sample(name), plans / name)
     (plans / "broken.gpkg").write_bytes(b"not a geopackage")
+    gdal.VectorTranslate(str(plans / "village_shp"), sample("village_clean.gpkg"), format="ESRI Shapefile",
+                         layerCreationOptions=["ENCODING=UTF-8"])                 # a shapefile folder
     before = sorted(os.listdir(plans))
     output = tmp_path / "out"
     result = processing.run("onemap:verifyfolder", {"FOLDER": str(plans), "ONEMAP": sample("township_onemap.gpkg"),
                                                     "OUTPUT": str(output)})
-    assert (result["PLANS"], result["FAILED"]) == (3, 1)
+    assert (result["PLANS"], result["FAILED"]) == (4, 1)
     assert sorted(os.listdir(plans)) == before                                  # nothing beside the plans
     assert sorted(os.listdir(output)) == ["summary.gpkg", "summary.xlsx", "village_clean_核对结果.gpkg",
-                                          "village_conflicts_核对结果.gpkg"]
+                                          "village_conflicts_核对结果.gpkg", "village_shp_核对结果.gpkg"]
     rows = {os.path.basename(row["path"]): row for row in sheet_rows(output / "summary.gpkg", "plans")}
     assert rows["broken.gpkg"]["status"] == "failed" and "broken.gpkg" in rows["broken.gpkg"]["reason"]
     conflicts = rows["village_conflicts.gpkg"]
     assert (conflicts["status"], conflicts["errors"], conflicts["warnings"], conflicts["infos"]) == ("ok", 11, 5, 1)
     assert conflicts["village"] == "杜村" and conflicts["conclusion"] == "不通过"
     assert rows["village_clean.gpkg"]["conclusion"] == "通过"
+    assert (rows["village_shp"]["status"], rows["village_shp"]["village"]) == ("ok", "杜村")
     from osgeo import ogr
     dataset = ogr.Open(str(output / "summary.gpkg"))
     layer = dataset.GetLayerByName("plans")
