@@ -17,14 +17,16 @@ def test_folder_of_plans_with_a_broken_one(onemap_provider, tmp_path):
     (plans / "broken.gpkg").write_bytes(b"not a geopackage")
     gdal.VectorTranslate(str(plans / "village_shp"), sample("village_clean.gpkg"), format="ESRI Shapefile",
                          layerCreationOptions=["ENCODING=UTF-8"])                 # a shapefile folder
+    shutil.copytree(sample("village_realdb"), plans / "village_realdb")             # a folder of two FileGDBs
     before = sorted(os.listdir(plans))
     output = tmp_path / "out"
     result = processing.run("onemap:verifyfolder", {"FOLDER": str(plans), "ONEMAP": sample("township_onemap.gpkg"),
                                                     "OUTPUT": str(output)})
-    assert (result["PLANS"], result["FAILED"]) == (4, 1)
+    assert (result["PLANS"], result["FAILED"]) == (5, 1)
     assert sorted(os.listdir(plans)) == before                                  # nothing beside the plans
     assert sorted(os.listdir(output)) == ["summary.gpkg", "summary.xlsx", "village_clean_核对结果.gpkg",
-                                          "village_conflicts_核对结果.gpkg", "village_shp_核对结果.gpkg"]
+                                          "village_conflicts_核对结果.gpkg", "village_realdb_核对结果.gpkg",
+                                          "village_shp_核对结果.gpkg"]
     rows = {os.path.basename(row["path"]): row for row in sheet_rows(output / "summary.gpkg", "plans")}
     assert rows["broken.gpkg"]["status"] == "failed" and "broken.gpkg" in rows["broken.gpkg"]["reason"]
     conflicts = rows["village_conflicts.gpkg"]
@@ -32,6 +34,7 @@ def test_folder_of_plans_with_a_broken_one(onemap_provider, tmp_path):
     assert conflicts["village"] == "杜村" and conflicts["conclusion"] == "不通过"
     assert rows["village_clean.gpkg"]["conclusion"] == "通过"
     assert (rows["village_shp"]["status"], rows["village_shp"]["village"]) == ("ok", "杜村")
+    assert rows["village_realdb"]["status"] == "ok"
     from osgeo import ogr
     dataset = ogr.Open(str(output / "summary.gpkg"))
     layer = dataset.GetLayerByName("plans")

@@ -14,7 +14,7 @@ from .engine import Cancelled, verify
 from .errors import OneMapError
 from .export.atomic import write_atomically
 from .export.report_data import read_report
-from .sources import open_source
+from .sources import open_source, source_format
 
 FINDINGS_SUFFIX = "_核对结果.gpkg"
 COLUMNS = [  # field, type, Chinese header (summary.xlsx)
@@ -34,7 +34,8 @@ def _is_findings_file(path):
 
 
 def plan_candidates(folder, exclude=()):
-    """GeoPackages, .gdb folders and shapefile folders directly in `folder` (OneMap findings files excluded)."""
+    """GeoPackages, .gdb folders, folders holding a plan's FileGDBs and shapefile folders directly in `folder`
+    (OneMap findings files excluded)."""
     excluded = {os.path.abspath(path) for path in exclude}
     found = []
     for name in sorted(os.listdir(folder)):
@@ -43,7 +44,7 @@ def plan_candidates(folder, exclude=()):
             continue
         if name.lower().endswith(".gpkg") and os.path.isfile(path) and not _is_findings_file(path):
             found.append(path)
-        elif os.path.isdir(path) and (name.lower().endswith(".gdb") or any(
+        elif os.path.isdir(path) and (source_format(path) in ("gdb", "gdbs") or any(
                 entry.lower().endswith(".shp") for entry in os.listdir(path))):
             found.append(path)
     return found
