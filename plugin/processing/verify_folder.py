@@ -11,7 +11,8 @@ from .algorithm import GROUPS
 from .parameters import add_source_parameter
 
 HELP = (
-    "<p>批量核对：逐个核对文件夹中的全部规划成果（GeoPackage、.gdb 文件夹、shapefile 文件夹；OneMap 核对结果文件"
+    "<p>批量核对：逐个核对文件夹中的全部规划成果（GeoPackage、.gdb 文件夹、含两个 FileGDB 的成果文件夹、"
+    "shapefile 文件夹；OneMap 核对结果文件"
     "自动跳过），每个成果的核对结果写入输出文件夹（&lt;成果名&gt;_核对结果.gpkg），<b>从不写在成果旁边</b>。</p>"
     "<p>输出文件夹中另写 <b>summary.gpkg</b>（图层 plans：每个成果一行——路径、村庄、核对状态 ok/failed、失败原因、"
     "核对结论、错误/警告/提示数、核对结果文件，几何为村域范围）及内容相同、中文表头的 <b>summary.xlsx</b>。"

@@ -354,7 +354,8 @@ def fit_extent(extent, ratio, margin=0.04):
     height = extent.height() * (1 + 2 * margin)
     width, height = max(width, height * ratio), max(height, width / ratio)
     centre = extent.center()
-    return QgsRectangle(centre.x() - width / 2, centre.y() - height / 2, centre.x() + width / 2, centre.y() + height / 2)
+    return QgsRectangle(centre.x() - width / 2, centre.y() - height / 2,
+                        centre.x() + width / 2, centre.y() + height / 2)
 
 
 def _orientation(extent):
