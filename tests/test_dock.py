@@ -166,6 +166,9 @@ def test_several_plans_are_loaded_and_checked_into_the_chosen_folder(dock, tmp_p
     assert sorted(os.listdir(tmp_path / "out")) == ["summary.gpkg", "summary.xlsx", "village_clean_核对结果.gpkg",
                                                     "village_conflicts_核对结果.gpkg"]
     assert sorted(os.listdir(tmp_path)) == ["out"] + sorted(os.path.basename(p) for p in plans)   # none beside
+    combo = dock.browser.results_combo                  # each plan's findings, one after another in the browser
+    assert [combo.itemText(i) for i in range(combo.count())] == ["village_clean.gpkg", "village_conflicts.gpkg"]
+    assert combo.isVisibleTo(dock) and dock.browser.review.path.endswith("village_conflicts_核对结果.gpkg")
 
 
 def test_a_password_is_never_remembered(qgis_app):

@@ -139,6 +139,7 @@ def test_filters_by_severity_and_decision(browser):
     browser.decision_combo.setCurrentIndex(browser.decision_combo.findData("accepted"))
     assert [cells(browser, r)[0].split(" ")[0] for r in range(browser.proxy.rowCount())] == ["CL-01"]
     assert cells(browser, 0, browser.proxy.index(0, 0))[1] == "错误 · 已认可例外"
+    assert cells(browser, 0)[1] == "未通过（已决定 1/1）"
     browser.decision_combo.setCurrentIndex(browser.decision_combo.findData("open"))
     assert "CL-01" not in {cells(browser, r)[0].split(" ")[0] for r in range(browser.proxy.rowCount())}
     assert [(d.finding_id, d.approval_no) for d in decisions.read(browser.review.path)] == [

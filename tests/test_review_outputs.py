@@ -187,3 +187,12 @@ def test_the_panel_is_chinese_under_zh_hans(qgis_iface, qgis_processing):
         plugin.unload()
         settings.remove("locale/overrideFlag")
         settings.remove("locale/userLocale")
+
+
+def test_the_recognition_report_is_chinese_only_for_a_chinese_ui(qgis_app):
+    from plugin.core.sources import open_source, recognition_lines
+    source = open_source(sample("township_onemap.gpkg"))
+    chinese = "\n".join(recognition_lines(source, chinese=True))
+    assert "按名称" in chinese and "缺少：STBHHX 生态保护红线" in chinese
+    assert not any(word in chinese for word in ("by name", "features", "missing", "Ecological"))
+    assert "按名称 by name" in "\n".join(recognition_lines(source))          # the default stays bilingual

@@ -8,6 +8,7 @@ cannot change its meaning (no '|'), and they are matched whole.
 """
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 
 from osgeo import gdal, ogr
@@ -340,24 +341,30 @@ def source_hash(path):
     return digest.hexdigest()
 
 
-def recognition_lines(source, kind=None):
-    """Human-readable account of what was recognised, what is missing and what is unknown (zh/en)."""
+def recognition_lines(source, kind=None, chinese=False):
+    """Human-readable account of what was recognised, what is missing and what is unknown: in Chinese
+    and English, or (`chinese`, for a Chinese UI) in Chinese only."""
     kind = kind or source.guess_kind()
     kind_info = schema().kinds.get(kind, {})
-    lines = ["{}：{}（{} / {}）".format(source.format.upper(), source.label, kind_info.get("zh", kind),
-                                      kind_info.get("en", kind))]
+    kind_name = kind_info.get("zh", kind) if chinese else "{} / {}".format(kind_info.get("zh", kind),
+                                                                          kind_info.get("en", kind))
+    lines = ["{}：{}（{}）".format(source.format.upper(), source.label, kind_name)]
     if "GHYDYH" in source.recognised:                 # a plan: say why it is taken for this kind
         lines.append("  → " + kind_of(source)[1])
     for layer in source.layers:
         if layer.key:
             spec = layer.spec
-            how = "按名称 by name" if layer.matched_by == "name" else "按字段 by fields"
+            by_name = layer.matched_by == "name"
+            how = ("按名称" if by_name else "按字段") + ("" if chinese else " by name" if by_name else " by fields")
+            count = "{} 个要素{}".format(layer.count, "" if chinese else " features")
             encoding = "，编码 {}（{}）".format(layer.encoding, layer.encoding_how) if layer.encoding else ""
-            lines.append("  ✔ {} → {} {}（{}，{} 个要素 features{}）".format(
-                layer.name, layer.key, spec.zh, how, layer.count, encoding))
+            lines.append("  ✔ {} → {} {}（{}，{}{}）".format(layer.name, layer.key, spec.zh, how, count, encoding))
     for key in source.missing(kind):
         spec = schema().layers[key]
-        lines.append("  ✘ 缺少 missing: {} {} ({})".format(key, spec.zh, spec.en))
+        lines.append("  ✘ 缺少：{} {}".format(key, spec.zh) if chinese else
+                     "  ✘ 缺少 missing: {} {} ({})".format(key, spec.zh, spec.en))
     for layer in source.unknown:
-        lines.append("  ? 未识别 unknown: {} — {}".format(layer.name, layer.problem))
+        problem = re.sub(r"\s*\([ -~]*\)$", "", layer.problem) if chinese else layer.problem   # "中文 (English)"
+        lines.append("  ? 未识别：{} — {}".format(layer.name, problem) if chinese else
+                     "  ? 未识别 unknown: {} — {}".format(layer.name, layer.problem))
     return lines

@@ -150,6 +150,9 @@ class ExportPanel(QGroupBox):
             layer = QgsVectorLayer("{}|layername=plans".format(files[0]), tr("Batch check summary"), "ogr")
             if layer.isValid():
                 QgsProject.instance().addMapLayer(layer)
+            for row in rows:                          # each plan's findings can be walked in the browser
+                if row.get("findings_file"):
+                    self.dock.browser.add_result(row["findings_file"], os.path.basename(os.path.normpath(row["path"])))
             self.finished(files, None, tr("{} plans checked, {} failed").format(len(rows), failed))
         else:
             self.finished(task.result, task.error)

@@ -106,6 +106,10 @@ class FindingsModel(QStandardItemModel):
         reason = self._reason(rule)
         if rule.status == "not_applicable" and reason:
             status_text = "{}：{}".format(status_text, reason) if self.chinese else "{}: {}".format(status_text, reason)
+        decided = sum(1 for f in rule.findings if self.review.decision(f) is not None)
+        if decided:                                   # e.g. 未通过（已决定 1/1）
+            status_text += ("（已决定 {}/{}）" if self.chinese else " ({} of {} decided)").format(
+                decided, len(rule.findings))
         status.setText(status_text)
         status.setToolTip(status_text)
         worst = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in rule.findings)), None)
@@ -237,25 +241,16 @@ class FindingsModel(QStandardItemModel):
     def refresh_decisions(self):
         """Re-read the decisions and update the finding rows in place."""
         self.review.reload_decisions()
-        by_fid = {f.fid: f for f in self.review.findings}
+        by_fid, by_rule = self.review.by_fid, self.review.by_rule
         for row in range(self.rowCount()):
             head = self.item(row, 0)
             for child in range(head.rowCount()):
                 fid = head.child(child, 0).data(FID_ROLE)
                 if fid in by_fid:
                     self._show_decision([head.child(child, c) for c in range(self.columnCount())], by_fid[fid])
-
-    def find_rows(self, predicate):
-        """Source indexes (column 0) of the finding rows whose FindingRow satisfies predicate."""
-        rows = []
-        for row in range(self.rowCount()):
-            head = self.item(row, 0)
-            for child in range(head.rowCount()):
-                index = head.child(child, 0).index()
-                finding = self.finding(index)
-                if finding is not None and predicate(finding):
-                    rows.append(index)
-        return rows
+            rule = by_rule.get(head.data(RULE_ROLE))
+            if rule is not None:
+                self._rule_figures([self.item(row, c) for c in range(self.columnCount())], rule)
 
 
 class FindingsFilter(QSortFilterProxyModel):

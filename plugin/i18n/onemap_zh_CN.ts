@@ -289,12 +289,12 @@
         <translation>批量核对汇总</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="153"/>
+        <location filename="../gui/export_panel.py" line="156"/>
         <source>{} plans checked, {} failed</source>
         <translation>已核对 {} 个成果，{} 个无法核对</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="171"/>
+        <location filename="../gui/export_panel.py" line="174"/>
         <source>Written: {}</source>
         <translation>已写入：{}</translation>
     </message>

@@ -3,7 +3,7 @@ from qgis.core import QgsProcessingException, QgsProcessingOutputNumber, QgsProc
 
 from ..core.errors import OneMapError
 from ..core.sources import open_source, recognition_lines
-from ..i18n import tr
+from ..i18n import chinese_ui, tr
 from .algorithm import OneMapAlgorithm
 from .parameters import add_kind_parameter, add_source_parameter, kind_value
 
@@ -37,7 +37,7 @@ class DescribeSourceAlgorithm(OneMapAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         source = open_or_fail(self.parameterAsFile(parameters, "SOURCE", context))
         kind = kind_value(self, parameters, context) or source.guess_kind()
-        lines = recognition_lines(source, kind)
+        lines = recognition_lines(source, kind, chinese_ui())
         for line in lines:
             feedback.pushInfo(line)
         return {"KIND_DETECTED": kind, "RECOGNISED": len(source.recognised), "REPORT": "\n".join(lines)}
