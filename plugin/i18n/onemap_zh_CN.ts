@@ -154,7 +154,7 @@
         <translation>导出成果图件</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="48"/>
+        <location filename="../processing/verify_folder.py" line="49"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
@@ -184,27 +184,27 @@
         <translation>已输出图幅数</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="29"/>
+        <location filename="../processing/verify_folder.py" line="30"/>
         <source>Verify all plans in a folder</source>
         <translation>批量核对文件夹中的规划成果</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="44"/>
+        <location filename="../processing/verify_folder.py" line="45"/>
         <source>Folder of plans</source>
         <translation>规划成果文件夹</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="49"/>
+        <location filename="../processing/verify_folder.py" line="50"/>
         <source>Plans</source>
         <translation>成果数</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="49"/>
+        <location filename="../processing/verify_folder.py" line="50"/>
         <source>Plans that could not be checked</source>
         <translation>无法核对的成果数</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="62"/>
+        <location filename="../processing/verify_folder.py" line="63"/>
         <source>Cancelled: the summary lists the plans checked so far.</source>
         <translation>已取消：汇总只列出已核对的成果。</translation>
     </message>
