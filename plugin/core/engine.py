@@ -10,6 +10,7 @@ from .context import Context
 from .decisions import carry_over
 from .errors import OneMapError
 from .findings import navigation_point, write_results
+from .outputs import check_output
 from .paths import plugin_version
 from .ruleset import RuleSet, load_ruleset
 from .rules.base import NotApplicable
@@ -121,6 +122,9 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
         for zh, _en in decision.doubts:
             feedback.pushWarning(zh) if hasattr(feedback, "pushWarning") else feedback.pushInfo(zh)
     rules = ruleset if isinstance(ruleset, RuleSet) else load_ruleset(ruleset, kind)
+    inputs = [plan.path, onemap.path, rules.path]
+    if output:
+        check_output(output, inputs)                 # refused before any work, not after it
     ctx = Context(plan, onemap, rules, transform_context)
     ctx.plan_kind = decision
     findings, outcomes = [], []
@@ -170,7 +174,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
         result.decisions = carry_over(previous, findings, ctx.plan_crs)
     record["finished"] = _now()
     if output:
-        result.output = write_results(output, result)
+        result.output = write_results(output, result, inputs)
     if feedback is not None:
         feedback.setProgress(100.0)
     return result

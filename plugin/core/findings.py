@@ -5,10 +5,11 @@ each finding carries a stable `finding_id` so decisions can be matched again aft
 """
 import hashlib
 import os
-import tempfile
 
 from osgeo import ogr, osr
 from qgis.core import QgsGeometry
+
+from .outputs import atomic_output, check_written
 
 ogr.UseExceptions()
 
@@ -127,14 +128,9 @@ def _insert(layer, values, geometry=None, setters=None):
     layer.CreateFeature(feature)
 
 
-def write_results(path, result):
-    """Write the run's GeoPackage to a temporary file beside `path`, then move it into place."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".onemap-", suffix=".gpkg", dir=folder)
-    os.close(handle)
-    os.remove(temporary)
-    try:
+def write_results(path, result, inputs=()):
+    """Write the run's GeoPackage atomically (core.outputs: never over an input, checked before it replaces)."""
+    with atomic_output(path, inputs) as temporary:
         dataset = ogr.GetDriverByName("GPKG").CreateDataSource(temporary)
         srs = osr.SpatialReference()
         srs.SetFromUserInput(result.crs.authid() or result.crs.toWkt())
@@ -157,8 +153,6 @@ def write_results(path, result):
         for row in result.decisions:
             _insert(decisions, vars(row))          # core.decisions.Decision
         dataset = None
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-    return path
+        check_written(temporary, {"findings": len(result.findings), "rules": len(result.outcomes),
+                                  "indicators": len(result.indicators), "run": 1, "decisions": len(result.decisions)})
+    return os.path.realpath(path)
