@@ -17,13 +17,20 @@ def conflicts(tmp_path_factory):
 
 
 def areas(result, rule_id):
-    return sorted(round(f.area_m2, 2) for f in result.findings if f.rule_id == rule_id)
+    """Areas of a rule's findings about parcels of a known use."""
+    return sorted(round(f.area_m2, 2) for f in result.findings if f.rule_id == rule_id and "用途无法识别" not in f.message)
+
+
+def unreadable(result, rule_id):
+    """Areas of a rule's findings about parcels whose use cannot be read (reported, never skipped)."""
+    return sorted(round(f.area_m2, 2) for f in result.findings if f.rule_id == rule_id and "用途无法识别" in f.message)
 
 
 def test_every_seeded_conflict_has_its_exact_area(conflicts):
     expected = yaml.safe_load(open(sample("expected.yaml"), encoding="utf-8"))["village_conflicts.gpkg"]
     assert areas(conflicts, "CL-01") == [expected["overlap_farmland_m2"]] == [5000.00]
     assert areas(conflicts, "CL-05") == [expected["outside_boundary_m2"]] == [30000.00]
+    assert unreadable(conflicts, "CL-05") == [10000.00]       # the 0799 parcel: its use cannot be read
     assert areas(conflicts, "CL-03") == [expected["heritage_m2"]] == [10000.00]
     assert areas(conflicts, "GEO-02") == [expected["plan_overlap_m2"]] == [40000.00]
     assert areas(conflicts, "GEO-03") == sorted(expected["gap_m2"]) == [2500.00, 2500.00, 10000.00]

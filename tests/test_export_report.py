@@ -51,7 +51,7 @@ def test_pdf_report_states_conclusion_rules_decisions_with_cjk_fonts_embedded(on
     text = pdf_text(output)
     assert "杜村村庄规划一张图核对报告" in text
     assert "核对结论：不通过" in text.replace(" ", "")
-    assert "错误 11 项（其中已认可例外 1 项）、警告 5 项、提示 1 项" in text
+    assert "错误 12 项（其中已认可例外 1 项）、警告 5 项、提示 1 项" in text
     for rule_id in RULE_IDS:
         assert rule_id in text
     compact = "".join(text.split())
@@ -79,7 +79,7 @@ def test_xlsx_report_lists_every_rule_and_finding_with_chinese_headers(findings,
     assert by_id["CL-02"]["说明"].startswith("一张图中没有图层")
     assert by_id["CL-01"]["面积（平方米）"] == pytest.approx(5000.0) and by_id["CL-01"]["面积（亩）"] == 7.5
     issues = sheet_rows(output, "问题清单")
-    assert len(issues) == 17
+    assert len(issues) == 18
     approved = [row for row in issues if row["批复文号"]]
     assert [(r["规则编号"], r["审查意见"], r["批复文号"]) for r in approved] == [("CL-01", "已认可例外", "晋政函〔2024〕12号")]
     indicators = {row["指标"]: row for row in sheet_rows(output, "指标")}

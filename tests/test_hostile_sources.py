@@ -20,14 +20,14 @@ def test_a_layer_name_cannot_smuggle_a_filter_into_the_uri(tmp_path):
     """A layer named 'Q|subset=… --/GHDLTB' used to be read as the land use, through the author's filter."""
     plan = str(tmp_path / "plan.gpkg")
     src = sample("village_conflicts.gpkg")
-    translate(src, plan, "GPKG", "GHDLTB", "Q")                           # the real land use, recognised by fields
-    translate(src, plan, "GPKG", "GHDLTB", 'Q|subset="fid" < 0 --/GHDLTB')
+    translate(src, plan, "GPKG", "GHDLTB", 'Q|subset="fid" < 0 --/GHDLTB')  # first: it used to win as GHYDYH
+    translate(src, plan, "GPKG", "GHDLTB", "GHYDYH")                      # the real land use
     for layer in ("CJDCQ", "永久基本农田"):
         translate(src, plan, "GPKG", layer, layer)
     source = open_source(plan)
     crafted = next(layer for layer in source.layers if layer.name.startswith("Q|"))
     assert crafted.key == "" and "'|'" in crafted.problem
-    assert source.get("GHYDYH").name == "Q"
+    assert source.get("GHYDYH").name == "GHYDYH"
     result = verify(plan, sample("township_onemap.gpkg"))
     assert sorted(round(f.area_m2, 2) for f in result.findings if f.rule_id == "CL-01") == [5000.00]
 

@@ -111,8 +111,11 @@ def test_missing_prj_with_zone_prefixed_x_is_detected(tmp_path):
 
 
 def test_non_cgcs2000_crs_is_an_error(tmp_path):
-    result = run(tmp_path, [("0703", square(X, Y, X + 10, Y + 10))], {"YJJBNTBHTB": control(square(X, Y, X + 5, Y + 5))},
-                 map_epsg=4547)                      # another CGCS2000 zone: a note, not an error
+    plan, onemap = plan_and_map(tmp_path, [("0703", square(X, Y, X + 10, Y + 10))],
+                                {"YJJBNTBHTB": control(square(X, Y, X + 5, Y + 5))})
+    zone38 = str(tmp_path / "zone38.gpkg")              # the same place in another CGCS2000 zone: a note, not an error
+    gdal.VectorTranslate(zone38, onemap, format="GPKG", dstSRS="EPSG:4547")
+    result = verify(plan, zone38, ruleset="village-default")
     assert not [f for f in result.findings if f.rule_id == "CRS-01" and f.severity == "error"]
     utm = str(tmp_path / "utm.gpkg")
     gdal.VectorTranslate(utm, str(tmp_path / "plan.gpkg"), format="GPKG", dstSRS="EPSG:32649")

@@ -30,7 +30,7 @@ def test_folder_of_plans_with_a_broken_one(onemap_provider, tmp_path):
     rows = {os.path.basename(row["path"]): row for row in sheet_rows(output / "summary.gpkg", "plans")}
     assert rows["broken.gpkg"]["status"] == "failed" and "broken.gpkg" in rows["broken.gpkg"]["reason"]
     conflicts = rows["village_conflicts.gpkg"]
-    assert (conflicts["status"], conflicts["errors"], conflicts["warnings"], conflicts["infos"]) == ("ok", 11, 5, 1)
+    assert (conflicts["status"], conflicts["errors"], conflicts["warnings"], conflicts["infos"]) == ("ok", 12, 5, 1)
     assert conflicts["village"] == "杜村" and conflicts["conclusion"] == "不通过"
     assert rows["village_clean.gpkg"]["conclusion"] == "通过"
     assert (rows["village_shp"]["status"], rows["village_shp"]["village"]) == ("ok", "杜村")
@@ -41,7 +41,7 @@ def test_folder_of_plans_with_a_broken_one(onemap_provider, tmp_path):
     areas = {os.path.basename(f["path"]): f.GetGeometryRef().GetArea() if f.GetGeometryRef() else None for f in layer}
     assert areas["village_clean.gpkg"] == 4000000.0 and areas["broken.gpkg"] is None    # 2 km × 2 km village
     xlsx = {os.path.basename(row["规划成果"]): row for row in sheet_rows(output / "summary.xlsx", "汇总")}
-    assert xlsx["broken.gpkg"]["核对状态"] == "failed" and xlsx["village_conflicts.gpkg"]["错误"] == 11
+    assert xlsx["broken.gpkg"]["核对状态"] == "failed" and xlsx["village_conflicts.gpkg"]["错误"] == 12
 
 
 def test_output_beside_the_plans_is_refused(onemap_provider, tmp_path):

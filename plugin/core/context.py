@@ -133,7 +133,7 @@ class Context:
 
     def _decide_crs(self, side, name, layer, fallback):
         crs = layer.crs()
-        if crs.isValid():
+        if crsmod.is_defined(crs):
             if not crsmod.is_cgcs2000(crs):
                 self.crs_notes.append(CrsNote(side, name, "error",
                                               "坐标系不是 CGCS2000：{}".format(crs.authid() or crs.description())))

@@ -25,6 +25,18 @@ def is_cgcs2000(crs):
     return "CGCS2000" in wkt or "CGCS_2000" in wkt or "CHINA GEODETIC COORDINATE SYSTEM 2000" in wkt
 
 
+def is_defined(crs):
+    """False for no CRS and for GeoPackage's placeholders (srs_id 0 'Undefined geographic SRS',
+    -1 'Undefined Cartesian SRS') and other local or unknown-datum systems: none says where on Earth."""
+    if not crs.isValid():
+        return False
+    if crs.authid():
+        return True
+    wkt = crs.toWkt().upper()
+    return not (wkt.startswith(("LOCAL_CS", "ENGCRS", "ENGINEERINGCRS")) or 'DATUM["UNKNOWN"' in wkt
+                or "UNDEFINED" in crs.description().upper())
+
+
 def prefixed_zone(x_min, x_max):
     """The 3° zone an 8-digit zone-prefixed x range lies in, or None."""
     zones = {int(x // 1000000) for x in (x_min, x_max) if 10000000 <= x < 100000000}

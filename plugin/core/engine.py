@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from qgis.core import Qgis, QgsCoordinateTransform, QgsGeometry, QgsPointXY
 
-from . import plankind
+from . import plankind, preflight
 from .context import Context
 from .decisions import carry_over
 from .errors import OneMapError
@@ -115,6 +115,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     plan = plan_path if isinstance(plan_path, PlanSource) else open_source(plan_path)    # e.g. a project layer
     onemap = open_source(onemap_path)
     check_inputs(plan, onemap)
+    preflight.check_landuse(plan)
     decision = plankind.decide(plan, onemap, kind)            # said out loud: log, findings, run record
     kind = decision.kind
     if feedback is not None and hasattr(feedback, "pushInfo"):
@@ -127,6 +128,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
         check_output(output, inputs)                 # refused before any work, not after it
     ctx = Context(plan, onemap, rules, transform_context)
     ctx.plan_kind = decision
+    preflight.check_coverage(ctx)
     findings, outcomes = [], []
     for index, rule in enumerate(rules.rules):
         if feedback is not None:
