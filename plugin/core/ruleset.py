@@ -1,6 +1,8 @@
 """Rule sets (plugin/data/rulesets/*.yaml, or a province's own file): loading and validation.
 
-A malformed file raises OneMapError naming the file, the line and the key.
+A malformed file raises OneMapError naming the file, the line and the key: wrong types and
+layer keys the schema does not know included. `extends` chains are followed without cycles. A
+file in a user folder that cannot be read, or that claims a shipped id, is skipped with a warning.
 """
 import glob
 import hashlib
@@ -8,13 +10,19 @@ import os
 
 from . import overrides
 from .codes import code_list, in_classes
+from qgis.core import Qgis, QgsMessageLog
+
 from .errors import OneMapError
 from .paths import data_path
 from .rules import RULE_KINDS
 from .rules.base import SEVERITIES
+from .schema import schema
 from .yamlfile import key_lines, load_yaml
 
 RULESET_DIR = data_path("rulesets")
+MAX_EXTENDS = 8                              # a province extends the national set: a few levels at most
+LAYER_PARAMS = ("layer", "plan_layer", "control", "boundary", "area", "allocation", "village")
+NUMBER = (int, float)
 
 
 class CodeSet:
@@ -36,13 +44,15 @@ class CodeSet:
 
 
 class RuleSet:
-    def __init__(self, path):
+    def __init__(self, path, chain=()):
         self.path = path
+        self._chain = tuple(chain) + (os.path.realpath(path),)     # the files extending this one, for cycles
         self._base_sha256 = ""
         self._min_area = {}
         data = load_yaml(path)
         self._lines = key_lines(path)
         self._check(isinstance(data, dict), (), "规则集应为映射 (a rule set is a mapping)")
+        self._check_types(data)
         self._own_rules = data.get("rules") or []     # this file's rules, for line numbers after merging
         if "extends" in data:
             data = self._extend(data)
@@ -60,9 +70,34 @@ class RuleSet:
             self.sha256 = hashlib.sha256(handle.read() + self._base_sha256.encode()).hexdigest()
         self.rules = [self._rule(index, definition) for index, definition in enumerate(data["rules"] or [])]
 
+    def _check_types(self, data):
+        """The top-level keys of this file have the types the loader relies on."""
+        def number(value):
+            return isinstance(value, NUMBER) and not isinstance(value, bool)
+        self._check(isinstance(data.get("extends", ""), str), ("extends",), "extends 应为规则集 id 或路径 (a string)")
+        remove = data.get("remove") or []
+        self._check(isinstance(remove, list) and all(isinstance(r, str) for r in remove), ("remove",),
+                    "remove 应为规则 id 的列表 (a list of rule ids)")
+        self._check(isinstance(data.get("rules") or [], list), ("rules",), "rules 应为列表 (a list)")
+        classes = data.get("classes") or {}
+        self._check(isinstance(classes, dict), ("classes",), "classes 应为映射 (a mapping of class names)")
+        for name, entry in classes.items():
+            self._check(isinstance(entry, dict) and isinstance(entry.get("codes"), list)
+                        and isinstance(entry.get("except", []), list), ("classes", name),
+                        "类 {} 需要 codes 列表（except 也应为列表） (class needs a codes list)".format(name))
+        tolerances = data.get("tolerances") or {}
+        self._check(isinstance(tolerances, dict), ("tolerances",), "tolerances 应为映射 (a mapping)")
+        self._check(number(tolerances.get("noise_m2", 1.0)), ("tolerances", "noise_m2"),
+                    "noise_m2 应为数值 (a number of square metres)")
+        minimum = tolerances.get("min_area_m2", [])
+        self._check(isinstance(minimum, list), ("tolerances", "min_area_m2"), "min_area_m2 应为列表 (a list)")
+        for index, entry in enumerate(minimum):
+            self._check(isinstance(entry, dict) and isinstance(entry.get("codes"), list) and number(entry.get("area")),
+                        ("tolerances", "min_area_m2", index), "每项需要 codes 列表与数值 area (codes list and area number)")
+
     def _extend(self, data):
         """Merge onto the base rule set: classes and tolerances by key, rules by id; `remove` drops ids."""
-        base = load_ruleset(str(data["extends"]))
+        base = load_ruleset(data["extends"], chain=self._chain)
         self._base_sha256 = base.sha256
         base = base.data
         removed = set(data.get("remove") or [])
@@ -100,6 +135,13 @@ class RuleSet:
                     "title 需要 zh 与 en (title needs zh and en)")
         kind = RULE_KINDS[definition["kind"]]
         params = definition.get("params") or {}
+        self._check(isinstance(params, dict), trail + ("params",), "params 应为映射 (a mapping)")
+        layers = [(name, params[name]) for name in LAYER_PARAMS if name in params]
+        layers += [(("indicators", i, "layer"), item["layer"]) for i, item in enumerate(params.get("indicators") or [])
+                   if isinstance(item, dict) and "layer" in item]
+        for name, value in layers:
+            self._check(str(value) in schema().layers, trail + ("params",) + (name if isinstance(name, tuple) else (name,)),
+                        "未知图层 unknown layer key '{}' (known: {})".format(value, ", ".join(sorted(schema().layers))))
         for name, (types, required, *choices) in kind.params.items():
             if required:
                 self._check(name in params, trail + ("params",), "缺少参数 missing parameter '{}'".format(name))
@@ -152,25 +194,59 @@ def ruleset_dirs():
     return [RULESET_DIR] + overrides.folders(overrides.RULESETS)
 
 
-def available_rulesets():
-    """{id: path} of every rule set found (shipped first, then extra folders; later ids override)."""
-    found = {}
+def scan_rulesets():
+    """({id: path}, [warning]) of the rule sets found: shipped first, then the extra folders.
+
+    A file that cannot be read, has no id, or claims an id already taken (a shipped one included)
+    is skipped with a warning: it never breaks other runs, nor silently replaces another rule set.
+    """
+    found, warnings = {}, []
     for folder in ruleset_dirs():
         for path in sorted(glob.glob(os.path.join(folder, "*.yaml"))):
-            data = load_yaml(path) or {}
-            if isinstance(data, dict) and "id" in data:
+            try:
+                data = load_yaml(path)
+            except OneMapError as exc:
+                warnings.append("已跳过规则集文件 {}：{} (skipped: {})".format(path, exc.zh, exc.en))
+                continue
+            if not isinstance(data, dict) or "id" not in data:
+                warnings.append("已跳过 {}：没有 id (skipped: no id)".format(path))
+            elif str(data["id"]) in found:
+                warnings.append("已跳过 {}：id“{}”已由 {} 使用 (skipped: id already used by {})".format(
+                    path, data["id"], found[str(data["id"])], found[str(data["id"])]))
+            else:
                 found[str(data["id"])] = path
+    return found, warnings
+
+
+def available_rulesets():
+    """{id: path} of every usable rule set; skipped files are reported in the QGIS log."""
+    found, warnings = scan_rulesets()
+    for warning in warnings:
+        QgsMessageLog.logMessage(warning, "OneMap", Qgis.MessageLevel.Warning)
     return found
 
 
-def load_ruleset(spec=None, plan_kind="village"):
-    """A RuleSet from a path, an id, or the default for the plan kind."""
+def load_ruleset(spec=None, plan_kind="village", chain=()):
+    """A RuleSet from a path, an id, or the default for the plan kind (`chain`: the files extending it)."""
+    if spec and not isinstance(spec, str):
+        raise OneMapError("规则集应以 id 或路径给出：{!r}".format(spec), "A rule set is given by id or path: {!r}".format(spec))
     if spec and os.path.isfile(spec):
-        return RuleSet(spec)
-    available = available_rulesets()
-    if spec:
-        if spec not in available:
-            raise OneMapError("找不到规则集 {}（可用：{}）".format(spec, ", ".join(sorted(available))),
-                              "Rule set not found: {} (available: {})".format(spec, ", ".join(sorted(available))))
-        return RuleSet(available[spec])
-    return RuleSet(os.path.join(RULESET_DIR, "{}.yaml".format(plan_kind)))
+        path = spec
+    elif spec:
+        found, warnings = scan_rulesets()
+        if spec not in found:
+            skipped = "".join("；" + w for w in warnings)
+            raise OneMapError("找不到规则集 {}（可用：{}）{}".format(spec, ", ".join(sorted(found)), skipped),
+                              "Rule set not found: {} (available: {}){}".format(spec, ", ".join(sorted(found)), skipped))
+        path = found[spec]
+    else:
+        path = os.path.join(RULESET_DIR, "{}.yaml".format(plan_kind))
+        if not os.path.isfile(path):
+            raise OneMapError("规划类型 {} 没有默认规则集".format(plan_kind), "No rule set for plan kind {}".format(plan_kind))
+    if os.path.realpath(path) in chain:
+        names = [os.path.basename(p) for p in chain + (os.path.realpath(path),)]
+        raise OneMapError("规则集 extends 形成循环：{}".format(" → ".join(names)),
+                          "Rule set extends form a cycle: {}".format(" -> ".join(names)))
+    if len(chain) >= MAX_EXTENDS:
+        raise OneMapError("规则集 extends 层级过多（{}）".format(len(chain)), "Too many extends levels ({})".format(len(chain)))
+    return RuleSet(path, chain)
