@@ -3,10 +3,12 @@
 plugin/data/colors.yaml is the one colour table; tools/make_styles.py writes styles/<KEY>.qml from
 it with `build_renderer`, and the loader applies those files (a province folder may override any).
 Rule filters name the canonical code field; `apply_style` renames it to the layer's actual field.
+A style is only a look: anything in a QML that could run code (form init Python, actions, a custom
+form) is removed before it reaches a layer, and the QGIS log says what was removed.
 """
 import os
 
-from qgis.core import QgsFillSymbol, QgsRuleBasedRenderer, QgsSingleSymbolRenderer, QgsSymbol
+from qgis.core import Qgis, QgsFillSymbol, QgsMessageLog, QgsRuleBasedRenderer, QgsSingleSymbolRenderer, QgsSymbol
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtXml import QDomDocument
@@ -17,6 +19,8 @@ from .paths import STYLES_DIR, data_path
 from .yamlfile import load_data
 
 PROVISIONAL = "暂定"
+CODE_ELEMENTS = ("editforminit", "editforminitcode", "editforminitcodesource", "editforminitfilepath",
+                 "editforminitusecode", "editform", "attributeactions")
 PENS = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine, "dot": Qt.PenStyle.DotLine,
         "dashdot": Qt.PenStyle.DashDotLine, "dashdotdot": Qt.PenStyle.DashDotDotLine, "none": Qt.PenStyle.NoPen}
 BRUSHES = {"solid": Qt.BrushStyle.SolidPattern, "none": Qt.BrushStyle.NoBrush, "bdiag": Qt.BrushStyle.BDiagPattern,
@@ -124,6 +128,33 @@ def style_path(key):
     return None
 
 
+def _runs_code(element):
+    """True when a removed element would have done something (QGIS writes empty defaults of each)."""
+    name, text = element.tagName(), element.text().strip()
+    if name == "attributeactions":
+        return element.elementsByTagName("actionsetting").count() > 0
+    if name == "editforminitcode":
+        return any(line.strip() and not line.strip().startswith(("#", '"""')) for line in text.splitlines())
+    if name in ("editforminitcodesource", "editforminitusecode"):
+        return text not in ("", "0")
+    return bool(text)
+
+
+def sanitize_qml(document):
+    """Remove form init code, actions and custom forms from a QML document; the names of those that
+    would have done something (e.g. ['attributeactions', 'editforminitcode'])."""
+    root = document.documentElement()
+    found = set()
+    for name in CODE_ELEMENTS:
+        nodes = root.elementsByTagName(name)
+        while nodes.count():
+            element = nodes.at(0).toElement()
+            if _runs_code(element):
+                found.add(name)
+            element.parentNode().removeChild(element)
+    return sorted(found)
+
+
 def apply_style(layer, key, actual_field=None):
     """Apply the QML for `key` to the layer, pointing its rules at the layer's own code field.
 
@@ -132,7 +163,7 @@ def apply_style(layer, key, actual_field=None):
     path = style_path(key)
     if path is None:
         return ""
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8", errors="replace") as handle:
         qml = handle.read()
     canonical = canonical_field(key)
     if canonical and actual_field and actual_field != canonical:
@@ -140,6 +171,10 @@ def apply_style(layer, key, actual_field=None):
         qml = qml.replace("&quot;{}&quot;".format(canonical), "&quot;{}&quot;".format(actual_field))
     document = QDomDocument()
     document.setContent(qml)
+    removed = sanitize_qml(document)
+    if removed:
+        QgsMessageLog.logMessage("样式 {} 中的可执行内容已移除，未加载：{} (code removed from the style, not loaded)".format(
+            path, ", ".join(removed)), "OneMap", Qgis.MessageLevel.Warning)
     ok, message = layer.importNamedStyle(document)
     if not ok:
         return ""
