@@ -91,3 +91,30 @@ def test_plan_folder_hash_covers_only_the_plan_and_never_opens_a_fifo(tmp_path):
     assert done[0][0] == before
     (folder / "GHDLTB.prj").write_text("changed")
     assert source_hash(str(folder)) != before
+
+
+def test_gbk_detection_reads_every_record_not_the_first_2000(tmp_path):
+    from osgeo import osr
+    from plugin.core.dbf import detect_encoding
+    shp = str(tmp_path / "names.shp")
+    previous = gdal.GetConfigOption("SHAPE_ENCODING")
+    gdal.SetConfigOption("SHAPE_ENCODING", None)
+    try:
+        srs = osr.SpatialReference()
+        srs.ImportFromEPSG(4546)
+        dataset = ogr.GetDriverByName("ESRI Shapefile").CreateDataSource(shp)
+        layer = dataset.CreateLayer("names", srs, ogr.wkbPoint, ["ENCODING=CP936"])
+        layer.CreateField(ogr.FieldDefn("MC", ogr.OFTString))
+        for index in range(2600):
+            feature = ogr.Feature(layer.GetLayerDefn())
+            feature.SetField("MC", "杜村" if index == 2500 else "plain")
+            feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT ({} 4100000)".format(560000 + index)))
+            layer.CreateFeature(feature)
+        dataset = None
+    finally:
+        gdal.SetConfigOption("SHAPE_ENCODING", previous)
+    os.remove(str(tmp_path / "names.cpg"))
+    with open(str(tmp_path / "names.dbf"), "r+b") as dbf:
+        dbf.seek(29)
+        dbf.write(b"\x00")
+    assert detect_encoding(shp) == ("GBK", "content")

@@ -3,12 +3,13 @@
 Deliverables from Chinese desktop GIS often carry GBK attributes with no .cpg and no language
 driver id; GDAL then assumes ISO-8859-1 and Chinese text comes out garbled.
 """
+import codecs
 import os
 import struct
 
 # DBF language driver ids that mean a Chinese code page (ArcGIS writes 0x4D for 936).
 _LDID_CODEPAGES = {0x4D: "GBK", 0x7A: "GBK", 0x78: "BIG5"}
-_SAMPLE_RECORDS = 2000
+_BLOCK = 1 << 20
 
 
 def _cpg(shp_path):
@@ -31,7 +32,7 @@ def _dbf_path(shp_path):
 def detect_encoding(shp_path):
     """(encoding, how) for the shapefile's attributes; encoding '' means plain ASCII.
 
-    how is 'cpg', 'ldid' or 'content' (bytes sampled from the records).
+    how is 'cpg', 'ldid' or 'content' (every record read: a Chinese name late in the file counts).
     """
     cpg = _cpg(shp_path)
     if cpg:
@@ -47,11 +48,17 @@ def detect_encoding(shp_path):
         if header[29] in _LDID_CODEPAGES:
             return _LDID_CODEPAGES[header[29]], "ldid"
         handle.seek(header_len)
-        sample = handle.read(record_len * min(n_records, _SAMPLE_RECORDS))
-    if all(b < 0x80 for b in sample):
-        return "", "content"
-    try:
-        sample.decode("utf-8")
-        return "UTF-8", "content"
-    except UnicodeDecodeError:
-        return "GBK", "content"
+        remaining, ascii_only = record_len * n_records, True
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while remaining > 0:
+                block = handle.read(min(remaining, _BLOCK))
+                if not block:
+                    break
+                remaining -= len(block)
+                ascii_only = ascii_only and block.isascii()
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "GBK", "content"
+    return ("", "content") if ascii_only else ("UTF-8", "content")
