@@ -138,3 +138,12 @@ def test_any_text_parses_or_is_a_clear_error(tmp_path, text):
         load_yaml(str(path))
     except OneMapError:
         pass
+
+
+def test_verifyplan_offers_only_kinds_with_a_rule_set(onemap_provider):
+    from qgis.core import QgsApplication
+    from plugin.core.schema import schema
+    options = QgsApplication.processingRegistry().algorithmById("onemap:verifyplan").parameterDefinition("KIND").options()
+    assert len(options) == 3 and not any(schema().kinds["onemap"]["en"] in option for option in options)
+    describe = QgsApplication.processingRegistry().algorithmById("onemap:describesource").parameterDefinition("KIND")
+    assert len(describe.options()) == 4                     # describing a one map is fine

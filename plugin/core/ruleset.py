@@ -226,6 +226,15 @@ def available_rulesets():
     return found
 
 
+def default_ruleset_path(plan_kind):
+    return os.path.join(RULESET_DIR, "{}.yaml".format(plan_kind))
+
+
+def has_default_ruleset(plan_kind):
+    """Only kinds with a shipped rule set can be verified (the one map itself is not checked)."""
+    return os.path.isfile(default_ruleset_path(plan_kind))
+
+
 def load_ruleset(spec=None, plan_kind="village", chain=()):
     """A RuleSet from a path, an id, or the default for the plan kind (`chain`: the files extending it)."""
     if spec and not isinstance(spec, str):
@@ -240,8 +249,8 @@ def load_ruleset(spec=None, plan_kind="village", chain=()):
                               "Rule set not found: {} (available: {}){}".format(spec, ", ".join(sorted(found)), skipped))
         path = found[spec]
     else:
-        path = os.path.join(RULESET_DIR, "{}.yaml".format(plan_kind))
-        if not os.path.isfile(path):
+        path = default_ruleset_path(plan_kind)
+        if not has_default_ruleset(plan_kind):
             raise OneMapError("规划类型 {} 没有默认规则集".format(plan_kind), "No rule set for plan kind {}".format(plan_kind))
     if os.path.realpath(path) in chain:
         names = [os.path.basename(p) for p in chain + (os.path.realpath(path),)]

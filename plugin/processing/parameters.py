@@ -15,12 +15,14 @@ def add_source_parameter(algorithm, name, description, optional=False):
         optional=optional))
 
 
-def add_kind_parameter(algorithm):
+def add_kind_parameter(algorithm, kinds=KIND_CHOICES):
+    """The KIND enum over `kinds` (index 0: detect); kind_value reads it back through the same list."""
+    algorithm.kind_choices = list(kinds)
     labels = [tr("Detect from the layers")] + [
-        "{} / {}".format(schema().kinds[k]["zh"], schema().kinds[k]["en"]) for k in KIND_CHOICES[1:]]
+        "{} / {}".format(schema().kinds[k]["zh"], schema().kinds[k]["en"]) for k in kinds[1:]]
     algorithm.addParameter(QgsProcessingParameterEnum("KIND", tr("Plan kind"), labels, defaultValue=0, optional=True))
 
 
 def kind_value(algorithm, parameters, context):
     """The chosen plan kind, or None to detect it from the layers."""
-    return KIND_CHOICES[algorithm.parameterAsEnum(parameters, "KIND", context)] or None
+    return algorithm.kind_choices[algorithm.parameterAsEnum(parameters, "KIND", context)] or None

@@ -13,9 +13,10 @@ from ..core.engine import Cancelled, verify
 from ..core.errors import OneMapError
 from ..core.findings import STATUS_ZH
 from ..core.layer_source import layer_source
+from ..core.ruleset import has_default_ruleset
 from ..i18n import chinese_ui, tr
 from .algorithm import OneMapAlgorithm
-from .parameters import add_kind_parameter, add_source_parameter, kind_value
+from .parameters import KIND_CHOICES, add_kind_parameter, add_source_parameter, kind_value
 
 
 def plan_title(plan, layer_name=""):
@@ -55,7 +56,7 @@ class VerifyPlanAlgorithm(OneMapAlgorithm):
         add_source_parameter(self, "ONEMAP", tr("One map (master plan)"))
         self.addParameter(QgsProcessingParameterString(
             "RULESET", tr("Rule set (id or .yaml path; empty: default for the plan kind)"), optional=True))
-        add_kind_parameter(self)
+        add_kind_parameter(self, [kind for kind in KIND_CHOICES if not kind or has_default_ruleset(kind)])
         self.addParameter(QgsProcessingParameterFile(
             "PREVIOUS", tr("Previous findings GeoPackage (its reviewer decisions carry over)"),
             FILE_PARAMETER, extension="gpkg", optional=True))
