@@ -38,16 +38,14 @@ def schemas(connection_name):
 
 
 def _saved(path):
-    name, _slash, schema = path[len(SAVED_PREFIX):].rpartition("/")
-    if not _slash:
-        name, schema = schema, ""
+    name, _slash, schema = path[len(SAVED_PREFIX):].partition("/")     # QGIS connection names hold no '/'
     schema = schema or "public"
     if not SCHEMA_NAME.match(schema) or len(schema.encode("utf-8")) > 63:
         raise OneMapError("模式名“{}”无效：应为一个标识符（字母、汉字、数字、下划线），不能含空格、引号、等号等".format(schema),
                           "Invalid schema name '{}': it must be one identifier (letters, digits, "
                           "underscore), without blanks, quotes or '='".format(schema))
     metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
-    connection = metadata.findConnection(name) if metadata is not None else None
+    connection = metadata.findConnection(name, False) if metadata is not None else None    # not cached: as saved now
     if connection is None:
         raise OneMapError("QGIS 中没有名为“{}”的 PostgreSQL 连接".format(name),
                           "No PostgreSQL connection named '{}' is saved in QGIS".format(name))
