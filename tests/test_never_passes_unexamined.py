@@ -85,3 +85,10 @@ def test_an_empty_land_use_layer_is_an_error(tmp_path):
     with pytest.raises(OneMapError) as error:
         verify(plan, onemap, ruleset="village-default")
     assert "no features" in error.value.en
+
+
+def test_coordinates_far_outside_the_crs_are_a_clear_error(tmp_path):
+    far = 1e12
+    plan = gpkg(tmp_path / "plan.gpkg", 4546, {"GHYDYH": landuse(("0703", square(far, far, far + 10, far + 10)))})
+    onemap = gpkg(tmp_path / "onemap.gpkg", 4546, {"YJJBNTBHTB": control(square(far, far, far + 5, far + 5))})
+    assert "outside its CRS" in error_of(verify, plan, onemap, ruleset="village-default")

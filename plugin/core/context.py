@@ -6,8 +6,8 @@ CRS decisions (assumed, detected, reprojected) are recorded for the crs rule to 
 from dataclasses import dataclass
 
 from qgis.PyQt.QtCore import QVariant
-from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeatureRequest, QgsGeometry, QgsProject,
-                       QgsRectangle)
+from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsCsException, QgsFeatureRequest,
+                       QgsGeometry, QgsProject, QgsRectangle)
 
 from . import crs as crsmod
 from .boxindex import BoxIndex, box_of
@@ -123,7 +123,13 @@ class Context:
         if not self.plan_crs.isValid():
             raise OneMapError("无法确定规划用地图层的坐标系：{}".format(plan.label),
                               "Cannot determine the CRS of the plan's land-use layer: {}".format(plan.label))
-        self.crs = crsmod.working_crs(self.plan_crs, landuse.extent(), self.transform_context)
+        try:
+            self.crs = crsmod.working_crs(self.plan_crs, landuse.extent(), self.transform_context)
+        except QgsCsException:
+            extent = landuse.extent().toString(0)
+            raise OneMapError("规划用地图层的坐标（{}）不在其坐标系 {} 的范围内：{}".format(extent, self.plan_crs.authid(), plan.label),
+                              "The plan's land-use coordinates ({}) lie outside its CRS {}: {}".format(
+                                  extent, self.plan_crs.authid(), plan.label))
 
     def _layer_crs(self, side, name, layer, fallback):
         """The layer's CRS; a missing one is guessed from zone-prefixed x values or taken from fallback."""
