@@ -306,14 +306,18 @@ def open_source(path):
 
 
 def source_files(path):
-    """The files that make up a source, sorted: a .gdb folder's files, each shapefile's parts, or the file.
+    """The files that make up a source, sorted: a .gdb folder's files (each .gdb's, for a folder of
+    them), each shapefile's parts, or the file.
 
-    Only regular files: other files in a shapefile folder (documents, a FIFO …) are not the plan.
+    Only regular files: other files in a plan folder (documents, a FIFO …) are not the plan.
     """
-    if source_format(path) == "shp":
+    fmt = source_format(path)
+    if fmt == "shp":
         files = [part for shp in _shapefiles(path) for part in shapefile_parts(shp)]
     elif os.path.isdir(path):
-        files = [os.path.join(root, name) for root, _d, names in os.walk(path) for name in names]
+        folders = _gdb_children(path) if fmt == "gdbs" else [path]
+        files = [os.path.join(root, name) for folder in folders
+                 for root, _d, names in os.walk(folder) for name in names]
     else:
         files = [path]
     return sorted(f for f in files if os.path.isfile(f))
