@@ -8,7 +8,6 @@ map holds 永久基本农田 patches on a grid that does not line up with the pa
 and the village's indicator allocation. Because every shape is an axis-parallel rectangle, the
 expected findings of each rule are sums of rectangle overlaps, computed here without GEOS.
 """
-import json
 import os
 import sys
 
@@ -248,7 +247,8 @@ def write_gpkg(path, layers):
 
 
 def generate(tier, folder, onemap_path=None):
-    """Write the tier's plan (and its one map unless an existing one is given); reuse earlier files."""
+    """Write the tier's plan (and its one map unless an existing one is given), reusing earlier files;
+    return their paths and the expected findings."""
     os.makedirs(folder, exist_ok=True)
     key = "{}-{}-{:g}x{:g}".format(tier.n, tier.onemap_n, *tier.patch_pitch)     # the plan depends on its one map
     plan = os.path.join(folder, "plan-{}.gpkg".format(key))
@@ -257,9 +257,4 @@ def generate(tier, folder, onemap_path=None):
         write_gpkg(plan, tier.plan_layers())
     if not os.path.exists(onemap):
         write_gpkg(onemap, tier.onemap_layers())
-    expected = os.path.join(folder, "expected-{}.json".format(key))
-    if not os.path.exists(expected):
-        with open(expected, "w", encoding="utf-8") as handle:
-            json.dump(tier.expected(), handle)
-    with open(expected, encoding="utf-8") as handle:
-        return plan, onemap, json.load(handle)
+    return plan, onemap, tier.expected()          # worked out afresh each run: the rules may change

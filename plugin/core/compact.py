@@ -12,6 +12,7 @@ from .boxindex import box_of
 
 COMPACT_OVER = 250000        # a layer with more features than this is held compactly
 EMPTY = (float("nan"),) * 4
+SHARED_LENGTH = 6            # strings this short (codes, units, classes) repeat: one object each
 
 
 class CompactFeatures:
@@ -20,21 +21,30 @@ class CompactFeatures:
     def __init__(self, make):
         self._make = make
         self.fids = array("q")
-        self.wkbs, self.codes, self.labels, self.values = [], [], [], []
+        self.wkb = bytearray()             # every feature's WKB, one after another
+        self.ends = array("q")             # where each feature's WKB ends in it
+        self.codes, self.labels, self.values = [], [], []
         self.boxes = array("d")            # 4 per feature; NaN for an empty geometry
         self.names = None
-        self._shared = {}                  # one string object per distinct code
+        self._shared = {}                  # one string object per distinct short value (codes, units)
 
     def add(self, fid, geometry, attrs, code, label):
         empty = geometry.isEmpty()
         self.fids.append(fid)
-        self.wkbs.append(b"" if empty else bytes(geometry.asWkb()))
+        if not empty:
+            self.wkb += geometry.asWkb()
+        self.ends.append(len(self.wkb))
         self.boxes.extend(EMPTY if empty else box_of(geometry))   # the stored geometry's box: covers its shape
-        self.codes.append(self._shared.setdefault(code, code))
+        self.codes.append(self._share(code))
         self.labels.append(label)
         if self.names is None:
             self.names = tuple(attrs)
-        self.values.append(tuple(attrs.values()))
+        self.values.append(tuple(self._share(value) for value in attrs.values()))
+
+    def _share(self, value):
+        if isinstance(value, str) and len(value) <= SHARED_LENGTH:
+            return self._shared.setdefault(value, value)
+        return value
 
     def box(self, number):
         box = tuple(self.boxes[4 * number:4 * number + 4])
@@ -49,8 +59,9 @@ class CompactFeatures:
         if number < 0:
             number += len(self)
         geometry = QgsGeometry()
-        if self.wkbs[number]:
-            geometry.fromWkb(self.wkbs[number])
+        start, end = self.ends[number - 1] if number else 0, self.ends[number]
+        if end > start:
+            geometry.fromWkb(bytes(self.wkb[start:end]))
         return self._make(self.fids[number], geometry, dict(zip(self.names or (), self.values[number])),
                           self.codes[number], label=self.labels[number])
 
