@@ -300,10 +300,15 @@ def main():
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     parser.add_argument("--no-postgis", action="store_true", help="skip the PostGIS push-down run")
     parser.add_argument("--tier", action="append", help="run only the named tier(s), e.g. --tier 200k")
+    parser.add_argument("--saved", action="store_true",
+                        help="no run: the table from every tier's last saved run (out/bench/rows/)")
     parser.add_argument("--worker", nargs=3, metavar=("KIND", "PLAN", "ONEMAP"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker_main(*args.worker)
+        return
+    if args.saved:
+        report(saved_rows(), args.readme)
         return
     server = None
     postgis = None
@@ -320,22 +325,48 @@ def main():
             row = measure(tier, postgis)
             row["problems"] = check(row)
             rows.append(row)
+            save_row(row)
             print(table([row]).splitlines()[-1], flush=True)
             for problem in row["problems"]:
                 print("  NOT EXACT: " + problem, flush=True)
     finally:
         if server is not None:
             server.stop()
-    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    report(rows, args.readme)
+
+
+def save_row(row):
+    folder = os.path.join(OUT, "rows")
+    os.makedirs(folder, exist_ok=True)
+    row["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    with open(os.path.join(folder, re.sub(r"\W+", "_", row["tier"]) + ".json"), "w", encoding="utf-8") as handle:
+        json.dump(row, handle, ensure_ascii=False)
+
+
+def saved_rows():
+    folder = os.path.join(OUT, "rows")
+    rows = []
+    for tier in tiers(False):
+        path = os.path.join(folder, re.sub(r"\W+", "_", tier.name) + ".json")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as handle:
+                rows.append(json.load(handle))
+    return rows
+
+
+def report(rows, readme):
+    stamps = sorted({row.get("measured", "") for row in rows} - {""})
+    stamp = stamps[0] if len(stamps) <= 1 else "{} – {}".format(stamps[0], stamps[-1])
+    stamp = stamp or time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     text = "{}\n\nMeasured {} on this machine ({} cores, shared with other work), `make bench`; times are " \
            "engine seconds (QGIS start-up excluded), peak MB is the process's maximum resident set (VmHWM). " \
-           "{}.\n\nGoals (issue 11), from this run:\n\n{}".format(
+           "{}.\n\nGoals (issue 11), from the runs in the table:\n\n{}".format(
                table(rows), stamp, os.cpu_count(), breakdown(rows), goals(rows))
     print()
     print(text)
     with open(os.path.join(OUT, "table.md"), "w", encoding="utf-8") as handle:
         handle.write(text + "\n")
-    if args.readme:
+    if readme:
         write_readme(text)
     problems = [p for row in rows for p in row["problems"]]
     if problems:

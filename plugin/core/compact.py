@@ -32,7 +32,7 @@ class CompactFeatures:
         empty = geometry.isEmpty()
         self.fids.append(fid)
         if not empty:
-            self.wkb += geometry.asWkb()
+            self.wkb += bytes(geometry.asWkb())       # (a QByteArray would be added byte by byte)
         self.ends.append(len(self.wkb))
         self.boxes.extend(EMPTY if empty else box_of(geometry))   # the stored geometry's box: covers its shape
         self.codes.append(self._share(code))
