@@ -95,7 +95,7 @@ class OneMapDock(QgsDockWidget):
         self.report = QTreeWidget()
         self.report.setHeaderLabels([self.tr("Layer"), self.tr("Status")])
         self.report.setRootIsDecorated(True)
-        self.report.setMinimumHeight(170)
+        self.report.setMinimumHeight(120)
         self.report.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.report.header().setStretchLastSection(False)
         self.report.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -61,14 +61,14 @@ class WrappingDelegate(QStyledItemDelegate):
         depth, parent = 0, index.parent()
         while parent.isValid():
             depth, parent = depth + 1, parent.parent()
-        width = self.view.columnWidth(0) - self.view.indentation() * (depth + 1) - 24
+        width = self.view.columnWidth(0) - self.view.indentation() * (depth + 1) - 44   # icon and margins
         if width <= 40:
             return hint
         styled = QStyleOptionViewItem(option)
         self.initStyleOption(styled, index)                  # the row's own font (rule rows are bold)
         rect = QFontMetrics(styled.font).boundingRect(QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap),
                                                       index.data() or "")
-        return QSize(hint.width(), max(hint.height(), rect.height() + 6))
+        return QSize(hint.width(), max(hint.height(), rect.height() + 8))
 
 
 class FindingsBrowser(QWidget):
