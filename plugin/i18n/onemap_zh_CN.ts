@@ -9,12 +9,12 @@
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../processing/parameters.py" line="19"/>
+        <location filename="../processing/parameters.py" line="21"/>
         <source>Detect from the layers</source>
         <translation>按图层自动判断</translation>
     </message>
     <message>
-        <location filename="../processing/parameters.py" line="21"/>
+        <location filename="../processing/parameters.py" line="23"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
@@ -64,42 +64,42 @@
         <translation>未加载：{} — {}</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="56"/>
+        <location filename="../processing/verify_plan.py" line="57"/>
         <source>Rule set (id or .yaml path; empty: default for the plan kind)</source>
         <translation>规则集（id 或 .yaml 路径；留空则按规划类型选默认）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="62"/>
+        <location filename="../processing/verify_plan.py" line="63"/>
         <source>Findings GeoPackage</source>
         <translation>核对结果 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="64"/>
+        <location filename="../processing/verify_plan.py" line="65"/>
         <source>Errors</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="64"/>
+        <location filename="../processing/verify_plan.py" line="65"/>
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="64"/>
+        <location filename="../processing/verify_plan.py" line="65"/>
         <source>Notes</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="66"/>
+        <location filename="../processing/verify_plan.py" line="67"/>
         <source>Run id</source>
         <translation>运行编号</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="96"/>
+        <location filename="../processing/verify_plan.py" line="97"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="104"/>
+        <location filename="../processing/verify_plan.py" line="105"/>
         <source>Findings written to {}</source>
         <translation>核对结果已写入 {}</translation>
     </message>
@@ -114,17 +114,17 @@
         <translation>按官方样式加载规划图层</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="45"/>
+        <location filename="../processing/verify_plan.py" line="46"/>
         <source>Verify plan against the one map</source>
         <translation>规划一张图核对</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="51"/>
+        <location filename="../processing/verify_plan.py" line="52"/>
         <source>Plan under review (village or detailed plan)</source>
         <translation>待核对规划（村庄规划/详细规划）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="55"/>
+        <location filename="../processing/verify_plan.py" line="56"/>
         <source>One map (master plan)</source>
         <translation>总体规划一张图</translation>
     </message>
@@ -144,7 +144,7 @@
         <translation>报告已写入 {}</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="59"/>
+        <location filename="../processing/verify_plan.py" line="60"/>
         <source>Previous findings GeoPackage (its reviewer decisions carry over)</source>
         <translation>上次核对结果 GeoPackage（其中的审查决定将沿用）</translation>
     </message>
@@ -324,12 +324,12 @@
         <translation>面积（亩）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="52"/>
+        <location filename="../processing/verify_plan.py" line="53"/>
         <source>…or its land-use layer in the project (unsaved edits are checked)</source>
         <translation>…或工程中的规划用地图层（未保存的编辑一并核对）</translation>
     </message>
     <message>
-        <location filename="../processing/verify_plan.py" line="70"/>
+        <location filename="../processing/verify_plan.py" line="71"/>
         <source>Give the plan: a source (PLAN) or a project layer (PLAN_LAYER).</source>
         <translation>请指定规划：数据源（PLAN）或工程中的图层（PLAN_LAYER）。</translation>
     </message>
