@@ -123,7 +123,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
         for zh, _en in decision.doubts:
             feedback.pushWarning(zh) if hasattr(feedback, "pushWarning") else feedback.pushInfo(zh)
     rules = ruleset if isinstance(ruleset, RuleSet) else load_ruleset(ruleset, kind)
-    inputs = [plan.path, onemap.path, rules.path]
+    inputs = [plan.path, onemap.path] + rules.files
     if output:
         check_output(output, inputs)                 # refused before any work, not after it
     ctx = Context(plan, onemap, rules, transform_context)

@@ -8,10 +8,10 @@ import glob
 import hashlib
 import os
 
-from . import overrides
-from .codes import code_list, in_classes
 from qgis.core import Qgis, QgsMessageLog
 
+from . import overrides
+from .codes import code_list, in_classes
 from .errors import OneMapError
 from .paths import data_path
 from .rules import RULE_KINDS
@@ -48,6 +48,7 @@ class RuleSet:
         self.path = path
         self._chain = tuple(chain) + (os.path.realpath(path),)     # the files extending this one, for cycles
         self._base_sha256 = ""
+        self.files = [path]                  # this file and the ones it extends: all inputs of a run
         self._min_area = {}
         data = load_yaml(path)
         self._lines = key_lines(path)
@@ -99,6 +100,7 @@ class RuleSet:
         """Merge onto the base rule set: classes and tolerances by key, rules by id; `remove` drops ids."""
         base = load_ruleset(data["extends"], chain=self._chain)
         self._base_sha256 = base.sha256
+        self.files += base.files
         base = base.data
         removed = set(data.get("remove") or [])
         own = {r.get("id"): r for r in data.get("rules") or [] if isinstance(r, dict)}
@@ -140,8 +142,9 @@ class RuleSet:
         layers += [(("indicators", i, "layer"), item["layer"]) for i, item in enumerate(params.get("indicators") or [])
                    if isinstance(item, dict) and "layer" in item]
         for name, value in layers:
-            self._check(str(value) in schema().layers, trail + ("params",) + (name if isinstance(name, tuple) else (name,)),
-                        "未知图层 unknown layer key '{}' (known: {})".format(value, ", ".join(sorted(schema().layers))))
+            where = trail + ("params",) + (name if isinstance(name, tuple) else (name,))
+            self._check(str(value) in schema().layers, where, "未知图层 unknown layer key '{}' (known: {})".format(
+                value, ", ".join(sorted(schema().layers))))
         for name, (types, required, *choices) in kind.params.items():
             if required:
                 self._check(name in params, trail + ("params",), "缺少参数 missing parameter '{}'".format(name))
