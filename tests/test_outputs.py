@@ -140,3 +140,17 @@ def test_temporary_files_of_killed_runs_are_removed(tmp_path):
         os.utime(path, (time.time() - 3600, time.time() - 3600))
     verify(sample("village_clean.gpkg"), sample(ONEMAP), output=str(tmp_path / "f.gpkg"))
     assert not dead.exists() and live.exists() and other.exists()
+
+
+def test_qgis_process_refuses_an_input_as_output_without_a_traceback(tmp_path):
+    from test_processing import qgis_process
+    plan = tmp_path / "plan.gpkg"
+    shutil.copy(sample("village_conflicts.gpkg"), plan)
+    before = digest(str(plan))
+    for output in (plan, tmp_path):
+        done = qgis_process(tmp_path, "run", "onemap:verifyplan", "--", "PLAN=" + str(plan),
+                            "ONEMAP=" + sample(ONEMAP), "OUTPUT=" + str(output))
+        text = done.stdout + done.stderr
+        assert done.returncode != 0 and "Traceback" not in text, text
+        assert ("input" if output == plan else ".gpkg") in text
+    assert digest(str(plan)) == before
