@@ -21,14 +21,9 @@ class FindingRow:
     """One row of the `findings` layer: its attributes, its geometry read when first asked for."""
 
     def __init__(self, fid, values, has_geometry, path):
+        self.__dict__.update(values)                  # finding.rule_id, finding.message … (read very often)
         self.fid, self.values, self.has_area, self._path = fid, values, has_geometry, path
         self._geometry = None
-
-    def __getattr__(self, name):
-        values = self.__dict__.get("values", {})
-        if name in values:
-            return values[name]
-        raise AttributeError(name)
 
     @property
     def geometry(self):

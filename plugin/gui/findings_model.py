@@ -2,6 +2,8 @@
 or indicator rows beneath, roles carrying what the view needs, and a filter proxy (severity, decision,
 village). Built from a core.review.Review; the GeoPackage stays the source of truth.
 """
+import functools
+
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QStandardItem, QStandardItemModel
@@ -24,6 +26,7 @@ STATUS_EN = {"passed": "passed", "failed": "failed", "not_applicable": "not appl
 GREY = QColor(120, 120, 120)
 
 
+@functools.lru_cache(maxsize=None)               # one pixmap per severity, not one per row
 def icon(name):
     """A severity as a dot in its map colour (the findings style), 'passed' as QGIS's tick."""
     if name in SEVERITY_ZH:
@@ -216,16 +219,19 @@ class FindingsModel(QStandardItemModel):
                                                  "，" + decision.approval_no if decision.approval_no else "",
                                                  decision.reviewer, decision.decided_at))
         cells[0].setToolTip("\n".join(t for t in tip if t))
-        for cell in cells:
-            cell.setForeground(QBrush(GREY) if kind else QBrush())
-        font = QFont()
-        font.setItalic(bool(kind))
-        cells[0].setFont(font)
+        if kind:                                      # decided: grey and italic
+            for cell in cells:
+                cell.setForeground(QBrush(GREY))
+            font = QFont()
+            font.setItalic(True)
+            cells[0].setFont(font)
+        elif cells[0].data(Qt.ItemDataRole.FontRole) is not None:      # a withdrawn decision
+            for cell in cells:
+                cell.setData(None, Qt.ItemDataRole.ForegroundRole)
+            cells[0].setData(None, Qt.ItemDataRole.FontRole)
 
     @staticmethod
     def _finish(cells):
-        for cell in cells:
-            cell.setEditable(False)
         for cell in cells[2:]:
             cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return cells

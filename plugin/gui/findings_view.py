@@ -127,6 +127,7 @@ class FindingsBrowser(QWidget):
         self.view.setWordWrap(True)                   # long messages wrap instead of being cut off
         self.view.setItemDelegate(WrappingDelegate(self.view))
         self.view.setAlternatingRowColors(True)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)     # read-only rows
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self.context_menu)
