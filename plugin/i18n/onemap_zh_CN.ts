@@ -299,27 +299,27 @@
         <translation>已写入：{}</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="55"/>
+        <location filename="../gui/findings_model.py" line="58"/>
         <source>Rule / finding</source>
         <translation>规则 / 问题</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="55"/>
+        <location filename="../gui/findings_model.py" line="58"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="55"/>
+        <location filename="../gui/findings_model.py" line="58"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="55"/>
+        <location filename="../gui/findings_model.py" line="58"/>
         <source>Area m²</source>
         <translation>面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="55"/>
+        <location filename="../gui/findings_model.py" line="58"/>
         <source>Area mu</source>
         <translation>面积（亩）</translation>
     </message>
@@ -395,32 +395,32 @@
         <translation>误报</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="181"/>
+        <location filename="../gui/findings_view.py" line="182"/>
         <source>All villages</source>
         <translation>全部村</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="293"/>
+        <location filename="../gui/findings_view.py" line="294"/>
         <source>Zoom to finding</source>
         <translation>缩放至问题</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="294"/>
+        <location filename="../gui/findings_view.py" line="295"/>
         <source>Open attribute form</source>
         <translation>打开属性表单</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="295"/>
+        <location filename="../gui/findings_view.py" line="296"/>
         <source>Decision…</source>
         <translation>审查决定…</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="297"/>
+        <location filename="../gui/findings_view.py" line="298"/>
         <source>Withdraw decision</source>
         <translation>撤销审查决定</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="299"/>
+        <location filename="../gui/findings_view.py" line="300"/>
         <source>Copy text</source>
         <translation>复制文字</translation>
     </message>
