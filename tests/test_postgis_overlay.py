@@ -53,3 +53,17 @@ def test_one_map_is_read_only_near_the_plan(server, onemap):
     villages = ctx.onemap_layer("CJDCQ")
     assert len(villages.features) == 4 and open_source(path).get("CJDCQ").count == 23
     assert len(ctx.onemap_layer("CJZBFJ").features) == open_source(path).get("CJZBFJ").count   # tables whole
+
+
+def test_saved_connections_push_down_in_their_own_schemas(server):
+    """pgconn: sources pass their schema as an option, not in the connection string: the SQL uses it."""
+    from qgis.core import QgsProviderRegistry
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    uri = "host={} port={} dbname=postgres user=postgres".format(server.root, server.port)
+    metadata.createConnection(uri, {"saveUsername": True}).store("onemap-overlay")
+    try:
+        from_pg = verify("pgconn:onemap-overlay/" + PLAN, "pgconn:onemap-overlay/" + ONEMAP)
+    finally:
+        metadata.deleteConnection("onemap-overlay")
+    assert from_pg.record["pushed_down"].split(",") == ["CL-01", "CL-03"]
+    assert summary(from_pg) == summary(verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg")))

@@ -77,6 +77,14 @@ def ogr_connection(path):
     return OGR_PREFIX + " ".join("{}={}".format(key, _quoted(values[key])) for key in CONNINFO_KEYS if values[key])
 
 
+def active_schema(path):
+    """The schema a PostGIS source's tables are read from."""
+    if path.startswith(SAVED_PREFIX):
+        return _saved(path)[1]
+    match = re.search(r"active_schema\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", path)
+    return match.group(1).strip("'") if match else "public"
+
+
 def _open_options(path):
     options = ["LIST_ALL_TABLES=YES"]
     if path.startswith(SAVED_PREFIX):

@@ -78,7 +78,7 @@ class Database:
         if (source.path, name) not in self._tables:
             dataset = postgis.open_dataset(source.path)
             layer = dataset.GetLayerByName(name)
-            schema = conninfo(source.path).get("active_schema", "public").strip("'")
+            schema = postgis.active_schema(source.path)
             table = name.split(".", 1)[1] if name.startswith(schema + ".") else name
             fid, geometry = layer.GetFIDColumn(), layer.GetGeometryColumn()
             with self.connection().cursor() as cursor:
