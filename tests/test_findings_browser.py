@@ -173,3 +173,37 @@ def test_copy_text_quotes_rule_finding_and_parcel(browser):
     text = QApplication.clipboard().text()
     assert text.startswith("CL-01 永久基本农田内规划为非耕地\t规划0703 农村宅基地（要素 1）位于永久基本农田内")
     assert "5,000.00" in text and "规划图斑 1" in text
+
+
+def test_a_decision_made_in_the_browser_survives_a_recheck_of_the_reexported_plan(qgis_iface, qgis_new_project,
+                                                                                   tmp_path):
+    """Decided in the panel; the plan comes back re-exported (new fids, vertices moved 4 cm); the panel's
+    re-check into the same findings file shows the decision on the new finding."""
+    from test_decisions import reexport
+
+    from plugin.gui.dock import OneMapDock
+    from test_editing import wait_up_to
+    dock = OneMapDock(qgis_iface)
+    output = str(tmp_path / "核对结果.gpkg")
+    dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
+    dock.plan_picker.set_path(sample("village_conflicts.gpkg"))
+    dock.output_widget.setFilePath(output)
+    dock.verify_button.click()
+    assert wait_up_to(lambda: dock.task is None, 60000)
+    browser = dock.browser
+    finding = next(f for f in browser.review.findings if f.rule_id == "CL-01" and "农村宅基地" in f.message)
+    browser.store(decisions.make(finding.finding_id, "accepted", "省重点项目", "晋政函〔2024〕12号", "张三"))
+
+    dock.plan_picker.set_path(reexport(sample("village_conflicts.gpkg"), str(tmp_path / "re-exported.gpkg")))
+    dock.verify_button.click()
+    assert wait_up_to(lambda: dock.task is None, 60000)
+    again = next(f for f in browser.review.findings if f.rule_id == "CL-01" and "农村宅基地" in f.message)
+    assert again.finding_id != finding.finding_id                      # a new finding …
+    decision = browser.review.decision(again)                          # … carrying the decision
+    assert (decision.decision, decision.approval_no, decision.reviewer) == ("accepted", "晋政函〔2024〕12号", "张三")
+    row = browser.proxy.mapFromSource(browser.model.finding_items[again.fid].index())
+    model = browser.model                                              # the panel's language: the test's locale
+    assert browser.proxy.index(row.row(), 1, row.parent()).data() == "{} · {}".format(
+        model.severity_name("error"), model.decision_name("accepted"))
+    assert "（已认可例外 1 个）" in browser.summary.text() or "(1 approved exception)" in browser.summary.text()
+    dock.deleteLater()
