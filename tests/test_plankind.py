@@ -44,3 +44,17 @@ def test_swapped_inputs_are_warned_about(tmp_path):
     result = verify(plan, sample("township_onemap.gpkg"))
     doubts = [m for s, m in kind_findings(result) if s == "warning"]
     assert len(doubts) == 1 and "看似一张图" in doubts[0] and "2 个村级调查区" in doubts[0] and "城镇开发边界" in doubts[0]
+
+
+def test_the_panel_load_report_says_the_kind_and_why(qgis_iface, qgis_new_project):
+    from plugin.gui.dock import OneMapDock
+    dock = OneMapDock(qgis_iface)
+    dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
+    dock.plan_picker.set_path(sample("village_realdb"))
+    dock.load_button.click()
+    rows = []
+    for index in range(dock.report.topLevelItemCount()):
+        top = dock.report.topLevelItem(index)
+        rows += [(top.child(i).text(0), top.child(i).text(1)) for i in range(top.childCount())]
+    kind = [status for name, status in rows if name in ("Plan kind", "规划类型")]
+    assert len(kind) == 1 and ("村级调查区 CJDCQ" in kind[0] or "village boundary CJDCQ" in kind[0])

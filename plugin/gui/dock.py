@@ -18,6 +18,7 @@ from ..core.errors import OneMapError
 from ..core.findings_layer import load_findings
 from ..core.layer_source import layer_source
 from ..core.loading import load_source
+from ..core.plankind import kind_of
 from ..core.postgis import is_postgis
 from ..core.ruleset import available_rulesets
 from ..core.schema import schema
@@ -232,6 +233,11 @@ class OneMapDock(QgsDockWidget):
                 item.setToolTip(1, self.tr("Provisional style: the official symbol is not verified yet."))
         for name, error in report.failed:
             self.add_report_row(name, self.tr("failed: {}").format(self.error_text(error)), True, top)
+        if report.kind != "onemap" and "GHYDYH" in layers:     # why it is checked as this kind, said out loud
+            kind, why, why_en = kind_of(report.source)
+            chosen = kind == report.kind
+            self.add_report_row(self.tr("Plan kind"), (why if zh else why_en) if chosen else self.tr("chosen by the user"),
+                                parent=top)
         for key in report.source.missing(report.kind):
             spec = schema().layers[key]
             self.add_report_row(spec.zh if zh else spec.en, self.tr("missing"), parent=top)
