@@ -26,9 +26,13 @@ exec 9>"$CACHE/.lock"; flock 9          # one matrix run at a time per machine
 PACKAGES=$(tools/bootstrap.sh --apt-packages)
 WORK=""
 SNAPSHOT=$(mktemp /tmp/onemap-matrix-src.XXXXXX)
+RUNNING=""
 cleanup() { [ -z "$WORK" ] || rm -rf "$WORK"; rm -f "$SNAPSHOT"; }
+# unshare ignores TERM while it waits: a signal kills it outright, and --kill-child takes the PID
+# namespace (the suite, PostgreSQL, QGIS, Xvfb) and its mounts with it.
+on_signal() { [ -z "$RUNNING" ] || kill -KILL "$RUNNING" 2>/dev/null; exit 130; }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap on_signal INT TERM
 # The checkout as it is now: every release tests the same files, whatever changes meanwhile.
 tar -C "$SRC" --exclude=./.git --exclude=./.venv --exclude=./build --exclude=./dist --exclude=./out \
     --exclude=./resources/sample --exclude=./.pytest_cache --exclude=./.qgis-settings --exclude='__pycache__' \
@@ -87,7 +91,10 @@ run_suite() {
     mount -t proc proc "$root/proc"; mount --rbind /sys "$root/sys"; mount --rbind /dev "$root/dev"
     chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root \
       LANG=C.UTF-8 CI="${CI:-}" PIP_NO_INDEX=1 PIP_FIND_LINKS="$work/.wheels" \
-      make -C "$work" test' _ "$root" "${WORK#"$root"}" > "$LOGS/$release.log" 2>&1 || status=$?
+      make -C "$work" test' _ "$root" "${WORK#"$root"}" > "$LOGS/$release.log" 2>&1 &
+  RUNNING=$!
+  wait "$RUNNING" || status=$?
+  RUNNING=""
   rm -rf "$WORK"; WORK=""
   echo "test-matrix: $release (QGIS $version): $(grep -E '^[0-9]+ (passed|failed)|(passed|failed|error)' "$LOGS/$release.log" | tail -1) [$((SECONDS - start)) s, log out/matrix/$release.log]"
   [ $status -eq 0 ] || { tail -40 "$LOGS/$release.log"; return $status; }
