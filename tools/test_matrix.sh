@@ -9,7 +9,8 @@
 # root does not see the host's index settings) and installed there with --no-index --find-links.
 # A copy of the checkout runs `make test` in a private mount + PID namespace (unshare): /proc,
 # /dev, /sys mounted only there, so they vanish with it on every exit path, and every process the
-# suite started is killed with it. Needs root.
+# suite started is killed with it. When the apt list changes, a cached root is updated in place
+# (apt-get install of the list) and only built anew if that fails. Needs root.
 #   usage: tools/test_matrix.sh [RELEASE ...]     (default: trixie sid)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,15 +39,38 @@ tar -C "$SRC" --exclude=./.git --exclude=./.venv --exclude=./build --exclude=./d
     --exclude=./resources/sample --exclude=./.pytest_cache --exclude=./.qgis-settings --exclude='__pycache__' \
     -cf "$SNAPSHOT" .
 
-# The root for a release, (re)built into a temporary folder and moved into place when complete.
+# A command inside a root: a private mount + PID namespace with /proc, /sys, /dev (and the host's
+# resolv.conf, for apt) mounted only there. The trap unmounts on the way out; the namespace ending
+# would drop them anyway, and --kill-child ends every process in it when unshare itself is killed.
+UNSHARE=(unshare --mount --propagation private --pid --kill-child --)
+IN_ROOT='set -e; root=$1; shift
+  trap "umount -R \"$root/etc/resolv.conf\" \"$root/dev\" \"$root/sys\" \"$root/proc\" 2>/dev/null || true" EXIT
+  mount -t proc proc "$root/proc"; mount --rbind /sys "$root/sys"; mount --rbind /dev "$root/dev"
+  touch "$root/etc/resolv.conf" && mount --bind /etc/resolv.conf "$root/etc/resolv.conf"
+  chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root LANG=C.UTF-8 \
+    DEBIAN_FRONTEND=noninteractive "$@"'
+in_root() { "${UNSHARE[@]}" bash -c "$IN_ROOT" _ "$@"; }
+
+# The root for a release: kept while the apt list is unchanged; when it changed, the list is installed
+# into the existing root (apt-get, as bootstrap does on a host); built from scratch by mmdebstrap
+# (into a temporary folder, moved into place when complete) when there is none or updating fails.
 build_root() {
-  local release=$1 root=$CACHE/$1 key
+  local release=$1 root=$CACHE/$1 key start=$SECONDS
   key=$(printf '%s\n%s\n' "$release" "$PACKAGES" | sha256sum | cut -c1-16)
   if [ "$(cat "$root/.onemap-key" 2>/dev/null)" = "$key" ]; then
     echo "test-matrix: $release root cached ($root)"; return
   fi
+  if [ -f "$root/.onemap-key" ]; then
+    echo "test-matrix: updating the $release root (packages: $PACKAGES)"
+    # shellcheck disable=SC2086  # the list is words
+    if in_root "$root" sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $PACKAGES" \
+         > "$LOGS/$release-build.log" 2>&1; then
+      echo "$key" > "$root/.onemap-key"
+      echo "test-matrix: $release root updated in $((SECONDS - start)) s"; return
+    fi
+    echo "test-matrix: updating failed (out/matrix/$release-build.log); building it anew"
+  fi
   echo "test-matrix: building the $release root (packages: $PACKAGES)"
-  local start=$SECONDS
   rm -rf "$root.new"
   # sid's Release file carries a Valid-Until a week ahead; the mirror this machine reaches can be
   # older than that, so the date check is off (signatures are still verified).
@@ -85,14 +109,9 @@ run_suite() {
   mkdir -p "$WORK/.wheels" && cp "$wheels"/*.whl "$WORK/.wheels/"
   version=$(chroot "$root" python3 -c 'from qgis.core import Qgis; print(Qgis.QGIS_VERSION)' 2>/dev/null)
   echo "test-matrix: $release — QGIS $version — make test"
-  unshare --mount --propagation private --pid --kill-child -- bash -c '
-    set -e; root=$1; work=$2
-    trap "umount -R \"$root/dev\" \"$root/sys\" \"$root/proc\" 2>/dev/null || true" EXIT
-    mount -t proc proc "$root/proc"; mount --rbind /sys "$root/sys"; mount --rbind /dev "$root/dev"
-    chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root \
-      LANG=C.UTF-8 CI="${CI:-}" PIP_NO_INDEX=1 PIP_FIND_LINKS="$work/.wheels" \
-      make -C "$work" test' _ "$root" "${WORK#"$root"}" > "$LOGS/$release.log" 2>&1 &
-  RUNNING=$!
+  "${UNSHARE[@]}" bash -c "$IN_ROOT" _ "$root" env CI="${CI:-}" PIP_NO_INDEX=1 \
+    PIP_FIND_LINKS="${WORK#"$root"}/.wheels" make -C "${WORK#"$root"}" test > "$LOGS/$release.log" 2>&1 &
+  RUNNING=$!                          # unshare itself: killing it ends the namespace
   wait "$RUNNING" || status=$?
   RUNNING=""
   rm -rf "$WORK"; WORK=""
