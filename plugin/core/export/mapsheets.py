@@ -8,10 +8,11 @@ layout variables their text. Everything happens in a private QgsProject: the use
 """
 import datetime
 import os
+import re
 from dataclasses import dataclass, field
 
 from qgis.core import (QgsCoordinateTransform, QgsExpressionContextUtils, QgsFeatureRequest, QgsGeometry,
-                       QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemLegend, QgsLayoutItemMap,
+                       QgsLayoutExporter, QgsLayoutItemHtml, QgsLayoutItemLabel, QgsLayoutItemLegend, QgsLayoutItemMap,
                        QgsLayoutItemPicture, QgsLayoutItemScaleBar, QgsLayoutPoint, QgsLayoutSize,
                        QgsLegendRenderer, QgsLegendStyle, QgsMapClippingRegion,
                        QgsMapLayerLegendUtils, QgsPalLayerSettings, QgsProject, QgsRectangle, QgsRenderContext,
@@ -26,7 +27,7 @@ from ..sources import open_source
 from ..styles import PROVISIONAL, apply_style, style_path, style_status
 from . import FONT
 from .atomic import write_atomically
-from .report_pdf import export_pdf, has_webkit, load_template
+from .report_pdf import export_pdf, load_template
 
 SHEETS = (("landuse", "国土空间用途规划图"), ("control", "三条控制线图"), ("zoning", "规划分区图"),
           ("findings", "一张图核对成果图"))
@@ -362,15 +363,42 @@ def _orientation(extent):
     return "landscape" if extent.width() >= extent.height() else "portrait"
 
 
-def plain_title_without_webkit(layout):
-    """An HTML label draws nothing where QGIS has no QtWebKit (Debian 13's 3.40, sid's 3.44): there the
-    sheet title becomes a plain label, centred, in the template's bold title font."""
-    title = layout.itemById("title")
-    if has_webkit() or not isinstance(title, QgsLayoutItemLabel) or title.mode() != QgsLayoutItemLabel.Mode.ModeHtml:
-        return
-    title.setMode(QgsLayoutItemLabel.Mode.ModeFont)
+def plain_title(layout):
+    """The sheet title as a plain bold label, centred where the template puts it. The template's title
+    is an HTML label: without QtWebKit (Debian 13's 3.40, sid's 3.44) it draws nothing, and QGIS 3.40+
+    turns an HTML label into an HTML frame when loading, evaluating [% @onemap_title %] before it is set."""
+    label = layout.itemById("title")
+    if isinstance(label, QgsLayoutItemLabel):
+        if label.mode() != QgsLayoutItemLabel.Mode.ModeHtml:
+            return
+        old, html, remove = label, label.text(), layout.removeLayoutItem
+    else:
+        html_items = [item for item in layout.multiFrames()
+                      if isinstance(item, QgsLayoutItemHtml) and item.frameCount()]
+        if not html_items:
+            return
+        old, html, remove = html_items[0], html_items[0].html(), layout.removeMultiFrame
+    place = old if isinstance(old, QgsLayoutItemLabel) else old.frame(0)
+    position, size = place.positionWithUnits(), place.sizeWithUnits()
+    points = float((re.search(r"font-size:\s*([\d.]+)pt", html) or [None, "22"])[1])
+    remove(old)
+    title = QgsLayoutItemLabel(layout)
+    title.setId("title")
     title.setText("[% @onemap_title %]")
+    font = QFont(FONT)
+    font.setBold(True)
+    font.setPointSizeF(points)
+    if hasattr(title, "setTextFormat"):
+        text_format = QgsTextFormat.fromQFont(font)
+        text_format.setSize(points)
+        title.setTextFormat(text_format)
+    else:
+        title.setFont(font)
     title.setHAlign(Qt.AlignmentFlag.AlignHCenter)
+    title.setVAlign(Qt.AlignmentFlag.AlignVCenter)
+    layout.addLayoutItem(title)
+    title.attemptMove(position)
+    title.attemptResize(size)
 
 
 def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler="", date=""):
@@ -383,7 +411,7 @@ def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler
         return None
     orientation = _orientation(village.extent)
     layout = load_template("mapsheet_{}_{}.qpt".format(paper, orientation), data.project)
-    plain_title_without_webkit(layout)
+    plain_title(layout)
     layout.renderContext().setPredefinedScales([float(scale) for scale in NICE_SCALES])
     map_item = next(item for item in layout.items() if isinstance(item, QgsLayoutItemMap))
     legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))
