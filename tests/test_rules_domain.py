@@ -157,3 +157,12 @@ def test_village_construction_land_and_its_ellipsoidal_area(tmp_path):
     assert rows["村庄建设用地规模"]["status"] == "pass"                       # 39996.3 m² ≤ 4 ha
     assert rows["建设用地总规模"]["status"] == "fail"                         # 6 × 9999.1 m² > 5.9 ha
     assert "椭球面积" in rows["建设用地总规模"]["note"]
+
+
+def test_control_boundary_and_base_year_codes_are_checked(tmp_path):
+    gkbj = ([("GKBJLXDM", S), ("GKBJLXMC", S)], [(cell(0), {"GKBJLXDM": "0301", "GKBJLXMC": "村庄集中建设区"}),
+                                                 (cell(1), {"GKBJLXDM": "0399", "GKBJLXMC": "自定义"})])
+    result = check(tmp_path, [("0703", cell(0))], {"YJJBNTBHTB": control(cell(9))},
+                   extra={"GKBJ": gkbj, "JQDLTB": base_year(("0799", cell(0)))})
+    assert [(f.rule_id, f.severity) for f in result.findings if f.rule_id in ("ATT-03", "ATT-04")] == [
+        ("ATT-03", "error"), ("ATT-04", "error")]
