@@ -69,6 +69,28 @@ def test_base_year_figures_and_indicators(result, expected):
     assert result.record["plan_kind"] == "village"
 
 
+def test_base_year_changes_each_carry_the_changed_ground_once(result, expected):
+    """A parcel's finding is the ground that changed, once: the new homes' 2 ha, not 新增 + 占用耕地."""
+    notes = {f.plan_label: f for f in result.findings if f.rule_id == "BASE-01"}
+    assert {label: round(f.area_m2, 2) for label, f in notes.items()} == expected["BASE-01_m2"]
+    for finding in notes.values():                       # the finding's geometry is that ground (planar, zone 37)
+        assert abs(finding.geometry.area() - finding.area_m2) < 0.01 * finding.area_m2
+    homes = notes["00000005"].message
+    assert "较基期变化 19998.16 平方米" in homes and "新增建设用地 19998.16 平方米" in homes
+    assert "其中建设占用耕地 17998.35 平方米（扣除田坎）" in homes
+    assert "耕地转出 35996.78 平方米（扣除田坎）" in notes["00000003"].message
+    assert abs(sum(f.area_m2 for f in notes.values()) - expected["BASE-01_total_m2"]) < 0.1
+
+
+def test_one_indicator_row_per_indicator(result):
+    """IND-01 (not allocated here) and BASE-01 both know 新增建设用地: one row, the computed figure."""
+    names = [row["indicator"] for row in result.indicators]
+    assert len(names) == len(set(names))
+    rows = {row["indicator"]: row for row in result.indicators}
+    for name in ("新增建设用地", "建设占用耕地"):
+        assert rows[name]["status"] == "computed" and rows[name]["note"].startswith("未分解该指标；基期对比")
+
+
 def test_loaded_with_styles(qgis_new_project):
     report = load_source(sample(PLAN), QgsProject.instance())
     loaded = {key: status for key, _layer_id, status in report.loaded}

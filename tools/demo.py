@@ -3,7 +3,8 @@
 
 Writes one findings GeoPackage per plan under the output folder (default out/demo) and prints
 the paths and a summary; for the plan with conflicts also what is handed in: report.pdf,
-report.html, report.xlsx and the map sheets (PDF and PNG). The sample geometry is invented.
+report.html, report.xlsx and the map sheets (PDF and PNG); for the plan in the real database
+structure (village_realdb, two .gdb) its reports village_realdb_report.*. The sample geometry is invented.
 """
 import os
 import sys
@@ -25,10 +26,13 @@ def main(out_dir):
     onemap = os.path.join(sample, "township_onemap.gpkg")
     os.makedirs(out_dir, exist_ok=True)
     status = 0
-    for plan in ("village_conflicts", "village_clean"):
+    # (plan, its path, the name of its reports or None); village_realdb is the real database structure
+    for plan, path, report in (("village_conflicts", "village_conflicts.gpkg", "report"),
+                               ("village_clean", "village_clean.gpkg", None),
+                               ("village_realdb", "village_realdb", "village_realdb_report")):
         output = os.path.join(out_dir, "{}_findings.gpkg".format(plan))
         try:
-            result = verify(os.path.join(sample, plan + ".gpkg"), onemap, output=output)
+            result = verify(os.path.join(sample, path), onemap, output=output)
         except OneMapError as exc:
             print("error:", exc, file=sys.stderr)
             status = 1
@@ -38,12 +42,17 @@ def main(out_dir):
         for outcome in result.outcomes:
             print("  {:8} {:15} {}{}".format(outcome["rule_id"], outcome["status"], outcome["title"],
                                              " — " + outcome["reason"] if outcome["reason"] else ""))
-        if plan == "village_conflicts":
+        if report:
             try:
                 for extension in ("pdf", "html", "xlsx"):
-                    path = os.path.join(out_dir, "report." + extension)
-                    export_report(output, path)
-                    print("report:", os.path.abspath(path))
+                    target = os.path.join(out_dir, "{}.{}".format(report, extension))
+                    export_report(output, target)
+                    print("report:", os.path.abspath(target))
+            except OneMapError as exc:
+                print("error:", exc, file=sys.stderr)
+                status = 1
+        if plan == "village_conflicts":
+            try:
                 for sheet in export_mapsheets(os.path.join(sample, plan + ".gpkg"), onemap, out_dir, output,
                                               compiler="OneMap 示例（虚构数据）"):
                     print("map sheet:", ", ".join(os.path.abspath(path) for path in sheet.files))

@@ -140,6 +140,9 @@ def figures(parcels, base):
         "建设用地总规模": round(construction, 2),
         "基期耕地": round(base_cropland, 2),
         "TAB-01_indicator": WRONG_TABLE,
+        # BASE-01: per parcel (BSM) the ground that changed, counted once; 建设占用耕地 lies inside 新增建设用地
+        "BASE-01_m2": {"{:08d}".format(i): round(ell(p[i]), 2) for i in (3, 5, 6, 7, 10, 11)},
+        "BASE-01_total_m2": round(new_homes + school + shop + heritage_home + gained + ell(p[3]), 2),
     }
 
 

@@ -8,7 +8,7 @@ from qgis.core import QgsDistanceArea
 
 from .baseyear import tiankan_share
 from .codes import code_list
-from .geomops import polygonal
+from .geomops import polygonal, union
 
 CGCS2000_ELLIPSOID = "EPSG:1024"
 DENSIFY_M = 100.0
@@ -78,10 +78,12 @@ class Measures:
         return sum(self.area(f.shape) for f in base.layer.features if f.code in codes)
 
     def changes(self):
-        """Per plan parcel (computed once): new construction, cropland taken by construction, cropland in and out (m²).
+        """Per plan parcel (computed once): what changed against the base year and on which ground.
 
-        [(feature, {'新增建设用地': m², '建设占用耕地': m², '耕地转入': m², '耕地转出': m²})], only parcels
-        with any change; cropland figures net of 田坎.
+        [(feature, figures, ground)], only parcels with any change: figures {'新增建设用地': m²,
+        '建设占用耕地': m², '耕地转入': m², '耕地转出': m²} (cropland net of 田坎; 建设占用耕地 lies inside
+        新增建设用地), ground the part of the parcel whose class changed — new construction, cropland
+        gained, or cropland given up — counted once.
         """
         if self._changes is None:
             self._changes = self._changes_by_parcel()
@@ -99,25 +101,28 @@ class Measures:
             was_cropland = base.pieces(feature.shape, self.cropland)
             taken = sum(self.area(part) * (1.0 - tiankan_share(old)) for old, part in was_cropland)
             if feature.code in self.construction:
-                old_built = base.part_of(feature.shape, self.construction)
-                new = polygonal(feature.shape.difference(old_built)) if not old_built.isEmpty() else feature.shape
-                figures["新增建设用地"] = self.area(new)
+                ground = self._outside(feature.shape, base.part_of(feature.shape, self.construction))
+                figures["新增建设用地"] = self.area(ground)
                 figures["建设占用耕地"] = taken
             elif feature.code in self.cropland:
-                old_crop = base.part_of(feature.shape, self.cropland)
-                gained = polygonal(feature.shape.difference(old_crop)) if not old_crop.isEmpty() else feature.shape
-                figures["耕地转入"] = self.area(gained)
+                ground = self._outside(feature.shape, base.part_of(feature.shape, self.cropland))
+                figures["耕地转入"] = self.area(ground)
             elif feature.code in code_list("ydyh"):
+                ground = union(part for _old, part in was_cropland)
                 figures["耕地转出"] = taken
             figures = {k: v for k, v in figures.items() if v >= self.ctx.ruleset.noise_m2}
             if figures:
-                result.append((feature, figures))
+                result.append((feature, figures, ground))
         return result
+
+    @staticmethod
+    def _outside(shape, old):
+        return polygonal(shape.difference(old)) if not old.isEmpty() else shape
 
     def totals(self):
         """Sums of changes() by figure, plus the balance 耕地进出平衡 = 转入 − 转出 (m²)."""
         totals = {"新增建设用地": 0.0, "建设占用耕地": 0.0, "耕地转入": 0.0, "耕地转出": 0.0}
-        for _feature, figures in self.changes():
+        for _feature, figures, _ground in self.changes():
             for key, value in figures.items():
                 totals[key] += value
         totals["耕地进出平衡"] = totals["耕地转入"] - totals["耕地转出"]

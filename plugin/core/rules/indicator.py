@@ -46,7 +46,7 @@ class IndicatorRule(Rule):
                           planned_mu=None if planned is None else planned / M2_PER_MU)
             if not allocated or planned is None:
                 result.update(status="not_applicable", note="未分解该指标" if not allocated else why)
-                ctx.indicator_rows.append(result)
+                record_indicator(ctx, result)
                 continue
             row = allocated[0]
             unit = text(row.attrs.get(field["unit"]))
@@ -54,14 +54,14 @@ class IndicatorRule(Rule):
                 result.update(status="error", note="未知单位 {}".format(unit))
                 findings.append(self.finding("指标“{}”的单位“{}”无法识别（可用：{}）".format(name, unit, "、".join(units)),
                                              control_layer=table.key, control_fid=row.fid))
-                ctx.indicator_rows.append(result)
+                record_indicator(ctx, result)
                 continue
             value = float(row.attrs.get(field["value"]) or 0.0)
             allocated_m2 = value * float(units[unit])
             passed = COMPARE[result["compare"]](planned, allocated_m2, tolerance)
             result.update(allocated_value=value, unit=unit, allocated_m2=allocated_m2,
                           difference_m2=planned - allocated_m2, status="pass" if passed else "fail", note=why)
-            ctx.indicator_rows.append(result)
+            record_indicator(ctx, result)
             if not passed:
                 findings.append(self.finding(
                     "指标“{}”规划 {:.2f} 平方米（{:.4f} 公顷，{}），分解下达 {} {}，应{}下达值".format(
@@ -71,6 +71,29 @@ class IndicatorRule(Rule):
                     plan_layer=self.args["village"], control_layer=table.key, control_fid=row.fid,
                     area_m2=planned - allocated_m2, extra=dict(where)))
         return findings
+
+
+RANK = {"not_applicable": 0, "computed": 1}             # any comparison (pass, fail, error) ranks 2
+
+
+def record_indicator(ctx, row):
+    """Add a row to the `indicators` table, one row per indicator.
+
+    IND-01 and BASE-01 both know 新增建设用地 and 建设占用耕地: the better-founded row stays — a comparison
+    with the allocation over a computed figure over 不适用; a computed figure replacing "未分解该指标" says so.
+    """
+    rows = ctx.indicator_rows
+    index = next((i for i, old in enumerate(rows) if old["indicator"] == row["indicator"]), None)
+    if index is None:
+        rows.append(row)
+        return
+    old = rows[index]
+    if RANK.get(row["status"], 2) <= RANK.get(old["status"], 2):
+        return
+    row = dict(row, village_code=row.get("village_code") or old.get("village_code"))
+    if old["status"] == "not_applicable" and old.get("note"):
+        row["note"] = "{}；{}".format(old["note"], row.get("note") or "").rstrip("；")
+    rows[index] = row
 
 
 def planned_figure(ctx, rule, definition):
