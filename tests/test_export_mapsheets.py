@@ -128,3 +128,17 @@ def test_a_province_style_folder_removes_the_provisional_footnote(qgis_app, tmp_
     shutil.copy(os.path.join(ROOT, "styles", "CJDCQ.qml"), tmp_path / "CJDCQ.qml")
     monkeypatch.setenv("ONEMAP_STYLE_PATH", str(tmp_path))
     assert provisional_note([boundary]) == ""
+
+
+def test_output_that_is_a_file_is_a_clean_error(onemap_provider, tmp_path):
+    import hashlib
+    import shutil
+    import processing
+    plan = tmp_path / "plan.gpkg"
+    shutil.copy(sample("village_clean.gpkg"), plan)
+    before = hashlib.md5(plan.read_bytes()).hexdigest()
+    with pytest.raises(QgsProcessingException) as error:
+        processing.run("onemap:exportmapsheets", {"PLAN": str(plan), "ONEMAP": sample("township_onemap.gpkg"),
+                                                  "OUTPUT": str(plan)})
+    assert "应为文件夹" in str(error.value) and "must be a folder" in str(error.value) and str(plan) in str(error.value)
+    assert hashlib.md5(plan.read_bytes()).hexdigest() == before and os.listdir(tmp_path) == ["plan.gpkg"]

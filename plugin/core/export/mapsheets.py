@@ -459,11 +459,22 @@ def export_png(layout, path):
         raise OneMapError("导出 PNG 失败：{}".format(path), "PNG export failed: {}".format(path))
 
 
+def check_output_folder(output_dir):
+    """OneMapError naming output_dir unless it is, or can be made, a folder (checked before any work)."""
+    existing = os.path.abspath(output_dir)
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise OneMapError("输出位置 {} 应为文件夹，但 {} 是一个文件".format(output_dir, existing),
+                          "Output {} must be a folder, but {} is a file".format(output_dir, existing))
+
+
 def export_mapsheets(plan_path, onemap_path, output_dir, findings_path=None, paper="A3", title="", compiler="",
                      date="", feedback=None):
     """Write <sheet>.pdf and .png per village into output_dir; returns [Written]."""
     if paper not in PAPERS:
         raise OneMapError("图幅须为 A3 或 A1：{}".format(paper), "Paper must be A3 or A1: {}".format(paper))
+    check_output_folder(output_dir)
     data = SheetData(plan_path, onemap_path, findings_path)
     villages = data.villages()
     kind = schema().kinds.get(data.plan.guess_kind(), {}).get("zh", "规划")
