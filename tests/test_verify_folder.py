@@ -28,7 +28,10 @@ def test_folder_of_plans_with_a_broken_one(onemap_provider, tmp_path):
                                           "village_conflicts_核对结果.gpkg", "village_realdb_核对结果.gpkg",
                                           "village_shp_核对结果.gpkg"]
     rows = {os.path.basename(row["path"]): row for row in sheet_rows(output / "summary.gpkg", "plans")}
-    assert rows["broken.gpkg"]["status"] == "failed" and "broken.gpkg" in rows["broken.gpkg"]["reason"]
+    broken = rows["broken.gpkg"]
+    assert (broken["status"], broken["conclusion"]) == ("failed", "失败") and "broken.gpkg" in broken["reason"]
+    assert "文件已损坏" in broken["reason"] and "not recognized" not in broken["reason"]     # Chinese, GDAL's text
+    assert "not recognized" in broken["detail"]                                           # kept as the detail
     conflicts = rows["village_conflicts.gpkg"]
     assert (conflicts["status"], conflicts["errors"], conflicts["warnings"], conflicts["infos"]) == ("ok", 12, 5, 1)
     assert conflicts["village"] == "杜村" and conflicts["conclusion"] == "不通过"
@@ -41,7 +44,9 @@ def test_folder_of_plans_with_a_broken_one(onemap_provider, tmp_path):
     areas = {os.path.basename(f["path"]): f.GetGeometryRef().GetArea() if f.GetGeometryRef() else None for f in layer}
     assert areas["village_clean.gpkg"] == 4000000.0 and areas["broken.gpkg"] is None    # 2 km × 2 km village
     xlsx = {os.path.basename(row["规划成果"]): row for row in sheet_rows(output / "summary.xlsx", "汇总")}
-    assert xlsx["broken.gpkg"]["核对状态"] == "failed" and xlsx["village_conflicts.gpkg"]["错误"] == 12
+    assert [xlsx[name]["核对结论"] for name in ("broken.gpkg", "village_conflicts.gpkg", "village_clean.gpkg")] == [
+        "失败", "不通过", "通过"] and xlsx["village_conflicts.gpkg"]["错误"] == 12
+    assert "status" not in xlsx["broken.gpkg"] and "not recognized" in xlsx["broken.gpkg"]["详细信息"]
 
 
 def test_output_beside_the_plans_is_refused(onemap_provider, tmp_path):
@@ -53,6 +58,31 @@ def test_output_beside_the_plans_is_refused(onemap_provider, tmp_path):
         processing.run("onemap:verifyfolder", {"FOLDER": str(tmp_path), "ONEMAP": sample("township_onemap.gpkg"),
                                                "OUTPUT": str(tmp_path)})
     assert os.listdir(tmp_path) == ["village_clean.gpkg"]
+
+
+def test_output_inside_the_plans_folder_is_refused_and_our_own_outputs_are_skipped(onemap_provider, tmp_path):
+    import processing
+    import pytest
+    from qgis.core import QgsProcessingException
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(sample("village_clean.gpkg"), plans / "village_clean.gpkg")
+    with pytest.raises(QgsProcessingException) as error:
+        processing.run("onemap:verifyfolder", {"FOLDER": str(plans), "ONEMAP": sample("township_onemap.gpkg"),
+                                               "OUTPUT": str(plans / "out")})
+    assert "子文件夹" in str(error.value) and str(plans / "out") in str(error.value)
+    assert os.listdir(plans) == ["village_clean.gpkg"]
+    first = tmp_path / "first"
+    processing.run("onemap:verifyfolder", {"FOLDER": str(plans), "ONEMAP": sample("township_onemap.gpkg"),
+                                           "OUTPUT": str(first)})
+    for name in os.listdir(first):                           # a previous run's outputs handed in with the plans
+        shutil.copy(first / name, plans / name)
+    shutil.copy(first / "summary.gpkg", plans / "old_summary.gpkg")
+    result = processing.run("onemap:verifyfolder", {"FOLDER": str(plans), "ONEMAP": sample("township_onemap.gpkg"),
+                                                    "OUTPUT": str(tmp_path / "second")})
+    assert (result["PLANS"], result["FAILED"]) == (1, 0)
+    assert [os.path.basename(row["path"]) for row in sheet_rows(tmp_path / "second" / "summary.gpkg", "plans")] == [
+        "village_clean.gpkg"]
 
 
 def test_cancel_keeps_the_plans_checked_so_far(qgis_app, tmp_path):

@@ -17,32 +17,44 @@ from .export.report_data import read_report
 from .sources import open_source, source_format
 
 FINDINGS_SUFFIX = "_核对结果.gpkg"
-COLUMNS = [  # field, type, Chinese header (summary.xlsx)
-    ("path", ogr.OFTString, "规划成果"), ("village", ogr.OFTString, "村庄"), ("status", ogr.OFTString, "核对状态"),
-    ("reason", ogr.OFTString, "原因"), ("conclusion", ogr.OFTString, "核对结论"), ("errors", ogr.OFTInteger, "错误"),
+SUMMARY_FILES = ("summary.gpkg", "summary.xlsx")
+COLUMNS = [  # field, type, Chinese header in summary.xlsx (None: the gpkg only)
+    ("path", ogr.OFTString, "规划成果"), ("village", ogr.OFTString, "村庄"), ("status", ogr.OFTString, None),
+    ("conclusion", ogr.OFTString, "核对结论"), ("reason", ogr.OFTString, "原因"), ("errors", ogr.OFTInteger, "错误"),
     ("warnings", ogr.OFTInteger, "警告"), ("infos", ogr.OFTInteger, "提示"),
-    ("findings_file", ogr.OFTString, "核对结果文件")]
+    ("findings_file", ogr.OFTString, "核对结果文件"), ("detail", ogr.OFTString, "详细信息")]
+FAILED = "失败"      # the conclusion of a plan that could not be checked (status `failed`)
 
 
-def _is_findings_file(path):
+def _is_our_output(path):
+    """True for a file OneMap wrote: a findings GeoPackage or a batch summary (layer `plans`), by content."""
+    name = os.path.basename(path)
+    if name in SUMMARY_FILES or name.endswith(FINDINGS_SUFFIX):
+        return True
     try:
-        dataset = ogr.Open(path)
+        dataset = ogr.Open(path)            # read-only
     except RuntimeError:
         return False
-    return dataset is not None and dataset.GetLayerByName("findings") is not None \
-        and dataset.GetLayerByName("run") is not None
+    if dataset is None:
+        return False
+    if dataset.GetLayerByName("findings") is not None and dataset.GetLayerByName("run") is not None:
+        return True
+    plans = dataset.GetLayerByName("plans")
+    if plans is None:
+        return False
+    fields = {plans.GetLayerDefn().GetFieldDefn(i).GetName() for i in range(plans.GetLayerDefn().GetFieldCount())}
+    return {"path", "status", "findings_file"} <= fields
 
 
-def plan_candidates(folder, exclude=()):
+def plan_candidates(folder):
     """GeoPackages, .gdb folders, folders holding a plan's FileGDBs and shapefile folders directly in `folder`
-    (OneMap findings files excluded)."""
-    excluded = {os.path.abspath(path) for path in exclude}
+    (OneMap's own outputs — findings files, summaries — excluded)."""
     found = []
     for name in sorted(os.listdir(folder)):
         path = os.path.join(folder, name)
-        if name.startswith(".") or os.path.abspath(path) in excluded:
+        if name.startswith("."):
             continue
-        if name.lower().endswith(".gpkg") and os.path.isfile(path) and not _is_findings_file(path):
+        if name.lower().endswith(".gpkg") and os.path.isfile(path) and not _is_our_output(path):
             found.append(path)
         elif os.path.isdir(path) and (source_format(path) in ("gdb", "gdbs") or any(
                 entry.lower().endswith(".shp") for entry in os.listdir(path))):
@@ -118,9 +130,10 @@ def verify_plans(plans, onemap, output_dir, ruleset=None, kind=None, feedback=No
         except Cancelled:
             break
         except OneMapError as exc:
-            row.update(status="failed", reason=exc.zh)
+            row.update(status="failed", conclusion=FAILED, reason=exc.zh, detail=exc.en)
         except Exception as exc:  # noqa: BLE001 — one broken plan must not end the batch
-            row.update(status="failed", reason="内部错误：{}: {}".format(type(exc).__name__, exc))
+            row.update(status="failed", conclusion=FAILED, reason="内部错误，未能完成核对",
+                       detail="{}: {}".format(type(exc).__name__, exc))
         else:
             row.update(status="ok", reason="", errors=result.counts["error"], warnings=result.counts["warning"],
                        infos=result.counts["info"], findings_file=output, conclusion=read_report(output).verdict)
@@ -152,23 +165,24 @@ def write_summary(rows, output_dir, crs):
         srs.SetFromUserInput(crs.authid() or crs.toWkt())
         srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
         layer = dataset.CreateLayer("plans", srs, ogr.wkbMultiPolygon, ["FID=fid", "GEOMETRY_NULLABLE=YES"])
-        _fill(layer, rows, [name for name, _t, _zh in COLUMNS], with_geometry=True)
+        _fill(layer, rows, [(key, kind, key) for key, kind, _zh in COLUMNS], with_geometry=True)
 
     def xlsx(path):
         dataset = ogr.GetDriverByName("XLSX").CreateDataSource(path)
         layer = dataset.CreateLayer("汇总", None, ogr.wkbNone)
-        _fill(layer, rows, [zh for _n, _t, zh in COLUMNS])
+        _fill(layer, rows, [(key, kind, zh) for key, kind, zh in COLUMNS if zh])
 
     return [write_atomically(os.path.join(output_dir, "summary.gpkg"), gpkg),
             write_atomically(os.path.join(output_dir, "summary.xlsx"), xlsx)]
 
 
-def _fill(layer, rows, names, with_geometry=False):
-    for name, (_key, kind, _zh) in zip(names, COLUMNS):
+def _fill(layer, rows, columns, with_geometry=False):
+    """columns: (row key, OGR type, field name)."""
+    for _key, kind, name in columns:
         layer.CreateField(ogr.FieldDefn(name, kind))
     for row in rows:
         feature = ogr.Feature(layer.GetLayerDefn())
-        for index, (key, _kind, _zh) in enumerate(COLUMNS):
+        for index, (key, _kind, _name) in enumerate(columns):
             if row.get(key) not in (None, ""):
                 feature.SetField(index, row[key])
         geometry = row.get("geometry")
@@ -183,10 +197,12 @@ def verify_folder(folder, onemap, output_dir, ruleset=None, feedback=None, log=N
     """Check every plan in `folder`; write the findings and the summary into output_dir. Returns the rows."""
     if not os.path.isdir(folder):
         raise OneMapError("找不到规划成果文件夹：{}".format(folder), "Plan folder not found: {}".format(folder))
-    if os.path.abspath(folder) == os.path.abspath(output_dir):
-        raise OneMapError("输出文件夹不能是规划成果所在文件夹：{}".format(folder),
-                          "The output folder must not be the plans' own folder: {}".format(folder))
-    plans = plan_candidates(folder, exclude=[output_dir])
+    plans_dir, output = os.path.realpath(folder), os.path.realpath(output_dir)
+    if output == plans_dir or output.startswith(plans_dir.rstrip(os.sep) + os.sep):
+        raise OneMapError("输出文件夹 {} 不能是规划成果文件夹 {} 或其中的子文件夹".format(output_dir, folder),
+                          "The output folder {} must not be, or lie inside, the plans' folder {}".format(
+                              output_dir, folder))
+    plans = plan_candidates(folder)
     rows = verify_plans(plans, onemap, output_dir, ruleset=ruleset, feedback=feedback, log=log)
     write_summary(rows, output_dir, summary_crs(onemap))
     return rows

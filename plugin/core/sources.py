@@ -162,7 +162,8 @@ def _list_dataset(path, driver):
         try:
             dataset, uri_base = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY, allowed_drivers=[driver]), path
         except RuntimeError as exc:
-            raise OneMapError("无法读取数据源 {}：{}".format(path, exc), "Cannot read source {}: {}".format(path, exc))
+            raise OneMapError("无法读取数据源 {}：文件已损坏、格式不受支持或无读取权限".format(path),
+                             "Cannot read source {}: {}".format(path, exc))
     found = []
     for index in range(dataset.GetLayerCount()):
         ogr_layer = dataset.GetLayerByIndex(index)

@@ -12,11 +12,12 @@ from .parameters import add_source_parameter
 
 HELP = (
     "<p>批量核对：逐个核对文件夹中的全部规划成果（GeoPackage、.gdb 文件夹、含两个 FileGDB 的成果文件夹、"
-    "shapefile 文件夹；OneMap 核对结果文件"
+    "shapefile 文件夹；OneMap 自己写出的核对结果文件与 summary 汇总"
     "自动跳过），每个成果的核对结果写入输出文件夹（&lt;成果名&gt;_核对结果.gpkg），<b>从不写在成果旁边</b>。</p>"
-    "<p>输出文件夹中另写 <b>summary.gpkg</b>（图层 plans：每个成果一行——路径、村庄、核对状态 ok/failed、失败原因、"
-    "核对结论、错误/警告/提示数、核对结果文件，几何为村域范围）及内容相同、中文表头的 <b>summary.xlsx</b>。"
-    "无法核对的成果记为 failed 并写明原因，其余照常核对；可查看进度、随时取消（已完成的成果保留在汇总中）。"
+    "<p>输出文件夹中另写 <b>summary.gpkg</b>（图层 plans：每个成果一行——路径、村庄、核对状态 ok/failed、"
+    "核对结论 通过/不通过/失败、失败原因（中文）、错误/警告/提示数、核对结果文件、详细信息（GDAL 原文等），几何为村域范围）"
+    "及中文表头的 <b>summary.xlsx</b>（核对结论列为 通过/不通过/失败）。输出文件夹不能是成果文件夹或其中的子文件夹。"
+    "无法核对的成果记为“失败”并写明原因，其余照常核对；可查看进度、随时取消（已完成的成果保留在汇总中）。"
     "输入只读。</p>"
     "<p><i>Checks every plan in a folder; one findings GeoPackage per plan and summary.gpkg / summary.xlsx in the "
     "output folder. A broken plan is a failed row; the others go on.</i></p>")
