@@ -142,3 +142,13 @@ def test_output_that_is_a_file_is_a_clean_error(onemap_provider, tmp_path):
                                                   "OUTPUT": str(plan)})
     assert "应为文件夹" in str(error.value) and "must be a folder" in str(error.value) and str(plan) in str(error.value)
     assert hashlib.md5(plan.read_bytes()).hexdigest() == before and os.listdir(tmp_path) == ["plan.gpkg"]
+
+
+def test_paper_is_given_by_index_as_the_readme_and_help_say(qgis_app):
+    from plugin.processing.export_mapsheets import ExportMapSheetsAlgorithm
+    algorithm = ExportMapSheetsAlgorithm()
+    algorithm.initAlgorithm()
+    assert algorithm.parameterDefinition("PAPER").options() == ["A3", "A1"]       # PAPER=0 A3, PAPER=1 A1
+    assert "PAPER=0" in algorithm.shortHelpString() and "1 = A1" in algorithm.shortHelpString()
+    readme = open(os.path.join(os.path.dirname(__file__), os.pardir, "README.md"), encoding="utf-8").read()
+    assert "`PAPER=0` A3" in readme and "`PAPER=1` A1" in readme and "PAPER A3/A1" not in readme

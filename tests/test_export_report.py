@@ -58,6 +58,11 @@ def test_pdf_report_states_conclusion_rules_decisions_with_cjk_fonts_embedded(on
     assert "一张图中没有图层STBHHX" in compact                  # not applicable, with its reason
     assert "晋政函〔2024〕12号" in compact and "审查人" in text
     assert "1,650.00" in text                                  # 耕地保有量 110 公顷 = 1650 亩
+    assert "依据：《阳泉市国土空间总体规划（2021-2035年）》" in compact and "（已核实）" in compact
+    for note in ("plugin/core", ".py", "judgement", "(judgement)", "number likely", "no official text"):
+        assert note not in text                                # maintainers' notes stay out of the report
+    assert "审查人张工" in compact and "晋政函〔2024〕12号" in text   # who decided; the 文号 on one line
+    assert "UTC+00:00" in compact or "北京时间" in compact and "T13:" not in text
     pages = pdf_pages(output)
     assert pages >= 3 and "第 {0} 页 共 {0} 页".format(pages) in text            # footer on every page
     assert radicals(text) == []                                # searchable: 一 is 一, not ⼀
@@ -78,12 +83,18 @@ def test_xlsx_report_lists_every_rule_and_finding_with_chinese_headers(findings,
     assert by_id["CL-01"]["结论"] == "未通过" and by_id["CL-02"]["结论"] == "不适用"
     assert by_id["CL-02"]["说明"].startswith("一张图中没有图层")
     assert by_id["CL-01"]["面积（平方米）"] == pytest.approx(5000.0) and by_id["CL-01"]["面积（亩）"] == 7.5
+    assert by_id["KIND-01"]["条款出处"] == "OneMap 自定规则，无官方条文" and by_id["KIND-01"]["出处可靠性"] == "判断"
+    assert by_id["CL-05"]["条款出处"].startswith("自然资发〔2023〕193号；山西省自然资源厅《关于加强城镇开发边界管理工作的通知》")
+    assert {row["出处可靠性"] for row in summary} <= {"已核实", "较可靠", "暂定", "判断"}
+    assert not [row["编号"] for row in summary if any(word in row["条款出处"] for word in ("plugin/", "judgement", "seed"))]
     issues = sheet_rows(output, "问题清单")
     assert len(issues) == 18
     approved = [row for row in issues if row["批复文号"]]
     assert [(r["规则编号"], r["审查意见"], r["批复文号"]) for r in approved] == [("CL-01", "已认可例外", "晋政函〔2024〕12号")]
     indicators = {row["指标"]: row for row in sheet_rows(output, "指标")}
     assert indicators["耕地保有量"]["下达（亩）"] == 1650.0 and indicators["耕地保有量"]["结论"] == "符合"
+    assert {row["要求"] for row in indicators.values()} <= {"不少于", "不超过", ""}
+    assert approved[0]["审查人"] == "张工"
 
 
 def test_html_report_and_clean_errors(findings, tmp_path, qgis_app, onemap_provider):

@@ -137,7 +137,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
             feedback.setProgress(100.0 * index / max(1, len(rules.rules)))
         outcome = {"rule_id": rule.id, "kind": rule.kind, "severity": rule.severity, "title": rule.title["zh"],
                    "title_en": rule.title["en"], "clause": rule.clause.get("text", ""),
-                   "clause_source": rule.clause.get("source", "")}
+                   "clause_source": rule.clause.get("source", ""), "clause_status": rule.clause.get("status", "")}
         try:
             found = rule.run(ctx)
             failed = any(f.severity != "info" for f in found)     # notes alone do not fail a rule

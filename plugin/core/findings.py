@@ -24,7 +24,7 @@ FINDING_FIELDS = [
 RULE_FIELDS = [("rule_id", ogr.OFTString), ("kind", ogr.OFTString), ("severity", ogr.OFTString),
                ("title", ogr.OFTString), ("title_en", ogr.OFTString), ("clause", ogr.OFTString),
                ("clause_source", ogr.OFTString), ("status", ogr.OFTString), ("findings", ogr.OFTInteger),
-               ("reason", ogr.OFTString), ("reason_en", ogr.OFTString)]
+               ("reason", ogr.OFTString), ("reason_en", ogr.OFTString), ("clause_status", ogr.OFTString)]
 INDICATOR_FIELDS = [("village_code", ogr.OFTString), ("indicator", ogr.OFTString), ("compare", ogr.OFTString),
                     ("allocated_value", ogr.OFTReal), ("unit", ogr.OFTString), ("allocated_m2", ogr.OFTReal),
                     ("planned_m2", ogr.OFTReal), ("planned_ha", ogr.OFTReal), ("planned_mu", ogr.OFTReal),

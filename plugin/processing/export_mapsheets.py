@@ -20,7 +20,8 @@ HELP = (
     "以“米”为单位的直线比例尺、指北针、“2000国家大地坐标系”注记、编制单位与日期；中文字体嵌入 PDF。"
     "规划含多个村时，每村一套（文件名以村名开头）。暂定符号只在脚注中说明一次；设置了省级样式目录时不再注明。"
     "输入只读；每个文件先写入临时文件再替换。</p>"
-    "<p><i>Writes the plan's map sheets (land use, control lines, planning zones, check results) as PDF and "
+    "<p>图幅 PAPER：0 = A3（默认），1 = A1（qgis_process 中写 PAPER=0 或 PAPER=1）。</p>"
+    "<p><i>PAPER: 0 = A3 (default), 1 = A1 (qgis_process: PAPER=0 or PAPER=1). Writes the plan's map sheets (land use, control lines, planning zones, check results) as PDF and "
     "PNG per village from the A3/A1 templates, with a legend of the classes on the sheet, scales, north "
     "arrow, CGCS2000 note, compiler and date.</i></p>")
 

@@ -15,6 +15,7 @@ from ..schema import schema
 MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
 INDICATOR_STATUS_ZH = {"pass": "符合", "fail": "不符合", "not_applicable": "不适用",
                        "computed": "计算值"}        # a base-year change figure without an allocation to meet
+COMPARE_ZH = {">=": "不少于", "<=": "不超过"}
 # Reviewer decisions close a finding: an approved exception (with 批复文号) or a false positive.
 DECISION_ZH = {kind: names[0] for kind, names in decisions.KINDS.items()}
 

@@ -4,7 +4,8 @@ from html import escape
 from ..findings import SEVERITY_ZH, STATUS_ZH
 from ..schema import schema
 from . import FONT
-from .report_data import DECISION_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
+from .citation import citation_zh, status_zh, when_zh
+from .report_data import COMPARE_ZH, DECISION_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 
 CSS = """
 body { font-family: '%FONT%', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif; font-size: 9pt; color: #111; }
@@ -20,6 +21,7 @@ td.c, th { white-space: nowrap; }
 .pass { color: #176b2c; } .fail { color: #b00020; font-weight: bold; } .na { color: #666; }
 .conclusion { font-size: 13pt; margin: 2mm 0; }
 .sign td { border: none; padding: 6mm 2mm 0 0; font-size: 11pt; }
+td.approval { white-space: nowrap; min-width: 30mm; }
 .small { color: #444; font-size: 8pt; word-break: break-all; }
 """.replace("%FONT%", FONT)
 
@@ -39,6 +41,7 @@ def _table(headers, rows, numeric=(), nowrap=()):
         cells = []
         for index, cell in enumerate(row):
             css = ' class="n"' if index in numeric else ' class="c"' if index in nowrap else ""
+            css = ' class="approval"' if headers[index] == "批复文号" else css
             cells.append("<td{}>{}</td>".format(css, cell if isinstance(cell, Markup) else escape(str(cell))))
         body.append("<tr>{}</tr>".format("".join(cells)))
     return "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>".format(head, "".join(body))
@@ -79,7 +82,9 @@ def _rules_table(report):
         area = report.rule_area_m2(rule)
         clause = escape(rule.get("clause") or "")
         if rule.get("clause_source"):
-            clause += '<br><span class="small">{}</span>'.format(escape(rule["clause_source"]))
+            clause += '<br><span class="small">依据：{}{}</span>'.format(
+                escape(citation_zh(rule["clause_source"])), escape(
+                    "（{}）".format(status_zh(rule.get("clause_status"))) if status_zh(rule.get("clause_status")) else ""))
         rows.append([rule["rule_id"], rule.get("title") or "", Markup(clause), _status(rule["status"]),
                      rule.get("findings") or 0, number(area), number(mu(area)), rule.get("reason") or ""])
     return _table(["编号", "规则", "依据条款", "结论", "问题", "面积 m²", "面积 亩", "说明"], rows,
@@ -91,7 +96,7 @@ def _indicator_table(report):
     for row in report.indicators:
         allocated = row.get("allocated_m2")
         planned = row.get("planned_m2")
-        rows.append([row.get("indicator") or "", {">=": "不少于", "<=": "不超过"}.get(row.get("compare"), ""),
+        rows.append([row.get("indicator") or "", COMPARE_ZH.get(row.get("compare"), ""),
                      number(allocated / 10000.0 if allocated is not None else None, 4), number(mu(allocated)),
                      number(planned / 10000.0 if planned is not None else None, 4), number(mu(planned)),
                      number(row.get("difference_m2")), _status(row.get("status"), INDICATOR_STATUS_ZH),
@@ -108,10 +113,17 @@ def _findings_table(report):
         rows.append([index, "{} {}".format(finding["rule_id"], finding.get("rule_title") or ""),
                      SEVERITY_ZH.get(finding["severity"], finding["severity"]), report.parcel(finding),
                      number(area), number(mu(area)), finding.get("message") or "",
-                     report.decision_zh(finding) + ("：" + decision["reason"] if decision.get("reason") else ""),
+                     decision_text(report, finding),
                      decision.get("approval_no") or ""])
     return _table(["序号", "规则", "级别", "图斑", "面积 m²", "面积 亩", "问题说明", "审查意见", "批复文号"], rows,
                   numeric=(0, 4, 5), nowrap=(2, 3))
+
+
+def decision_text(report, finding):
+    """'已认可例外：理由（审查人 张工）' — what was decided, why, and by whom."""
+    decision = report.decision(finding) or {}
+    text = report.decision_zh(finding) + ("：" + decision["reason"] if decision.get("reason") else "")
+    return text + ("（审查人 {}）".format(decision["reviewer"]) if decision.get("reviewer") else "")
 
 
 def run_record(report):
@@ -123,8 +135,12 @@ def run_record(report):
             ("规划成果", run.get("plan_path")), ("规划成果 SHA-256", run.get("plan_sha256")),
             ("一张图", run.get("onemap_path")), ("一张图 SHA-256", run.get("onemap_sha256")),
             ("坐标系", "计算 {}，成果 {}".format(run.get("crs"), run.get("plan_crs"))),
-            ("核对时间", "{} 至 {}".format(run.get("started"), run.get("finished"))),
+            ("核对时间", when_zh(run.get("started") or "", run.get("finished") or "")),
             ("运行编号", run.get("run_id")), ("核对结果文件", report.path)]
+
+
+SIGNATURE = ("<table class='sign'><tr><td>审查人：____________________</td><td>复核人：____________________</td></tr>"
+             "<tr><td>审查单位（盖章）：____________________</td><td>日期：______年____月____日</td></tr></table>")
 
 
 def report_html(report):
@@ -146,7 +162,6 @@ def report_html(report):
         "<h2>三、约束性指标</h2>", indicators,
         "<h2>四、问题清单</h2>", findings,
         "<h2>五、运行记录</h2>", record,
-        "<table class='sign'><tr><td>审查人：____________________</td><td>复核人：____________________</td></tr>"
-        "<tr><td>审查单位（盖章）：____________________</td><td>日期：______年____月____日</td></tr></table>",
+        SIGNATURE,
         "</body></html>"]
     return "".join(parts)

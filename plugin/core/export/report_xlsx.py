@@ -7,7 +7,8 @@ from osgeo import ogr
 
 from ..errors import OneMapError
 from ..findings import SEVERITY_ZH, STATUS_ZH
-from .report_data import INDICATOR_STATUS_ZH, MU_PER_M2
+from .citation import citation_zh, status_zh, when_zh
+from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 from .report_html import conclusion_text, run_record, title
 
 TEXT, REAL, INTEGER = ogr.OFTString, ogr.OFTReal, ogr.OFTInteger
@@ -37,8 +38,9 @@ def _sheet(dataset, name, columns, rows):
 def summary_rows(report):
     for rule in report.rules:
         area = report.rule_area_m2(rule)
-        yield [rule["rule_id"], rule.get("title") or "", rule.get("clause") or "", rule.get("clause_source") or "",
-               STATUS_ZH.get(rule["status"], rule["status"]), rule.get("findings") or 0, _round(area), _mu(area),
+        yield [rule["rule_id"], rule.get("title") or "", rule.get("clause") or "",
+               citation_zh(rule.get("clause_source")) if rule.get("clause_source") else "",
+               status_zh(rule.get("clause_status")), STATUS_ZH.get(rule["status"], rule["status"]), rule.get("findings") or 0, _round(area), _mu(area),
                rule.get("reason") or ""]
 
 
@@ -50,14 +52,14 @@ def finding_rows(report):
                SEVERITY_ZH.get(finding["severity"], finding["severity"]), report.parcel(finding),
                finding.get("plan_code") or "", _round(area), _mu(area), finding.get("message") or "",
                report.decision_zh(finding), decision.get("reason") or "", decision.get("approval_no") or "",
-               decision.get("reviewer") or "", decision.get("decided_at") or "", finding.get("finding_id") or "",
+               decision.get("reviewer") or "", when_zh(decision.get("decided_at") or ""), finding.get("finding_id") or "",
                _round(finding.get("x"), 3), _round(finding.get("y"), 3)]
 
 
 def indicator_rows(report):
     for row in report.indicators:
         allocated, planned = row.get("allocated_m2"), row.get("planned_m2")
-        yield [row.get("village_code") or "", row.get("indicator") or "", row.get("compare") or "",
+        yield [row.get("village_code") or "", row.get("indicator") or "", COMPARE_ZH.get(row.get("compare"), row.get("compare") or ""),
                _round(allocated / 10000.0 if allocated is not None else None, 4), _mu(allocated),
                _round(planned / 10000.0 if planned is not None else None, 4), _mu(planned),
                _round(row.get("difference_m2")), INDICATOR_STATUS_ZH.get(row.get("status"), row.get("status")),
@@ -69,7 +71,8 @@ def write_report_xlsx(report, path):
     if driver is None:
         raise OneMapError("此 GDAL 不支持 XLSX 输出", "This GDAL has no XLSX driver")
     dataset = driver.CreateDataSource(path)
-    _sheet(dataset, "汇总", [("编号", TEXT), ("规则", TEXT), ("依据条款", TEXT), ("条款出处", TEXT), ("结论", TEXT),
+    _sheet(dataset, "汇总", [("编号", TEXT), ("规则", TEXT), ("依据条款", TEXT), ("条款出处", TEXT),
+                             ("出处可靠性", TEXT), ("结论", TEXT),
                              ("问题数", INTEGER), ("面积（平方米）", REAL), ("面积（亩）", REAL), ("说明", TEXT)],
            summary_rows(report))
     _sheet(dataset, "问题清单", [("序号", INTEGER), ("规则编号", TEXT), ("规则", TEXT), ("级别", TEXT), ("图斑", TEXT),
