@@ -177,16 +177,20 @@ def test_copy_text_quotes_rule_finding_and_parcel(browser):
 
 def test_a_decision_made_in_the_browser_survives_a_recheck_of_the_reexported_plan(qgis_iface, qgis_new_project,
                                                                                    tmp_path):
-    """Decided in the panel; the plan comes back re-exported (new fids, vertices moved 4 cm); the panel's
-    re-check into the same findings file shows the decision on the new finding."""
+    """Decided in the panel; the plan comes back re-exported in its place (new fids, vertices moved 4 cm);
+    the panel's re-check into the same findings file shows the decision on the new finding."""
+    import os
+
     from test_decisions import reexport
 
     from plugin.gui.dock import OneMapDock
     from test_editing import wait_up_to
     dock = OneMapDock(qgis_iface)
     output = str(tmp_path / "核对结果.gpkg")
+    plan = str(tmp_path / "village_conflicts.gpkg")
+    shutil.copy(sample("village_conflicts.gpkg"), plan)
     dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
-    dock.plan_picker.set_path(sample("village_conflicts.gpkg"))
+    dock.plan_picker.set_path(plan)
     dock.output_widget.setFilePath(output)
     dock.verify_button.click()
     assert wait_up_to(lambda: dock.task is None, 60000)
@@ -194,7 +198,7 @@ def test_a_decision_made_in_the_browser_survives_a_recheck_of_the_reexported_pla
     finding = next(f for f in browser.review.findings if f.rule_id == "CL-01" and "农村宅基地" in f.message)
     browser.store(decisions.make(finding.finding_id, "accepted", "省重点项目", "晋政函〔2024〕12号", "张三"))
 
-    dock.plan_picker.set_path(reexport(sample("village_conflicts.gpkg"), str(tmp_path / "re-exported.gpkg")))
+    os.replace(reexport(sample("village_conflicts.gpkg"), str(tmp_path / "re-exported.gpkg")), plan)
     dock.verify_button.click()
     assert wait_up_to(lambda: dock.task is None, 60000)
     again = next(f for f in browser.review.findings if f.rule_id == "CL-01" and "农村宅基地" in f.message)

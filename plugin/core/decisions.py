@@ -9,6 +9,7 @@ A decision whose finding is gone is kept, marked resolved.
 """
 import datetime
 import getpass
+import os
 import re
 from dataclasses import asdict, dataclass
 
@@ -120,6 +121,21 @@ def _write(path, finding_id_, values):
 
 
 # -- carrying decisions over to a new run
+def recorded_plan(path):
+    """The plan (its label, as the run record names it) whose check wrote the findings GeoPackage."""
+    dataset = _open(path)
+    run = dataset.GetLayerByName("run")
+    feature = run.GetNextFeature() if run is not None else None
+    return (feature.GetField("plan_path") or "") if feature is not None else ""
+
+
+def same_plan(label, other):
+    """Whether two plan labels name the same plan (file paths compared as absolute, case as the OS does)."""
+    def norm(text):
+        return os.path.normcase(os.path.abspath(text)) if os.path.exists(text) else text
+    return bool(label) and bool(other) and norm(label) == norm(other)
+
+
 @dataclass
 class _Previous:
     finding_id: str

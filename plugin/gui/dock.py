@@ -13,13 +13,13 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, Q
                                  QVBoxLayout, QWidget)
 
 from ..core.compat import POLYGON_LAYER_FILTER
-from ..core.decisions import run_summary
+from ..core.decisions import recorded_plan, run_summary, same_plan
 from ..core.errors import OneMapError
 from ..core.findings_layer import load_findings
 from ..core.layer_source import layer_source
 from ..core.loading import load_source
 from ..core.plankind import kind_of
-from ..core.postgis import is_postgis
+from ..core.postgis import display, is_postgis
 from ..core.ruleset import available_rulesets
 from ..core.schema import schema
 from ..core.yamlfile import load_data
@@ -38,6 +38,11 @@ def plan_file(plan):
     return plan if isinstance(plan, str) else plan.path
 
 
+def plan_label(plan):
+    """The plan as the run record names it."""
+    return display(plan) if isinstance(plan, str) else plan.label
+
+
 def plan_name(plan):
     return os.path.basename(os.path.normpath(plan)) if isinstance(plan, str) else plan.label
 
@@ -47,6 +52,7 @@ class OneMapDock(QgsDockWidget):
         super().__init__(parent)
         self.iface = iface
         self.task = None
+        self.output_plan = None          # the plan the findings file was chosen for (None: the next one)
         self.queue, self.lines, self.total = [], [], 0
         self.setObjectName("OneMapDock")
         self.setWindowTitle("国土空间规划一张图 / OneMap")
@@ -115,6 +121,7 @@ class OneMapDock(QgsDockWidget):
         self.output_widget = QgsFileWidget()
         self.output_widget.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.output_widget.setFilter("GeoPackage (*.gpkg)")
+        self.output_widget.fileChanged.connect(lambda _path: setattr(self, "output_plan", self.current_plan()))
         form.addRow(self.tr("Rule set"), self.ruleset_combo)
         form.addRow(self.tr("Findings file"), self.output_widget)
         buttons = QHBoxLayout()
@@ -201,8 +208,27 @@ class OneMapDock(QgsDockWidget):
             if source_kind != "onemap":
                 zoom_to_layers(self.iface, [layer_id for _key, layer_id, _status in report.loaded])
         plans = self.plan_paths()
-        if len(plans) == 1 and not self.output_widget.filePath():
-            self.output_widget.setFilePath(self.default_output(plans[0]))
+        if len(plans) == 1:
+            self.output_for(plans[0])
+
+    def current_plan(self):
+        """The path of the one plan a check would take now (a project layer's before the field's), else None."""
+        layer = self.plan_layer_combo.currentLayer()
+        if layer is not None:
+            try:
+                return layer_source(layer, QgsProject.instance()).path
+            except OneMapError:
+                return None
+        plans = self.plan_paths()
+        return plans[0] if len(plans) == 1 else None
+
+    def output_for(self, plan_path):
+        """The findings file of a plan: the one chosen while it was the plan, else <plan>_核对结果.gpkg —
+        it follows the plan, so a check of another plan never writes over this one's decisions."""
+        if not self.output_widget.filePath() or self.output_plan not in (None, plan_path):
+            self.output_widget.setFilePath(self.default_output(plan_path))
+        self.output_plan = plan_path
+        return self.output_widget.filePath()
 
     @staticmethod
     def default_output(plan_path):
@@ -265,9 +291,7 @@ class OneMapDock(QgsDockWidget):
                 self.verify_button.setEnabled(False)
                 self.cancel_button.setEnabled(True)
             return
-        output = self.output_widget.filePath() or self.default_output(plan_file(plans[0]))
-        self.output_widget.setFilePath(output)
-        self.queue = [(plans[0], output)]
+        self.queue = [(plans[0], self.output_for(plan_file(plans[0])))]
         self.total, self.lines = len(self.queue), []
         self.verify_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -278,7 +302,7 @@ class OneMapDock(QgsDockWidget):
     def start_next(self):
         plan, output = self.queue.pop(0)
         done = self.total - len(self.queue) - 1
-        previous = output if os.path.isfile(output) else None          # its decisions carry over
+        previous = self.previous_run(plan, output)
         self.task = VerifyTask(plan, self.onemap_picker.path(), self.ruleset_combo.currentData() or None, output,
                                self.kind_combo.currentData() or None, previous)
         self.task.progressChanged.connect(
@@ -286,6 +310,22 @@ class OneMapDock(QgsDockWidget):
         self.task.taskCompleted.connect(self.verify_finished)
         self.task.taskTerminated.connect(self.verify_finished)
         QgsApplication.taskManager().addTask(self.task)
+
+    def previous_run(self, plan, output):
+        """`output` when it holds an earlier check of the same plan (its decisions carry over), else None;
+        says so when it belongs to another plan."""
+        if not os.path.isfile(output):
+            return None
+        try:
+            recorded = recorded_plan(output)
+        except OneMapError:
+            recorded = ""
+        if same_plan(recorded, plan_label(plan)):
+            return output
+        self.lines.append(self.tr("{} holds the check of another plan ({}): its decisions are not carried over "
+                                  "and it is replaced.").format(os.path.basename(output), recorded or "?"))
+        self.message(self.lines[-1])
+        return None
 
     def cancel_verify(self):
         self.queue = []

@@ -428,174 +428,179 @@
 <context>
     <name>OneMapDock</name>
     <message>
-        <location filename="../gui/dock.py" line="56"/>
+        <location filename="../gui/dock.py" line="62"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="61"/>
+        <location filename="../gui/dock.py" line="67"/>
         <source>Detect from the layers</source>
         <translation>按图层自动判断</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="64"/>
+        <location filename="../gui/dock.py" line="70"/>
         <source>Label codes and names</source>
         <translation>标注代码和名称</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="79"/>
+        <location filename="../gui/dock.py" line="85"/>
         <source>One map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="80"/>
+        <location filename="../gui/dock.py" line="86"/>
         <source>Plan under review</source>
         <translation>待核对规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="239"/>
+        <location filename="../gui/dock.py" line="265"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="91"/>
+        <location filename="../gui/dock.py" line="97"/>
         <source>Load layers</source>
         <translation>加载图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="97"/>
+        <location filename="../gui/dock.py" line="103"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="97"/>
+        <location filename="../gui/dock.py" line="103"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="106"/>
+        <location filename="../gui/dock.py" line="112"/>
         <source>One-map verification</source>
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="111"/>
+        <location filename="../gui/dock.py" line="117"/>
         <source>Default for the plan kind</source>
         <translation>按规划类型默认</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="118"/>
+        <location filename="../gui/dock.py" line="125"/>
         <source>Rule set</source>
         <translation>规则集</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="119"/>
+        <location filename="../gui/dock.py" line="126"/>
         <source>Findings file</source>
         <translation>结果文件</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="121"/>
+        <location filename="../gui/dock.py" line="128"/>
         <source>Verify</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="123"/>
+        <location filename="../gui/dock.py" line="130"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="226"/>
+        <location filename="../gui/dock.py" line="252"/>
         <source>{} layers loaded</source>
         <translation>已加载 {} 个图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="230"/>
+        <location filename="../gui/dock.py" line="256"/>
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="230"/>
+        <location filename="../gui/dock.py" line="256"/>
         <source>provisional style</source>
         <translation>暂定样式</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="233"/>
+        <location filename="../gui/dock.py" line="259"/>
         <source>Provisional style: the official symbol is not verified yet.</source>
         <translation>暂定样式：官方符号尚未核实。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="235"/>
+        <location filename="../gui/dock.py" line="261"/>
         <source>failed: {}</source>
         <translation>失败：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="243"/>
+        <location filename="../gui/dock.py" line="269"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="245"/>
+        <location filename="../gui/dock.py" line="271"/>
         <source>not recognised: {}</source>
         <translation>未识别：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="260"/>
+        <location filename="../gui/dock.py" line="286"/>
         <source>Pick the one map and the plan first.</source>
         <translation>请先选择一张图和待核对规划。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="275"/>
+        <location filename="../gui/dock.py" line="299"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="305"/>
+        <location filename="../gui/dock.py" line="345"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="69"/>
+        <location filename="../gui/dock.py" line="75"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="71"/>
+        <location filename="../gui/dock.py" line="77"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="81"/>
+        <location filename="../gui/dock.py" line="87"/>
         <source>More plans</source>
         <translation>更多规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="67"/>
+        <location filename="../gui/dock.py" line="73"/>
         <source>Several plans are checked one after another into a folder you choose: one findings file each and a summary.</source>
         <translation>多个成果逐个核对，写入所选文件夹：每个成果一个核对结果文件，另附汇总表。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="137"/>
+        <location filename="../gui/dock.py" line="144"/>
         <source>Findings</source>
         <translation>核对结果</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="86"/>
+        <location filename="../gui/dock.py" line="92"/>
         <source>A land-use layer open in the project is checked as it is now, unsaved edits included; it takes the place of the plan above.</source>
         <translation>按工程中图层的当前内容核对（包括未保存的编辑），代替上方的规划成果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="88"/>
+        <location filename="../gui/dock.py" line="94"/>
         <source>…or project layer</source>
         <translation>…或工程图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="144"/>
+        <location filename="../gui/dock.py" line="151"/>
         <source>User guide</source>
         <translation>帮助：用户指南</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="239"/>
+        <location filename="../gui/dock.py" line="265"/>
         <source>chosen by the user</source>
         <translation>由使用者指定</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="325"/>
+        <source>{} holds the check of another plan ({}): its decisions are not carried over and it is replaced.</source>
+        <translation>{} 是另一规划（{}）的核对结果：其中的审查决定未沿用，该文件已被本次结果替换。</translation>
     </message>
 </context>
 <context>
