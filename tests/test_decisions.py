@@ -116,6 +116,49 @@ def test_decisions_survive_a_recheck_of_a_reexported_plan(first, tmp_path):
         "{} errors (1 approved exception, 1 false positive), ".format(counts["error"]))
 
 
+def test_a_decision_carried_onto_a_changed_finding_is_to_be_confirmed_again(first, tmp_path):
+    """Walk: decided on a 警告 “（无基期数据，未区分新增与现状）”, the re-check finds an 错误 “（新增）” on the
+    same ground: the decision moves but is 需复核, counted apart, with the wording it was made on."""
+    import shutil
+    previous = str(tmp_path / "previous.gpkg")
+    shutil.copy(first[1].output, previous)
+    heritage, message = finding_row(previous, "CL-03")
+    farmland, _ = finding_row(previous, "CL-01", "农村宅基地")
+    decisions.save(previous, decisions.make(heritage, "accepted", "现有宅基地保留", "晋政函〔2024〕12号"))
+    decisions.save(previous, decisions.make(farmland, "accepted", "省重点项目", "晋政函〔2024〕13号"))
+    dataset = ogr.Open(previous, 1)                  # the finding as it read when decided
+    findings = dataset.GetLayerByName("findings")
+    findings.SetAttributeFilter("finding_id = '{}'".format(heritage))
+    row = findings.GetNextFeature()
+    decided_on = message.replace("（新增）", "（无基期数据，未区分新增与现状）") if "（新增）" in message else message + "（旧）"
+    row.SetField("message", decided_on)
+    row.SetField("severity", "error" if row.GetField("severity") != "error" else "warning")
+    findings.SetFeature(row)
+    dataset = None
+
+    output = str(tmp_path / "second.gpkg")
+    again = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), output=output, previous=previous)
+    stored = {d.rule_id: d for d in decisions.read(output)}
+    assert (stored["CL-03"].review, stored["CL-03"].resolved, stored["CL-03"].message) == (1, 0, decided_on)
+    assert (stored["CL-01"].review, stored["CL-01"].decision) == (0, "accepted")
+    severity = next(f.severity for f in again.findings if f.rule_id == "CL-03")
+    parts = dict(part.split(" ", 1) for part in decisions.run_summary(again).split("，"))
+    assert "需复核 1 个" in parts[decisions.SEVERITY_ZH[severity]]
+    assert "已认可例外 1 个" in parts["错误"] and "已认可例外 2 个" not in decisions.run_summary(again)
+    assert "1 to confirm again" in decisions.run_summary(again, chinese=False)
+    from plugin.core.export.report_data import read_report
+    report = read_report(output)                         # the check report counts it apart too
+    assert report.count(severity, "review") == 1 and report.count("error", "accepted") == 1
+    assert {report.decision_zh(f) for f in report.findings if f["rule_id"] == "CL-03"} == {"需复核"}
+
+    confirmed = str(tmp_path / "confirmed.gpkg")         # confirmed: an approved exception again, kept so
+    shutil.copy(output, confirmed)
+    decisions.confirm(confirmed, stored["CL-03"], next(f.message for f in again.findings if f.rule_id == "CL-03"))
+    third = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), output=str(tmp_path / "3.gpkg"),
+                   previous=confirmed)
+    assert {d.rule_id: d.review for d in third.decisions} == {"CL-03": 0, "CL-01": 0}
+
+
 def test_a_decision_is_not_moved_to_another_parcel(first, tmp_path):
     """The same rule on a different parcel is a different finding: the decision is resolved, not moved."""
     import shutil

@@ -146,6 +146,27 @@ def test_filters_by_severity_and_decision(browser):
         (finding.finding_id, "晋政函〔2024〕12号")]
 
 
+def test_a_decision_to_confirm_again_is_shown_apart_until_confirmed(browser):
+    from dataclasses import replace
+    finding = browser.finding_at(child(browser, "CL-01"))
+    carried = decisions.make(finding.finding_id, "accepted", "省重点项目", "晋政函〔2024〕12号", "张三", "CL-01",
+                             "（无基期数据，未区分新增与现状）")
+    browser.store(replace(carried, review=1))
+    assert browser.summary.text() == "错误 12 个（需复核 1 个），警告 5 个，提示 1 个"
+    browser.decision_combo.setCurrentIndex(browser.decision_combo.findData("review"))
+    assert [cells(browser, r)[0].split(" ")[0] for r in range(browser.proxy.rowCount())] == ["CL-01"]
+    assert cells(browser, 0, browser.proxy.index(0, 0))[1] == "错误 · 需复核（已认可例外）"
+    assert cells(browser, 0)[1] == "未通过（已决定 0/1，需复核 1）"
+    assert "未区分新增与现状" in browser.proxy.index(0, 0, browser.proxy.index(0, 0)).data(Qt.ItemDataRole.ToolTipRole)
+    browser.decision_combo.setCurrentIndex(browser.decision_combo.findData("accepted"))
+    assert browser.proxy.rowCount() == 0                 # not an approved exception until confirmed
+
+    browser.confirm_decision(finding)
+    assert browser.summary.text() == "错误 12 个（已认可例外 1 个），警告 5 个，提示 1 个"
+    assert cells(browser, 0, browser.proxy.index(0, 0))[1] == "错误 · 已认可例外"
+    assert decisions.read(browser.review.path)[0].message == finding.message
+
+
 def test_village_filter_lists_the_plans_villages(browser):
     combo = browser.village_combo
     assert [combo.itemData(i) for i in range(combo.count())] == ["", "杜村"]

@@ -5,7 +5,8 @@ A decision is `accepted` (an approved exception: reason and 批复文号 require
 (reason required). A re-exported plan has new fids and slightly moved vertices, so a decision moves
 to the new run's finding of the same rule whose conflicting part covers (nearly) the same ground; a
 finding without geometry (indicators, CRS) is matched by its rule, layers and wording without figures.
-A decision whose finding is gone is kept, marked resolved.
+A decision whose finding is gone is kept, marked resolved; one carried onto a finding whose severity
+or wording changed is marked `review` (需复核) and counted apart until the reviewer confirms it.
 """
 import datetime
 import getpass
@@ -22,6 +23,8 @@ from .findings import SEVERITY_ZH, finding_id, navigation_point
 ogr.UseExceptions()
 
 KINDS = {"accepted": ("已认可例外", "approved exception"), "false_positive": ("误报", "false positive")}
+REVIEW = ("需复核", "to confirm again")      # a carried-over decision whose finding changed
+NAMES = dict(KINDS, review=REVIEW)           # what a decision shows as: its kind, or 需复核
 MATCH_OVERLAP = 0.5          # shared area / larger area for two conflicting parts to be the same finding
 MATCH_DISTANCE_M = 5.0       # for parts without area (a point): navigation points this close
 
@@ -37,6 +40,7 @@ class Decision:
     resolved: int = 0
     rule_id: str = ""
     message: str = ""            # the finding's message when decided (read when the finding is gone)
+    review: int = 0              # 1: carried onto a finding that changed since; the reviewer must confirm
 
 
 def validate(decision, reason, approval_no):
@@ -80,6 +84,7 @@ def read(path):
         values = {k: feature.GetField(k) for k in feature.keys() if k in names}
         values = {k: ("" if v is None and k != "resolved" else v) for k, v in values.items()}
         values["resolved"] = int(values.get("resolved") or 0)
+        values["review"] = int(values.get("review") or 0)
         rows.append(Decision(**values))
     return rows
 
@@ -87,6 +92,11 @@ def read(path):
 def save(path, decision):
     """Store `decision` in the GeoPackage, replacing any earlier one on the same finding."""
     _write(path, decision.finding_id, asdict(decision))
+
+
+def confirm(path, decision, message):
+    """The reviewer keeps a decision marked 需复核 for the finding as it is now (`message`)."""
+    save(path, Decision(**dict(asdict(decision), review=0, message=message)))
 
 
 def remove(path, finding_id_):
@@ -109,7 +119,7 @@ def _write(path, finding_id_, values):
         if values is not None:
             feature = ogr.Feature(table.GetLayerDefn())
             for key, value in values.items():
-                if value is not None:
+                if value is not None and feature.GetFieldIndex(key) >= 0:      # older files lack `review`
                     feature.SetField(key, value)
             table.CreateFeature(feature)
         dataset.CommitTransaction()
@@ -145,11 +155,17 @@ class _Previous:
     point: tuple
     key: str
     message: str
+    severity: str
+
+
+def _wording(message):
+    """A message with its figures (areas, fids, coordinates) taken out."""
+    return re.sub(r"[-\d.,]+", "#", message or "")
 
 
 def _key(rule_id, plan_layer, control_layer, message):
     """What identifies a finding without geometry: rule, layers, wording with the figures taken out."""
-    return "|".join([rule_id or "", plan_layer or "", control_layer or "", re.sub(r"[-\d.,]+", "#", message or "")])
+    return "|".join([rule_id or "", plan_layer or "", control_layer or "", _wording(message)])
 
 
 def _previous_findings(path, crs):
@@ -181,7 +197,7 @@ def _previous_findings(path, crs):
             feature.GetField("finding_id"), feature.GetField("rule_id"), feature.GetField("plan_code") or "",
             geometry, (x, y), _key(feature.GetField("rule_id"), feature.GetField("plan_layer"),
                                    feature.GetField("control_layer"), feature.GetField("message")),
-            feature.GetField("message") or "")
+            feature.GetField("message") or "", feature.GetField("severity") or "")
     return found
 
 
@@ -236,9 +252,11 @@ def carry_over(previous_path, findings, crs):
             continue
         taken_decisions.add(d_index)
         taken_findings.add(f_index)
-        decision = decisions[d_index]
-        rows.append(Decision(**dict(asdict(decision), finding_id=ids[f_index], resolved=0,
-                                    rule_id=findings[f_index].rule_id, message=findings[f_index].message)))
+        decision, old, new = decisions[d_index], previous[decisions[d_index].finding_id], findings[f_index]
+        review = decision.review or int(old.severity != new.severity or _wording(old.message) != _wording(new.message))
+        rows.append(Decision(**dict(asdict(decision), finding_id=ids[f_index], resolved=0, rule_id=new.rule_id,
+                                    message=(decision.message or old.message) if review else new.message,
+                                    review=review)))
     for d_index, decision in enumerate(decisions):
         if d_index not in taken_decisions:
             old = previous.get(decision.finding_id)
@@ -249,32 +267,35 @@ def carry_over(previous_path, findings, crs):
 
 # -- counting
 def decided_counts(severity_by_id, decisions):
-    """{severity: {'accepted': n, 'false_positive': n}} over the open (unresolved) decisions."""
+    """{severity: {'accepted': n, 'false_positive': n, 'review': n}} over the open (unresolved)
+    decisions; one marked 需复核 counts as 'review', not as its kind."""
     counts = {}
     for decision in decisions:
         severity = severity_by_id.get(decision.finding_id)
         if decision.resolved or severity is None:
             continue
-        counts.setdefault(severity, {}).setdefault(decision.decision, 0)
-        counts[severity][decision.decision] += 1
+        kind = "review" if decision.review else decision.decision
+        counts.setdefault(severity, {}).setdefault(kind, 0)
+        counts[severity][kind] += 1
     return counts
 
 
 def summary(counts, decided, chinese=True):
-    """'错误 12 个（已认可例外 1 个），警告 3 个，提示 1 个' — decided findings counted apart."""
+    """'错误 12 个（已认可例外 1 个、需复核 1 个），警告 3 个，提示 1 个' — decided findings counted apart."""
     parts = []
     for severity in ("error", "warning", "info"):
-        extra = [(kind, decided.get(severity, {}).get(kind, 0)) for kind in KINDS]
+        extra = [(kind, decided.get(severity, {}).get(kind, 0)) for kind in NAMES]
         extra = [(kind, n) for kind, n in extra if n]
         if chinese:
             text = "{} {} 个".format(SEVERITY_ZH[severity], counts.get(severity, 0))
             if extra:
-                text += "（{}）".format("、".join("{} {} 个".format(KINDS[k][0], n) for k, n in extra))
+                text += "（{}）".format("、".join("{} {} 个".format(NAMES[k][0], n) for k, n in extra))
         else:
-            names = {"error": "errors", "warning": "warnings", "info": "notes"}
-            text = "{} {}".format(counts.get(severity, 0), names[severity])
+            levels = {"error": "errors", "warning": "warnings", "info": "notes"}
+            text = "{} {}".format(counts.get(severity, 0), levels[severity])
             if extra:
-                text += " ({})".format(", ".join("{} {}".format(n, KINDS[k][1] + ("s" if n > 1 else "")) for k, n in extra))
+                text += " ({})".format(", ".join("{} {}".format(n, NAMES[k][1] + ("s" if n > 1 and k in KINDS else ""))
+                                                 for k, n in extra))
         parts.append(text)
     return ("，" if chinese else ", ").join(parts)
 

@@ -39,10 +39,12 @@ RUN_FIELDS = [("run_id", ogr.OFTString), ("plugin_version", ogr.OFTString), ("qg
               ("not_applicable", ogr.OFTInteger), ("rule_errors", ogr.OFTInteger)]
 
 # Reviewer decisions (core.decisions): created empty by every run, filled from the panel or carried
-# over from a previous run; `resolved` = 1 when the decided finding no longer occurs.
+# over from a previous run; `resolved` = 1 when the decided finding no longer occurs, `review` = 1 when
+# it was carried onto a finding whose severity or wording changed (需复核 until the reviewer confirms).
 DECISION_FIELDS = [("finding_id", ogr.OFTString), ("decision", ogr.OFTString), ("reason", ogr.OFTString),
                    ("approval_no", ogr.OFTString), ("reviewer", ogr.OFTString), ("decided_at", ogr.OFTString),
-                   ("resolved", ogr.OFTInteger), ("rule_id", ogr.OFTString), ("message", ogr.OFTString)]
+                   ("resolved", ogr.OFTInteger), ("rule_id", ogr.OFTString), ("message", ogr.OFTString),
+                   ("review", ogr.OFTInteger)]
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_ZH = {"passed": "通过", "failed": "未通过", "not_applicable": "不适用", "error": "执行出错"}
 # Chinese field names: set on the loaded layer, and stored as GeoPackage field aliases where GDAL >= 3.7
@@ -53,6 +55,7 @@ ALIASES_ZH = {
     "control_layer": "对照图层", "control_fid": "对照要素 FID", "area_m2": "面积（平方米）", "x": "X 坐标",
     "y": "Y 坐标", "plan_label": "规划图斑（标识码/编号）", "detail": "技术细节", "village": "所在村", "decision": "审查决定",
     "reason": "理由", "approval_no": "批复文号", "reviewer": "审查人", "decided_at": "决定时间", "resolved": "已消除",
+    "review": "需复核",
 }
 
 

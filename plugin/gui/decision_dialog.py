@@ -21,6 +21,12 @@ class DecisionDialog(QDialog):
         message = QLabel("{} {}\n{}".format(finding.rule_id, finding.rule_title or "", finding.message))
         message.setWordWrap(True)
         layout.addWidget(message)
+        if current is not None and current.review:         # carried onto a finding that changed since
+            changed = QLabel(self.tr("To confirm again: when decided the finding read “{}”. OK keeps the "
+                                     "decision for the finding as it reads now.").format(current.message))
+            changed.setWordWrap(True)
+            changed.setStyleSheet("color: #c46200")
+            layout.addWidget(changed)
         form = QFormLayout()
         self.kind_combo = QComboBox()
         for kind, names in decisions.KINDS.items():

@@ -8,7 +8,7 @@ from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QStandardItem, QStandardItemModel
 
-from ..core.decisions import KINDS
+from ..core.decisions import NAMES
 from ..core.findings import SEVERITY_ZH, STATUS_ZH
 from ..core.review import ha_mu, mu
 from ..core.styles import color_table
@@ -17,13 +17,14 @@ from ..i18n import tr
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1         # 'rule', 'finding' or 'indicator'
 FID_ROLE = Qt.ItemDataRole.UserRole + 2          # fid in the findings layer (None: no finding)
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 3
-DECISION_ROLE = Qt.ItemDataRole.UserRole + 4     # '', 'accepted', 'false_positive'
+DECISION_ROLE = Qt.ItemDataRole.UserRole + 4     # '', 'accepted', 'false_positive', 'review' (需复核)
 VILLAGE_ROLE = Qt.ItemDataRole.UserRole + 5
 RULE_ROLE = Qt.ItemDataRole.UserRole + 6
 FINDING_ID_ROLE = Qt.ItemDataRole.UserRole + 7
 SEVERITY_EN = {"error": "error", "warning": "warning", "info": "note"}
 STATUS_EN = {"passed": "passed", "failed": "failed", "not_applicable": "not applicable", "error": "rule error"}
 GREY = QColor(120, 120, 120)
+ORANGE = QColor(196, 98, 0)                     # a carried-over decision to confirm again
 
 
 @functools.lru_cache(maxsize=None)               # one pixmap per severity, not one per row
@@ -62,7 +63,7 @@ class FindingsModel(QStandardItemModel):
         return (SEVERITY_ZH if self.chinese else SEVERITY_EN).get(severity, severity or "")
 
     def decision_name(self, decision):
-        return KINDS[decision][0 if self.chinese else 1] if decision in KINDS else ""
+        return NAMES[decision][0 if self.chinese else 1] if decision in NAMES else ""
 
     def set_review(self, review):
         """Show a core.review.Review (None: empty)."""
@@ -109,10 +110,16 @@ class FindingsModel(QStandardItemModel):
         reason = self._reason(rule)
         if rule.status == "not_applicable" and reason:
             status_text = "{}：{}".format(status_text, reason) if self.chinese else "{}: {}".format(status_text, reason)
-        decided = sum(1 for f in rule.findings if self.review.decision(f) is not None)
-        if decided:                                   # e.g. 未通过（已决定 1/1）
-            status_text += ("（已决定 {}/{}）" if self.chinese else " ({} of {} decided)").format(
-                decided, len(rule.findings))
+        decided = [self.review.decision(f) for f in rule.findings]
+        decided = [d for d in decided if d is not None]
+        to_confirm = sum(1 for d in decided if d.review)
+        if decided:                                   # e.g. 未通过（已决定 1/1）, 未通过（已决定 0/1，需复核 1）
+            status_text += ("（已决定 {}/{}" if self.chinese else " ({} of {} decided").format(
+                len(decided) - to_confirm, len(rule.findings))
+            if to_confirm:
+                status_text += ("，{} {}" if self.chinese else ", {1} {0}").format(self.decision_name("review"),
+                                                                                   to_confirm)
+            status_text += "）" if self.chinese else ")"
         status.setText(status_text)
         status.setToolTip(status_text)
         worst = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in rule.findings)), None)
@@ -206,9 +213,13 @@ class FindingsModel(QStandardItemModel):
     def _show_decision(self, cells, finding):
         decision = self.review.decision(finding)
         kind = decision.decision if decision is not None else ""
-        cells[0].setData(kind, DECISION_ROLE)
+        to_confirm = decision is not None and decision.review
+        cells[0].setData("review" if to_confirm else kind, DECISION_ROLE)
         status = self.severity_name(finding.severity)
-        if kind:
+        if to_confirm:                                # e.g. 错误 · 需复核（已认可例外）
+            status = ("{} · {}（{}）" if self.chinese else "{} · {} ({})").format(
+                status, self.decision_name("review"), self.decision_name(kind))
+        elif kind:
             status = "{} · {}".format(status, self.decision_name(kind))
         cells[1].setText(status)
         tip = [cells[0].text(), finding.message if finding.message != cells[0].text() else ""]
@@ -218,14 +229,21 @@ class FindingsModel(QStandardItemModel):
             tip.append("{}：{}{}（{}，{}）".format(self.decision_name(kind), decision.reason,
                                                  "，" + decision.approval_no if decision.approval_no else "",
                                                  decision.reviewer, decision.decided_at))
+        if to_confirm:
+            tip.append(("需复核：决定作出后该问题的级别或说明已变化，请确认或修改决定。决定时的说明：{}" if self.chinese else
+                        "To confirm again: the finding's severity or wording changed since the decision. "
+                        "It read: {}").format(decision.message))
+            for cell in cells:
+                cell.setForeground(QBrush(ORANGE))
+        cells[1].setToolTip(cells[1].text())
         cells[0].setToolTip("\n".join(t for t in tip if t))
-        if kind:                                      # decided: grey and italic
+        if kind and not to_confirm:                   # decided: grey and italic
             for cell in cells:
                 cell.setForeground(QBrush(GREY))
             font = QFont()
             font.setItalic(True)
             cells[0].setFont(font)
-        elif cells[0].data(Qt.ItemDataRole.FontRole) is not None:      # a withdrawn decision
+        elif not to_confirm and cells[0].data(Qt.ItemDataRole.ForegroundRole) is not None:   # withdrawn
             for cell in cells:
                 cell.setData(None, Qt.ItemDataRole.ForegroundRole)
             cells[0].setData(None, Qt.ItemDataRole.FontRole)
@@ -263,7 +281,7 @@ class FindingsFilter(QSortFilterProxyModel):
     """Shows findings of the chosen severities, decision state and village; a rule shows while any of
     its findings does (and always when no filter is set)."""
 
-    DECISION_MODES = ("all", "open", "decided", "accepted", "false_positive")
+    DECISION_MODES = ("all", "open", "decided", "accepted", "false_positive", "review")
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -105,7 +105,7 @@ class FindingsBrowser(QWidget):
         self.decision_combo = QComboBox()
         for mode, text in zip(FindingsFilter.DECISION_MODES, (
                 self.tr("All decisions"), self.tr("Undecided"), self.tr("Decided"),
-                self.tr("Approved exceptions"), self.tr("False positives"))):
+                self.tr("Approved exceptions"), self.tr("False positives"), self.tr("To confirm again"))):
             self.decision_combo.addItem(text, mode)
         self.decision_combo.currentIndexChanged.connect(self.apply_filter)
         self.village_combo = QComboBox()
@@ -294,7 +294,10 @@ class FindingsBrowser(QWidget):
             menu.addAction(self.tr("Zoom to finding"), lambda: self.navigate(proxy_index))
             menu.addAction(self.tr("Open attribute form"), lambda: self.open_form(proxy_index))
             menu.addAction(self.tr("Decision…"), lambda: self.edit_decision(finding))
-            if self.review.decision(finding) is not None:
+            current = self.review.decision(finding)
+            if current is not None and current.review:
+                menu.addAction(self.tr("Confirm decision"), lambda: self.confirm_decision(finding))
+            if current is not None:
                 menu.addAction(self.tr("Withdraw decision"), lambda: self.withdraw_decision(finding))
         if proxy_index.isValid():
             menu.addAction(self.tr("Copy text"), lambda: self.copy_text(proxy_index))
@@ -328,6 +331,11 @@ class FindingsBrowser(QWidget):
         except OneMapError as exc:
             self.summary.setText(exc.zh if self.chinese else exc.en)
             return
+        self.decisions_changed()
+
+    def confirm_decision(self, finding):
+        """Keep a decision marked 需复核 for the finding as it reads now."""
+        decisions.confirm(self.review.path, self.review.decision(finding), finding.message)
         self.decisions_changed()
 
     def withdraw_decision(self, finding):

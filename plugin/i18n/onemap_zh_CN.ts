@@ -149,62 +149,62 @@
         <translation>上次核对结果 GeoPackage（其中的审查决定将沿用）</translation>
     </message>
     <message>
-        <location filename="../processing/export_mapsheets.py" line="33"/>
+        <location filename="../processing/export_mapsheets.py" line="34"/>
         <source>Export map sheets</source>
         <translation>导出成果图件</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="49"/>
+        <location filename="../processing/verify_folder.py" line="50"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../processing/export_mapsheets.py" line="56"/>
+        <location filename="../processing/export_mapsheets.py" line="57"/>
         <source>Paper size</source>
         <translation>图幅</translation>
     </message>
     <message>
-        <location filename="../processing/export_mapsheets.py" line="57"/>
+        <location filename="../processing/export_mapsheets.py" line="58"/>
         <source>Title (default: village name and plan kind)</source>
         <translation>图名（默认：村名与规划类型）</translation>
     </message>
     <message>
-        <location filename="../processing/export_mapsheets.py" line="59"/>
+        <location filename="../processing/export_mapsheets.py" line="60"/>
         <source>Compiler (编制单位)</source>
         <translation>编制单位</translation>
     </message>
     <message>
-        <location filename="../processing/export_mapsheets.py" line="60"/>
+        <location filename="../processing/export_mapsheets.py" line="61"/>
         <source>Date</source>
         <translation>编制日期</translation>
     </message>
     <message>
-        <location filename="../processing/export_mapsheets.py" line="61"/>
+        <location filename="../processing/export_mapsheets.py" line="62"/>
         <source>Sheets written</source>
         <translation>已输出图幅数</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="30"/>
+        <location filename="../processing/verify_folder.py" line="31"/>
         <source>Verify all plans in a folder</source>
         <translation>批量核对文件夹中的规划成果</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="45"/>
+        <location filename="../processing/verify_folder.py" line="46"/>
         <source>Folder of plans</source>
         <translation>规划成果文件夹</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="50"/>
+        <location filename="../processing/verify_folder.py" line="51"/>
         <source>Plans</source>
         <translation>成果数</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="50"/>
+        <location filename="../processing/verify_folder.py" line="51"/>
         <source>Plans that could not be checked</source>
         <translation>无法核对的成果数</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="63"/>
+        <location filename="../processing/verify_folder.py" line="64"/>
         <source>Cancelled: the summary lists the plans checked so far.</source>
         <translation>已取消：汇总只列出已核对的成果。</translation>
     </message>
@@ -299,27 +299,27 @@
         <translation>已写入：{}</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="58"/>
+        <location filename="../gui/findings_model.py" line="59"/>
         <source>Rule / finding</source>
         <translation>规则 / 问题</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="58"/>
+        <location filename="../gui/findings_model.py" line="59"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="58"/>
+        <location filename="../gui/findings_model.py" line="59"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="58"/>
+        <location filename="../gui/findings_model.py" line="59"/>
         <source>Area m²</source>
         <translation>面积（平方米）</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="58"/>
+        <location filename="../gui/findings_model.py" line="59"/>
         <source>Area mu</source>
         <translation>面积（亩）</translation>
     </message>
@@ -342,29 +342,34 @@
         <translation>审查决定</translation>
     </message>
     <message>
-        <location filename="../gui/decision_dialog.py" line="31"/>
+        <location filename="../gui/decision_dialog.py" line="37"/>
         <source>e.g. 晋政函〔2024〕12号</source>
         <translation>如 晋政函〔2024〕12号</translation>
     </message>
     <message>
-        <location filename="../gui/decision_dialog.py" line="33"/>
+        <location filename="../gui/decision_dialog.py" line="39"/>
         <source>Decision</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../gui/decision_dialog.py" line="34"/>
+        <location filename="../gui/decision_dialog.py" line="40"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../gui/decision_dialog.py" line="35"/>
+        <location filename="../gui/decision_dialog.py" line="41"/>
         <source>Approval document no.</source>
         <translation>批复文号</translation>
     </message>
     <message>
-        <location filename="../gui/decision_dialog.py" line="36"/>
+        <location filename="../gui/decision_dialog.py" line="42"/>
         <source>Reviewer</source>
         <translation>审查人</translation>
+    </message>
+    <message>
+        <location filename="../gui/decision_dialog.py" line="25"/>
+        <source>To confirm again: when decided the finding read “{}”. OK keeps the decision for the finding as it reads now.</source>
+        <translation>需复核：作出决定时该问题的说明为“{}”。点击“确定”即按问题现在的说明保留此决定。</translation>
     </message>
 </context>
 <context>
@@ -415,14 +420,24 @@
         <translation>审查决定…</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="298"/>
+        <location filename="../gui/findings_view.py" line="301"/>
         <source>Withdraw decision</source>
         <translation>撤销审查决定</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="300"/>
+        <location filename="../gui/findings_view.py" line="303"/>
         <source>Copy text</source>
         <translation>复制文字</translation>
+    </message>
+    <message>
+        <location filename="../gui/findings_view.py" line="106"/>
+        <source>To confirm again</source>
+        <translation>需复核</translation>
+    </message>
+    <message>
+        <location filename="../gui/findings_view.py" line="299"/>
+        <source>Confirm decision</source>
+        <translation>确认沿用决定</translation>
     </message>
 </context>
 <context>

@@ -16,8 +16,9 @@ MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
 INDICATOR_STATUS_ZH = {"pass": "符合", "fail": "不符合", "not_applicable": "不适用",
                        "computed": "计算值"}        # a base-year change figure without an allocation to meet
 COMPARE_ZH = {">=": "不少于", "<=": "不超过"}
-# Reviewer decisions close a finding: an approved exception (with 批复文号) or a false positive.
-DECISION_ZH = {kind: names[0] for kind, names in decisions.KINDS.items()}
+# Reviewer decisions close a finding: an approved exception (with 批复文号) or a false positive; one
+# carried onto a finding that changed since is 需复核 ('review') and closes nothing until confirmed.
+DECISION_ZH = {kind: names[0] for kind, names in decisions.NAMES.items()}
 
 
 @dataclass
@@ -54,7 +55,8 @@ class Report:
     @property
     def passed(self):
         """通过: every error finding decided (approved exception or false positive), no rule failed to run."""
-        return self.count("error", "") == 0 and not any(r["status"] == "error" for r in self.rules)
+        return (self.count("error", "") == self.count("error", "review") == 0
+                and not any(r["status"] == "error" for r in self.rules))
 
     @property
     def verdict(self):
@@ -135,7 +137,8 @@ def read_report(path):
                           "{} is not a OneMap findings GeoPackage (no findings/rules/run tables)".format(path))
     run = tables["run"][0]
     indicators = tables["indicators"] or []
-    decided = {d.finding_id: asdict(d) for d in decisions.read(path) if not d.resolved and d.decision in DECISION_ZH}
+    decided = {d.finding_id: dict(asdict(d), decision="review" if d.review else d.decision)
+               for d in decisions.read(path) if not d.resolved and d.decision in decisions.KINDS}
     order = {"error": 0, "warning": 1, "info": 2}
     rule_order = {row["rule_id"]: index for index, row in enumerate(tables["rules"])}
     findings = sorted(tables["findings"], key=lambda f: (rule_order.get(f["rule_id"], 999),
