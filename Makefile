@@ -46,7 +46,7 @@ test: package
 	$(PY) -m pytest -q tests
 
 # The suite on QGIS 3.40 (trixie) and 3.44 (sid) in cached mmdebstrap roots (root needed).
-test-matrix:
+test-matrix: deps
 	tools/test_matrix.sh
 
 package: build

@@ -3,8 +3,8 @@
 # mmdebstrap: trixie (QGIS 3.40 LTR) and sid (QGIS 3.44).
 #
 # Roots are cached outside the work tree in $ONEMAP_MATRIX_CACHE (default /var/cache/onemap-matrix),
-# one folder per release, rebuilt only when the apt package list (tools/bootstrap.sh --apt-packages)
-# changes. The root's apt packages are the same list the host's bootstrap installs; the pinned
+# one folder per release, kept while the apt package list (tools/bootstrap.sh --apt-packages) is
+# unchanged. The root's apt packages are the same list the host's bootstrap installs; the pinned
 # wheels of tools/requirements.txt are downloaded on the host with `pip download` (pip inside the
 # root does not see the host's index settings) and installed there with --no-index --find-links.
 # A copy of the checkout runs `make test` in a private mount + PID namespace (unshare): /proc,
@@ -25,6 +25,7 @@ mkdir -p "$CACHE" "$LOGS"
 exec 9>"$CACHE/.lock"; flock 9          # one matrix run at a time per machine
 
 PACKAGES=$(tools/bootstrap.sh --apt-packages)
+PYTHON=.venv/bin/python; [ -x "$PYTHON" ] || PYTHON=python3      # the host's pip, for `pip download`
 WORK=""
 SNAPSHOT=$(mktemp /tmp/onemap-matrix-src.XXXXXX)
 RUNNING=""
@@ -91,7 +92,7 @@ fetch_wheels() {
   dir=$CACHE/wheels-$pyver
   if ! cmp -s tools/requirements.txt "$dir/requirements.txt"; then
     rm -rf "$dir" && mkdir -p "$dir"
-    python3 -m pip download -q --disable-pip-version-check --only-binary=:all: --python-version "$pyver" \
+    "$PYTHON" -m pip download -q --disable-pip-version-check --only-binary=:all: --python-version "$pyver" \
       --implementation cp --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 \
       -d "$dir" -r tools/requirements.txt > "$LOGS/wheels-$pyver.log" 2>&1 \
       || { cat "$LOGS/wheels-$pyver.log" >&2; return 1; }
