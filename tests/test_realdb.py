@@ -96,6 +96,11 @@ def test_loaded_with_styles(qgis_new_project):
     loaded = {key: status for key, _layer_id, status in report.loaded}
     assert loaded["GHYDYH"] == "verified" and loaded["JQDLTB"] == "verified"      # 用地用海 colours for both years
     assert loaded["GKBJ"] == "provisional" and "GHZBB" in loaded
+    # points and the boundary line in the colour table's (provisional) symbols, not QGIS's random defaults
+    assert loaded["GHGGJCSSD"] == loaded["GGJCSSD"] == loaded["CJDCQJX"] == "provisional"
+    layers = {layer.name(): layer for layer in QgsProject.instance().mapLayers().values()}
+    services = next(layer for name, layer in layers.items() if "GHGGJCSSD" in name or "规划公共服务设施点" in name)
+    assert services.renderer().symbol().color().name() == "#ff00ff"
 
 
 def test_the_plan_folder_is_never_modified(result):

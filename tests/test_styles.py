@@ -4,7 +4,7 @@ import os
 import pytest
 from osgeo import ogr
 from qgis.core import (QgsFeatureRenderer, QgsMapRendererParallelJob, QgsMapSettings, QgsPointXY, QgsProject,
-                       QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsSingleSymbolRenderer)
+                       QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsSingleSymbolRenderer, QgsSymbol)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtXml import QDomDocument
@@ -57,6 +57,11 @@ def test_single_symbol_qml_agrees_with_the_table():
         layer = renderer.symbol().symbolLayer(0)
         if entry.get("brush") != "none":
             assert rgb(layer.color()) == entry["rgb"] and layer.color().alpha() == entry.get("alpha", 255), key
+        if entry.get("geometry") == "line":
+            assert renderer.symbol().type() == QgsSymbol.Line and layer.width() == pytest.approx(entry["width"]), key
+            continue
+        if entry.get("geometry") == "point":
+            assert renderer.symbol().type() == QgsSymbol.Marker and layer.size() == pytest.approx(entry["size"]), key
         outline = entry["outline"]
         assert rgb(layer.strokeColor()) == outline[:3] and layer.strokeWidth() == pytest.approx(outline[3]), key
 

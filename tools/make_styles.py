@@ -30,7 +30,8 @@ def main():
             + list(table["layers"]))
     for key in keys:
         field = canonical_field(key) or "BSM"
-        layer = QgsVectorLayer("Polygon?crs=EPSG:4546&field={}:string".format(field), key, "memory")
+        geometry = {"point": "Point", "line": "LineString"}.get(table["layers"].get(key, {}).get("geometry"), "Polygon")
+        layer = QgsVectorLayer("{}?crs=EPSG:4546&field={}:string".format(geometry, field), key, "memory")
         layer.setRenderer(build_renderer(key))
         path = os.path.join(ROOT, "styles", "{}.qml".format(key))
         message, ok = layer.saveNamedStyle(path, categories=QgsMapLayer.Symbology)

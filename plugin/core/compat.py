@@ -3,7 +3,7 @@
 Each name is taken from where the running QGIS has it, so the plugin works on 3.22 … 4.x.
 """
 from qgis.core import (Qgis, QgsMapLayerProxyModel, QgsProcessing, QgsProcessingAlgorithm, QgsProcessingParameterFile,
-                       QgsUnitTypes, QgsWkbTypes)
+                       QgsSimpleMarkerSymbolLayerBase, QgsUnitTypes, QgsWkbTypes)
 
 
 def _new_or_old(group, member, old):
@@ -21,4 +21,6 @@ FOLDER_PARAMETER = _new_or_old("ProcessingFileParameterBehavior", "Folder",
 POLYGON_SOURCE = _new_or_old("ProcessingSourceType", "VectorPolygon",
                              getattr(QgsProcessing, "TypeVectorPolygon", None))
 POLYGON_LAYER_FILTER = _new_or_old("LayerFilter", "PolygonLayer", getattr(QgsMapLayerProxyModel, "PolygonLayer", None))
+MARKER_SHAPES = {name.lower(): _new_or_old("MarkerShape", name, getattr(QgsSimpleMarkerSymbolLayerBase, name, None))
+                 for name in ("Circle", "Square", "Triangle")}
 VALIDATOR_GEOS = Qgis.GeometryValidationEngine.Geos          # in Qgis since 3.22

@@ -35,14 +35,18 @@ def source_title(source):
     return os.path.basename(os.path.normpath(source.path))
 
 
+GEOMETRY_RANK = {"point": 0, "line": 1}
+
+
 def _ordered(source):
-    """Recognised layers in canonical drawing order: control lines above zones above land use."""
+    """Recognised layers in canonical drawing order: control lines above zones above land use; in a
+    group points and lines above polygons (a facility point is not hidden under the land use)."""
     spec_schema = schema()
     groups = spec_schema.group_order()
     order = list(spec_schema.layers)
     found = [layer for layer in source.layers if layer.key]
     return sorted(found, key=lambda l: (groups.index(l.spec.group) if l.spec.group in groups else len(groups),
-                                        order.index(l.key)))
+                                        GEOMETRY_RANK.get(l.spec.geometry, 2), order.index(l.key)))
 
 
 def _labels(layer, found):

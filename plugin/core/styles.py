@@ -8,13 +8,14 @@ form) is removed before it reaches a layer, and the QGIS log says what was remov
 """
 import os
 
-from qgis.core import Qgis, QgsFillSymbol, QgsMessageLog, QgsRuleBasedRenderer, QgsSingleSymbolRenderer, QgsSymbol
+from qgis.core import (Qgis, QgsFillSymbol, QgsLineSymbol, QgsMarkerSymbol, QgsMessageLog, QgsRuleBasedRenderer,
+                       QgsSingleSymbolRenderer, QgsSymbol)
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtXml import QDomDocument
 
 from . import overrides
-from .compat import MILLIMETERS, POLYGON_GEOMETRY
+from .compat import MARKER_SHAPES, MILLIMETERS, POLYGON_GEOMETRY
 from .paths import STYLES_DIR, data_path
 from .yamlfile import load_data
 
@@ -42,7 +43,16 @@ def section_for(key, table=None):
 
 
 def _symbol(entry):
-    """A fill symbol: fill colour/alpha/brush, outline colour/width/pen, or no outline."""
+    """A fill symbol: fill colour/alpha/brush, outline colour/width/pen, or no outline.
+
+    Point and line layers (`geometry: point|line` in the table) get a marker (shape, size in mm, fill,
+    outline) or a line (colour, width in mm, pen) instead.
+    """
+    geometry = entry.get("geometry", "polygon")
+    if geometry == "point":
+        return _marker(entry)
+    if geometry == "line":
+        return _line(entry)
     symbol = QgsFillSymbol.createSimple({})
     layer = symbol.symbolLayer(0)             # owned by the symbol (a Python-made layer would be freed)
     rgb = entry.get("rgb", [0, 0, 0])
@@ -56,6 +66,32 @@ def _symbol(entry):
         layer.setStrokeStyle(PENS[outline[4]])
     else:
         layer.setStrokeStyle(Qt.PenStyle.NoPen)
+    return symbol
+
+
+def _marker(entry):
+    symbol = QgsMarkerSymbol.createSimple({})
+    layer = symbol.symbolLayer(0)
+    rgb, outline = entry["rgb"], entry["outline"]
+    layer.setShape(MARKER_SHAPES[entry.get("shape", "circle")])
+    layer.setSize(entry.get("size", 2.0))
+    layer.setSizeUnit(MILLIMETERS)
+    layer.setColor(QColor(rgb[0], rgb[1], rgb[2], entry.get("alpha", 255)))
+    layer.setStrokeColor(QColor(outline[0], outline[1], outline[2]))
+    layer.setStrokeWidth(outline[3])
+    layer.setStrokeWidthUnit(MILLIMETERS)
+    layer.setStrokeStyle(PENS[outline[4]])
+    return symbol
+
+
+def _line(entry):
+    symbol = QgsLineSymbol.createSimple({})
+    layer = symbol.symbolLayer(0)
+    rgb = entry["rgb"]
+    layer.setColor(QColor(rgb[0], rgb[1], rgb[2], entry.get("alpha", 255)))
+    layer.setWidth(entry["width"])
+    layer.setWidthUnit(MILLIMETERS)
+    layer.setPenStyle(PENS[entry.get("pen", "solid")])
     return symbol
 
 
