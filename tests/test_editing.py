@@ -99,6 +99,10 @@ def test_recheck_replaces_one_parcels_findings(plan_copy, tmp_path, qgis_app):
     assert rules["CL-01"] == ("passed", 0) and rules["ATT-01"] == ("failed", 3)
     run = dataset.GetLayerByName("run").GetNextFeature()
     assert (run.GetField("errors"), run.GetField("warnings")) == (11, 6)
+    counted = {}                                    # the counts moved by delta equal a recount of every finding
+    for finding in dataset.GetLayerByName("findings"):
+        counted[finding.GetField("rule_id")] = counted.get(finding.GetField("rule_id"), 0) + 1
+    assert all(counted.get(rule_id, 0) == n for rule_id, (status, n) in rules.items() if status in ("passed", "failed"))
 
 
 def test_an_edit_that_removes_a_conflict_clears_its_finding_in_the_browser(qgis_iface, qgis_new_project, plan_copy,

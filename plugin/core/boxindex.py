@@ -75,6 +75,8 @@ class BoxIndex:
         keys = self._keys(b, limit=len(self.cells))
         if keys is None:                   # a query spanning more cells than are filled: scan every box
             return range(len(self.items))
+        if len(keys) == 1 and not self.large:     # the usual query, a parcel's box: one cell, already in order
+            return self.cells.get(keys[0], ())
         found = set(self.large)
         cells = self.cells
         for key in keys:

@@ -144,6 +144,7 @@ def write_results(path, result, inputs=()):
         for finding in result.findings:
             _insert(layer, finding_values(finding, result.rules_by_id[finding.rule_id]), finding.geometry, setters)
         dataset.CommitTransaction()
+        dataset.ExecuteSQL("CREATE INDEX findings_plan_fid ON findings(plan_fid)")   # core.recheck: one parcel's
         rules = _table(dataset, "rules", RULE_FIELDS)
         for outcome in result.outcomes:
             _insert(rules, outcome)

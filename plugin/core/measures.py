@@ -57,16 +57,16 @@ class Measures:
         layer = self.ctx.plan_layer(key)
         return None if layer is None else sum(self.area(f.shape) for f in layer.features)
 
-    def net(self, shape):
-        """Ellipsoidal area of planned cropland net of the base year's 田坎 share under it."""
+    def net(self, feature):
+        """Ellipsoidal area of a planned cropland parcel net of the base year's 田坎 share under it."""
         base = self.ctx.base_year()
-        gross = self.area(shape)
+        gross = self.parcel_area(feature)
         if not base.available:
             return gross
-        return gross - sum(self.area(part) * tiankan_share(old) for old, part in base.pieces(shape, self.cropland))
+        return gross - sum(self.area(part) * tiankan_share(old) for old, part in base.pieces(feature.shape, self.cropland))
 
     def planned_cropland(self):
-        return sum(self.net(f.shape) for f in self.landuse() if f.code in self.cropland)
+        return sum(self.net(f) for f in self.landuse() if f.code in self.cropland)
 
     def base_cropland(self):
         base = self.ctx.base_year()

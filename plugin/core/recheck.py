@@ -96,23 +96,28 @@ class Recheck:
         return found
 
     def apply(self, path, fid, found):
-        """Replace feature `fid`'s findings of the local rules in the GeoPackage; refresh the counts."""
+        """Replace feature `fid`'s findings of the local rules in the GeoPackage; update the counts by
+        what was removed and added (a county's findings are not recounted for one parcel)."""
         dataset = findings_mod.ogr.Open(path, 1)
         if dataset is None or dataset.GetLayerByName("findings") is None:
             raise OneMapError("无法更新核对结果 {}".format(path), "Cannot update the findings {}".format(path))
         layer = dataset.GetLayerByName("findings")
         quoted = ",".join("'{}'".format(rule_id.replace("'", "''")) for rule_id in self.rule_ids)
+        delta = {}                           # (rule_id, severity) -> findings added minus removed
         dataset.StartTransaction()
         try:
             layer.SetAttributeFilter("plan_layer = '{}' AND plan_fid = {} AND rule_id IN ({})".format(
                 LANDUSE, int(fid), quoted))
-            for stale in [feature.GetFID() for feature in layer]:
-                layer.DeleteFeature(stale)
+            stale = [(feature.GetFID(), feature.GetField("rule_id"), feature.GetField("severity")) for feature in layer]
             layer.SetAttributeFilter(None)
+            for stale_fid, rule_id, severity in stale:
+                layer.DeleteFeature(stale_fid)
+                delta[(rule_id, severity)] = delta.get((rule_id, severity), 0) - 1
             for finding in found:
                 findings_mod.insert_finding(layer, findings_mod.finding_values(
                     finding, self.rules_by_id[finding.rule_id]), finding.geometry)
-            _recount(dataset)
+                delta[(finding.rule_id, finding.severity)] = delta.get((finding.rule_id, finding.severity), 0) + 1
+            _count_changes(dataset, {key: n for key, n in delta.items() if n})
             dataset.CommitTransaction()
         except Exception:
             dataset.RollbackTransaction()
@@ -121,25 +126,38 @@ class Recheck:
             dataset = None
 
 
-def _recount(dataset):
-    """The rules table's counts and statuses, and the run's totals, from the findings as they now are."""
-    per_rule, totals = {}, {"error": 0, "warning": 0, "info": 0}
-    counted = dataset.ExecuteSQL("SELECT rule_id, severity, COUNT(*) AS n FROM findings GROUP BY rule_id, severity")
-    for row in counted:
-        per_rule.setdefault(row.GetField("rule_id"), {})[row.GetField("severity")] = row.GetField("n")
-        totals[row.GetField("severity")] = totals.get(row.GetField("severity"), 0) + row.GetField("n")
-    dataset.ReleaseResultSet(counted)
+def _count_changes(dataset, delta):
+    """The rules table's counts and statuses, and the run's totals, moved by `delta` ((rule_id, severity) ->
+    change in findings). A rule that lost a non-info finding stays failed while it has another."""
+    if not delta:
+        return
+    changed = {rule_id for rule_id, _severity in delta}
     rules = dataset.GetLayerByName("rules")
-    for row in rules:
+    rules.SetAttributeFilter("rule_id IN ({})".format(",".join("'{}'".format(r.replace("'", "''")) for r in changed)))
+    for row in list(rules):
+        rule_id = row.GetField("rule_id")
         if row.GetField("status") not in ("passed", "failed"):
             continue
-        severities = per_rule.get(row.GetField("rule_id"), {})
-        row.SetField("findings", sum(severities.values()))
-        row.SetField("status", "failed" if any(n for s, n in severities.items() if s != "info") else "passed")
+        row.SetField("findings", row.GetField("findings") + sum(n for (r, _s), n in delta.items() if r == rule_id))
+        change = {s: n for (r, s), n in delta.items() if r == rule_id and s != "info"}
+        if any(n > 0 for n in change.values()):
+            row.SetField("status", "failed")
+        elif any(n < 0 for n in change.values()) and row.GetField("status") == "failed":
+            row.SetField("status", "failed" if _fails(dataset, rule_id) else "passed")
         rules.SetFeature(row)
+    rules.SetAttributeFilter(None)
     run = dataset.GetLayerByName("run")
-    for row in run:
-        row.SetField("errors", totals["error"])
-        row.SetField("warnings", totals["warning"])
-        row.SetField("infos", totals["info"])
+    for row in list(run):
+        for severity, column in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
+            row.SetField(column, row.GetField(column) + sum(n for (_r, s), n in delta.items() if s == severity))
         run.SetFeature(row)
+
+
+def _fails(dataset, rule_id):
+    """Whether the rule has a finding that is not a note (stops at the first one found)."""
+    result = dataset.ExecuteSQL("SELECT 1 FROM findings WHERE rule_id = '{}' AND severity <> 'info' LIMIT 1".format(
+        rule_id.replace("'", "''")))
+    try:
+        return result.GetNextFeature() is not None
+    finally:
+        dataset.ReleaseResultSet(result)
