@@ -42,16 +42,19 @@ def _now():
 
 
 def check_inputs(plan, onemap):
-    """A run needs a land-use layer in the plan and at least one control layer in the one map."""
+    """A run needs a land-use layer in the plan and at least one control layer in the one map
+    (inputs chosen the wrong way round are said to be swapped)."""
+    hint = plankind.swapped(plan, onemap)
+    zh, en = ("；" + hint[0], "; " + hint[1]) if hint else ("", "")
     if "GHYDYH" not in plan.recognised:
         unknown = "".join("；{}：{}".format(layer.name, layer.problem) for layer in plan.unknown)
-        raise OneMapError("规划成果 {} 中没有可识别的规划用地用海图层（GHYDYH/GHDLTB/TDGHDL…）{}".format(plan.label, unknown),
-                          "The plan {} has no recognisable land-use layer (GHYDYH/GHDLTB/TDGHDL…){}".format(
-                              plan.label, unknown))
+        raise OneMapError("规划成果 {} 中没有可识别的规划用地用海图层（GHYDYH/GHDLTB/TDGHDL…）{}{}".format(plan.label, unknown, zh),
+                          "The plan {} has no recognisable land-use layer (GHYDYH/GHDLTB/TDGHDL…){}{}".format(
+                              plan.label, unknown, en))
     controls = schema().kinds["onemap"]["needs_any"]
     if not any(key in onemap.recognised for key in controls):
-        raise OneMapError("一张图 {} 中没有控制线图层（{}）".format(onemap.label, "、".join(controls)),
-                          "The one map {} has no control layer ({})".format(onemap.label, ", ".join(controls)))
+        raise OneMapError("一张图 {} 中没有控制线图层（{}）{}".format(onemap.label, "、".join(controls), zh),
+                          "The one map {} has no control layer ({}){}".format(onemap.label, ", ".join(controls), en))
 
 
 def name_plan_features(findings, ctx):

@@ -38,6 +38,24 @@ def kind_of(plan):
     return kind, "没有规划用地图层，看作一张图", "no land-use layer: taken for a one map"
 
 
+def swapped(plan, onemap):
+    """(zh, en) when the plan looks like a one map or the one map like a plan — the two inputs chosen the
+    wrong way round — else None. Said with the error that the inputs cannot be checked."""
+    controls = schema().kinds["onemap"]["needs_any"]
+    in_plan = [key for key in controls if key in plan.recognised]
+    if "GHYDYH" not in plan.recognised and in_plan:
+        return ("规划成果 {} 含一张图的控制线图层 {}，看似一张图：一张图与待核对规划是否选反了？".format(
+                    plan.label, _names(plan, in_plan)),
+                "the plan {} holds the one map's control layers ({}): it looks like a one map — are the one map "
+                "and the plan swapped?".format(plan.label, ", ".join(plan.get(k).name for k in in_plan)))
+    if "GHYDYH" in onemap.recognised and not any(key in onemap.recognised for key in controls):
+        return ("一张图 {} 含规划用地图层 {}、没有控制线图层，看似一份规划成果：一张图与待核对规划是否选反了？".format(
+                    onemap.label, onemap.get("GHYDYH").name),
+                "the one map {} holds a land-use layer ({}) and no control layer: it looks like a plan — are the "
+                "one map and the plan swapped?".format(onemap.label, onemap.get("GHYDYH").name))
+    return None
+
+
 def decide(plan, onemap, kind=None):
     """The kind to check the plan as, with the reason and any doubts about the two inputs."""
     have = plan.recognised
