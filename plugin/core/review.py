@@ -22,7 +22,8 @@ class FindingRow:
 
     def __init__(self, fid, values, has_geometry, path):
         self.__dict__.update(values)                  # finding.rule_id, finding.message … (read very often)
-        self.fid, self.values, self.has_area, self._path = fid, values, has_geometry, path
+        self.fid, self.values, self.has_geometry, self._path = fid, values, has_geometry, path
+        self.has_area = has_geometry      # or an area figure without a part (GEO-06's difference): Review._add
         self._geometry = None
 
     @property
@@ -30,7 +31,7 @@ class FindingRow:
         """The conflicting part (empty for findings without geometry: indicators, CRS)."""
         if self._geometry is None:
             self._geometry = QgsGeometry()
-            if self.has_area:
+            if self.has_geometry:
                 dataset = ogr.Open(self._path)           # held while the feature is read
                 feature = dataset.GetLayerByName("findings").GetFeature(self.fid)
                 reference = feature.GetGeometryRef() if feature is not None else None
@@ -108,6 +109,8 @@ class Review:
                                                             "severity": finding.severity})
             self.rules.append(rule)
         rule.findings.append(finding)
+        if rule.values.get("kind") != "indicator" and (finding.area_m2 or 0) > 0:   # as the check report shows it
+            finding.has_area = True
         return finding
 
     def update(self, plan_layer, plan_fid, rule_ids):

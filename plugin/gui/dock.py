@@ -8,7 +8,7 @@ import os
 from qgis.core import Qgis, QgsApplication, QgsProject
 from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+from qgis.PyQt.QtWidgets import (QApplication, QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                  QListWidget, QProgressBar, QPushButton, QScrollArea, QTreeWidget, QTreeWidgetItem,
                                  QVBoxLayout, QWidget)
 
@@ -104,10 +104,10 @@ class OneMapDock(QgsDockWidget):
         self.report.setRootIsDecorated(True)
         self.report.setMinimumHeight(120)
         self.report.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.report.header().setStretchLastSection(False)
-        self.report.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.report.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(self.report, 1)
+        self.report.setMaximumHeight(220)                       # a load report: the findings need the room
+        self.report.header().setStretchLastSection(True)       # a long error never squeezes the layer names
+        self.report.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        layout.addWidget(self.report)
 
         check = QGroupBox(self.tr("One-map verification"))
         form = QFormLayout(check)
@@ -144,6 +144,8 @@ class OneMapDock(QgsDockWidget):
         results = QGroupBox(self.tr("Findings"))
         results_layout = QVBoxLayout(results)
         self.browser = FindingsBrowser(iface)
+        screen = QApplication.primaryScreen()                   # half the screen: rules and findings in view
+        self.browser.view.setMinimumHeight(max(360, screen.availableGeometry().height() // 2 if screen else 0))
         results_layout.addWidget(self.browser)
         layout.addWidget(results, 2)
         self.export_panel = ExportPanel(self)
@@ -151,7 +153,7 @@ class OneMapDock(QgsDockWidget):
         self.help_button = QPushButton(QgsApplication.getThemeIcon("/mActionHelpContents.svg"), self.tr("User guide"))
         self.help_button.clicked.connect(lambda: open_guide())
         layout.addWidget(self.help_button)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # fit the dock's width
         scroll.setWidget(body)
@@ -200,16 +202,24 @@ class OneMapDock(QgsDockWidget):
             try:
                 report = load_source(path, QgsProject.instance(), source_kind, self.labels_check.isChecked())
             except OneMapError as exc:
-                self.add_report_row(path, self.error_text(exc), failed=True)
+                row = self.add_report_row(plan_name(path), self.error_text(exc), failed=True)
+                row.setToolTip(0, path)
                 self.message(self.error_text(exc), Qgis.MessageLevel.Critical)
                 continue
             self.show_report(report)
             picker.remember(path)
             if source_kind != "onemap":
                 zoom_to_layers(self.iface, [layer_id for _key, layer_id, _status in report.loaded])
+        self.fit_report()
         plans = self.plan_paths()
         if len(plans) == 1:
             self.output_for(plans[0])
+
+    def fit_report(self):
+        """The layer column as wide as its names, up to 60 % of the tree; the status takes the rest."""
+        self.report.resizeColumnToContents(0)
+        room = self.report.viewport().width()
+        self.report.setColumnWidth(0, max(min(self.report.columnWidth(0), room * 6 // 10), room * 3 // 10))
 
     def current_plan(self):
         """The path of the one plan a check would take now (a project layer's before the field's), else None."""
@@ -348,6 +358,7 @@ class OneMapDock(QgsDockWidget):
             findings = load_findings(task.result.output, QgsProject.instance(), name)
             self.browser.add_result(task.result.output, name)
             zoom_to_layers(self.iface, self.browser.plan_layer_ids() or [findings.id()])
+            self.scroll.ensureWidgetVisible(self.browser, 0, 0)            # the findings in view
             self.export_panel.set_result(plan_file(task.args["plan_path"]), task.args["onemap_path"],
                                          task.result.output)
         if self.queue:

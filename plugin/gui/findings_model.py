@@ -108,8 +108,9 @@ class FindingsModel(QStandardItemModel):
         head, status = cells[0], cells[1]
         status_text = (STATUS_ZH if self.chinese else STATUS_EN).get(rule.status, rule.status)
         reason = self._reason(rule)
+        tip = ""                                      # the reason in full: its own row beneath, and the tooltip
         if rule.status == "not_applicable" and reason:
-            status_text = "{}：{}".format(status_text, reason) if self.chinese else "{}: {}".format(status_text, reason)
+            tip = "{}：{}".format(status_text, reason) if self.chinese else "{}: {}".format(status_text, reason)
         decided = [self.review.decision(f) for f in rule.findings]
         decided = [d for d in decided if d is not None]
         to_confirm = sum(1 for d in decided if d.review)
@@ -121,7 +122,7 @@ class FindingsModel(QStandardItemModel):
                                                                                    to_confirm)
             status_text += "）" if self.chinese else ")"
         status.setText(status_text)
-        status.setToolTip(status_text)
+        status.setToolTip(tip or status_text)
         worst = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in rule.findings)), None)
         head.setIcon(icon(worst or ("passed" if rule.status == "passed" else "")) or QIcon())
         if rule.status == "not_applicable":

@@ -245,7 +245,7 @@ class FindingsBrowser(QWidget):
 
     @staticmethod
     def finding_geometry(finding):
-        if finding.has_area:
+        if finding.has_geometry:
             return QgsGeometry(finding.geometry)
         if finding.x is not None and finding.y is not None:
             return QgsGeometry.fromPointXY(QgsPointXY(finding.x, finding.y))

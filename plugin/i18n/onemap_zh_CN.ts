@@ -468,7 +468,7 @@
         <translation>待核对规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="265"/>
+        <location filename="../gui/dock.py" line="275"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
@@ -518,52 +518,52 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="252"/>
+        <location filename="../gui/dock.py" line="262"/>
         <source>{} layers loaded</source>
         <translation>已加载 {} 个图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="256"/>
+        <location filename="../gui/dock.py" line="266"/>
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="256"/>
+        <location filename="../gui/dock.py" line="266"/>
         <source>provisional style</source>
         <translation>暂定样式</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="259"/>
+        <location filename="../gui/dock.py" line="269"/>
         <source>Provisional style: the official symbol is not verified yet.</source>
         <translation>暂定样式：官方符号尚未核实。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="261"/>
+        <location filename="../gui/dock.py" line="271"/>
         <source>failed: {}</source>
         <translation>失败：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="269"/>
+        <location filename="../gui/dock.py" line="279"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="271"/>
+        <location filename="../gui/dock.py" line="281"/>
         <source>not recognised: {}</source>
         <translation>未识别：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="286"/>
+        <location filename="../gui/dock.py" line="296"/>
         <source>Pick the one map and the plan first.</source>
         <translation>请先选择一张图和待核对规划。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="299"/>
+        <location filename="../gui/dock.py" line="309"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="345"/>
+        <location filename="../gui/dock.py" line="355"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
@@ -603,17 +603,17 @@
         <translation>…或工程图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="151"/>
+        <location filename="../gui/dock.py" line="153"/>
         <source>User guide</source>
         <translation>帮助：用户指南</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="265"/>
+        <location filename="../gui/dock.py" line="275"/>
         <source>chosen by the user</source>
         <translation>由使用者指定</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="325"/>
+        <location filename="../gui/dock.py" line="335"/>
         <source>{} holds the check of another plan ({}): its decisions are not carried over and it is replaced.</source>
         <translation>{} 是另一规划（{}）的核对结果：其中的审查决定未沿用，该文件已被本次结果替换。</translation>
     </message>
