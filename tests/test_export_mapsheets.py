@@ -13,6 +13,17 @@ FILLS = {"01 耕地": (245, 248, 220), "03 林地": (104, 177, 103), "0703 农�
          "1001 工业用地": (187, 150, 116)}           # 制图规范 附录B (plugin/data/colors.yaml)
 
 
+def record_decisions(findings):
+    """An approved exception on CL-01 and a false positive on GEO-04, as the reviewer records them."""
+    from osgeo import ogr
+    from plugin.core import decisions
+    dataset = ogr.Open(findings)                       # kept while its layer is read
+    ids = {f["rule_id"]: f["finding_id"] for f in dataset.GetLayerByName("findings")}
+    dataset = None
+    decisions.save(findings, decisions.make(ids["CL-01"], "accepted", "国家重点项目", "晋政函〔2024〕12号", "张工"))
+    decisions.save(findings, decisions.make(ids["GEO-04"], "false_positive", "田坎，非碎片", reviewer="张工"))
+
+
 @pytest.fixture(scope="module")
 def sheets(tmp_path_factory, qgis_app, qgis_processing):
     from plugin.core.engine import verify
@@ -22,6 +33,7 @@ def sheets(tmp_path_factory, qgis_app, qgis_processing):
     folder = tmp_path_factory.mktemp("sheets")
     findings = str(folder / "findings.gpkg")
     verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), output=findings)
+    record_decisions(findings)
     registry = QgsApplication.processingRegistry()
     provider = None if registry.providerById("onemap") else OneMapProvider()
     if provider:
@@ -80,6 +92,31 @@ def test_control_and_findings_sheets(sheets):
     assert "永久基本农田" in control and "历史文化保护线" in control and "01 耕地" not in control
     findings = pdf_text(folder / "04_一张图核对成果图.pdf")
     assert "核对问题" in findings and "错误" in findings and "CL-" in findings      # labelled by rule
+    compact = "".join(findings.split())
+    assert "已认可例外" in compact and "误报" in compact                           # decided ones: own legend lines
+    assert "（已认可例外）" in compact and "（误报）" in compact                   # … and their labels say so
+    legend = findings[findings.index("核对问题"):findings.index("注：")]
+    assert "永久基本农田" in legend and "历史文化保护线" in legend                # the lines violated, drawn under
+
+
+def test_every_finding_with_a_place_has_exactly_one_label(sheets):
+    from osgeo import ogr
+    folder, _result = sheets
+    text = pdf_text(folder / "04_一张图核对成果图.pdf")
+    dataset = ogr.Open(str(folder.parent / "findings.gpkg"))
+    expected = {}
+    for feature in dataset.GetLayerByName("findings"):
+        if feature.GetGeometryRef() is not None:
+            expected[feature["rule_id"]] = expected.get(feature["rule_id"], 0) + 1
+    assert expected["GEO-01"] == 1 and expected["GEO-03"] == 3                    # the bow-tie, three gaps
+    assert {rule: text.count(rule) for rule in expected} == expected
+
+
+def test_control_sheet_says_which_control_lines_miss_the_village(sheets):
+    folder, _result = sheets
+    compact = "".join(pdf_text(folder / "02_三条控制线图.pdf").split())
+    assert "本村域内无城镇开发边界。" in compact                                   # CL-05: the village lies outside it
+    assert "规划成果与一张图均无生态保护红线、洪涝风险控制线图层。" in compact
 
 
 def test_bad_plan_is_a_clean_error(onemap_provider, tmp_path):

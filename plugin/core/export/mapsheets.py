@@ -15,10 +15,10 @@ from qgis.core import (QgsCoordinateTransform, QgsExpressionContextUtils, QgsFea
                        QgsLayoutExporter, QgsLayoutItemHtml, QgsLayoutItemLabel, QgsLayoutItemLegend, QgsLayoutItemMap,
                        QgsLayoutItemPicture, QgsLayoutItemScaleBar, QgsLayoutPoint, QgsLayoutSize,
                        QgsLegendRenderer, QgsLegendStyle, QgsMapClippingRegion,
-                       QgsMapLayerLegendUtils, QgsPalLayerSettings, QgsProject, QgsRectangle, QgsRenderContext,
-                       QgsTextBufferSettings, QgsTextFormat, QgsVectorLayer, QgsVectorLayerSimpleLabeling)
+                       QgsMapLayerLegendUtils, QgsProject, QgsRectangle, QgsRenderContext, QgsTextFormat,
+                       QgsVectorLayer)
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QColor, QFont
+from qgis.PyQt.QtGui import QFont
 
 from .. import overrides
 from ..errors import OneMapError
@@ -27,6 +27,7 @@ from ..sources import open_source
 from ..styles import PROVISIONAL, apply_style, style_path, style_status
 from . import FONT
 from .atomic import write_atomically
+from .findings_sheet import findings_layers
 from .report_pdf import export_pdf, load_template
 
 SHEETS = (("landuse", "国土空间用途规划图"), ("control", "三条控制线图"), ("zoning", "规划分区图"),
@@ -209,26 +210,6 @@ def make_room_for_legend(layout, legend, map_item, lines, orientation):
     legend.setEqualColumnWidth(columns > 1)
 
 
-def _findings_labels(layer, indicator_rules):
-    settings = QgsPalLayerSettings()
-    quoted = ", ".join("'{}'".format(rule.replace("'", "''")) for rule in indicator_rules) or "''"
-    settings.fieldName = ("\"rule_id\" || CASE WHEN \"area_m2\" > 0 AND \"rule_id\" NOT IN ({}) "
-                          "THEN '\\n' || format_number(\"area_m2\", 0) || ' m²' ELSE '' END").format(quoted)
-    settings.isExpression = True
-    text = QgsTextFormat()
-    text.setFont(QFont(FONT))
-    text.setSize(8)
-    text.setColor(QColor(150, 0, 0))
-    buffer = QgsTextBufferSettings()
-    buffer.setEnabled(True)
-    buffer.setSize(0.8)
-    buffer.setColor(QColor(255, 255, 255))
-    text.setBuffer(buffer)
-    settings.setFormat(text)
-    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
-    layer.setLabelsEnabled(True)
-
-
 class SheetData:
     """The layers of one plan (and its one map, findings) loaded once into a private project."""
 
@@ -246,9 +227,9 @@ class SheetData:
         self.project.setCrs(self.crs)
         self.muted = self._layer("GHYDYH", self.plan, opacity=MUTED_OPACITY)
         self.boundary = self._layer("CJDCQ", self.plan) if self.plan.get("CJDCQ") else None
-        self.controls = [layer for layer in (self._either(key) for key in CONTROL_KEYS) if layer is not None]
+        self.controls = {key: layer for key, layer in ((key, self._either(key)) for key in CONTROL_KEYS) if layer}
         self.zoning = self._either("GHFQ")
-        self.findings = self._findings(findings_path) if findings_path else None
+        self.findings, self.finding_labels = self._findings(findings_path) if findings_path else (None, None)
 
     def _layer(self, key, source, opacity=1.0):
         found = source.get(key)
@@ -276,10 +257,16 @@ class SheetData:
         layer = QgsVectorLayer("{}|layername=findings".format(path), "核对问题", "ogr")
         if not layer.isValid():
             raise OneMapError("无法打开核对结果：{}".format(path), "Cannot open findings: {}".format(path))
-        apply_style(layer, "findings")
-        _findings_labels(layer, [r["rule_id"] for r in report.rules if r.get("kind") == "indicator"])
-        self.project.addMapLayer(layer, False)
-        return layer
+        polygons, labels = findings_layers(layer, report)
+        for made in (polygons, labels):
+            self.project.addMapLayer(made, False)
+        return polygons, labels
+
+    def violated_controls(self):
+        """The control lines the findings concern (their control_layer), in CONTROL_KEYS order."""
+        named = {key for feature in self.findings.getFeatures()
+                 for key in (feature["control_layer"] or "").split("、")}
+        return [key for key in CONTROL_KEYS if key in named and key in self.controls]
 
     def villages(self):
         """One Village per feature of the plan's boundary layer; the whole plan when it has none."""
@@ -306,23 +293,36 @@ class SheetData:
         if sheet == "landuse":
             return boundary + [SheetLayer(self.landuse, "GHYDYH")]
         if sheet == "control":
-            controls = [SheetLayer(layer, key, layer.name()) for key, layer in
-                        zip([k for k in CONTROL_KEYS if self._has(k)], self.controls)]
+            controls = [SheetLayer(layer, key, layer.name()) for key, layer in self.controls.items()]
             return controls + boundary + [SheetLayer(self.muted, "GHYDYH", in_legend=False)]
         if sheet == "zoning" and self.zoning is not None:
             return boundary + [SheetLayer(self.zoning, "GHFQ")]
         if sheet == "findings" and self.findings is not None:
-            return [SheetLayer(self.findings, "findings", "核对问题")] + boundary + \
+            controls = [SheetLayer(self.controls[key], key, self.controls[key].name())
+                        for key in self.violated_controls()]          # drawn under the findings
+            return [SheetLayer(self.finding_labels, "findings", in_legend=False),
+                    SheetLayer(self.findings, "findings", "核对问题")] + controls + boundary + \
                 [SheetLayer(self.muted, "GHYDYH", in_legend=False)]
         return None
 
-    def _has(self, key):
-        return any(source is not None and source.get(key) for source in (self.plan, self.onemap))
+
+def absent_controls_note(entries, present):
+    """'本村域内无城镇开发边界、生态保护红线。' — control lines the sheet would show but none touches the village;
+    '规划成果与一张图均无…图层。' for those neither source holds."""
+    shown = {entry.key for entry in entries}
+    absent = [entry.title for entry in entries if entry.key in CONTROL_KEYS and not present.get(id(entry))]
+    missing = [schema().layers[key].zh for key in CONTROL_KEYS if key not in shown and key in schema().layers]
+    notes = ["本村域内无{}。".format("、".join(absent))] if absent else []
+    if missing:
+        notes.append("规划成果与一张图均无{}图层。".format("、".join(missing)))
+    return "".join(notes)
 
 
-def footnote(entries, present):
-    """The sheet's one footnote: codes drawn without a legend entry, provisional symbols."""
-    notes = []
+def footnote(entries, present, sheet=""):
+    """The sheet's one footnote: control lines not in the village (sheet 02), codes drawn without a legend
+    entry, provisional symbols."""
+    notes = [absent_controls_note(entries, present)] if sheet == "control" else []
+    notes = [note for note in notes if note]
     for entry in entries:
         codes = sorted({code for key in else_keys(entry.layer) for code in present.get(id(entry), {}).get(key, ())})
         if codes and entry.in_legend:
@@ -445,7 +445,7 @@ def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler
     scalebar.update()
     variables = {"onemap_title": "{}　{}".format(title, sheet_name), "onemap_compiler": compiler or "",
                  "onemap_date": date or today(), "onemap_scale": str(scale), "onemap_crs": crs_note(data.crs),
-                 "onemap_footnote": footnote(entries, present)}
+                 "onemap_footnote": footnote(entries, present, sheet)}
     for name, value in variables.items():
         QgsExpressionContextUtils.setLayoutVariable(layout, name, value)
     layout.refresh()

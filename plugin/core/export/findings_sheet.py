@@ -1,0 +1,112 @@
+"""Sheet 04's findings layers: open findings by severity, decided ones drawn apart, one label per finding.
+
+The findings GeoPackage keeps decisions in their own table; here each finding with a geometry is copied
+into a memory layer with its decision, so that approved exceptions (已认可例外) and false positives
+(误报) get their own symbols and legend lines. Labels come from a separate point layer — one point on
+the surface of each finding, made valid first so that an invalid parcel (a bow-tie) is labelled too —
+placed around the point, errors first, so that labels do not overlap where there is room.
+"""
+from qgis.core import (QgsFeature, QgsField, QgsFillSymbol, QgsMarkerSymbol, QgsPalLayerSettings, QgsProperty,
+                       QgsRuleBasedRenderer, QgsSingleSymbolRenderer, QgsTextBufferSettings, QgsTextFormat,
+                       QgsVectorLayer, QgsVectorLayerSimpleLabeling)
+from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtGui import QColor, QFont
+
+from ..decisions import KINDS
+from ..styles import apply_style
+from . import FONT
+
+DECIDED_SYMBOLS = {   # drawn apart from open findings: no alarm colour, outline only
+    "accepted": {"color": "0,150,70,35", "outline_color": "0,130,60", "outline_width": "0.6",
+                 "outline_style": "dash"},
+    "false_positive": {"color": "150,150,150,30", "outline_color": "100,100,100", "outline_width": "0.4",
+                       "outline_style": "dot"}}
+PRIORITY = "CASE WHEN \"decision\" <> '' THEN 2 WHEN \"severity\" = 'error' THEN 10 " \
+           "WHEN \"severity\" = 'warning' THEN 7 ELSE 4 END"
+FIELDS = (("finding_id", QVariant.String), ("rule_id", QVariant.String), ("severity", QVariant.String),
+          ("area_m2", QVariant.Double), ("decision", QVariant.String), ("control_layer", QVariant.String),
+          ("label", QVariant.String))
+
+
+def _memory(kind, crs, name):
+    layer = QgsVectorLayer("{}?crs={}".format(kind, crs.authid() or crs.toWkt()), name, "memory")
+    layer.dataProvider().addAttributes([QgsField(field, kind_) for field, kind_ in FIELDS])
+    layer.updateFields()
+    return layer
+
+
+def label_text(finding, decision, indicator_rules):
+    area = finding["area_m2"]
+    text = finding["rule_id"]
+    if area and area > 0 and finding["rule_id"] not in indicator_rules:
+        text += "\n{:,.0f} m²".format(area)
+    return text + ("\n（{}）".format(KINDS[decision][0]) if decision in KINDS else "")
+
+
+def findings_layers(source, report):
+    """(polygon layer styled by severity and decision, label point layer) of the findings with a geometry."""
+    indicator_rules = {r["rule_id"] for r in report.rules if r.get("kind") == "indicator"}
+    polygons = _memory("MultiPolygon", source.crs(), "核对问题")
+    points = _memory("Point", source.crs(), "核对问题标注")
+    shapes, anchors = [], []
+    for feature in source.getFeatures():
+        if not feature.hasGeometry() or feature.geometry().isEmpty():
+            continue
+        decision = (report.decisions.get(feature["finding_id"]) or {}).get("decision") or ""
+        values = [feature["finding_id"], feature["rule_id"], feature["severity"], feature["area_m2"], decision,
+                  feature["control_layer"], label_text(feature, decision, indicator_rules)]
+        shape = QgsFeature(polygons.fields())
+        shape.setGeometry(feature.geometry())
+        shape.setAttributes(values)
+        shapes.append(shape)
+        geometry = feature.geometry()
+        if not geometry.isGeosValid():
+            geometry = geometry.makeValid()
+        anchor = QgsFeature(points.fields())
+        anchor.setGeometry(geometry.pointOnSurface())
+        anchor.setAttributes(values)
+        anchors.append(anchor)
+    polygons.dataProvider().addFeatures(shapes)
+    points.dataProvider().addFeatures(anchors)
+    apply_style(polygons, "findings")
+    _split_decided(polygons.renderer())
+    points.setRenderer(QgsSingleSymbolRenderer(QgsMarkerSymbol.createSimple(
+        {"size": "0", "color": "0,0,0,0", "outline_style": "no"})))
+    _labels(points)
+    return polygons, points
+
+
+def _split_decided(renderer):
+    """Severity rules apply to open findings only; one rule per decision kind after them."""
+    root = renderer.rootRule()
+    for rule in root.children():
+        rule.setFilterExpression("({}) AND coalesce(\"decision\", '') = ''".format(rule.filterExpression()))
+    for kind, (name, _en) in KINDS.items():
+        root.appendChild(QgsRuleBasedRenderer.Rule(QgsFillSymbol.createSimple(DECIDED_SYMBOLS[kind]), 0, 0,
+                                                   "\"decision\" = '{}'".format(kind), name))
+
+
+def _labels(layer):
+    settings = QgsPalLayerSettings()
+    settings.fieldName = "label"
+    settings.placement = QgsPalLayerSettings.OrderedPositionsAroundPoint      # eight places tried per label
+    settings.dist = 0.5
+    settings.displayAll = True                          # every finding labelled, even where space is short
+    settings.priority = 5
+    properties = settings.dataDefinedProperties()
+    properties.setProperty(QgsPalLayerSettings.Priority, QgsProperty.fromExpression(PRIORITY))
+    properties.setProperty(QgsPalLayerSettings.Color, QgsProperty.fromExpression(
+        "CASE WHEN \"decision\" <> '' THEN '80,80,80' ELSE '150,0,0' END"))
+    settings.setDataDefinedProperties(properties)
+    text = QgsTextFormat()
+    text.setFont(QFont(FONT))
+    text.setSize(8)
+    text.setColor(QColor(150, 0, 0))
+    buffer = QgsTextBufferSettings()
+    buffer.setEnabled(True)
+    buffer.setSize(0.8)
+    buffer.setColor(QColor(255, 255, 255))
+    text.setBuffer(buffer)
+    settings.setFormat(text)
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
