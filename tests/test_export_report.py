@@ -110,3 +110,20 @@ def test_html_report_and_clean_errors(findings, tmp_path, qgis_app, onemap_provi
     assert "village_clean.gpkg" in str(error.value) and not (tmp_path / "r.pdf").exists()
     with pytest.raises(QgsProcessingException):
         processing.run("onemap:exportreport", {"FINDINGS": findings, "OUTPUT": str(tmp_path / "r.docx")})
+
+
+def test_the_signature_block_is_never_split_across_pages(qgis_app, tmp_path):
+    import subprocess
+    from plugin.core.export import report_pdf
+    from plugin.core.export.report_html import CSS, SIGNATURE
+    if not report_pdf.has_webkit():
+        pytest.skip("the print layout's HTML frame needs QtWebKit")
+    for lines in range(34, 43):                 # 41 lines a page: the page end falls before, in and after the block
+        html = "<html><head><style>{}</style></head><body>{}{}</body></html>".format(
+            CSS, "".join("<p>第 {} 行</p>".format(n) for n in range(lines)), SIGNATURE)
+        path = str(tmp_path / "r{}.pdf".format(lines))
+        report_pdf.write_report_pdf(html, path)
+        pages = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), path, "-"], capture_output=True,
+                                text=True).stdout for n in range(1, pdf_pages(path) + 1)]
+        with_block = [page for page in pages if "审查人" in page or "日期" in page]
+        assert len(with_block) == 1 and "审查人" in with_block[0] and "日期：" in with_block[0], lines

@@ -105,6 +105,32 @@ def write_text_document_pdf(html, path, margin_mm=18.0):
         raise OneMapError("导出 PDF 失败：{}".format(path), "PDF export failed: {}".format(path))
 
 
+def _load(item, html):
+    item.setHtml(html)
+    item.loadHtml()
+    return item.totalSize().height()
+
+
+def keep_signature_together(item, html):
+    """Load `html` into the frame; when a page break would fall inside the signature block, push the
+    block to the next page with a blank spacer (QGIS breaks HTML frames where the rendered rows are
+    plain, so the spacer takes the break)."""
+    from .report_html import SIGNATURE
+    before = _load(item, html.replace(SIGNATURE, "")) if SIGNATURE in html else None
+    after = _load(item, html)
+    if before is None:
+        return
+    breaks = [item.frame(index).extent().bottom() for index in range(item.frameCount() - 1)]
+    inside = [bottom for bottom in breaks if before - 1.0 < bottom < after]
+    if not inside:
+        return
+    px = 200
+    spacer = '<div style="height:{}px"></div>'
+    per_px = (_load(item, html.replace(SIGNATURE, spacer.format(px) + SIGNATURE)) - after) / px   # mm per px
+    needed = (inside[0] - before + 3.0) / per_px if per_px > 0 else 0
+    _load(item, html.replace(SIGNATURE, spacer.format(int(needed) + 1) + SIGNATURE))
+
+
 def write_report_pdf(html, path, title=""):
     if not has_webkit():
         write_text_document_pdf(html, path)
@@ -116,8 +142,7 @@ def write_report_pdf(html, path, title=""):
         raise OneMapError("版式模板 {} 中没有 HTML 框".format(TEMPLATE), "Template {} has no HTML frame".format(TEMPLATE))
     item = frames[0]
     item.setContentMode(QgsLayoutItemHtml.ContentMode.ManualHtml)
-    item.setHtml(html)
-    item.loadHtml()
+    keep_signature_together(item, html)
     footer = layout.itemById("footer")
     if isinstance(footer, QgsLayoutItemLabel):
         repeat_on_every_page(layout, footer)
