@@ -6,10 +6,9 @@ into a memory layer with its decision, so that approved exceptions (已认可例
 the surface of each finding, made valid first so that an invalid parcel (a bow-tie) is labelled too —
 placed around the point, errors first, so that labels do not overlap where there is room.
 """
-from qgis.core import (QgsFeature, QgsField, QgsFillSymbol, QgsMarkerSymbol, QgsPalLayerSettings, QgsProperty,
+from qgis.core import (QgsFeature, QgsFillSymbol, QgsMarkerSymbol, QgsPalLayerSettings, QgsProperty,
                        QgsRuleBasedRenderer, QgsSingleSymbolRenderer, QgsTextBufferSettings, QgsTextFormat,
                        QgsVectorLayer, QgsVectorLayerSimpleLabeling)
-from qgis.PyQt.QtCore import QVariant
 from qgis.PyQt.QtGui import QColor, QFont
 
 from ..decisions import KINDS
@@ -23,16 +22,13 @@ DECIDED_SYMBOLS = {   # drawn apart from open findings: no alarm colour, outline
                        "outline_style": "dot"}}
 PRIORITY = "CASE WHEN \"decision\" <> '' THEN 2 WHEN \"severity\" = 'error' THEN 10 " \
            "WHEN \"severity\" = 'warning' THEN 7 ELSE 4 END"
-FIELDS = (("finding_id", QVariant.String), ("rule_id", QVariant.String), ("severity", QVariant.String),
-          ("area_m2", QVariant.Double), ("decision", QVariant.String), ("control_layer", QVariant.String),
-          ("label", QVariant.String))
+FIELDS = (("finding_id", "string"), ("rule_id", "string"), ("severity", "string"), ("area_m2", "double"),
+          ("decision", "string"), ("control_layer", "string"), ("label", "string"))
 
 
 def _memory(kind, crs, name):
-    layer = QgsVectorLayer("{}?crs={}".format(kind, crs.authid() or crs.toWkt()), name, "memory")
-    layer.dataProvider().addAttributes([QgsField(field, kind_) for field, kind_ in FIELDS])
-    layer.updateFields()
-    return layer
+    fields = "".join("&field={}:{}".format(field, type_) for field, type_ in FIELDS)
+    return QgsVectorLayer("{}?crs={}{}".format(kind, crs.authid() or crs.toWkt(), fields), name, "memory")
 
 
 def label_text(finding, decision, indicator_rules):
@@ -89,13 +85,13 @@ def _split_decided(renderer):
 def _labels(layer):
     settings = QgsPalLayerSettings()
     settings.fieldName = "label"
-    settings.placement = QgsPalLayerSettings.OrderedPositionsAroundPoint      # eight places tried per label
+    settings.placement = QgsPalLayerSettings.Placement.OrderedPositionsAroundPoint      # eight places tried per label
     settings.dist = 0.5
     settings.displayAll = True                          # every finding labelled, even where space is short
     settings.priority = 5
     properties = settings.dataDefinedProperties()
-    properties.setProperty(QgsPalLayerSettings.Priority, QgsProperty.fromExpression(PRIORITY))
-    properties.setProperty(QgsPalLayerSettings.Color, QgsProperty.fromExpression(
+    properties.setProperty(QgsPalLayerSettings.Property.Priority, QgsProperty.fromExpression(PRIORITY))
+    properties.setProperty(QgsPalLayerSettings.Property.Color, QgsProperty.fromExpression(
         "CASE WHEN \"decision\" <> '' THEN '80,80,80' ELSE '150,0,0' END"))
     settings.setDataDefinedProperties(properties)
     text = QgsTextFormat()
