@@ -1,8 +1,20 @@
 """coverage: what the one map holds of a control layer inside the plan area, the plan keeps whole;
 with `extra_severity`, what the plan adds beyond the one map (补划 or shifted polygons) is reported too."""
+from qgis.core import QgsGeometry
+
 from ..geomops import Prepared, polygonal, single_parts, union
 from ..schema import schema
 from .base import Rule
+
+
+def not_held(shape, layer):
+    """What of `shape` the layer's shapes do not cover; nothing at once when one of them holds it whole
+    (the usual case: no union, no overlay)."""
+    near = list(layer.candidates(shape.boundingBox()))
+    if any(other.prepared.contains(shape) for other in near):
+        return QgsGeometry()
+    held = union(other.shape for other in near)
+    return polygonal(shape.difference(held)) if not held.isEmpty() else shape
 
 
 class CoverageRule(Rule):
@@ -31,8 +43,7 @@ class CoverageRule(Rule):
             inside = other.shape if prepared.contains(other.shape) else polygonal(other.shape.intersection(area))
             if inside.area() < tolerance:
                 continue
-            kept = union(k.shape for k in kept_layer.candidates(inside.boundingBox())) if kept_layer else None
-            lost = polygonal(inside.difference(kept)) if kept is not None and not kept.isEmpty() else inside
+            lost = not_held(inside, kept_layer) if kept_layer else inside
             for part in single_parts(lost):
                 if part.area() < tolerance:
                     continue
@@ -52,8 +63,7 @@ class CoverageRule(Rule):
             if kept.shape.isEmpty() or not prepared.intersects(kept.shape):
                 continue
             inside = kept.shape if prepared.contains(kept.shape) else polygonal(kept.shape.intersection(area))
-            held = union(c.shape for c in control.candidates(inside.boundingBox()))
-            added = polygonal(inside.difference(held)) if not held.isEmpty() else inside
+            added = not_held(inside, control)
             for part in single_parts(added):
                 if part.area() < tolerance:
                     continue
