@@ -15,6 +15,7 @@ from .errors import OneMapError
 from .export.atomic import write_atomically
 from .export.report_data import read_report
 from .sources import open_source, source_format
+from .villages import read_villages
 
 FINDINGS_SUFFIX = "_核对结果.gpkg"
 SUMMARY_FILES = ("summary.gpkg", "summary.xlsx")
@@ -73,26 +74,11 @@ def _findings_path(output_dir, plan_path, taken):
 
 def _village(plan_path, crs):
     """(names, boundary geometry in `crs`) from the plan's village boundary, or ('', None)."""
-    try:
-        plan = open_source(plan_path)
-        found = plan.get("CJDCQ")
-        if found is None:
-            return "", None
-        layer = plan.open_layer("CJDCQ")
-    except OneMapError:
-        return "", None
-    spec = found.spec.field_for("village_name") or found.spec.field_for("village_code")
-    field = found.fields.get(spec.name) if spec else None
-    names, parts = [], []
-    for feature in layer.getFeatures():
-        if field and feature[field] not in (None, ""):
-            names.append(str(feature[field]))
-        if feature.hasGeometry():
-            parts.append(feature.geometry())
+    names, parts, layer_crs = read_villages(plan_path)
     geometry = QgsGeometry.unaryUnion(parts) if parts else None
-    if geometry is not None and crs is not None and layer.crs().isValid() and layer.crs() != crs:
-        geometry.transform(QgsCoordinateTransform(layer.crs(), crs, QgsProject.instance()))
-    return "、".join(dict.fromkeys(names)), geometry
+    if geometry is not None and crs is not None and layer_crs.isValid() and layer_crs != crs:
+        geometry.transform(QgsCoordinateTransform(layer_crs, crs, QgsProject.instance()))
+    return "、".join(names), geometry
 
 
 class _PlanFeedback(QgsFeedback):

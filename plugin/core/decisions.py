@@ -18,7 +18,7 @@ from osgeo import ogr
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsProject
 
 from .errors import OneMapError
-from .findings import SEVERITY_ZH, finding_id, navigation_point
+from .findings import SEVERITY_ZH, finding_id, navigation_point, updating
 
 ogr.UseExceptions()
 
@@ -62,9 +62,9 @@ def make(finding_id_, decision, reason, approval_no="", reviewer="", rule_id="",
 
 
 # -- the GeoPackage table
-def _open(path, update=False):
+def _open(path):
     try:
-        dataset = ogr.Open(path, 1 if update else 0)
+        dataset = ogr.Open(path, 0)
     except RuntimeError:
         dataset = None
     if dataset is None:
@@ -105,13 +105,11 @@ def remove(path, finding_id_):
 
 
 def _write(path, finding_id_, values):
-    dataset = _open(path, update=True)
-    table = dataset.GetLayerByName("decisions")
-    if table is None:
-        raise OneMapError("{} 中没有 decisions 表（请重新核对）".format(path),
-                          "{} has no decisions table (run the check again)".format(path))
-    dataset.StartTransaction()
-    try:
+    with updating(path) as dataset:
+        table = dataset.GetLayerByName("decisions")
+        if table is None:
+            raise OneMapError("{} 中没有 decisions 表（请重新核对）".format(path),
+                              "{} has no decisions table (run the check again)".format(path))
         table.SetAttributeFilter("finding_id = '{}'".format(finding_id_.replace("'", "''")))
         for fid in [feature.GetFID() for feature in table]:
             table.DeleteFeature(fid)
@@ -122,12 +120,6 @@ def _write(path, finding_id_, values):
                 if value is not None and feature.GetFieldIndex(key) >= 0:      # older files lack `review`
                     feature.SetField(key, value)
             table.CreateFeature(feature)
-        dataset.CommitTransaction()
-    except Exception:
-        dataset.RollbackTransaction()
-        raise
-    finally:
-        dataset = None
 
 
 # -- carrying decisions over to a new run

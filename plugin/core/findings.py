@@ -3,12 +3,14 @@
 It is the source of truth for everything after a check (browser, reviewer decisions, reports):
 each finding carries a stable `finding_id` so decisions can be matched again after a re-run.
 """
+import contextlib
 import hashlib
 import os
 
 from osgeo import ogr, osr
 from qgis.core import QgsGeometry
 
+from .errors import OneMapError
 from .outputs import atomic_output, check_written
 
 ogr.UseExceptions()
@@ -57,6 +59,27 @@ ALIASES_ZH = {
     "reason": "理由", "approval_no": "批复文号", "reviewer": "审查人", "decided_at": "决定时间", "resolved": "已消除",
     "review": "需复核",
 }
+
+
+@contextlib.contextmanager
+def updating(path):
+    """The findings GeoPackage opened for update inside one transaction: committed when the block ends,
+    rolled back (and re-raised) if it fails, closed either way."""
+    try:
+        dataset = ogr.Open(path, 1)
+    except RuntimeError:
+        dataset = None
+    if dataset is None:
+        raise OneMapError("无法打开核对结果 {}".format(path), "Cannot open the findings GeoPackage {}".format(path))
+    dataset.StartTransaction()
+    try:
+        yield dataset
+        dataset.CommitTransaction()
+    except Exception:
+        dataset.RollbackTransaction()
+        raise
+    finally:
+        dataset = None
 
 
 def navigation_point(finding):

@@ -7,13 +7,14 @@ from qgis.core import QgsEditorWidgetSetup, QgsMapLayerStyle, QgsProject, QgsVec
 from .errors import OneMapError
 from .findings import ALIASES_ZH, SEVERITY_ZH
 from .loading import PROPERTY_KEY, PROPERTY_SOURCE
+from .sources import ogr_uri
 from .styles import apply_style
 
 PROPERTY_PLAN = "onemap/plan"          # the checked plan (as the run table records it)
 
 
 def uri(path):
-    return "{}|layername=findings".format(path)
+    return ogr_uri(path, "findings")
 
 
 def layer_name(title):

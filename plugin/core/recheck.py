@@ -98,14 +98,12 @@ class Recheck:
     def apply(self, path, fid, found):
         """Replace feature `fid`'s findings of the local rules in the GeoPackage; update the counts by
         what was removed and added (a county's findings are not recounted for one parcel)."""
-        dataset = findings_mod.ogr.Open(path, 1)
-        if dataset is None or dataset.GetLayerByName("findings") is None:
-            raise OneMapError("无法更新核对结果 {}".format(path), "Cannot update the findings {}".format(path))
-        layer = dataset.GetLayerByName("findings")
         quoted = ",".join("'{}'".format(rule_id.replace("'", "''")) for rule_id in self.rule_ids)
         delta = {}                           # (rule_id, severity) -> findings added minus removed
-        dataset.StartTransaction()
-        try:
+        with findings_mod.updating(path) as dataset:
+            layer = dataset.GetLayerByName("findings")
+            if layer is None:
+                raise OneMapError("无法更新核对结果 {}".format(path), "Cannot update the findings {}".format(path))
             layer.SetAttributeFilter("plan_layer = '{}' AND plan_fid = {} AND rule_id IN ({})".format(
                 LANDUSE, int(fid), quoted))
             stale = [(feature.GetFID(), feature.GetField("rule_id"), feature.GetField("severity")) for feature in layer]
@@ -118,12 +116,6 @@ class Recheck:
                     finding, self.rules_by_id[finding.rule_id]), finding.geometry)
                 delta[(finding.rule_id, finding.severity)] = delta.get((finding.rule_id, finding.severity), 0) + 1
             _count_changes(dataset, {key: n for key, n in delta.items() if n})
-            dataset.CommitTransaction()
-        except Exception:
-            dataset.RollbackTransaction()
-            raise
-        finally:
-            dataset = None
 
 
 def _count_changes(dataset, delta):

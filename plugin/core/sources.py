@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from osgeo import gdal, ogr
-from qgis.core import QgsVectorLayer
+from qgis.core import QgsProviderRegistry, QgsVectorLayer
 
 from . import postgis
 from .dbf import detect_encoding
@@ -135,6 +135,11 @@ def _geometry_name(ogr_layer):
     return seen.pop() if len(seen) == 1 else "unknown"
 
 
+def ogr_uri(path, layer_name):
+    """An OGR layer's QGIS data source, built by the provider from structured parts (never by hand)."""
+    return QgsProviderRegistry.instance().encodeUri("ogr", {"path": path, "layerName": layer_name})
+
+
 def _describe(ogr_layer, name, uri):
     definition = ogr_layer.GetLayerDefn()
     names = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
@@ -174,7 +179,7 @@ def _list_dataset(path, driver):
         if problem:
             found.append(SourceLayer(name=name, uri="", geometry="unknown", count=0, field_names=[], problem=problem))
             continue
-        layer = _describe(ogr_layer, name, "{}|layername={}".format(uri_base, name))
+        layer = _describe(ogr_layer, name, ogr_uri(uri_base, name))
         if driver == "PostgreSQL" and path.startswith(postgis.SAVED_PREFIX):    # keeps authcfg
             layer.uri = postgis.qgis_table_uri(path, name, ogr_layer.GetGeometryColumn(), ogr_layer.GetFIDColumn())
             layer.provider = "postgres"

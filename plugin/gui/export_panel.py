@@ -14,6 +14,7 @@ from qgis.PyQt.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox,
 from ..core.batch import summary_crs, verify_plans, write_summary
 from ..core.errors import OneMapError
 from ..core.export.mapsheets import PAPERS
+from ..core.sources import ogr_uri
 from ..i18n import chinese_ui, tr
 
 
@@ -147,7 +148,7 @@ class ExportPanel(QGroupBox):
         if batch and task.result is not None:
             rows, files = task.result
             failed = sum(1 for row in rows if row["status"] == "failed")
-            layer = QgsVectorLayer("{}|layername=plans".format(files[0]), tr("Batch check summary"), "ogr")
+            layer = QgsVectorLayer(ogr_uri(files[0], "plans"), tr("Batch check summary"), "ogr")
             if layer.isValid():
                 QgsProject.instance().addMapLayer(layer)
             for row in rows:                          # each plan's findings can be walked in the browser

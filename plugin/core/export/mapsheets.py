@@ -23,7 +23,7 @@ from qgis.PyQt.QtGui import QFont
 from .. import overrides
 from ..errors import OneMapError
 from ..schema import schema
-from ..sources import open_source
+from ..sources import ogr_uri, open_source
 from ..styles import PROVISIONAL, apply_style, style_path, style_status
 from . import FONT
 from .atomic import write_atomically
@@ -254,7 +254,7 @@ class SheetData:
     def _findings(self, path):
         from .report_data import read_report
         report = read_report(path)                      # a clear error if it is not a findings file
-        layer = QgsVectorLayer("{}|layername=findings".format(path), "核对问题", "ogr")
+        layer = QgsVectorLayer(ogr_uri(path, "findings"), "核对问题", "ogr")
         if not layer.isValid():
             raise OneMapError("无法打开核对结果：{}".format(path), "Cannot open findings: {}".format(path))
         polygons, labels = findings_layers(layer, report)

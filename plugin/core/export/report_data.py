@@ -11,6 +11,7 @@ from osgeo import ogr
 from .. import decisions
 from ..errors import OneMapError
 from ..schema import schema
+from ..villages import read_villages
 
 MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
 INDICATOR_STATUS_ZH = {"pass": "符合", "fail": "不符合", "not_applicable": "不适用",
@@ -103,23 +104,7 @@ def _rows(dataset, name):
 
 
 def _villages(plan_path, indicators):
-    try:
-        from ..sources import open_source
-        plan = open_source(plan_path)
-        found = plan.get("CJDCQ")
-        if found is not None:
-            layer = plan.open_layer("CJDCQ")
-            names = []
-            for role in ("village_name", "village_code"):
-                spec = found.spec.field_for(role)
-                actual = found.fields.get(spec.name) if spec else None
-                if actual:
-                    names = [str(f[actual]) for f in layer.getFeatures() if f[actual] not in (None, "")]
-                if names:
-                    return list(dict.fromkeys(names))
-    except OneMapError:
-        pass
-    return list(dict.fromkeys(row["village_code"] for row in indicators if row.get("village_code")))
+    return read_villages(plan_path)[0] or list(dict.fromkeys(row["village_code"] for row in indicators if row.get("village_code")))
 
 
 def read_report(path):
