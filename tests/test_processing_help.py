@@ -8,7 +8,7 @@ from qgis.PyQt.QtCore import QUrl
 
 from plugin.processing.algorithm import GROUPS, OneMapAlgorithm
 
-ALGORITHMS = ["describesource", "loadplan", "verifyplan"]
+ALGORITHMS = ["describesource", "loadplan", "verifyplan", "exportreport", "exportmapsheets", "verifyfolder"]
 
 
 @pytest.fixture
