@@ -139,7 +139,8 @@ def run_record(report):
             ("运行编号", run.get("run_id")), ("核对结果文件", report.path)]
 
 
-SIGNATURE = ("<table class='sign'><tr><td>审查人：____________________<br><br>审查单位（盖章）：____________________</td>"
+# The heading travels with the block: keep_signature_together moves both to the next page.
+SIGNATURE = ("<h2>六、审查签字</h2><table class='sign'><tr><td>审查人：____________________<br><br>审查单位（盖章）：____________________</td>"
              "<td>复核人：____________________<br><br>日期：______年____月____日</td></tr></table>")   # one row
 
 
