@@ -4,7 +4,7 @@ County review compares the base year with the target year: new construction, cro
 cropland in and out. A plan without JQDLTB has no base year; rules then say that new and existing
 could not be told apart instead of guessing.
 """
-from .geomops import polygonal, union
+from .geomops import union
 
 
 def tiankan_share(feature):
@@ -45,8 +45,8 @@ class BaseYear:
                 continue
             if feature.prepared.contains(shape):
                 found.append((feature, shape))
-            elif feature.prepared.shares_area(shape):
-                part = polygonal(shape.intersection(feature.shape))
+            else:
+                part = feature.prepared.common(shape)
                 if not part.isEmpty():
                     found.append((feature, part))
         return found

@@ -72,17 +72,25 @@ class BoxIndex:
         return [cx * rows + cy for cx in range(cx0, cx1 + 1) for cy in range(cy0, cy1 + 1)]
 
     def _numbers(self, b):
-        keys = self._keys(b, limit=len(self.cells))
-        if keys is None:                   # a query spanning more cells than are filled: scan every box
+        """Numbers of the items in the cells `b` spans, ascending (a superset: callers test the boxes)."""
+        size, x0, y0 = self.size, self.x0, self.y0
+        # int() truncates toward zero, floor() would not: below the grid both clip to cell 0, and a
+        # query wholly outside gets cell 0's items, which the callers' box test then drops
+        cx0, cx1 = max(0, int((b[0] - x0) / size)), min(self.columns - 1, int((b[2] - x0) / size))
+        cy0, cy1 = max(0, int((b[1] - y0) / size)), min(self.rows - 1, int((b[3] - y0) / size))
+        if cx0 == cx1 and cy0 == cy1 and not self.large:   # the usual query, a parcel's box: one cell, in order
+            return self.cells.get(cx0 * self.rows + cy0, ())
+        if cx1 < cx0 or cy1 < cy0:
+            return self.large
+        if (cx1 - cx0 + 1) * (cy1 - cy0 + 1) > len(self.cells):   # spans more cells than are filled
             return range(len(self.items))
-        if len(keys) == 1 and not self.large:     # the usual query, a parcel's box: one cell, already in order
-            return self.cells.get(keys[0], ())
+        cells, rows = self.cells, self.rows
         found = set(self.large)
-        cells = self.cells
-        for key in keys:
-            bucket = cells.get(key)
-            if bucket is not None:
-                found.update(bucket)
+        for cx in range(cx0, cx1 + 1):
+            for cy in range(cy0, cy1 + 1):
+                bucket = cells.get(cx * rows + cy)
+                if bucket is not None:
+                    found.update(bucket)
         return sorted(found)
 
     def near(self, b):

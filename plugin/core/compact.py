@@ -25,11 +25,13 @@ class CompactFeatures:
         self.ends = array("q")             # where each feature's WKB ends in it
         self.codes, self.labels, self.values = [], [], []
         self.boxes = array("d")            # 4 per feature; NaN for an empty geometry
+        self.valid = bytearray()           # 1 where the geometry is empty or valid: it is its own shape
         self.names = None
         self._shared = {}                  # one string object per distinct short value (codes, units)
 
     def add(self, fid, geometry, attrs, code, label):
         empty = geometry.isEmpty()
+        self.valid.append(empty or geometry.isGeosValid())     # once here, not each time a Feature is made
         self.fids.append(fid)
         if not empty:
             self.wkb += bytes(geometry.asWkb())       # (a QByteArray would be added byte by byte)
@@ -63,7 +65,8 @@ class CompactFeatures:
         if end > start:
             geometry.fromWkb(bytes(self.wkb[start:end]))
         return self._make(self.fids[number], geometry, dict(zip(self.names or (), self.values[number])),
-                          self.codes[number], label=self.labels[number])
+                          self.codes[number], shape=geometry if self.valid[number] else None,
+                          label=self.labels[number])
 
     def __iter__(self):
         return (self[n] for n in range(len(self)))

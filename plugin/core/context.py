@@ -3,6 +3,7 @@
 Features are held in memory with a spatial index; rules ask for candidates by bounding box.
 CRS decisions (assumed, detected, reprojected) are recorded for the crs rule to report.
 """
+import operator
 from dataclasses import dataclass
 
 from qgis.PyQt.QtCore import QVariant
@@ -198,16 +199,14 @@ class Context:
             data = self._stand_in(side, source, key, *host)
         if found is not None:
             layer = self._opened.pop((side, key), None) or source.open_layer(key)
-            code_field = found.spec.field_for("code")
-            code_name = found.fields.get(code_field.name) if code_field else None
-            label_name = label_field(found, layer.fields().names())
-            attrs = attribute_reader(found, layer.fields().names())
+            read = FeatureReader(found, layer.fields().names())
+            request = QgsFeatureRequest().setSubsetOfAttributes(read.fields)
             features = []
             layer_crs = None
             if found.spec.is_table:
-                for feature in layer.getFeatures():
-                    features.append(Feature(feature.id(), QgsGeometry(), attrs(feature),
-                                            label=feature_label(feature, label_name)))
+                for feature in layer.getFeatures(request):
+                    attrs, _code, label = read(feature)
+                    features.append(Feature(feature.id(), QgsGeometry(), attrs, label=label))
             else:
                 layer_crs = self._layer_crs(side, found.name, layer, self.plan_crs)
                 transform = None
@@ -217,7 +216,6 @@ class Context:
                     self.crs_notes.append(CrsNote(
                         side, found.name, "info", "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
                             layer_crs.authid(), self.plan_crs.authid(), self.crs.authid())))
-                request = QgsFeatureRequest()
                 if side == "onemap" and self.read_near_plan:
                     near = self._near_plan(layer_crs)
                     if near is not None:
@@ -226,15 +224,13 @@ class Context:
                     features = CompactFeatures(Feature)          # WKB per feature; Features made on demand
                     add = features.add
                 else:
-                    def add(fid, geometry, values, code, label):
-                        features.append(Feature(fid, geometry, values, code, label=label))
+                    def add(fid, geometry, attrs, code, label):
+                        features.append(Feature(fid, geometry, attrs, code, label=label))
                 for feature in layer.getFeatures(request):
-                    geometry = QgsGeometry(feature.geometry())
+                    geometry = feature.geometry()
                     if transform is not None and not geometry.isEmpty():
                         geometry.transform(transform)
-                    add(feature.id(), geometry, attrs(feature),
-                        normalize_code(python_value(feature[code_name])) if code_name else "",
-                        feature_label(feature, label_name))
+                    add(feature.id(), geometry, *read(feature))
             data = LayerData(key, found.name, features, layer_crs)
         self._cache[(side, key)] = data
         return data
@@ -268,14 +264,31 @@ class Context:
         return rect
 
 
-def attribute_reader(found, names):
-    """feature -> {canonical field: value}, with the field positions looked up once per layer."""
-    positions = [(canonical, names.index(actual)) for canonical, actual in found.fields.items() if actual in names]
+class FeatureReader:
+    """A QGIS feature of a recognised layer -> (canonical attrs, code, label), from one `attributes()`
+    call: field positions are looked up once per layer, the wanted values picked in C (itemgetter)."""
 
-    def read(feature):
+    def __init__(self, found, names):
+        code_field = found.spec.field_for("code")
+        code_name = found.fields.get(code_field.name) if code_field else None
+        label_name = label_field(found, names)
+        pairs = [(canonical, names.index(actual)) for canonical, actual in found.fields.items() if actual in names]
+        self.keys = tuple(canonical for canonical, _ in pairs)
+        positions = [position for _, position in pairs]
+        self.code_at = names.index(code_name) if code_name in names else None
+        self.label_at = names.index(label_name) if label_name in names else None
+        self.fields = sorted(set(positions) | {p for p in (self.code_at, self.label_at) if p is not None})
+        self._pick = (lambda values: (values[positions[0]],)) if len(positions) == 1 else (
+            operator.itemgetter(*positions) if positions else (lambda values: ()))
+
+    def __call__(self, feature):
         values = feature.attributes()
-        return {canonical: python_value(values[position]) for canonical, position in positions}
-    return read
+        picked = self._pick(values)
+        if QVariant in set(map(type, picked)):                 # a NULL among them
+            picked = map(python_value, picked)
+        code = normalize_code(python_value(values[self.code_at])) if self.code_at is not None else ""
+        label = label_text(values[self.label_at]) if self.label_at is not None else ""
+        return dict(zip(self.keys, picked)), code, label
 
 
 def label_field(found, names):
@@ -291,11 +304,9 @@ def label_field(found, names):
     return None
 
 
-def feature_label(feature, name):
-    """The feature's BSM/TBBH value as text, or '' (then its fid names it)."""
-    if name is None:
-        return ""
-    value = python_value(feature[name])
+def label_text(value):
+    """A BSM/TBBH value as text, or '' (then its fid names it)."""
+    value = python_value(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return "" if value is None else str(value).strip()

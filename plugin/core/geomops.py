@@ -45,7 +45,10 @@ class Prepared:
     def intersects(self, other):
         return self.engine.intersects(other.constGet())
 
-    def shares_area(self, other):
-        """Interiors meet: intersects and does not merely touch (a shared edge is not an overlap)."""
+    def common(self, other):
+        """The area both share, as polygons: empty when they are apart or only touch (a shared edge is
+        not an overlap). One intersection through this engine, no separate touches() test."""
         geometry = other.constGet()
-        return self.engine.intersects(geometry) and not self.engine.touches(geometry)
+        if not self.engine.intersects(geometry):
+            return QgsGeometry()
+        return polygonal(QgsGeometry(self.engine.intersection(geometry)))

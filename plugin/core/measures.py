@@ -38,7 +38,10 @@ class Measures:
         """
         if geometry is None or geometry.isEmpty():
             return 0.0
-        return self.distance.measureArea(geometry.densifyByDistance(DENSIFY_M))
+        box = geometry.boundingBox()
+        if box.width() ** 2 + box.height() ** 2 > DENSIFY_M ** 2:    # else no edge is that long: nothing to add
+            geometry = geometry.densifyByDistance(DENSIFY_M)
+        return self.distance.measureArea(geometry)
 
     def landuse(self):
         layer = self.ctx.plan_layer("GHYDYH")

@@ -19,8 +19,7 @@ How to call it (the panel does this; so does `make bench` to time one parcel at 
 from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsRectangle
 
 from . import findings as findings_mod
-from .codes import normalize_code
-from .context import Context, Feature, LayerData, attribute_reader, feature_label, label_field, python_value
+from .context import Context, Feature, FeatureReader, LayerData
 from .engine import check_inputs, name_plan_features, place_in_villages, to_plan_crs
 from .errors import OneMapError
 from .ruleset import RuleSet, load_ruleset
@@ -54,8 +53,6 @@ class Recheck:
         self.rules_by_id = {rule.id: rule for rule in rules.rules}
         self.landuse = self.ctx.plan_layer(LANDUSE)             # the whole layer: labels, villages
         self.found = plan.get(LANDUSE)
-        code = self.found.spec.field_for("code")
-        self.code_name = self.found.fields.get(code.name) if code else None
         self.to_working = QgsCoordinateTransform(self.landuse.crs, self.ctx.crs, self.ctx.transform_context)
 
     def prepare(self):
@@ -71,10 +68,8 @@ class Recheck:
         geometry = QgsGeometry(qgs_feature.geometry())
         if not geometry.isEmpty() and self.landuse.crs != self.ctx.crs:
             geometry.transform(self.to_working)
-        names = qgs_feature.fields().names()
-        label = feature_label(qgs_feature, label_field(self.found, names))
-        code = normalize_code(python_value(qgs_feature[self.code_name])) if self.code_name in names else ""
-        return Feature(qgs_feature.id(), geometry, attribute_reader(self.found, names)(qgs_feature), code, label=label)
+        attrs, code, label = FeatureReader(self.found, qgs_feature.fields().names())(qgs_feature)
+        return Feature(qgs_feature.id(), geometry, attrs, code, label=label)
 
     def check(self, qgs_feature):
         """Findings of the local rules for this one feature, in the plan's CRS."""

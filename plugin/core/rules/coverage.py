@@ -2,15 +2,20 @@
 with `extra_severity`, what the plan adds beyond the one map (补划 or shifted polygons) is reported too."""
 from qgis.core import QgsGeometry
 
+from ..boxindex import box_of
 from ..geomops import Prepared, polygonal, single_parts, union
 from ..schema import schema
 from .base import Rule
 
 
 def not_held(shape, layer):
-    """What of `shape` the layer's shapes do not cover; nothing at once when one of them holds it whole
-    (the usual case: no union, no overlay)."""
-    near = list(layer.candidates(shape.boundingBox()))
+    """What of `shape` the layer's shapes do not cover; nothing at once when one of them is the same
+    polygon (a patch copied from the one map: same box, same vertices) or holds it whole (the usual
+    cases: no union, no overlay)."""
+    box = box_of(shape)
+    near = list(layer.candidates(box))
+    if any(other.box == box and other.shape.equals(shape) for other in near):
+        return QgsGeometry()
     if any(other.prepared.contains(shape) for other in near):
         return QgsGeometry()
     held = union(other.shape for other in near)

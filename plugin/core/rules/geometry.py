@@ -1,6 +1,6 @@
 """geometry: invalid geometries, overlaps within the layer, gaps against a boundary, slivers."""
 from ..compat import VALIDATOR_GEOS
-from ..geomops import polygonal, single_parts
+from ..geomops import single_parts
 from ..tiles import uncovered
 from .base import Rule
 from .selection import describe
@@ -58,10 +58,10 @@ class GeometryRule(Rule):
             if feature.shape.isEmpty():
                 continue
             for other in data.overlapping(feature.box):        # boxes overlapping by area: exact pre-filter
-                if other.fid <= feature.fid or not feature.prepared.shares_area(other.shape):
+                if other.fid <= feature.fid:
                     continue
-                piece = polygonal(feature.shape.intersection(other.shape))
-                if piece.area() < self.ruleset.noise_m2:
+                piece = feature.prepared.common(other.shape)
+                if piece.isEmpty() or piece.area() < self.ruleset.noise_m2:
                     continue
                 findings.append(self.finding(
                     "要素 {}（{}）与要素 {}（{}）重叠，面积 {:.2f} 平方米".format(

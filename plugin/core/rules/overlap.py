@@ -4,7 +4,6 @@ With a `matrix:` each overlapping piece is split into new and existing parts aga
 (see matrix.py) and each part takes its own severity.
 """
 from ..codes import in_classes
-from ..geomops import polygonal
 from ..schema import schema
 from .base import NotApplicable, Rule
 from .matrix import NONE, Matrix
@@ -77,11 +76,9 @@ class OverlapRule(Rule):
                     continue
                 if other.prepared.contains(feature.shape):
                     piece = feature.shape                 # wholly inside: no overlay needed
-                elif other.prepared.shares_area(feature.shape):
-                    piece = polygonal(feature.shape.intersection(other.shape))
                 else:
-                    continue
+                    piece = other.prepared.common(feature.shape)
                 area = piece.area()
-                if area >= noise:
+                if not piece.isEmpty() and area >= noise:
                     found.append((feature, other.fid, piece, area))
         return found
