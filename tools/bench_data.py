@@ -109,8 +109,9 @@ class Grid:
 class Tier:
     """One generated case: its layers' rectangles and the expected findings per rule."""
 
-    def __init__(self, name, n, onemap_n=None, patch_pitch=(60.0, 40.0), patch_size=(50.0, 30.0)):
+    def __init__(self, name, n, onemap_n=None, patch_pitch=(60.0, 40.0), patch_size=(50.0, 30.0), stress=False):
         self.name, self.n = name, n
+        self.stress = stress                          # measured once: a stress case, minutes per run
         self.onemap_n = onemap_n or n                 # a village tier is checked against a larger one map
         self.patch_pitch, self.patch_size = patch_pitch, patch_size
 
