@@ -73,18 +73,20 @@ class BoxIndex:
 
     def _numbers(self, b):
         """Numbers of the items in the cells `b` spans, ascending (a superset: callers test the boxes)."""
-        size, x0, y0 = self.size, self.x0, self.y0
+        size, x0, y0, rows = self.size, self.x0, self.y0, self.rows
         # int() truncates toward zero, floor() would not: below the grid both clip to cell 0, and a
         # query wholly outside gets cell 0's items, which the callers' box test then drops
-        cx0, cx1 = max(0, int((b[0] - x0) / size)), min(self.columns - 1, int((b[2] - x0) / size))
-        cy0, cy1 = max(0, int((b[1] - y0) / size)), min(self.rows - 1, int((b[3] - y0) / size))
-        if cx0 == cx1 and cy0 == cy1 and not self.large:   # the usual query, a parcel's box: one cell, in order
-            return self.cells.get(cx0 * self.rows + cy0, ())
+        cx0, cx1 = int((b[0] - x0) / size), int((b[2] - x0) / size)
+        cy0, cy1 = int((b[1] - y0) / size), int((b[3] - y0) / size)
+        if cx0 == cx1 and cy0 == cy1 and not self.large and 0 <= cx0 < self.columns and 0 <= cy0 < rows:
+            return self.cells.get(cx0 * rows + cy0, ())   # the usual query, a parcel's box: one cell, in order
+        cx0, cx1 = max(0, cx0), min(self.columns - 1, cx1)
+        cy0, cy1 = max(0, cy0), min(rows - 1, cy1)
         if cx1 < cx0 or cy1 < cy0:
             return self.large
         if (cx1 - cx0 + 1) * (cy1 - cy0 + 1) > len(self.cells):   # spans more cells than are filled
             return range(len(self.items))
-        cells, rows = self.cells, self.rows
+        cells = self.cells
         found = set(self.large)
         for cx in range(cx0, cx1 + 1):
             for cy in range(cy0, cy1 + 1):
