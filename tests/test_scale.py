@@ -26,6 +26,9 @@ def test_box_index_near_counts_touching_boxes_overlapping_does_not():
     assert [i.box for i in index.overlapping(cell)] == [cell, county.box]
     assert len(index.near((-1000.0, -1000.0, 1000.0, 1000.0))) == 101
     assert index.overlapping((20.0, 20.0, 21.0, 21.0)) == [county]
+    first = (0.0, 0.0, 1.0, 1.0)                             # a query reaching below the grid's origin
+    assert [i.box for i in index.overlapping((-0.5, -0.5, 0.5, 0.5))] == [first, county.box]
+    assert [i.box for i in index.near((-3.0, -3.0, -1.0, -1.0))] == [county.box]
 
 
 def test_gap_check_tile_by_tile_gives_the_whole_union_answer(monkeypatch):
