@@ -83,3 +83,36 @@ def test_layers_held_compactly_give_the_same_findings(monkeypatch):
     def summary(result):
         return sorted((f.rule_id, f.severity, round(f.area_m2 or 0.0, 2), f.message) for f in result.findings)
     assert summary(compact) == summary(whole) and len(whole.findings) > 10
+
+
+def test_a_cancelled_run_stops_while_reading_not_after(monkeypatch):
+    """The cancel button is looked at every POLL_EVERY features read: a county-size read stops at once."""
+    import pytest
+    from qgis.core import QgsFeedback
+    from plugin.core import context
+    from plugin.core.errors import Cancelled
+    made = []
+
+    class Counted(context.Feature):
+        def __post_init__(self):
+            made.append(self.fid)
+            super().__post_init__()
+    monkeypatch.setattr(context, "Feature", Counted)
+    monkeypatch.setattr(context, "POLL_EVERY", 5)
+    feedback = QgsFeedback()
+    feedback.cancel()
+    with pytest.raises(Cancelled):
+        verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), feedback=feedback)
+    assert made == []                                        # not one feature read before stopping
+    verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), feedback=QgsFeedback())
+    assert len(made) > 10                                    # a run not cancelled reads them all
+
+
+def test_box_queries_look_at_the_cancel_button(monkeypatch):
+    from plugin.core import context
+    monkeypatch.setattr(context, "POLL_EVERY", 3)
+    asked = []
+    data = context.LayerData("GHYDYH", "parcels", [Item((0.0, 0.0, 1.0, 1.0))], poll=lambda: asked.append(1))
+    for _ in range(7):
+        data.candidates((0.0, 0.0, 1.0, 1.0))
+    assert len(asked) == 2                                   # rules query per parcel: a long rule stops too

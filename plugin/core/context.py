@@ -15,10 +15,12 @@ from .boxindex import BoxIndex, box_of
 from .baseyear import BaseYear
 from .codes import in_classes, normalize_code
 from .compact import COMPACT_OVER, CompactFeatures
-from .errors import OneMapError
+from .errors import Cancelled, OneMapError
 from .geomops import Prepared, polygonal, union
 from .postgis_overlay import shared_database
 from .schema import schema
+
+POLL_EVERY = 4096        # features read, or box queries answered, between two looks at the cancel button
 
 
 @dataclass
@@ -51,9 +53,11 @@ class Feature:
 class LayerData:
     """A layer's features in the working CRS; its spatial index is built on first use."""
 
-    def __init__(self, key, name, features, crs=None):
+    def __init__(self, key, name, features, crs=None, poll=None):
         self.key, self.name, self.features = key, name, features     # a list, or CompactFeatures
         self.crs = crs                   # the layer's own CRS (features are held in the working CRS)
+        self.poll = poll                 # raises Cancelled when the run is cancelled (Context.poll)
+        self._queries = 0
         self.compact = isinstance(features, CompactFeatures)
         self._by_fid = None
         self._index = None
@@ -91,7 +95,11 @@ class LayerData:
         return self._features(self.index.overlapping(box))
 
     def _features(self, found):
-        """Compact layers: Features made one at a time as the caller walks them (never all at once)."""
+        """Compact layers: Features made one at a time as the caller walks them (never all at once).
+        Every POLL_EVERY queries the run's cancel button is looked at: rules query per parcel."""
+        self._queries += 1
+        if self.poll is not None and not self._queries % POLL_EVERY:
+            self.poll()
         return (self.features[n] for n in found) if self.compact else found
 
 
@@ -104,8 +112,9 @@ class CrsNote:
 
 
 class Context:
-    def __init__(self, plan, onemap, ruleset, transform_context=None):
+    def __init__(self, plan, onemap, ruleset, transform_context=None, feedback=None):
         self.plan, self.onemap, self.ruleset = plan, onemap, ruleset
+        self.feedback = feedback         # a QgsFeedback whose cancel stops reading and rules (poll)
         # captured on the calling thread: a QgsTask must not touch the project while it runs
         self.transform_context = transform_context or QgsProject.instance().transformContext()
         self.crs_notes = []
@@ -177,6 +186,11 @@ class Context:
             self._measures = Measures(self)
         return self._measures
 
+    def poll(self):
+        """Raise Cancelled when the run's feedback is cancelled (looked at while reading and in rules)."""
+        if self.feedback is not None and self.feedback.isCanceled():
+            raise Cancelled()
+
     def plan_layer(self, key):
         return self._load("plan", self.plan, key)
 
@@ -226,12 +240,14 @@ class Context:
                 else:
                     def add(fid, geometry, attrs, code, label):
                         features.append(Feature(fid, geometry, attrs, code, label=label))
-                for feature in layer.getFeatures(request):
+                for number, feature in enumerate(layer.getFeatures(request)):
+                    if not number % POLL_EVERY:
+                        self.poll()
                     geometry = feature.geometry()
                     if transform is not None and not geometry.isEmpty():
                         geometry.transform(transform)
                     add(feature.id(), geometry, *read(feature))
-            data = LayerData(key, found.name, features, layer_crs)
+            data = LayerData(key, found.name, features, layer_crs, self.poll)
         self._cache[(side, key)] = data
         return data
 
@@ -239,7 +255,7 @@ class Context:
         """A layer the plan delivers as coded features of another (永久基本农田 as GKBJ 0202)."""
         host = self._load(side, source, host_key)
         features = [f for f in host.features if in_classes(f.code, codes)]
-        return LayerData(key, "{}（{}）".format(host.name, "/".join(codes)), features, host.crs)
+        return LayerData(key, "{}（{}）".format(host.name, "/".join(codes)), features, host.crs, self.poll)
 
     def plan_box(self):
         """The box around every plan layer in the working CRS (None when the plan has no geometry)."""

@@ -8,7 +8,7 @@ from qgis.core import Qgis, QgsCoordinateTransform, QgsGeometry, QgsPointXY
 from . import plankind, preflight
 from .context import Context
 from .decisions import carry_over
-from .errors import OneMapError
+from .errors import Cancelled, OneMapError
 from .findings import navigation_point, write_results
 from .outputs import check_output
 from .paths import plugin_version
@@ -17,11 +17,6 @@ from .rules.base import NotApplicable
 from .schema import schema
 from .secrets import mask
 from .sources import PlanSource, open_source, source_hash
-
-
-class Cancelled(OneMapError):
-    def __init__(self):
-        super().__init__("核对已取消", "Verification cancelled")
 
 
 @dataclass
@@ -129,7 +124,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     inputs = [plan.path, onemap.path] + rules.files
     if output:
         check_output(output, inputs)                 # refused before any work, not after it
-    ctx = Context(plan, onemap, rules, transform_context)
+    ctx = Context(plan, onemap, rules, transform_context, feedback)
     ctx.plan_kind = decision
     preflight.check_coverage(ctx)
     findings, outcomes = [], []

@@ -10,3 +10,10 @@ class OneMapError(Exception):
         super().__init__("{} ({})".format(zh, en))
         self.zh = zh
         self.en = en
+
+
+class Cancelled(OneMapError):
+    """The user cancelled the run (its QgsFeedback); nothing is written."""
+
+    def __init__(self):
+        super().__init__("核对已取消", "Verification cancelled")
