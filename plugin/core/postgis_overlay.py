@@ -23,10 +23,10 @@ SELECT p.fid, c.fid, ST_AsBinary(x.piece), ST_Area(x.piece)
 FROM (SELECT {pfid} AS fid, {pgeom} AS geom FROM {ptable} WHERE {pfid} = ANY(%(plan_fids)s)) AS p
 JOIN {ctable} AS c0 ON c0.{cgeom} && ST_Transform(p.geom, %(control_srid)s) {code_filter}
 CROSS JOIN LATERAL (SELECT c0.{cfid} AS fid,
-                           {valid_p} AS pg, {valid_c} AS cg) AS c
+                           {valid_p} AS pg, {valid_c} AS cg OFFSET 0) AS c
 CROSS JOIN LATERAL (SELECT CASE WHEN ST_Contains(c.cg, c.pg) THEN c.pg
                                 WHEN ST_Intersects(c.pg, c.cg) AND NOT ST_Touches(c.pg, c.cg)
-                                THEN ST_CollectionExtract(ST_Intersection(c.pg, c.cg), 3) END AS piece) AS x
+                                THEN ST_CollectionExtract(ST_Intersection(c.pg, c.cg), 3) END AS piece OFFSET 0) AS x
 WHERE x.piece IS NOT NULL AND NOT ST_IsEmpty(x.piece) AND ST_Area(x.piece) >= %(noise)s
 ORDER BY p.fid, c.fid
 """
@@ -66,6 +66,11 @@ class Database:
             import psycopg2
             self._connection = psycopg2.connect(self.dsn)
             self._connection.set_session(readonly=True, autocommit=True)
+            with self._connection.cursor() as cursor:
+                try:            # the join's estimated cost makes PostgreSQL JIT-compile it: 2.4 s of 5.6 at 200k
+                    cursor.execute("SET jit = off")
+                except psycopg2.Error:
+                    pass        # PostgreSQL before 11 has no JIT
         return self._connection
 
     def close(self):
