@@ -2,8 +2,9 @@
 
 Only the pieces cross the wire: the join runs in the database through the one map's GiST index.
 The answers are the Python path's: each shape reprojected to the working CRS and made valid the
-same way, a parcel wholly inside a control feature taken whole, pairs that only touch skipped,
-pieces under the rule set's noise dropped, areas computed by GEOS in the working CRS.
+same way, a parcel wholly inside a control feature taken whole, pairs that only touch giving no
+polygon (as geomops.Prepared.common), pieces under the rule set's noise dropped, areas computed by
+GEOS in the working CRS.
 Identifiers are quoted by psycopg2.sql; every value is bound as a parameter. Anything the
 database cannot do (no psycopg2, no rights, unknown SRID) leaves the rule to the Python path.
 """
@@ -25,7 +26,7 @@ JOIN {ctable} AS c0 ON c0.{cgeom} && ST_Transform(p.geom, %(control_srid)s) {cod
 CROSS JOIN LATERAL (SELECT c0.{cfid} AS fid,
                            {valid_p} AS pg, {valid_c} AS cg OFFSET 0) AS c
 CROSS JOIN LATERAL (SELECT CASE WHEN ST_Contains(c.cg, c.pg) THEN c.pg
-                                WHEN ST_Intersects(c.pg, c.cg) AND NOT ST_Touches(c.pg, c.cg)
+                                WHEN ST_Intersects(c.pg, c.cg)
                                 THEN ST_CollectionExtract(ST_Intersection(c.pg, c.cg), 3) END AS piece OFFSET 0) AS x
 WHERE x.piece IS NOT NULL AND NOT ST_IsEmpty(x.piece) AND ST_Area(x.piece) >= %(noise)s
 ORDER BY p.fid, c.fid
