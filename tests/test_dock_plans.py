@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from conftest import sample
-from plugin.core import decisions
+from plugin.core import decisions, findings
 from test_editing import wait_up_to
 
 
@@ -45,10 +45,10 @@ def test_choosing_another_plan_moves_the_findings_file_and_keeps_the_first_plans
     dock.load_button.click()
     assert dock.output_widget.filePath() == str(tmp_path / "village_clean_核对结果.gpkg")
     check(dock)
-    assert decisions.recorded_plan(dock.output_widget.filePath()) == second
+    assert findings.recorded_plan(dock.output_widget.filePath()) == second
     assert decisions.read(dock.output_widget.filePath()) == []
     assert [d.approval_no for d in decisions.read(first_output)] == ["晋政函〔2024〕12号"]     # untouched
-    assert decisions.recorded_plan(first_output) == first
+    assert findings.recorded_plan(first_output) == first
 
 
 def test_a_findings_file_of_another_plan_lends_no_decisions_and_the_panel_says_so(dock, tmp_path):
@@ -76,4 +76,4 @@ def test_the_same_plan_keeps_its_chosen_file(dock, tmp_path):
     dock.output_widget.setFilePath(chosen)
     dock.load_button.click()
     check(dock)
-    assert dock.output_widget.filePath() == chosen and decisions.recorded_plan(chosen) == plan
+    assert dock.output_widget.filePath() == chosen and findings.recorded_plan(chosen) == plan

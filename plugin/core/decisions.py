@@ -18,7 +18,7 @@ from osgeo import ogr
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsProject
 
 from .errors import OneMapError
-from .findings import SEVERITY_ZH, finding_id, navigation_point, updating
+from .findings import SEVERITY_ZH, finding_id, navigation_point, open_findings, updating
 
 ogr.UseExceptions()
 
@@ -62,19 +62,9 @@ def make(finding_id_, decision, reason, approval_no="", reviewer="", rule_id="",
 
 
 # -- the GeoPackage table
-def _open(path):
-    try:
-        dataset = ogr.Open(path, 0)
-    except RuntimeError:
-        dataset = None
-    if dataset is None:
-        raise OneMapError("无法打开核对结果 {}".format(path), "Cannot open the findings GeoPackage {}".format(path))
-    return dataset
-
-
 def read(path):
     """The decisions stored in a findings GeoPackage (a file from before the table existed has none)."""
-    dataset = _open(path)
+    dataset = open_findings(path)
     table = dataset.GetLayerByName("decisions")
     if table is None:
         return []
@@ -123,14 +113,6 @@ def _write(path, finding_id_, values):
 
 
 # -- carrying decisions over to a new run
-def recorded_plan(path):
-    """The plan (its label, as the run record names it) whose check wrote the findings GeoPackage."""
-    dataset = _open(path)
-    run = dataset.GetLayerByName("run")
-    feature = run.GetNextFeature() if run is not None else None
-    return (feature.GetField("plan_path") or "") if feature is not None else ""
-
-
 def same_plan(label, other):
     """Whether two plan labels name the same plan (file paths compared as absolute, case as the OS does)."""
     def norm(text):
@@ -162,7 +144,7 @@ def _key(rule_id, plan_layer, control_layer, message):
 
 def _previous_findings(path, crs):
     """The findings of an earlier GeoPackage, in `crs` (the earlier run may have used another)."""
-    dataset = _open(path)
+    dataset = open_findings(path)
     layer = dataset.GetLayerByName("findings")
     if layer is None:
         raise OneMapError("上次核对结果 {} 中没有 findings 图层".format(path),

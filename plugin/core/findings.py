@@ -61,16 +61,34 @@ ALIASES_ZH = {
 }
 
 
-@contextlib.contextmanager
-def updating(path):
-    """The findings GeoPackage opened for update inside one transaction: committed when the block ends,
-    rolled back (and re-raised) if it fails, closed either way."""
+def open_findings(path, update=False):
+    """The findings GeoPackage as an OGR dataset; OneMapError naming the file if it cannot be opened."""
     try:
-        dataset = ogr.Open(path, 1)
+        dataset = ogr.Open(path, 1 if update else 0)
     except RuntimeError:
         dataset = None
     if dataset is None:
         raise OneMapError("无法打开核对结果 {}".format(path), "Cannot open the findings GeoPackage {}".format(path))
+    return dataset
+
+
+def recorded_plan(path):
+    """The plan (its label, as the run record names it) whose check wrote the findings GeoPackage;
+    '' when the file or its run record cannot be read."""
+    try:
+        dataset = open_findings(path)
+    except OneMapError:
+        return ""
+    run = dataset.GetLayerByName("run")
+    feature = run.GetNextFeature() if run is not None else None
+    return (feature.GetField("plan_path") or "") if feature is not None else ""
+
+
+@contextlib.contextmanager
+def updating(path):
+    """The findings GeoPackage opened for update inside one transaction: committed when the block ends,
+    rolled back (and re-raised) if it fails, closed either way."""
+    dataset = open_findings(path, update=True)
     dataset.StartTransaction()
     try:
         yield dataset

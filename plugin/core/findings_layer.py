@@ -1,11 +1,10 @@
 """The findings layer in a project: one per plan. A re-check replaces its data in place (style, tree
 position and id kept); a toolbox run's new layer takes the old one's style and place (`adopt`).
 """
-from osgeo import ogr
 from qgis.core import QgsEditorWidgetSetup, QgsMapLayerStyle, QgsProject, QgsVectorLayer
 
 from .errors import OneMapError
-from .findings import ALIASES_ZH, SEVERITY_ZH
+from .findings import ALIASES_ZH, SEVERITY_ZH, recorded_plan
 from .loading import PROPERTY_KEY, PROPERTY_SOURCE
 from .sources import ogr_uri
 from .styles import apply_style
@@ -17,19 +16,16 @@ def uri(path):
     return ogr_uri(path, "findings")
 
 
+def findings_vector_layer(path, name):
+    """The GeoPackage's `findings` table as a QgsVectorLayer; OneMapError naming the file if it is unusable."""
+    layer = QgsVectorLayer(uri(path), name, "ogr")
+    if not layer.isValid():
+        raise OneMapError("无法打开核对结果：{}".format(path), "Cannot open findings: {}".format(path))
+    return layer
+
+
 def layer_name(title):
     return "核对结果{}".format("：{}".format(title) if title else "")
-
-
-def checked_plan(path):
-    """The plan a findings GeoPackage was made from (its run table's plan_path), '' if unknown."""
-    try:
-        dataset = ogr.Open(path)
-        run = dataset.GetLayerByName("run") if dataset is not None else None
-        feature = run.GetNextFeature() if run is not None else None
-        return (feature.GetField("plan_path") or "") if feature is not None else ""
-    except RuntimeError:
-        return ""
 
 
 def existing(project, path, plan, exclude=None):
@@ -50,7 +46,7 @@ def _mark(layer, path, plan):
 def load_findings(path, project=None, title=""):
     """The plan's findings layer showing `path`: the existing one refreshed, or a new one on top."""
     project = project or QgsProject.instance()
-    plan = checked_plan(path)
+    plan = recorded_plan(path)
     layer = existing(project, path, plan)
     if layer is not None:
         if layer.customProperty(PROPERTY_SOURCE) == path:
@@ -64,9 +60,7 @@ def load_findings(path, project=None, title=""):
         _mark(layer, path, plan)
         layer.triggerRepaint()
         return layer
-    layer = QgsVectorLayer(uri(path), layer_name(title), "ogr")
-    if not layer.isValid():
-        raise OneMapError("无法打开核对结果：{}".format(path), "Cannot open findings: {}".format(path))
+    layer = findings_vector_layer(path, layer_name(title))
     style(layer)
     _mark(layer, path, plan)
     project.addMapLayer(layer, False)
@@ -79,7 +73,7 @@ def adopt(layer, project=None):
     place in the layer tree; without an earlier one it gets the findings style."""
     project = project or QgsProject.instance()
     path = layer.source().split("|")[0]
-    plan = checked_plan(path)
+    plan = recorded_plan(path)
     old = existing(project, path, plan, exclude=layer)
     root = project.layerTreeRoot()
     if old is None:

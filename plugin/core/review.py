@@ -12,6 +12,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsGeometry
 
 from . import decisions as decisions_mod
 from .errors import OneMapError
+from .findings import open_findings
 from .rules.indicator import M2_PER_HA, M2_PER_MU
 
 ogr.UseExceptions()
@@ -62,11 +63,8 @@ class Review:
 
     def __init__(self, path):
         self.path = path
-        try:
-            dataset = ogr.Open(path)
-        except RuntimeError:
-            dataset = None
-        layer = dataset.GetLayerByName("findings") if dataset is not None else None
+        dataset = open_findings(path)
+        layer = dataset.GetLayerByName("findings")
         if layer is None:
             raise OneMapError("无法打开核对结果：{}".format(path), "Cannot open findings: {}".format(path))
         srs = layer.GetSpatialRef()

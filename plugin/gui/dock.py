@@ -13,8 +13,9 @@ from qgis.PyQt.QtWidgets import (QApplication, QCheckBox, QComboBox, QFormLayout
                                  QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ..core.compat import POLYGON_LAYER_FILTER
-from ..core.decisions import recorded_plan, run_summary, same_plan
+from ..core.decisions import run_summary, same_plan
 from ..core.errors import OneMapError
+from ..core.findings import recorded_plan
 from ..core.findings_layer import load_findings
 from ..core.layer_source import layer_source
 from ..core.loading import load_source
@@ -326,10 +327,7 @@ class OneMapDock(QgsDockWidget):
         says so when it belongs to another plan."""
         if not os.path.isfile(output):
             return None
-        try:
-            recorded = recorded_plan(output)
-        except OneMapError:
-            recorded = ""
+        recorded = recorded_plan(output)
         if same_plan(recorded, plan_label(plan)):
             return output
         self.lines.append(self.tr("{} holds the check of another plan ({}): its decisions are not carried over "

@@ -15,15 +15,15 @@ from qgis.core import (QgsCoordinateTransform, QgsExpressionContextUtils, QgsFea
                        QgsLayoutExporter, QgsLayoutItemHtml, QgsLayoutItemLabel, QgsLayoutItemLegend, QgsLayoutItemMap,
                        QgsLayoutItemPicture, QgsLayoutItemScaleBar, QgsLayoutPoint, QgsLayoutSize,
                        QgsLegendRenderer, QgsLegendStyle, QgsMapClippingRegion,
-                       QgsMapLayerLegendUtils, QgsProject, QgsRectangle, QgsRenderContext, QgsTextFormat,
-                       QgsVectorLayer)
+                       QgsMapLayerLegendUtils, QgsProject, QgsRectangle, QgsRenderContext, QgsTextFormat)
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QFont
 
 from .. import overrides
 from ..errors import OneMapError
+from ..findings_layer import findings_vector_layer
 from ..schema import schema
-from ..sources import ogr_uri, open_source
+from ..sources import open_source
 from ..styles import PROVISIONAL, apply_style, style_path, style_status
 from . import FONT
 from .atomic import write_atomically
@@ -254,9 +254,7 @@ class SheetData:
     def _findings(self, path):
         from .report_data import read_report
         report = read_report(path)                      # a clear error if it is not a findings file
-        layer = QgsVectorLayer(ogr_uri(path, "findings"), "核对问题", "ogr")
-        if not layer.isValid():
-            raise OneMapError("无法打开核对结果：{}".format(path), "Cannot open findings: {}".format(path))
+        layer = findings_vector_layer(path, "核对问题")
         polygons, labels = findings_layers(layer, report)
         for made in (polygons, labels):
             self.project.addMapLayer(made, False)
