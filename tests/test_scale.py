@@ -74,6 +74,20 @@ def test_bench_small_tier_is_worked_out_exactly(tmp_path):
     assert expected["CL-01"] == [359, 90470.0]
 
 
+
+def test_bench_two_process_experiment_splits_the_rule_set_without_losing_a_finding(tmp_path, monkeypatch):
+    """The README quotes the bench's two-process split: its two parts together give every finding."""
+    import bench
+    from bench_data import Tier, generate
+    monkeypatch.setenv("ONEMAP_BENCH_OUT", str(tmp_path))
+    monkeypatch.setattr(bench, "OUT", str(tmp_path))
+    plan, onemap, expected = generate(Tier("2k", 45), str(tmp_path))
+    split = bench.run_split(plan, onemap)
+    assert split["findings"] == expected and not split["rule_errors"]
+    assert len(split["parts"]) == 2 and split["seconds"] >= max(split["parts"]) - 0.01     # parts are rounded
+    stem = os.path.splitext(os.path.basename(plan))[0]
+    assert all((tmp_path / "findings-{}-{}.gpkg".format(stem, part)).exists() for part in ("plan", "rest"))
+
 def test_layers_held_compactly_give_the_same_findings(monkeypatch):
     from plugin.core import context
     whole = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))

@@ -8,6 +8,8 @@ measurement runs in its own process (its own peak memory):
            native:intersection with the farmland, areas summed (Processing, as qgis_process runs it);
 - OneMap:  onemap:verifyplan's engine, the whole default village rule set, findings GeoPackage written;
 - PostGIS: the same with plan and one map in one PostGIS database (the overlap rules pushed down).
+- two processes (200k only, an experiment the README quotes, not how the plugin runs): the rule
+           set split in two processes running at once (run_split).
 Every OneMap run must give exactly the expected findings (count and area per rule, 0.01 m²) and
 the by-hand area must equal CL-01's. `--quick` runs the 2k tier only; `--readme` rewrites the
 README's bench table. Goals (issue 11) are printed beside the ratios.
@@ -27,7 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-OUT = os.path.join(ROOT, "out", "bench")
+OUT = os.environ.get("ONEMAP_BENCH_OUT") or os.path.join(ROOT, "out", "bench")    # (the workers inherit it)
 README = os.path.join(ROOT, "README.md")
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 PLAN_LAYERS = ("GHYDYH", "CJDCQ", "YJJBNTBHTB", "STBHHX")
@@ -98,10 +100,13 @@ def work_hand(plan, onemap):
     return {"seconds": seconds, "cpu_seconds": cpu, "count": len(kept), "area": round(sum(kept), 2)}
 
 
-def work_verify(plan, onemap):
+def work_verify(plan, onemap, group=None):
+    """OneMap's run; with `group` only that part of the rule set (the two-process experiment)."""
     from plugin.core.engine import verify
     from plugin.core.ruleset import load_ruleset
     rules = load_ruleset(None, "village")
+    if group is not None:
+        rules.rules = [rule for rule in rules.rules if rule.id.startswith(PLAN_ONLY_RULES) == (group == "plan")]
     per_rule = {}
     for rule in rules.rules:                       # time each rule (the table's breakdown)
         def timed(ctx, run=rule.run, rule_id=rule.id):
@@ -111,8 +116,9 @@ def work_verify(plan, onemap):
             finally:
                 per_rule[rule_id] = per_rule.get(rule_id, 0.0) + time.perf_counter() - start
         rule.run = timed
-    start, cpu = time.perf_counter(), time.process_time()
-    result = verify(plan, onemap, ruleset=rules, kind="village", output=findings_path(plan, onemap))
+    output = findings_path(plan, onemap, group)
+    started, start, cpu = time.time(), time.perf_counter(), time.process_time()
+    result = verify(plan, onemap, ruleset=rules, kind="village", output=output)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     found = collections.defaultdict(lambda: [0, 0.0])
     for finding in result.findings:
@@ -122,12 +128,13 @@ def work_verify(plan, onemap):
     errors = [o for o in result.outcomes if o["status"] == "error"]
     return {"seconds": seconds, "cpu_seconds": cpu, "findings": {k: [c, round(a, 2)] for k, (c, a) in sorted(found.items())},
             "rule_seconds": per_rule, "rule_errors": [(o["rule_id"], o["reason"]) for o in errors],
-            "pushed_down": result.record.get("pushed_down", "")}
+            "pushed_down": result.record.get("pushed_down", ""), "started": started, "ended": started + seconds}
 
 
-def findings_path(plan, onemap):
+def findings_path(plan, onemap, group=None):
     """Where a tier's OneMap run writes its findings (the re-check run edits them)."""
-    name = "findings-{}.gpkg".format("pg" if onemap.startswith("PG:") else os.path.splitext(os.path.basename(plan))[0])
+    name = "findings-{}{}.gpkg".format("pg" if onemap.startswith("PG:") else os.path.splitext(os.path.basename(plan))[0],
+                                       "-" + group if group else "")
     return os.path.join(OUT, name)
 
 
@@ -156,8 +163,12 @@ def work_recheck(plan, onemap):
             "setup_seconds": setup}
 
 
-WORKERS = {"read": work_read, "hand": work_hand, "verify": work_verify, "recheck": work_recheck}
+WORKERS = {"read": work_read, "hand": work_hand, "verify": work_verify, "recheck": work_recheck,
+           "verify-plan": lambda plan, onemap: work_verify(plan, onemap, "plan"),
+           "verify-rest": lambda plan, onemap: work_verify(plan, onemap, "rest")}
 RECHECKED = {"2k", "200k"}
+SPLIT = {"200k"}                                   # tiers that also run the two-process experiment
+PLAN_ONLY_RULES = ("ATT-", "GEO-")                 # rules on the plan's own layers: one process; the rest the other
 
 
 def worker_main(kind, plan, onemap):
@@ -170,14 +181,39 @@ def worker_main(kind, plan, onemap):
     app.exitQgis()
 
 
-def run_worker(kind, plan, onemap):
+def start_worker(kind, plan, onemap):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", kind, plan, onemap],
-                          capture_output=True, text=True, env=env)
-    for line in done.stdout.splitlines():
+    return subprocess.Popen([sys.executable, os.path.abspath(__file__), "--worker", kind, plan, onemap],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def worker_result(kind, process):
+    stdout, stderr = process.communicate()
+    for line in stdout.splitlines():
         if line.startswith("BENCH-RESULT "):
             return json.loads(line[len("BENCH-RESULT "):])
-    raise RuntimeError("bench worker {} failed:\n{}\n{}".format(kind, done.stdout[-2000:], done.stderr[-4000:]))
+    raise RuntimeError("bench worker {} failed:\n{}\n{}".format(kind, stdout[-2000:], stderr[-4000:]))
+
+
+def run_worker(kind, plan, onemap):
+    return worker_result(kind, start_worker(kind, plan, onemap))
+
+
+def run_split(plan, onemap):
+    """An experiment, not how the plugin runs: the rule set in two processes at once, each reading its
+    inputs itself — plan-only rules in one, the rest in the other. Time is from the first start to the
+    last end, memory the two peaks added; merging the two findings files is left out, so this is a
+    lower bound for a two-process engine on this machine."""
+    kinds = ("verify-plan", "verify-rest")
+    parts = [worker_result(kind, process) for kind, process in
+             [(kind, start_worker(kind, plan, onemap)) for kind in kinds]]
+    merged = {}
+    for part in parts:
+        merged.update(part["findings"])
+    return {"seconds": max(p["ended"] for p in parts) - min(p["started"] for p in parts),
+            "cpu_seconds": sum(p["cpu_seconds"] for p in parts), "peak_mb": sum(p["peak_mb"] for p in parts),
+            "findings": dict(sorted(merged.items())), "rule_errors": [e for p in parts for e in p["rule_errors"]],
+            "pushed_down": "", "parts": [round(p["seconds"], 2) for p in parts]}
 
 
 # ------------------------------------------------------------------ orchestration
@@ -189,10 +225,10 @@ def measure(tier, postgis=None, repeat=1):
     plan, onemap, expected = generate(tier, OUT)
     row = {"tier": tier.name, "parcels": tier.n * tier.n, "expected": expected}
     rounds = 1 if tier.stress else repeat
-    runs = {kind: [] for kind in ("read", "hand", "verify")}
+    runs = {kind: [] for kind in ("read", "hand", "verify") + (("split",) if tier.name in SPLIT else ())}
     for _round in range(rounds):
         for kind in runs:
-            runs[kind].append(run_worker(kind, plan, onemap))
+            runs[kind].append(run_split(plan, onemap) if kind == "split" else run_worker(kind, plan, onemap))
     for kind, done in runs.items():
         done.sort(key=lambda run: run["seconds"])
         row[kind] = dict(done[0], runs=[round(run["seconds"], 2) for run in done])
@@ -222,7 +258,7 @@ def same_findings(found, expected):
 def check(row):
     """Exact findings, and the by-hand area equal to CL-01's. Returns the problems found."""
     problems = []
-    for key in ("verify", "postgis"):
+    for key in ("verify", "postgis", "split"):
         if key in row:
             if row[key]["rule_errors"]:
                 problems.append("{} {}: rule errors {}".format(row["tier"], key, row[key]["rule_errors"]))
@@ -285,6 +321,16 @@ def goals(rows):
         by_cpu = " (CPU time: {:.1f}×)".format(cpu[0] / cpu[2]) if None not in cpu else ""
         say("200k, whole rule set within 4 × the read floor: {:.2f} s against {:.2f} s = {:.1f}×{}".format(
             ours, floor, ours / floor, by_cpu), ours <= 4 * floor)
+        if "split" in county:
+            split = county["split"]
+            lines.append("- (experiment, not how the plugin runs) the same rule set in two processes at once, "
+                         "plan-only rules ({}) in one and the rest in the other, each reading its inputs itself: "
+                         "{:.2f} s (the parts {}), {:.1f}× the read floor, {:.0f} MB for the two together, findings "
+                         "{} — {} the 4× goal even before the two findings files are merged".format(
+                             "/".join(p.rstrip("-") for p in PLAN_ONLY_RULES), split["seconds"],
+                             " s and ".join(map(str, split["parts"])) + " s", split["seconds"] / floor,
+                             split["peak_mb"], "exact" if same_findings(split["findings"], county["expected"])
+                             else "NOT exact", "within" if split["seconds"] <= 4 * floor else "outside"))
         if "postgis" in county:
             pg = county["postgis"]["seconds"]
             say("200k with plan and one map in PostGIS (rules pushed down: {}): {:.2f} s, same findings".format(
@@ -327,10 +373,10 @@ def breakdown(rows):
 
 def rounds(rows):
     """Every round's seconds, read / by hand / OneMap, for the tiers measured more than once."""
-    parts = ["{}: {} / {} / {}".format(row["tier"], *(", ".join("{:.2f}".format(x) for x in row[k]["runs"])
-                                                       for k in ("read", "hand", "verify")))
+    parts = ["{}: {}".format(row["tier"], " / ".join(", ".join("{:.2f}".format(x) for x in row[k]["runs"])
+                                                   for k in ("read", "hand", "verify", "split") if k in row))
              for row in rows if len(row["verify"].get("runs", ())) > 1]
-    return "rounds in s, read / by hand / OneMap — " + "; ".join(parts) if parts else "one round"
+    return "rounds in s, read / by hand / OneMap (/ two processes) — " + "; ".join(parts) if parts else "one round"
 
 
 def write_readme(text):
