@@ -130,3 +130,18 @@ def test_box_queries_look_at_the_cancel_button(monkeypatch):
     for _ in range(7):
         data.candidates((0.0, 0.0, 1.0, 1.0))
     assert len(asked) == 2                                   # rules query per parcel: a long rule stops too
+
+
+def test_a_finding_keeps_its_part_compactly_and_gives_it_back_whole():
+    from plugin.core.rules.base import Finding
+    square = QgsGeometry.fromWkt("Polygon ((0 0, 10 0, 10 10, 0 10, 0 0))")
+    finding = Finding("CL-01", "error", "规划…位于永久基本农田内", geometry=square)
+    assert finding.geometry.equals(square) and finding.geometry.area() == 100.0
+    moved = finding.geometry
+    moved.translate(5, 0)                                    # a copy: the finding is unchanged until assigned
+    assert finding.geometry.equals(square)
+    finding.geometry = moved
+    assert finding.geometry.boundingBox().xMinimum() == 5.0
+    assert Finding("IND-01", "error", "").geometry is None  # no place (an indicator) ≠ an empty part
+    assert Finding("GEO-01", "error", "", geometry=QgsGeometry()).geometry.isEmpty()
+    assert "x" not in Finding("GEO-01", "error", "").extra

@@ -183,7 +183,9 @@ def _score(old, new, new_point):
     """How well a new finding continues an old one: 0 (not at all) to 1 (same ground)."""
     if old.rule_id != new.rule_id or (old.plan_code and new.plan_code and old.plan_code != new.plan_code):
         return 0.0
-    new_geometry = new.geometry if new.geometry is not None else QgsGeometry()
+    new_geometry = new.geometry
+    if new_geometry is None:
+        new_geometry = QgsGeometry()
     if old.geometry.isEmpty() != new_geometry.isEmpty():
         return 0.0
     if old.geometry.isEmpty():

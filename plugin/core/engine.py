@@ -91,9 +91,10 @@ def to_plan_crs(findings, ctx):
         return
     transform = QgsCoordinateTransform(ctx.crs, ctx.plan_crs, ctx.transform_context)
     for finding in findings:
-        if finding.geometry is not None and not finding.geometry.isEmpty():
-            finding.geometry = QgsGeometry(finding.geometry)
-            finding.geometry.transform(transform)
+        geometry = finding.geometry                   # a copy: transformed, then assigned back
+        if geometry is not None and not geometry.isEmpty():
+            geometry.transform(transform)
+            finding.geometry = geometry
         if "x" in finding.extra:
             point = transform.transform(QgsPointXY(finding.extra["x"], finding.extra["y"]))
             finding.extra = dict(finding.extra, x=point.x(), y=point.y())

@@ -104,11 +104,12 @@ def navigation_point(finding):
     """Where a reviewer should look: an explicit location, else a point on the conflicting part."""
     if "x" in finding.extra:
         return finding.extra["x"], finding.extra["y"]
-    if finding.geometry is None or finding.geometry.isEmpty():
+    geometry = finding.geometry
+    if geometry is None or geometry.isEmpty():
         return None, None
-    point = finding.geometry.pointOnSurface()
+    point = geometry.pointOnSurface()
     if point.isEmpty():
-        point = finding.geometry.centroid()
+        point = geometry.centroid()
     return point.asPoint().x(), point.asPoint().y()
 
 

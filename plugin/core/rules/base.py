@@ -1,28 +1,47 @@
 """What every rule kind shares: the rule definition, findings, and 'not applicable'."""
-from dataclasses import dataclass, field
-from typing import Optional
+from types import MappingProxyType
 
 from qgis.core import QgsGeometry
 
 SEVERITIES = ("error", "warning", "info")
+_NO_EXTRA = MappingProxyType({})
 
 
-@dataclass
 class Finding:
-    rule_id: str
-    severity: str
-    message: str                      # Chinese, with the figures (the rule's English title is written beside it)
-    plan_layer: str = ""
-    plan_fid: Optional[int] = None
-    plan_code: str = ""
-    control_layer: str = ""
-    control_fid: Optional[int] = None
-    area_m2: Optional[float] = None
-    geometry: Optional[QgsGeometry] = None
-    plan_label: str = ""              # the plan feature's BSM/TBBH (else fid), filled in by the engine
-    detail: str = ""                  # technical detail kept out of the Chinese message (e.g. GEOS's words)
-    village: str = ""                 # the plan's village (村级调查区) it lies in, filled in by the engine
-    extra: dict = field(default_factory=dict)     # 'x', 'y': where to look when that is not on the geometry
+    """One finding of a rule. A county run holds hundreds of thousands until they are written, so the
+    conflicting part is kept as WKB (about a sixth of a QgsGeometry's memory) and `geometry` is a new
+    QgsGeometry each time it is read: assign it back after changing it."""
+    __slots__ = ("rule_id", "severity", "message", "plan_layer", "plan_fid", "plan_code", "control_layer",
+                 "control_fid", "area_m2", "plan_label", "detail", "village", "extra", "_wkb")
+
+    def __init__(self, rule_id, severity, message, plan_layer="", plan_fid=None, plan_code="", control_layer="",
+                 control_fid=None, area_m2=None, geometry=None, plan_label="", detail="", village="", extra=None):
+        self.rule_id, self.severity = rule_id, severity
+        self.message = message            # Chinese, with the figures (the rule's English title is written beside it)
+        self.plan_layer, self.plan_fid, self.plan_code = plan_layer, plan_fid, plan_code
+        self.control_layer, self.control_fid = control_layer, control_fid
+        self.area_m2 = area_m2
+        self.geometry = geometry          # the conflicting part (None: the finding has no place, e.g. an indicator)
+        self.plan_label = plan_label      # the plan feature's BSM/TBBH (else fid), filled in by the engine
+        self.detail = detail              # technical detail kept out of the Chinese message (e.g. GEOS's words)
+        self.village = village            # the plan's village (村级调查区) it lies in, filled in by the engine
+        self.extra = extra or _NO_EXTRA   # 'x', 'y': where to look when that is not on the geometry
+
+    @property
+    def geometry(self):
+        if self._wkb is None:
+            return None
+        geometry = QgsGeometry()
+        if self._wkb:
+            geometry.fromWkb(self._wkb)
+        return geometry
+
+    @geometry.setter
+    def geometry(self, geometry):
+        self._wkb = None if geometry is None else bytes(geometry.asWkb()) if not geometry.isEmpty() else b""
+
+    def __repr__(self):
+        return "Finding({} {} {}:{} {})".format(self.rule_id, self.severity, self.plan_layer, self.plan_fid, self.message)
 
 
 class NotApplicable(Exception):
