@@ -37,6 +37,20 @@ def test_verification_against_postgis_matches_the_geopackage(server, tmp_path):
     assert from_pg.record["onemap_sha256"] == source_hash(server.connection(SCHEMA))
 
 
+def test_postgis_content_hash_follows_the_rows_not_their_order(server):
+    server.sql('DROP SCHEMA IF EXISTS hashed CASCADE; CREATE SCHEMA hashed')
+    gdal.VectorTranslate(server.connection("hashed"), sample("township_onemap.gpkg"), format="PostgreSQL",
+                         layerCreationOptions=["SCHEMA=hashed", "LAUNDER=NO"])
+    before = source_hash(server.connection("hashed"))
+    server.sql("UPDATE hashed.\"CJDCQ\" SET \"XZQMC\" = '改过' WHERE fid = 1")
+    assert source_hash(server.connection("hashed")) != before
+    server.sql('UPDATE hashed."CJDCQ" AS c SET "XZQMC" = o."XZQMC" FROM {}."CJDCQ" AS o '
+               'WHERE c.fid = 1 AND o.fid = 1'.format(SCHEMA))    # as it was (a new row version: another scan order)
+    assert source_hash(server.connection("hashed")) == before
+    server.sql('CREATE TABLE hashed."新表" (id integer)')
+    assert source_hash(server.connection("hashed")) != before            # a table more is a change
+
+
 def test_saved_qgis_connection_is_a_source(server, qgis_new_project):
     from qgis.core import QgsProject, QgsProviderRegistry
     from plugin.core.loading import load_source

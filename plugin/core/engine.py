@@ -1,6 +1,7 @@
 """The one-map verification: open both sources, run the rule set, collect findings and the run record."""
 import datetime
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from qgis.core import Qgis, QgsCoordinateTransform, QgsGeometry, QgsPointXY
@@ -80,9 +81,25 @@ def place_in_villages(findings, ctx):
                 break
 
 
-def plan_hash(plan):
-    """What was checked: the source's files, or the project layers' content (unsaved edits included)."""
-    return plan.content_hash() if hasattr(plan, "content_hash") else source_hash(plan.path)
+class InputHashes:
+    """What was checked: the sources' hashes, worked out beside the rules on a thread of their own (a
+    file's by hashlib, a PostGIS source's by its database: neither holds Python's lock for long). A
+    plan of project layers is hashed in the caller's thread (QGIS layers belong to it), unsaved edits
+    included."""
+
+    def __init__(self, plan, onemap):
+        self.plan = plan
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onemap-hash")
+        self._onemap = self._pool.submit(source_hash, onemap.path)
+        self._plan = None if hasattr(plan, "content_hash") else self._pool.submit(source_hash, plan.path)
+
+    def result(self):
+        """(plan hash, one-map hash), once the thread has them."""
+        return self.plan.content_hash() if self._plan is None else self._plan.result(), self._onemap.result()
+
+    def close(self):
+        """Do not wait: a cancelled or failed run ends now; the thread finishes on its own."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def to_plan_crs(findings, ctx):
@@ -98,6 +115,38 @@ def to_plan_crs(findings, ctx):
         if "x" in finding.extra:
             point = transform.transform(QgsPointXY(finding.extra["x"], finding.extra["y"]))
             finding.extra = dict(finding.extra, x=point.x(), y=point.y())
+
+
+def run_rules(rules, ctx, feedback=None):
+    """(findings, outcomes) of each rule in turn: a rule that fails is recorded and the run goes on;
+    an input that cannot be read (OneMapError) or a cancel ends it."""
+    findings, outcomes = [], []
+    for index, rule in enumerate(rules.rules):
+        if feedback is not None:
+            if feedback.isCanceled():
+                raise Cancelled()
+            feedback.setProgress(100.0 * index / max(1, len(rules.rules)))
+        outcome = {"rule_id": rule.id, "kind": rule.kind, "severity": rule.severity, "title": rule.title["zh"],
+                   "title_en": rule.title["en"], "clause": rule.clause.get("text", ""),
+                   "clause_source": rule.clause.get("source", ""), "clause_status": rule.clause.get("status", "")}
+        try:
+            found = rule.run(ctx)
+            failed = any(f.severity != "info" for f in found)     # notes alone do not fail a rule
+            outcome.update(status="failed" if failed else "passed", findings=len(found), reason="")
+            findings.extend(found)
+        except NotApplicable as reason:
+            outcome.update(status="not_applicable", findings=0, reason=reason.zh, reason_en=reason.en)
+        except OneMapError:
+            raise                                     # an input that cannot be read ends the run
+        except Exception as exc:                      # noqa: BLE001 — a failing rule must not end the run
+            detail = mask("{}: {}".format(type(exc).__name__, exc))
+            outcome.update(status="error", findings=1, reason="规则执行出错", reason_en=detail)
+            findings.append(rule.finding("规则 {} 执行出错，未能完成核对".format(rule.id), severity="error",
+                                         detail=detail))
+        outcomes.append(outcome)
+    if feedback is not None and feedback.isCanceled():
+        raise Cancelled()
+    return findings, outcomes
 
 
 def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedback=None, transform_context=None,
@@ -125,35 +174,15 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     inputs = [plan.path, onemap.path] + rules.files
     if output:
         check_output(output, inputs)                 # refused before any work, not after it
-    ctx = Context(plan, onemap, rules, transform_context, feedback)
-    ctx.plan_kind = decision
-    preflight.check_coverage(ctx)
-    findings, outcomes = [], []
-    for index, rule in enumerate(rules.rules):
-        if feedback is not None:
-            if feedback.isCanceled():
-                raise Cancelled()
-            feedback.setProgress(100.0 * index / max(1, len(rules.rules)))
-        outcome = {"rule_id": rule.id, "kind": rule.kind, "severity": rule.severity, "title": rule.title["zh"],
-                   "title_en": rule.title["en"], "clause": rule.clause.get("text", ""),
-                   "clause_source": rule.clause.get("source", ""), "clause_status": rule.clause.get("status", "")}
-        try:
-            found = rule.run(ctx)
-            failed = any(f.severity != "info" for f in found)     # notes alone do not fail a rule
-            outcome.update(status="failed" if failed else "passed", findings=len(found), reason="")
-            findings.extend(found)
-        except NotApplicable as reason:
-            outcome.update(status="not_applicable", findings=0, reason=reason.zh, reason_en=reason.en)
-        except OneMapError:
-            raise                                     # an input that cannot be read ends the run
-        except Exception as exc:                      # noqa: BLE001 — a failing rule must not end the run
-            detail = mask("{}: {}".format(type(exc).__name__, exc))
-            outcome.update(status="error", findings=1, reason="规则执行出错", reason_en=detail)
-            findings.append(rule.finding("规则 {} 执行出错，未能完成核对".format(rule.id), severity="error",
-                                         detail=detail))
-        outcomes.append(outcome)
-    if feedback is not None and feedback.isCanceled():
-        raise Cancelled()
+    hashes = InputHashes(plan, onemap)               # worked out while the rules run
+    try:
+        ctx = Context(plan, onemap, rules, transform_context, feedback)
+        ctx.plan_kind = decision
+        preflight.check_coverage(ctx)
+        findings, outcomes = run_rules(rules, ctx, feedback)
+        plan_sha256, onemap_sha256 = hashes.result()
+    finally:
+        hashes.close()
     name_plan_features(findings, ctx)
     place_in_villages(findings, ctx)
     if ctx.database is not None:
@@ -162,8 +191,8 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     counts = {level: sum(1 for f in findings if f.severity == level) for level in ("error", "warning", "info")}
     record = {"run_id": str(uuid.uuid4()), "plugin_version": plugin_version(), "qgis_version": Qgis.QGIS_VERSION,
               "ruleset_id": rules.id, "ruleset_path": rules.path, "ruleset_sha256": rules.sha256,
-              "plan_kind": kind, "plan_kind_reason": decision.reason, "plan_path": plan.label, "plan_sha256": plan_hash(plan),
-              "onemap_path": onemap.label, "onemap_sha256": source_hash(onemap.path),
+              "plan_kind": kind, "plan_kind_reason": decision.reason, "plan_path": plan.label, "plan_sha256": plan_sha256,
+              "onemap_path": onemap.label, "onemap_sha256": onemap_sha256,
               "crs": ctx.crs.authid(), "plan_crs": ctx.plan_crs.authid(), "started": started,
               "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
               "not_applicable": sum(1 for o in outcomes if o["status"] == "not_applicable"),
