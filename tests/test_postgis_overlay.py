@@ -39,6 +39,24 @@ def test_overlap_rules_run_in_the_database_with_the_same_findings(server):
     assert [round(f.area_m2, 2) for f in farmland] == [5000.0] and farmland[0].geometry.area() == pytest.approx(5000.0)
 
 
+def test_overlap_queries_are_sent_ahead_and_run_on_the_database_thread(server, monkeypatch):
+    import threading
+    from plugin.core.postgis_overlay import Database
+    events, ask, rows = [], Database.ask, Database._overlap_rows
+    first = load_ruleset(None, "village").rules[0]
+    run_first = type(first).run
+    monkeypatch.setattr(Database, "ask", lambda db, rule_id, *a: (events.append(("ask", rule_id)), ask(db, rule_id, *a)))
+    monkeypatch.setattr(Database, "_overlap_rows",
+                        lambda db, *a: (events.append(("thread", threading.current_thread().name)), rows(db, *a))[1])
+    monkeypatch.setattr(type(first), "run", lambda rule, ctx: (events.append(("run", rule.id)), run_first(rule, ctx))[1])
+    result = verify(server.connection(PLAN), server.connection(ONEMAP))
+    asked = [e for e in events if e[0] == "ask"]
+    assert [rule_id for _a, rule_id in asked] == ["CL-01", "CL-03"]       # the overlap rules the database answers
+    assert events.index(("run", first.id)) > events.index(asked[-1])           # … asked before any rule ran
+    assert {name.split("_")[0] for kind, name in events if kind == "thread"} == {"onemap-postgis"}
+    assert result.record["pushed_down"].split(",") == ["CL-01", "CL-03"]
+
+
 def test_one_map_in_another_database_is_read_in_python(server):
     result = verify(sample("village_conflicts.gpkg"), server.connection(ONEMAP))
     assert result.record["pushed_down"] == ""

@@ -17,7 +17,7 @@ from .ruleset import RuleSet, load_ruleset
 from .rules.base import NotApplicable
 from .schema import schema
 from .secrets import mask
-from .sources import PlanSource, open_source, source_hash
+from .sources import PlanSource, open_source, source_hasher
 
 
 @dataclass
@@ -90,8 +90,8 @@ class InputHashes:
     def __init__(self, plan, onemap):
         self.plan = plan
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onemap-hash")
-        self._onemap = self._pool.submit(source_hash, onemap.path)
-        self._plan = None if hasattr(plan, "content_hash") else self._pool.submit(source_hash, plan.path)
+        self._onemap = self._pool.submit(source_hasher(onemap.path))
+        self._plan = None if hasattr(plan, "content_hash") else self._pool.submit(source_hasher(plan.path))
 
     def result(self):
         """(plan hash, one-map hash), once the thread has them."""
@@ -118,8 +118,14 @@ def to_plan_crs(findings, ctx):
 
 
 def run_rules(rules, ctx, feedback=None):
-    """(findings, outcomes) of each rule in turn: a rule that fails is recorded and the run goes on;
-    an input that cannot be read (OneMapError) or a cancel ends it."""
+    """(findings, outcomes) of each rule in turn, once each rule has started what can run beside the
+    others (Rule.prepare). A rule that fails is recorded and the run goes on; an input that cannot be
+    read (OneMapError) or a cancel ends it."""
+    for rule in rules.rules:
+        try:
+            rule.prepare(ctx)
+        except Exception:                             # noqa: BLE001 — its run() meets the same and records it
+            pass
     findings, outcomes = [], []
     for index, rule in enumerate(rules.rules):
         if feedback is not None:
@@ -174,7 +180,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     inputs = [plan.path, onemap.path] + rules.files
     if output:
         check_output(output, inputs)                 # refused before any work, not after it
-    hashes = InputHashes(plan, onemap)               # worked out while the rules run
+    hashes, ctx = InputHashes(plan, onemap), None     # hashes worked out while the rules run
     try:
         ctx = Context(plan, onemap, rules, transform_context, feedback)
         ctx.plan_kind = decision
@@ -183,10 +189,10 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
         plan_sha256, onemap_sha256 = hashes.result()
     finally:
         hashes.close()
+        if ctx is not None and ctx.database is not None:
+            ctx.database.close()
     name_plan_features(findings, ctx)
     place_in_villages(findings, ctx)
-    if ctx.database is not None:
-        ctx.database.close()
     to_plan_crs(findings, ctx)
     counts = {level: sum(1 for f in findings if f.severity == level) for level in ("error", "warning", "info")}
     record = {"run_id": str(uuid.uuid4()), "plugin_version": plugin_version(), "qgis_version": Qgis.QGIS_VERSION,

@@ -98,10 +98,19 @@ def display(path):
     return mask(str(path))
 
 
-def open_dataset(path):
+def resolve(path):
+    """(OGR connection string, open options, schema) of a source. What needs QGIS (a saved connection
+    and its credentials) is worked out here, so that another thread can then open the source: QGIS's
+    registry of connections must not be asked from two threads at once."""
+    return ogr_connection(path), _open_options(path), active_schema(path)
+
+
+def open_dataset(path, resolved=None):
+    """The source opened read-only; `resolved`: its resolve(path), when opened on another thread."""
+    connection, options, _schema = resolved or resolve(path)
     try:
-        return gdal.OpenEx(ogr_connection(path), gdal.OF_VECTOR | gdal.OF_READONLY, allowed_drivers=["PostgreSQL"],
-                           open_options=_open_options(path))
+        return gdal.OpenEx(connection, gdal.OF_VECTOR | gdal.OF_READONLY, allowed_drivers=["PostgreSQL"],
+                           open_options=options)
     except RuntimeError as exc:
         raise OneMapError("无法连接 PostGIS 数据源 {}：{}".format(display(path), exc),
                           "Cannot open PostGIS source {}: {}".format(display(path), exc))
@@ -141,14 +150,14 @@ def _rows(dataset, path, sql):
         dataset.ReleaseResultSet(result)
 
 
-def content_hash(path):
+def content_hash(path, resolved=None):
     """SHA-256 over a digest of every row of every table and view of the source's schema, tables in
     name order. The database reads the rows: each row's MD5 (of its text: every column, the geometry
     included) is summed per table, in two 64-bit halves, and only those sums cross the wire, so a
     city's one map is not fetched to be hashed. It tells a changed table from an unchanged one; it is
-    not a proof against deliberate forgery."""
-    dataset = open_dataset(path)
-    schema = active_schema(path)
+    not a proof against deliberate forgery. `resolved` as for open_dataset."""
+    resolved = resolved or resolve(path)
+    dataset, schema = open_dataset(path, resolved), resolved[2]
     digest = hashlib.sha256()
     for (name,) in _rows(dataset, path, RELATIONS_SQL.format(schema=_literal(schema))):
         if name in SYSTEM_TABLES:

@@ -9,6 +9,7 @@ Identifiers are quoted by psycopg2.sql; every value is bound as a parameter. Any
 database cannot do (no psycopg2, no rights, unknown SRID) leaves the rule to the Python path.
 """
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from qgis.core import QgsGeometry
 
@@ -58,9 +59,13 @@ class Database:
     def __init__(self, info, plan, onemap):
         self.dsn = " ".join("{}={}".format(k, v) for k, v in info.items() if k not in OGR_ONLY_KEYS)
         self.plan, self.onemap = plan, onemap
+        self._resolved = {source.path: postgis.resolve(source.path) for source in (plan, onemap)}   # for the thread
         self.pushed = []                 # ids of the rules that ran in the database
-        self._connection = None
+        self._connection = None          # used by the database's thread only
         self._tables = {}
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onemap-postgis")
+        self._asked = {}                 # rule id -> the future rows of its overlap query
+        self._closed = False
 
     def connection(self):
         if self._connection is None:
@@ -75,6 +80,20 @@ class Database:
         return self._connection
 
     def close(self):
+        """Drop the queries not started, cancel the one running (a cancelled or failed run), and let the
+        thread close its connection."""
+        if self._closed:
+            return
+        self._closed = True
+        for future in self._asked.values():
+            future.cancel()
+        if self._asked and self._connection is not None:
+            self._connection.cancel()                 # psycopg2's way to stop a query from another thread
+        self._asked = {}
+        self._thread.submit(self._disconnect)
+        self._thread.shutdown(wait=False)
+
+    def _disconnect(self):
         if self._connection is not None:
             self._connection.close()
             self._connection = None
@@ -82,9 +101,9 @@ class Database:
     def table(self, source, name):
         """(schema, table, fid column, geometry column, srid) of a source's layer."""
         if (source.path, name) not in self._tables:
-            dataset = postgis.open_dataset(source.path)
+            dataset = postgis.open_dataset(source.path, self._resolved[source.path])
             layer = dataset.GetLayerByName(name)
-            schema = postgis.active_schema(source.path)
+            schema = self._resolved[source.path][2]
             table = name.split(".", 1)[1] if name.startswith(schema + ".") else name
             fid, geometry = layer.GetFIDColumn(), layer.GetGeometryColumn()
             with self.connection().cursor() as cursor:
@@ -93,11 +112,33 @@ class Database:
             self._tables[(source.path, name)] = (schema, table, fid, geometry, srid)
         return self._tables[(source.path, name)]
 
+    def ask(self, rule_id, plan_found, plan_features, control_found, control_codes, working_srid, noise, near):
+        """Start a rule's overlap query on the database's thread, so that the database works while
+        Python runs the rules before it; overlaps() takes the answer."""
+        self._asked[rule_id] = self._thread.submit(self._overlap_rows, plan_found, plan_features, control_found,
+                                                   control_codes, working_srid, noise, near)
+
     def overlaps(self, rule_id, plan_found, plan_features, control_found, control_codes, working_srid, noise,
                  near):
         """(plan feature, control fid, piece, area) for every pair sharing at least `noise` m², or None
         when the database cannot answer (the caller then runs the Python path, which also says
         'not applicable' when no control feature near the plan box `near` has the control codes)."""
+        if rule_id not in self._asked:
+            self.ask(rule_id, plan_found, plan_features, control_found, control_codes, working_srid, noise, near)
+        rows = self._asked.pop(rule_id).result()
+        if rows is None:
+            return None
+        by_fid = {f.fid: f for f in plan_features}
+        pieces = []
+        for plan_fid, control_fid, wkb, area in rows:
+            piece = QgsGeometry()
+            piece.fromWkb(bytes(wkb))
+            pieces.append((by_fid[plan_fid], control_fid, piece, area))
+        self.pushed.append(rule_id)
+        return pieces
+
+    def _overlap_rows(self, plan_found, plan_features, control_found, control_codes, working_srid, noise, near):
+        """(plan fid, control fid, piece WKB, area) rows, or None (on the database's thread)."""
         import psycopg2
         from psycopg2 import sql
         try:
@@ -127,18 +168,10 @@ class Database:
                 valid_c=sql.SQL(VALID.format(transform.format("c0.{0}"))).format(sql.Identifier(cgeom)))
             with self.connection().cursor() as cursor:
                 cursor.execute(query, params)
-                rows = cursor.fetchall()
+                return cursor.fetchall()
         except psycopg2.Error:
-            self.close()
+            self._disconnect()
             return None
-        by_fid = {f.fid: f for f in plan_features}
-        pieces = []
-        for plan_fid, control_fid, wkb, area in rows:
-            piece = QgsGeometry()
-            piece.fromWkb(bytes(wkb))
-            pieces.append((by_fid[plan_fid], control_fid, piece, area))
-        self.pushed.append(rule_id)
-        return pieces
 
     def matching_codes(self, schema, table, column, geometry, prefixes, near, working_srid, srid):
         """The column's values (as text) near the plan that fall in the listed classes, judged as Python does."""

@@ -6,6 +6,7 @@ but missing, and unknown layers with the reason. Nothing is silently dropped, an
 is only ever read. Names found in a source are data: they reach a layer URI only when they
 cannot change its meaning (no '|'), and they are matched whole.
 """
+import functools
 import hashlib
 import os
 import re
@@ -327,6 +328,13 @@ def source_files(path):
     else:
         files = [path]
     return sorted(f for f in files if os.path.isfile(f))
+
+
+def source_hasher(path):
+    """source_hash(path) as a call to make on another thread (a PostGIS source resolved here, first)."""
+    if postgis.is_postgis(path):
+        return functools.partial(postgis.content_hash, path, postgis.resolve(path))
+    return functools.partial(source_hash, path)
 
 
 def source_hash(path):

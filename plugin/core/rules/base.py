@@ -65,6 +65,9 @@ class Rule:
         self.args = definition.get("params") or {}
         self.ruleset = ruleset
 
+    def prepare(self, ctx):
+        """Start work that can go on beside the rules before this one (e.g. a database query)."""
+
     def run(self, ctx):
         raise NotImplementedError
 

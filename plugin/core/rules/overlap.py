@@ -28,18 +28,30 @@ class OverlapRule(Rule):
               "codes_except": (list, False), "control_codes": (list, False),
               "control_side": (str, False, ("onemap", "plan")), "matrix": (list, False)}
 
+    def prepare(self, ctx):
+        """Send the query ahead when the database answers it: it runs while Python checks other rules."""
+        query = self.database_query(ctx)
+        if query is not None:
+            ctx.database.ask(self.id, *query)
+
+    def database_query(self, ctx):
+        """The arguments of Database.overlaps when plan and one map share a PostGIS database, else None."""
+        wanted = [str(c) for c in self.args.get("control_codes", [])]
+        control_key = self.args["control"]
+        if (ctx.database is None or self.args.get("control_side") == "plan" or ctx.onemap.get(control_key) is None
+                or not ctx.plan_box() or not all(c.isdigit() for c in wanted)):
+            return None
+        plan = self.plan_layer(ctx, self.args["plan_layer"])
+        return (ctx.plan.get(plan.key), self.chosen(plan), ctx.onemap.get(control_key), wanted, ctx.crs.postgisSrid(),
+                self.ruleset.noise_m2, ctx.plan_box())
+
     def run(self, ctx):
         wanted = [str(c) for c in self.args.get("control_codes", [])]
         control_key = self.args["control"]
-        on_plan = self.args.get("control_side") == "plan"
-        pieces = None
-        if (ctx.database is not None and not on_plan and ctx.onemap.get(control_key) is not None
-                and ctx.plan_box() and all(c.isdigit() for c in wanted)):
-            plan = self.plan_layer(ctx, self.args["plan_layer"])     # plan and one map in one PostGIS database
-            pieces = ctx.database.overlaps(self.id, ctx.plan.get(plan.key), self.chosen(plan),
-                                           ctx.onemap.get(control_key), wanted, ctx.crs.postgisSrid(),
-                                           self.ruleset.noise_m2, ctx.plan_box())
+        query = self.database_query(ctx)
+        pieces = ctx.database.overlaps(self.id, *query) if query is not None else None
         if pieces is None:
+            on_plan = self.args.get("control_side") == "plan"
             control = self.plan_layer(ctx, control_key) if on_plan else self.onemap_layer(ctx, control_key)
             plan = self.plan_layer(ctx, self.args["plan_layer"])
             matches = control_matcher(control, wanted) if wanted else None
@@ -58,7 +70,7 @@ class OverlapRule(Rule):
                 findings.append(self.finding(
                     "规划{}（要素 {}）位于{}内，面积 {:.2f} 平方米{}".format(
                         describe(feature.code), feature.label, control_name, area, state),
-                    severity=severity, plan_layer=plan.key, plan_fid=feature.fid, plan_code=feature.code,
+                    severity=severity, plan_layer=self.args["plan_layer"], plan_fid=feature.fid, plan_code=feature.code,
                     control_layer=control_key, control_fid=control_fid, area_m2=area, geometry=part))
         return findings
 
