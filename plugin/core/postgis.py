@@ -130,7 +130,8 @@ def _identifier(name):
 
 
 def _literal(value):
-    """A string literal that reads the same whatever standard_conforming_strings says."""
+    """A string literal that reads the same whatever standard_conforming_strings says (OGR's
+    ExecuteSQL binds no parameters; the only value here is the schema's name)."""
     return "E'{}'".format(value.replace("\\", "\\\\").replace("'", "\\'"))
 
 
@@ -163,6 +164,6 @@ def content_hash(path, resolved=None):
         if name in SYSTEM_TABLES:
             continue
         table = "{}.{}".format(_identifier(schema), _identifier(name))
-        (count, first, second), = _rows(dataset, path, ROWS_DIGEST_SQL.format(table=table))
+        count, first, second = _rows(dataset, path, ROWS_DIGEST_SQL.format(table=table))[0]
         digest.update("{}\t{}\t{}\t{}\n".format(name, count, first, second).encode("utf-8"))
     return digest.hexdigest()
