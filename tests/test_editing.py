@@ -1,6 +1,7 @@
 """Checking what is being edited: a project layer as the plan (unsaved edits included) and the live
 re-check of single parcels in edit mode."""
 import shutil
+import sys
 
 import pytest
 from osgeo import ogr
@@ -146,3 +147,31 @@ def test_an_edit_that_removes_a_conflict_clears_its_finding_in_the_browser(qgis_
     assert wait_up_to(lambda: len(new_parcel()) == 1 and new_parcel()[0].plan_fid > 0, 1000)
     QCoreApplication.processEvents()
     dock.deleteLater()
+
+
+def test_a_checked_plan_loaded_again_or_removed_is_let_go(qgis_iface, qgis_new_project, plan_copy, tmp_path):
+    """The live re-check watches the checked land-use layer; when it leaves the project (the plan
+    loaded again in its place, the layer removed) it is let go without touching the deleted layer."""
+    from plugin.gui.dock import OneMapDock
+    errors = []
+    hook = sys.excepthook
+    sys.excepthook = lambda *info: errors.append(info[1])           # what a slot raises inside Qt
+    try:
+        dock = OneMapDock(qgis_iface)
+        dock.onemap_picker.set_path(sample(ONEMAP))
+        dock.plan_picker.set_path(plan_copy)
+        dock.output_widget.setFilePath(str(tmp_path / "result.gpkg"))
+        dock.load_button.click()
+        dock.verify_button.click()
+        assert wait_up_to(lambda: dock.task is None, 60000)
+        assert dock.browser.live.layer is landuse_layer()
+        dock.load_button.click()                                     # the same plan again, in place
+        QCoreApplication.processEvents()
+        assert dock.browser.live.layer is landuse_layer()            # the new layer, watched in turn
+        QgsProject.instance().removeMapLayer(landuse_layer())
+        QCoreApplication.processEvents()
+        assert dock.browser.live.layer is None
+        assert errors == []
+        dock.deleteLater()
+    finally:
+        sys.excepthook = hook

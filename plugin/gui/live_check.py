@@ -15,7 +15,7 @@ class LiveCheck(QObject):
     def __init__(self, browser):
         super().__init__(browser)
         self.browser = browser
-        self.layer = None
+        self.layer = self.layer_id = None
         self.checker = None
         self.pending = set()
         self.temporary = []          # fids of parcels added in this edit session, before saving
@@ -24,14 +24,17 @@ class LiveCheck(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DELAY_MS)
         self.timer.timeout.connect(self.flush)
+        project = QgsProject.instance()           # told before a layer goes (its own willBeDeleted comes
+        project.layerWillBeRemoved.connect(self.removing)      # when the object is already half gone)
+        project.layersAdded.connect(self.follow)                # the plan loaded again: watch the new layer
 
-    def follow(self):
+    def follow(self, *_args):
         """Watch the land-use layer of the plan the browser now shows (if it is in the project)."""
         layer = self.browser.plan_layer(LANDUSE) if self.browser.review is not None else None
         if layer is self.layer:
             return
         self.forget()
-        self.layer = layer
+        self.layer, self.layer_id = layer, layer.id() if layer is not None else None
         if layer is not None:
             for name in SIGNALS:
                 getattr(layer, name).connect(self.changed)
@@ -40,7 +43,6 @@ class LiveCheck(QObject):
             layer.committedFeaturesAdded.connect(self.committed)
             layer.afterRollBack.connect(self.rolled_back)
             layer.editingStarted.connect(self.started)
-            layer.willBeDeleted.connect(self.forget)
 
     def before_commit(self, *_args):
         """New parcels get their real fids on saving: note the temporary ones."""
@@ -64,8 +66,11 @@ class LiveCheck(QObject):
             self.layer.committedFeaturesAdded.disconnect(self.committed)
             self.layer.afterRollBack.disconnect(self.rolled_back)
             self.layer.editingStarted.disconnect(self.started)
-            self.layer.willBeDeleted.disconnect(self.forget)
-        self.layer, self.checker, self.pending = None, None, set()
+        self.layer, self.layer_id, self.checker, self.pending = None, None, None, set()
+
+    def removing(self, layer_id):
+        if self.layer is not None and self.layer_id == layer_id:
+            self.forget()
 
     def started(self):
         self.touched = set()
