@@ -85,3 +85,13 @@ def test_saved_connections_push_down_in_their_own_schemas(server):
         metadata.deleteConnection("onemap-overlay")
     assert from_pg.record["pushed_down"].split(",") == ["CL-01", "CL-03"]
     assert summary(from_pg) == summary(verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg")))
+
+
+def test_the_findings_file_names_the_rules_that_ran_in_the_database(server, tmp_path):
+    from osgeo import ogr
+    verify(server.connection(PLAN), server.connection(ONEMAP), output=str(tmp_path / "f.gpkg"))
+    from plugin.core.export.report_data import read_report
+    from plugin.core.export.report_html import run_record
+    dataset = ogr.Open(str(tmp_path / "f.gpkg"))               # held while its layer is read
+    assert dataset.GetLayerByName("run").GetNextFeature().GetField("pushed_down") == "CL-01,CL-03"
+    assert ("在数据库中以 SQL 运行的规则", "CL-01,CL-03") in run_record(read_report(str(tmp_path / "f.gpkg")))

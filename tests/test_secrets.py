@@ -1,4 +1,6 @@
 """Passwords never reach the run record, messages or the log: one mask for every form (issue 10)."""
+import os
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -50,3 +52,17 @@ def test_no_key_value_form_leaks(password, blanks, quote, before, after):
 def test_no_uri_form_leaks(password):          # a URI ends at any blank (U+1680 too), as the mask reads it
     masked = mask("postgresql://user:{}@server/db".format(password))
     assert masked == "postgresql://user:***@server/db"
+
+
+def test_a_postgis_plan_is_named_by_its_schema_in_file_and_layer_names():
+    from plugin.core.export.report_data import Report
+    from plugin.gui.dock import OneMapDock, plan_name
+    from plugin.processing.verify_plan import plan_title
+    plan = "PG:host=db.example port=5432 dbname=city user=reviewer password=secret schemas=村庄规划 active_schema=村庄规划"
+    output = OneMapDock.default_output(plan)
+    assert os.path.basename(output) == "村庄规划_核对结果.gpkg" and os.path.dirname(output) == os.path.expanduser("~")
+    assert plan_name(plan) == plan_title(plan) == "村庄规划"
+    assert plan_title("pgconn:city/yangquan") == "yangquan" and plan_title("PG:dbname=city password=x") == "public"
+    assert plan_title("PG:dbname=city active_schema='a/b:c'") == "a_b_c"              # fit for a file name
+    assert Report("f.gpkg", {"plan_path": display(plan)}, [], [], []).plan_name == "村庄规划"
+    assert OneMapDock.default_output("/data/村/规划.gpkg") == "/data/村/规划_核对结果.gpkg"

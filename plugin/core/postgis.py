@@ -93,6 +93,16 @@ def _open_options(path):
     return options
 
 
+def title(path):
+    """A short name for a source, fit for file and layer names: its schema (a schema per submitted
+    plan), never the connection string, which may hold a password."""
+    if path.startswith(SAVED_PREFIX):
+        schema = path[len(SAVED_PREFIX):].partition("/")[2] or "public"
+    else:
+        schema = active_schema(path)
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", schema)
+
+
 def display(path):
     """The source as shown and recorded: passwords removed."""
     return mask(str(path))

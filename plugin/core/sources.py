@@ -330,6 +330,14 @@ def source_files(path):
     return sorted(f for f in files if os.path.isfile(f))
 
 
+def source_title(path):
+    """A short name for a source, fit for file and layer names: a file's or folder's name without
+    extension, or a PostGIS source's schema (never its connection string)."""
+    if postgis.is_postgis(path):
+        return postgis.title(path)
+    return os.path.splitext(os.path.basename(os.path.normpath(path)))[0]
+
+
 def source_hasher(path):
     """source_hash(path) as a call to make on another thread (a PostGIS source resolved here, first)."""
     if postgis.is_postgis(path):

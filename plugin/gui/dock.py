@@ -23,6 +23,7 @@ from ..core.plankind import kind_of
 from ..core.postgis import display, is_postgis
 from ..core.ruleset import available_rulesets
 from ..core.schema import schema
+from ..core.sources import source_title
 from ..core.yamlfile import load_data
 from ..i18n import chinese_ui
 from .export_panel import ExportPanel
@@ -45,7 +46,10 @@ def plan_label(plan):
 
 
 def plan_name(plan):
-    return os.path.basename(os.path.normpath(plan)) if isinstance(plan, str) else plan.label
+    """The plan as the panel's result rows name it (never a connection string: it may hold a password)."""
+    if not isinstance(plan, str):
+        return plan.label
+    return source_title(plan) if is_postgis(plan) else os.path.basename(os.path.normpath(plan))
 
 
 class OneMapDock(QgsDockWidget):
@@ -244,10 +248,8 @@ class OneMapDock(QgsDockWidget):
     @staticmethod
     def default_output(plan_path):
         """<plan>_核对结果.gpkg beside a file plan; in the home folder for a PostGIS plan."""
-        if is_postgis(plan_path):
-            return os.path.join(os.path.expanduser("~"), "{}_核对结果.gpkg".format(plan_path.split("/")[-1]))
-        base = os.path.splitext(os.path.basename(os.path.normpath(plan_path)))[0]
-        return os.path.join(os.path.dirname(os.path.normpath(plan_path)), "{}_核对结果.gpkg".format(base))
+        folder = os.path.expanduser("~") if is_postgis(plan_path) else os.path.dirname(os.path.normpath(plan_path))
+        return os.path.join(folder, "{}_核对结果.gpkg".format(source_title(plan_path)))
 
     def add_report_row(self, title, status, failed=False, parent=None):
         item = QTreeWidgetItem([title, status])

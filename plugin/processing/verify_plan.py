@@ -1,5 +1,4 @@
 """onemap:verifyplan — the one-map verification as a Processing algorithm (same engine as the panel)."""
-import os
 
 from qgis.core import (QgsProcessingContext, QgsProcessingException, QgsProcessingLayerPostProcessorInterface,
                        QgsProcessingOutputNumber, QgsProcessingOutputString, QgsProcessingParameterFile,
@@ -14,13 +13,14 @@ from ..core.errors import OneMapError
 from ..core.findings import STATUS_ZH
 from ..core.layer_source import layer_source
 from ..core.ruleset import has_default_ruleset
+from ..core.sources import source_title
 from ..i18n import chinese_ui, tr
 from .algorithm import OneMapAlgorithm
 from .parameters import KIND_CHOICES, add_kind_parameter, add_source_parameter, kind_value
 
 
 def plan_title(plan, layer_name=""):
-    return layer_name or os.path.splitext(os.path.basename(os.path.normpath(plan)))[0]
+    return layer_name or source_title(plan)
 
 
 class FindingsPostProcessor(QgsProcessingLayerPostProcessorInterface):

@@ -11,6 +11,7 @@ from osgeo import ogr
 from .. import decisions
 from ..errors import OneMapError
 from ..schema import schema
+from ..sources import source_title
 from ..villages import read_villages
 
 MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
@@ -34,8 +35,7 @@ class Report:
 
     @property
     def plan_name(self):
-        path = self.run.get("plan_path") or self.path
-        return os.path.splitext(os.path.basename(os.path.normpath(path)))[0]
+        return source_title(self.run.get("plan_path") or self.path)
 
     @property
     def village(self):
