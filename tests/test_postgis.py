@@ -141,3 +141,10 @@ def test_schema_names_of_one_identifier_are_accepted(saved_connection):
     path = "pgconn:{}/{}".format(saved_connection, server_schema)
     assert "规划_2035" not in ogr_connection(path)                 # the schema travels as an open option
     assert "password='secret'" in ogr_connection(path)
+
+
+def test_a_postgis_source_is_grouped_under_its_schema(server, qgis_new_project):
+    from qgis.core import QgsProject
+    from plugin.core.loading import load_source
+    report = load_source(server.connection(SCHEMA), QgsProject.instance())
+    assert report.group_name == "总体规划一张图：" + SCHEMA and "secret" not in report.group_name

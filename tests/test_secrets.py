@@ -61,7 +61,7 @@ def test_a_postgis_plan_is_named_by_its_schema_in_file_and_layer_names():
     plan = "PG:host=db.example port=5432 dbname=city user=reviewer password=secret schemas=村庄规划 active_schema=村庄规划"
     output = OneMapDock.default_output(plan)
     assert os.path.basename(output) == "村庄规划_核对结果.gpkg" and os.path.dirname(output) == os.path.expanduser("~")
-    assert plan_name(plan) == plan_title(plan) == "村庄规划"
+    assert plan_name(plan) == plan_title(plan) == "村庄规划" and plan_name("/data/规划.gpkg") == "规划.gpkg"
     assert plan_title("pgconn:city/yangquan") == "yangquan" and plan_title("PG:dbname=city password=x") == "public"
     assert plan_title("PG:dbname=city active_schema='a/b:c'") == "a_b_c"              # fit for a file name
     assert Report("f.gpkg", {"plan_path": display(plan)}, [], [], []).plan_name == "村庄规划"

@@ -3,7 +3,6 @@ Chinese names, official (or clearly provisional) styles, optional labels and map
 
 The panel's Load button and onemap:loadplan both call `load_source`. Only qgis.core is used.
 """
-import os
 from dataclasses import dataclass, field
 
 from qgis.core import (QgsMapThemeCollection, QgsPalLayerSettings, QgsProject, QgsTextFormat,
@@ -13,7 +12,7 @@ from qgis.PyQt.QtGui import QColor, QFont
 from .errors import OneMapError
 from .layer_tree import PROPERTY_KEY, PROPERTY_SOURCE, add_subgroup, hide_covering_fills, insert_source_group
 from .schema import schema
-from .sources import open_source, open_vector
+from .sources import open_source, open_vector, source_name
 from .styles import apply_style
 
 THEMES = {"三线": ["control"], "用地用海": ["landuse", "base"], "规划分区": ["zoning", "control"]}
@@ -26,13 +25,6 @@ class LoadReport:
     group_name: str = ""
     loaded: list = field(default_factory=list)      # (key, layer id, style status)
     failed: list = field(default_factory=list)      # (layer name, message)
-
-
-def source_title(source):
-    """Short name of a source for group names: the file or folder name, or the PostGIS schema."""
-    if source.format == "postgis":
-        return source.label.split("/")[-1] if source.label.startswith("pgconn:") else "PostGIS"
-    return os.path.basename(os.path.normpath(source.path))
 
 
 GEOMETRY_RANK = {"point": 0, "line": 1}
@@ -74,7 +66,7 @@ def load_source(path, project=None, kind=None, labels=False):
     kind = kind or source.guess_kind()
     kind_info = schema().kinds.get(kind, {})
     report = LoadReport(source=source, kind=kind)
-    report.group_name = "{}：{}".format(kind_info.get("zh", kind), source_title(source))
+    report.group_name = "{}：{}".format(kind_info.get("zh", kind), source_name(source.path))
     root = project.layerTreeRoot()
     group = insert_source_group(project, report.group_name, source.label, kind)
     subgroups = {}

@@ -330,6 +330,12 @@ def source_files(path):
     return sorted(f for f in files if os.path.isfile(f))
 
 
+def source_name(path):
+    """A source as group names and result rows show it: a file's or folder's name, or a PostGIS
+    source's schema (never its connection string, which may hold a password)."""
+    return postgis.title(path) if postgis.is_postgis(path) else os.path.basename(os.path.normpath(path))
+
+
 def source_title(path):
     """A short name for a source, fit for file and layer names: a file's or folder's name without
     extension, or a PostGIS source's schema (never its connection string)."""

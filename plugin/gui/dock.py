@@ -23,7 +23,7 @@ from ..core.plankind import kind_of
 from ..core.postgis import display, is_postgis
 from ..core.ruleset import available_rulesets
 from ..core.schema import schema
-from ..core.sources import source_title
+from ..core.sources import source_name, source_title
 from ..core.yamlfile import load_data
 from ..i18n import chinese_ui
 from .export_panel import ExportPanel
@@ -46,10 +46,8 @@ def plan_label(plan):
 
 
 def plan_name(plan):
-    """The plan as the panel's result rows name it (never a connection string: it may hold a password)."""
-    if not isinstance(plan, str):
-        return plan.label
-    return source_title(plan) if is_postgis(plan) else os.path.basename(os.path.normpath(plan))
+    """The plan as the panel's result rows name it."""
+    return source_name(plan) if isinstance(plan, str) else plan.label
 
 
 class OneMapDock(QgsDockWidget):
