@@ -37,6 +37,19 @@ def wait_up_to(condition, milliseconds):
     return condition()
 
 
+def checked_in_the_panel(iface, plan, tmp_path):
+    """The panel after loading `plan` and checking it against the township one map."""
+    from plugin.gui.dock import OneMapDock
+    dock = OneMapDock(iface)
+    dock.onemap_picker.set_path(sample(ONEMAP))
+    dock.plan_picker.set_path(plan)
+    dock.output_widget.setFilePath(str(tmp_path / "result.gpkg"))
+    dock.load_button.click()
+    dock.verify_button.click()
+    assert wait_up_to(lambda: dock.task is None, 60000)
+    return dock
+
+
 @pytest.fixture
 def plan_copy(tmp_path):
     path = str(tmp_path / "village_conflicts.gpkg")
@@ -108,14 +121,7 @@ def test_recheck_replaces_one_parcels_findings(plan_copy, tmp_path, qgis_app):
 
 def test_an_edit_that_removes_a_conflict_clears_its_finding_in_the_browser(qgis_iface, qgis_new_project, plan_copy,
                                                                             tmp_path):
-    from plugin.gui.dock import OneMapDock
-    dock = OneMapDock(qgis_iface)
-    dock.onemap_picker.set_path(sample(ONEMAP))
-    dock.plan_picker.set_path(plan_copy)
-    dock.output_widget.setFilePath(str(tmp_path / "result.gpkg"))
-    dock.load_button.click()
-    dock.verify_button.click()
-    assert wait_up_to(lambda: dock.task is None, 60000)
+    dock = checked_in_the_panel(qgis_iface, plan_copy, tmp_path)
     browser = dock.browser
 
     def listed(rule_id):
@@ -152,18 +158,11 @@ def test_an_edit_that_removes_a_conflict_clears_its_finding_in_the_browser(qgis_
 def test_a_checked_plan_loaded_again_or_removed_is_let_go(qgis_iface, qgis_new_project, plan_copy, tmp_path):
     """The live re-check watches the checked land-use layer; when it leaves the project (the plan
     loaded again in its place, the layer removed) it is let go without touching the deleted layer."""
-    from plugin.gui.dock import OneMapDock
     errors = []
     hook = sys.excepthook
     sys.excepthook = lambda *info: errors.append(info[1])           # what a slot raises inside Qt
     try:
-        dock = OneMapDock(qgis_iface)
-        dock.onemap_picker.set_path(sample(ONEMAP))
-        dock.plan_picker.set_path(plan_copy)
-        dock.output_widget.setFilePath(str(tmp_path / "result.gpkg"))
-        dock.load_button.click()
-        dock.verify_button.click()
-        assert wait_up_to(lambda: dock.task is None, 60000)
+        dock = checked_in_the_panel(qgis_iface, plan_copy, tmp_path)
         assert dock.browser.live.layer is landuse_layer()
         dock.load_button.click()                                     # the same plan again, in place
         QCoreApplication.processEvents()
