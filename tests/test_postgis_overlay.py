@@ -95,3 +95,17 @@ def test_the_findings_file_names_the_rules_that_ran_in_the_database(server, tmp_
     dataset = ogr.Open(str(tmp_path / "f.gpkg"))               # held while its layer is read
     assert dataset.GetLayerByName("run").GetNextFeature().GetField("pushed_down") == "CL-01,CL-03"
     assert ("在数据库中以 SQL 运行的规则", "CL-01,CL-03") in run_record(read_report(str(tmp_path / "f.gpkg")))
+
+
+def test_repeated_checks_do_not_pile_up_connections(server):
+    """A batch in one headless process (verifyfolder): the layers are read through QGIS's postgres
+    provider, which shares a connection per database; the OGR provider kept several per check."""
+    def clients():
+        return int(server.sql("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                              "AND pid <> pg_backend_pid()"))
+    verify(sample("village_conflicts.gpkg"), server.connection(ONEMAP))
+    after_one = clients()
+    for _run in range(3):
+        verify(server.connection(PLAN), server.connection(ONEMAP))
+        verify(sample("village_conflicts.gpkg"), server.connection(ONEMAP))
+    assert clients() <= max(after_one, 2)

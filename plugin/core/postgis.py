@@ -18,6 +18,8 @@ SAVED_PREFIX = "pgconn:"
 OGR_PREFIX = "PG:"
 SCHEMA_NAME = re.compile(r"^\w[\w$]*$")           # one identifier: letters (Chinese too), digits, _ and $
 CONNINFO_KEYS = ("host", "port", "dbname", "user", "password", "service", "sslmode")
+OGR_ONLY_KEYS = {"schemas", "active_schema", "tables", "list_all_tables"}
+CONNINFO_PAIR = re.compile(r"(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)")
 SYSTEM_TABLES = {"spatial_ref_sys", "geometry_columns", "geography_columns", "raster_columns",
                  "raster_overviews", "layer_styles"}
 
@@ -52,12 +54,33 @@ def _saved(path):
     return connection, schema
 
 
-def qgis_table_uri(path, table, geometry_column, key_column):
-    """A postgres-provider URI for a table of a saved connection (credentials stay in QGIS)."""
-    connection, schema = _saved(path)
-    uri = QgsDataSourceUri(connection.uri())
+def qgis_table_uri(path, layer_name, geometry_column, key_column):
+    """A postgres-provider URI for a layer OGR lists in a PostGIS source (a saved connection's
+    credentials stay in QGIS). QGIS's postgres provider shares one connection per database; its OGR
+    provider would keep a pooled connection per layer open after each check in a headless process."""
+    if path.startswith(SAVED_PREFIX):
+        connection, schema = _saved(path)
+        uri = QgsDataSourceUri(connection.uri())
+    else:
+        uri, schema = QgsDataSourceUri(libpq_conninfo(path)), active_schema(path)
+    table = layer_name
+    if "." in layer_name and not layer_name.startswith(schema + "."):   # OGR names others' tables "schema.table"
+        schema, table = layer_name.split(".", 1)
+    elif layer_name.startswith(schema + "."):
+        table = layer_name[len(schema) + 1:]
     uri.setDataSource(schema, table, geometry_column or None, "", key_column or "")
     return uri.uri(False)
+
+
+def conninfo_values(path):
+    """{key: value} of a PostGIS source's connection string (values as written, quotes kept)."""
+    text = ogr_connection(path)[len(OGR_PREFIX):]
+    return {key.lower(): value for key, value in CONNINFO_PAIR.findall(text)}
+
+
+def libpq_conninfo(path):
+    """The libpq connection string of a PostGIS source: its values without OGR's own keys."""
+    return " ".join("{}={}".format(k, v) for k, v in conninfo_values(path).items() if k not in OGR_ONLY_KEYS)
 
 
 def _quoted(value):

@@ -8,15 +8,12 @@ GEOS in the working CRS.
 Identifiers are quoted by psycopg2.sql; every value is bound as a parameter. Anything the
 database cannot do (no psycopg2, no rights, unknown SRID) leaves the rule to the Python path.
 """
-import re
 from concurrent.futures import ThreadPoolExecutor
 
 from qgis.core import QgsGeometry
 
 from . import postgis
 from .codes import in_classes, normalize_code
-
-OGR_ONLY_KEYS = {"schemas", "active_schema", "tables", "list_all_tables"}
 
 VALID = "CASE WHEN ST_IsValid({0}) THEN {0} ELSE ST_CollectionExtract(ST_MakeValid({0}), 3) END"
 
@@ -34,12 +31,6 @@ ORDER BY p.fid, c.fid
 """
 
 
-def conninfo(path):
-    """The libpq connection string of a PostGIS source (OGR's own keys removed)."""
-    text = postgis.ogr_connection(path)[len(postgis.OGR_PREFIX):]
-    return dict((key.lower(), value) for key, value in re.findall(r"(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", text))
-
-
 def shared_database(plan, onemap):
     """A Database when plan and one map are PostGIS sources on the same server and database, else None."""
     if plan.format != "postgis" or onemap.format != "postgis":
@@ -48,16 +39,16 @@ def shared_database(plan, onemap):
         import psycopg2  # noqa: F401 — QGIS ships it (DB Manager); without it the Python path runs
     except ImportError:
         return None
-    plan_info, onemap_info = conninfo(plan.path), conninfo(onemap.path)
+    plan_info, onemap_info = postgis.conninfo_values(plan.path), postgis.conninfo_values(onemap.path)
     where = ("host", "hostaddr", "port", "dbname", "service")
     if any(plan_info.get(key) != onemap_info.get(key) for key in where):
         return None
-    return Database(plan_info, plan, onemap)
+    return Database(plan, onemap)
 
 
 class Database:
-    def __init__(self, info, plan, onemap):
-        self.dsn = " ".join("{}={}".format(k, v) for k, v in info.items() if k not in OGR_ONLY_KEYS)
+    def __init__(self, plan, onemap):
+        self.dsn = postgis.libpq_conninfo(plan.path)
         self.plan, self.onemap = plan, onemap
         self._resolved = {source.path: postgis.resolve(source.path) for source in (plan, onemap)}   # for the thread
         self.pushed = []                 # ids of the rules that ran in the database

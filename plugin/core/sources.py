@@ -181,7 +181,7 @@ def _list_dataset(path, driver):
             found.append(SourceLayer(name=name, uri="", geometry="unknown", count=0, field_names=[], problem=problem))
             continue
         layer = _describe(ogr_layer, name, ogr_uri(uri_base, name))
-        if driver == "PostgreSQL" and path.startswith(postgis.SAVED_PREFIX):    # keeps authcfg
+        if driver == "PostgreSQL":
             layer.uri = postgis.qgis_table_uri(path, name, ogr_layer.GetGeometryColumn(), ogr_layer.GetFIDColumn())
             layer.provider = "postgres"
         found.append(layer)
