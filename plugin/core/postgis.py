@@ -104,8 +104,7 @@ def active_schema(path):
     """The schema a PostGIS source's tables are read from."""
     if path.startswith(SAVED_PREFIX):
         return _saved(path)[1]
-    match = re.search(r"active_schema\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", path)
-    return match.group(1).strip("'") if match else "public"
+    return conninfo_values(path).get("active_schema", "public").strip("'")
 
 
 def _open_options(path):
