@@ -49,6 +49,10 @@ def test_postgis_content_hash_follows_the_rows_not_their_order(server):
     assert source_hash(server.connection("hashed")) == before
     server.sql('CREATE TABLE hashed."新表" (id integer)')
     assert source_hash(server.connection("hashed")) != before            # a table more is a change
+    server.sql("CREATE ROLE reviewer LOGIN; GRANT USAGE ON SCHEMA hashed TO reviewer; "
+               "GRANT SELECT ON ALL TABLES IN SCHEMA hashed TO reviewer; REVOKE SELECT ON hashed.\"新表\" FROM reviewer")
+    as_reviewer = server.connection("hashed").replace("user=postgres", "user=reviewer")
+    assert source_hash(as_reviewer) == before           # a table the reviewer may not read is not hashed (nor read)
 
 
 def test_saved_qgis_connection_is_a_source(server, qgis_new_project):

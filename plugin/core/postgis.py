@@ -149,7 +149,8 @@ def open_dataset(path, resolved=None):
 
 
 RELATIONS_SQL = """SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
-WHERE n.nspname = {schema} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname"""
+WHERE n.nspname = {schema} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(c.oid, 'SELECT')
+ORDER BY c.relname"""
 
 ROWS_DIGEST_SQL = """SELECT count(*)::text,
        coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint), 0)::text,
@@ -184,11 +185,12 @@ def _rows(dataset, path, sql):
 
 
 def content_hash(path, resolved=None):
-    """SHA-256 over a digest of every row of every table and view of the source's schema, tables in
-    name order. The database reads the rows: each row's MD5 (of its text: every column, the geometry
-    included) is summed per table, in two 64-bit halves, and only those sums cross the wire, so a
-    city's one map is not fetched to be hashed. It tells a changed table from an unchanged one; it is
-    not a proof against deliberate forgery. `resolved` as for open_dataset."""
+    """SHA-256 over a digest of every row of every table and view of the source's schema that the
+    user may read (what a check can read), tables in name order. The database reads the rows: each
+    row's MD5 (of its text: every column, the geometry included) is summed per table, in two 64-bit
+    halves, and only those sums cross the wire, so a city's one map is not fetched to be hashed. It
+    tells a changed table from an unchanged one; it is not a proof against deliberate forgery.
+    `resolved` as for open_dataset."""
     resolved = resolved or resolve(path)
     dataset, schema = open_dataset(path, resolved), resolved[2]
     digest = hashlib.sha256()
