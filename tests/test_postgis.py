@@ -42,6 +42,10 @@ def test_postgis_content_hash_follows_the_rows_not_their_order(server):
     gdal.VectorTranslate(server.connection("hashed"), sample("township_onemap.gpkg"), format="PostgreSQL",
                          layerCreationOptions=["SCHEMA=hashed", "LAUNDER=NO"])
     before = source_hash(server.connection("hashed"))
+    from plugin.core import postgis
+    dataset = postgis.open_dataset(server.connection("hashed"))
+    digest = postgis._rows(dataset, "hashed", postgis.ROWS_DIGEST_SQL.format(table='hashed."CJDCQ"'))[0]
+    assert digest[0] == "23" and None not in digest          # count and both 64-bit halves reach the hash
     server.sql("UPDATE hashed.\"CJDCQ\" SET \"XZQMC\" = '改过' WHERE fid = 1")
     assert source_hash(server.connection("hashed")) != before
     server.sql('UPDATE hashed."CJDCQ" AS c SET "XZQMC" = o."XZQMC" FROM {}."CJDCQ" AS o '

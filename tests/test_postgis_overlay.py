@@ -7,7 +7,7 @@ from conftest import sample
 from plugin.core.context import Context
 from plugin.core.engine import verify
 from plugin.core.ruleset import load_ruleset
-from plugin.core.sources import open_source
+from plugin.core.sources import open_source, source_hash, source_title
 from postgis_server import PostgisServer
 
 PLAN, ONEMAP = "CunGuiHua", "YiZhangTu"          # mixed case: every identifier must be quoted
@@ -109,3 +109,38 @@ def test_repeated_checks_do_not_pile_up_connections(server):
         verify(server.connection(PLAN), server.connection(ONEMAP))
         verify(sample("village_conflicts.gpkg"), server.connection(ONEMAP))
     assert clients() <= max(after_one, 2)
+
+
+def test_a_source_is_its_schema_only_whatever_the_string_says(server):
+    """Without `schemas=` OGR would list every schema's tables, and the plan would take the one
+    map's 村级调查区 as its own: a source is read from its active schema alone."""
+    plan = server.connection(PLAN).replace(" schemas={}".format(PLAN), "")
+    onemap = server.connection(ONEMAP).replace(" schemas={}".format(ONEMAP), "")
+    assert not any("." in layer.name for layer in open_source(plan).recognised.values())   # no "YiZhangTu.CJDCQ"
+    result = verify(plan, onemap)
+    assert summary(result) == summary(verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg")))
+    assert result.record["pushed_down"] == "CL-01,CL-03"
+
+
+def test_unreadable_tables_and_broken_views_beside_the_plan_do_not_stop_the_check(server):
+    schema = "it's plan"                                   # a quote and a blank: escaped in the string
+    quoted = '"{}"'.format(schema)
+    server.sql("DROP SCHEMA IF EXISTS {0} CASCADE; CREATE SCHEMA {0}".format(quoted))
+    gdal.VectorTranslate(server.connection("x").replace("schemas=x active_schema=x", ""), sample("village_conflicts.gpkg"),
+                         format="PostgreSQL", layerCreationOptions=["SCHEMA=" + schema, "LAUNDER=NO"])
+    server.sql("CREATE TABLE {0}.secret (id integer); "
+               "CREATE FUNCTION {0}.boom() RETURNS integer LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'boom'; END$$; "
+               "CREATE VIEW {0}.broken AS SELECT {0}.boom() AS x; "
+               "DO $$BEGIN CREATE ROLE checker LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END$$; "
+               "GRANT USAGE ON SCHEMA {0}, \"{1}\" TO checker; GRANT EXECUTE ON FUNCTION {0}.boom() TO checker; "
+               "GRANT SELECT ON ALL TABLES IN SCHEMA \"{1}\" TO checker; GRANT SELECT ON ALL TABLES IN SCHEMA {0} TO checker; "
+               "REVOKE SELECT ON {0}.secret FROM checker".format(quoted, ONEMAP))
+    plan = server.connection("x").replace("user=postgres", "user=checker").replace(
+        "schemas=x active_schema=x", "active_schema='it\\'s plan'")
+    onemap = server.connection(ONEMAP).replace("user=postgres", "user=checker")
+    source = open_source(plan)
+    assert source.label.endswith("active_schema='it\\'s plan'") and source_title(plan) == "it's plan"
+    assert {layer.name for layer in source.unknown if layer.problem.startswith("无法读取")} >= {"broken"}
+    result = verify(plan, onemap)
+    assert summary(result) == summary(verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg")))
+    assert result.record["plan_sha256"] == source_hash(plan)                 # the broken view noted, not fatal

@@ -55,7 +55,7 @@ def _saved(path):
 
 
 def qgis_table_uri(path, layer_name, geometry_column, key_column):
-    """A postgres-provider URI for a layer OGR lists in a PostGIS source (a saved connection's
+    """A postgres-provider URI for a table OGR lists in a PostGIS source's schema (a saved connection's
     credentials stay in QGIS). QGIS's postgres provider shares one connection per database; its OGR
     provider would keep a pooled connection per layer open after each check in a headless process."""
     if path.startswith(SAVED_PREFIX):
@@ -63,24 +63,26 @@ def qgis_table_uri(path, layer_name, geometry_column, key_column):
         uri = QgsDataSourceUri(connection.uri())
     else:
         uri, schema = QgsDataSourceUri(libpq_conninfo(path)), active_schema(path)
-    table = layer_name
-    if "." in layer_name and not layer_name.startswith(schema + "."):   # OGR names others' tables "schema.table"
-        schema, table = layer_name.split(".", 1)
-    elif layer_name.startswith(schema + "."):
-        table = layer_name[len(schema) + 1:]
-    uri.setDataSource(schema, table, geometry_column or None, "", key_column or "")
+    uri.setDataSource(schema, layer_name, geometry_column or None, "", key_column or "")   # (_open_options)
     return uri.uri(False)
 
 
+def _unquoted(value):
+    """A connection-string value as meant: libpq's single quotes removed and its backslash escapes undone."""
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        value = value[1:-1]
+    return re.sub(r"\\(.)", r"\1", value)
+
+
 def conninfo_values(path):
-    """{key: value} of a PostGIS source's connection string (values as written, quotes kept)."""
+    """{key: value} of a PostGIS source's connection string, values unquoted."""
     text = ogr_connection(path)[len(OGR_PREFIX):]
-    return {key.lower(): value for key, value in CONNINFO_PAIR.findall(text)}
+    return {key.lower(): _unquoted(value) for key, value in CONNINFO_PAIR.findall(text)}
 
 
 def libpq_conninfo(path):
     """The libpq connection string of a PostGIS source: its values without OGR's own keys."""
-    return " ".join("{}={}".format(k, v) for k, v in conninfo_values(path).items() if k not in OGR_ONLY_KEYS)
+    return " ".join("{}={}".format(k, _quoted(v)) for k, v in conninfo_values(path).items() if k not in OGR_ONLY_KEYS)
 
 
 def _quoted(value):
@@ -104,15 +106,15 @@ def active_schema(path):
     """The schema a PostGIS source's tables are read from."""
     if path.startswith(SAVED_PREFIX):
         return _saved(path)[1]
-    return conninfo_values(path).get("active_schema", "public").strip("'")
+    values = conninfo_values(path)
+    return values.get("active_schema") or values.get("schemas", "").split(",")[0].strip() or "public"
 
 
 def _open_options(path):
-    options = ["LIST_ALL_TABLES=YES"]
-    if path.startswith(SAVED_PREFIX):
-        _connection, schema = _saved(path)
-        options += ["SCHEMAS=" + schema, "ACTIVE_SCHEMA=" + schema]
-    return options
+    """A source is one schema: OGR lists only its tables, by their own names (else it lists every
+    schema's, names them "schema.table", and a plan would take another schema's 村级调查区)."""
+    schema = active_schema(path)
+    return ["LIST_ALL_TABLES=YES", "SCHEMAS=" + schema, "ACTIVE_SCHEMA=" + schema]
 
 
 def title(path):
@@ -134,7 +136,7 @@ def resolve(path):
     """(OGR connection string, open options, schema) of a source. What needs QGIS (a saved connection
     and its credentials) is worked out here, so that another thread can then open the source: QGIS's
     registry of connections must not be asked from two threads at once."""
-    return ogr_connection(path), _open_options(path), active_schema(path)
+    return OGR_PREFIX + libpq_conninfo(path), _open_options(path), active_schema(path)   # OGR's keys as options
 
 
 def open_dataset(path, resolved=None):
@@ -152,10 +154,10 @@ RELATIONS_SQL = """SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON
 WHERE n.nspname = {schema} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(c.oid, 'SELECT')
 ORDER BY c.relname"""
 
-ROWS_DIGEST_SQL = """SELECT count(*)::text,
-       coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint), 0)::text,
-       coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint), 0)::text
-FROM (SELECT md5(t::text) AS h FROM {table} AS t) AS rows"""
+ROWS_DIGEST_SQL = """SELECT count(*)::text AS row_count,
+       coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint), 0)::text AS first_half,
+       coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint), 0)::text AS second_half
+FROM (SELECT md5(t::text) AS h FROM {table} AS t) AS rows"""          # (columns named: OGR drops a repeated name)
 
 
 def _identifier(name):
@@ -169,19 +171,19 @@ def _literal(value):
 
 
 def _rows(dataset, path, sql):
+    result = None
     try:
         result = dataset.ExecuteSQL(sql)
-    except RuntimeError as exc:
-        result, problem = None, mask(str(exc))
-    else:
-        problem = mask(gdal.GetLastErrorMsg())
-    if result is None:
-        raise OneMapError("无法读取 PostGIS 数据源 {}：{}".format(display(path), problem),
-                          "Cannot read PostGIS source {}: {}".format(display(path), problem))
-    try:
-        return [[feature.GetField(i) for i in range(feature.GetFieldCount())] for feature in result]
+        if result is not None:
+            return [[feature.GetField(i) for i in range(feature.GetFieldCount())] for feature in result]
+        problem = gdal.GetLastErrorMsg()
+    except RuntimeError as exc:             # raised while fetching too (a view that fails as it is read)
+        problem = str(exc)
     finally:
-        dataset.ReleaseResultSet(result)
+        if result is not None:
+            dataset.ReleaseResultSet(result)
+    raise OneMapError("无法读取 PostGIS 数据源 {}：{}".format(display(path), mask(problem)),
+                      "Cannot read PostGIS source {}: {}".format(display(path), mask(problem)))
 
 
 def content_hash(path, resolved=None):
@@ -198,6 +200,9 @@ def content_hash(path, resolved=None):
         if name in SYSTEM_TABLES:
             continue
         table = "{}.{}".format(_identifier(schema), _identifier(name))
-        count, first, second = _rows(dataset, path, ROWS_DIGEST_SQL.format(table=table))[0]
-        digest.update("{}\t{}\t{}\t{}\n".format(name, count, first, second).encode("utf-8"))
+        try:
+            digest_row = _rows(dataset, path, ROWS_DIGEST_SQL.format(table=table))[0]
+        except OneMapError:
+            digest_row = ["unreadable"]     # a broken view: the check cannot read it either (sources._describe)
+        digest.update("\t".join([name] + digest_row).encode("utf-8") + b"\n")
     return digest.hexdigest()

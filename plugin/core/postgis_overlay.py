@@ -94,8 +94,7 @@ class Database:
         if (source.path, name) not in self._tables:
             dataset = postgis.open_dataset(source.path, self._resolved[source.path])
             layer = dataset.GetLayerByName(name)
-            schema = self._resolved[source.path][2]
-            table = name.split(".", 1)[1] if name.startswith(schema + ".") else name
+            schema, table = self._resolved[source.path][2], name       # OGR lists one schema (postgis._open_options)
             fid, geometry = layer.GetFIDColumn(), layer.GetGeometryColumn()
             with self.connection().cursor() as cursor:
                 cursor.execute("SELECT Find_SRID(%s, %s, %s)", (schema, table, geometry))

@@ -180,7 +180,12 @@ def _list_dataset(path, driver):
         if problem:
             found.append(SourceLayer(name=name, uri="", geometry="unknown", count=0, field_names=[], problem=problem))
             continue
-        layer = _describe(ogr_layer, name, ogr_uri(uri_base, name))
+        try:
+            layer = _describe(ogr_layer, name, ogr_uri(uri_base, name))
+        except RuntimeError as exc:          # e.g. a table the role may not read, a view that fails
+            found.append(SourceLayer(name=name, uri="", geometry="unknown", count=0, field_names=[],
+                                     problem="无法读取 (cannot read)：{}".format(postgis.display(str(exc)).strip())))
+            continue
         if driver == "PostgreSQL":
             layer.uri = postgis.qgis_table_uri(path, name, ogr_layer.GetGeometryColumn(), ogr_layer.GetFIDColumn())
             layer.provider = "postgres"
