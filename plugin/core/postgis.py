@@ -39,9 +39,14 @@ def schemas(connection_name):
     return metadata.findConnection(connection_name).schemas()
 
 
-def _saved(path):
+def _saved_parts(path):
+    """(connection name, schema) as a pgconn: path writes them, unchecked."""
     name, _slash, schema = path[len(SAVED_PREFIX):].partition("/")     # QGIS connection names hold no '/'
-    schema = schema or "public"
+    return name, schema or "public"
+
+
+def _saved(path):
+    name, schema = _saved_parts(path)
     if not SCHEMA_NAME.match(schema) or len(schema.encode("utf-8")) > 63:
         raise OneMapError("模式名“{}”无效：应为一个标识符（字母、汉字、数字、下划线），不能含空格、引号、等号等".format(schema),
                           "Invalid schema name '{}': it must be one identifier (letters, digits, "
@@ -120,10 +125,7 @@ def _open_options(path):
 def title(path):
     """A short name for a source, fit for file and layer names: its schema (a schema per submitted
     plan), never the connection string, which may hold a password."""
-    if path.startswith(SAVED_PREFIX):
-        schema = path[len(SAVED_PREFIX):].partition("/")[2] or "public"
-    else:
-        schema = active_schema(path)
+    schema = _saved_parts(path)[1] if path.startswith(SAVED_PREFIX) else active_schema(path)
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", schema)
 
 

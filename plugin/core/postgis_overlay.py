@@ -55,7 +55,7 @@ class Database:
         self._connection = None          # used by the database's thread only
         self._tables = {}
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onemap-postgis")
-        self._asked = {}                 # rule id -> the future rows of its overlap query
+        self._asked = {}                 # rule id -> (its plan features, the future rows of its overlap query)
         self._closed = False
 
     def connection(self):
@@ -76,7 +76,7 @@ class Database:
         if self._closed:
             return
         self._closed = True
-        for future in self._asked.values():
+        for _features, future in self._asked.values():
             future.cancel()
         if self._asked and self._connection is not None:
             self._connection.cancel()                 # psycopg2's way to stop a query from another thread
@@ -105,17 +105,21 @@ class Database:
     def ask(self, rule_id, plan_found, plan_features, control_found, control_codes, working_srid, noise, near):
         """Start a rule's overlap query on the database's thread, so that the database works while
         Python runs the rules before it; overlaps() takes the answer."""
-        self._asked[rule_id] = self._thread.submit(self._overlap_rows, plan_found, plan_features, control_found,
-                                                   control_codes, working_srid, noise, near)
+        self._asked[rule_id] = (plan_features, self._thread.submit(
+            self._overlap_rows, plan_found, plan_features, control_found, control_codes, working_srid, noise, near))
 
-    def overlaps(self, rule_id, plan_found, plan_features, control_found, control_codes, working_srid, noise,
-                 near):
-        """(plan feature, control fid, piece, area) for every pair sharing at least `noise` m², or None
-        when the database cannot answer (the caller then runs the Python path, which also says
-        'not applicable' when no control feature near the plan box `near` has the control codes)."""
+    def asked(self, rule_id):
+        return rule_id in self._asked
+
+    def overlaps(self, rule_id):
+        """(plan feature, control fid, piece, area) for every pair sharing at least the noise area, the
+        answer to ask(rule_id); None when it was not asked or the database cannot answer (the caller
+        then runs the Python path, which also says 'not applicable' when no control feature near the
+        plan has the control codes)."""
         if rule_id not in self._asked:
-            self.ask(rule_id, plan_found, plan_features, control_found, control_codes, working_srid, noise, near)
-        rows = self._asked.pop(rule_id).result()
+            return None
+        plan_features, future = self._asked.pop(rule_id)
+        rows = future.result()
         if rows is None:
             return None
         by_fid = {f.fid: f for f in plan_features}

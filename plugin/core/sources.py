@@ -20,6 +20,7 @@ from .dbf import detect_encoding
 from .errors import OneMapError
 from .plankind import kind_of
 from .schema import schema
+from .secrets import mask
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -184,7 +185,7 @@ def _list_dataset(path, driver):
             layer = _describe(ogr_layer, name, ogr_uri(uri_base, name))
         except RuntimeError as exc:          # e.g. a table the role may not read, a view that fails
             found.append(SourceLayer(name=name, uri="", geometry="unknown", count=0, field_names=[],
-                                     problem="无法读取 (cannot read)：{}".format(postgis.display(str(exc)).strip())))
+                                     problem="无法读取 (cannot read)：{}".format(mask(str(exc)).strip())))
             continue
         if driver == "PostgreSQL":
             layer.uri = postgis.qgis_table_uri(path, name, ogr_layer.GetGeometryColumn(), ogr_layer.GetFIDColumn())
@@ -344,9 +345,8 @@ def source_name(path):
 def source_title(path):
     """A short name for a source, fit for file and layer names: a file's or folder's name without
     extension, or a PostGIS source's schema (never its connection string)."""
-    if postgis.is_postgis(path):
-        return postgis.title(path)
-    return os.path.splitext(os.path.basename(os.path.normpath(path)))[0]
+    name = source_name(path)
+    return name if postgis.is_postgis(path) else os.path.splitext(name)[0]
 
 
 def source_hasher(path):

@@ -15,7 +15,7 @@ class LiveCheck(QObject):
     def __init__(self, browser):
         super().__init__(browser)
         self.browser = browser
-        self.layer = self.layer_id = None
+        self.layer = None
         self.checker = None
         self.pending = set()
         self.temporary = []          # fids of parcels added in this edit session, before saving
@@ -34,7 +34,7 @@ class LiveCheck(QObject):
         if layer is self.layer:
             return
         self.forget()
-        self.layer, self.layer_id = layer, layer.id() if layer is not None else None
+        self.layer = layer
         if layer is not None:
             for name in SIGNALS:
                 getattr(layer, name).connect(self.changed)
@@ -66,10 +66,10 @@ class LiveCheck(QObject):
             self.layer.committedFeaturesAdded.disconnect(self.committed)
             self.layer.afterRollBack.disconnect(self.rolled_back)
             self.layer.editingStarted.disconnect(self.started)
-        self.layer, self.layer_id, self.checker, self.pending = None, None, None, set()
+        self.layer, self.checker, self.pending = None, None, set()
 
     def removing(self, layer_id):
-        if self.layer is not None and self.layer_id == layer_id:
+        if self.layer is not None and self.layer.id() == layer_id:      # (the layer is still whole here)
             self.forget()
 
     def started(self):

@@ -29,27 +29,25 @@ class OverlapRule(Rule):
               "control_side": (str, False, ("onemap", "plan")), "matrix": (list, False)}
 
     def prepare(self, ctx):
-        """Send the query ahead when the database answers it: it runs while Python checks other rules."""
-        query = self.database_query(ctx)
-        if query is not None:
-            ctx.database.ask(self.id, *query)
-
-    def database_query(self, ctx):
-        """The arguments of Database.overlaps when plan and one map share a PostGIS database, else None."""
+        """When plan and one map share a PostGIS database, send it the overlap query: it runs there
+        while Python checks other rules."""
         wanted = [str(c) for c in self.args.get("control_codes", [])]
         control_key = self.args["control"]
         if (ctx.database is None or self.args.get("control_side") == "plan" or ctx.onemap.get(control_key) is None
                 or not ctx.plan_box() or not all(c.isdigit() for c in wanted)):
-            return None
+            return
         plan = self.plan_layer(ctx, self.args["plan_layer"])
-        return (ctx.plan.get(plan.key), self.chosen(plan), ctx.onemap.get(control_key), wanted, ctx.crs.postgisSrid(),
-                self.ruleset.noise_m2, ctx.plan_box())
+        ctx.database.ask(self.id, ctx.plan.get(plan.key), self.chosen(plan), ctx.onemap.get(control_key), wanted,
+                         ctx.crs.postgisSrid(), self.ruleset.noise_m2, ctx.plan_box())
 
     def run(self, ctx):
         wanted = [str(c) for c in self.args.get("control_codes", [])]
         control_key = self.args["control"]
-        query = self.database_query(ctx)
-        pieces = ctx.database.overlaps(self.id, *query) if query is not None else None
+        pieces = None
+        if ctx.database is not None:
+            if not ctx.database.asked(self.id):
+                self.prepare(ctx)                  # not sent ahead (the live re-check runs single rules)
+            pieces = ctx.database.overlaps(self.id)
         if pieces is None:
             on_plan = self.args.get("control_side") == "plan"
             control = self.plan_layer(ctx, control_key) if on_plan else self.onemap_layer(ctx, control_key)
