@@ -129,15 +129,16 @@ def decision_text(report, finding):
 def run_record(report):
     """(label, value) pairs of the run record: versions, inputs and their hashes."""
     run = report.run
-    pushed = [("在数据库中以 SQL 运行的规则", run["pushed_down"])] if run.get("pushed_down") else []
+    pushed = run.get("pushed_down")             # rules that ran as SQL where plan and one map share a database
     return [("插件版本", run.get("plugin_version")), ("QGIS 版本", run.get("qgis_version")),
             ("规则集", "{}（{}）".format(run.get("ruleset_id"), run.get("ruleset_path"))),
             ("规则集 SHA-256", run.get("ruleset_sha256")),
             ("规划成果", run.get("plan_path")), ("规划成果 SHA-256", run.get("plan_sha256")),
-            ("一张图", run.get("onemap_path")), ("一张图 SHA-256", run.get("onemap_sha256")),
-            ("坐标系", "计算 {}，成果 {}".format(run.get("crs"), run.get("plan_crs"))),
-            ("核对时间", when_zh(run.get("started") or "", run.get("finished") or "")),
-            ("运行编号", run.get("run_id")), ("核对结果文件", report.path)] + pushed
+            ("一张图", run.get("onemap_path")), ("一张图 SHA-256", run.get("onemap_sha256"))] + \
+        ([("在数据库中以 SQL 运行的规则", pushed)] if pushed else []) + \
+        [("坐标系", "计算 {}，成果 {}".format(run.get("crs"), run.get("plan_crs"))),
+         ("核对时间", when_zh(run.get("started") or "", run.get("finished") or "")),
+         ("运行编号", run.get("run_id")), ("核对结果文件", report.path)]
 
 
 # The heading travels with the block: keep_signature_together moves both to the next page.
