@@ -7,7 +7,6 @@ import subprocess
 import tempfile
 
 
-
 def _postgis_bin():
     """The bin folder of the newest installed PostgreSQL that has PostGIS (15 on Debian 12, 17 on trixie)."""
     versions = [path.split(os.sep)[4] for path in glob.glob("/usr/share/postgresql/*/extension/postgis.control")]

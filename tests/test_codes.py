@@ -1,5 +1,5 @@
 """The 2023 用地用海 code list and the 规划分区 list as shipped in plugin/data/codes."""
-from plugin.core.codes import code_list, in_classes, normalize_code
+from plugin.core.read.codes import code_list, in_classes, normalize_code
 
 
 def test_code_list_has_levels_and_lineage():

@@ -3,9 +3,9 @@ import pytest
 from osgeo import ogr
 
 from conftest import sample
-from plugin.core import decisions
-from plugin.core.engine import verify
+from plugin.core.check.engine import verify
 from plugin.core.errors import OneMapError
+from plugin.core.review import decisions
 
 
 def reexport(source, target, dx=0.04, dy=-0.03, recode=None):

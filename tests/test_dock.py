@@ -7,7 +7,7 @@ from qgis.core import QgsApplication, QgsProject, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication
 
 from conftest import sample
-from plugin.core.loading import PROPERTY_KEY
+from plugin.core.read.loading import PROPERTY_KEY
 
 
 @pytest.fixture

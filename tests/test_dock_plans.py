@@ -4,10 +4,10 @@ import os
 import shutil
 
 import pytest
+from test_editing import wait_up_to
 
 from conftest import sample
-from plugin.core import decisions, findings
-from test_editing import wait_up_to
+from plugin.core.review import decisions, findings
 
 
 @pytest.fixture

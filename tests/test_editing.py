@@ -10,11 +10,11 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtTest import QTest
 
 from conftest import sample
-from plugin.core.engine import verify
-from plugin.core.layer_source import layer_source
-from plugin.core.loading import PROPERTY_KEY, load_source
-from plugin.core.recheck import Recheck
-from plugin.core.sources import source_hash
+from plugin.core.check.engine import verify
+from plugin.core.check.recheck import Recheck
+from plugin.core.read.layer_source import layer_source
+from plugin.core.read.loading import PROPERTY_KEY, load_source
+from plugin.core.read.sources import source_hash
 
 ONEMAP = "township_onemap.gpkg"
 

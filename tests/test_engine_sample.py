@@ -6,8 +6,8 @@ import yaml
 from osgeo import ogr
 
 from conftest import sample
-from plugin.core.engine import verify
-from plugin.core.sources import source_hash
+from plugin.core.check.engine import verify
+from plugin.core.read.sources import source_hash
 
 
 @pytest.fixture(scope="module")

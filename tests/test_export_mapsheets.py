@@ -16,7 +16,8 @@ FILLS = {"01 耕地": (245, 248, 220), "03 林地": (104, 177, 103), "0703 农�
 def record_decisions(findings):
     """An approved exception on CL-01 and a false positive on GEO-04, as the reviewer records them."""
     from osgeo import ogr
-    from plugin.core import decisions
+
+    from plugin.core.review import decisions
     dataset = ogr.Open(findings)                       # kept while its layer is read
     ids = {f["rule_id"]: f["finding_id"] for f in dataset.GetLayerByName("findings")}
     dataset = None
@@ -26,10 +27,11 @@ def record_decisions(findings):
 
 @pytest.fixture(scope="module")
 def sheets(tmp_path_factory, qgis_app, qgis_processing):
-    from plugin.core.engine import verify
-    from plugin.processing.provider import OneMapProvider
-    from qgis.core import QgsApplication
     import processing
+    from qgis.core import QgsApplication
+
+    from plugin.core.check.engine import verify
+    from plugin.processing.provider import OneMapProvider
     folder = tmp_path_factory.mktemp("sheets")
     findings = str(folder / "findings.gpkg")
     verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), output=findings)
@@ -170,6 +172,7 @@ def test_a_province_style_folder_removes_the_provisional_footnote(qgis_app, tmp_
 def test_output_that_is_a_file_is_a_clean_error(onemap_provider, tmp_path):
     import hashlib
     import shutil
+
     import processing
     plan = tmp_path / "plan.gpkg"
     shutil.copy(sample("village_clean.gpkg"), plan)

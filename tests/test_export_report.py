@@ -16,7 +16,7 @@ RULE_IDS = ["KIND-01", "CRS-01", "ATT-01", "ATT-02", "ATT-03", "ATT-04", "GEO-01
 @pytest.fixture(scope="module")
 def findings(tmp_path_factory, qgis_app):
     """The conflicts sample checked once, with one reviewer decision recorded as issue 7 stores them."""
-    from plugin.core.engine import verify
+    from plugin.core.check.engine import verify
     path = str(tmp_path_factory.mktemp("report") / "findings.gpkg")
     verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), output=path)
     dataset = ogr.Open(path, 1)
@@ -99,6 +99,7 @@ def test_xlsx_report_lists_every_rule_and_finding_with_chinese_headers(findings,
 
 def test_html_report_and_clean_errors(findings, tmp_path, qgis_app, onemap_provider):
     import processing
+
     from plugin.core.export.report import export_report
     output = tmp_path / "report.html"
     export_report(findings, str(output))
@@ -114,6 +115,7 @@ def test_html_report_and_clean_errors(findings, tmp_path, qgis_app, onemap_provi
 
 def test_the_signature_block_is_never_split_across_pages(qgis_app, tmp_path):
     import subprocess
+
     from plugin.core.export import report_pdf
     from plugin.core.export.report_html import CSS, SIGNATURE
     if not report_pdf.has_webkit():

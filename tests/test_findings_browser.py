@@ -8,11 +8,11 @@ from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QApplication
 
 from conftest import sample
-from plugin.core import decisions
-from plugin.core.engine import verify
-from plugin.core.findings_layer import load_findings
-from plugin.core.loading import PROPERTY_KEY, load_source
-from plugin.core.review import Review
+from plugin.core.check.engine import verify
+from plugin.core.read.loading import PROPERTY_KEY, load_source
+from plugin.core.review import decisions
+from plugin.core.review.findings_layer import load_findings
+from plugin.core.review.reader import Review
 
 
 @pytest.fixture(scope="module")
@@ -203,9 +203,9 @@ def test_a_decision_made_in_the_browser_survives_a_recheck_of_the_reexported_pla
     import os
 
     from test_decisions import reexport
+    from test_editing import wait_up_to
 
     from plugin.gui.dock import OneMapDock
-    from test_editing import wait_up_to
     dock = OneMapDock(qgis_iface)
     output = str(tmp_path / "核对结果.gpkg")
     plan = str(tmp_path / "village_conflicts.gpkg")

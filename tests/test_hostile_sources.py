@@ -5,13 +5,13 @@ import threading
 
 import pytest
 from osgeo import gdal, ogr
+from test_sources import translate
 
 from conftest import sample
-from plugin.core.engine import verify
+from plugin.core.check.engine import verify
 from plugin.core.errors import OneMapError
-from plugin.core.schema import schema
-from plugin.core.sources import open_source, source_hash
-from test_sources import translate
+from plugin.core.read.schema import schema
+from plugin.core.read.sources import open_source, source_hash
 
 gdal.UseExceptions()
 
@@ -95,7 +95,8 @@ def test_plan_folder_hash_covers_only_the_plan_and_never_opens_a_fifo(tmp_path):
 
 def test_gbk_detection_reads_every_record_not_the_first_2000(tmp_path):
     from osgeo import osr
-    from plugin.core.dbf import detect_encoding
+
+    from plugin.core.read.dbf import detect_encoding
     shp = str(tmp_path / "names.shp")
     previous = gdal.GetConfigOption("SHAPE_ENCODING")
     gdal.SetConfigOption("SHAPE_ENCODING", None)

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from helpers import LANDUSE_FIELDS, control, gpkg, landuse, square
-from plugin.core.engine import verify
+from plugin.core.check.engine import verify
 from plugin.core.errors import OneMapError
 
 X, Y = 560000.0, 4100000.0            # EPSG:4546

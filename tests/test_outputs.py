@@ -7,13 +7,13 @@ import signal
 import time
 
 import pytest
-
-from conftest import sample
-from plugin.core.engine import verify
-from plugin.core.errors import OneMapError
-from plugin.core.outputs import check_output, is_findings_gpkg
 from test_hostile_sources import shapefile_plan
 from test_sources import translate
+
+from conftest import sample
+from plugin.core.check.engine import verify
+from plugin.core.errors import OneMapError
+from plugin.core.outputs import check_output, is_findings_gpkg
 
 ONEMAP = "township_onemap.gpkg"
 

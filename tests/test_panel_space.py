@@ -4,11 +4,11 @@ import os
 
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtWidgets import QApplication
+from test_editing import wait_up_to
+from test_findings_browser import browser, cells, child, result_path, rule_row  # noqa: F401 (fixtures)
 
 from conftest import SAMPLE, sample
 from plugin.core.export.report_data import read_report
-from test_editing import wait_up_to
-from test_findings_browser import browser, cells, child, result_path, rule_row      # noqa: F401 (fixtures)
 
 
 def test_a_failed_load_keeps_the_layer_column_readable(qgis_iface, qgis_new_project):

@@ -5,8 +5,8 @@ from osgeo import ogr
 
 from conftest import sample
 from helpers import control, gpkg, landuse, square
-from plugin.core.engine import verify
-from plugin.core.sources import open_source, recognition_lines
+from plugin.core.check.engine import verify
+from plugin.core.read.sources import open_source, recognition_lines
 
 X, Y = 560000.0, 4100000.0
 

@@ -3,9 +3,9 @@ import pytest
 from osgeo import gdal
 
 from conftest import sample
-from plugin.core.engine import verify
+from plugin.core.check.engine import verify
 from plugin.core.errors import OneMapError
-from plugin.core.sources import open_source, source_hash
+from plugin.core.read.sources import open_source, source_hash
 from postgis_server import PostgisServer
 
 SCHEMA = "yangquanqu"
@@ -42,7 +42,7 @@ def test_postgis_content_hash_follows_the_rows_not_their_order(server):
     gdal.VectorTranslate(server.connection("hashed"), sample("township_onemap.gpkg"), format="PostgreSQL",
                          layerCreationOptions=["SCHEMA=hashed", "LAUNDER=NO"])
     before = source_hash(server.connection("hashed"))
-    from plugin.core import postgis
+    from plugin.core.read import postgis
     dataset = postgis.open_dataset(server.connection("hashed"))
     digest = postgis._rows(dataset, "hashed", postgis.ROWS_DIGEST_SQL.format(table='hashed."CJDCQ"'))[0]
     assert digest[0] == "23" and None not in digest          # count and both 64-bit halves reach the hash
@@ -61,8 +61,9 @@ def test_postgis_content_hash_follows_the_rows_not_their_order(server):
 
 def test_saved_qgis_connection_is_a_source(server, qgis_new_project):
     from qgis.core import QgsProject, QgsProviderRegistry
-    from plugin.core.loading import load_source
-    from plugin.core.postgis import saved_connections
+
+    from plugin.core.read.loading import load_source
+    from plugin.core.read.postgis import saved_connections
     metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
     uri = "host={} port={} dbname=postgres user=postgres".format(server.root, server.port)
     metadata.createConnection(uri, {"saveUsername": True}).store("onemap-test")
@@ -83,6 +84,7 @@ def test_saved_qgis_connection_is_a_source(server, qgis_new_project):
 def test_source_picker_offers_saved_connections(server, qgis_app, monkeypatch):
     from qgis.core import QgsProviderRegistry
     from qgis.PyQt.QtWidgets import QInputDialog
+
     from plugin.gui.source_picker import SourcePicker
     metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
     uri = "host={} port={} dbname=postgres user=postgres".format(server.root, server.port)
@@ -144,7 +146,7 @@ def test_schema_of_a_saved_connection_is_one_identifier(saved_connection, schema
 
 
 def test_schema_names_of_one_identifier_are_accepted(saved_connection):
-    from plugin.core.postgis import ogr_connection
+    from plugin.core.read.postgis import ogr_connection
     server_schema = "规划_2035"
     path = "pgconn:{}/{}".format(saved_connection, server_schema)
     assert "规划_2035" not in ogr_connection(path)                 # the schema travels as an open option
@@ -153,6 +155,7 @@ def test_schema_names_of_one_identifier_are_accepted(saved_connection):
 
 def test_a_postgis_source_is_grouped_under_its_schema(server, qgis_new_project):
     from qgis.core import QgsProject
-    from plugin.core.loading import load_source
+
+    from plugin.core.read.loading import load_source
     report = load_source(server.connection(SCHEMA), QgsProject.instance())
     assert report.group_name == "总体规划一张图：" + SCHEMA and "secret" not in report.group_name

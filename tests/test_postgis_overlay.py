@@ -4,10 +4,10 @@ import pytest
 from osgeo import gdal
 
 from conftest import sample
-from plugin.core.context import Context
-from plugin.core.engine import verify
-from plugin.core.ruleset import load_ruleset
-from plugin.core.sources import open_source, source_hash, source_title
+from plugin.core.check.context import Context
+from plugin.core.check.engine import verify
+from plugin.core.check.ruleset import load_ruleset
+from plugin.core.read.sources import open_source, source_hash, source_title
 from postgis_server import PostgisServer
 
 PLAN, ONEMAP = "CunGuiHua", "YiZhangTu"          # mixed case: every identifier must be quoted
@@ -41,7 +41,8 @@ def test_overlap_rules_run_in_the_database_with_the_same_findings(server):
 
 def test_overlap_queries_are_sent_ahead_and_run_on_the_database_thread(server, monkeypatch):
     import threading
-    from plugin.core.postgis_overlay import Database
+
+    from plugin.core.check.postgis_overlay import Database
     events, ask, rows = [], Database.ask, Database._overlap_rows
     first = load_ruleset(None, "village").rules[0]
     run_first = type(first).run

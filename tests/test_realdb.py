@@ -8,9 +8,9 @@ import yaml
 from qgis.core import QgsProject
 
 from conftest import sample
-from plugin.core.engine import verify
-from plugin.core.loading import load_source
-from plugin.core.sources import open_source, recognition_lines, source_hash
+from plugin.core.check.engine import verify
+from plugin.core.read.loading import load_source
+from plugin.core.read.sources import open_source, recognition_lines, source_hash
 
 PLAN = "village_realdb"
 

@@ -4,7 +4,7 @@ from osgeo import gdal, ogr
 
 from conftest import sample
 from helpers import LANDUSE_FIELDS, control, gpkg, square
-from plugin.core.engine import verify
+from plugin.core.check.engine import verify
 
 X0, Y0 = 560000.0, 4100000.0
 
@@ -75,7 +75,7 @@ def test_findings_geopackage_has_chinese_aliases_and_an_empty_decisions_table(co
 def test_loaded_findings_layer_is_chinese(conflicts, qgis_new_project):
     from qgis.core import QgsProject
 
-    from plugin.core.findings_layer import load_findings
+    from plugin.core.review.findings_layer import load_findings
     layer = load_findings(conflicts.output, QgsProject.instance(), "杜村")
     assert layer.name() == "核对结果：杜村"
     fields = layer.fields()
@@ -105,7 +105,7 @@ def test_toolbox_runs_keep_one_findings_layer_per_plan(onemap_provider, qgis_new
     from qgis.core import QgsFillSymbol, QgsLayerTreeModel, QgsProject, QgsSingleSymbolRenderer
     from qgis.gui import QgsLayerTreeView
 
-    from plugin.core.loading import PROPERTY_KEY
+    from plugin.core.read.loading import PROPERTY_KEY
     # QGIS 3.44 hands iface.layerTreeView() to C++ when loading results; pytest-qgis's iface has a mock there.
     view = QgsLayerTreeView()
     view.setModel(QgsLayerTreeModel(QgsProject.instance().layerTreeRoot(), view))
@@ -133,7 +133,7 @@ def test_the_map_a_reviewer_needs(qgis_new_project, qgis_iface, tmp_path):
 
     from qgis.core import QgsLayerTree, QgsProject
 
-    from plugin.core.loading import load_source
+    from plugin.core.read.loading import load_source
     from plugin.gui.dock import OneMapDock
     root = QgsProject.instance().layerTreeRoot()
     plan = str(tmp_path / "village_conflicts.gpkg")
@@ -190,7 +190,7 @@ def test_the_panel_is_chinese_under_zh_hans(qgis_iface, qgis_processing):
 
 
 def test_the_recognition_report_is_chinese_only_for_a_chinese_ui(qgis_app):
-    from plugin.core.sources import open_source, recognition_lines
+    from plugin.core.read.sources import open_source, recognition_lines
     source = open_source(sample("township_onemap.gpkg"))
     chinese = "\n".join(recognition_lines(source, chinese=True))
     assert "按名称" in chinese and "缺少：STBHHX 生态保护红线" in chinese

@@ -4,10 +4,11 @@ import textwrap
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from plugin.core.check.ruleset import RuleSet, available_rulesets, load_ruleset, scan_rulesets
 from plugin.core.errors import OneMapError
-from plugin.core.ruleset import RuleSet, available_rulesets, load_ruleset, scan_rulesets
 from plugin.core.yamlfile import MAX_BYTES, load_yaml
 
 HEAD = "id: p\ntitle: {zh: 省, en: province}\n"
@@ -142,7 +143,8 @@ def test_any_text_parses_or_is_a_clear_error(tmp_path, text):
 
 def test_verifyplan_offers_only_kinds_with_a_rule_set(onemap_provider):
     from qgis.core import QgsApplication
-    from plugin.core.schema import schema
+
+    from plugin.core.read.schema import schema
     options = QgsApplication.processingRegistry().algorithmById("onemap:verifyplan").parameterDefinition("KIND").options()
     assert len(options) == 3 and not any(schema().kinds["onemap"]["en"] in option for option in options)
     describe = QgsApplication.processingRegistry().algorithmById("onemap:describesource").parameterDefinition("KIND")

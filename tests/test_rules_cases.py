@@ -5,7 +5,7 @@ import pytest
 from osgeo import gdal, ogr
 
 from helpers import control, gpkg, landuse, square
-from plugin.core.engine import Cancelled, verify
+from plugin.core.check.engine import Cancelled, verify
 from plugin.core.errors import OneMapError
 
 X, Y = 560000.0, 4100000.0            # EPSG:4546 (zone 37, CM 111°E, no prefix)
@@ -228,7 +228,7 @@ def test_indicator_units_in_mu_and_square_metres(tmp_path):
 
 
 def test_a_failing_rule_is_recorded_and_the_others_still_run(tmp_path, monkeypatch):
-    from plugin.core.rules.outside import OutsideRule
+    from plugin.core.check.rules.outside import OutsideRule
 
     def broken(self, ctx):
         raise RuntimeError("GEOS exploded")

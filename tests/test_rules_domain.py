@@ -9,7 +9,7 @@ import sys
 from osgeo import ogr
 
 from helpers import control, gpkg, landuse, square
-from plugin.core.engine import verify
+from plugin.core.check.engine import verify
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
 from geodesic import ellipsoidal_m2  # noqa: E402

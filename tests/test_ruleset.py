@@ -3,8 +3,8 @@ import textwrap
 
 import pytest
 
+from plugin.core.check.ruleset import RuleSet, available_rulesets, load_ruleset
 from plugin.core.errors import OneMapError
-from plugin.core.ruleset import RuleSet, available_rulesets, load_ruleset
 
 GOOD_RULE = """
   - id: X-01

@@ -5,9 +5,9 @@ import sys
 from qgis.core import QgsGeometry
 
 from conftest import sample
-from plugin.core import tiles
-from plugin.core.boxindex import BoxIndex
-from plugin.core.engine import verify
+from plugin.core.check import tiles
+from plugin.core.check.boxindex import BoxIndex
+from plugin.core.check.engine import verify
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
 
@@ -89,7 +89,7 @@ def test_bench_two_process_experiment_splits_the_rule_set_without_losing_a_findi
     assert all((tmp_path / "findings-{}-{}.gpkg".format(stem, part)).exists() for part in ("plan", "rest"))
 
 def test_layers_held_compactly_give_the_same_findings(monkeypatch):
-    from plugin.core import context
+    from plugin.core.check import context
     whole = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))
     monkeypatch.setattr(context, "COMPACT_OVER", 0)          # every layer as WKB, Features made on demand
     compact = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))
@@ -103,7 +103,8 @@ def test_a_cancelled_run_stops_while_reading_not_after(monkeypatch):
     """The cancel button is looked at every POLL_EVERY features read: a county-size read stops at once."""
     import pytest
     from qgis.core import QgsFeedback
-    from plugin.core import context
+
+    from plugin.core.check import context
     from plugin.core.errors import Cancelled
     made = []
 
@@ -123,7 +124,7 @@ def test_a_cancelled_run_stops_while_reading_not_after(monkeypatch):
 
 
 def test_box_queries_look_at_the_cancel_button(monkeypatch):
-    from plugin.core import context
+    from plugin.core.check import context
     monkeypatch.setattr(context, "POLL_EVERY", 3)
     asked = []
     data = context.LayerData("GHYDYH", "parcels", [Item((0.0, 0.0, 1.0, 1.0))], poll=lambda: asked.append(1))
@@ -133,7 +134,7 @@ def test_box_queries_look_at_the_cancel_button(monkeypatch):
 
 
 def test_a_finding_keeps_its_part_compactly_and_gives_it_back_whole():
-    from plugin.core.rules.base import Finding
+    from plugin.core.check.rules.base import Finding
     square = QgsGeometry.fromWkt("Polygon ((0 0, 10 0, 10 10, 0 10, 0 0))")
     finding = Finding("CL-01", "error", "规划…位于永久基本农田内", geometry=square)
     assert finding.geometry.equals(square) and finding.geometry.area() == 100.0

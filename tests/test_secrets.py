@@ -2,10 +2,11 @@
 import os
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plugin.core.errors import OneMapError
-from plugin.core.postgis import display
+from plugin.core.read.postgis import display
 from plugin.core.secrets import mask
 
 

@@ -1,12 +1,13 @@
 """Property tests of source strings (issue 10): a schema is one identifier or refused, a saved connection's
 values survive quoting exactly, a layer name never becomes URI text."""
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from plugin.core import postgis
 from plugin.core.errors import OneMapError
-from plugin.core.schema import schema
-from plugin.core.sources import _unsafe_name
+from plugin.core.read import postgis
+from plugin.core.read.schema import schema
+from plugin.core.read.sources import _unsafe_name
 
 text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=24)
 

@@ -6,7 +6,7 @@ from osgeo import gdal
 
 from conftest import sample
 from plugin.core.errors import OneMapError
-from plugin.core.sources import open_source, recognition_lines, source_hash
+from plugin.core.read.sources import open_source, recognition_lines, source_hash
 
 gdal.UseExceptions()
 

@@ -26,7 +26,8 @@ def my_form_open(dialog, layer, feature):
 
 def test_code_in_an_override_style_is_stripped_and_said(tmp_path, qgis_new_project):
     from qgis.core import QgsApplication, QgsEditFormConfig, QgsSettings, QgsVectorLayer
-    from plugin.core.styles import apply_style
+
+    from plugin.core.read.styles import apply_style
     shipped = open(os.path.join(ROOT, "styles", "CZKFBJ.qml"), encoding="utf-8").read()
     (tmp_path / "CZKFBJ.qml").write_text(shipped.replace("</qgis>", EVIL + "</qgis>"), encoding="utf-8")
     layer = QgsVectorLayer("{}|layername=CZKFBJ".format(sample("township_onemap.gpkg")), "b", "ogr")
@@ -47,7 +48,8 @@ def test_code_in_an_override_style_is_stripped_and_said(tmp_path, qgis_new_proje
 
 def test_shipped_styles_carry_no_code():
     from qgis.PyQt.QtXml import QDomDocument
-    from plugin.core.styles import sanitize_qml
+
+    from plugin.core.read.styles import sanitize_qml
     for name in sorted(os.listdir(os.path.join(ROOT, "styles"))):
         document = QDomDocument()
         document.setContent(open(os.path.join(ROOT, "styles", name), encoding="utf-8").read())

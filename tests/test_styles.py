@@ -3,16 +3,26 @@ import os
 
 import pytest
 from osgeo import ogr
-from qgis.core import (QgsFeatureRenderer, QgsMapRendererParallelJob, QgsMapSettings, QgsPointXY, QgsProject,
-                       QgsReadWriteContext, QgsRectangle, QgsRuleBasedRenderer, QgsSingleSymbolRenderer, QgsSymbol)
+from qgis.core import (
+    QgsFeatureRenderer,
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsPointXY,
+    QgsProject,
+    QgsReadWriteContext,
+    QgsRectangle,
+    QgsRuleBasedRenderer,
+    QgsSingleSymbolRenderer,
+    QgsSymbol,
+)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtXml import QDomDocument
 
 from conftest import ROOT, sample
 from helpers import gpkg, square
-from plugin.core.loading import PROPERTY_KEY, load_source
-from plugin.core.styles import PROVISIONAL, class_filter, color_table
+from plugin.core.read.loading import PROPERTY_KEY, load_source
+from plugin.core.read.styles import PROVISIONAL, class_filter, color_table
 
 STYLES = os.path.join(ROOT, "styles")
 
@@ -126,8 +136,8 @@ def test_sample_one_map_loads_in_drawing_order_with_themes(qgis_new_project):
 
 
 def test_a_layer_that_fails_to_open_is_reported_and_the_rest_load(tmp_path, qgis_new_project, monkeypatch):
-    from plugin.core import loading
     from plugin.core.errors import OneMapError
+    from plugin.core.read import loading
     real = loading.open_vector
 
     def flaky(found, path):
@@ -142,7 +152,8 @@ def test_a_layer_that_fails_to_open_is_reported_and_the_rest_load(tmp_path, qgis
 
 def test_a_province_style_folder_overrides_the_shipped_style(tmp_path, qgis_new_project):
     from qgis.core import QgsSettings
-    from plugin.core.styles import style_path
+
+    from plugin.core.read.styles import style_path
     override = tmp_path / "CZKFBJ.qml"
     override.write_text(open(os.path.join(STYLES, "STBHHX.qml"), encoding="utf-8").read(), encoding="utf-8")
     QgsSettings().setValue("onemap/style_path", str(tmp_path))

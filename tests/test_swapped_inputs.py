@@ -1,10 +1,10 @@
 """The one map and the plan chosen the wrong way round: the error says they look swapped."""
 import pytest
+from test_editing import wait_up_to
 
 from conftest import sample
-from plugin.core.engine import verify
+from plugin.core.check.engine import verify
 from plugin.core.errors import OneMapError
-from test_editing import wait_up_to
 
 
 def test_swapped_inputs_are_said_to_be_swapped(tmp_path):

@@ -88,7 +88,7 @@ def test_output_inside_the_plans_folder_is_refused_and_our_own_outputs_are_skipp
 def test_cancel_keeps_the_plans_checked_so_far(qgis_app, tmp_path):
     from qgis.core import QgsFeedback
 
-    from plugin.core.batch import verify_folder
+    from plugin.core.check.batch import verify_folder
     plans = tmp_path / "plans"
     plans.mkdir()
     for name in ("village_clean.gpkg", "village_conflicts.gpkg"):
@@ -101,9 +101,9 @@ def test_cancel_keeps_the_plans_checked_so_far(qgis_app, tmp_path):
 
 
 def test_a_second_batch_run_keeps_the_reviewers_decisions(qgis_app, tmp_path):
-    from plugin.core import decisions
-    from plugin.core.batch import verify_folder
+    from plugin.core.check.batch import verify_folder
     from plugin.core.export.report_data import read_report
+    from plugin.core.review import decisions
     plans = tmp_path / "plans"
     plans.mkdir()
     shutil.copy(sample("village_conflicts.gpkg"), plans / "village_conflicts.gpkg")

@@ -82,8 +82,8 @@ def work_read(plan, onemap):
 
 def work_hand(plan, onemap):
     sys.path.append("/usr/share/qgis/python/plugins")      # Processing (Debian path)
-    from processing.core.Processing import Processing
     import processing
+    from processing.core.Processing import Processing
     from qgis.core import QgsVectorLayer
     Processing.initialize()
     with tempfile.TemporaryDirectory() as folder:
@@ -102,8 +102,8 @@ def work_hand(plan, onemap):
 
 def work_verify(plan, onemap, group=None):
     """OneMap's run; with `group` only that part of the rule set (the two-process experiment)."""
-    from plugin.core.engine import verify
-    from plugin.core.ruleset import load_ruleset
+    from plugin.core.check.engine import verify
+    from plugin.core.check.ruleset import load_ruleset
     rules = load_ruleset(None, "village")
     if group is not None:
         rules.rules = [rule for rule in rules.rules if rule.id.startswith(PLAN_ONLY_RULES) == (group == "plan")]
@@ -139,10 +139,12 @@ def findings_path(plan, onemap, group=None):
 
 
 def work_recheck(plan, onemap):
-    """One edited parcel re-checked (plugin.core.recheck, as the panel does in edit mode), median of 25."""
+    """One edited parcel re-checked (plugin.core.check.recheck, as the panel does in edit mode), median of 25."""
     import statistics
+
     from qgis.core import QgsFeatureRequest, QgsVectorLayer
-    from plugin.core.recheck import Recheck
+
+    from plugin.core.check.recheck import Recheck
     start = time.perf_counter()
     checker = Recheck(plan, onemap)
     checker.prepare()

@@ -16,7 +16,7 @@ from osgeo import ogr, osr
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from plugin.core.codes import code_list  # noqa: E402
+from plugin.core.read.codes import code_list  # noqa: E402
 
 ogr.UseExceptions()
 

@@ -18,7 +18,7 @@ from qgis.core import QgsApplication  # noqa: E402
 def main(out_dir):
     app = QgsApplication([], False)
     app.initQgis()
-    from plugin.core.engine import verify
+    from plugin.core.check.engine import verify
     from plugin.core.errors import OneMapError
     from plugin.core.export.mapsheets import export_mapsheets
     from plugin.core.export.report import export_report

@@ -78,7 +78,7 @@ def findings_browser():
 
 
 def decision_dialog():
-    from onemap.gui.decision_dialog import DecisionDialog          # the installed plugin package
+    from onemap.gui.decision_dialog import DecisionDialog  # the installed plugin package
     browser = plugin().dock.browser
     dialog = DecisionDialog(browser.finding_at(proxy_child("CL-01")), None, browser)
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("accepted"))
@@ -95,10 +95,11 @@ def exports():
     import glob
     import subprocess
 
-    from onemap.core.export.mapsheets import export_mapsheets
-    from onemap.core.export.report import export_report
     from qgis.PyQt.QtCore import Qt
     from qgis.PyQt.QtGui import QImage
+
+    from onemap.core.export.mapsheets import export_mapsheets
+    from onemap.core.export.report import export_report
     log.pop("dialog").close()
     findings = os.path.join(WORK, "village_conflicts_核对结果.gpkg")
     export_report(findings, os.path.join(WORK, "report.pdf"))

@@ -12,16 +12,34 @@
 import os
 import sys
 
-from qgis.core import (QgsApplication, QgsLayoutFrame, QgsLayoutItemHtml, QgsLayoutItemLabel, QgsLayoutItemLegend,
-                       QgsLayoutItemMap, QgsLayoutItemPage, QgsLayoutItemPicture, QgsLayoutItemScaleBar,
-                       QgsLayoutItemShape, QgsLayoutMultiFrame, QgsLayoutPoint, QgsLayoutSize, QgsLegendStyle,
-                       QgsPrintLayout, QgsProject, QgsReadWriteContext, QgsTextFormat, QgsUnitTypes)
+from qgis.core import (
+    QgsApplication,
+    QgsLayoutFrame,
+    QgsLayoutItemHtml,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemPage,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
+    QgsLayoutItemShape,
+    QgsLayoutMultiFrame,
+    QgsLayoutPoint,
+    QgsLayoutSize,
+    QgsLegendStyle,
+    QgsPrintLayout,
+    QgsProject,
+    QgsReadWriteContext,
+    QgsTextFormat,
+    QgsUnitTypes,
+)
 from qgis.PyQt.QtCore import QRectF, Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 from plugin.core.export import FONT  # noqa: E402
+
 PAPERS = {"A3": (420.0, 297.0), "A1": (841.0, 594.0)}
 
 

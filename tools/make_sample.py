@@ -17,10 +17,9 @@ import os
 import sys
 
 import yaml
+from geodesic import ellipsoidal_m2
 from osgeo import ogr, osr
 from qgis.core import QgsGeometry
-
-from geodesic import ellipsoidal_m2
 
 ogr.UseExceptions()
 
@@ -283,7 +282,7 @@ def indicator_areas(layers, epsg):
     Classes are read from the shipped rule set, so a class change moves these figures with it.
     """
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from plugin.core.ruleset import load_ruleset
+    from plugin.core.check.ruleset import load_ruleset
     rules = load_ruleset("village-default")
     rows = dict((name, rows) for name, _fields, rows in layers)
     parcels = [(g, v["GHDLBM"]) for g, v in rows["GHDLTB"]]

@@ -15,11 +15,10 @@ import shutil
 import sys
 
 import yaml
-from osgeo import gdal, ogr, osr
-from qgis.core import QgsGeometry
-
 from geodesic import ellipsoidal_m2
 from make_sample import CELL, DUCUN, DUCUN_HERITAGE, FARMLAND_PATCHES, INVENTED, TOWN_CODE, ZONE37_PREFIX, local
+from osgeo import gdal, ogr, osr
+from qgis.core import QgsGeometry
 
 ogr.UseExceptions()
 gdal.UseExceptions()

@@ -24,7 +24,7 @@ def stable_rule_keys(path):
 def main():
     app = QgsApplication([], False)
     app.initQgis()
-    from plugin.core.styles import build_renderer, canonical_field, color_table
+    from plugin.core.read.styles import build_renderer, canonical_field, color_table
     table = color_table()
     keys = ([table["ydyh"]["layer"]] + table["ydyh"].get("also", []) + [table["ghfq"]["layer"], "findings"]
             + list(table["layers"]))

@@ -89,7 +89,7 @@ def shoot_browser():
 
 
 def decide():
-    from onemap.gui.decision_dialog import DecisionDialog         # the installed plugin package
+    from onemap.gui.decision_dialog import DecisionDialog  # the installed plugin package
     browser = dock().browser
     finding = browser.finding_at(proxy_child("CL-01"))
     dialog = DecisionDialog(finding, None, browser)

@@ -13,9 +13,9 @@ import sqlite3
 import time
 import urllib.parse
 
-from . import postgis
 from .errors import OneMapError
-from .sources import shapefile_parts
+from .read import postgis
+from .read.sources import shapefile_parts
 
 EXTENSION = ".gpkg"
 NAME_MAX, PATH_MAX = 255, 4096                       # bytes, as Linux and Windows (long paths) allow

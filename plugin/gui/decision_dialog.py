@@ -1,10 +1,18 @@
 """A reviewer's decision on one finding: approved exception (reason + 批复文号) or false positive (reason)."""
 from qgis.core import QgsSettings
-from qgis.PyQt.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-                                 QPlainTextEdit, QVBoxLayout)
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+)
 
-from ..core import decisions
 from ..core.errors import OneMapError
+from ..core.review import decisions
 from ..i18n import chinese_ui
 
 REVIEWER_KEY = "onemap/reviewer"

@@ -1,6 +1,6 @@
 """The plan panel: pick the one map and the plan, load them styled, run the verification as a task.
 
-Thin: loading is core.loading.load_source, checking is core.engine.verify (through VerifyTask).
+Thin: loading is core.read.loading.load_source, checking is core.check.engine.verify (through VerifyTask).
 It acts only on the sources the user picked and the layers it loaded.
 """
 import os
@@ -8,22 +8,37 @@ import os
 from qgis.core import Qgis, QgsApplication, QgsProject
 from qgis.gui import QgsDockWidget, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import (QApplication, QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
-                                 QLabel, QListWidget, QProgressBar, QPushButton, QScrollArea, QTreeWidget,
-                                 QTreeWidgetItem, QVBoxLayout, QWidget)
+from qgis.PyQt.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ..core.check.ruleset import available_rulesets
 from ..core.compat import POLYGON_LAYER_FILTER
-from ..core.decisions import run_summary, same_plan
 from ..core.errors import OneMapError
-from ..core.findings import recorded_plan
-from ..core.findings_layer import load_findings
-from ..core.layer_source import layer_source
-from ..core.loading import load_source
-from ..core.plankind import kind_of
-from ..core.postgis import display, is_postgis
-from ..core.ruleset import available_rulesets
-from ..core.schema import schema
-from ..core.sources import source_name, source_title
+from ..core.read.layer_source import layer_source
+from ..core.read.loading import load_source
+from ..core.read.plankind import kind_of
+from ..core.read.postgis import display, is_postgis
+from ..core.read.schema import schema
+from ..core.read.sources import source_name, source_title
+from ..core.review.decisions import run_summary, same_plan
+from ..core.review.findings import recorded_plan
+from ..core.review.findings_layer import load_findings
 from ..core.yamlfile import load_data
 from ..i18n import chinese_ui
 from .export_panel import ExportPanel
@@ -296,7 +311,7 @@ class OneMapDock(QgsDockWidget):
         if not plans or not onemap:
             self.summary.setText(self.tr("Pick the one map and the plan first."))
             return
-        if len(plans) > 1:        # several plans: findings and a summary in one chosen folder (core.batch)
+        if len(plans) > 1:        # several plans: findings and a summary in one chosen folder (core.check.batch)
             if self.export_panel.verify_many(plans, onemap, self.ruleset_combo.currentData() or None,
                                              self.kind_combo.currentData() or None, self.output_widget.filePath()):
                 self.verify_button.setEnabled(False)

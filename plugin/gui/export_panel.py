@@ -1,6 +1,6 @@
 """The panel's export box: the check report and the map sheets of the last check, and the batch check.
 
-Thin: the work is core.export (report, map sheets) and core.batch (several plans), run as QgsTasks so
+Thin: the work is core.export (report, map sheets) and core.check.batch (several plans), run as QgsTasks so
 QGIS stays responsive; the dock only tells this box which check finished and hands it several plans.
 """
 import os
@@ -8,13 +8,21 @@ import traceback
 
 from qgis.core import Qgis, QgsApplication, QgsFeedback, QgsMessageLog, QgsProject, QgsTask, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                                 QPushButton)
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+)
 
-from ..core.batch import summary_crs, verify_plans, write_summary
+from ..core.check.batch import summary_crs, verify_plans, write_summary
 from ..core.errors import OneMapError
 from ..core.export.mapsheets import PAPERS
-from ..core.sources import ogr_uri
+from ..core.read.sources import ogr_uri
 from ..i18n import chinese_ui, tr
 
 

@@ -1,6 +1,6 @@
 """The findings browser's Qt model: rules (title, status, count, area in m² and 亩) with their findings
 or indicator rows beneath, roles carrying what the view needs, and a filter proxy (severity, decision,
-village). Built from a core.review.Review; the GeoPackage stays the source of truth.
+village). Built from a core.review.reader.Review; the GeoPackage stays the source of truth.
 """
 import functools
 
@@ -8,10 +8,10 @@ from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QStandardItem, QStandardItemModel
 
-from ..core.decisions import NAMES
-from ..core.findings import SEVERITY_ZH, STATUS_ZH
-from ..core.review import ha_mu, mu
-from ..core.styles import color_table
+from ..core.read.styles import color_table
+from ..core.review.decisions import NAMES
+from ..core.review.findings import SEVERITY_ZH, STATUS_ZH
+from ..core.review.reader import ha_mu, mu
 from ..i18n import tr
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1         # 'rule', 'finding' or 'indicator'
@@ -66,7 +66,7 @@ class FindingsModel(QStandardItemModel):
         return NAMES[decision][0 if self.chinese else 1] if decision in NAMES else ""
 
     def set_review(self, review):
-        """Show a core.review.Review (None: empty)."""
+        """Show a core.review.reader.Review (None: empty)."""
         self.review = review
         self.rule_items, self.finding_items = {}, {}          # rule id / findings fid -> column-0 item
         self.removeRows(0, self.rowCount())
@@ -134,7 +134,7 @@ class FindingsModel(QStandardItemModel):
         cells[4].setText(number(mu(rule.area_m2)) if has_area else "")
 
     def apply_update(self, removed, added):
-        """Show a live re-check (core.review.Review.update): rows out, rows in, rule figures updated."""
+        """Show a live re-check (core.review.reader.Review.update): rows out, rows in, rule figures updated."""
         touched = set()
         for finding in removed:
             item = self.finding_items.pop(finding.fid, None)
@@ -257,7 +257,7 @@ class FindingsModel(QStandardItemModel):
 
     # -- lookups for the view
     def finding(self, index):
-        """The core.review.FindingRow behind a row (any column), or None."""
+        """The core.review.reader.FindingRow behind a row (any column), or None."""
         if self.review is None or not index.isValid():
             return None
         fid = index.sibling(index.row(), 0).data(FID_ROLE)

@@ -7,17 +7,29 @@ or withdraws a reviewer decision (written to the findings GeoPackage).
 from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsPointXY, QgsProject, QgsRectangle
 from qgis.PyQt.QtCore import QRect, QSize, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QFontMetrics
-from qgis.PyQt.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                                 QMenu, QStyledItemDelegate, QStyleOptionViewItem, QToolButton, QTreeView,
-                                 QVBoxLayout, QWidget)
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..core import decisions
 from ..core.errors import OneMapError
-from ..core.findings import SEVERITY_ZH
-from ..core.findings_layer import existing
-from ..core.layer_source import CHECKED_AS
-from ..core.loading import PROPERTY_KEY, PROPERTY_SOURCE
-from ..core.review import Review
+from ..core.read.layer_source import CHECKED_AS
+from ..core.read.loading import PROPERTY_KEY, PROPERTY_SOURCE
+from ..core.review import decisions
+from ..core.review.findings import SEVERITY_ZH
+from ..core.review.findings_layer import existing
+from ..core.review.reader import Review
 from ..i18n import chinese_ui
 from .decision_dialog import DecisionDialog
 from .findings_model import SEVERITY_EN, FindingsFilter, FindingsModel, icon
@@ -173,7 +185,7 @@ class FindingsBrowser(QWidget):
         self.set_review(review, layer)
 
     def set_review(self, review, findings_layer=None):
-        """Show a core.review.Review; `findings_layer` is its layer in the project (for forms)."""
+        """Show a core.review.reader.Review; `findings_layer` is its layer in the project (for forms)."""
         self.findings_layer = findings_layer
         self.model.set_review(review)
         villages = review.villages() if review is not None else []

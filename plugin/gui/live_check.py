@@ -1,11 +1,11 @@
 """Live re-check wiring: while the land-use layer of the plan shown in the findings browser is in edit
-mode, each added, changed or deleted parcel goes through core.recheck and the browser updates."""
+mode, each added, changed or deleted parcel goes through core.check.recheck and the browser updates."""
 from qgis.core import Qgis, QgsMessageLog, QgsProject
 from qgis.PyQt.QtCore import QObject, QTimer
 
+from ..core.check.recheck import LANDUSE, Recheck
 from ..core.errors import OneMapError
-from ..core.layer_source import CHECKED_AS, layer_source
-from ..core.recheck import LANDUSE, Recheck
+from ..core.read.layer_source import CHECKED_AS, layer_source
 
 DELAY_MS = 150                  # edits arriving together (a paste, an undo) are checked in one go
 SIGNALS = ("featureAdded", "featureDeleted", "geometryChanged", "attributeValueChanged")

@@ -3,10 +3,18 @@ import os
 
 from qgis.core import QgsProviderConnectionException, QgsSettings
 from qgis.PyQt.QtCore import pyqtSignal
-from qgis.PyQt.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QMenu, QMessageBox,
-                                 QToolButton, QWidget)
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QMenu,
+    QMessageBox,
+    QToolButton,
+    QWidget,
+)
 
-from ..core.postgis import SAVED_PREFIX, saved_connections, schemas
+from ..core.read.postgis import SAVED_PREFIX, saved_connections, schemas
 
 RECENT_LIMIT = 10
 

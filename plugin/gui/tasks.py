@@ -3,14 +3,14 @@ import traceback
 
 from qgis.core import Qgis, QgsFeedback, QgsMessageLog, QgsProject, QgsTask
 
-from ..core.engine import Cancelled, verify
+from ..core.check.engine import Cancelled, verify
 from ..core.errors import OneMapError
 from ..core.secrets import mask
 from ..i18n import tr
 
 
 class VerifyTask(QgsTask):
-    """Runs core.engine.verify off the main thread; a cancelled run writes nothing."""
+    """Runs core.check.engine.verify off the main thread; a cancelled run writes nothing."""
 
     def __init__(self, plan, onemap, ruleset, output, kind=None, previous=None):
         super().__init__(tr("OneMap verification"), QgsTask.Flag.CanCancel)

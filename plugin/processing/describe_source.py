@@ -2,10 +2,11 @@
 from qgis.core import QgsProcessingException, QgsProcessingOutputNumber, QgsProcessingOutputString
 
 from ..core.errors import OneMapError
-from ..core.sources import open_source, recognition_lines
+from ..core.read.sources import open_source, recognition_lines
 from ..i18n import chinese_ui, tr
 from .algorithm import OneMapAlgorithm
 from .parameters import add_kind_parameter, add_source_parameter, kind_value
+
 
 def open_or_fail(path):
     """open_source with the error turned into a QgsProcessingException (clean message, exit 1)."""

@@ -1,10 +1,14 @@
 """onemap:loadplan — load a plan source into the project, exactly as the panel's Load button does."""
-from qgis.core import (QgsProcessingException, QgsProcessingOutputNumber, QgsProcessingOutputString,
-                       QgsProcessingParameterBoolean)
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
+)
 
 from ..core.compat import NO_THREADING
 from ..core.errors import OneMapError
-from ..core.loading import load_source
+from ..core.read.loading import load_source
 from ..i18n import tr
 from .algorithm import OneMapAlgorithm
 from .parameters import add_kind_parameter, add_source_parameter, kind_value

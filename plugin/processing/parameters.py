@@ -2,7 +2,7 @@
 from qgis.core import QgsProcessingParameterEnum, QgsProcessingParameterFile
 
 from ..core.compat import FILE_PARAMETER
-from ..core.schema import schema
+from ..core.read.schema import schema
 from ..i18n import tr
 
 KIND_CHOICES = ["", "onemap", "village", "detailed"]     # index 0: detect from the layers

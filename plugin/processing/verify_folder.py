@@ -1,9 +1,13 @@
 """onemap:verifyfolder — check every plan in a folder against the one map; findings and a summary in OUTPUT."""
-from qgis.core import (QgsProcessingException, QgsProcessingOutputNumber,
-                       QgsProcessingParameterFile, QgsProcessingParameterFolderDestination,
-                       QgsProcessingParameterString)
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterString,
+)
 
-from ..core.batch import verify_folder
+from ..core.check.batch import verify_folder
 from ..core.compat import FOLDER_PARAMETER
 from ..core.errors import OneMapError
 from ..i18n import tr

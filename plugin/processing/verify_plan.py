@@ -1,19 +1,27 @@
 """onemap:verifyplan — the one-map verification as a Processing algorithm (same engine as the panel)."""
 
-from qgis.core import (QgsProcessingContext, QgsProcessingException, QgsProcessingLayerPostProcessorInterface,
-                       QgsProcessingOutputNumber, QgsProcessingOutputString, QgsProcessingParameterFile,
-                       QgsProcessingParameterFileDestination, QgsProcessingParameterString,
-                       QgsProcessingParameterVectorLayer, QgsProject)
+from qgis.core import (
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+    QgsProject,
+)
 
-from ..core import findings_layer
+from ..core.check.engine import Cancelled, verify
+from ..core.check.ruleset import has_default_ruleset
 from ..core.compat import FILE_PARAMETER, POLYGON_SOURCE
-from ..core.decisions import run_summary
-from ..core.engine import Cancelled, verify
 from ..core.errors import OneMapError
-from ..core.findings import STATUS_ZH
-from ..core.layer_source import layer_source
-from ..core.ruleset import has_default_ruleset
-from ..core.sources import source_title
+from ..core.read.layer_source import layer_source
+from ..core.read.sources import source_title
+from ..core.review import findings_layer
+from ..core.review.decisions import run_summary
+from ..core.review.findings import STATUS_ZH
 from ..i18n import chinese_ui, tr
 from .algorithm import OneMapAlgorithm
 from .parameters import KIND_CHOICES, add_kind_parameter, add_source_parameter, kind_value
@@ -72,7 +80,7 @@ class VerifyPlanAlgorithm(OneMapAlgorithm):
         return super().checkParameterValues(parameters, context)
 
     def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        """A project layer is copied here, on the main thread, edits included (see core.layer_source)."""
+        """A project layer is copied here, on the main thread, edits included (see core.read.layer_source)."""
         self.plan_source = None
         layer = self.parameterAsVectorLayer(parameters, "PLAN_LAYER", context)
         if layer is not None:

@@ -6,13 +6,23 @@ into a memory layer with its decision, so that approved exceptions (已认可例
 the surface of each finding, made valid first so that an invalid parcel (a bow-tie) is labelled too —
 placed around the point, errors first, so that labels do not overlap where there is room.
 """
-from qgis.core import (QgsFeature, QgsFillSymbol, QgsMarkerSymbol, QgsPalLayerSettings, QgsProperty,
-                       QgsRuleBasedRenderer, QgsSingleSymbolRenderer, QgsTextBufferSettings, QgsTextFormat,
-                       QgsVectorLayer, QgsVectorLayerSimpleLabeling)
+from qgis.core import (
+    QgsFeature,
+    QgsFillSymbol,
+    QgsMarkerSymbol,
+    QgsPalLayerSettings,
+    QgsProperty,
+    QgsRuleBasedRenderer,
+    QgsSingleSymbolRenderer,
+    QgsTextBufferSettings,
+    QgsTextFormat,
+    QgsVectorLayer,
+    QgsVectorLayerSimpleLabeling,
+)
 from qgis.PyQt.QtGui import QColor, QFont
 
-from ..decisions import KINDS
-from ..styles import apply_style
+from ..read.styles import apply_style
+from ..review.decisions import KINDS
 from . import FONT
 
 DECIDED_SYMBOLS = {   # drawn apart from open findings: no alarm colour, outline only

@@ -11,20 +11,38 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from qgis.core import (QgsCoordinateTransform, QgsExpressionContextUtils, QgsFeatureRequest, QgsGeometry,
-                       QgsLayoutExporter, QgsLayoutItemHtml, QgsLayoutItemLabel, QgsLayoutItemLegend, QgsLayoutItemMap,
-                       QgsLayoutItemPicture, QgsLayoutItemScaleBar, QgsLayoutPoint, QgsLayoutSize,
-                       QgsLegendRenderer, QgsLegendStyle, QgsMapClippingRegion,
-                       QgsMapLayerLegendUtils, QgsProject, QgsRectangle, QgsRenderContext, QgsTextFormat)
+from qgis.core import (
+    QgsCoordinateTransform,
+    QgsExpressionContextUtils,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsLayoutExporter,
+    QgsLayoutItemHtml,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
+    QgsLayoutPoint,
+    QgsLayoutSize,
+    QgsLegendRenderer,
+    QgsLegendStyle,
+    QgsMapClippingRegion,
+    QgsMapLayerLegendUtils,
+    QgsProject,
+    QgsRectangle,
+    QgsRenderContext,
+    QgsTextFormat,
+)
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QFont
 
-from .. import overrides
 from ..errors import OneMapError
-from ..findings_layer import findings_vector_layer
-from ..schema import schema
-from ..sources import open_source
-from ..styles import PROVISIONAL, apply_style, style_path, style_status
+from ..read import overrides
+from ..read.schema import schema
+from ..read.sources import open_source
+from ..read.styles import PROVISIONAL, apply_style, style_path, style_status
+from ..review.findings_layer import findings_vector_layer
 from . import FONT
 from .atomic import write_atomically
 from .findings_sheet import findings_layers

@@ -8,11 +8,11 @@ from dataclasses import asdict, dataclass, field
 
 from osgeo import ogr
 
-from .. import decisions
 from ..errors import OneMapError
-from ..schema import schema
-from ..sources import source_title
-from ..villages import read_villages
+from ..read.schema import schema
+from ..read.sources import source_title
+from ..read.villages import read_villages
+from ..review import decisions
 
 MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
 INDICATOR_STATUS_ZH = {"pass": "符合", "fail": "不符合", "not_applicable": "不适用",

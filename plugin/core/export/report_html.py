@@ -1,8 +1,8 @@
 """The check report as one HTML document: written as report.html and laid out into the PDF."""
 from html import escape
 
-from ..findings import SEVERITY_ZH, STATUS_ZH
-from ..schema import schema
+from ..read.schema import schema
+from ..review.findings import SEVERITY_ZH, STATUS_ZH
 from . import FONT
 from .citation import citation_zh, status_zh, when_zh
 from .report_data import COMPARE_ZH, DECISION_ZH, INDICATOR_STATUS_ZH, MU_PER_M2

@@ -6,7 +6,7 @@ Sheets: 汇总 (every rule), 问题清单 (every finding with its decision), 指
 from osgeo import ogr
 
 from ..errors import OneMapError
-from ..findings import SEVERITY_ZH, STATUS_ZH
+from ..review.findings import SEVERITY_ZH, STATUS_ZH
 from .citation import citation_zh, status_zh, when_zh
 from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 from .report_html import conclusion_text, run_record, title

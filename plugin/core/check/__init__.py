@@ -1,0 +1,1 @@
+"""Stage 2, the check: the engine, its context and rule kinds, live re-check and folder batch."""

@@ -1,0 +1,194 @@
+"""onemap:verifyfolder's engine: check many plans against one one map, one findings file each, one summary.
+
+Every findings GeoPackage goes into the output folder (never beside the delivered plans). A plan that
+cannot be checked becomes a `failed` row with its reason and the others go on. The summary is
+OUTPUT/summary.gpkg (layer `plans`, the plan's village boundary as geometry where known) and the
+same rows as OUTPUT/summary.xlsx with Chinese headers.
+"""
+import os
+
+from osgeo import ogr, osr
+from qgis.core import QgsCoordinateTransform, QgsFeedback, QgsGeometry, QgsProject
+
+from ..errors import OneMapError
+from ..export.atomic import write_atomically
+from ..export.report_data import read_report
+from ..read.sources import open_source, source_format
+from ..read.villages import read_villages
+from .engine import Cancelled, verify
+
+FINDINGS_SUFFIX = "_核对结果.gpkg"
+SUMMARY_FILES = ("summary.gpkg", "summary.xlsx")
+COLUMNS = [  # field, type, Chinese header in summary.xlsx (None: the gpkg only)
+    ("path", ogr.OFTString, "规划成果"), ("village", ogr.OFTString, "村庄"), ("status", ogr.OFTString, None),
+    ("conclusion", ogr.OFTString, "核对结论"), ("reason", ogr.OFTString, "原因"), ("errors", ogr.OFTInteger, "错误"),
+    ("warnings", ogr.OFTInteger, "警告"), ("infos", ogr.OFTInteger, "提示"),
+    ("findings_file", ogr.OFTString, "核对结果文件"), ("detail", ogr.OFTString, "详细信息")]
+FAILED = "失败"      # the conclusion of a plan that could not be checked (status `failed`)
+
+
+def _is_our_output(path):
+    """True for a file OneMap wrote: a findings GeoPackage or a batch summary (layer `plans`), by content."""
+    name = os.path.basename(path)
+    if name in SUMMARY_FILES or name.endswith(FINDINGS_SUFFIX):
+        return True
+    try:
+        dataset = ogr.Open(path)            # read-only
+    except RuntimeError:
+        return False
+    if dataset is None:
+        return False
+    if dataset.GetLayerByName("findings") is not None and dataset.GetLayerByName("run") is not None:
+        return True
+    plans = dataset.GetLayerByName("plans")
+    if plans is None:
+        return False
+    fields = {plans.GetLayerDefn().GetFieldDefn(i).GetName() for i in range(plans.GetLayerDefn().GetFieldCount())}
+    return {"path", "status", "findings_file"} <= fields
+
+
+def plan_candidates(folder):
+    """GeoPackages, .gdb folders, folders holding a plan's FileGDBs and shapefile folders directly in `folder`
+    (OneMap's own outputs — findings files, summaries — excluded)."""
+    found = []
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if name.startswith("."):
+            continue
+        if name.lower().endswith(".gpkg") and os.path.isfile(path) and not _is_our_output(path):
+            found.append(path)
+        elif os.path.isdir(path) and (source_format(path) in ("gdb", "gdbs") or any(
+                entry.lower().endswith(".shp") for entry in os.listdir(path))):
+            found.append(path)
+    return found
+
+
+def _findings_path(output_dir, plan_path, taken):
+    stem = os.path.splitext(os.path.basename(os.path.normpath(plan_path)))[0]
+    path, number = os.path.join(output_dir, stem + FINDINGS_SUFFIX), 2
+    while path in taken:
+        path, number = os.path.join(output_dir, "{}_{}{}".format(stem, number, FINDINGS_SUFFIX)), number + 1
+    taken.add(path)
+    return path
+
+
+def _village(plan_path, crs):
+    """(names, boundary geometry in `crs`) from the plan's village boundary, or ('', None)."""
+    names, parts, layer_crs = read_villages(plan_path)
+    geometry = QgsGeometry.unaryUnion(parts) if parts else None
+    if geometry is not None and crs is not None and layer_crs.isValid() and layer_crs != crs:
+        geometry.transform(QgsCoordinateTransform(layer_crs, crs, QgsProject.instance()))
+    return "、".join(names), geometry
+
+
+class _PlanFeedback(QgsFeedback):
+    """One plan's share of the overall progress; cancelling the whole run cancels the plan."""
+
+    def __init__(self, parent, index, total):
+        super().__init__()
+        self.parent_feedback, self.index, self.total = parent, index, total
+        self.progressChanged.connect(lambda value: parent.setProgress(100.0 * (index + value / 100.0) / total))
+
+    def isCanceled(self):  # noqa: N802
+        return self.parent_feedback.isCanceled() or super().isCanceled()
+
+
+def verify_plans(plans, onemap, output_dir, ruleset=None, kind=None, feedback=None, log=None):
+    """Check each plan; returns the summary rows (dicts with a `geometry`). Cancelled leaves the rows so far."""
+    output_dir = os.path.abspath(output_dir)
+    for plan in plans:
+        if os.path.abspath(os.path.dirname(os.path.normpath(plan))) == output_dir:
+            raise OneMapError("输出文件夹不能是规划成果所在文件夹：{}".format(output_dir),
+                              "The output folder must not be the plans' own folder: {}".format(output_dir))
+    os.makedirs(output_dir, exist_ok=True)
+    crs = summary_crs(onemap)
+    rows, taken = [], set()
+    for index, plan in enumerate(plans):
+        if feedback is not None and feedback.isCanceled():
+            break
+        output = _findings_path(output_dir, plan, taken)
+        village, boundary = _village(plan, crs)
+        row = {"path": plan, "village": village, "geometry": boundary}
+        try:
+            result = verify(plan, onemap, ruleset=ruleset, output=output, kind=kind,
+                            feedback=_PlanFeedback(feedback, index, len(plans)) if feedback is not None else None,
+                            previous=output if os.path.isfile(output) else None)   # its decisions carry over
+        except Cancelled:
+            break
+        except OneMapError as exc:
+            row.update(status="failed", conclusion=FAILED, reason=exc.zh, detail=exc.en)
+        except Exception as exc:  # noqa: BLE001 — one broken plan must not end the batch
+            row.update(status="failed", conclusion=FAILED, reason="内部错误，未能完成核对",
+                       detail="{}: {}".format(type(exc).__name__, exc))
+        else:
+            row.update(status="ok", reason="", errors=result.counts["error"], warnings=result.counts["warning"],
+                       infos=result.counts["info"], findings_file=output, conclusion=read_report(output).verdict)
+        if log is not None:
+            log("{}：{}".format(os.path.basename(os.path.normpath(plan)),
+                               row.get("conclusion") or "核对失败 " + row.get("reason", "")))
+        rows.append(row)
+    return rows
+
+
+def summary_crs(onemap):
+    """The summary's CRS: the one map's (all plans of a county are shown together in it)."""
+    from qgis.core import QgsCoordinateReferenceSystem
+    try:
+        source = open_source(onemap)
+        for found in source.recognised.values():
+            if not found.spec.is_table:
+                return source.open_layer(found.key).crs()
+    except OneMapError:
+        pass
+    return QgsCoordinateReferenceSystem("EPSG:4490")
+
+
+def write_summary(rows, output_dir, crs):
+    """OUTPUT/summary.gpkg (layer `plans`) and OUTPUT/summary.xlsx, each written atomically."""
+    def gpkg(path):
+        dataset = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+        srs = osr.SpatialReference()
+        srs.SetFromUserInput(crs.authid() or crs.toWkt())
+        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+        layer = dataset.CreateLayer("plans", srs, ogr.wkbMultiPolygon, ["FID=fid", "GEOMETRY_NULLABLE=YES"])
+        _fill(layer, rows, [(key, kind, key) for key, kind, _zh in COLUMNS], with_geometry=True)
+
+    def xlsx(path):
+        dataset = ogr.GetDriverByName("XLSX").CreateDataSource(path)
+        layer = dataset.CreateLayer("汇总", None, ogr.wkbNone)
+        _fill(layer, rows, [(key, kind, zh) for key, kind, zh in COLUMNS if zh])
+
+    return [write_atomically(os.path.join(output_dir, "summary.gpkg"), gpkg),
+            write_atomically(os.path.join(output_dir, "summary.xlsx"), xlsx)]
+
+
+def _fill(layer, rows, columns, with_geometry=False):
+    """columns: (row key, OGR type, field name)."""
+    for _key, kind, name in columns:
+        layer.CreateField(ogr.FieldDefn(name, kind))
+    for row in rows:
+        feature = ogr.Feature(layer.GetLayerDefn())
+        for index, (key, _kind, _name) in enumerate(columns):
+            if row.get(key) not in (None, ""):
+                feature.SetField(index, row[key])
+        geometry = row.get("geometry")
+        if with_geometry and geometry is not None and not geometry.isEmpty():
+            multi = QgsGeometry(geometry)
+            multi.convertToMultiType()
+            feature.SetGeometry(ogr.CreateGeometryFromWkb(bytes(multi.asWkb())))
+        layer.CreateFeature(feature)
+
+
+def verify_folder(folder, onemap, output_dir, ruleset=None, feedback=None, log=None):
+    """Check every plan in `folder`; write the findings and the summary into output_dir. Returns the rows."""
+    if not os.path.isdir(folder):
+        raise OneMapError("找不到规划成果文件夹：{}".format(folder), "Plan folder not found: {}".format(folder))
+    plans_dir, output = os.path.realpath(folder), os.path.realpath(output_dir)
+    if output == plans_dir or output.startswith(plans_dir.rstrip(os.sep) + os.sep):
+        raise OneMapError("输出文件夹 {} 不能是规划成果文件夹 {} 或其中的子文件夹".format(output_dir, folder),
+                          "The output folder {} must not be, or lie inside, the plans' folder {}".format(
+                              output_dir, folder))
+    plans = plan_candidates(folder)
+    rows = verify_plans(plans, onemap, output_dir, ruleset=ruleset, feedback=feedback, log=log)
+    write_summary(rows, output_dir, summary_crs(onemap))
+    return rows

@@ -1,0 +1,150 @@
+"""Live re-check: one added or changed plan feature checked again, without a full run.
+
+While the plan's land-use layer is edited, each added or changed parcel is checked by the rules that
+look at one parcel at a time — the control lines (kinds `overlap`, `outside`), its code (`attribute`)
+and its own geometry (`geometry` checks `invalid`, `sliver`) — and its findings of those rules in
+the findings GeoPackage are replaced. Rules about the whole plan (gaps, overlaps between parcels,
+coverage, indicators, CRS) wait for the next full check.
+
+How to call it (the panel does this; so does `make bench` to time one parcel at county scale):
+
+    from plugin.core.check.recheck import Recheck
+    checker = Recheck(plan, onemap)           # plan: source path or PlanSource; ruleset=, kind= as verify()
+    checker.prepare()                         # reads and indexes the control layers (once)
+    found = checker.check(qgs_feature)        # a QgsFeature of the plan's land-use layer, in that layer's CRS
+    checker.apply(findings_gpkg, qgs_feature.id(), found)   # or found = [] for a deleted feature
+
+`check` returns Finding objects in the plan's CRS, named and placed like a full run's.
+"""
+from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsRectangle
+
+from ..errors import OneMapError
+from ..read.sources import PlanSource, open_source
+from ..review import findings as findings_mod
+from .context import Context, Feature, FeatureReader, LayerData
+from .engine import check_inputs, name_plan_features, place_in_villages, to_plan_crs
+from .rules.base import NotApplicable
+from .ruleset import RuleSet, load_ruleset
+
+LOCAL_KINDS = {"overlap", "outside", "attribute"}
+LOCAL_GEOMETRY_CHECKS = {"invalid", "sliver"}
+LANDUSE = "GHYDYH"
+
+
+def is_local(rule):
+    """A rule that judges one land-use parcel on its own."""
+    if rule.kind == "geometry":
+        return rule.args.get("check") in LOCAL_GEOMETRY_CHECKS and rule.args.get("layer") == LANDUSE
+    if rule.kind == "attribute":
+        return rule.args.get("layer") == LANDUSE
+    return rule.kind in LOCAL_KINDS and rule.args.get("plan_layer") == LANDUSE
+
+
+class Recheck:
+    def __init__(self, plan, onemap, ruleset=None, kind=None, transform_context=None):
+        plan = plan if isinstance(plan, PlanSource) else open_source(plan)
+        onemap = open_source(onemap)
+        check_inputs(plan, onemap)
+        rules = ruleset if isinstance(ruleset, RuleSet) else load_ruleset(ruleset, kind or plan.guess_kind())
+        self.ctx = Context(plan, onemap, rules, transform_context)
+        self.ctx.read_near_plan = False      # an edited parcel may be drawn beyond the plan's present extent
+        self.rules = [rule for rule in rules.rules if is_local(rule)]
+        self.rule_ids = [rule.id for rule in self.rules]
+        self.rules_by_id = {rule.id: rule for rule in rules.rules}
+        self.landuse = self.ctx.plan_layer(LANDUSE)             # the whole layer: labels, villages
+        self.found = plan.get(LANDUSE)
+        self.to_working = QgsCoordinateTransform(self.landuse.crs, self.ctx.crs, self.ctx.transform_context)
+
+    def prepare(self):
+        """Read and index every control layer the local rules use (else the first check does it)."""
+        for rule in self.rules:
+            for key in (rule.args.get("control"), rule.args.get("boundary")):
+                data = self.ctx.onemap_layer(key) if key else None
+                if data is not None:
+                    data.candidates(QgsRectangle())        # builds the spatial index
+
+    def feature(self, qgs_feature):
+        """The engine's view of a QGIS feature of the land-use layer (working CRS, canonical fields)."""
+        geometry = QgsGeometry(qgs_feature.geometry())
+        if not geometry.isEmpty() and self.landuse.crs != self.ctx.crs:
+            geometry.transform(self.to_working)
+        attrs, code, label = FeatureReader(self.found, qgs_feature.fields().names())(qgs_feature)
+        return Feature(qgs_feature.id(), geometry, attrs, code, label=label)
+
+    def check(self, qgs_feature):
+        """Findings of the local rules for this one feature, in the plan's CRS."""
+        single = LayerData(LANDUSE, self.landuse.name, [self.feature(qgs_feature)], self.landuse.crs)
+        cache = self.ctx._cache
+        cache[("plan", LANDUSE)] = single
+        found = []
+        try:
+            for rule in self.rules:
+                try:
+                    found.extend(f for f in rule.run(self.ctx) if f.plan_fid == qgs_feature.id())
+                except NotApplicable:
+                    continue
+            name_plan_features(found, self.ctx)
+        finally:
+            cache[("plan", LANDUSE)] = self.landuse
+        place_in_villages(found, self.ctx)
+        to_plan_crs(found, self.ctx)
+        return found
+
+    def apply(self, path, fid, found):
+        """Replace feature `fid`'s findings of the local rules in the GeoPackage; update the counts by
+        what was removed and added (a county's findings are not recounted for one parcel)."""
+        quoted = ",".join("'{}'".format(rule_id.replace("'", "''")) for rule_id in self.rule_ids)
+        delta = {}                           # (rule_id, severity) -> findings added minus removed
+        with findings_mod.updating(path) as dataset:
+            layer = dataset.GetLayerByName("findings")
+            if layer is None:
+                raise OneMapError("无法更新核对结果 {}".format(path), "Cannot update the findings {}".format(path))
+            layer.SetAttributeFilter("plan_layer = '{}' AND plan_fid = {} AND rule_id IN ({})".format(
+                LANDUSE, int(fid), quoted))
+            stale = [(feature.GetFID(), feature.GetField("rule_id"), feature.GetField("severity")) for feature in layer]
+            layer.SetAttributeFilter(None)
+            for stale_fid, rule_id, severity in stale:
+                layer.DeleteFeature(stale_fid)
+                delta[(rule_id, severity)] = delta.get((rule_id, severity), 0) - 1
+            for finding in found:
+                findings_mod.insert_finding(layer, findings_mod.finding_values(
+                    finding, self.rules_by_id[finding.rule_id]), finding.geometry)
+                delta[(finding.rule_id, finding.severity)] = delta.get((finding.rule_id, finding.severity), 0) + 1
+            _count_changes(dataset, {key: n for key, n in delta.items() if n})
+
+
+def _count_changes(dataset, delta):
+    """The rules table's counts and statuses, and the run's totals, moved by `delta` ((rule_id, severity) ->
+    change in findings). A rule that lost a non-info finding stays failed while it has another."""
+    if not delta:
+        return
+    changed = {rule_id for rule_id, _severity in delta}
+    rules = dataset.GetLayerByName("rules")
+    rules.SetAttributeFilter("rule_id IN ({})".format(",".join("'{}'".format(r.replace("'", "''")) for r in changed)))
+    for row in list(rules):
+        rule_id = row.GetField("rule_id")
+        if row.GetField("status") not in ("passed", "failed"):
+            continue
+        row.SetField("findings", row.GetField("findings") + sum(n for (r, _s), n in delta.items() if r == rule_id))
+        change = {s: n for (r, s), n in delta.items() if r == rule_id and s != "info"}
+        if any(n > 0 for n in change.values()):
+            row.SetField("status", "failed")
+        elif any(n < 0 for n in change.values()) and row.GetField("status") == "failed":
+            row.SetField("status", "failed" if _fails(dataset, rule_id) else "passed")
+        rules.SetFeature(row)
+    rules.SetAttributeFilter(None)
+    run = dataset.GetLayerByName("run")
+    for row in list(run):
+        for severity, column in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
+            row.SetField(column, row.GetField(column) + sum(n for (_r, s), n in delta.items() if s == severity))
+        run.SetFeature(row)
+
+
+def _fails(dataset, rule_id):
+    """Whether the rule has a finding that is not a note (stops at the first one found)."""
+    result = dataset.ExecuteSQL("SELECT 1 FROM findings WHERE rule_id = '{}' AND severity <> 'info' LIMIT 1".format(
+        rule_id.replace("'", "''")))
+    try:
+        return result.GetNextFeature() is not None
+    finally:
+        dataset.ReleaseResultSet(result)

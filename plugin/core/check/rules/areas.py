@@ -1,0 +1,61 @@
+"""area: 面积一致性 — recorded areas (GHDLMJ, TBMJ) against the computed ellipsoidal area, and the
+parcels' total against the village's area."""
+from ...read.schema import schema
+from ..measures import M2_PER_HA
+from .base import NotApplicable, Rule
+
+
+def number(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class AreaRule(Rule):
+    kind = "area"
+    params = {"layers": (list, True), "village": (str, False)}
+
+    def run(self, ctx):
+        figures = ctx.measures()
+        layers = [ctx.plan_layer(key) for key in self.args["layers"]]
+        layers = [layer for layer in layers if layer is not None]
+        if not layers:
+            raise NotApplicable("规划成果中没有图层 {}".format("、".join(self.args["layers"])),
+                                "the plan has none of {}".format(", ".join(self.args["layers"])))
+        findings = []
+        for layer in layers:
+            spec = schema().layers[layer.key].field_for("area")
+            if spec is None:
+                continue
+            for feature in layer.features:
+                recorded = number(feature.attrs.get(spec.name))
+                if recorded is None or feature.shape.isEmpty():
+                    continue
+                computed = figures.parcel_area(feature) if layer.key == "GHYDYH" else figures.area(feature.shape)
+                if self.differs(recorded, computed):
+                    findings.append(self.finding(
+                        "{} 要素 {} 的面积字段 {} 为 {:.2f} 平方米，椭球面积 {:.2f} 平方米，相差 {:.2f} 平方米".format(
+                            layer.key, feature.label, spec.name, recorded, computed, recorded - computed),
+                        plan_layer=layer.key, plan_fid=feature.fid, plan_code=feature.code,
+                        area_m2=recorded - computed, geometry=feature.geometry))
+        village = ctx.plan_layer(self.args["village"]) if "village" in self.args else None
+        landuse = ctx.plan_layer("GHYDYH")
+        if village is not None and landuse is not None and landuse in layers:
+            total = sum(figures.parcel_area(f) for f in landuse.features)
+            region = sum(figures.area(f.shape) for f in village.features)
+            if self.differs(total, region):
+                anchor = village.union().pointOnSurface().asPoint()
+                findings.append(self.finding(
+                    "规划用地图斑椭球面积之和 {:.2f} 平方米（{:.4f} 公顷）与村域面积 {:.2f} 平方米不一致，相差 {:.2f} 平方米".format(
+                        total, total / M2_PER_HA, region, total - region),
+                    plan_layer=landuse.key, control_layer=village.key, area_m2=total - region,
+                    extra={"x": anchor.x(), "y": anchor.y()}))
+        return findings
+
+    def differs(self, recorded, computed):
+        """Beyond the absolute or the relative tolerance (either)."""
+        tolerances = self.ruleset.tolerances
+        allowed = min(float(tolerances.get("area_m2", 20.0)),
+                      float(tolerances.get("area_relative", 0.02)) * max(abs(computed), 1e-9))
+        return abs(recorded - computed) > allowed

@@ -1,0 +1,80 @@
+"""coverage: what the one map holds of a control layer inside the plan area, the plan keeps whole;
+with `extra_severity`, what the plan adds beyond the one map (补划 or shifted polygons) is reported too."""
+from qgis.core import QgsGeometry
+
+from ...read.schema import schema
+from ..boxindex import box_of
+from ..geomops import Prepared, polygonal, single_parts, union
+from .base import Rule
+
+
+def not_held(shape, layer):
+    """What of `shape` the layer's shapes do not cover; nothing at once when one of them is the same
+    polygon (a patch copied from the one map: same box, same vertices) or holds it whole (the usual
+    cases: no union, no overlay)."""
+    box = box_of(shape)
+    near = list(layer.candidates(box))
+    if any(other.box == box and other.shape.equals(shape) for other in near):
+        return QgsGeometry()
+    if any(other.prepared.contains(shape) for other in near):
+        return QgsGeometry()
+    held = union(other.shape for other in near)
+    return polygonal(shape.difference(held)) if not held.isEmpty() else shape
+
+
+class CoverageRule(Rule):
+    kind = "coverage"
+    params = {"plan_layer": (str, True), "control": (str, True), "area": (str, False),
+              "tolerance_m2": ((int, float), False), "extra_severity": (str, False, ("error", "warning", "info"))}
+
+    def plan_area(self, ctx):
+        """The plan's extent: its village boundary if it has one, else the union of its land use."""
+        area_layer = ctx.plan_layer(self.args["area"]) if "area" in self.args else None
+        if area_layer is None:
+            area_layer = self.plan_layer(ctx, "GHYDYH")
+        return area_layer.union()
+
+    def run(self, ctx):
+        control = self.onemap_layer(ctx, self.args["control"])
+        area = self.plan_area(ctx)
+        prepared = Prepared(area)
+        kept_layer = ctx.plan_layer(self.args["plan_layer"])       # absent: nothing was kept
+        tolerance = float(self.args.get("tolerance_m2", self.ruleset.noise_m2))
+        name = schema().layers[control.key].zh
+        findings = []
+        for other in control.candidates(area.boundingBox()):
+            if not prepared.intersects(other.shape):
+                continue
+            inside = other.shape if prepared.contains(other.shape) else polygonal(other.shape.intersection(area))
+            if inside.area() < tolerance:
+                continue
+            lost = not_held(inside, kept_layer) if kept_layer else inside
+            for part in single_parts(lost):
+                if part.area() < tolerance:
+                    continue
+                where = "规划成果未包含该图层" if kept_layer is None else "规划成果中缺失"
+                findings.append(self.finding(
+                    "一张图{}（要素 {}）{}，面积 {:.2f} 平方米".format(name, other.label, where, part.area()),
+                    plan_layer=self.args["plan_layer"], control_layer=control.key, control_fid=other.fid,
+                    area_m2=part.area(), geometry=part))
+        if kept_layer is not None and "extra_severity" in self.args:
+            findings += self.extra(control, kept_layer, area, prepared, tolerance, name)
+        return findings
+
+    def extra(self, control, kept_layer, area, prepared, tolerance, name):
+        """The plan's features (inside the plan area) that the one map does not hold."""
+        findings = []
+        for kept in kept_layer.features:
+            if kept.shape.isEmpty() or not prepared.intersects(kept.shape):
+                continue
+            inside = kept.shape if prepared.contains(kept.shape) else polygonal(kept.shape.intersection(area))
+            added = not_held(inside, control)
+            for part in single_parts(added):
+                if part.area() < tolerance:
+                    continue
+                findings.append(self.finding(
+                    "规划成果的{}（要素 {}）有 {:.2f} 平方米不在一张图中；如属补划，须附补划批准文件".format(
+                        name, kept.label, part.area()), severity=self.args["extra_severity"],
+                    plan_layer=kept_layer.key, plan_fid=kept.fid, control_layer=control.key,
+                    area_m2=part.area(), geometry=part))
+        return findings
