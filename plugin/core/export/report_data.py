@@ -117,6 +117,10 @@ class Report:
             reasons.append("规则 {} 执行出错，未完成核对".format("、".join(self.failed_rules)))
         return "依据：{}。警告、提示不影响结论。".format("；".join(reasons))
 
+    def rule_count(self, rule):
+        """The findings of a rule listed in the report (counted from the rows, as the panel counts them)."""
+        return sum(1 for f in self.findings if f["rule_id"] == rule["rule_id"])
+
     def rule_area_m2(self, rule):
         """Area the rule's findings cover; None for indicator rules (their 'area' is a difference)."""
         if rule.get("kind") == "indicator":

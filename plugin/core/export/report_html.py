@@ -21,7 +21,7 @@ h2 { font-size: 12pt; margin: 6mm 0 2mm 0; border-bottom: 1px solid #444; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; page-break-inside: auto; }
 table.findings { font-size: 8pt; }
 tr { page-break-inside: avoid; }
-th, td { border: 1px solid #777; padding: 1mm 1.5mm; vertical-align: top; word-wrap: break-word; }
+th, td { border: 1px solid #777; padding: 4px 5px; vertical-align: top; word-wrap: break-word; }
 th { background: #e8e8e8; font-weight: bold; }
 td.n { text-align: right; }
 td.c { white-space: nowrap; }
@@ -101,9 +101,9 @@ def _rules_table(report):
                 escape(citation_zh(rule["clause_source"])), escape(
                     "（{}）".format(status_zh(rule.get("clause_status"))) if status_zh(rule.get("clause_status")) else ""))
         rows.append([rule["rule_id"], rule.get("title") or "", Markup(clause), _status(rule["status"]),
-                     rule.get("findings") or 0, number(area), number(mu(area)), rule.get("reason") or ""])
-    return _table([("编号", 10, ""), ("规则", 12, ""), ("依据条款", 35, ""), ("结论", 7, "c"), ("问题", 5, "n"),
-                   ("面积 m²", 10, "n"), ("面积 亩", 8, "n"), ("说明", 13, "")], rows)
+                     report.rule_count(rule), number(area), number(mu(area)), rule.get("reason") or ""])
+    return _table([("编号", 10, ""), ("规则", 12, ""), ("依据条款", 33, ""), ("结论", 7, "c"), ("问题", 6, "n"),
+                   ("面积 m²", 11, "n"), ("面积 亩", 8, "n"), ("说明", 13, "")], rows)
 
 
 def _indicator_table(report):
@@ -116,8 +116,8 @@ def _indicator_table(report):
                      number(planned / 10000.0 if planned is not None else None, 4), number(mu(planned)),
                      number(row.get("difference_m2")), _status(row.get("status"), INDICATOR_STATUS_ZH),
                      row.get("note") or ""])
-    return _table([("指标", 15, ""), ("要求", 7, "c"), ("下达 公顷", 9, "n"), ("下达 亩", 9, "n"), ("规划 公顷", 9, "n"),
-                   ("规划 亩", 9, "n"), ("差值 m²", 11, "n"), ("结论", 8, "c"), ("说明", 23, "")], rows)
+    return _table([("指标", 13, ""), ("要求", 7, "c"), ("下达 公顷", 10, "n"), ("下达 亩", 10, "n"), ("规划 公顷", 10, "n"),
+                   ("规划 亩", 10, "n"), ("差值 m²", 11, "n"), ("结论", 8, "c"), ("说明", 21, "")], rows)
 
 
 def _findings_table(report):
@@ -130,8 +130,8 @@ def _findings_table(report):
                      number(area), number(mu(area)), finding.get("message") or "",
                      decision_text(report, finding),
                      decision.approval_no if decision is not None else ""])
-    return _table([("序号", 4, "n"), ("规则", 11, ""), ("级别", 5, "c"), ("图斑", 13, ""), ("面积 m²", 10, "n"),
-                   ("面积 亩", 7, "n"), ("问题说明", 21, ""), ("审查意见", 13, ""), ("批复文号", 16, "")], rows, "findings")
+    return _table([("序号", 4, "n"), ("规则", 11, ""), ("级别", 5, "c"), ("图斑", 13, ""), ("面积 m²", 11, "n"),
+                   ("面积 亩", 7, "n"), ("问题说明", 20, ""), ("审查意见", 13, ""), ("批复文号", 16, "")], rows, "findings")
 
 
 def decision_text(report, finding):

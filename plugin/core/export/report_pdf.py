@@ -9,6 +9,7 @@ runs no script and fetches nothing while it lays the report out (webkit_locked, 
 own Content-Security-Policy), and the rich-text document loads no resource.
 """
 import contextlib
+import math
 import os
 
 from qgis.core import (Qgis, QgsExpressionContextUtils, QgsLayoutExporter, QgsLayoutItemHtml, QgsLayoutItemLabel,
@@ -110,7 +111,7 @@ def _tails(html):
 
 def _pushed(html, tail, px):
     """`html` with a blank `px` high before `tail`: the page break falls into the blank."""
-    return html.replace(tail, '<div style="height:{}px"></div>{}'.format(int(px) + 1, tail))
+    return html.replace(tail, '<div style="height:{}px"></div>{}'.format(px, tail))
 
 
 class TextDocument(QTextDocument):
@@ -190,23 +191,30 @@ def _load(item, html):
 def keep_together(item, html):
     """Load `html` into the frame. Where a page break would fall inside the report's end — the run record
     with the signature block, or, if that is longer than a page, the signature block alone — push that
-    end to the next page with a blank spacer (QGIS breaks HTML frames where the rendered rows are plain,
+    end past the page with a blank spacer (QGIS breaks HTML frames where the rendered rows are plain,
     so the spacer takes the break): a signature never stands alone on the last page."""
     after = _load(item, html)
     page = item.frame(0).rect().height()
-    breaks = [item.frame(index).extent().bottom() for index in range(item.frameCount() - 1)]
+    extents = [item.frame(index).extent() for index in range(item.frameCount() - 1)]   # (y in the HTML, mm)
     for tail in _tails(html):
         before = _load(item, html.replace(tail, ""))
         if after - before > page:
             continue                                    # longer than a page: try the shorter end
-        inside = [bottom for bottom in breaks if before - 1.0 < bottom < after]
-        if inside:
-            px = 200
-            per_px = (_load(item, _pushed(html, tail, px)) - after) / px            # mm per px
-            _load(item, _pushed(html, tail, (inside[0] - before + 3.0) / per_px if per_px > 0 else 0))
+        inside = [extent for extent in extents if before - 1.0 < extent.bottom() < after]
+        if inside:                                      # past where that page could end at the latest
+            _push(item, html, tail, after, inside[0].top() + page - before + 3.0)
             return
         break
     _load(item, html)
+
+
+def _push(item, html, tail, after, mm):
+    """Load `html` with `tail` moved down by at least `mm` (`after`: the height without the blank). The
+    blank's height in mm is measured at two sizes: a blank also stops the margins around it collapsing."""
+    low, high = (_load(item, _pushed(html, tail, px)) for px in (1, 201))
+    per_px = (high - low) / 200
+    px = 1 + max(0.0, mm - (low - after)) / per_px if per_px > 0 else 1
+    _load(item, _pushed(html, tail, math.ceil(px)))
 
 
 FOOTER_TITLE_MAX = 40            # characters of the title the page footer's one line has room for

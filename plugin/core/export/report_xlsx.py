@@ -51,7 +51,7 @@ def summary_rows(report):
         area = report.rule_area_m2(rule)
         yield [rule["rule_id"], rule.get("title") or "", rule.get("clause") or "",
                citation_zh(rule.get("clause_source")) if rule.get("clause_source") else "",
-               status_zh(rule.get("clause_status")), STATUS_ZH.get(rule["status"], rule["status"]), rule.get("findings") or 0, _round(area), _mu(area),
+               status_zh(rule.get("clause_status")), STATUS_ZH.get(rule["status"], rule["status"]), report.rule_count(rule), _round(area), _mu(area),
                rule.get("reason") or ""]
 
 
