@@ -70,32 +70,37 @@ def test_the_pdf_prints_hostile_text_as_text_and_runs_nothing(hostile, listener,
     assert guid(10) in flat and guid(17) in flat                                # whole, for search and copy
 
 
-def test_active_html_is_inert_in_either_renderer(qgis_app, listener, tmp_path, pdf_engine):
-    """Were anything to slip through the escaping: the document's policy, QtWebKit's settings while the
-    report is laid out, and a rich-text document that loads nothing still keep it from running or fetching."""
+@pytest.mark.parametrize("guard", ["policy", "settings alone"])
+def test_active_html_is_inert_in_either_renderer(qgis_app, listener, tmp_path, pdf_engine, guard):
+    """Were anything to slip through the escaping: the document's policy, and even without it QtWebKit's
+    settings while the report is laid out (scripts, images) and a rich-text document that loads nothing,
+    keep it from running or fetching."""
+    from qgis.PyQt.QtGui import QColor, QImage
+
     from plugin.core.export import report_pdf
     from plugin.core.export.report_html import POLICY
     local = tmp_path / "local.html"
     local.write_text("<p>LOCALFILE</p>", encoding="utf-8")
     picture = tmp_path / "picture.png"
-    from qgis.PyQt.QtGui import QColor, QImage
     image = QImage(40, 40, QImage.Format.Format_RGB32)
     image.fill(QColor(200, 0, 0))
     image.save(str(picture))
     body = ("<p>start</p><script>document.write('JS'+'RAN')</script><img src='http://127.0.0.1:{0}/img'>"
-            "<iframe src='http://127.0.0.1:{0}/frame'></iframe><link rel=stylesheet href='http://127.0.0.1:{0}/css'>"
-            "<div style=\"background:url(http://127.0.0.1:{0}/bg)\">x</div><object data='http://127.0.0.1:{0}/obj'>"
-            "</object><iframe src='{1}'></iframe><img src='{2}'><img src='file://{2}'>").format(
-        listener.port, local.as_uri(), picture)
+            "<img src='{1}'><img src='file://{1}'>").format(listener.port, picture)
+    if guard == "policy":                               # what only the policy stops in QtWebKit
+        body += ("<iframe src='http://127.0.0.1:{0}/frame'></iframe><link rel=stylesheet href='http://127.0.0.1:{0}/css'>"
+                 "<div style=\"background:url(http://127.0.0.1:{0}/bg)\">x</div><object data='http://127.0.0.1:{0}/obj'>"
+                 "</object><iframe src='{1}'></iframe>").format(listener.port, local.as_uri())
     output = str(tmp_path / "active.pdf")
-    report_pdf.write_report_pdf("<html><head>{}</head><body>{}</body></html>".format(POLICY, body), output)
+    report_pdf.write_report_pdf("<html><head>{}</head><body>{}</body></html>".format(
+        POLICY if guard == "policy" else "", body), output)
     QCoreApplication.processEvents()
     text = pdf_text(output)
     assert "start" in text and "JSRAN" not in text and "LOCALFILE" not in text
     assert listener.received == [] and [size for size in pdf_images(output) if size != (1, 1)] == []
-    if report_pdf.has_webkit():                        # QtWebKit's settings are as they were
-        from qgis.PyQt.QtWebKit import QWebSettings
-        assert QWebSettings.globalSettings().testAttribute(QWebSettings.WebAttribute.JavascriptEnabled)
+    settings = report_pdf.web_settings()
+    if settings is not None:                           # QtWebKit's settings are as they were
+        assert settings.globalSettings().testAttribute(settings.WebAttribute.JavascriptEnabled)
 
 
 def test_html_and_xlsx_carry_hostile_text_as_text(hostile, listener, tmp_path):

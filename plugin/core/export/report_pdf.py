@@ -67,18 +67,18 @@ def repeat_on_every_page(layout, item):
         copy.attemptMove(item.positionWithUnits(), True, False, page)
 
 
-def webkit_settings():
-    """QtWebKit's global settings, or None where this QGIS has no QtWebKit (Qt6 and some Qt5 builds)."""
+def web_settings():
+    """QtWebKit's QWebSettings, or None where this QGIS has no QtWebKit (Qt6 and some Qt5 builds)."""
     try:
         from qgis.PyQt.QtWebKit import QWebSettings
     except ImportError:
         return None
-    return QWebSettings.globalSettings()
+    return QWebSettings
 
 
 def has_webkit():
     """True if this QGIS can render HTML frames (QtWebKit)."""
-    return webkit_settings() is not None
+    return web_settings() is not None
 
 
 # Switched off while the report is laid out, besides the document's own policy (report_html.POLICY).
@@ -90,9 +90,8 @@ LOCKED = ("JavascriptEnabled", "AutoLoadImages", "PluginsEnabled", "LocalContent
 def webkit_locked():
     """QtWebKit runs no script and loads no image, plugin or file while the block runs; its global
     settings (which every page without its own follows, the HTML frame's included) are restored after."""
-    from qgis.PyQt.QtWebKit import QWebSettings
-    settings = webkit_settings()
-    attributes = [getattr(QWebSettings.WebAttribute, name) for name in LOCKED]
+    settings = web_settings().globalSettings()
+    attributes = [getattr(web_settings().WebAttribute, name) for name in LOCKED]
     before = [settings.testAttribute(attribute) for attribute in attributes]
     for attribute in attributes:
         settings.setAttribute(attribute, False)
