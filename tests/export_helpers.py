@@ -38,9 +38,50 @@ def pdf_fonts(path):
     return fonts
 
 
+def pdf_page_texts(path):
+    """The text of each page, in order."""
+    return [subprocess.run([_poppler("pdftotext"), "-raw", "-f", str(n), "-l", str(n), str(path), "-"],
+                           capture_output=True, check=True).stdout.decode("utf-8")
+            for n in range(1, pdf_pages(path) + 1)]
+
+
+def pdf_words(path):
+    """[(page number, xMin, xMax, word)] with the page's width: where each word is drawn (pdftotext -bbox)."""
+    done = subprocess.run([_poppler("pdftotext"), "-bbox", str(path), "-"], capture_output=True, check=True)
+    words, page, width = [], 0, 0.0
+    for line in done.stdout.decode("utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("<page "):
+            page += 1
+            width = float(line.split('width="')[1].split('"')[0])
+        elif line.startswith("<word "):
+            x_min = float(line.split('xMin="')[1].split('"')[0])
+            x_max = float(line.split('xMax="')[1].split('"')[0])
+            words.append((page, width, x_min, x_max, line.split(">", 1)[1].rsplit("<", 1)[0]))
+    return words
+
+
+def pdf_images(path):
+    """[(width, height)] of the images the PDF holds (pdfimages -list)."""
+    done = subprocess.run([_poppler("pdfimages"), "-list", str(path)], capture_output=True, check=True, text=True)
+    return [(int(line.split()[3]), int(line.split()[4])) for line in done.stdout.splitlines()[2:]]
+
+
 def pdf_pages(path):
     done = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
     return int(next(l.split()[-1] for l in done.stdout.splitlines() if l.startswith("Pages:")))
+
+
+@pytest.fixture(params=["print layout", "text document"])
+def pdf_engine(request, monkeypatch):
+    """Both ways to the PDF: the print layout's HTML frame (QtWebKit) and, for QGIS builds without
+    QtWebKit (Debian 13's 3.40, sid's 3.44), Qt's rich-text layout. Each runs where it can."""
+    from plugin.core.export import report_pdf
+    if request.param == "text document":
+        monkeypatch.setattr(report_pdf, "has_webkit", lambda: False)
+    elif not report_pdf.has_webkit():
+        pytest.skip("this QGIS has no QtWebKit: the report takes the text-document path")
+    return request.param
 
 
 def render_page(path, target_stem, dpi=50, page=1):

@@ -149,7 +149,7 @@ def test_a_decision_carried_onto_a_changed_finding_is_to_be_confirmed_again(firs
     from plugin.core.export.report_data import read_report
     report = read_report(output)                         # the check report counts it apart too
     assert report.count(severity, "review") == 1 and report.count("error", "accepted") == 1
-    assert {report.decision_zh(f) for f in report.findings if f["rule_id"] == "CL-03"} == {"需复核"}
+    assert {report.decision_zh(f) for f in report.findings if f["rule_id"] == "CL-03"} == {"需复核（已认可例外）"}
 
     confirmed = str(tmp_path / "confirmed.gpkg")         # confirmed: an approved exception again, kept so
     shutil.copy(output, confirmed)

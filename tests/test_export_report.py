@@ -6,7 +6,8 @@ from osgeo import ogr
 from qgis.core import QgsProcessingException
 
 from conftest import sample
-from export_helpers import chinese_fonts, pdf_fonts, pdf_pages, pdf_text, radicals, sheet_names, sheet_rows
+from export_helpers import (chinese_fonts, pdf_engine, pdf_fonts, pdf_pages, pdf_text,  # noqa: F401 (a fixture)
+                            radicals, sheet_names, sheet_rows)
 
 RULE_IDS = ["KIND-01", "CRS-01", "ATT-01", "ATT-02", "ATT-03", "ATT-04", "GEO-01", "GEO-02", "GEO-03", "GEO-04", "GEO-05", "GEO-06", "CL-01",
             "CL-02", "CL-03", "CL-08", "CL-04", "CL-05", "CL-07", "CL-06", "KEEP-01", "KEEP-02", "IND-01", "BASE-01",
@@ -31,18 +32,6 @@ def findings(tmp_path_factory, qgis_app):
     return path
 
 
-@pytest.fixture(params=["print layout", "text document"])
-def pdf_engine(request, monkeypatch):
-    """Both ways to the PDF: the print layout's HTML frame (QtWebKit) and, for QGIS builds without
-    QtWebKit (Debian 13's 3.40, sid's 3.44), Qt's rich-text layout. Each runs where it can."""
-    from plugin.core.export import report_pdf
-    if request.param == "text document":
-        monkeypatch.setattr(report_pdf, "has_webkit", lambda: False)
-    elif not report_pdf.has_webkit():
-        pytest.skip("this QGIS has no QtWebKit: the report takes the text-document path")
-    return request.param
-
-
 def test_pdf_report_states_conclusion_rules_decisions_with_cjk_fonts_embedded(onemap_provider, findings, tmp_path,
                                                                               pdf_engine):
     import processing
@@ -51,7 +40,8 @@ def test_pdf_report_states_conclusion_rules_decisions_with_cjk_fonts_embedded(on
     text = pdf_text(output)
     assert "杜村村庄规划一张图核对报告" in text
     assert "核对结论：不通过" in text.replace(" ", "")
-    assert "错误 12 项（其中已认可例外 1 项）、警告 5 项、提示 1 项" in text
+    assert "问题：错误 12 个（已认可例外 1 个），警告 5 个，提示 1 个" in text     # the panel's words
+    assert "依据：尚有 11 个错误未认可为例外、也未判为误报。" in text
     for rule_id in RULE_IDS:
         assert rule_id in text
     compact = "".join(text.split())

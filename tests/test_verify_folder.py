@@ -113,4 +113,4 @@ def test_a_second_batch_run_keeps_the_reviewers_decisions(qgis_app, tmp_path):
     decisions.save(findings, decisions.make(cl01["finding_id"], "accepted", "国家重点项目", "晋政函〔2024〕12号"))
     verify_folder(str(plans), sample("township_onemap.gpkg"), str(tmp_path / "out"))
     report = read_report(findings)
-    assert [d["approval_no"] for d in report.decisions.values()] == ["晋政函〔2024〕12号"]
+    assert [d.approval_no for d in report.decisions.values()] == ["晋政函〔2024〕12号"]

@@ -94,6 +94,7 @@ def report_template():
     html.setContentMode(QgsLayoutItemHtml.ManualHtml)
     html.setResizeMode(QgsLayoutMultiFrame.RepeatUntilFinished)
     html.setUseSmartBreaks(True)
+    html.setEvaluateExpressions(False)         # the report's text is data: [% … %] in it is printed, not run
     frame = QgsLayoutFrame(layout, html)
     frame.setId("report")
     frame.attemptSetSceneRect(QRectF(15.0, 15.0, 180.0, 267.0))

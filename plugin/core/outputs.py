@@ -19,7 +19,7 @@ from .read.sources import shapefile_parts
 
 EXTENSION = ".gpkg"
 NAME_MAX, PATH_MAX = 255, 4096                       # bytes, as Linux and Windows (long paths) allow
-TEMPORARY = re.compile(r"^\.onemap-(\d+)-[0-9a-f]+\.part\.gpkg(-journal|-wal|-shm)?$")
+TEMPORARY = re.compile(r"^\.onemap-(\d+)-[0-9a-f]+\.part\.[a-z]+(-journal|-wal|-shm)?$")   # .gpkg; exports' .pdf …
 STALE_DEAD_S, STALE_ANY_S = 600, 86400               # a dead run's file after 10 min, any after a day
 SQLITE_SIDECARS = ("", "-wal", "-shm", "-journal")
 

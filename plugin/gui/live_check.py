@@ -6,6 +6,8 @@ from qgis.PyQt.QtCore import QObject, QTimer
 from ..core.check.recheck import LANDUSE, Recheck
 from ..core.errors import OneMapError
 from ..core.read.layer_source import CHECKED_AS, layer_source
+from ..core.read.sources import source_name
+from ..core.review.recorded import may_open
 
 DELAY_MS = 150                  # edits arriving together (a paste, an undo) are checked in one go
 SIGNALS = ("featureAdded", "featureDeleted", "geometryChanged", "attributeValueChanged")
@@ -91,12 +93,19 @@ class LiveCheck(QObject):
         self.checker = None          # the next edit session starts from the saved plan
 
     def build(self):
-        run = self.browser.review.run
+        run, project = self.browser.review.run, QgsProject.instance()
+        for label in (run.get("plan_path"), run.get("onemap_path"), run.get("ruleset_path")):
+            if label and not may_open(label, project):       # a findings file from elsewhere: no connection
+                name = source_name(label)
+                raise OneMapError("实时核对不会打开核对结果中记录的 {}（不在本机，也未在工程中加载）：请在面板中加载后重新核对"
+                                  .format(name), "The live re-check does not open {}, named in the findings file "
+                                  "(not on this machine, not loaded in the project): load it in the panel and "
+                                  "check again".format(name))
         plan = run.get("plan_path") or ""
         if self.layer.customProperty(CHECKED_AS) == plan:
-            plan = layer_source(self.layer, QgsProject.instance())
+            plan = layer_source(self.layer, project)
         checker = Recheck(plan, run.get("onemap_path"), run.get("ruleset_path") or None, run.get("plan_kind") or None,
-                          QgsProject.instance().transformContext())
+                          project.transformContext())
         checker.prepare()
         return checker
 

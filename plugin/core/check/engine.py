@@ -1,5 +1,6 @@
 """The one-map verification: open both sources, run the rule set, collect findings and the run record."""
 import datetime
+import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -80,6 +81,19 @@ def place_in_villages(findings, ctx):
             if village.prepared.intersects(point):
                 finding.village = str(village.attrs.get(name_field) or village.attrs.get(code_field) or "")
                 break
+
+
+def village_names(ctx):
+    """The plan's villages (村级调查区: XZQMC, else XZQDM), each once in feature order: recorded in the run
+    record, so that exports name them without opening the plan a findings file points to."""
+    villages = ctx.plan_layer("CJDCQ") if "CJDCQ" in ctx.plan.recognised else None
+    spec = schema().layers["CJDCQ"]
+    for key in ("village_name", "village_code") if villages is not None else ():
+        name = spec.field_for(key).name
+        names = [str(f.attrs.get(name)) for f in villages.features if f.attrs.get(name) not in (None, "")]
+        if names:
+            return list(dict.fromkeys(names))
+    return []
 
 
 class InputHashes:
@@ -204,7 +218,8 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
               "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
               "not_applicable": sum(1 for o in outcomes if o["status"] == "not_applicable"),
               "rule_errors": sum(1 for o in outcomes if o["status"] == "error"),
-              "pushed_down": ",".join(ctx.database.pushed) if ctx.database is not None else ""}
+              "pushed_down": ",".join(ctx.database.pushed) if ctx.database is not None else "",
+              "villages": json.dumps(village_names(ctx), ensure_ascii=False)}
     result = RunResult(findings=findings, outcomes=outcomes, indicators=ctx.indicator_rows, record=record,
                        crs=ctx.plan_crs, rules_by_id={r.id: r for r in rules.rules}, counts=counts)
     if previous:

@@ -1,22 +1,59 @@
-"""Write an output file atomically: into a hidden temporary file beside it, then move it into place."""
+"""Write an export atomically: into a hidden temporary file beside it, then move it into place.
+
+The temporary file, `.onemap-<pid>-<hex>.part<.ext>`, keeps the extension (GDAL drivers and QGIS
+exporters choose formats by it). Those of killed exports are removed by the next export into the
+folder, as the findings GeoPackage's are (core.outputs.remove_stale_temporaries); so are, after a
+day, those of OneMap 0.2.2 and earlier (`.onemap-<8 characters>.pdf` …).
+"""
+import contextlib
 import os
-import tempfile
+import re
+import time
+
+from ..errors import OneMapError
+from ..outputs import STALE_ANY_S, remove_stale_temporaries
+
+EARLIER = re.compile(r"^\.onemap-[a-z0-9_]{8}\.(pdf|html|xlsx|png)$")      # tempfile.mkstemp's names
+
+
+def _error(zh, en, path):
+    return OneMapError("输出文件 {}：{}".format(path, zh), "Output {}: {}".format(path, en))
+
+
+def _remove_earlier_temporaries(folder):
+    now = time.time()
+    for name in os.listdir(folder):
+        if EARLIER.match(name):
+            path = os.path.join(folder, name)
+            with contextlib.suppress(OSError):
+                if now - os.lstat(path).st_mtime > STALE_ANY_S:
+                    os.remove(path)
 
 
 def write_atomically(path, write):
-    """Call write(temporary_path) and move the result onto `path`; nothing is left behind on failure.
-
-    The temporary name keeps the extension: GDAL drivers and QGIS exporters choose formats by it.
-    """
+    """Call write(temporary_path) and move the result onto `path`; nothing is left behind on failure,
+    and any earlier file at `path` is unchanged. OneMapError naming `path` when it cannot be written
+    (a folder in its place, a folder that cannot be made, a full disk …)."""
+    if os.path.isdir(path):
+        raise _error("这是一个文件夹，请给出文件名", "is a folder; give a file name", path)
     folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".onemap-", suffix=os.path.splitext(path)[1], dir=folder)
-    os.close(handle)
-    os.remove(temporary)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        remove_stale_temporaries(folder)
+        _remove_earlier_temporaries(folder)
+    except OSError as exc:
+        raise _error("无法创建或读取文件夹：{}".format(exc.strerror or exc),
+                     "cannot create or read its folder: {}".format(exc.strerror or exc), path)
+    temporary = os.path.join(folder, ".onemap-{}-{}.part{}".format(os.getpid(), os.urandom(6).hex(),
+                                                                   os.path.splitext(path)[1].lower()))
     try:
         write(temporary)
         os.replace(temporary, path)
+    except (OSError, RuntimeError) as exc:                # RuntimeError: GDAL's
+        reason = getattr(exc, "strerror", None) or exc
+        raise _error("写入失败：{}（原有文件未改动）".format(reason),
+                     "writing failed: {} (any previous file is unchanged)".format(reason), path)
     finally:
-        if os.path.exists(temporary):
+        with contextlib.suppress(FileNotFoundError):
             os.remove(temporary)
     return path

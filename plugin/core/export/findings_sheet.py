@@ -22,8 +22,9 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor, QFont
 
 from ..read.styles import apply_style
-from ..review.decisions import KINDS
+from ..review.decisions import KINDS, NAMES
 from . import FONT
+from .text import plain
 
 DECIDED_SYMBOLS = {   # drawn apart from open findings: no alarm colour, outline only
     "accepted": {"color": "0,150,70,35", "outline_color": "0,130,60", "outline_width": "0.6",
@@ -41,12 +42,13 @@ def _memory(kind, crs, name):
     return QgsVectorLayer("{}?crs={}{}".format(kind, crs.authid() or crs.toWkt(), fields), name, "memory")
 
 
-def label_text(finding, decision, indicator_rules):
+def label_text(finding, kind, indicator_rules):
+    """'CL-01\n5,000 m²\n（已认可例外）': rule, area (not an indicator's difference), the decision as shown."""
     area = finding["area_m2"]
-    text = finding["rule_id"]
+    text = plain(finding["rule_id"] or "")
     if area and area > 0 and finding["rule_id"] not in indicator_rules:
         text += "\n{:,.0f} m²".format(area)
-    return text + ("\n（{}）".format(KINDS[decision][0]) if decision in KINDS else "")
+    return text + ("\n（{}）".format(NAMES[kind][0]) if kind in NAMES else "")
 
 
 def findings_layers(source, report):
@@ -58,9 +60,10 @@ def findings_layers(source, report):
     for feature in source.getFeatures():
         if not feature.hasGeometry() or feature.geometry().isEmpty():
             continue
-        decision = (report.decisions.get(feature["finding_id"]) or {}).get("decision") or ""
-        values = [feature["finding_id"], feature["rule_id"], feature["severity"], feature["area_m2"], decision,
-                  feature["control_layer"], label_text(feature, decision, indicator_rules)]
+        kind = report.decision_kind(feature)
+        closing = kind if kind in KINDS else ""         # 需复核 closes nothing: drawn as an open finding
+        values = [feature["finding_id"], feature["rule_id"], feature["severity"], feature["area_m2"], closing,
+                  feature["control_layer"], label_text(feature, kind, indicator_rules)]
         shape = QgsFeature(polygons.fields())
         shape.setGeometry(feature.geometry())
         shape.setAttributes(values)

@@ -1,18 +1,22 @@
 """Everything a check report states, read back from a findings GeoPackage (and its `decisions`, if any).
 
-The findings GeoPackage is the source of truth: the report never re-runs a rule. Village names come
-from the plan's village boundary when the plan can still be opened, else from the indicator rows.
+The findings GeoPackage is the source of truth: the report never re-runs a rule, and it never opens
+or connects to anything the file names (its run record's plan, one map or rule set) — a findings file
+may come from anyone. Village names come from the run record (`villages`, written at check time),
+for older files from the findings' own `village` column, else from the indicator rows. Every string
+read is made plain (core.export.text) before any export sees it.
 """
+import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 
 from osgeo import ogr
 
 from ..errors import OneMapError
 from ..read.schema import schema
 from ..read.sources import source_title
-from ..read.villages import read_villages
 from ..review import decisions
+from .text import plain
 
 MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
 INDICATOR_STATUS_ZH = {"pass": "符合", "fail": "不符合", "not_applicable": "不适用",
@@ -21,6 +25,9 @@ COMPARE_ZH = {">=": "不少于", "<=": "不超过"}
 # Reviewer decisions close a finding: an approved exception (with 批复文号) or a false positive; one
 # carried onto a finding that changed since is 需复核 ('review') and closes nothing until confirmed.
 DECISION_ZH = {kind: names[0] for kind, names in decisions.NAMES.items()}
+CLOSING = tuple(decisions.KINDS)          # the decisions that close a finding
+SEVERITIES = ("error", "warning", "info")
+REQUIRED = {"findings": ("finding_id", "rule_id", "severity"), "rules": ("rule_id", "status")}
 
 
 @dataclass
@@ -30,7 +37,7 @@ class Report:
     rules: list
     indicators: list
     findings: list
-    decisions: dict = field(default_factory=dict)      # finding_id -> decision row
+    decisions: dict = field(default_factory=dict)      # finding_id -> core.review.decisions.Decision (unresolved)
     villages: list = field(default_factory=list)       # village names (or codes) of the plan
 
     @property
@@ -42,26 +49,77 @@ class Report:
         return "、".join(self.villages) or self.plan_name
 
     def decision(self, finding):
-        return self.decisions.get(finding.get("finding_id"))
+        """The decision on a finding (a row of the report, or a feature of the findings layer), or None."""
+        return self.decisions.get(finding["finding_id"])
+
+    def decision_kind(self, finding):
+        """'accepted', 'false_positive', 'review' (需复核) or '' for a finding without a decision."""
+        decision = self.decision(finding)
+        return decisions.shown_as(decision) if decision is not None else ""
 
     def decision_zh(self, finding):
-        row = self.decision(finding) or {}
-        return DECISION_ZH.get(row.get("decision"), row.get("decision") or "")
+        """'已认可例外', '误报', or '需复核（已认可例外）' — as the panel's browser shows it."""
+        decision = self.decision(finding)
+        kind = self.decision_kind(finding)
+        if kind == "review":
+            return "{}（{}）".format(DECISION_ZH["review"], DECISION_ZH.get(decision.decision, decision.decision))
+        return DECISION_ZH.get(kind, kind)
 
-    def count(self, severity, decision=None):
-        """Findings of a severity; decision='' counts the open ones, 'accepted' … those so decided."""
-        return sum(1 for f in self.findings if f["severity"] == severity and (
-            decision is None or ((self.decision(f) or {}).get("decision") or "") == decision))
+    @property
+    def counts(self):
+        return {severity: sum(1 for f in self.findings if f["severity"] == severity) for severity in SEVERITIES}
+
+    @property
+    def decided(self):
+        """{severity: {kind: n}} counted by core.review.decisions, as the panel counts them."""
+        return decisions.decided_counts({f["finding_id"]: f["severity"] for f in self.findings},
+                                        list(self.decisions.values()))
+
+    def count(self, severity, kind=None):
+        """Findings of a severity; with `kind` ('accepted', 'false_positive', 'review') those so decided."""
+        return self.counts[severity] if kind is None else self.decided.get(severity, {}).get(kind, 0)
+
+    def open_count(self, severity):
+        """Findings of a severity no decision closes (none, or 需复核)."""
+        return self.counts[severity] - sum(self.count(severity, kind) for kind in CLOSING)
+
+    def summary(self):
+        """'错误 12 个（已认可例外 1 个、需复核 1 个），警告 5 个，提示 1 个' — the panel's words."""
+        return decisions.summary(self.counts, self.decided)
+
+    @property
+    def failed_rules(self):
+        """Rules that could not finish (status error): what they did not examine is not known."""
+        return [rule["rule_id"] for rule in self.rules if rule["status"] == "error"]
 
     @property
     def passed(self):
-        """通过: every error finding decided (approved exception or false positive), no rule failed to run."""
-        return (self.count("error", "") == self.count("error", "review") == 0
-                and not any(r["status"] == "error" for r in self.rules))
+        """通过: every error finding closed (approved exception or false positive), every rule finished."""
+        return self.open_count("error") == 0 and not self.failed_rules
 
     @property
     def verdict(self):
         return "通过" if self.passed else "不通过"
+
+    def basis(self):
+        """What the verdict rests on, in one sentence."""
+        errors, to_confirm = self.open_count("error"), self.count("error", "review")
+        if self.passed:
+            closed = "、".join("{} {} 个".format(DECISION_ZH[kind], self.count("error", kind))
+                              for kind in CLOSING if self.count("error", kind))
+            return "依据：{}；全部规则均已执行完毕。警告、提示不影响结论。".format(
+                "错误 {} 个均已决定（{}）".format(self.counts["error"], closed) if closed else "无错误")
+        reasons = []
+        if errors:
+            reasons.append("尚有 {} 个错误未认可为例外、也未判为误报{}".format(
+                errors, "（其中需复核 {} 个）".format(to_confirm) if to_confirm else ""))
+        if self.failed_rules:
+            reasons.append("规则 {} 执行出错，未完成核对".format("、".join(self.failed_rules)))
+        return "依据：{}。警告、提示不影响结论。".format("；".join(reasons))
+
+    def rule_count(self, rule):
+        """The findings of a rule listed in the report (counted from the rows, as the panel counts them)."""
+        return sum(1 for f in self.findings if f["rule_id"] == rule["rule_id"])
 
     def rule_area_m2(self, rule):
         """Area the rule's findings cover; None for indicator rules (their 'area' is a difference)."""
@@ -93,18 +151,34 @@ def _rows(dataset, name):
     layer = dataset.GetLayerByName(name)
     if layer is None:
         return None
-    rows = []
-    for feature in layer:
-        row = feature.items()
-        geometry = feature.GetGeometryRef()
-        if geometry is not None:
-            row["_wkb"] = bytes(geometry.ExportToWkb())
-        rows.append(row)
-    return rows
+    definition = layer.GetLayerDefn()
+    names = {definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())}
+    missing = [column for column in REQUIRED.get(name, ()) if column not in names]
+    if missing:
+        raise OneMapError("表 {} 缺少字段 {}".format(name, "、".join(missing)),
+                          "table {} lacks the fields {}".format(name, ", ".join(missing)))
+    layer.SetIgnoredFields(["OGR_GEOMETRY"])                # the report states figures, it draws nothing
+    return [{key: plain(value) for key, value in feature.items().items()} for feature in layer]
 
 
-def _villages(plan_path, indicators):
-    return read_villages(plan_path)[0] or list(dict.fromkeys(row["village_code"] for row in indicators if row.get("village_code")))
+def _villages(run, findings, indicators):
+    """The plan's villages as the check recorded them; older files: the villages findings lie in, else
+    the allocation's village codes."""
+    try:
+        recorded = json.loads(run.get("villages") or "[]")
+    except ValueError:
+        recorded = []
+    names = [plain(str(name)) for name in recorded if name not in (None, "")] if isinstance(recorded, list) else []
+    names = names or [f["village"] for f in findings if f.get("village")] or \
+        [row["village_code"] for row in indicators if row.get("village_code")]
+    return list(dict.fromkeys(names))
+
+
+def _decisions(path):
+    """The file's unresolved decisions by finding, their texts made plain."""
+    texts = ("reason", "approval_no", "reviewer", "decided_at", "message", "rule_id", "decision")
+    return {d.finding_id: replace(d, **{name: plain(getattr(d, name)) for name in texts})
+            for d in decisions.read(path) if not d.resolved and d.decision in decisions.KINDS}
 
 
 def read_report(path):
@@ -115,18 +189,20 @@ def read_report(path):
         dataset = ogr.Open(path)
     except RuntimeError:
         dataset = None
-    tables = {name: _rows(dataset, name) for name in ("findings", "rules", "indicators", "run")} \
-        if dataset is not None else {}
+    try:
+        tables = {name: _rows(dataset, name) for name in ("findings", "rules", "indicators", "run")} \
+            if dataset is not None else {}
+    except OneMapError as exc:
+        raise OneMapError("{} 不是 OneMap 核对结果（{}）".format(path, exc.zh),
+                          "{} is not a OneMap findings GeoPackage ({})".format(path, exc.en))
     if not tables or any(tables[name] is None for name in ("findings", "rules", "run")) or not tables["run"]:
         raise OneMapError("{} 不是 OneMap 核对结果（缺少 findings/rules/run 表）".format(path),
                           "{} is not a OneMap findings GeoPackage (no findings/rules/run tables)".format(path))
     run = tables["run"][0]
     indicators = tables["indicators"] or []
-    decided = {d.finding_id: dict(asdict(d), decision="review" if d.review else d.decision)
-               for d in decisions.read(path) if not d.resolved and d.decision in decisions.KINDS}
-    order = {"error": 0, "warning": 1, "info": 2}
+    order = {severity: index for index, severity in enumerate(SEVERITIES)}
     rule_order = {row["rule_id"]: index for index, row in enumerate(tables["rules"])}
     findings = sorted(tables["findings"], key=lambda f: (rule_order.get(f["rule_id"], 999),
                                                          order.get(f["severity"], 3), f.get("plan_fid") or 0))
     return Report(path=path, run=run, rules=tables["rules"], indicators=indicators, findings=findings,
-                  decisions=decided, villages=_villages(run.get("plan_path") or "", indicators))
+                  decisions=_decisions(path), villages=_villages(run, findings, indicators))

@@ -1,28 +1,35 @@
-"""The check report as one HTML document: written as report.html and laid out into the PDF."""
+"""The check report as one HTML document: written as report.html and laid out into the PDF.
+
+Every string from the findings file is escaped here and nowhere else: the document holds no script,
+no image, no link and no expression (`[% … %]` is printed as it stands), and its Content-Security-Policy
+forbids fetching anything should a reader (QtWebKit, a browser) find something to fetch.
+"""
 from html import escape
 
 from ..read.schema import schema
 from ..review.findings import SEVERITY_ZH, STATUS_ZH
 from . import FONT
 from .citation import citation_zh, status_zh, when_zh
-from .report_data import COMPARE_ZH, DECISION_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
+from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 
 CSS = """
-body { font-family: '%FONT%', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif; font-size: 9pt; color: #111; }
+body { font-family: '%FONT%', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif; font-size: 9pt; color: #111;
+       word-wrap: break-word; }
 h1 { font-size: 17pt; text-align: center; margin: 0 0 2mm 0; }
 p.sub { text-align: center; margin: 0 0 5mm 0; color: #333; }
 h2 { font-size: 12pt; margin: 6mm 0 2mm 0; border-bottom: 1px solid #444; }
-table { border-collapse: collapse; width: 100%; page-break-inside: auto; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; page-break-inside: auto; }
+table.findings { font-size: 8pt; }
 tr { page-break-inside: avoid; }
-th, td { border: 1px solid #777; padding: 1mm 1.5mm; vertical-align: top; }
+th, td { border: 1px solid #777; padding: 4px 5px; vertical-align: top; word-wrap: break-word; }
 th { background: #e8e8e8; font-weight: bold; }
-td.n { text-align: right; white-space: nowrap; }
-td.c, th { white-space: nowrap; }
+td.n { text-align: right; }
+td.c { white-space: nowrap; }
 .pass { color: #176b2c; } .fail { color: #b00020; font-weight: bold; } .na { color: #666; }
 .conclusion { font-size: 13pt; margin: 2mm 0; }
 .sign td { border: none; padding: 6mm 2mm 0 0; font-size: 11pt; }
-td.approval { white-space: nowrap; min-width: 30mm; }
-.small { color: #444; font-size: 8pt; word-break: break-all; }
+.small { color: #444; font-size: 8pt; }
+.basis { margin: 0 0 2mm 0; }
 """.replace("%FONT%", FONT)
 
 
@@ -34,17 +41,27 @@ def mu(m2):
     return None if m2 is None else m2 * MU_PER_M2
 
 
-def _table(headers, rows, numeric=(), nowrap=()):
-    head = "".join("<th{}>{}</th>".format(' style="width:16%"' if h == "说明" else "", escape(h)) for h in headers)
+# Content-Security-Policy: nothing is fetched or run, whatever a reader makes of the document.
+POLICY = "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+APPROVAL_NOWRAP = 16          # a 批复文号 up to this long stays on one line (searchable whole); a longer one wraps
+
+
+def _table(columns, rows, css=""):
+    """A table of escaped cells (Markup cells are ours) in fixed columns. `columns`: (header, width in %,
+    'n' for right-aligned figures or 'c' for a short word kept on one line). Any other text wraps, and
+    anywhere if it must (a 38-character GUID label has no other place to break): no cell widens the table."""
+    head = "".join('<th width="{}%">{}</th>'.format(width, escape(header)) for header, width, _align in columns)
     body = []
     for row in rows:
         cells = []
-        for index, cell in enumerate(row):
-            css = ' class="n"' if index in numeric else ' class="c"' if index in nowrap else ""
-            css = ' class="approval"' if headers[index] == "批复文号" else css
-            cells.append("<td{}>{}</td>".format(css, cell if isinstance(cell, Markup) else escape(str(cell))))
+        for (header, _width, align), cell in zip(columns, row):
+            text = cell if isinstance(cell, Markup) else escape(str(cell))
+            if header == "批复文号":
+                align = "c" if len(str(cell)) <= APPROVAL_NOWRAP else ""
+            cells.append("<td{}>{}</td>".format(' class="{}"'.format(align) if align else "", text))
         body.append("<tr>{}</tr>".format("".join(cells)))
-    return "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>".format(head, "".join(body))
+    return '<table width="100%" cellspacing="0" cellpadding="3"{}><thead><tr>{}</tr></thead><tbody>{}</tbody></table>'.format(
+        ' class="{}"'.format(css) if css else "", head, "".join(body))
 
 
 class Markup(str):
@@ -62,14 +79,12 @@ def title(report):
 
 
 def conclusion_text(report):
+    """The lines under the verdict: what it rests on, the findings counted as the panel counts them
+    (decided ones apart), the rules by status. The same lines in every export."""
     rules = report.rules
     by_status = {s: sum(1 for r in rules if r["status"] == s) for s in STATUS_ZH}
-    decided = "、".join("{} {} 项".format(zh, report.count("error", key)) for key, zh in DECISION_ZH.items()
-                       if report.count("error", key))
-    lines = ["错误 {} 项{}、警告 {} 项、提示 {} 项".format(
-        report.count("error"), "（其中{}）".format(decided) if decided else "",
-        report.count("warning"), report.count("info")),
-        "共 {} 条规则：{} {} 条，{} {} 条，{} {} 条（未核对，原因见下表）{}".format(
+    lines = [report.basis(), "问题：" + report.summary(),
+             "共 {} 条规则：{} {} 条，{} {} 条，{} {} 条（未核对，原因见下表）{}".format(
             len(rules), STATUS_ZH["passed"], by_status["passed"], STATUS_ZH["failed"], by_status["failed"],
             STATUS_ZH["not_applicable"], by_status["not_applicable"],
             "，{} {} 条".format(STATUS_ZH["error"], by_status["error"]) if by_status["error"] else "")]
@@ -86,9 +101,9 @@ def _rules_table(report):
                 escape(citation_zh(rule["clause_source"])), escape(
                     "（{}）".format(status_zh(rule.get("clause_status"))) if status_zh(rule.get("clause_status")) else ""))
         rows.append([rule["rule_id"], rule.get("title") or "", Markup(clause), _status(rule["status"]),
-                     rule.get("findings") or 0, number(area), number(mu(area)), rule.get("reason") or ""])
-    return _table(["编号", "规则", "依据条款", "结论", "问题", "面积 m²", "面积 亩", "说明"], rows,
-                  numeric=(4, 5, 6), nowrap=(0, 3))
+                     report.rule_count(rule), number(area), number(mu(area)), rule.get("reason") or ""])
+    return _table([("编号", 10, ""), ("规则", 12, ""), ("依据条款", 33, ""), ("结论", 7, "c"), ("问题", 6, "n"),
+                   ("面积 m²", 11, "n"), ("面积 亩", 8, "n"), ("说明", 13, "")], rows)
 
 
 def _indicator_table(report):
@@ -101,29 +116,31 @@ def _indicator_table(report):
                      number(planned / 10000.0 if planned is not None else None, 4), number(mu(planned)),
                      number(row.get("difference_m2")), _status(row.get("status"), INDICATOR_STATUS_ZH),
                      row.get("note") or ""])
-    return _table(["指标", "要求", "下达 公顷", "下达 亩", "规划 公顷", "规划 亩", "差值 m²", "结论", "说明"], rows,
-                  numeric=(2, 3, 4, 5, 6), nowrap=(1, 7))
+    return _table([("指标", 13, ""), ("要求", 7, "c"), ("下达 公顷", 10, "n"), ("下达 亩", 10, "n"), ("规划 公顷", 10, "n"),
+                   ("规划 亩", 10, "n"), ("差值 m²", 11, "n"), ("结论", 8, "c"), ("说明", 21, "")], rows)
 
 
 def _findings_table(report):
     rows = []
     for index, finding in enumerate(report.findings, 1):
-        decision = report.decision(finding) or {}
+        decision = report.decision(finding)
         area = report.finding_area_m2(finding)
         rows.append([index, "{} {}".format(finding["rule_id"], finding.get("rule_title") or ""),
                      SEVERITY_ZH.get(finding["severity"], finding["severity"]), report.parcel(finding),
                      number(area), number(mu(area)), finding.get("message") or "",
                      decision_text(report, finding),
-                     decision.get("approval_no") or ""])
-    return _table(["序号", "规则", "级别", "图斑", "面积 m²", "面积 亩", "问题说明", "审查意见", "批复文号"], rows,
-                  numeric=(0, 4, 5), nowrap=(2, 3))
+                     decision.approval_no if decision is not None else ""])
+    return _table([("序号", 4, "n"), ("规则", 11, ""), ("级别", 5, "c"), ("图斑", 13, ""), ("面积 m²", 11, "n"),
+                   ("面积 亩", 7, "n"), ("问题说明", 20, ""), ("审查意见", 13, ""), ("批复文号", 16, "")], rows, "findings")
 
 
 def decision_text(report, finding):
     """'已认可例外：理由（审查人 张工）' — what was decided, why, and by whom."""
-    decision = report.decision(finding) or {}
-    text = report.decision_zh(finding) + ("：" + decision["reason"] if decision.get("reason") else "")
-    return text + ("（审查人 {}）".format(decision["reviewer"]) if decision.get("reviewer") else "")
+    decision = report.decision(finding)
+    if decision is None:
+        return ""
+    text = report.decision_zh(finding) + ("：" + decision.reason if decision.reason else "")
+    return text + ("（审查人 {}）".format(decision.reviewer) if decision.reviewer else "")
 
 
 def run_record(report):
@@ -141,30 +158,33 @@ def run_record(report):
          ("运行编号", run.get("run_id")), ("核对结果文件", report.path)]
 
 
-# The heading travels with the block: keep_signature_together moves both to the next page.
+# The run record and the signature block end the report and are kept on one page (report_pdf.keep_together):
+# a signature never stands on a page of its own. Each starts with its heading, which travels with it.
+RECORD = "<h2>五、运行记录</h2>"
 SIGNATURE = ("<h2>六、审查签字</h2><table class='sign'><tr><td>审查人：____________________<br><br>审查单位（盖章）：____________________</td>"
              "<td>复核人：____________________<br><br>日期：______年____月____日</td></tr></table>")   # one row
 
 
 def report_html(report):
-    record = _table(["项目", "内容"], [[k, Markup('<span class="small">{}</span>'.format(escape(str(v or ""))))]
-                                       for k, v in run_record(report)])
+    record = _table([("项目", 22, ""), ("内容", 78, "")],
+                    [[k, Markup('<span class="small">{}</span>'.format(escape(str(v or ""))))] for k, v in run_record(report)])
     findings = _findings_table(report) if report.findings else "<p>无。</p>"
     indicators = _indicator_table(report) if report.indicators else "<p>本次核对无指标分解数据。</p>"
     parts = [
-        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{}</title><style>{}</style>"
-        "</head><body>".format(escape(title(report)), CSS),
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>{}<title>{}</title><style>{}</style>"
+        "</head><body>".format(POLICY, escape(title(report)), CSS),
         "<h1>{}</h1>".format(escape(title(report))),
         "<p class='sub'>规划成果：{}　　核对日期：{}</p>".format(escape(report.plan_name),
                                                           escape((report.run.get("finished") or "")[:10])),
         "<h2>一、核对结论</h2>",
         "<p class='conclusion'>核对结论：<span class='{}'>{}</span></p>".format(
             "pass" if report.passed else "fail", report.verdict),
-        "".join("<p>{}</p>".format(escape(line)) for line in conclusion_text(report)),
+        "".join("<p{}>{}</p>".format(" class='basis'" if index == 0 else "", escape(line))
+                for index, line in enumerate(conclusion_text(report))),
         "<h2>二、规则核对情况</h2>", _rules_table(report),
         "<h2>三、约束性指标</h2>", indicators,
         "<h2>四、问题清单</h2>", findings,
-        "<h2>五、运行记录</h2>", record,
+        RECORD, record,
         SIGNATURE,
         "</body></html>"]
     return "".join(parts)

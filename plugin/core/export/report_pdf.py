@@ -3,15 +3,25 @@
 QGIS renders the HTML frame by frame, adding A4 pages until the text ends; fonts are embedded.
 QGIS builds without QtWebKit (Debian 13's 3.40, sid's 3.44) leave an HTML frame empty: there the
 same HTML is laid out by Qt's own rich-text engine onto A4 pages with the same footer.
+
+The findings file's text is data on both paths: the HTML frame evaluates no QGIS expressions, QtWebKit
+runs no script and fetches nothing while it lays the report out (webkit_locked, and the document's
+own Content-Security-Policy), and the rich-text document loads no resource.
 """
+import contextlib
+import math
 import os
 
 from qgis.core import (Qgis, QgsExpressionContextUtils, QgsLayoutExporter, QgsLayoutItemHtml, QgsLayoutItemLabel,
                        QgsPrintLayout, QgsProject, QgsReadWriteContext)
+from qgis.PyQt.QtCore import QMarginsF, QRectF, QSizeF
+from qgis.PyQt.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..errors import OneMapError
 from ..paths import RESOURCES_DIR
+from . import FONT
+from .report_html import RECORD, SIGNATURE
 
 TEMPLATE = "report_a4.qpt"
 
@@ -57,34 +67,100 @@ def repeat_on_every_page(layout, item):
         copy.attemptMove(item.positionWithUnits(), True, False, page)
 
 
-def has_webkit():
-    """True if this QGIS can render HTML frames (QtWebKit; Qt6 and some Qt5 builds have none)."""
+def web_settings():
+    """QtWebKit's QWebSettings, or None where this QGIS has no QtWebKit (Qt6 and some Qt5 builds)."""
     try:
-        from qgis.PyQt import QtWebKit  # noqa: F401
-        return True
+        from qgis.PyQt.QtWebKit import QWebSettings
     except ImportError:
-        return False
+        return None
+    return QWebSettings
+
+
+def has_webkit():
+    """True if this QGIS can render HTML frames (QtWebKit)."""
+    return web_settings() is not None
+
+
+# Switched off while the report is laid out, besides the document's own policy (report_html.POLICY).
+LOCKED = ("JavascriptEnabled", "AutoLoadImages", "PluginsEnabled", "LocalContentCanAccessFileUrls",
+          "LocalContentCanAccessRemoteUrls")
+
+
+@contextlib.contextmanager
+def webkit_locked():
+    """QtWebKit runs no script and loads no image, plugin or file while the block runs; its global
+    settings (which every page without its own follows, the HTML frame's included) are restored after."""
+    settings = web_settings().globalSettings()
+    attributes = [getattr(web_settings().WebAttribute, name) for name in LOCKED]
+    before = [settings.testAttribute(attribute) for attribute in attributes]
+    for attribute in attributes:
+        settings.setAttribute(attribute, False)
+    try:
+        yield
+    finally:
+        for attribute, value in zip(attributes, before):
+            settings.setAttribute(attribute, value)
+
+
+def _tails(html):
+    """The report's end to keep on one page, longest first: run record and signature, then the signature."""
+    end = html.rindex("</body>") if "</body>" in html else len(html)
+    return [html[html.index(marker):end] for marker in (RECORD, SIGNATURE) if marker in html]
+
+
+def _pushed(html, tail, px):
+    """`html` with a blank `px` high before `tail`: the page break falls into the blank."""
+    return html.replace(tail, '<div style="height:{}px"></div>{}'.format(px, tail))
+
+
+class TextDocument(QTextDocument):
+    """Qt's rich-text document that loads nothing: no image or style sheet, local or remote. An image
+    is one transparent pixel (given nothing, Qt would read the <img> source as a file name itself)."""
+
+    def loadResource(self, kind, url):  # noqa: N802
+        if kind != QTextDocument.ResourceType.ImageResource:
+            return None
+        blank = QImage(1, 1, QImage.Format.Format_ARGB32)
+        blank.fill(0)
+        return blank
+
+
+def _text_document(html, writer, page):
+    document = TextDocument()
+    document.documentLayout().setPaintDevice(writer)
+    document.setDefaultFont(QFont(FONT, 10))
+    document.setHtml(html)
+    document.setPageSize(page)
+    return document
+
+
+def _keep_together_text(html, writer, page):
+    """The document of `html`, its end pushed to a new page when a page break would fall inside it."""
+    document = _text_document(html, writer, page)
+    after = document.documentLayout().documentSize().height()
+    for tail in _tails(html):
+        shorter = _text_document(html.replace(tail, ""), writer, page)
+        before = shorter.documentLayout().documentSize().height()
+        if after - before > page.height():
+            continue                                    # longer than a page: try the shorter end
+        if int(before // page.height()) != int(after // page.height()):
+            html = html.replace(tail, tail.replace("<h2>", "<h2 style='page-break-before: always'>", 1))
+            document = _text_document(html, writer, page)
+        break
+    return document
 
 
 def write_text_document_pdf(html, path, margin_mm=18.0):
     """The HTML laid out by QTextDocument on A4 pages, "第 i 页 共 n 页" under each; text stays text."""
-    from qgis.PyQt.QtCore import QMarginsF, QRectF, QSizeF
-    from qgis.PyQt.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
-
-    from . import FONT
     writer = QPdfWriter(path)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(margin_mm, margin_mm, margin_mm, margin_mm), QPageLayout.Unit.Millimeter)
     writer.setResolution(300)
-    document = QTextDocument()
-    document.documentLayout().setPaintDevice(writer)
-    document.setDefaultFont(QFont(FONT, 10))
-    document.setHtml(html)
     footer_height = writer.resolution() * 10 / 25.4               # 10 mm under the text
     page = QSizeF(writer.width(), writer.height() - footer_height)
-    document.setPageSize(page)
+    document = _keep_together_text(html, writer, page)
     pages = document.pageCount()
-    footer = QTextDocument()
+    footer = TextDocument()
     footer.documentLayout().setPaintDevice(writer)
     footer.setDefaultFont(QFont(FONT, 9))
     footer.setTextWidth(page.width())
@@ -111,39 +187,60 @@ def _load(item, html):
     return item.totalSize().height()
 
 
-def keep_signature_together(item, html):
-    """Load `html` into the frame; when a page break would fall inside the signature block, push the
-    block to the next page with a blank spacer (QGIS breaks HTML frames where the rendered rows are
-    plain, so the spacer takes the break)."""
-    from .report_html import SIGNATURE
-    before = _load(item, html.replace(SIGNATURE, "")) if SIGNATURE in html else None
+def keep_together(item, html):
+    """Load `html` into the frame. Where a page break would fall inside the report's end — the run record
+    with the signature block, or, if that is longer than a page, the signature block alone — push that
+    end past the page with a blank spacer (QGIS breaks HTML frames where the rendered rows are plain,
+    so the spacer takes the break): a signature never stands alone on the last page."""
     after = _load(item, html)
-    if before is None:
-        return
-    breaks = [item.frame(index).extent().bottom() for index in range(item.frameCount() - 1)]
-    inside = [bottom for bottom in breaks if before - 1.0 < bottom < after]
-    if not inside:
-        return
-    px = 200
-    spacer = '<div style="height:{}px"></div>'
-    per_px = (_load(item, html.replace(SIGNATURE, spacer.format(px) + SIGNATURE)) - after) / px   # mm per px
-    needed = (inside[0] - before + 3.0) / per_px if per_px > 0 else 0
-    _load(item, html.replace(SIGNATURE, spacer.format(int(needed) + 1) + SIGNATURE))
+    page = item.frame(0).rect().height()
+    extents = [item.frame(index).extent() for index in range(item.frameCount() - 1)]   # (y in the HTML, mm)
+    for tail in _tails(html):
+        before = _load(item, html.replace(tail, ""))
+        if after - before > page:
+            continue                                    # longer than a page: try the shorter end
+        inside = [extent for extent in extents if before - 1.0 < extent.bottom() < after]
+        if inside:                                      # past where that page could end at the latest
+            _push(item, html, tail, after, inside[0].top() + page - before + 3.0)
+            return
+        break
+    _load(item, html)
+
+
+def _push(item, html, tail, after, mm):
+    """Load `html` with `tail` moved down by at least `mm` (`after`: the height without the blank). The
+    blank's height in mm is measured at two sizes: a blank also stops the margins around it collapsing."""
+    low, high = (_load(item, _pushed(html, tail, px)) for px in (1, 201))
+    per_px = (high - low) / 200
+    px = 1 + max(0.0, mm - (low - after)) / per_px if per_px > 0 else 1
+    _load(item, _pushed(html, tail, math.ceil(px)))
+
+
+FOOTER_TITLE_MAX = 40            # characters of the title the page footer's one line has room for
+
+
+def footer_title(title):
+    """The report title as the footer prints it: shortened with "…" where it would not fit one line."""
+    return title if len(title) <= FOOTER_TITLE_MAX else title[:FOOTER_TITLE_MAX - 1] + "…"
 
 
 def write_report_pdf(html, path, title=""):
+    """The report's HTML as an A4 PDF: through the print layout where QtWebKit is there, else QTextDocument.
+    The HTML frame evaluates no expressions: `[% … %]` in the data is printed as it stands."""
     if not has_webkit():
         write_text_document_pdf(html, path)
         return
-    layout = load_template(TEMPLATE)
-    QgsExpressionContextUtils.setLayoutVariable(layout, "onemap_report_title", title)
-    frames = [item for item in layout.multiFrames() if isinstance(item, QgsLayoutItemHtml)]
-    if not frames:
-        raise OneMapError("版式模板 {} 中没有 HTML 框".format(TEMPLATE), "Template {} has no HTML frame".format(TEMPLATE))
-    item = frames[0]
-    item.setContentMode(QgsLayoutItemHtml.ContentMode.ManualHtml)
-    keep_signature_together(item, html)
-    footer = layout.itemById("footer")
-    if isinstance(footer, QgsLayoutItemLabel):
-        repeat_on_every_page(layout, footer)
-    export_pdf(layout, path)
+    with webkit_locked():
+        layout = load_template(TEMPLATE)
+        QgsExpressionContextUtils.setLayoutVariable(layout, "onemap_report_title", footer_title(title))
+        frames = [item for item in layout.multiFrames() if isinstance(item, QgsLayoutItemHtml)]
+        if not frames:
+            raise OneMapError("版式模板 {} 中没有 HTML 框".format(TEMPLATE), "Template {} has no HTML frame".format(TEMPLATE))
+        item = frames[0]
+        item.setContentMode(QgsLayoutItemHtml.ContentMode.ManualHtml)
+        item.setEvaluateExpressions(False)
+        keep_together(item, html)
+        footer = layout.itemById("footer")
+        if isinstance(footer, QgsLayoutItemLabel):
+            repeat_on_every_page(layout, footer)
+        export_pdf(layout, path)

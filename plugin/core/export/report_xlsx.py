@@ -1,7 +1,8 @@
 """The check report as a workbook through GDAL's XLSX driver: Chinese headers, sheet names ≤ 31 characters.
 
 Sheets: 汇总 (every rule), 问题清单 (every finding with its decision), 指标 (indicators) and
-结论与记录 (conclusion and run record).
+结论与记录 (conclusion and run record). A text longer than a cell holds (Excel: 32 767 characters)
+is cut, visibly.
 """
 from osgeo import ogr
 
@@ -12,6 +13,16 @@ from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 from .report_html import conclusion_text, run_record, title
 
 TEXT, REAL, INTEGER = ogr.OFTString, ogr.OFTReal, ogr.OFTInteger
+CELL_MAX = 32767                  # characters in an Excel cell (UTF-16 code units)
+CUT = "…（截断）"
+
+
+def fit_cell(text):
+    """`text` as a cell holds it: cut to CELL_MAX UTF-16 code units, ending with CUT when cut."""
+    units = text.encode("utf-16-le")
+    if len(units) <= CELL_MAX * 2:
+        return text
+    return units[:(CELL_MAX - len(CUT)) * 2].decode("utf-16-le", "ignore") + CUT
 
 
 def _mu(m2):
@@ -31,7 +42,7 @@ def _sheet(dataset, name, columns, rows):
         feature = ogr.Feature(layer.GetLayerDefn())
         for index, value in enumerate(row):
             if value is not None and value != "":
-                feature.SetField(index, value)
+                feature.SetField(index, fit_cell(value) if isinstance(value, str) else value)
         layer.CreateFeature(feature)
 
 
@@ -40,20 +51,21 @@ def summary_rows(report):
         area = report.rule_area_m2(rule)
         yield [rule["rule_id"], rule.get("title") or "", rule.get("clause") or "",
                citation_zh(rule.get("clause_source")) if rule.get("clause_source") else "",
-               status_zh(rule.get("clause_status")), STATUS_ZH.get(rule["status"], rule["status"]), rule.get("findings") or 0, _round(area), _mu(area),
+               status_zh(rule.get("clause_status")), STATUS_ZH.get(rule["status"], rule["status"]), report.rule_count(rule), _round(area), _mu(area),
                rule.get("reason") or ""]
 
 
 def finding_rows(report):
     for index, finding in enumerate(report.findings, 1):
-        decision = report.decision(finding) or {}
+        decision = report.decision(finding)
+        decided = [decision.reason, decision.approval_no, decision.reviewer, when_zh(decision.decided_at)] \
+            if decision is not None else ["", "", "", ""]
         area = report.finding_area_m2(finding)
         yield [index, finding["rule_id"], finding.get("rule_title") or "",
                SEVERITY_ZH.get(finding["severity"], finding["severity"]), report.parcel(finding),
                finding.get("plan_code") or "", _round(area), _mu(area), finding.get("message") or "",
-               report.decision_zh(finding), decision.get("reason") or "", decision.get("approval_no") or "",
-               decision.get("reviewer") or "", when_zh(decision.get("decided_at") or ""), finding.get("finding_id") or "",
-               _round(finding.get("x"), 3), _round(finding.get("y"), 3)]
+               report.decision_zh(finding)] + decided + [finding.get("finding_id") or "",
+                                                         _round(finding.get("x"), 3), _round(finding.get("y"), 3)]
 
 
 def indicator_rows(report):

@@ -19,6 +19,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsG
 
 from ..errors import OneMapError
 from .findings import SEVERITY_ZH, finding_id, navigation_point, open_findings, updating
+from .recorded import is_local
 
 ogr.UseExceptions()
 
@@ -114,9 +115,10 @@ def _write(path, finding_id_, values):
 
 # -- carrying decisions over to a new run
 def same_plan(label, other):
-    """Whether two plan labels name the same plan (file paths compared as absolute, case as the OS does)."""
+    """Whether two plan labels name the same plan (file paths compared as absolute, case as the OS does;
+    a recorded network path is not looked up)."""
     def norm(text):
-        return os.path.normcase(os.path.abspath(text)) if os.path.exists(text) else text
+        return os.path.normcase(os.path.abspath(text)) if is_local(text) else text
     return bool(label) and bool(other) and norm(label) == norm(other)
 
 
@@ -242,6 +244,12 @@ def carry_over(previous_path, findings, crs):
 
 
 # -- counting
+def shown_as(decision):
+    """What a decision shows and counts as: its kind, or 'review' (需复核, closing nothing) when it was
+    carried onto a finding that changed since."""
+    return "review" if decision.review else decision.decision
+
+
 def decided_counts(severity_by_id, decisions):
     """{severity: {'accepted': n, 'false_positive': n, 'review': n}} over the open (unresolved)
     decisions; one marked 需复核 counts as 'review', not as its kind."""
@@ -250,7 +258,7 @@ def decided_counts(severity_by_id, decisions):
         severity = severity_by_id.get(decision.finding_id)
         if decision.resolved or severity is None:
             continue
-        kind = "review" if decision.review else decision.decision
+        kind = shown_as(decision)
         counts.setdefault(severity, {}).setdefault(kind, 0)
         counts[severity][kind] += 1
     return counts
