@@ -12,7 +12,7 @@ from ..paths import plugin_version
 from ..read import plankind
 from ..read.schema import schema
 from ..read.sources import PlanSource, open_source, source_hasher
-from ..review.decisions import carry_over
+from ..review.decisions import carry_over, check_previous
 from ..review.findings import navigation_point, write_results
 from ..secrets import mask
 from . import preflight
@@ -181,6 +181,8 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     inputs = [plan.path, onemap.path] + rules.files
     if output:
         check_output(output, inputs)                 # refused before any work, not after it
+    if previous:
+        check_previous(previous)                     # so is an unreadable or foreign PREVIOUS
     hashes, ctx = InputHashes(plan, onemap), None     # hashes worked out while the rules run
     try:
         ctx = Context(plan, onemap, rules, transform_context, feedback)
