@@ -245,6 +245,19 @@ class Part:
                    finding.plan_layer, finding.control_layer, finding.message, finding.severity, point,
                    wkb=finding._wkb)
 
+    @classmethod
+    def of_row(cls, feature, at, transform=None):
+        """A stored `findings` row (an OGR feature; `at`: the indexes of PREVIOUS_COLUMNS in its layer)."""
+        values = dict(zip(PREVIOUS_COLUMNS, map(feature.GetField, at)))
+        reference = feature.GetGeometryRef()
+        x, y = values["x"], values["y"]
+        if transform is not None and x is not None and y is not None:
+            point = transform.transform(x, y)
+            x, y = point.x(), point.y()
+        return cls(values["finding_id"], values["rule_id"], values["plan_code"], values["plan_fid"],
+                   values["plan_layer"], values["control_layer"], values["message"], values["severity"], (x, y),
+                   wkb=bytes(reference.ExportToIsoWkb()) if reference is not None else b"", transform=transform)
+
     @property
     def raw(self):
         if self._raw is None:
@@ -303,23 +316,16 @@ def _previous_parts(path, crs, wanted):
         previous_crs = QgsCoordinateReferenceSystem.fromWkt(srs.ExportToWkt())
         if previous_crs.isValid() and previous_crs != crs:
             transform = QgsCoordinateTransform(previous_crs, crs, QgsProject.instance().transformContext())
+    at = row_indexes(layer)
+    id_at = at[0]
+    return {feature.GetField(id_at): Part.of_row(feature, at, transform) for feature in layer
+            if feature.GetField(id_at) in wanted}
+
+
+def row_indexes(layer):
+    """The indexes of PREVIOUS_COLUMNS in a `findings` layer (by index: GetField by name searches each time)."""
     definition = layer.GetLayerDefn()
-    at = [definition.GetFieldIndex(name) for name in PREVIOUS_COLUMNS]     # by index: by name searches each time
-    found = {}
-    for feature in layer:
-        values = dict(zip(PREVIOUS_COLUMNS, map(feature.GetField, at)))
-        if values["finding_id"] not in wanted:
-            continue
-        reference = feature.GetGeometryRef()
-        x, y = values["x"], values["y"]
-        if transform is not None and x is not None and y is not None:
-            point = transform.transform(x, y)
-            x, y = point.x(), point.y()
-        found[values["finding_id"]] = Part(
-            values["finding_id"], values["rule_id"], values["plan_code"], values["plan_fid"], values["plan_layer"],
-            values["control_layer"], values["message"], values["severity"], (x, y),
-            wkb=bytes(reference.ExportToIsoWkb()) if reference is not None else b"", transform=transform)
-    return found
+    return [definition.GetFieldIndex(name) for name in PREVIOUS_COLUMNS]
 
 
 class Matcher:
