@@ -48,6 +48,11 @@ def check_inputs(plan, onemap):
         raise OneMapError("规划成果 {} 中没有可识别的规划用地用海图层（GHYDYH/GHDLTB/TDGHDL…）{}{}".format(plan.label, unknown, zh),
                           "The plan {} has no recognisable land-use layer (GHYDYH/GHDLTB/TDGHDL…){}{}".format(
                               plan.label, unknown, en))
+    check_onemap(onemap, zh, en)
+
+
+def check_onemap(onemap, zh="", en=""):
+    """A one map needs at least one control layer (`zh`/`en`: a hint added to the message)."""
     controls = schema().kinds["onemap"]["needs_any"]
     if not any(key in onemap.recognised for key in controls):
         raise OneMapError("一张图 {} 中没有控制线图层（{}）{}".format(onemap.label, "、".join(controls), zh),
