@@ -66,10 +66,12 @@ def test_a_plan_beyond_a_one_map_of_control_lines_only_is_an_error(tmp_path):
     assert "outside the one map" in error.value.en and "YJJBNTBHTB" in error.value.en
 
 
-def test_a_plan_within_the_one_maps_extent_but_clear_of_its_control_lines_passes(tmp_path):
-    between = square(X + 500, Y, X + 600, Y + 100)                  # between two farmland patches
-    result = run(tmp_path, [("0703", between)], {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100),
-                                                                        square(X + 1000, Y, X + 1100, Y + 100))})
+@pytest.mark.parametrize("dx", [500, 40000])
+def test_a_plan_near_the_one_maps_control_lines_but_clear_of_them_passes(tmp_path, dx):
+    """Between two farmland patches, or 40 km beyond them: within the one map's reach, clear of it."""
+    near = square(X + dx, Y, X + dx + 100, Y + 100)
+    result = run(tmp_path, [("0703", near)], {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100),
+                                                                     square(X + 1000, Y, X + 1100, Y + 100))})
     assert status(result, "CL-01") == "passed"
 
 def undefine_srs(path, srs_id):

@@ -2,9 +2,10 @@
 
 An empty land-use layer, and a plan that lies outside the one map, are such inputs. The one map's
 area layers (XZQ, CJDCQ, GHFQ) cover its whole territory: when it has them, nothing of them near the
-plan means the plan is outside. A one map of control lines only says less: a plan with none of them
-near it is clear of them while it lies within the extent of some one-map layer, and outside the one
-map when it lies beyond all of them (a village 300 km from every feature is not "passed").
+plan means the plan is outside. A one map of control lines only says less of its territory (a village
+lies outside its 城镇开发边界 by definition): a plan with none of them near it is clear of them, unless
+it lies more than BEYOND_M from the extent of every one-map layer — a village 300 km from every
+feature is outside the one map, not "passed". The distance is OneMap's judgement: a county's size.
 Undefined CRSs are decided in context.py (crs.is_defined), unreadable uses in rules/selection.py.
 """
 from qgis.core import QgsCoordinateTransform, QgsCsException, QgsRectangle
@@ -12,6 +13,7 @@ from qgis.core import QgsCoordinateTransform, QgsCsException, QgsRectangle
 from ..errors import OneMapError
 
 AREA_LAYERS = ("XZQ", "CJDCQ", "GHFQ")         # one-map layers that cover its whole territory
+BEYOND_M = 50000.0                             # farther than this from every layer's extent: another county
 
 
 def check_landuse(plan):
@@ -44,13 +46,15 @@ def check_coverage(ctx):
     if any(data.features for data in map(ctx.onemap_layer, spatial) if data is not None):
         return
     if not any(_extent_meets_plan(ctx, key) for key in spatial):
-        raise _outside(ctx, "一张图没有行政区或分区图层，且规划范围在其各图层（{}）的范围之外".format("、".join(spatial)),
-                       "the one map has no area layer, and the plan lies beyond the extent of every one of its "
-                       "layers ({})".format(", ".join(spatial)))
+        raise _outside(ctx, "一张图没有行政区或分区图层，且规划范围距其各图层（{}）的范围均超过 {:.0f} 千米".format(
+                           "、".join(spatial), BEYOND_M / 1000),
+                       "the one map has no area layer, and the plan lies more than {:.0f} km beyond the extent of "
+                       "every one of its layers ({})".format(BEYOND_M / 1000, ", ".join(spatial)))
 
 
 def _extent_meets_plan(ctx, key):
-    """Whether the one-map layer's whole extent meets the plan's box (True when it cannot be told)."""
+    """Whether the one-map layer's whole extent, grown by BEYOND_M, meets the plan's box (True when it
+    cannot be told)."""
     layer = ctx.onemap.open_layer(key)
     extent, crs = layer.extent(), layer.crs()
     if extent.isNull() or not crs.isValid():
@@ -60,4 +64,5 @@ def _extent_meets_plan(ctx, key):
             extent = QgsCoordinateTransform(crs, ctx.crs, ctx.transform_context).transformBoundingBox(extent)
         except QgsCsException:
             return False                   # not even expressible in the plan's zone: far away
+    extent.grow(BEYOND_M)
     return extent.intersects(QgsRectangle(*ctx.plan_box()))

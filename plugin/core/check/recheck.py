@@ -70,9 +70,8 @@ class Recheck:
 
     def feature(self, qgs_feature):
         """The engine's view of a QGIS feature of the land-use layer (working CRS, canonical fields)."""
-        geometry = QgsGeometry(qgs_feature.geometry())
-        if not geometry.isEmpty() and self.landuse.crs != self.ctx.crs:
-            geometry.transform(self.to_working)
+        transform = self.to_working if self.landuse.crs != self.ctx.crs else None
+        geometry = self.ctx.screen(QgsGeometry(qgs_feature.geometry()), transform)    # an edit is made safe too
         attrs, code, label = FeatureReader(self.found, qgs_feature.fields().names())(qgs_feature)
         return Feature(qgs_feature.id(), geometry, attrs, code, label=label)
 
