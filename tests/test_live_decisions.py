@@ -93,7 +93,7 @@ def test_a_conflict_reshaped_beyond_recognition_is_to_confirm_not_resolved(check
 
 def test_the_desktop_walk_keeps_the_exception(qgis_iface, qgis_new_project, tmp_path):
     """As the technician did: decide in the panel, move a vertex 3 m in edit mode, save."""
-    from test_editing import checked_in_the_panel, landuse_layer, plan_copy, wait_up_to  # noqa: F401
+    from test_editing import checked_in_the_panel, landuse_layer, wait_up_to
     plan = str(tmp_path / "village_conflicts.gpkg")
     shutil.copy(sample("village_conflicts.gpkg"), plan)
     dock = checked_in_the_panel(qgis_iface, plan, tmp_path)
