@@ -56,6 +56,24 @@ def test_a_plan_outside_the_one_map_is_an_error_not_a_pass(tmp_path):
     assert "outside the one map" in error.value.en
 
 
+
+def test_a_plan_beyond_a_one_map_of_control_lines_only_is_an_error(tmp_path):
+    """No XZQ/CJDCQ/GHFQ: a village 300 km from every one-map feature is outside the one map, not passed."""
+    far = square(X + 300000, Y, X + 300100, Y + 100)
+    with pytest.raises(OneMapError) as error:
+        run(tmp_path, [("0703", far)], {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100)),
+                                        "STBHHX": control(square(X + 1000, Y, X + 1100, Y + 100))})
+    assert "outside the one map" in error.value.en and "YJJBNTBHTB" in error.value.en
+
+
+@pytest.mark.parametrize("dx", [500, 40000])
+def test_a_plan_near_the_one_maps_control_lines_but_clear_of_them_passes(tmp_path, dx):
+    """Between two farmland patches, or 40 km beyond them: within the one map's reach, clear of it."""
+    near = square(X + dx, Y, X + dx + 100, Y + 100)
+    result = run(tmp_path, [("0703", near)], {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100),
+                                                                     square(X + 1000, Y, X + 1100, Y + 100))})
+    assert status(result, "CL-01") == "passed"
+
 def undefine_srs(path, srs_id):
     with sqlite3.connect(path) as db:
         db.execute("UPDATE gpkg_geometry_columns SET srs_id = ?", (srs_id,))

@@ -88,10 +88,28 @@ def test_red_line_tells_new_from_existing_with_the_base_year(tmp_path):
 
 
 def test_red_line_without_a_base_year_says_it_cannot_tell(tmp_path):
-    result = check(tmp_path, [("0703", cell(0)), ("1202", cell(1)), ("0103", cell(2))], RED)
-    assert found(result, "CL-02") == [("0103", "error", 10000.0), ("0703", "error", 10000.0),
+    """Without JQDLTB new cropland cannot be told from existing: 01 and 06 are warnings to verify, not
+    errors; construction stays an error the plan must answer (it must show it is existing)."""
+    result = check(tmp_path, [("0703", cell(0)), ("1202", cell(1)), ("0103", cell(2)), ("0801", cell(3)),
+                              ("0601", cell(4))], RED)
+    assert found(result, "CL-02") == [("0103", "warning", 10000.0), ("0601", "warning", 10000.0),
+                                      ("0703", "error", 10000.0), ("0801", "error", 10000.0),
                                       ("1202", "warning", 10000.0)]
-    assert all("无基期数据" in f.message for f in result.findings if f.rule_id == "CL-02")
+    messages = {f.plan_code: f.message for f in result.findings if f.rule_id == "CL-02"}
+    assert all("无基期数据" in message for message in messages.values())
+    assert "需核实是否新增开垦" in messages["0103"] and "须以基期数据证明" in messages["0801"]
+
+
+def test_every_matrix_entry_without_a_base_year_is_an_error_only_when_it_says_so():
+    """Undeterminable is not an error: an entry whose `new` is an error gives a warning without a base year
+    unless it says `unknown: error` and why (`unknown_note`)."""
+    from plugin.core.check.rules.matrix import undetermined_severity
+    from plugin.core.check.ruleset import load_ruleset
+    for ruleset in ("village", "detailed"):
+        for rule in load_ruleset(None, ruleset).rules:
+            for entry in rule.args.get("matrix", []):
+                if undetermined_severity(entry) == "error":
+                    assert entry.get("unknown") == "error" and entry.get("unknown_note"), (rule.id, entry)
 
 
 def test_heritage_line_exempts_relics_and_existing_homes(tmp_path):

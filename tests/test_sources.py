@@ -121,3 +121,30 @@ def test_unusable_sources_raise_clear_errors(tmp_path):
 def test_source_hash_is_stable_and_content_based(tmp_path, sample_copy):
     path = sample_copy("village_clean.gpkg")
     assert source_hash(path) == source_hash(sample("village_clean.gpkg"))
+
+
+def test_gbk_shapefile_whose_cpg_says_utf8_is_read_as_gbk(tmp_path):
+    """A .cpg saying UTF-8 over GBK bytes (a common mislabel): detected from the content, with a note,
+    instead of garbled names and an ATT-01 finding on every parcel."""
+    from plugin.core.check.engine import verify
+    folder = tmp_path / "杜村村庄规划"
+    folder.mkdir()
+    src = sample("village_conflicts.gpkg")
+    for layer, name in (("GHDLTB", "规划地类图斑"), ("CJDCQ", "村级调查区")):
+        translate(src, str(folder / (name + ".shp")), "ESRI Shapefile", layer, name, ["ENCODING=CP936"])
+        (folder / (name + ".cpg")).write_text("UTF-8")
+    source = open_source(str(folder))
+    landuse = source.get("GHYDYH")
+    assert landuse.encoding == "GBK" and "UTF-8" in landuse.encoding_how
+    assert {"农村宅基地", "村庄内部道路用地"} <= {f["GHDLMC"] for f in source.open_layer("GHYDYH").getFeatures()}
+    assert "编码 GBK（content; the .cpg says UTF-8）" in "\n".join(recognition_lines(source, chinese=True))
+    result = verify(str(folder), sample("township_onemap.gpkg"))
+    att = [f for f in result.findings if f.rule_id == "ATT-01"]
+    assert len(att) <= 2 and all("乔木林地" not in f.message for f in att), [f.message for f in att]
+
+
+def test_a_true_utf8_cpg_is_kept(tmp_path):
+    from plugin.core.read.dbf import detect_encoding
+    translate(sample("village_conflicts.gpkg"), str(tmp_path / "a.shp"), "ESRI Shapefile", "GHDLTB", "a",
+              ["ENCODING=UTF-8"])
+    assert detect_encoding(str(tmp_path / "a.shp")) == ("UTF-8", "cpg")

@@ -20,6 +20,8 @@ FOLDER_PARAMETER = _new_or_old("ProcessingFileParameterBehavior", "Folder",
                                getattr(QgsProcessingParameterFile, "Folder", None))
 POLYGON_SOURCE = _new_or_old("ProcessingSourceType", "VectorPolygon",
                              getattr(QgsProcessing, "TypeVectorPolygon", None))
+POLYGON_WKB = _new_or_old("WkbType", "Polygon", getattr(QgsWkbTypes, "Polygon", None))        # 2D only
+MULTIPOLYGON_WKB = _new_or_old("WkbType", "MultiPolygon", getattr(QgsWkbTypes, "MultiPolygon", None))
 POLYGON_LAYER_FILTER = _new_or_old("LayerFilter", "PolygonLayer", getattr(QgsMapLayerProxyModel, "PolygonLayer", None))
 MARKER_SHAPES = {name.lower(): _new_or_old("MarkerShape", name, getattr(QgsSimpleMarkerSymbolLayerBase, name, None))
                  for name in ("Circle", "Square", "Triangle")}

@@ -22,6 +22,7 @@ NAME_MAX, PATH_MAX = 255, 4096                       # bytes, as Linux and Windo
 TEMPORARY = re.compile(r"^\.onemap-(\d+)-[0-9a-f]+\.part\.[a-z]+(-journal|-wal|-shm)?$")   # .gpkg; exports' .pdf …
 STALE_DEAD_S, STALE_ANY_S = 600, 86400               # a dead run's file after 10 min, any after a day
 SQLITE_SIDECARS = ("", "-wal", "-shm", "-journal")
+LOCK_WAIT_S = 2.0                                    # a reader waits this long for a writer (a live re-check)
 
 
 def _error(zh, en, path):
@@ -44,18 +45,42 @@ def _protected(inputs):
     return files, folders
 
 
-def _read_only(path):
-    return contextlib.closing(sqlite3.connect("file:{}?mode=ro".format(urllib.parse.quote(path)), uri=True))
+def read_only(path):
+    """A read-only SQLite connection to a GeoPackage (closed when the `with` block ends)."""
+    return contextlib.closing(sqlite3.connect("file:{}?mode=ro".format(urllib.parse.quote(path)), uri=True,
+                                              timeout=LOCK_WAIT_S))
+
+
+def is_locked(exc):
+    """Whether an sqlite3 error says another connection holds the database (an exclusive lock)."""
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower()
+
+
+def sqlite_trouble(exc):
+    """(zh, en) for an sqlite3 error met while reading a GeoPackage: locked by another program, not a
+    database, or SQLite's own words."""
+    if is_locked(exc):
+        return ("文件被其他程序锁定（正在写入？），请关闭该程序或稍后再试",
+                "the file is locked by another program (being written?): close it or try again later")
+    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc).lower():
+        return "不是 GeoPackage（SQLite）文件", "not a GeoPackage (SQLite) file"
+    return "SQLite：{}".format(exc), "SQLite: {}".format(exc)
+
+
+def findings_gpkg_state(path):
+    """'findings' for a GeoPackage OneMap wrote (tables findings and run), 'locked' when another program
+    holds it, else 'other'; never raises."""
+    try:
+        with read_only(path) as db:
+            tables = {row[0] for row in db.execute("SELECT table_name FROM gpkg_contents")}
+            return "findings" if {"findings", "run"} <= tables else "other"
+    except sqlite3.Error as exc:
+        return "locked" if is_locked(exc) else "other"
 
 
 def is_findings_gpkg(path):
     """True for a GeoPackage OneMap wrote (tables findings and run); never raises."""
-    try:
-        with _read_only(path) as db:
-            tables = {row[0] for row in db.execute("SELECT table_name FROM gpkg_contents")}
-            return {"findings", "run"} <= tables
-    except sqlite3.Error:
-        return False
+    return findings_gpkg_state(path) == "findings"
 
 
 def check_output(path, inputs=()):
@@ -83,7 +108,12 @@ def check_output(path, inputs=()):
     if os.path.lexists(resolved):
         if any(os.path.exists(f) and os.path.samefile(resolved, f) for f in files):
             raise _error("与输入数据是同一文件（硬链接）", "is the same file as an input (hard link)", path)
-        if not os.path.isfile(resolved) or (os.path.getsize(resolved) and not is_findings_gpkg(resolved)):
+        state = findings_gpkg_state(resolved) if os.path.isfile(resolved) and os.path.getsize(resolved) else ""
+        if state == "locked":
+            raise _error("被其他程序锁定（正在写入？），不会覆盖；请关闭该程序或稍后再试",
+                         "is locked by another program (being written?); it is not replaced — close it or try "
+                         "again later", path)
+        if not os.path.isfile(resolved) or state == "other":
             raise _error("已存在且不是 OneMap 核对结果，不会覆盖；请另选文件名",
                          "exists and is not a OneMap findings GeoPackage; it is not replaced — choose another name",
                          path)
@@ -123,7 +153,7 @@ def _remove(temporary):
 def check_written(path, counts):
     """OneMapError unless the file is a sound SQLite database whose tables hold exactly `counts` rows."""
     try:
-        with _read_only(path) as db:
+        with read_only(path) as db:
             verdict = db.execute("PRAGMA quick_check").fetchone()[0]
             found = {table: db.execute('SELECT COUNT(*) FROM "{}"'.format(table)).fetchone()[0] for table in counts}
     except sqlite3.Error as exc:

@@ -347,7 +347,11 @@ class FindingsBrowser(QWidget):
 
     def confirm_decision(self, finding):
         """Keep a decision marked 需复核 for the finding as it reads now."""
-        decisions.confirm(self.review.path, self.review.decision(finding), finding.message)
+        try:
+            decisions.confirm(self.review.path, self.review.decision(finding), finding.message)
+        except OneMapError as exc:                     # an invalid decision: record it again in the dialog
+            self.summary.setText(exc.zh if self.chinese else exc.en)
+            return
         self.decisions_changed()
 
     def withdraw_decision(self, finding):

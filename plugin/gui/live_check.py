@@ -120,11 +120,14 @@ class LiveCheck(QObject):
         try:
             if self.checker is None:
                 self.checker = self.build()
+            found = {}
             for fid in fids:
                 feature = self.layer.getFeature(fid)
-                found = self.checker.check(feature) if fid not in gone and feature.isValid() and \
+                found[fid] = self.checker.check(feature) if fid not in gone and feature.isValid() and \
                     feature.hasGeometry() else []
-                self.checker.apply(self.browser.review.path, fid, found)
+            self.checker.apply_all(self.browser.review.path, found)     # decisions move with their findings
+            self.browser.review.reload_decisions()
+            for fid in fids:
                 self.browser.show_recheck(LANDUSE, fid, self.checker.rule_ids)
         except OneMapError as exc:
             self.browser.summary.setText(exc.zh if self.browser.chinese else exc.en)

@@ -1,5 +1,6 @@
 """onemap:verifyfolder — check every plan in a folder against the one map; findings and a summary in OUTPUT."""
 from qgis.core import (
+    QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFile,
@@ -7,7 +8,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core.check.batch import verify_folder
+from ..core.check.batch import check_batch, verify_folder
 from ..core.compat import FOLDER_PARAMETER
 from ..core.errors import OneMapError
 from ..i18n import tr
@@ -35,6 +36,22 @@ class VerifyFolderAlgorithm(OneMapAlgorithm):
         self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Output folder")))
         for name, label in (("PLANS", tr("Plans")), ("FAILED", tr("Plans that could not be checked"))):
             self.addOutput(QgsProcessingOutputNumber(name, label))
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        """What would fail every plan (folder, one map, rule set, output folder) is refused here, before the
+        run: qgis_process then says it once and exits 1, the dialog shows it before anything starts."""
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        output = self.parameterAsString(parameters, "OUTPUT", context)
+        try:
+            check_batch(self.parameterAsFile(parameters, "FOLDER", context),
+                        self.parameterAsFile(parameters, "ONEMAP", context),
+                        output if output and output != QgsProcessing.TEMPORARY_OUTPUT else None,
+                        self.parameterAsString(parameters, "RULESET", context) or None)
+        except OneMapError as exc:
+            return False, str(exc)
+        return True, ""
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         output = self.parameterAsString(parameters, "OUTPUT", context)

@@ -1,7 +1,12 @@
 """onemap:verifyfolder's engine: check many plans against one one map, one findings file each, one summary.
 
 Every findings GeoPackage goes into the output folder (never beside the delivered plans). A plan that
-cannot be checked becomes a `failed` row with its reason and the others go on. The summary is
+cannot be checked becomes a `failed` row with its reason and the others go on; what is wrong with the
+batch itself (the folder, the one map, the rule set, the output folder) is a OneMapError before any
+plan (`check_batch`). Each plan keeps its findings file from one run to the next — the file whose run
+record names it — and only that file lends it decisions: `x.gpkg` and a shapefile folder `x/` never
+share `x_核对结果.gpkg`. `check_plan` is one plan's whole work, from paths to a summary row (plain
+values, the boundary as WKB), for a caller that runs plans in worker processes. The summary is
 OUTPUT/summary.gpkg (layer `plans`, the plan's village boundary as geometry where known) and the
 same rows as OUTPUT/summary.xlsx with Chinese headers.
 """
@@ -15,7 +20,10 @@ from ..export.atomic import write_atomically
 from ..export.report_data import read_report
 from ..read.sources import open_source, source_format
 from ..read.villages import read_villages
-from .engine import Cancelled, verify
+from ..review.decisions import same_plan
+from ..review.findings import recorded_plan
+from .engine import Cancelled, check_onemap, verify
+from .ruleset import load_ruleset
 
 FINDINGS_SUFFIX = "_核对结果.gpkg"
 SUMMARY_FILES = ("summary.gpkg", "summary.xlsx")
@@ -63,22 +71,68 @@ def plan_candidates(folder):
     return found
 
 
-def _findings_path(output_dir, plan_path, taken):
-    stem = os.path.splitext(os.path.basename(os.path.normpath(plan_path)))[0]
-    path, number = os.path.join(output_dir, stem + FINDINGS_SUFFIX), 2
-    while path in taken:
-        path, number = os.path.join(output_dir, "{}_{}{}".format(stem, number, FINDINGS_SUFFIX)), number + 1
-    taken.add(path)
-    return path
+def _stem(plan_path):
+    return os.path.splitext(os.path.basename(os.path.normpath(plan_path)))[0]
+
+
+def findings_paths(plans, output_dir):
+    """{plan: its findings file in output_dir}. A plan keeps the file whose run record names it; a plan
+    without one gets <stem>_核对结果.gpkg, or <stem>_2_核对结果.gpkg … when that name is another plan's
+    (of this batch, or recorded in an existing file) or an existing file's whose record cannot be read."""
+    existing = {}
+    if os.path.isdir(output_dir):
+        for name in sorted(os.listdir(output_dir)):
+            if name.endswith(FINDINGS_SUFFIX):
+                path = os.path.join(output_dir, name)
+                existing[path] = recorded_plan(path)
+    chosen = {}
+    for plan in plans:
+        own = next((path for path, recorded in existing.items()
+                    if same_plan(recorded, plan) and path not in chosen.values()), None)
+        if own is not None:
+            chosen[plan] = own
+    for plan in plans:
+        if plan in chosen:
+            continue
+        path, number = os.path.join(output_dir, _stem(plan) + FINDINGS_SUFFIX), 2
+        while path in existing or path in chosen.values():
+            path, number = os.path.join(output_dir, "{}_{}{}".format(_stem(plan), number, FINDINGS_SUFFIX)), number + 1
+        chosen[plan] = path
+    return chosen
 
 
 def _village(plan_path, crs):
-    """(names, boundary geometry in `crs`) from the plan's village boundary, or ('', None)."""
+    """(names, boundary as WKB of a multipolygon in `crs`) from the plan's village boundary, or ('', None)."""
     names, parts, layer_crs = read_villages(plan_path)
-    geometry = QgsGeometry.unaryUnion(parts) if parts else None
-    if geometry is not None and crs is not None and layer_crs.isValid() and layer_crs != crs:
+    if not parts:
+        return "、".join(names), None
+    geometry = QgsGeometry.unaryUnion(parts)
+    if crs is not None and layer_crs.isValid() and layer_crs != crs:
         geometry.transform(QgsCoordinateTransform(layer_crs, crs, QgsProject.instance()))
-    return "、".join(names), geometry
+    geometry.convertToMultiType()
+    return "、".join(names), bytes(geometry.asWkb()) if not geometry.isEmpty() else None
+
+
+def check_plan(plan, onemap, output, ruleset=None, kind=None, feedback=None, crs=None):
+    """One plan of a batch checked into `output` (its earlier decisions carried over when `output` is this
+    plan's file): the summary row, plain values only. Raises Cancelled; any other failure is the row's."""
+    village, boundary = _village(plan, crs)
+    row = {"path": plan, "village": village, "geometry": boundary}
+    previous = output if os.path.isfile(output) and same_plan(recorded_plan(output), plan) else None
+    try:
+        result = verify(plan, onemap, ruleset=ruleset, output=output, kind=kind, feedback=feedback,
+                        previous=previous)
+    except Cancelled:
+        raise
+    except OneMapError as exc:
+        row.update(status="failed", conclusion=FAILED, reason=exc.zh, detail=exc.en)
+    except Exception as exc:  # noqa: BLE001 — one broken plan must not end the batch
+        row.update(status="failed", conclusion=FAILED, reason="内部错误，未能完成核对",
+                   detail="{}: {}".format(type(exc).__name__, exc))
+    else:
+        row.update(status="ok", reason="", errors=result.counts["error"], warnings=result.counts["warning"],
+                   infos=result.counts["info"], findings_file=output, conclusion=read_report(output).verdict)
+    return row
 
 
 class _PlanFeedback(QgsFeedback):
@@ -94,40 +148,62 @@ class _PlanFeedback(QgsFeedback):
 
 
 def verify_plans(plans, onemap, output_dir, ruleset=None, kind=None, feedback=None, log=None):
-    """Check each plan; returns the summary rows (dicts with a `geometry`). Cancelled leaves the rows so far."""
+    """Check each plan; returns the summary rows (dicts with a `geometry`, WKB). Cancelled leaves the rows so far."""
     output_dir = os.path.abspath(output_dir)
+    plans = [os.path.abspath(plan) for plan in plans]
     for plan in plans:
-        if os.path.abspath(os.path.dirname(os.path.normpath(plan))) == output_dir:
+        if os.path.dirname(os.path.normpath(plan)) == output_dir:
             raise OneMapError("输出文件夹不能是规划成果所在文件夹：{}".format(output_dir),
                               "The output folder must not be the plans' own folder: {}".format(output_dir))
-    os.makedirs(output_dir, exist_ok=True)
+    _make_folder(output_dir)
     crs = summary_crs(onemap)
-    rows, taken = [], set()
+    outputs = findings_paths(plans, output_dir)
+    rows = []
     for index, plan in enumerate(plans):
         if feedback is not None and feedback.isCanceled():
             break
-        output = _findings_path(output_dir, plan, taken)
-        village, boundary = _village(plan, crs)
-        row = {"path": plan, "village": village, "geometry": boundary}
         try:
-            result = verify(plan, onemap, ruleset=ruleset, output=output, kind=kind,
-                            feedback=_PlanFeedback(feedback, index, len(plans)) if feedback is not None else None,
-                            previous=output if os.path.isfile(output) else None)   # its decisions carry over
+            row = check_plan(plan, onemap, outputs[plan], ruleset, kind, crs=crs, feedback=_PlanFeedback(
+                feedback, index, len(plans)) if feedback is not None else None)
         except Cancelled:
             break
-        except OneMapError as exc:
-            row.update(status="failed", conclusion=FAILED, reason=exc.zh, detail=exc.en)
-        except Exception as exc:  # noqa: BLE001 — one broken plan must not end the batch
-            row.update(status="failed", conclusion=FAILED, reason="内部错误，未能完成核对",
-                       detail="{}: {}".format(type(exc).__name__, exc))
-        else:
-            row.update(status="ok", reason="", errors=result.counts["error"], warnings=result.counts["warning"],
-                       infos=result.counts["info"], findings_file=output, conclusion=read_report(output).verdict)
         if log is not None:
             log("{}：{}".format(os.path.basename(os.path.normpath(plan)),
                                row.get("conclusion") or "核对失败 " + row.get("reason", "")))
         rows.append(row)
     return rows
+
+
+def _refuse_a_file(output_dir):
+    if os.path.exists(output_dir) and not os.path.isdir(output_dir):
+        raise OneMapError("输出文件夹 {} 是一个已有文件，请另选文件夹".format(output_dir),
+                          "The output folder {} is an existing file: choose a folder".format(output_dir))
+
+
+def _make_folder(output_dir):
+    _refuse_a_file(output_dir)
+    try:
+        os.makedirs(output_dir, exist_ok=True)
+    except OSError as exc:
+        raise OneMapError("无法创建输出文件夹 {}：{}".format(output_dir, exc.strerror or exc),
+                          "Cannot create the output folder {}: {}".format(output_dir, exc.strerror or exc))
+
+
+def check_batch(folder, onemap, output_dir=None, ruleset=None):
+    """OneMapError for what would make every plan fail for the batch's own reason — the plans' folder,
+    the one map, the rule set, the output folder (when given) — before any plan is checked."""
+    if not os.path.isdir(folder):
+        raise OneMapError("找不到规划成果文件夹：{}".format(folder), "Plan folder not found: {}".format(folder))
+    if output_dir:
+        plans_dir, output = os.path.realpath(folder), os.path.realpath(output_dir)
+        if output == plans_dir or output.startswith(plans_dir.rstrip(os.sep) + os.sep):
+            raise OneMapError("输出文件夹 {} 不能是规划成果文件夹 {} 或其中的子文件夹".format(output_dir, folder),
+                              "The output folder {} must not be, or lie inside, the plans' folder {}".format(
+                                  output_dir, folder))
+        _refuse_a_file(output_dir)
+    check_onemap(open_source(onemap))
+    if ruleset:
+        load_ruleset(ruleset)
 
 
 def summary_crs(onemap):
@@ -171,23 +247,14 @@ def _fill(layer, rows, columns, with_geometry=False):
         for index, (key, _kind, _name) in enumerate(columns):
             if row.get(key) not in (None, ""):
                 feature.SetField(index, row[key])
-        geometry = row.get("geometry")
-        if with_geometry and geometry is not None and not geometry.isEmpty():
-            multi = QgsGeometry(geometry)
-            multi.convertToMultiType()
-            feature.SetGeometry(ogr.CreateGeometryFromWkb(bytes(multi.asWkb())))
+        if with_geometry and row.get("geometry"):
+            feature.SetGeometry(ogr.CreateGeometryFromWkb(row["geometry"]))
         layer.CreateFeature(feature)
 
 
 def verify_folder(folder, onemap, output_dir, ruleset=None, feedback=None, log=None):
     """Check every plan in `folder`; write the findings and the summary into output_dir. Returns the rows."""
-    if not os.path.isdir(folder):
-        raise OneMapError("找不到规划成果文件夹：{}".format(folder), "Plan folder not found: {}".format(folder))
-    plans_dir, output = os.path.realpath(folder), os.path.realpath(output_dir)
-    if output == plans_dir or output.startswith(plans_dir.rstrip(os.sep) + os.sep):
-        raise OneMapError("输出文件夹 {} 不能是规划成果文件夹 {} 或其中的子文件夹".format(output_dir, folder),
-                          "The output folder {} must not be, or lie inside, the plans' folder {}".format(
-                              output_dir, folder))
+    check_batch(folder, onemap, output_dir, ruleset)
     plans = plan_candidates(folder)
     rows = verify_plans(plans, onemap, output_dir, ruleset=ruleset, feedback=feedback, log=log)
     write_summary(rows, output_dir, summary_crs(onemap))

@@ -24,7 +24,7 @@ from ..read.schema import schema
 from .baseyear import BaseYear
 from .boxindex import BoxIndex, box_of
 from .compact import COMPACT_OVER, CompactFeatures
-from .geomops import Prepared, polygonal, union
+from .geomops import Prepared, Screen, polygonal, union
 from .postgis_overlay import shared_database
 
 POLL_EVERY = 4096        # features read, or box queries answered, between two looks at the cancel button
@@ -125,6 +125,7 @@ class Context:
         # captured on the calling thread: a QgsTask must not touch the project while it runs
         self.transform_context = transform_context or QgsProject.instance().transformContext()
         self.crs_notes = []
+        self.screen = Screen()           # every geometry read made safe; its notes for the `usable` rule
         self.indicator_rows = []         # filled by the indicator rule, written to the `indicators` table
         self._cache = {}
         self._plan_box = None
@@ -250,10 +251,8 @@ class Context:
                 for number, feature in enumerate(layer.getFeatures(request)):
                     if not number % POLL_EVERY:
                         self.poll()
-                    geometry = feature.geometry()
-                    if transform is not None and not geometry.isEmpty():
-                        geometry.transform(transform)
-                    add(feature.id(), geometry, *read(feature))
+                    add(feature.id(), self.screen(feature.geometry(), transform, (side, key, feature.id())),
+                        *read(feature))
             data = LayerData(key, found.name, features, layer_crs, self.poll)
         self._cache[(side, key)] = data
         return data

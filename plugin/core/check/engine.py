@@ -13,7 +13,7 @@ from ..paths import plugin_version
 from ..read import plankind
 from ..read.schema import schema
 from ..read.sources import PlanSource, open_source, source_hasher
-from ..review.decisions import carry_over
+from ..review.decisions import carry_over, check_previous
 from ..review.findings import navigation_point, write_results
 from ..secrets import mask
 from . import preflight
@@ -49,6 +49,11 @@ def check_inputs(plan, onemap):
         raise OneMapError("规划成果 {} 中没有可识别的规划用地用海图层（GHYDYH/GHDLTB/TDGHDL…）{}{}".format(plan.label, unknown, zh),
                           "The plan {} has no recognisable land-use layer (GHYDYH/GHDLTB/TDGHDL…){}{}".format(
                               plan.label, unknown, en))
+    check_onemap(onemap, zh, en)
+
+
+def check_onemap(onemap, zh="", en=""):
+    """A one map needs at least one control layer (`zh`/`en`: a hint added to the message)."""
     controls = schema().kinds["onemap"]["needs_any"]
     if not any(key in onemap.recognised for key in controls):
         raise OneMapError("一张图 {} 中没有控制线图层（{}）{}".format(onemap.label, "、".join(controls), zh),
@@ -195,6 +200,8 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     inputs = [plan.path, onemap.path] + rules.files
     if output:
         check_output(output, inputs)                 # refused before any work, not after it
+    if previous:
+        check_previous(previous)                     # so is an unreadable or foreign PREVIOUS
     hashes, ctx = InputHashes(plan, onemap), None     # hashes worked out while the rules run
     try:
         ctx = Context(plan, onemap, rules, transform_context, feedback)

@@ -14,12 +14,17 @@ How to call it (the panel does this; so does `make bench` to time one parcel at 
     found = checker.check(qgs_feature)        # a QgsFeature of the plan's land-use layer, in that layer's CRS
     checker.apply(findings_gpkg, qgs_feature.id(), found)   # or found = [] for a deleted feature
 
-`check` returns Finding objects in the plan's CRS, named and placed like a full run's.
+`check` returns Finding objects in the plan's CRS, named and placed like a full run's. `apply_all`
+replaces several parcels' findings at once (the panel's edits of one flush, a new parcel's temporary
+and saved fids together); reviewer decisions on the replaced findings move with them as a full check
+would carry them over — kept on the finding covering the same ground, 需复核 on another finding of the
+same rule on that parcel, resolved only when the parcel has none — never dropped.
 """
 from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsRectangle
 
 from ..errors import OneMapError
 from ..read.sources import PlanSource, open_source
+from ..review import decisions
 from ..review import findings as findings_mod
 from .context import Context, Feature, FeatureReader, LayerData
 from .engine import check_inputs, name_plan_features, place_in_villages, to_plan_crs
@@ -65,9 +70,8 @@ class Recheck:
 
     def feature(self, qgs_feature):
         """The engine's view of a QGIS feature of the land-use layer (working CRS, canonical fields)."""
-        geometry = QgsGeometry(qgs_feature.geometry())
-        if not geometry.isEmpty() and self.landuse.crs != self.ctx.crs:
-            geometry.transform(self.to_working)
+        transform = self.to_working if self.landuse.crs != self.ctx.crs else None
+        geometry = self.ctx.screen(QgsGeometry(qgs_feature.geometry()), transform)    # an edit is made safe too
         attrs, code, label = FeatureReader(self.found, qgs_feature.fields().names())(qgs_feature)
         return Feature(qgs_feature.id(), geometry, attrs, code, label=label)
 
@@ -91,25 +95,37 @@ class Recheck:
         return found
 
     def apply(self, path, fid, found):
-        """Replace feature `fid`'s findings of the local rules in the GeoPackage; update the counts by
-        what was removed and added (a county's findings are not recounted for one parcel)."""
+        """Replace feature `fid`'s findings of the local rules in the GeoPackage (see apply_all)."""
+        self.apply_all(path, {fid: found})
+
+    def apply_all(self, path, found_by_fid):
+        """Replace the findings of the local rules of each feature in `found_by_fid` ({fid: findings}, []
+        for a deleted feature) in one transaction; their reviewer decisions move onto the new findings
+        as a full check carries them over (decisions.follow); the counts move by what was removed and
+        added (a county's findings are not recounted for one parcel)."""
         quoted = ",".join("'{}'".format(rule_id.replace("'", "''")) for rule_id in self.rule_ids)
         delta = {}                           # (rule_id, severity) -> findings added minus removed
         with findings_mod.updating(path) as dataset:
             layer = dataset.GetLayerByName("findings")
             if layer is None:
                 raise OneMapError("无法更新核对结果 {}".format(path), "Cannot update the findings {}".format(path))
-            layer.SetAttributeFilter("plan_layer = '{}' AND plan_fid = {} AND rule_id IN ({})".format(
-                LANDUSE, int(fid), quoted))
-            stale = [(feature.GetFID(), feature.GetField("rule_id"), feature.GetField("severity")) for feature in layer]
-            layer.SetAttributeFilter(None)
-            for stale_fid, rule_id, severity in stale:
-                layer.DeleteFeature(stale_fid)
-                delta[(rule_id, severity)] = delta.get((rule_id, severity), 0) - 1
-            for finding in found:
-                findings_mod.insert_finding(layer, findings_mod.finding_values(
-                    finding, self.rules_by_id[finding.rule_id]), finding.geometry)
-                delta[(finding.rule_id, finding.severity)] = delta.get((finding.rule_id, finding.severity), 0) + 1
+            at = decisions.row_indexes(layer)
+            replaced, added = [], []
+            for fid, found in found_by_fid.items():
+                layer.SetAttributeFilter("plan_layer = '{}' AND plan_fid = {} AND rule_id IN ({})".format(
+                    LANDUSE, int(fid), quoted))
+                stale = [(feature.GetFID(), decisions.Part.of_row(feature, at)) for feature in layer]
+                layer.SetAttributeFilter(None)
+                for stale_fid, part in stale:
+                    layer.DeleteFeature(stale_fid)
+                    replaced.append(part)
+                    delta[(part.rule_id, part.severity)] = delta.get((part.rule_id, part.severity), 0) - 1
+                for finding in found:
+                    values = findings_mod.finding_values(finding, self.rules_by_id[finding.rule_id])
+                    findings_mod.insert_finding(layer, values, finding.geometry)
+                    added.append(decisions.Part.of_finding(finding, values["finding_id"], (values["x"], values["y"])))
+                    delta[(finding.rule_id, finding.severity)] = delta.get((finding.rule_id, finding.severity), 0) + 1
+            decisions.follow(dataset, replaced, added)
             _count_changes(dataset, {key: n for key, n in delta.items() if n})
 
 

@@ -55,7 +55,7 @@ class Report:
     def decision_kind(self, finding):
         """'accepted', 'false_positive', 'review' (需复核) or '' for a finding without a decision."""
         decision = self.decision(finding)
-        return decisions.shown_as(decision) if decision is not None else ""
+        return decision.state if decision is not None else ""
 
     def decision_zh(self, finding):
         """'已认可例外', '误报', or '需复核（已认可例外）' — as the panel's browser shows it."""

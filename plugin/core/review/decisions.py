@@ -1,33 +1,47 @@
-"""Reviewer decisions on findings: validated, stored in the findings GeoPackage's `decisions` table,
-and carried over to the next run of the same plan.
+"""Reviewer decisions on findings: validated where they are made and where they are read, stored in
+the findings GeoPackage's `decisions` table, and carried over to the next run of the same plan.
 
 A decision is `accepted` (an approved exception: reason and 批复文号 required) or `false_positive`
-(reason required). A re-exported plan has new fids and slightly moved vertices, so a decision moves
-to the new run's finding of the same rule whose conflicting part covers (nearly) the same ground; a
-finding without geometry (indicators, CRS) is matched by its rule, layers and wording without figures.
-A decision whose finding is gone is kept, marked resolved; one carried onto a finding whose severity
-or wording changed is marked `review` (需复核) and counted apart until the reviewer confirms it.
+(reason required). The dialog refuses an incomplete one; a row that is incomplete anyway (written
+with sqlite3, carried from an older file, a wrong type) is read with its `problem` said and counts
+as 需复核, never as decided. A re-exported plan has new fids and slightly moved vertices, so a
+decision moves to the new run's finding of the same rule whose conflicting part covers (nearly) the
+same ground; a finding without geometry (indicators, CRS) is matched by its rule, layers and wording
+without figures. A decision whose finding is gone is kept, marked resolved, and never scored again;
+one carried onto a finding whose severity or wording changed is marked `review` (需复核) and counted
+apart until the reviewer confirms it. The live re-check (core.check.recheck) moves decisions the same
+way when an edited parcel's findings are replaced (`follow`).
+
+What the report and the browser read (`read`): Decision rows; `state` is 'accepted',
+'false_positive' or 'review' (需复核: carried onto a changed finding, or invalid — then `problem` /
+`problem_en` say why, and `review` is 1 as read); `decided_counts` counts by state.
 """
 import datetime
 import getpass
 import os
 import re
-from dataclasses import asdict, dataclass
+import sqlite3
+from dataclasses import asdict, dataclass, replace
 
 from osgeo import ogr
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsProject
 
+from ..check.boxindex import BoxIndex
 from ..errors import OneMapError
+from ..outputs import read_only, sqlite_trouble
 from .findings import SEVERITY_ZH, finding_id, navigation_point, open_findings, updating
 from .recorded import is_local
 
 ogr.UseExceptions()
 
 KINDS = {"accepted": ("已认可例外", "approved exception"), "false_positive": ("误报", "false positive")}
-REVIEW = ("需复核", "to confirm again")      # a carried-over decision whose finding changed
+REVIEW = ("需复核", "to confirm again")      # a carried-over decision whose finding changed, or an invalid one
 NAMES = dict(KINDS, review=REVIEW)           # what a decision shows as: its kind, or 需复核
 MATCH_OVERLAP = 0.5          # shared area / larger area for two conflicting parts to be the same finding
 MATCH_DISTANCE_M = 5.0       # for parts without area (a point): navigation points this close
+TEXT_COLUMNS = ("finding_id", "decision", "reason", "approval_no", "reviewer", "decided_at", "rule_id", "message")
+FLAG_COLUMNS = ("resolved", "review")
+REQUIRED_COLUMNS = ("finding_id", "decision")
 
 
 @dataclass
@@ -41,17 +55,33 @@ class Decision:
     resolved: int = 0
     rule_id: str = ""
     message: str = ""            # the finding's message when decided (read when the finding is gone)
-    review: int = 0              # 1: carried onto a finding that changed since; the reviewer must confirm
+    review: int = 0              # 1: carried onto a finding that changed since, or invalid: to confirm
+    problem: str = ""            # why the stored row is not a valid decision ('' when it is); not stored
+    problem_en: str = ""
+
+    @property
+    def state(self):
+        """'accepted' or 'false_positive' when it closes its finding, else 'review' (需复核)."""
+        return "review" if self.review or self.problem else self.decision
+
+
+def missing(decision, reason, approval_no):
+    """[(zh, en)] of what a decision lacks; [] for a complete one."""
+    if decision not in KINDS:
+        return [("未知的审查决定：{}".format(decision), "Unknown decision: {}".format(decision))]
+    lacks = []
+    if not (reason or "").strip():
+        lacks.append(("“{}”须填写理由".format(KINDS[decision][0]), "A {} needs a reason".format(KINDS[decision][1])))
+    if decision == "accepted" and not (approval_no or "").strip():
+        lacks.append(("已认可例外须填写批复文号", "An approved exception needs the approval document number (批复文号)"))
+    return lacks
 
 
 def validate(decision, reason, approval_no):
     """OneMapError (zh/en) naming what is missing; nothing for a complete decision."""
-    if decision not in KINDS:
-        raise OneMapError("未知的审查决定：{}".format(decision), "Unknown decision: {}".format(decision))
-    if not (reason or "").strip():
-        raise OneMapError("“{}”须填写理由".format(KINDS[decision][0]), "A {} needs a reason".format(KINDS[decision][1]))
-    if decision == "accepted" and not (approval_no or "").strip():
-        raise OneMapError("已认可例外须填写批复文号", "An approved exception needs the approval document number (批复文号)")
+    lacks = missing(decision, reason, approval_no)
+    if lacks:
+        raise OneMapError("；".join(zh for zh, _en in lacks), "; ".join(en for _zh, en in lacks))
 
 
 def make(finding_id_, decision, reason, approval_no="", reviewer="", rule_id="", message=""):
@@ -64,20 +94,71 @@ def make(finding_id_, decision, reason, approval_no="", reviewer="", rule_id="",
 
 # -- the GeoPackage table
 def read(path):
-    """The decisions stored in a findings GeoPackage (a file from before the table existed has none)."""
-    dataset = open_findings(path)
-    table = dataset.GetLayerByName("decisions")
-    if table is None:
-        return []
-    names = set(Decision.__dataclass_fields__)
-    rows = []
-    for feature in table:
-        values = {k: feature.GetField(k) for k in feature.keys() if k in names}
-        values = {k: ("" if v is None and k != "resolved" else v) for k, v in values.items()}
-        values["resolved"] = int(values.get("resolved") or 0)
-        values["review"] = int(values.get("review") or 0)
-        rows.append(Decision(**values))
-    return rows
+    """The decisions stored in a findings GeoPackage, each checked (a file from before the table existed
+    has none). A table that cannot be read as decisions is a OneMapError naming the file and column."""
+    try:
+        with read_only(path) as db:
+            if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'decisions'").fetchone():
+                return []
+            columns = [row[1] for row in db.execute('PRAGMA table_info("decisions")')]
+            lacking = [name for name in REQUIRED_COLUMNS if name not in columns]
+            if lacking:
+                raise OneMapError("核对结果 {} 的 decisions 表缺少 {} 列，无法读取审查决定".format(path, "、".join(lacking)),
+                                  "The decisions table of {} has no {} column: its decisions cannot be read".format(
+                                      path, ", ".join(lacking)))
+            wanted = [name for name in TEXT_COLUMNS + FLAG_COLUMNS if name in columns]
+            rows = db.execute('SELECT {} FROM "decisions" ORDER BY rowid'.format(
+                ", ".join('"{}"'.format(name) for name in wanted))).fetchall()
+    except sqlite3.Error as exc:
+        zh, en = sqlite_trouble(exc)
+        raise OneMapError("无法读取核对结果 {} 的审查决定：{}".format(path, zh),
+                          "Cannot read the decisions of {}: {}".format(path, en))
+    return [_checked(dict(zip(wanted, row))) for row in rows]
+
+
+def _checked(values):
+    """A Decision from a stored row; what makes it invalid said in `problem` (it then counts as 需复核)."""
+    problems = []
+    row = {name: "" if values.get(name) is None else str(values[name]).strip() for name in TEXT_COLUMNS}
+    if not row["finding_id"]:
+        problems.append(("缺少问题编号 finding_id", "no finding_id"))
+    problems += missing(row["decision"], row["reason"], row["approval_no"])
+    for name in FLAG_COLUMNS:
+        value = values.get(name)
+        if value is None or value in (0, 1) or str(value).strip() in ("0", "1"):
+            row[name] = int(str(value).strip()) if value is not None else 0
+        else:
+            problems.append(("{} 的值“{}”无效（应为 0 或 1）".format(name, value),
+                             "{} is '{}', not 0 or 1".format(name, value)))
+            row[name] = 0                       # an open decision, to be confirmed
+    decision = Decision(**row)
+    if problems:
+        decision.problem = "；".join(zh for zh, _en in problems)
+        decision.problem_en = "; ".join(en for _zh, en in problems)
+        decision.review = 1
+    return decision
+
+
+def check_previous(path):
+    """OneMapError unless `path` is a readable OneMap findings GeoPackage whose decisions can be read
+    (a run's PREVIOUS is checked before the run, not after it)."""
+    if not path or not os.path.isfile(path):
+        raise OneMapError("找不到上次核对结果：{}".format(path), "Previous findings not found: {}".format(path))
+    try:
+        with read_only(path) as db:
+            tables = {row[0] for row in db.execute("SELECT table_name FROM gpkg_contents")}
+            columns = {row[1] for row in db.execute('PRAGMA table_info("findings")')}
+    except sqlite3.Error as exc:
+        zh, en = sqlite_trouble(exc)
+        raise OneMapError("无法读取上次核对结果 {}：{}".format(path, zh), "Cannot read the previous findings {}: {}".format(
+            path, en))
+    lacking = sorted(set(PREVIOUS_COLUMNS) - columns)
+    if not {"findings", "run"} <= tables or lacking:
+        raise OneMapError("上次核对结果 {} 不是 OneMap 核对结果（{}）".format(path, "缺少列 " + "、".join(lacking) if lacking
+                                                                  else "缺少 findings/run 表"),
+                          "The previous findings {} are not a OneMap findings GeoPackage ({})".format(
+                              path, "no column " + ", ".join(lacking) if lacking else "no findings/run tables"))
+    read(path)
 
 
 def save(path, decision):
@@ -86,8 +167,12 @@ def save(path, decision):
 
 
 def confirm(path, decision, message):
-    """The reviewer keeps a decision marked 需复核 for the finding as it is now (`message`)."""
-    save(path, Decision(**dict(asdict(decision), review=0, message=message)))
+    """The reviewer keeps a decision marked 需复核 for the finding as it is now (`message`); an invalid
+    one cannot be confirmed (OneMapError saying what it lacks: record it again in the dialog)."""
+    if decision.problem:
+        raise OneMapError("该审查决定无效（{}），请重新填写".format(decision.problem),
+                          "This decision is invalid ({}): record it again".format(decision.problem_en))
+    save(path, replace(decision, review=0, message=message))
 
 
 def remove(path, finding_id_):
@@ -101,16 +186,28 @@ def _write(path, finding_id_, values):
         if table is None:
             raise OneMapError("{} 中没有 decisions 表（请重新核对）".format(path),
                               "{} has no decisions table (run the check again)".format(path))
-        table.SetAttributeFilter("finding_id = '{}'".format(finding_id_.replace("'", "''")))
-        for fid in [feature.GetFID() for feature in table]:
-            table.DeleteFeature(fid)
-        table.SetAttributeFilter(None)
+        _delete(table, [finding_id_])
         if values is not None:
-            feature = ogr.Feature(table.GetLayerDefn())
-            for key, value in values.items():
-                if value is not None and feature.GetFieldIndex(key) >= 0:      # older files lack `review`
-                    feature.SetField(key, value)
-            table.CreateFeature(feature)
+            _insert(table, values)
+
+
+def _delete(table, finding_ids):
+    table.SetAttributeFilter("finding_id IN ({})".format(",".join(_quoted(i) for i in finding_ids)))
+    for fid in [feature.GetFID() for feature in table]:
+        table.DeleteFeature(fid)
+    table.SetAttributeFilter(None)
+
+
+def _insert(table, values):
+    feature = ogr.Feature(table.GetLayerDefn())
+    for key, value in values.items():
+        if value is not None and feature.GetFieldIndex(key) >= 0:      # older files lack `review`
+            feature.SetField(key, value)
+    table.CreateFeature(feature)
+
+
+def _quoted(text):
+    return "'{}'".format(str(text).replace("'", "''"))
 
 
 # -- carrying decisions over to a new run
@@ -122,16 +219,79 @@ def same_plan(label, other):
     return bool(label) and bool(other) and norm(label) == norm(other)
 
 
-@dataclass
-class _Previous:
-    finding_id: str
-    rule_id: str
-    plan_code: str
-    geometry: QgsGeometry
-    point: tuple
-    key: str
-    message: str
-    severity: str
+PREVIOUS_COLUMNS = ("finding_id", "rule_id", "severity", "message", "plan_layer", "plan_fid", "plan_code",
+                    "control_layer", "x", "y")
+
+
+class Part:
+    """A finding as matching sees it: rule, parcel code, conflicting part, where it is (box, navigation
+    point), and what identifies it without geometry (rule, layers, wording). The part is read from its
+    WKB (and reprojected) only when asked for, and made valid only when it is compared."""
+    __slots__ = ("finding_id", "rule_id", "plan_code", "plan_fid", "message", "severity", "key", "point",
+                 "_wkb", "_transform", "_raw", "_geometry", "_box")
+
+    def __init__(self, finding_id_, rule_id, plan_code, plan_fid, plan_layer, control_layer, message, severity,
+                 point, wkb=b"", transform=None):
+        self.finding_id, self.rule_id, self.plan_code = finding_id_, rule_id or "", plan_code or ""
+        self.plan_fid, self.message, self.severity = plan_fid, message or "", severity or ""
+        self.key = _key(rule_id, plan_layer, control_layer, message)
+        self.point = point if point is not None and None not in point else None
+        self._wkb, self._transform = wkb or b"", transform
+        self._raw = self._geometry = self._box = None
+
+    @classmethod
+    def of_finding(cls, finding, finding_id_=None, point=None):
+        """A new run's Finding."""
+        point = point or navigation_point(finding)
+        return cls(finding_id_ or finding_id(finding, *point), finding.rule_id, finding.plan_code, finding.plan_fid,
+                   finding.plan_layer, finding.control_layer, finding.message, finding.severity, point,
+                   wkb=finding._wkb)
+
+    @classmethod
+    def of_row(cls, feature, at, transform=None):
+        """A stored `findings` row (an OGR feature; `at`: the indexes of PREVIOUS_COLUMNS in its layer)."""
+        values = dict(zip(PREVIOUS_COLUMNS, map(feature.GetField, at)))
+        reference = feature.GetGeometryRef()
+        x, y = values["x"], values["y"]
+        if transform is not None and x is not None and y is not None:
+            point = transform.transform(x, y)
+            x, y = point.x(), point.y()
+        return cls(values["finding_id"], values["rule_id"], values["plan_code"], values["plan_fid"],
+                   values["plan_layer"], values["control_layer"], values["message"], values["severity"], (x, y),
+                   wkb=bytes(reference.ExportToIsoWkb()) if reference is not None else b"", transform=transform)
+
+    @property
+    def raw(self):
+        if self._raw is None:
+            self._raw = QgsGeometry()
+            if self._wkb:
+                self._raw.fromWkb(self._wkb)
+                if self._transform is not None:
+                    self._raw.transform(self._transform)
+        return self._raw
+
+    @property
+    def geometry(self):
+        if self._geometry is None:
+            raw = self.raw
+            self._geometry = raw if raw.isEmpty() or raw.isGeosValid() else raw.makeValid()
+        return self._geometry
+
+    @property
+    def box(self):
+        """The part's box grown by MATCH_DISTANCE_M around its navigation point: every finding it can
+        match has a box meeting it."""
+        if self._box is None:
+            boxes = []
+            if not self.raw.isEmpty():
+                rect = self.raw.boundingBox()
+                boxes.append((rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()))
+            if self.point is not None:
+                x, y = self.point
+                boxes.append((x - MATCH_DISTANCE_M, y - MATCH_DISTANCE_M, x + MATCH_DISTANCE_M, y + MATCH_DISTANCE_M))
+            self._box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                         max(b[3] for b in boxes)) if boxes else ()
+        return self._box or None
 
 
 def _wording(message):
@@ -144,8 +304,9 @@ def _key(rule_id, plan_layer, control_layer, message):
     return "|".join([rule_id or "", plan_layer or "", control_layer or "", _wording(message)])
 
 
-def _previous_findings(path, crs):
-    """The findings of an earlier GeoPackage, in `crs` (the earlier run may have used another)."""
+def _previous_parts(path, crs, wanted):
+    """The findings of an earlier GeoPackage whose ids are in `wanted` (one pass), in `crs` (the earlier run
+    may have used another)."""
     dataset = open_findings(path)
     layer = dataset.GetLayerByName("findings")
     if layer is None:
@@ -157,108 +318,158 @@ def _previous_findings(path, crs):
         previous_crs = QgsCoordinateReferenceSystem.fromWkt(srs.ExportToWkt())
         if previous_crs.isValid() and previous_crs != crs:
             transform = QgsCoordinateTransform(previous_crs, crs, QgsProject.instance().transformContext())
-    found = {}
-    for feature in layer:
-        reference = feature.GetGeometryRef()
-        geometry = QgsGeometry()
-        if reference is not None:
-            geometry = QgsGeometry.fromWkt(reference.ExportToWkt())
-            if transform is not None:
-                geometry.transform(transform)
-        x, y = feature.GetField("x"), feature.GetField("y")
-        if transform is not None and x is not None:
-            point = transform.transform(x, y)
-            x, y = point.x(), point.y()
-        found[feature.GetField("finding_id")] = _Previous(
-            feature.GetField("finding_id"), feature.GetField("rule_id"), feature.GetField("plan_code") or "",
-            geometry, (x, y), _key(feature.GetField("rule_id"), feature.GetField("plan_layer"),
-                                   feature.GetField("control_layer"), feature.GetField("message")),
-            feature.GetField("message") or "", feature.GetField("severity") or "")
-    return found
+    at = row_indexes(layer)
+    id_at = at[0]
+    return {feature.GetField(id_at): Part.of_row(feature, at, transform) for feature in layer
+            if feature.GetField(id_at) in wanted}
 
 
-def _valid(geometry):
-    return geometry if geometry.isGeosValid() else geometry.makeValid()
+def row_indexes(layer):
+    """The indexes of PREVIOUS_COLUMNS in a `findings` layer (by index: GetField by name searches each time)."""
+    definition = layer.GetLayerDefn()
+    return [definition.GetFieldIndex(name) for name in PREVIOUS_COLUMNS]
 
 
-def _score(old, new, new_point):
-    """How well a new finding continues an old one: 0 (not at all) to 1 (same ground)."""
-    if old.rule_id != new.rule_id or (old.plan_code and new.plan_code and old.plan_code != new.plan_code):
-        return 0.0
-    new_geometry = new.geometry
-    if new_geometry is None:
-        new_geometry = QgsGeometry()
-    if old.geometry.isEmpty() != new_geometry.isEmpty():
-        return 0.0
-    if old.geometry.isEmpty():
-        return 1.0 if old.key == _key(new.rule_id, new.plan_layer, new.control_layer, new.message) else 0.0
-    a, b = _valid(old.geometry), _valid(new_geometry)
-    larger = max(a.area(), b.area())
-    if larger > 0:
-        shared = a.intersection(b).area()
-        return shared / larger if shared / larger >= MATCH_OVERLAP else 0.0
-    if None in old.point or None in new_point:
-        return 0.0
-    distance = ((old.point[0] - new_point[0]) ** 2 + (old.point[1] - new_point[1]) ** 2) ** 0.5
-    return 1.0 - distance / MATCH_DISTANCE_M if distance < MATCH_DISTANCE_M else 0.0
+class Matcher:
+    """Pairs decided old findings with new ones, best first and one to one. New findings are looked up
+    by rule and box (only those whose boxes meet reach GEOS); `comparisons` counts the GEOS overlays."""
+
+    def __init__(self, new_parts):
+        self.new = new_parts
+        self.comparisons = 0
+        self._by_rule = {}
+        for number, part in enumerate(new_parts):
+            self._by_rule.setdefault(part.rule_id, []).append(number)
+        self._indexes = {}
+
+    def _candidates(self, old):
+        numbers = self._by_rule.get(old.rule_id, [])
+        if old.geometry.isEmpty():
+            return [n for n in numbers if self.new[n].key == old.key]
+        if old.rule_id not in self._indexes:
+            self._indexes[old.rule_id] = BoxIndex([n for n in numbers if self.new[n].box is not None],
+                                                  box=lambda n: self.new[n].box)
+        return self._indexes[old.rule_id].near(old.box) if old.box is not None else []
+
+    def score(self, old, new):
+        """How well a new finding continues an old one: 0 (not at all) to 1 (same ground)."""
+        if old.rule_id != new.rule_id or (old.plan_code and new.plan_code and old.plan_code != new.plan_code):
+            return 0.0
+        if old.geometry.isEmpty() != new.geometry.isEmpty():
+            return 0.0
+        if old.geometry.isEmpty():
+            return 1.0 if old.key == new.key else 0.0
+        a, b = old.geometry, new.geometry
+        larger = max(a.area(), b.area())
+        if larger > 0:
+            self.comparisons += 1
+            shared = a.intersection(b).area()
+            return shared / larger if shared / larger >= MATCH_OVERLAP else 0.0
+        if old.point is None or new.point is None:
+            return 0.0
+        distance = ((old.point[0] - new.point[0]) ** 2 + (old.point[1] - new.point[1]) ** 2) ** 0.5
+        return 1.0 - distance / MATCH_DISTANCE_M if distance < MATCH_DISTANCE_M else 0.0
+
+    def pairs(self, olds):
+        """{index in olds: index in new} — the best matches first, each side taken once."""
+        scored = []
+        for o_index, old in enumerate(olds):
+            for n_index in self._candidates(old):
+                score = self.score(old, self.new[n_index])
+                if score > 0:
+                    scored.append((score, -o_index, -n_index))
+        taken_old, taken_new, result = set(), set(), {}
+        for _score, o_index, n_index in sorted(scored, reverse=True):
+            if -o_index in taken_old or -n_index in taken_new:
+                continue
+            taken_old.add(-o_index)
+            taken_new.add(-n_index)
+            result[-o_index] = -n_index
+        return result
+
+
+def _moved(decision, old, new, review=0):
+    """The decision moved onto `new`: 需复核 when its finding's severity or wording changed (or `review`)."""
+    review = int(bool(decision.review or review or old.severity != new.severity
+                      or _wording(old.message) != _wording(new.message)))
+    return replace(decision, finding_id=new.finding_id, resolved=0, rule_id=new.rule_id,
+                   message=(decision.message or old.message) if review else new.message, review=review)
+
+
+def _resolved(decision, old):
+    return replace(decision, resolved=1, rule_id=decision.rule_id or (old.rule_id if old else ""),
+                   message=decision.message or (old.message if old else ""))
 
 
 def carry_over(previous_path, findings, crs):
-    """The `decisions` rows of a new run: each decision of `previous_path` moved to the new finding
-    that continues its finding, or kept and marked resolved. `findings` are the new run's, in `crs`."""
+    """The `decisions` rows of a new run: each open decision of `previous_path` moved to the new finding
+    that continues its finding, or kept and marked resolved; resolved ones are kept as they are (never
+    scored again). `findings` are the new run's, in `crs`."""
     decisions = read(previous_path)
     if not decisions:
         return []
-    previous = _previous_findings(previous_path, crs)
-    points = [navigation_point(f) for f in findings]
-    ids = [finding_id(f, *point) for f, point in zip(findings, points)]
-    by_rule = {}
-    for f_index, finding in enumerate(findings):
-        by_rule.setdefault(finding.rule_id, []).append(f_index)
-    pairs = []
-    for d_index, decision in enumerate(decisions):
-        old = previous.get(decision.finding_id)
-        if decision.resolved or old is None:
-            continue
-        for f_index in by_rule.get(old.rule_id, []):
-            score = _score(old, findings[f_index], points[f_index])
-            if score > 0:
-                pairs.append((score, d_index, f_index))
-    taken_decisions, taken_findings, rows = set(), set(), []
-    for _score_, d_index, f_index in sorted(pairs, reverse=True):        # best matches first, one to one
-        if d_index in taken_decisions or f_index in taken_findings:
-            continue
-        taken_decisions.add(d_index)
-        taken_findings.add(f_index)
-        decision, old, new = decisions[d_index], previous[decisions[d_index].finding_id], findings[f_index]
-        review = decision.review or int(old.severity != new.severity or _wording(old.message) != _wording(new.message))
-        rows.append(Decision(**dict(asdict(decision), finding_id=ids[f_index], resolved=0, rule_id=new.rule_id,
-                                    message=(decision.message or old.message) if review else new.message,
-                                    review=review)))
-    for d_index, decision in enumerate(decisions):
-        if d_index not in taken_decisions:
-            old = previous.get(decision.finding_id)
-            rows.append(Decision(**dict(asdict(decision), resolved=1, rule_id=decision.rule_id or (old.rule_id if old else ""),
-                                        message=decision.message or (old.message if old else ""))))
+    open_ones = [d for d in decisions if not d.resolved]
+    previous = _previous_parts(previous_path, crs, {d.finding_id for d in open_ones})
+    decided_rules = {part.rule_id for part in previous.values()}
+    new = [Part.of_finding(f) for f in findings if f.rule_id in decided_rules]
+    olds = [(d, previous.get(d.finding_id)) for d in open_ones]
+    scored = [(d, old) for d, old in olds if old is not None]
+    pairs = Matcher(new).pairs([old for _d, old in scored])
+    rows = [_moved(decision, old, new[pairs[index]]) for index, (decision, old) in enumerate(scored) if index in pairs]
+    rows += [_resolved(decision, old) for index, (decision, old) in enumerate(scored) if index not in pairs]
+    rows += [_resolved(d, None) for d, old in olds if old is None]
+    rows += [d for d in decisions if d.resolved]
     return rows
 
 
+def follow(dataset, replaced, added):
+    """A live re-check replaced findings (`replaced`: Parts of the removed rows) by `added` (Parts of the
+    new rows) in an open findings GeoPackage: move their decisions as carry_over does — onto the new
+    finding covering the same ground (需复核 if it changed) —, onto a new finding of the same rule on the
+    same parcel as 需复核 when none covers half of it, and mark resolved only when the parcel has no finding
+    of that rule any more. Returns the number of decisions moved or resolved."""
+    table = dataset.GetLayerByName("decisions")
+    if table is None or not replaced:
+        return 0
+    old_by_id = {part.finding_id: part for part in replaced}
+    table.SetAttributeFilter("finding_id IN ({}) AND (resolved IS NULL OR resolved <> 1)".format(
+        ",".join(map(_quoted, old_by_id))))
+    stored = [(feature.GetFID(), {name: feature.GetField(name) for name in feature.keys()}) for feature in table]
+    table.SetAttributeFilter(None)
+    if not stored:
+        return 0
+    decisions = [(fid, _checked(values)) for fid, values in stored]
+    olds = [old_by_id[d.finding_id] for _fid, d in decisions]
+    pairs = Matcher(added).pairs(olds)
+    free = [n for n in range(len(added)) if n not in set(pairs.values())]
+    rows = []
+    for index, ((_fid, decision), old) in enumerate(zip(decisions, olds)):
+        if index in pairs:
+            rows.append(_moved(decision, old, added[pairs[index]]))
+            continue
+        same = next((n for n in free if added[n].rule_id == old.rule_id and added[n].plan_fid == old.plan_fid), None)
+        if same is None:
+            rows.append(_resolved(decision, old))
+        else:
+            free.remove(same)
+            rows.append(_moved(decision, old, added[same], review=1))
+    for fid, _decision in decisions:
+        table.DeleteFeature(fid)
+    for row in rows:
+        _insert(table, asdict(row))
+    return len(rows)
+
+
 # -- counting
-def shown_as(decision):
-    """What a decision shows and counts as: its kind, or 'review' (需复核, closing nothing) when it was
-    carried onto a finding that changed since."""
-    return "review" if decision.review else decision.decision
-
-
 def decided_counts(severity_by_id, decisions):
     """{severity: {'accepted': n, 'false_positive': n, 'review': n}} over the open (unresolved)
-    decisions; one marked 需复核 counts as 'review', not as its kind."""
+    decisions; one marked 需复核, or invalid, counts as 'review', not as its kind."""
     counts = {}
     for decision in decisions:
         severity = severity_by_id.get(decision.finding_id)
         if decision.resolved or severity is None:
             continue
-        kind = shown_as(decision)
+        kind = decision.state
         counts.setdefault(severity, {}).setdefault(kind, 0)
         counts[severity][kind] += 1
     return counts

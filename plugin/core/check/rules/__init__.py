@@ -10,7 +10,8 @@ from .outside import OutsideRule
 from .overlap import OverlapRule
 from .plankind import PlanKindRule
 from .table import TableRule
+from .usable import UsableRule
 
 RULE_KINDS = {kind.kind: kind for kind in (OverlapRule, OutsideRule, CoverageRule, AttributeRule,
                                            GeometryRule, CrsRule, IndicatorRule, AreaRule, ChangeRule, TableRule,
-                                           PlanKindRule)}
+                                           PlanKindRule, UsableRule)}

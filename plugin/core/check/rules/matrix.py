@@ -3,13 +3,23 @@
 A rule's `matrix:` lists entries; the first whose codes hold the parcel's code decides. A conflicting
 piece is split into the part that already was of the entry's `existing_if` classes in the base year
 (JQDLTB) and the new part; each takes the entry's `existing` / `new` severity, `none` meaning no
-finding. Without a base year the piece is one 'unknown' part with the `unknown` severity (default:
-`new`), and the message says new and existing could not be told apart.
+finding. Without a base year the piece is one 'unknown' part: what cannot be determined is not an
+established error, so it takes the entry's `unknown` severity, by default its `new` severity lowered
+from error to warning; an entry that keeps an error without a base year says `unknown: error` (and
+why, in `unknown_note`). The message says new and existing could not be told apart, with the entry's
+`unknown_note` (else its `note`).
 """
 from ..geomops import polygonal
 
 NONE = "none"
 STATES = {"new": "新增", "existing": "基期已有", "unknown": "无基期数据，未区分新增与现状"}
+
+
+def undetermined_severity(entry):
+    """An entry's severity for a part whose base-year state is unknown."""
+    if "unknown" in entry:
+        return entry["unknown"]
+    return "warning" if entry["new"] == "error" else entry["new"]
 
 
 class Matrix:
@@ -25,7 +35,8 @@ class Matrix:
         note = "；{}".format(entry["note"]) if entry.get("note") else ""
         base = ctx.base_year()
         if not base.available:
-            return [(entry.get("unknown", entry["new"]), piece, "（{}）{}".format(STATES["unknown"], note))]
+            unknown_note = "；{}".format(entry["unknown_note"]) if entry.get("unknown_note") else note
+            return [(undetermined_severity(entry), piece, "（{}）{}".format(STATES["unknown"], unknown_note))]
         existing = base.part_of(piece, self.rule.ruleset.codes(entry.get("existing_if", entry["codes"])))
         new = polygonal(piece.difference(existing)) if not existing.isEmpty() else piece
         return [(entry["new"], new, "（{}）{}".format(STATES["new"], note)),
