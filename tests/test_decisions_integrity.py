@@ -62,6 +62,14 @@ def test_an_incomplete_decision_written_past_the_dialog_is_to_confirm_not_decide
         "错误 12 个（需复核 12 个），警告 0 个，提示 0 个"
 
 
+def test_the_report_says_why_a_stored_decision_closes_nothing(findings, tmp_path):
+    from plugin.core.export.report_html import report_html
+    accept_everything(findings, reason="省重点项目")                  # no 批复文号
+    html = report_html(read_report(findings))
+    assert html.count("需复核（已认可例外；记录无效：已认可例外须填写批复文号）") == 12
+    assert "不通过" in html
+
+
 def test_complete_decisions_inserted_the_same_way_still_close_the_findings(findings):
     accept_everything(findings, "省重点项目", "晋政函〔2024〕12号")
     assert {d.state for d in decisions.read(findings)} == {"accepted"}

@@ -58,11 +58,13 @@ class Report:
         return decision.state if decision is not None else ""
 
     def decision_zh(self, finding):
-        """'已认可例外', '误报', or '需复核（已认可例外）' — as the panel's browser shows it."""
+        """'已认可例外', '误报', or '需复核（已认可例外）' — as the panel's browser shows it; a stored row that
+        is no valid decision says why: '需复核（已认可例外；记录无效：已认可例外须填写批复文号）'."""
         decision = self.decision(finding)
         kind = self.decision_kind(finding)
         if kind == "review":
-            return "{}（{}）".format(DECISION_ZH["review"], DECISION_ZH.get(decision.decision, decision.decision))
+            why = "；记录无效：{}".format(decision.problem) if decision.problem else ""
+            return "{}（{}{}）".format(DECISION_ZH["review"], DECISION_ZH.get(decision.decision, decision.decision), why)
         return DECISION_ZH.get(kind, kind)
 
     @property
