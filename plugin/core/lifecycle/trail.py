@@ -1,0 +1,87 @@
+"""全过程留痕: the one trail of checks, reviewer decisions, approvals and merges, with who, when and hashes.
+
+Written into the one map with each merge (the check and decisions as the findings GeoPackage records
+them, the approval, the merge itself), read back for the panel, and exported as a workbook (版本 and
+留痕 sheets, through GDAL's XLSX driver like the check report).
+"""
+import os
+
+from osgeo import ogr
+
+from ..errors import OneMapError
+from ..export.atomic import write_atomically
+from ..read.history import VERSIONS_TABLE
+from ..read.sources import open_source
+from ..review.decisions import KINDS
+from .store import TRAIL, TRAIL_FIELDS, VERSION_FIELDS, open_store
+
+EVENTS = ("核对", "审查决定", "批复", "入库")
+
+
+def merge_events(check, merged, who, merged_at, plan_sha256, onemap_sha256):
+    """The trail rows a merge adds: the check, each decision that counted, the approval, the merge."""
+    run, version = check.run, merged.version
+    counts = "错误 {} 个、警告 {} 个、提示 {} 个".format(run.get("errors") or 0, run.get("warnings") or 0,
+                                                   run.get("infos") or 0)
+    rows = [{"version": version, "event": "核对", "at": run.get("finished") or run.get("started") or "",
+             "who": run.get("checked_by") or "",
+             "summary": "核对 {}（规则集 {}，核对编号 {}）：{}；结论 通过".format(
+                 run.get("plan_path") or "", run.get("ruleset_id") or "", run.get("run_id") or "", counts),
+             "plan_sha256": run.get("plan_sha256"), "onemap_sha256": run.get("onemap_sha256"),
+             "findings_sha256": check.sha256, "ruleset_sha256": run.get("ruleset_sha256")}]
+    for decision in check.valid:
+        rows.append({"version": version, "event": "审查决定", "at": decision.decided_at, "who": decision.reviewer,
+                     "summary": "{}：{} {}；理由：{}".format(KINDS[decision.decision][0], decision.rule_id,
+                                                         decision.message, decision.reason),
+                     "approval_no": decision.approval_no, "findings_sha256": check.sha256})
+    rows.append({"version": version, "event": "批复", "at": merged.approved_on, "who": "",
+                 "summary": "{} 批复（{}），批复文号 {}".format(merged.plan_name, merged.change, merged.approval_no),
+                 "approval_no": merged.approval_no})
+    rows.append({"version": version, "event": "入库", "at": merged_at, "who": who,
+                 "summary": "入库为版本 {}（上一版本 {}）：新增已批地块 {} 个，原已批地块失效 {} 个".format(
+                     version, merged.parent, len(merged.added), len(merged.replaced)),
+                 "approval_no": merged.approval_no, "plan_sha256": plan_sha256, "onemap_sha256": onemap_sha256,
+                 "findings_sha256": check.sha256, "ruleset_sha256": run.get("ruleset_sha256")})
+    return rows
+
+
+def read_history(onemap):
+    """(versions, trail rows) of a one map (a path or PlanSource), oldest first."""
+    source = open_source(onemap) if isinstance(onemap, str) else onemap
+    store = open_store(source)
+    trail_rows = sorted(store.rows(TRAIL), key=lambda row: (row.get("version") or 0, EVENTS.index(row["event"])
+                                                            if row.get("event") in EVENTS else 9))
+    return store.versions(), trail_rows
+
+
+def export_trail(onemap, output):
+    """The versions and the trail of a one map as a workbook (.xlsx), written atomically."""
+    if not output.lower().endswith(".xlsx"):
+        raise OneMapError("留痕导出为 .xlsx 文件：{}".format(output), "The trail is exported as .xlsx: {}".format(output))
+    versions, rows = read_history(onemap)
+    if not versions:
+        raise OneMapError("一张图 {} 还没有入库记录".format(onemap), "The one map {} has no merges yet".format(onemap))
+    write_atomically(output, lambda temporary: _workbook(temporary, [
+        ("版本", VERSION_FIELDS, versions), ("留痕", TRAIL_FIELDS, rows)]))
+    return os.path.realpath(output)
+
+
+TYPES = {"text": ogr.OFTString, "int": ogr.OFTInteger, "real": ogr.OFTReal, "date": ogr.OFTString}
+
+
+def _workbook(path, sheets):
+    driver = ogr.GetDriverByName("XLSX")
+    if driver is None:
+        raise OneMapError("此 GDAL 不支持 XLSX 输出", "This GDAL has no XLSX driver")
+    dataset = driver.CreateDataSource(path)
+    for name, fields, rows in sheets:
+        layer = dataset.CreateLayer(name, None, ogr.wkbNone)
+        for _field, kind, alias in fields:
+            layer.CreateField(ogr.FieldDefn(alias, TYPES[kind]))
+        for row in rows:
+            feature = ogr.Feature(layer.GetLayerDefn())
+            for index, (field_name, _kind, _alias) in enumerate(fields):
+                if row.get(field_name) not in (None, ""):
+                    feature.SetField(index, row[field_name])
+            layer.CreateFeature(feature)
+    dataset = None
