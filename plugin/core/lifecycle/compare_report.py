@@ -92,7 +92,8 @@ def _sheet(dataset, name, columns, rows):
         layer.CreateFeature(feature)
 
 
-def _changes_layer(path):
+def changes_layer(path):
+    """The `changes` layer of a comparison, coloured by change and labelled 原用途→新用途."""
     layer = QgsVectorLayer(ogr_uri(path, "changes"), "规划调整", "ogr")
     if not layer.isValid():
         raise OneMapError("无法读取对比结果 {}".format(path), "Cannot read the comparison {}".format(path))
@@ -136,7 +137,7 @@ def export_sheet(comparison, path, paper="A3", title="", compiler="", date=""):
     if not path.lower().endswith(".pdf"):
         raise OneMapError("对比图应为 .pdf 文件：{}".format(path), "The comparison sheet is written as .pdf: {}".format(path))
     project = QgsProject()
-    changes, background = _changes_layer(comparison.output), _background(comparison)
+    changes, background = changes_layer(comparison.output), _background(comparison)
     for layer in (changes, background):
         project.addMapLayer(layer, False)
     crs = changes.crs()

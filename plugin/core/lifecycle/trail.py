@@ -4,8 +4,6 @@ Written into the one map with each merge (the check and decisions as the finding
 them, the approval, the merge itself), read back for the panel, and exported as a workbook (版本 and
 留痕 sheets, through GDAL's XLSX driver like the check report).
 """
-import os
-
 from osgeo import ogr
 
 from ..errors import OneMapError
@@ -13,7 +11,7 @@ from ..export.atomic import write_atomically
 from ..read.history import VERSIONS_TABLE
 from ..read.sources import open_source
 from ..review.decisions import KINDS
-from .store import TRAIL, TRAIL_FIELDS, VERSION_FIELDS, open_store
+from .store import APPROVED, TRAIL, TRAIL_FIELDS, VERSION_FIELDS, open_store
 
 EVENTS = ("核对", "审查决定", "批复", "入库")
 
@@ -54,8 +52,23 @@ def read_history(onemap):
     return store.versions(), trail_rows
 
 
+def history_lines(source, as_of=None):
+    """A one map's history in Chinese lines (describesource, the log): the parcels in force now or as of
+    an earlier state, and every version. [] for a source without approved plans."""
+    if APPROVED not in source.recognised:
+        return []
+    in_force = source.open_layer(APPROVED).featureCount()
+    lines = ["已批规划用地：{} 个地块{}有效".format(in_force, as_of.zh if as_of else "现行")]
+    versions = open_store(source).versions() if source.format in ("gpkg", "postgis") else []
+    for row in versions:
+        lines.append("  版本 {}：{}，批复文号 {}（{}，批复日期 {}），{} 于 {} 入库".format(
+            row["version"], row.get("plan_name") or "", row.get("approval_no") or "", row.get("change") or "",
+            row.get("approved_on") or "", row.get("reviewer") or "", row.get("merged_at") or ""))
+    return lines
+
+
 def export_trail(onemap, output):
-    """The versions and the trail of a one map as a workbook (.xlsx), written atomically."""
+    """The versions and the trail of a one map as a workbook (.xlsx), written atomically; returns them."""
     if not output.lower().endswith(".xlsx"):
         raise OneMapError("留痕导出为 .xlsx 文件：{}".format(output), "The trail is exported as .xlsx: {}".format(output))
     versions, rows = read_history(onemap)
@@ -63,7 +76,7 @@ def export_trail(onemap, output):
         raise OneMapError("一张图 {} 还没有入库记录".format(onemap), "The one map {} has no merges yet".format(onemap))
     write_atomically(output, lambda temporary: _workbook(temporary, [
         ("版本", VERSION_FIELDS, versions), ("留痕", TRAIL_FIELDS, rows)]))
-    return os.path.realpath(output)
+    return versions, rows
 
 
 TYPES = {"text": ogr.OFTString, "int": ogr.OFTInteger, "real": ogr.OFTReal, "date": ogr.OFTString}
