@@ -26,7 +26,7 @@ from ..paths import plugin_version
 from ..read import crs as crsmod
 from ..read.codes import code_list
 from ..read.history import AsOf
-from ..read.sources import open_source, source_files, source_hash
+from ..read.sources import open_source, source_files, source_hash, source_name
 from . import overlay
 from .overlay import NOISE_M2
 from .parcels import landuse_key, layer_crs, read_parcels
@@ -68,7 +68,9 @@ class Side:
 
     @property
     def name(self):
-        return "{}（{}）".format(self.source.label, self.state) if self.state else self.source.label
+        """The source (its file's or schema's name) and the state read, e.g. 'onemap.gpkg（版本 2）'."""
+        name = source_name(self.source.path)
+        return "{}（{}）".format(name, self.state) if self.state else name
 
 
 @dataclass

@@ -69,8 +69,8 @@ def _workbook(comparison, path):
                                  ("新用途", text), ("面积（平方米）", real), ("原地块", text), ("新地块", text),
                                  ("对应方式", text), ("原批复文号", text), ("新批复文号", text), ("所在村", text)], changes)
     record = comparison.record
-    notes = [["原（对比前）", comparison.old.name], ["原 SHA-256", record["old_sha256"]],
-             ["新（对比后）", comparison.new.name], ["新 SHA-256", record["new_sha256"]],
+    notes = [["原（对比前）", comparison.old.name], ["原数据", record["old_path"]], ["原 SHA-256", record["old_sha256"]],
+             ["新（对比后）", comparison.new.name], ["新数据", record["new_path"]], ["新 SHA-256", record["new_sha256"]],
              ["新增", "{:.2f} 平方米".format(comparison.total("added"))],
              ["移出", "{:.2f} 平方米".format(comparison.total("removed"))],
              ["用途改变", "{:.2f} 平方米".format(comparison.total("changed"))],

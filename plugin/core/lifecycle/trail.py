@@ -36,8 +36,8 @@ def merge_events(check, merged, who, merged_at, plan_sha256, onemap_sha256):
                  "summary": "{} 批复（{}），批复文号 {}".format(merged.plan_name, merged.change, merged.approval_no),
                  "approval_no": merged.approval_no})
     rows.append({"version": version, "event": "入库", "at": merged_at, "who": who,
-                 "summary": "入库为版本 {}（上一版本 {}）：新增已批地块 {} 个，原已批地块失效 {} 个".format(
-                     version, merged.parent, len(merged.added), len(merged.replaced)),
+                 "summary": "{} 入库为版本 {}（上一版本 {}）：新增已批地块 {} 个，原已批地块失效 {} 个".format(
+                     merged.approval_no, version, merged.parent, len(merged.added), len(merged.replaced)),
                  "approval_no": merged.approval_no, "plan_sha256": plan_sha256, "onemap_sha256": onemap_sha256,
                  "findings_sha256": check.sha256, "ruleset_sha256": run.get("ruleset_sha256")})
     return rows

@@ -103,7 +103,7 @@ def apply(source, as_of=None):
     if as_of is None:
         return
     if not layers:
-        raise OneMapError("{} 中没有已批规划用地图层，不能按{}读取".format(source.label, as_of.zh),
+        raise OneMapError("{} 中没有已批规划用地图层，不能按“{}”读取".format(source.label, as_of.zh),
                           "{} has no approved plans' layer: it cannot be read as of {}".format(source.label, as_of.text))
     if as_of.version is not None:
         head = head_version(_dataset(source))
