@@ -61,7 +61,7 @@ class Side:
 
     @property
     def state(self):
-        """What was read: '现行' for a one map now, '版本 3' / '2024-05-01 时', or '' for a plan."""
+        """What was read: '现行' for a one map now, '版本 3' / '2024-05-01', or '' for a plan."""
         if self.as_of is not None:
             return self.as_of.zh
         return "现行" if self.key == "YPGHYDYH" else ""

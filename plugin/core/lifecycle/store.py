@@ -189,6 +189,8 @@ class _GpkgWriter:
             definition.SetAlternativeName(alias)
             layer.CreateField(definition)
         layer.SyncToDisk()                 # GDAL's deferred triggers and index now, inside the transaction
+        if name == VERSIONS_TABLE:
+            self.dataset.ExecuteSQL("CREATE UNIQUE INDEX onemap_versions_version ON onemap_versions (version)")
         return layer
 
     def close(self, fids, version, date):
@@ -290,12 +292,10 @@ class _PostgisWriter:
             columns = [sql.SQL("{} {}").format(sql.Identifier(field), sql.SQL(PG_TYPES[kind]))
                        for field, kind, _alias in TABLES[name]]
             if name == APPROVED:
-                columns = [sql.SQL("fid serial PRIMARY KEY"),
-                           sql.SQL("geom geometry(MultiPolygon, {:d})".format(int(self.srid)))] + columns
-            elif name == TRAIL:
-                columns = [sql.SQL("fid serial PRIMARY KEY")] + columns
-            else:
-                columns[0] = sql.SQL("{} integer PRIMARY KEY").format(sql.Identifier("version"))
+                columns = [sql.SQL("geom geometry(MultiPolygon, {:d})".format(int(self.srid)))] + columns
+            elif name == VERSIONS_TABLE:
+                columns[0] = sql.SQL("version integer NOT NULL UNIQUE")          # one row per version
+            columns = [sql.SQL("fid serial PRIMARY KEY")] + columns               # OGR's and QGIS's feature id
             with self.connection.cursor() as cursor:
                 cursor.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} ({})").format(table, sql.SQL(", ").join(columns)))
                 if name == APPROVED:

@@ -58,7 +58,7 @@ def history_lines(source, as_of=None):
     if APPROVED not in source.recognised:
         return []
     in_force = source.open_layer(APPROVED).featureCount()
-    lines = ["已批规划用地：{} 个地块{}有效".format(in_force, as_of.zh if as_of else "现行")]
+    lines = ["已批规划用地（{}）：有效地块 {} 个".format(as_of.zh if as_of else "现行", in_force)]
     versions = open_store(source).versions() if source.format in ("gpkg", "postgis") else []
     for row in versions:
         lines.append("  版本 {}：{}，批复文号 {}（{}，批复日期 {}），{} 于 {} 入库".format(

@@ -55,7 +55,8 @@ class AsOf:
 
     @property
     def zh(self):
-        return "版本 {}".format(self.version) if self.version is not None else "{} 时".format(self.date)
+        """'版本 3' or '2024-05-01', as messages and group names show it."""
+        return "版本 {}".format(self.version) if self.version is not None else self.date
 
 
 def iso_date(value):

@@ -49,7 +49,7 @@ class ApprovedRule(Rule):
             raise NotApplicable("一张图中没有已批规划用地图层（{}），尚无规划入库".format(self.args["approved"]),
                                 "the one map has no approved plans ({}): nothing was merged yet".format(self.args["approved"]))
         plan = self.plan_layer(ctx, self.args["plan_layer"])
-        when = "（{}）".format(ctx.as_of.zh) if ctx.as_of else ""
+        when = "（对照一张图：{}）".format(ctx.as_of.zh) if ctx.as_of else ""
         declared = ctx.declared_change or UNDECLARED
         pieces = list(overlay.pieces(plan.features, approved, self.ruleset.noise_m2))
         if self.args["check"] == "exists":
