@@ -29,6 +29,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.errors import OneMapError
+from ..core.export.citation import when_zh
 from ..core.lifecycle.changes import CHANGES
 from ..core.lifecycle.compare import compare
 from ..core.lifecycle.compare_report import changes_layer, export_sheet, write_xlsx
@@ -41,6 +42,8 @@ from ..i18n import chinese_ui, tr
 from .decision_dialog import REVIEWER_KEY
 from .export_panel import _Task as Task
 
+
+TIMES = ("merged_at", "at")                          # ISO times, shown as the report shows them
 
 
 def version_columns():
@@ -75,8 +78,10 @@ def fill(table, columns, rows):
     table.setRowCount(len(rows))
     for row_number, row in enumerate(rows):
         for column, (key, _title) in enumerate(columns):
-            value = row.get(key)
-            item = QTableWidgetItem("" if value is None else str(value))
+            value = "" if row.get(key) is None else str(row[key])
+            if key in TIMES and "T" in value:
+                value = when_zh(value)                   # '2026-12-02 21:06，北京时间'
+            item = QTableWidgetItem(value)
             item.setToolTip(item.text())
             table.setItem(row_number, column, item)
 

@@ -6,7 +6,10 @@ import os
 
 from osgeo import ogr
 from qgis.core import (
+    Qgis,
+    QgsCoordinateTransform,
     QgsExpressionContextUtils,
+    QgsFeatureRequest,
     QgsFillSymbol,
     QgsGeometry,
     QgsLayoutItemLegend,
@@ -14,6 +17,7 @@ from qgis.core import (
     QgsLayoutItemScaleBar,
     QgsPalLayerSettings,
     QgsProject,
+    QgsRectangle,
     QgsRenderContext,
     QgsRuleBasedRenderer,
     QgsTextBufferSettings,
@@ -132,24 +136,51 @@ def _background(comparison):
     return layer
 
 
+def _villages(comparison):
+    """The villages (CJDCQ) of the new side, else the old one, styled as on every sheet; None without."""
+    side = next((side for side in (comparison.new, comparison.old) if side.source.get("CJDCQ") is not None), None)
+    if side is None:
+        return None
+    layer = side.source.open_layer("CJDCQ")
+    apply_style(layer, "CJDCQ")
+    return layer
+
+
+def _sheet_extent(changes, villages):
+    """What the sheet shows: the villages the changes lie in (the ground they belong to), else the changes
+    with room around them."""
+    extent = QgsRectangle(changes.extent())
+    if villages is None or extent.isEmpty():
+        extent.scale(3.0)
+        return extent
+    transform = QgsCoordinateTransform(villages.crs(), changes.crs(), QgsProject.instance())
+    request = QgsFeatureRequest().setFilterRect(transform.transformBoundingBox(extent, Qgis.TransformDirection.Reverse))
+    for village in villages.getFeatures(request):
+        extent.combineExtentWith(transform.transformBoundingBox(village.geometry().boundingBox()))
+    return extent
+
+
 def export_sheet(comparison, path, paper="A3", title="", compiler="", date=""):
     """规划调整对比图 as PDF at `path` and PNG beside it; returns the two paths."""
     if not path.lower().endswith(".pdf"):
         raise OneMapError("对比图应为 .pdf 文件：{}".format(path), "The comparison sheet is written as .pdf: {}".format(path))
     project = QgsProject()
-    changes, background = changes_layer(comparison.output), _background(comparison)
-    for layer in (changes, background):
-        project.addMapLayer(layer, False)
+    changes, background, villages = changes_layer(comparison.output), _background(comparison), _villages(comparison)
+    for layer in (changes, background, villages):
+        if layer is not None:
+            project.addMapLayer(layer, False)
     crs = changes.crs()
     project.setCrs(crs)
-    extent = changes.extent() if changes.featureCount() else background.extent()
+    extent = _sheet_extent(changes, villages) if changes.featureCount() else background.extent()
     area = QgsGeometry.fromRect(extent)
     orientation = "landscape" if extent.width() >= extent.height() else "portrait"
     layout = load_template("mapsheet_{}_{}.qpt".format(paper, orientation), project)
     plain_title(layout)
     map_item = next(item for item in layout.items() if isinstance(item, QgsLayoutItemMap))
     legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))
-    entries = [SheetLayer(changes, "changes", "规划调整"), SheetLayer(background, comparison.new.key, in_legend=False)]
+    entries = [SheetLayer(changes, "changes", "规划调整")] + \
+        ([SheetLayer(villages, "CJDCQ", "村域范围")] if villages is not None else []) + \
+        [SheetLayer(background, comparison.new.key, in_legend=False)]
     present = {id(entry): present_classes(entry.layer, area, crs) for entry in entries}
     make_room_for_legend(layout, legend, map_item, fill_legend(legend, entries, present), orientation)
     map_item.setCrs(crs)

@@ -92,7 +92,7 @@ class ApprovedRule(Rule):
         if severity == "none":
             return []
         content = "（{}内容）".format(declared) if declared not in (UNDECLARED, NEW) and severity == "info" else ""
-        return [self._finding("已批规划（批复文号 {}）地块 {} 为{}，本规划地块 {} 为{}，面积 {:.2f} 平方米{}{}".format(
+        return [self._finding("已批规划（批复文号 {}）地块 {} 为 {}，本规划地块 {} 为 {}，面积 {:.2f} 平方米{}{}".format(
                     other.attrs.get("PFWH") or "", other.label, describe(other.code), feature.label,
                     describe(feature.code), area, when, content), severity, feature, other, piece, area)
                 for feature, other, piece, area in pieces if feature.code != other.code]
@@ -106,7 +106,7 @@ class ApprovedRule(Rule):
         shrinks = after < before - tolerance
         balance = ("净减少 {:.2f} 平方米".format(before - after) if shrinks else "总量未减少，为位置调整")
         severity = self.severity if shrinks else "info"
-        return [self._finding("已批规划（批复文号 {}）的公益性用地 {} 在本规划中为{}，面积 {:.2f} 平方米{}；与已批规划重叠范围内"
+        return [self._finding("已批规划（批复文号 {}）的公益性用地 {} 在本规划中为 {}，面积 {:.2f} 平方米{}；与已批规划重叠范围内"
                               "公益性用地已批 {:.2f} 平方米、本规划 {:.2f} 平方米（{}）".format(
                                   other.attrs.get("PFWH") or "", describe(other.code), describe(feature.code), area,
                                   when, before, after, balance),
