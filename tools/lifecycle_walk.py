@@ -181,6 +181,7 @@ def merged_b():
     panel = dock().lifecycle
     show_box()
     shoot("5-versions-after-B", dock())
+    shoot("lifecycle-box", panel)
     from qgis.PyQt.QtWidgets import QFileDialog
     QFileDialog.getExistingDirectory = staticmethod(lambda *args: OUT)
     panel.table.selectRow(0)                      # version 2: what its merge changed
