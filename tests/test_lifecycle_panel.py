@@ -2,27 +2,16 @@
 dialog (dry run, then merge), comparing versions and the trail — through its widgets."""
 import os
 
-import pytest
-from qgis.core import QgsProject, QgsSettings
+from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QDate
 from qgis.PyQt.QtWidgets import QFileDialog
 
 import lifecycle_data as data
 from plugin.core.check.engine import verify
 from plugin.core.lifecycle.merge import merge_plan
-from test_dock import wait_for
+from test_dock import dock, wait_for  # noqa: F401 — dock is the panel fixture
 
 A_NO, B_NO = "甲政函〔2024〕1号", "甲政函〔2024〕9号"
-
-
-@pytest.fixture
-def dock(qgis_iface, qgis_new_project):
-    from plugin.gui.dock import OneMapDock
-    for role in ("onemap", "plan"):
-        QgsSettings().remove("onemap/recent/" + role)
-    widget = OneMapDock(qgis_iface)
-    yield widget
-    widget.deleteLater()
 
 
 def merged(tmp_path):

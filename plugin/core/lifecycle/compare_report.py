@@ -4,7 +4,6 @@ side's land use, from the map-sheet template every other sheet uses (resources/m
 """
 import os
 
-from osgeo import ogr
 from qgis.core import (
     Qgis,
     QgsCoordinateTransform,
@@ -36,6 +35,7 @@ from ..export.report_pdf import export_pdf, load_template
 from ..read.sources import ogr_uri, source_title
 from ..read.styles import apply_style
 from .compare import CHANGE_ZH
+from .workbook import INTEGER, REAL, TEXT, write_workbook
 
 SHEET_NAME = "规划调整对比图"
 SYMBOLS = {  # the change, its fill and outline: green in, red out, orange changed (OneMap's own choice)
@@ -47,31 +47,14 @@ LABEL = ("CASE WHEN \"change\" = 'changed' THEN \"old_code\" || '→' || \"new_c
 
 
 def write_xlsx(comparison, path):
-    """The comparison as a workbook (.xlsx), written atomically."""
-    if not path.lower().endswith(".xlsx"):
-        raise OneMapError("对比表应为 .xlsx 文件：{}".format(path), "The comparison table is written as .xlsx: {}".format(path))
-    write_atomically(path, lambda temporary: _workbook(comparison, temporary))
-    return os.path.realpath(path)
-
-
-def _workbook(comparison, path):
-    driver = ogr.GetDriverByName("XLSX")
-    if driver is None:
-        raise OneMapError("此 GDAL 不支持 XLSX 输出", "This GDAL has no XLSX driver")
-    dataset = driver.CreateDataSource(path)
-    text, real, integer = ogr.OFTString, ogr.OFTReal, ogr.OFTInteger
+    """The comparison as a workbook (.xlsx): 汇总, 变化清单, 说明; written atomically."""
     summary = [[row["unit"] or "全部", "一级类" if row["level"] == 1 else "二级类", row["class_code"], row["class_name"],
                 round(row["old_m2"], 2), round(row["new_m2"], 2), round(row["difference_m2"], 2),
                 round(row["difference_m2"] / 10000.0, 4)] for row in comparison.summary]
-    _sheet(dataset, "汇总", [("范围", text), ("级别", text), ("地类代码", text), ("地类", text), ("原面积（平方米）", real),
-                             ("新面积（平方米）", real), ("增减（平方米）", real), ("增减（公顷）", real)], summary)
     changes = [[index, CHANGE_ZH[row["change"]], row["old_code"], row["old_name"], row["new_code"], row["new_name"],
                 round(row["area_m2"], 2), row["old_label"], row["new_label"],
                 {"label": "按编号", "geometry": "按位置"}.get(row["matched_by"], ""), row["old_approval_no"],
                 row["new_approval_no"], row["unit"]] for index, row in enumerate(comparison.changes, 1)]
-    _sheet(dataset, "变化清单", [("序号", integer), ("变化", text), ("原用途代码", text), ("原用途", text), ("新用途代码", text),
-                                 ("新用途", text), ("面积（平方米）", real), ("原地块", text), ("新地块", text),
-                                 ("对应方式", text), ("原批复文号", text), ("新批复文号", text), ("所在村", text)], changes)
     record = comparison.record
     notes = [["原（对比前）", comparison.old.name], ["原数据", record["old_path"]], ["原 SHA-256", record["old_sha256"]],
              ["新（对比后）", comparison.new.name], ["新数据", record["new_path"]], ["新 SHA-256", record["new_sha256"]],
@@ -80,20 +63,14 @@ def _workbook(comparison, path):
              ["用途改变", "{:.2f} 平方米".format(comparison.total("changed"))],
              ["面积", "{} 平面面积；小于 {} 平方米的碎片（共边、投影误差）不计".format(record["crs"], record["noise_m2"])],
              ["对比时间", record["compared_at"]], ["OneMap 版本", record["plugin_version"]]]
-    _sheet(dataset, "说明", [("项目", text), ("内容", text)], notes)
-    dataset = None
-
-
-def _sheet(dataset, name, columns, rows):
-    layer = dataset.CreateLayer(name, None, ogr.wkbNone)
-    for column, kind in columns:
-        layer.CreateField(ogr.FieldDefn(column, kind))
-    for row in rows:
-        feature = ogr.Feature(layer.GetLayerDefn())
-        for index, value in enumerate(row):
-            if value not in (None, ""):
-                feature.SetField(index, value)
-        layer.CreateFeature(feature)
+    write_workbook(path, [
+        ("汇总", [("范围", TEXT), ("级别", TEXT), ("地类代码", TEXT), ("地类", TEXT), ("原面积（平方米）", REAL),
+                ("新面积（平方米）", REAL), ("增减（平方米）", REAL), ("增减（公顷）", REAL)], summary),
+        ("变化清单", [("序号", INTEGER), ("变化", TEXT), ("原用途代码", TEXT), ("原用途", TEXT), ("新用途代码", TEXT),
+                  ("新用途", TEXT), ("面积（平方米）", REAL), ("原地块", TEXT), ("新地块", TEXT), ("对应方式", TEXT),
+                  ("原批复文号", TEXT), ("新批复文号", TEXT), ("所在村", TEXT)], changes),
+        ("说明", [("项目", TEXT), ("内容", TEXT)], notes)])
+    return os.path.realpath(path)
 
 
 def changes_layer(path):

@@ -65,8 +65,3 @@ def read_parcels(source, key, crs=None, near=None, transform_context=None):
     data.labelled = label_field(found, layer.fields().names()) is not None     # else a label is only the fid
     return data
 
-
-def extent(data):
-    """The box around a LayerData's features as a QgsRectangle, or None when it has none."""
-    box = data.index.extent
-    return QgsRectangle(*box) if box is not None else None

@@ -4,14 +4,11 @@ Written into the one map with each merge (the check and decisions as the finding
 them, the approval, the merge itself), read back for the panel, and exported as a workbook (版本 and
 留痕 sheets, through GDAL's XLSX driver like the check report).
 """
-from osgeo import ogr
-
 from ..errors import OneMapError
-from ..export.atomic import write_atomically
-from ..read.history import VERSIONS_TABLE
 from ..read.sources import open_source
 from ..review.decisions import KINDS
 from .store import APPROVED, TRAIL, TRAIL_FIELDS, VERSION_FIELDS, open_store
+from .workbook import INTEGER, REAL, TEXT, write_workbook
 
 EVENTS = ("核对", "审查决定", "批复", "入库")
 
@@ -69,32 +66,13 @@ def history_lines(source, as_of=None):
 
 def export_trail(onemap, output):
     """The versions and the trail of a one map as a workbook (.xlsx), written atomically; returns them."""
-    if not output.lower().endswith(".xlsx"):
-        raise OneMapError("留痕导出为 .xlsx 文件：{}".format(output), "The trail is exported as .xlsx: {}".format(output))
     versions, rows = read_history(onemap)
     if not versions:
         raise OneMapError("一张图 {} 还没有入库记录".format(onemap), "The one map {} has no merges yet".format(onemap))
-    write_atomically(output, lambda temporary: _workbook(temporary, [
-        ("版本", VERSION_FIELDS, versions), ("留痕", TRAIL_FIELDS, rows)]))
+    write_workbook(output, [(name, [(alias, TYPES[kind]) for _f, kind, alias in fields],
+                             [[row.get(field) for field, _k, _a in fields] for row in table])
+                            for name, fields, table in (("版本", VERSION_FIELDS, versions), ("留痕", TRAIL_FIELDS, rows))])
     return versions, rows
 
 
-TYPES = {"text": ogr.OFTString, "int": ogr.OFTInteger, "real": ogr.OFTReal, "date": ogr.OFTString}
-
-
-def _workbook(path, sheets):
-    driver = ogr.GetDriverByName("XLSX")
-    if driver is None:
-        raise OneMapError("此 GDAL 不支持 XLSX 输出", "This GDAL has no XLSX driver")
-    dataset = driver.CreateDataSource(path)
-    for name, fields, rows in sheets:
-        layer = dataset.CreateLayer(name, None, ogr.wkbNone)
-        for _field, kind, alias in fields:
-            layer.CreateField(ogr.FieldDefn(alias, TYPES[kind]))
-        for row in rows:
-            feature = ogr.Feature(layer.GetLayerDefn())
-            for index, (field_name, _kind, _alias) in enumerate(fields):
-                if row.get(field_name) not in (None, ""):
-                    feature.SetField(index, row[field_name])
-            layer.CreateFeature(feature)
-    dataset = None
+TYPES = {"text": TEXT, "int": INTEGER, "real": REAL, "date": TEXT}

@@ -7,7 +7,7 @@ pass core.review.decisions.validate (an accepted exception without 批复文号,
 e.g. written into the file by hand) counts as undecided.
 """
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from ..errors import OneMapError
 from ..export.report_data import read_report
@@ -79,7 +79,3 @@ def read_check(path):
         raise OneMapError("无法读取核对结果 {}：{}".format(path, exc.strerror), "Cannot read {}: {}".format(path, exc.strerror))
     return Check(path=path, run=report.run, report=report, valid=valid, invalid=invalid, sha256=sha256)
 
-
-def decision_rows(check):
-    """The valid decisions as plain dicts (for the trail)."""
-    return [asdict(decision) for decision in check.valid]
