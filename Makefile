@@ -9,7 +9,7 @@ SAMPLE := resources/sample
 BUILD := build/onemap
 QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: deps sample styles layouts translations build demo test test-matrix package repo install smoke screenshot review-screenshots guide-shots bench bench-quick clean
+.PHONY: deps sample styles layouts translations build demo test test-matrix package repo install smoke screenshot review-screenshots lifecycle-walk guide-shots bench bench-quick clean
 
 deps:
 	@tools/bootstrap.sh
@@ -76,6 +76,13 @@ review-screenshots: package
 	ONEMAP_SMOKE_CODE=$(CURDIR)/tools/review_screenshots.py tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/review zh-Hans
 	cp out/review/review-click.png docs/review-click-zh.png && cp out/review/review-panel-decided.png docs/review-panel-zh.png
 	cp out/review/review-decision-missing.png docs/review-decision-zh.png
+
+# The one map's life cycle walked in real QGIS (docs/lifecycle-*.png): check, report, merge, the next plan, compare, trail.
+lifecycle-walk: package
+	ONEMAP_SMOKE_CODE=$(CURDIR)/tools/lifecycle_walk.py tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/lifecycle zh-Hans
+	cp out/lifecycle/lifecycle-box.png docs/lifecycle-box-zh.png && cp out/lifecycle/lifecycle-box.png docs/guide/images/lifecycle-box.png
+	cp out/lifecycle/*_v1-v2_规划调整对比.png docs/lifecycle-compare.png && cp out/lifecycle/merge-B-merged.png docs/guide/images/lifecycle-merge.png
+	cp docs/lifecycle-compare.png docs/guide/images/lifecycle-compare.png
 
 # The user guide's screenshots (docs/guide/images): real QGIS under xvfb, zh-Hans, the sample data.
 guide-shots: repo

@@ -71,7 +71,7 @@ def test_verify_runs_as_a_task_and_loads_the_findings(dock, tmp_path):
     assert dock.summary.text().startswith("12 errors, 5 warnings, 1 notes")
     findings = [l for l in QgsProject.instance().mapLayers().values() if l.customProperty(PROPERTY_KEY) == "findings"]
     assert findings and findings[0].featureCount() == 18
-    assert dock.browser.model.rowCount() == 26 and dock.browser.review.path == output
+    assert dock.browser.model.rowCount() == 29 and dock.browser.review.path == output
 
 
 def test_a_recheck_replaces_the_findings_layer_keeping_style_and_place(dock, tmp_path):

@@ -11,7 +11,7 @@ from export_helpers import (chinese_fonts, pdf_engine, pdf_fonts, pdf_pages, pdf
 
 RULE_IDS = ["KIND-01", "CRS-01", "ATT-01", "ATT-02", "ATT-03", "ATT-04", "GEO-00", "GEO-01", "GEO-02", "GEO-03", "GEO-04", "GEO-05", "GEO-06", "CL-01",
             "CL-02", "CL-03", "CL-08", "CL-04", "CL-05", "CL-07", "CL-06", "KEEP-01", "KEEP-02", "IND-01", "BASE-01",
-            "TAB-01"]
+            "TAB-01", "APP-01", "APP-02", "APP-03"]
 
 
 @pytest.fixture(scope="module")

@@ -75,7 +75,7 @@ def plan_landuse():
 
 
 def test_rules_are_listed_with_status_count_and_area(browser):
-    assert browser.proxy.rowCount() == len(Review(browser.review.path).rules) == 26
+    assert browser.proxy.rowCount() == len(Review(browser.review.path).rules) == 29
     farmland = cells(browser, rule_row(browser, "CL-01"))
     assert farmland == ["CL-01 永久基本农田内规划为非耕地", "未通过", "1", "5,000.00", "7.50"]
     assert cells(browser, rule_row(browser, "CL-02"))[1] == "不适用"       # the reason: its row and tooltip
@@ -131,7 +131,7 @@ def test_filters_by_severity_and_decision(browser):
     assert shown == {"ATT-01", "GEO-04", "GEO-06", "CL-03", "IND-01"}    # the five warnings' rules
     browser.severity_buttons["error"].setChecked(True)
     browser.severity_buttons["info"].setChecked(True)
-    assert browser.proxy.rowCount() == 26
+    assert browser.proxy.rowCount() == 29
 
     finding = browser.finding_at(child(browser, "CL-01"))
     browser.store(decisions.make(finding.finding_id, "accepted", "省重点项目", "晋政函〔2024〕12号", "张三"))

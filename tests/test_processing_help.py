@@ -8,7 +8,8 @@ from qgis.PyQt.QtCore import QUrl
 
 from plugin.processing.algorithm import GROUPS, OneMapAlgorithm
 
-ALGORITHMS = ["describesource", "loadplan", "verifyplan", "exportreport", "exportmapsheets", "verifyfolder"]
+ALGORITHMS = ["describesource", "loadplan", "verifyplan", "exportreport", "exportmapsheets", "verifyfolder",
+              "mergeplan", "compareplans", "exporttrail"]
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 Each name is taken from where the running QGIS has it, so the plugin works on 3.22 … 4.x.
 """
-from qgis.core import (Qgis, QgsMapLayerProxyModel, QgsProcessing, QgsProcessingAlgorithm, QgsProcessingParameterFile,
-                       QgsSimpleMarkerSymbolLayerBase, QgsUnitTypes, QgsWkbTypes)
+from qgis.core import (Qgis, QgsMapLayerProxyModel, QgsProcessing, QgsProcessingAlgorithm, QgsProcessingParameterDateTime,
+                       QgsProcessingParameterFile, QgsSimpleMarkerSymbolLayerBase, QgsUnitTypes, QgsWkbTypes)
 
 
 def _new_or_old(group, member, old):
@@ -18,6 +18,8 @@ FILE_PARAMETER = _new_or_old("ProcessingFileParameterBehavior", "File",
                              getattr(QgsProcessingParameterFile, "File", None))
 FOLDER_PARAMETER = _new_or_old("ProcessingFileParameterBehavior", "Folder",
                                getattr(QgsProcessingParameterFile, "Folder", None))
+DATE_PARAMETER = _new_or_old("ProcessingDateTimeParameterDataType", "Date",
+                             getattr(QgsProcessingParameterDateTime, "Date", None))
 POLYGON_SOURCE = _new_or_old("ProcessingSourceType", "VectorPolygon",
                              getattr(QgsProcessing, "TypeVectorPolygon", None))
 POLYGON_WKB = _new_or_old("WkbType", "Polygon", getattr(QgsWkbTypes, "Polygon", None))        # 2D only

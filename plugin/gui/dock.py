@@ -44,6 +44,7 @@ from ..i18n import chinese_ui
 from .export_panel import ExportPanel
 from .findings_view import FindingsBrowser, zoom_to_layers
 from .guide import open_guide
+from .lifecycle_panel import LifecyclePanel
 from .source_picker import SourcePicker
 from .tasks import VerifyTask
 
@@ -168,6 +169,8 @@ class OneMapDock(QgsDockWidget):
         layout.addWidget(results, 2)
         self.export_panel = ExportPanel(self)
         layout.addWidget(self.export_panel)
+        self.lifecycle = LifecyclePanel(self)
+        layout.addWidget(self.lifecycle)
         self.help_button = QPushButton(QgsApplication.getThemeIcon("/mActionHelpContents.svg"), self.tr("User guide"))
         self.help_button.clicked.connect(lambda: open_guide())
         layout.addWidget(self.help_button)
@@ -330,7 +333,7 @@ class OneMapDock(QgsDockWidget):
         done = self.total - len(self.queue) - 1
         previous = self.previous_run(plan, output)
         self.task = VerifyTask(plan, self.onemap_picker.path(), self.ruleset_combo.currentData() or None, output,
-                               self.kind_combo.currentData() or None, previous)
+                               self.kind_combo.currentData() or None, previous, **self.lifecycle.check_options())
         self.task.progressChanged.connect(
             lambda value: self.progress.setValue(int((done + value / 100.0) * 100 / self.total)))
         self.task.taskCompleted.connect(self.verify_finished)
@@ -374,6 +377,7 @@ class OneMapDock(QgsDockWidget):
             self.scroll.ensureWidgetVisible(self.browser, 0, 0)            # the findings in view
             self.export_panel.set_result(plan_file(task.args["plan_path"]), task.args["onemap_path"],
                                          task.result.output)
+            self.lifecycle.set_result(plan_file(task.args["plan_path"]), task.args["onemap_path"], task.result.output)
         if self.queue:
             self.start_next()
         else:

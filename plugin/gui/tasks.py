@@ -12,10 +12,11 @@ from ..i18n import tr
 class VerifyTask(QgsTask):
     """Runs core.check.engine.verify off the main thread; a cancelled run writes nothing."""
 
-    def __init__(self, plan, onemap, ruleset, output, kind=None, previous=None):
+    def __init__(self, plan, onemap, ruleset, output, kind=None, previous=None, as_of=None, change=""):
         super().__init__(tr("OneMap verification"), QgsTask.Flag.CanCancel)
         self.args = dict(plan_path=plan, onemap_path=onemap, ruleset=ruleset, output=output, kind=kind,
-                         transform_context=QgsProject.instance().transformContext(), previous=previous)
+                         transform_context=QgsProject.instance().transformContext(), previous=previous,
+                         as_of=as_of, change=change)
         self.feedback = QgsFeedback()
         self.feedback.progressChanged.connect(self.setProgress)
         self.result = None

@@ -14,7 +14,8 @@ from ..core.yamlfile import load_data
 from ..i18n import chinese_ui
 
 # Toolbox groups, in both languages like the provider's name, so a planner finds them in either UI.
-GROUPS = {"data": "规划数据 Plan data", "check": "一张图核对 One-map check", "export": "成果导出 Export"}
+GROUPS = {"data": "规划数据 Plan data", "check": "一张图核对 One-map check", "export": "成果导出 Export",
+          "lifecycle": "一张图更新 One-map updates"}
 HEADINGS = {"zh": {"parameters": "参数", "outputs": "输出", "example": "命令行", "guide": "用户指南：Processing 工具"},
             "en": {"parameters": "Parameters", "outputs": "Outputs", "example": "Command line",
                    "guide": "User guide (Chinese): Processing tools"}}

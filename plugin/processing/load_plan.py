@@ -11,7 +11,7 @@ from ..core.errors import OneMapError
 from ..core.read.loading import load_source
 from ..i18n import tr
 from .algorithm import OneMapAlgorithm
-from .parameters import add_kind_parameter, add_source_parameter, kind_value
+from .parameters import add_as_of_parameter, add_kind_parameter, add_source_parameter, kind_value
 
 
 class LoadPlanAlgorithm(OneMapAlgorithm):
@@ -33,6 +33,7 @@ class LoadPlanAlgorithm(OneMapAlgorithm):
         add_source_parameter(self, "SOURCE", tr("Plan source"))
         add_kind_parameter(self)
         self.addParameter(QgsProcessingParameterBoolean("LABELS", tr("Label codes and names"), defaultValue=False))
+        add_as_of_parameter(self)
         self.addOutput(QgsProcessingOutputNumber("LOADED", tr("Layers loaded")))
         self.addOutput(QgsProcessingOutputNumber("FAILED", tr("Layers that failed to open")))
         self.addOutput(QgsProcessingOutputString("GROUP", tr("Layer group")))
@@ -44,7 +45,8 @@ class LoadPlanAlgorithm(OneMapAlgorithm):
         try:
             report = load_source(self.parameterAsFile(parameters, "SOURCE", context), project,
                                  kind_value(self, parameters, context),
-                                 self.parameterAsBool(parameters, "LABELS", context))
+                                 self.parameterAsBool(parameters, "LABELS", context),
+                                 self.parameterAsString(parameters, "AS_OF", context) or None)
         except OneMapError as exc:
             raise QgsProcessingException(str(exc))
         for name, error in report.failed:

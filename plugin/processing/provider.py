@@ -5,10 +5,13 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.paths import RESOURCES_DIR, plugin_version
+from .compare_plans import ComparePlansAlgorithm
 from .describe_source import DescribeSourceAlgorithm
 from .export_mapsheets import ExportMapSheetsAlgorithm
 from .export_report import ExportReportAlgorithm
+from .export_trail import ExportTrailAlgorithm
 from .load_plan import LoadPlanAlgorithm
+from .merge_plan import MergePlanAlgorithm
 from .verify_folder import VerifyFolderAlgorithm
 from .verify_plan import VerifyPlanAlgorithm
 
@@ -28,5 +31,6 @@ class OneMapProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802
         for algorithm in (DescribeSourceAlgorithm(), LoadPlanAlgorithm(), VerifyPlanAlgorithm(),
-                          ExportReportAlgorithm(), ExportMapSheetsAlgorithm(), VerifyFolderAlgorithm()):
+                          ExportReportAlgorithm(), ExportMapSheetsAlgorithm(), VerifyFolderAlgorithm(),
+                          MergePlanAlgorithm(), ComparePlansAlgorithm(), ExportTrailAlgorithm()):
             self.addAlgorithm(algorithm)

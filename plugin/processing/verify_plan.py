@@ -24,7 +24,8 @@ from ..core.review.decisions import run_summary
 from ..core.review.findings import STATUS_ZH
 from ..i18n import chinese_ui, tr
 from .algorithm import OneMapAlgorithm
-from .parameters import KIND_CHOICES, add_kind_parameter, add_source_parameter, kind_value
+from .parameters import (KIND_CHOICES, add_as_of_parameter, add_change_parameter, add_kind_parameter,
+                         add_source_parameter, change_value, kind_value)
 
 
 def plan_title(plan, layer_name=""):
@@ -68,6 +69,8 @@ class VerifyPlanAlgorithm(OneMapAlgorithm):
         self.addParameter(QgsProcessingParameterFile(
             "PREVIOUS", tr("Previous findings GeoPackage (its reviewer decisions carry over)"),
             FILE_PARAMETER, extension="gpkg", optional=True))
+        add_as_of_parameter(self, "AS_OF", tr("Approved plans in the one map as of (version or date; empty: now)"))
+        add_change_parameter(self, tr("The plan is a (新编, 修改 …: for the approved-plans rules)"))
         self.addParameter(QgsProcessingParameterFileDestination(
             "OUTPUT", tr("Findings GeoPackage"), "GeoPackage (*.gpkg)"))
         for name, label in (("ERRORS", tr("Errors")), ("WARNINGS", tr("Warnings")), ("INFOS", tr("Notes"))):
@@ -100,7 +103,8 @@ class VerifyPlanAlgorithm(OneMapAlgorithm):
         layer_name = self.plan_source.label if self.plan_source is not None else ""
         try:
             result = verify(plan, onemap, ruleset=ruleset, output=output, kind=kind, feedback=feedback,
-                            previous=previous)
+                            previous=previous, as_of=self.parameterAsString(parameters, "AS_OF", context) or None,
+                            change=change_value(self, parameters, context))
         except Cancelled:
             feedback.reportError(tr("Cancelled: nothing was written."))
             return {}

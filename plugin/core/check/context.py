@@ -134,6 +134,8 @@ class Context:
         self._crs_of = {}
         self._base_year = None
         self.plan_kind = None            # the engine's plankind.KindDecision (said out loud by KIND-01)
+        self.as_of = None                # the one map's approved plans read as of (core.read.history.AsOf)
+        self.declared_change = ""        # what the plan declares itself: 新编, 修改 … (core.lifecycle.changes)
         self._measures = None
         landuse = plan.open_layer("GHYDYH")
         self._opened = {("plan", "GHYDYH"): landuse}       # read again by _load: open it once

@@ -1,5 +1,6 @@
 """The one-map verification: open both sources, run the rule set, collect findings and the run record."""
 import datetime
+import getpass
 import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -10,7 +11,7 @@ from qgis.core import Qgis, QgsCoordinateTransform, QgsGeometry, QgsPointXY
 from ..errors import Cancelled, OneMapError
 from ..outputs import check_output
 from ..paths import plugin_version
-from ..read import plankind
+from ..read import history, plankind
 from ..read.schema import schema
 from ..read.sources import PlanSource, open_source, source_hasher
 from ..review.decisions import carry_over, check_previous
@@ -176,18 +177,20 @@ def run_rules(rules, ctx, feedback=None):
 
 
 def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedback=None, transform_context=None,
-           previous=None):
+           previous=None, as_of=None, change=""):
     """Verify a plan (a source path, or a PlanSource such as core.read.layer_source's) against the one map;
     write the findings GeoPackage if `output` is given.
 
     `previous`: an earlier findings GeoPackage of this plan whose reviewer decisions carry over.
+    `as_of`: read the one map's approved plans as of a version or date (core.read.history), not as now;
+    `change`: what the plan declares itself (新编, 修改 … core.lifecycle.changes), for the approved-plans rules.
 
     Raises OneMapError for unusable input and Cancelled when the feedback is cancelled (nothing is
     written then). `ruleset` is a RuleSet, a path, an id, or None for the plan kind's default.
     """
     started = _now()
     plan = plan_path if isinstance(plan_path, PlanSource) else open_source(plan_path)    # e.g. a project layer
-    onemap = open_source(onemap_path)
+    onemap = open_source(onemap_path, as_of)
     check_inputs(plan, onemap)
     preflight.check_landuse(plan)
     decision = plankind.decide(plan, onemap, kind)            # said out loud: log, findings, run record
@@ -206,6 +209,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
     try:
         ctx = Context(plan, onemap, rules, transform_context, feedback)
         ctx.plan_kind = decision
+        ctx.as_of, ctx.declared_change = history.AsOf.parse(as_of), change or ""
         preflight.check_coverage(ctx)
         findings, outcomes = run_rules(rules, ctx, feedback)
         plan_sha256, onemap_sha256 = hashes.result()
@@ -226,7 +230,9 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
               "not_applicable": sum(1 for o in outcomes if o["status"] == "not_applicable"),
               "rule_errors": sum(1 for o in outcomes if o["status"] == "error"),
               "pushed_down": ",".join(ctx.database.pushed) if ctx.database is not None else "",
-              "villages": json.dumps(village_names(ctx), ensure_ascii=False)}
+              "villages": json.dumps(village_names(ctx), ensure_ascii=False),
+              "as_of": ctx.as_of.text if ctx.as_of else "", "change": ctx.declared_change,
+              "checked_by": getpass.getuser()}
     result = RunResult(findings=findings, outcomes=outcomes, indicators=ctx.indicator_rows, record=record,
                        crs=ctx.plan_crs, rules_by_id={r.id: r for r in rules.rules}, counts=counts)
     if previous:

@@ -15,6 +15,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor, QFont
 
 from ..errors import OneMapError
+from .history import AsOf
 from .layer_tree import PROPERTY_KEY, PROPERTY_SOURCE, add_subgroup, hide_covering_fills, insert_source_group
 from .schema import schema
 from .sources import open_source, open_vector, source_name
@@ -64,16 +65,20 @@ def _labels(layer, found):
             return
 
 
-def load_source(path, project=None, kind=None, labels=False):
-    """Add the source's recognised layers to the project; unreadable layers are reported, the rest load."""
+def load_source(path, project=None, kind=None, labels=False, as_of=None):
+    """Add the source's recognised layers to the project; unreadable layers are reported, the rest load.
+    `as_of`: a one map's approved plans as of a version or date (history.py), named in the group."""
     project = project or QgsProject.instance()
-    source = open_source(path)
+    as_of = AsOf.parse(as_of)
+    source = open_source(path, as_of)
     kind = kind or source.guess_kind()
     kind_info = schema().kinds.get(kind, {})
     report = LoadReport(source=source, kind=kind)
-    report.group_name = "{}：{}".format(kind_info.get("zh", kind), source_name(source.path))
+    report.group_name = "{}：{}{}".format(kind_info.get("zh", kind), source_name(source.path),
+                                         "（{}）".format(as_of.zh) if as_of else "")
     root = project.layerTreeRoot()
-    group = insert_source_group(project, report.group_name, source.label, kind)
+    group = insert_source_group(project, report.group_name, source.label + ("@" + as_of.text if as_of else ""),
+                                kind)                      # an earlier state is a group of its own
     subgroups = {}
     by_group = {}
     for found in _ordered(source):

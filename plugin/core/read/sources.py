@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 from osgeo import gdal, ogr
-from qgis.core import QgsProviderRegistry, QgsVectorLayer
+from qgis.core import QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
 
 from ..errors import OneMapError
 from ..secrets import mask
-from . import postgis
+from . import history, postgis
 from .dbf import detect_encoding
 from .plankind import kind_of
 from .schema import schema
@@ -47,6 +47,7 @@ class SourceLayer:
     matched_by: str = ""         # 'name' or 'fields'
     fields: dict = field(default_factory=dict)   # canonical field -> actual name
     problem: str = ""            # why it is unknown or unusable
+    subset: str = ""             # rows read (a history layer's, see history.py), '' for all
 
     @property
     def spec(self):
@@ -100,13 +101,26 @@ class PlanSource:
 
 
 def open_vector(found, source_path):
-    layer = QgsVectorLayer(found.uri, found.name, found.provider)
+    layer = QgsVectorLayer(_with_subset(found), found.name, found.provider)
     if not layer.isValid():
         raise OneMapError("无法打开图层 {}（{}）".format(found.name, source_path),
                           "Cannot open layer {} in {}".format(found.name, source_path))
     if found.encoding:
         layer.setProviderEncoding(found.encoding)
     return layer
+
+
+def _with_subset(found):
+    """The layer's URI with its subset string in it: set later (setSubsetString), QGIS 3.22's OGR provider
+    writes to a GeoPackage (its change counter), and a one map must only be read."""
+    if not found.subset:
+        return found.uri
+    if found.provider == "postgres":
+        uri = QgsDataSourceUri(found.uri)
+        uri.setSql(found.subset)
+        return uri.uri(False)
+    registry = QgsProviderRegistry.instance()
+    return registry.encodeUri(found.provider, dict(registry.decodeUri(found.provider, found.uri), subset=found.subset))
 
 
 def _type_name(flat_type):
@@ -289,8 +303,11 @@ def source_format(path):
     return ""
 
 
-def open_source(path):
-    """List and recognise the layers of a plan source; OneMapError if it cannot be read at all."""
+def open_source(path, as_of=None):
+    """List and recognise the layers of a plan source; OneMapError if it cannot be read at all.
+
+    A layer whose rows begin and end (the one map's approved plans) shows the rows in force now, or
+    as of `as_of` (a history.AsOf, or its text: a version or a date)."""
     fmt = source_format(path)
     if fmt != "postgis":
         path = os.path.normpath(path)
@@ -315,7 +332,9 @@ def open_source(path):
     taken = {}
     for layer in layers:
         _recognise(layer, taken)
-    return PlanSource(path=path, format=fmt, layers=layers)
+    source = PlanSource(path=path, format=fmt, layers=layers)
+    history.apply(source, history.AsOf.parse(as_of))
+    return source
 
 
 def source_files(path):

@@ -40,7 +40,9 @@ RUN_FIELDS = [("run_id", ogr.OFTString), ("plugin_version", ogr.OFTString), ("qg
               ("errors", ogr.OFTInteger), ("warnings", ogr.OFTInteger), ("infos", ogr.OFTInteger),
               ("not_applicable", ogr.OFTInteger), ("rule_errors", ogr.OFTInteger),
               ("pushed_down", ogr.OFTString),          # the rules that ran as SQL in the PostGIS database
-              ("villages", ogr.OFTString)]             # the plan's village names, a JSON list (for the exports)
+              ("villages", ogr.OFTString),             # the plan's village names, a JSON list (for the exports)
+              ("as_of", ogr.OFTString), ("change", ogr.OFTString),   # core.lifecycle: one map as of, plan declared as
+              ("checked_by", ogr.OFTString)]
 
 # Reviewer decisions (core.review.decisions): created empty by every run, filled from the panel or carried
 # over from a previous run; `resolved` = 1 when the decided finding no longer occurs, `review` = 1 when

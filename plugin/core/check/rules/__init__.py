@@ -1,4 +1,5 @@
 """Rule kinds, one module each, selected by the `kind:` key of a rule in the YAML rule set."""
+from .approved import ApprovedRule
 from .areas import AreaRule
 from .attribute import AttributeRule
 from .change import ChangeRule
@@ -14,4 +15,4 @@ from .usable import UsableRule
 
 RULE_KINDS = {kind.kind: kind for kind in (OverlapRule, OutsideRule, CoverageRule, AttributeRule,
                                            GeometryRule, CrsRule, IndicatorRule, AreaRule, ChangeRule, TableRule,
-                                           PlanKindRule, UsableRule)}
+                                           PlanKindRule, UsableRule, ApprovedRule)}

@@ -1,0 +1,81 @@
+"""What a findings GeoPackage says about the check it records: its run record, its verdict and the
+reviewer decisions it counts.
+
+The verdict is the report's (core.export.report_data: 通过 when every error is decided, none waits to be
+confirmed again and no rule failed to run), over the decisions that are valid: a decision that does not
+pass core.review.decisions.validate (an accepted exception without 批复文号, an unknown kind, no reason —
+e.g. written into the file by hand) counts as undecided.
+"""
+import hashlib
+from dataclasses import dataclass, field
+
+from ..errors import OneMapError
+from ..export.report_data import read_report
+from ..review import decisions
+
+
+@dataclass
+class Check:
+    path: str
+    run: dict                            # the `run` table's row
+    report: object                       # report_data.Report, its decisions limited to the valid ones
+    valid: list = field(default_factory=list)       # decisions.Decision that count (open, valid)
+    invalid: list = field(default_factory=list)     # decisions that do not count, with why (zh)
+    sha256: str = ""
+
+    @property
+    def passed(self):
+        return self.report.passed
+
+    def refusal(self):
+        """Why the check does not allow a merge ((zh, en)), or None."""
+        if self.passed:
+            return None
+        report = self.report
+        open_errors = report.count("error", "")
+        to_confirm = report.count("error", "review")
+        failed = [rule["rule_id"] for rule in report.rules if rule["status"] == "error"]
+        zh = ["未处理的错误 {} 项".format(open_errors)]
+        en = ["{} open errors".format(open_errors)]
+        if to_confirm:
+            zh.append("需复核 {} 项".format(to_confirm))
+            en.append("{} to confirm again".format(to_confirm))
+        if failed:
+            zh.append("执行出错的规则 {}".format("、".join(failed)))
+            en.append("rules that failed to run: {}".format(", ".join(failed)))
+        if self.invalid:
+            zh.append("无效的审查决定 {} 项按未决处理（{}）".format(len(self.invalid), "；".join(why for _d, why in self.invalid)))
+            en.append("{} invalid decisions count as undecided".format(len(self.invalid)))
+        return ("核对结果 {} 的结论为不通过（{}），不能入库".format(self.path, "，".join(zh)),
+                "The check {} did not pass ({}): it cannot be merged".format(self.path, ", ".join(en)))
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_check(path):
+    """The check a findings GeoPackage records; OneMapError if it is not one."""
+    report = read_report(path)
+    valid, invalid = [], []
+    for decision in decisions.read(path):
+        if decision.resolved:
+            continue
+        try:
+            decisions.validate(decision.decision, decision.reason, decision.approval_no)
+        except OneMapError as exc:
+            invalid.append((decision, exc.zh))
+            continue
+        valid.append(decision)
+    counted = {decision.finding_id for decision in valid}
+    report.decisions = {finding_id: row for finding_id, row in report.decisions.items() if finding_id in counted}
+    try:
+        sha256 = file_sha256(path)
+    except OSError as exc:
+        raise OneMapError("无法读取核对结果 {}：{}".format(path, exc.strerror), "Cannot read {}: {}".format(path, exc.strerror))
+    return Check(path=path, run=report.run, report=report, valid=valid, invalid=invalid, sha256=sha256)
+

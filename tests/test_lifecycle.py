@@ -1,0 +1,291 @@
+"""The one map learns (issue 20): approved plans merged with their history, refusals that leave the one map
+byte-identical, reads as of a version or date, the approved-plans rules, comparisons with exact areas."""
+import os
+import sqlite3
+
+import pytest
+from osgeo import gdal, ogr
+
+import lifecycle_data as data
+from plugin.core.check.engine import verify
+from plugin.core.errors import OneMapError
+from plugin.core.lifecycle.merge import merge_plan
+from plugin.core.read.sources import open_source
+
+SCHOOL_NO, HOUSING_NO = "甲政函〔2024〕1号", "甲政函〔2024〕9号"
+
+
+def check(plan, onemap, folder, name, **options):
+    output = os.path.join(str(folder), name + "_核对结果.gpkg")
+    verify(plan, onemap, output=output, **options)
+    return output
+
+
+@pytest.fixture
+def county(tmp_path):
+    """A one map with plan A (the school) merged as version 1, and plan B (housing on the school)."""
+    onemap = data.one_map(tmp_path / "onemap.gpkg")
+    plan_a = data.plan(tmp_path / "a.gpkg", data.PLAN_A)
+    merge_plan(plan_a, check(plan_a, onemap, tmp_path, "a"), onemap, SCHOOL_NO, "2024-01-10", "新编")
+    return onemap, data.plan(tmp_path / "b.gpkg", data.PLAN_B), tmp_path
+
+
+def rows(path, table, where=""):
+    with sqlite3.connect(path) as db:
+        db.row_factory = sqlite3.Row
+        return [dict(row) for row in db.execute('SELECT * FROM "{}" {} ORDER BY fid'.format(table, where))]
+
+
+def in_force(onemap, as_of=None):
+    """(label, code, approval no) of the approved parcels a read sees, as QGIS reads them."""
+    source = open_source(onemap, as_of)
+    layer = source.open_layer("YPGHYDYH")
+    return sorted((f["BSM"], f["YDYHFLDM"], f["PFWH"]) for f in layer.getFeatures())
+
+
+# -- merging
+def test_first_merge_writes_the_approved_plan_with_its_version_and_trail(county):
+    onemap, _plan_b, _tmp = county
+    parcels = rows(onemap, "YPGHYDYH")
+    assert [(p["BSM"], p["YDYHFLDM"], p["PFWH"], p["PFRQ"], p["BGLX"], p["valid_from"], p["valid_to"],
+             p["version_from"], p["version_to"], p["GHMC"]) for p in parcels] == [
+        (label, code, SCHOOL_NO, "2024-01-10", "新编", "2024-01-10", None, 1, None, "测试村村庄规划")
+        for label, code, _box in data.PLAN_A]
+    version = rows(onemap, "onemap_versions")
+    assert len(version) == 1 and version[0]["version"] == 1 and version[0]["parent"] == 0
+    assert version[0]["approval_no"] == SCHOOL_NO and version[0]["change"] == "新编" and version[0]["added"] == 5
+    assert len(version[0]["plan_sha256"]) == len(version[0]["findings_sha256"]) == len(version[0]["onemap_sha256"]) == 64
+    assert version[0]["area_m2"] == pytest.approx(1_000_000.0, abs=1e-6)
+    assert [event["event"] for event in rows(onemap, "onemap_trail")] == ["核对", "批复", "入库"]
+
+
+def test_the_school_to_housing_plan_is_a_finding_naming_the_approval(county):
+    onemap, plan_b, tmp = county
+    result = verify(plan_b, onemap)
+    found = {f.rule_id: f for f in result.findings if f.rule_id.startswith("APP")}
+    use = found["APP-02"]
+    assert use.severity == "warning" and use.area_m2 == pytest.approx(20000.0, abs=1e-6)
+    assert SCHOOL_NO in use.message and "0804 教育用地" in use.message and "0701 城镇住宅用地" in use.message
+    public = found["APP-03"]
+    assert public.severity == "warning" and public.area_m2 == pytest.approx(20000.0, abs=1e-6)
+    assert "已批 120000.00 平方米、本规划 100000.00 平方米（净减少 20000.00 平方米）" in public.message
+    assert found["APP-01"].severity == "warning" and SCHOOL_NO in found["APP-01"].message
+    assert found["APP-01"].area_m2 == pytest.approx(1_000_000.0, abs=1e-6) and "未声明" in found["APP-01"].message
+
+
+def test_a_declared_revision_lists_its_content_and_still_warns_on_public_land(county):
+    onemap, plan_b, _tmp = county
+    result = verify(plan_b, onemap, change="修改")
+    by_rule = {}
+    for finding in result.findings:
+        by_rule.setdefault(finding.rule_id, []).append(finding)
+    assert "APP-01" not in by_rule                               # a 修改 over approved ground is expected
+    assert [(f.severity, round(f.area_m2, 2)) for f in by_rule["APP-02"]] == [("info", 20000.0)]
+    assert "修改内容" in by_rule["APP-02"][0].message
+    assert [f.severity for f in by_rule["APP-03"]] == ["warning"]
+    assert result.record["change"] == "修改"
+
+
+def test_a_new_plan_where_nothing_is_approved_passes_and_a_revision_there_is_told(tmp_path):
+    onemap = data.one_map(tmp_path / "onemap.gpkg", shifts=(0.0, 3000.0))
+    plan_a = data.plan(tmp_path / "a.gpkg", data.PLAN_A)
+    outcomes = {o["rule_id"]: o for o in verify(plan_a, onemap).outcomes}
+    assert outcomes["APP-01"]["status"] == "not_applicable" and "尚无规划入库" in outcomes["APP-01"]["reason"]
+    merge_plan(plan_a, check(plan_a, onemap, tmp_path, "a"), onemap, SCHOOL_NO, "2024-01-10", "新编")
+    elsewhere = data.plan(tmp_path / "elsewhere.gpkg", data.PLAN_A, dx=3000.0)      # the next village: nothing approved
+    outcomes = {o["rule_id"]: o for o in verify(elsewhere, onemap, change="新编").outcomes}
+    assert outcomes["APP-01"]["status"] == "passed"
+    assert outcomes["APP-02"]["status"] == outcomes["APP-03"]["status"] == "not_applicable"
+    assert outcomes["APP-02"]["reason"] == "规划范围内没有已批规划"
+    revision = verify(elsewhere, onemap, change="修改")
+    told = [f for f in revision.findings if f.rule_id == "APP-01"]
+    assert len(told) == 1 and told[0].message == "本规划声明为修改，但规划范围内没有已批规划"
+
+
+def test_a_revision_ends_the_approved_rows_it_replaces_and_never_deletes_them(county):
+    onemap, plan_b, tmp = county
+    result = merge_plan(plan_b, check(plan_b, onemap, tmp, "b", change="修改"), onemap, HOUSING_NO, "2024-06-01", "修改")
+    assert result.version == 2 and len(result.added) == 5 and len(result.replaced) == 5
+    assert all(item.kept is None for item in result.replaced)
+    parcels = rows(onemap, "YPGHYDYH")
+    assert len(parcels) == 10                                                # ended, not deleted
+    ended = [p for p in parcels if p["PFWH"] == SCHOOL_NO]
+    assert {(p["valid_to"], p["version_to"]) for p in ended} == {("2024-06-01", 2)}
+    assert [p["YDYHFLDM"] for p in parcels if p["version_to"] is None and p["BSM"] == "1"] == ["0701"]
+    assert rows(onemap, "onemap_versions")[1]["parent"] == 1
+
+
+def test_every_earlier_state_can_be_read_by_version_and_by_date(county):
+    onemap, plan_b, tmp = county
+    merge_plan(plan_b, check(plan_b, onemap, tmp, "b", change="修改"), onemap, HOUSING_NO, "2024-06-01", "修改")
+    school = ("1", "0804", SCHOOL_NO)
+    assert school in in_force(onemap, "v1") and school in in_force(onemap, "2024-03-01")
+    assert ("1", "0701", HOUSING_NO) in in_force(onemap) == in_force(onemap, 2) == in_force(onemap, "2024-06-01")
+    assert in_force(onemap, 0) == in_force(onemap, "2023-12-31") == []
+    with pytest.raises(OneMapError, match="没有版本 3（最新为版本 2）"):
+        open_source(onemap, 3)
+    with pytest.raises(OneMapError, match="无法识别的版本或日期"):
+        open_source(onemap, "2024-13-01")
+    as_of_school = verify(plan_b, onemap, as_of="v1")               # checked against the school again
+    assert as_of_school.record["as_of"] == "v1"
+    assert any(f.rule_id == "APP-02" and SCHOOL_NO in f.message and "版本 1" in f.message for f in as_of_school.findings)
+    assert not [f for f in verify(plan_b, onemap).findings if f.rule_id == "APP-02"]   # now the housing is approved
+
+
+def test_a_partial_adjustment_replaces_only_its_changed_parcels(county):
+    onemap, plan_b, tmp = county
+    merge_plan(plan_b, check(plan_b, onemap, tmp, "b", change="修改"), onemap, HOUSING_NO, "2024-06-01", "修改")
+    plan_c = data.plan(tmp / "c.gpkg", data.PLAN_C)
+    result = merge_plan(plan_c, check(plan_c, onemap, tmp, "c", change="局部调整"), onemap, "甲政函〔2024〕20号",
+                        "2024-09-01", "局部调整")
+    assert sorted((label, code, round(area, 2)) for label, code, area in result.added) == [
+        ("3a", "0804", 50000.0), ("3b", "1401", 50000.0)]
+    assert [(item.row.code, round(item.area_m2, 2)) for item in result.replaced] == [("1401", 100000.0)]
+    assert result.area_m2 == pytest.approx(100000.0, abs=1e-6)
+    assert len(in_force(onemap)) == 6
+
+
+def test_a_part_outside_the_new_plan_goes_on_as_a_row_of_its_own_plan(county):
+    onemap, _plan_b, tmp = county
+    plan_d = data.plan(tmp / "d.gpkg", data.PLAN_D, boundary=(0, 0, 600, 100))
+    result = merge_plan(plan_d, check(plan_d, onemap, tmp, "d", change="修改"), onemap, "甲政函〔2024〕30号",
+                        "2024-07-01", "修改")
+    assert sorted((item.row.label, round(item.area_m2, 2), item.kept is not None) for item in result.replaced) == [
+        ("1", 20000.0, False), ("2", 40000.0, True)]
+    kept = [p for p in rows(onemap, "YPGHYDYH") if p["version_from"] == 2 and p["PFWH"] == SCHOOL_NO]
+    assert len(kept) == 1 and kept[0]["YDYHFLDM"] == "0703" and kept[0]["PFRQ"] == "2024-01-10"
+    assert kept[0]["valid_from"] == "2024-07-01"
+    layer = open_source(onemap).open_layer("YPGHYDYH")
+    areas = {(f["BSM"], f["PFWH"]): f.geometry().area() for f in layer.getFeatures()}
+    assert areas[("2", SCHOOL_NO)] == pytest.approx(40000.0, abs=1e-6)
+    assert areas[("1", "甲政函〔2024〕30号")] == pytest.approx(60000.0, abs=1e-6)
+
+
+def test_a_dry_run_says_what_would_change_and_writes_nothing(county):
+    onemap, plan_b, tmp = county
+    findings = check(plan_b, onemap, tmp, "b", change="修改")
+    before = data.sha256(onemap)
+    result = merge_plan(plan_b, findings, onemap, HOUSING_NO, "2024-06-01", "修改", dry_run=True)
+    assert result.dry_run and result.version == 2 and len(result.replaced) == 5
+    assert result.lines()[0].startswith("试运行（未写入）：将入库为版本 2")
+    assert data.sha256(onemap) == before
+
+
+def test_a_plan_in_another_projection_is_merged_in_the_one_maps(tmp_path):
+    onemap = data.one_map(tmp_path / "onemap.gpkg")
+    prefixed = data.plan(tmp_path / "prefixed.gpkg", data.PLAN_A, dx=37_000_000.0, epsg=4525)     # zone in x
+    merge_plan(prefixed, check(prefixed, onemap, tmp_path, "p"), onemap, SCHOOL_NO, "2024-01-10", "新编")
+    layer = open_source(onemap).open_layer("YPGHYDYH")
+    assert layer.crs().authid() == "EPSG:4546"
+    school = next(f for f in layer.getFeatures() if f["BSM"] == "1")
+    assert school.geometry().area() == pytest.approx(20000.0, abs=1e-3)
+    assert school.geometry().boundingBox().xMinimum() == pytest.approx(data.X0, abs=1e-3)
+
+
+# -- refusals: the one map byte-identical after each
+def refused(onemap, match, *args, **kwargs):
+    before = data.sha256(onemap)
+    with pytest.raises(OneMapError, match=match):
+        merge_plan(*args, **kwargs)
+    assert data.sha256(onemap) == before
+    assert not [name for name in os.listdir(os.path.dirname(onemap)) if name.endswith(("-journal", "-wal"))]
+
+
+def failing_plan(tmp_path, onemap):
+    plan = data.plan(tmp_path / "bad.gpkg", data.PLAN_A[:4] + [("5", "0799", (0, 300, 1000, 1000))])
+    return plan, check(plan, onemap, tmp_path, "bad")
+
+
+def test_findings_that_did_not_pass_are_refused(tmp_path):
+    onemap = data.one_map(tmp_path / "onemap.gpkg")
+    plan, findings = failing_plan(tmp_path, onemap)
+    refused(onemap, "结论为不通过（未处理的错误 1 项）", plan, findings, onemap, SCHOOL_NO, "2024-01-10", "新编")
+
+
+def decide(findings, **values):
+    """Write a decision row straight into the file, as a hand edit would (unvalidated)."""
+    dataset = ogr.Open(findings, 1)
+    error = next(f for f in dataset.GetLayerByName("findings") if f.GetField("severity") == "error")
+    table = dataset.GetLayerByName("decisions")
+    feature = ogr.Feature(table.GetLayerDefn())
+    for key, value in dict(values, finding_id=error.GetField("finding_id"), rule_id=error.GetField("rule_id")).items():
+        feature.SetField(key, value)
+    table.CreateFeature(feature)
+    dataset = None
+
+
+def test_an_invalid_decision_counts_as_undecided_and_a_valid_one_lets_it_pass(tmp_path):
+    onemap = data.one_map(tmp_path / "onemap.gpkg")
+    plan, findings = failing_plan(tmp_path, onemap)
+    decide(findings, decision="accepted", reason="省级重点项目", approval_no="", reviewer="张三", resolved=0, review=0)
+    refused(onemap, "无效的审查决定 1 项按未决处理（已认可例外须填写批复文号）", plan, findings, onemap, SCHOOL_NO,
+            "2024-01-10", "新编")
+    valid = check(plan, onemap, tmp_path, "bad_decided")
+    decide(valid, decision="false_positive", reason="代码为待定地类，经核实为误报", reviewer="张三", resolved=0, review=0)
+    assert merge_plan(plan, valid, onemap, SCHOOL_NO, "2024-01-10", "新编").version == 1
+
+
+def test_findings_of_another_plan_are_refused(county):
+    onemap, plan_b, tmp = county
+    plan_a_findings = os.path.join(str(tmp), "a_核对结果.gpkg")
+    refused(onemap, "属于另一份规划", plan_b, plan_a_findings, onemap, HOUSING_NO, "2024-06-01", "修改")
+
+
+def test_a_plan_changed_after_its_check_is_refused(county):
+    onemap, plan_b, tmp = county
+    findings = check(plan_b, onemap, tmp, "b", change="修改")
+    dataset = ogr.Open(plan_b, 1)
+    layer = dataset.GetLayerByName("GHYDYH")
+    feature = layer.GetNextFeature()
+    feature.SetField("YDYHFLDM", "0804")
+    layer.SetFeature(feature)
+    dataset = None
+    refused(onemap, "在核对后已改变", plan_b, findings, onemap, HOUSING_NO, "2024-06-01", "修改")
+
+
+def test_a_one_map_changed_after_the_check_is_refused(county):
+    onemap, plan_b, tmp = county
+    findings = check(plan_b, onemap, tmp, "b", change="修改")
+    gdal.VectorTranslate(onemap, onemap, accessMode="append", layerName="LSWHBHX", SQLStatement="SELECT * FROM LSWHBHX")
+    refused(onemap, "一张图 .* 在核对后已改变", plan_b, findings, onemap, HOUSING_NO, "2024-06-01", "修改")
+
+
+def test_an_approval_number_already_merged_is_refused(county):
+    onemap, plan_b, tmp = county
+    findings = check(plan_b, onemap, tmp, "b", change="修改")
+    refused(onemap, "批复文号 甲政函〔2024〕1号 已于 .* 入库为版本 1", plan_b, findings, onemap, " " + SCHOOL_NO,
+            "2024-06-01", "修改")
+
+
+def test_a_check_against_an_earlier_state_or_of_another_kind_is_refused(county):
+    onemap, plan_b, tmp = county
+    findings = check(plan_b, onemap, tmp, "b_v1", change="修改", as_of="v1")
+    refused(onemap, "历史状态（v1）", plan_b, findings, onemap, HOUSING_NO, "2024-06-01", "修改")
+    findings = check(plan_b, onemap, tmp, "b_new", change="新编")
+    refused(onemap, "核对时本规划声明为“新编”，入库为“修改”", plan_b, findings, onemap, HOUSING_NO, "2024-06-01", "修改")
+
+
+@pytest.mark.parametrize("approval_no, approved_on, change, match", [
+    ("", "2024-06-01", "修改", "须填写批复文号"), (HOUSING_NO, "2024-02-30", "修改", "批复日期“2024-02-30”无效"),
+    (HOUSING_NO, "2024-06-01", "改了", "未知的变更类型"), (HOUSING_NO, "2023-06-01", "修改", "早于将被替代的已批规划")])
+def test_bad_merge_arguments_are_refused(county, approval_no, approved_on, change, match):
+    onemap, plan_b, tmp = county
+    findings = check(plan_b, onemap, tmp, "b", change="修改")
+    refused(onemap, match, plan_b, findings, onemap, approval_no, approved_on, change)
+
+
+def test_a_partial_adjustment_that_changes_nothing_is_refused(county):
+    onemap, _plan_b, tmp = county
+    same = data.plan(tmp / "same.gpkg", data.PLAN_A)
+    findings = check(same, onemap, tmp, "same", change="局部调整")
+    refused(onemap, "没有变化的地块", same, findings, onemap, "甲政函〔2024〕40号", "2024-06-01", "局部调整")
+
+
+def test_only_geopackage_and_postgis_one_maps_take_merges(tmp_path):
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    gdal.VectorTranslate(str(folder), data.one_map(tmp_path / "onemap.gpkg"), format="ESRI Shapefile")
+    plan = data.plan(tmp_path / "a.gpkg", data.PLAN_A)
+    findings = check(plan, str(folder), tmp_path, "a")
+    with pytest.raises(OneMapError, match="入库只支持 GeoPackage 或 PostGIS"):
+        merge_plan(plan, findings, str(folder), SCHOOL_NO, "2024-01-10", "新编")
