@@ -24,7 +24,7 @@ def merge_events(check, merged, who, merged_at, plan_sha256, onemap_sha256):
                  run.get("plan_path") or "", run.get("ruleset_id") or "", run.get("run_id") or "", counts),
              "plan_sha256": run.get("plan_sha256"), "onemap_sha256": run.get("onemap_sha256"),
              "findings_sha256": check.sha256, "ruleset_sha256": run.get("ruleset_sha256")}]
-    for decision in check.valid:
+    for decision in check.decided:
         rows.append({"version": version, "event": "审查决定", "at": decision.decided_at, "who": decision.reviewer,
                      "summary": "{}：{} {}；理由：{}".format(KINDS[decision.decision][0], decision.rule_id,
                                                          decision.message, decision.reason),

@@ -2,9 +2,9 @@
 reviewer decisions it counts.
 
 The verdict is the report's (core.export.report_data: 通过 when every error is decided, none waits to be
-confirmed again and no rule failed to run), over the decisions that are valid: a decision that does not
-pass core.review.decisions.validate (an accepted exception without 批复文号, an unknown kind, no reason —
-e.g. written into the file by hand) counts as undecided.
+confirmed again and no rule failed to run). Decisions are validated where they are read
+(core.review.decisions.read): one that is no valid decision (an accepted exception without 批复文号, an
+unknown kind, no reason — e.g. written into the file by hand) counts as 需复核 and closes nothing.
 """
 import hashlib
 from dataclasses import dataclass, field
@@ -18,9 +18,9 @@ from ..review import decisions
 class Check:
     path: str
     run: dict                            # the `run` table's row
-    report: object                       # report_data.Report, its decisions limited to the valid ones
-    valid: list = field(default_factory=list)       # decisions.Decision that count (open, valid)
-    invalid: list = field(default_factory=list)     # decisions that do not count, with why (zh)
+    report: object                       # report_data.Report
+    decided: list = field(default_factory=list)     # open decisions.Decision rows that close their finding
+    invalid: list = field(default_factory=list)     # open decisions.Decision rows that are no valid decision
     sha256: str = ""
 
     @property
@@ -32,8 +32,8 @@ class Check:
         if self.passed:
             return None
         report = self.report
-        open_errors = report.count("error", "")
         to_confirm = report.count("error", "review")
+        open_errors = report.open_count("error") - to_confirm
         failed = [rule["rule_id"] for rule in report.rules if rule["status"] == "error"]
         zh = ["未处理的错误 {} 项".format(open_errors)]
         en = ["{} open errors".format(open_errors)]
@@ -44,7 +44,7 @@ class Check:
             zh.append("执行出错的规则 {}".format("、".join(failed)))
             en.append("rules that failed to run: {}".format(", ".join(failed)))
         if self.invalid:
-            zh.append("无效的审查决定 {} 项按未决处理（{}）".format(len(self.invalid), "；".join(why for _d, why in self.invalid)))
+            zh.append("无效的审查决定 {} 项按未决处理（{}）".format(len(self.invalid), "；".join(d.problem for d in self.invalid)))
             en.append("{} invalid decisions count as undecided".format(len(self.invalid)))
         return ("核对结果 {} 的结论为不通过（{}），不能入库".format(self.path, "，".join(zh)),
                 "The check {} did not pass ({}): it cannot be merged".format(self.path, ", ".join(en)))
@@ -61,21 +61,11 @@ def file_sha256(path):
 def read_check(path):
     """The check a findings GeoPackage records; OneMapError if it is not one."""
     report = read_report(path)
-    valid, invalid = [], []
-    for decision in decisions.read(path):
-        if decision.resolved:
-            continue
-        try:
-            decisions.validate(decision.decision, decision.reason, decision.approval_no)
-        except OneMapError as exc:
-            invalid.append((decision, exc.zh))
-            continue
-        valid.append(decision)
-    counted = {decision.finding_id for decision in valid}
-    report.decisions = {finding_id: row for finding_id, row in report.decisions.items() if finding_id in counted}
+    open_rows = [decision for decision in decisions.read(path) if not decision.resolved]
+    decided = [decision for decision in open_rows if decision.state != "review"]
+    invalid = [decision for decision in open_rows if decision.problem]
     try:
         sha256 = file_sha256(path)
     except OSError as exc:
         raise OneMapError("无法读取核对结果 {}：{}".format(path, exc.strerror), "Cannot read {}: {}".format(path, exc.strerror))
-    return Check(path=path, run=report.run, report=report, valid=valid, invalid=invalid, sha256=sha256)
-
+    return Check(path=path, run=report.run, report=report, decided=decided, invalid=invalid, sha256=sha256)
