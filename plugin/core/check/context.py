@@ -214,6 +214,11 @@ class Context:
         if (side, key) in self._cache:
             return self._cache[(side, key)]
         found = source.get(key)
+        if found is not None and found.key != key:     # a layer serving as another (GHDK as GHYDYH): read once
+            if (side, key) in self._opened:
+                self._opened[(side, found.key)] = self._opened.pop((side, key))
+            self._cache[(side, key)] = self._load(side, source, found.key)
+            return self._cache[(side, key)]
         data = None
         host = schema().stand_in(key) if found is None and side == "plan" else None
         if host is not None and source.get(host[0]) is not None:
@@ -318,7 +323,7 @@ def label_field(found, names):
     """The layer's field that names a feature in messages: the first of the schema's `feature_label`
     names (BSM, TBBH) the layer has, directly or as an alias of one of its spec's fields; else None."""
     by_upper = {n.upper(): n for n in names}
-    for wanted in schema().feature_label:
+    for wanted in schema().label_fields(found.spec):          # BSM, TBBH; a 控规 parcel's DKBH
         if wanted.upper() in by_upper:
             return by_upper[wanted.upper()]
         for canonical, spec in found.spec.fields.items():

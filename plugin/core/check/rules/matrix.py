@@ -7,6 +7,7 @@ finding. Without a base year the piece is one 'unknown' part with the `unknown` 
 `new`), and the message says new and existing could not be told apart.
 """
 from ..geomops import polygonal
+from .selection import strictest_entry
 
 NONE = "none"
 STATES = {"new": "新增", "existing": "基期已有", "unknown": "无基期数据，未区分新增与现状"}
@@ -19,7 +20,7 @@ class Matrix:
 
     def parts(self, ctx, code, piece):
         """[(severity, geometry, state note)] for a conflicting piece of a parcel coded `code`."""
-        entry = next((entry for codes, entry in self.entries if code in codes), None)
+        entry = strictest_entry(self.rule, self.entries, code)          # mixed use: its strictest use
         if entry is None:
             return [(self.rule.severity, piece, "")]
         note = "；{}".format(entry["note"]) if entry.get("note") else ""
