@@ -14,9 +14,11 @@ QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 deps:
 	@tools/bootstrap.sh
 
-$(SAMPLE)/.stamp: tools/make_sample.py tools/make_sample_gdb.py tools/geodesic.py plugin/data/rulesets/village.yaml | deps
+$(SAMPLE)/.stamp: tools/make_sample.py tools/make_sample_gdb.py tools/make_sample_detailed.py tools/geodesic.py \
+		plugin/data/rulesets/village.yaml plugin/data/rulesets/detailed.yaml | deps
 	$(PY) tools/make_sample.py $(SAMPLE)
 	$(PY) tools/make_sample_gdb.py $(SAMPLE)
+	$(PY) tools/make_sample_detailed.py $(SAMPLE)
 	@touch $@
 
 sample: $(SAMPLE)/.stamp

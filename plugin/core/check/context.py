@@ -215,8 +215,9 @@ class Context:
             return self._cache[(side, key)]
         found = source.get(key)
         if found is not None and found.key != key:     # a layer serving as another (GHDK as GHYDYH): read once
-            if (side, key) in self._opened:
-                self._opened[(side, found.key)] = self._opened.pop((side, key))
+            opened = self._opened.pop((side, key), None)     # never left open: a QGIS layer freed late crashes
+            if opened is not None and (side, found.key) not in self._cache:
+                self._opened[(side, found.key)] = opened
             self._cache[(side, key)] = self._load(side, source, found.key)
             return self._cache[(side, key)]
         data = None

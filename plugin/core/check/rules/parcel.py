@@ -42,6 +42,11 @@ def reading(value, lower=False):
     return Unreadable(str(value).strip())
 
 
+def shown(raw, value):
+    """A value as the plan writes it ('9.0', '≤2.5'), else as read."""
+    return raw.strip() if isinstance(raw, str) and raw.strip() else "{:g}".format(value)
+
+
 def is_lower(spec):
     """A lower-bound indicator (容积率下限, 绿地率下限): a range in it is read by its lower bound."""
     return spec.role.endswith("_min")
@@ -54,10 +59,20 @@ class ParcelRule(Rule):
               "ranges": (list, False)}
 
     def run(self, ctx):
-        data = self.plan_layer(ctx, self.args["layer"])
-        found = ctx.plan.get(data.key)
-        self.layer, self.found, self.spec = data, found, found.spec
-        return getattr(self, "_" + self.args["check"])(ctx)
+        check = ParcelCheck(self, self.plan_layer(ctx, self.args["layer"]), ctx)
+        return getattr(check, "_" + self.args["check"])()
+
+
+class ParcelCheck:
+    """One run of a parcel rule over one layer (kept apart from the rule, which outlives the run)."""
+
+    def __init__(self, rule, data, ctx):
+        self.rule, self.args, self.severity = rule, rule.args, rule.severity
+        self.layer, self.found = data, ctx.plan.get(data.key)
+        self.spec = self.found.spec
+
+    def finding(self, message, **values):
+        return self.rule.finding(message, **values)
 
     # -- helpers
     def field(self, canonical):
@@ -105,7 +120,7 @@ class ParcelRule(Rule):
     def number_of(self, feature, field):
         return str(feature.attrs.get(field) or "").strip()
 
-    def _number(self, ctx):
+    def _number(self):
         field = self.number_field()
         findings = self.absent([field])
         if findings:
@@ -114,7 +129,7 @@ class ParcelRule(Rule):
         for feature in self.parcels():
             number = self.number_of(feature, field)
             if not number:
-                findings.append(self.finding("{} 缺少地块编号（要素 {}）".format(self.name(feature), feature.fid),
+                findings.append(self.finding("要素 {}（{}）缺少地块编号".format(feature.fid, describe(feature.code)),
                                              **self.where(feature)))
             elif number in first:
                 findings.append(self.finding("地块编号 {} 重复：要素 {} 与要素 {} 同号".format(
@@ -123,7 +138,7 @@ class ParcelRule(Rule):
                 first[number] = feature
         return findings
 
-    def _sequence(self, ctx):
+    def _sequence(self):
         """Within each 街区 (JQBH, else the number's part before its last '-') the numbers run 01, 02 … with
         none missing (public checkers' rule, bxgis 地块编号检查)."""
         field = self.number_field()
@@ -153,13 +168,13 @@ class ParcelRule(Rule):
         return findings
 
     # -- indicators
-    def _required(self, ctx):
+    def _required(self):
         fields = [str(f) for f in self.args.get("fields", [])]
         for canonical in fields:
             self.field(canonical)
         findings = self.absent(fields)
         present = [c for c in fields if self.found.fields.get(c) is not None]
-        selected = code_selector(self)
+        selected = code_selector(self.rule)
         for feature in self.parcels():
             if not self.readable(feature) or not selected(feature.code):
                 continue
@@ -173,7 +188,7 @@ class ParcelRule(Rule):
                                              **self.where(feature)))
         return findings
 
-    def _order(self, ctx):
+    def _order(self):
         """Each pair [lower, upper]: the lower bound does not exceed the upper (a range in the upper field
         counts as both)."""
         findings = []
@@ -193,7 +208,7 @@ class ParcelRule(Rule):
                         self.name(feature), self.zh(lower), low, self.zh(upper), high), **self.where(feature)))
         return findings
 
-    def _range(self, ctx):
+    def _range(self):
         """Each entry {field, codes?, codes_except?, min?, max?, fraction?, severity?, note}: a value outside
         [min, max] (or, with `fraction`, a percentage written as a fraction: 0 < v ≤ 1) is a finding."""
         findings = []
@@ -202,7 +217,7 @@ class ParcelRule(Rule):
             spec, actual = self.field(canonical)
             if actual is None:
                 continue
-            selected = code_selector(_EntryRule(self, entry)) if "codes" in entry or "codes_except" in entry else None
+            selected = code_selector(_EntryRule(self.rule, entry)) if "codes" in entry or "codes_except" in entry else None
             for feature in self.parcels():
                 if selected is not None and (not self.readable(feature) or not selected(feature.code)):
                     continue
@@ -214,8 +229,9 @@ class ParcelRule(Rule):
                 else:
                     wrong = ("min" in entry and value < float(entry["min"])) or ("max" in entry and value > float(entry["max"]))
                 if wrong:
-                    findings.append(self.finding("{}的{} {:g}{}".format(
-                        self.name(feature), self.zh(canonical), value, "：" + entry["note"] if entry.get("note") else ""),
+                    findings.append(self.finding("{}的{} {}{}".format(
+                        self.name(feature), self.zh(canonical), shown(feature.attrs.get(canonical), value),
+                        "：" + entry["note"] if entry.get("note") else ""),
                         severity=entry.get("severity", self.severity), **self.where(feature)))
         return findings
 

@@ -69,14 +69,12 @@ class UnitRule(Rule):
               "codes": (list, False), "facilities": (str, False), "points": (str, False)}
 
     def run(self, ctx):
-        self.parcels = self.plan_layer(ctx, self.args["plan_layer"])       # a detailed plan's GHDK
-        units = self.units(ctx)
-        return getattr(self, "_" + self.args["check"])(ctx, units)
+        parcels = self.plan_layer(ctx, self.args["plan_layer"])            # a detailed plan's GHDK
+        return getattr(self, "_" + self.args["check"])(ctx, parcels, self.units(ctx, parcels))
 
-    def units(self, ctx):
+    def units(self, ctx, plan):
         """The one map's units the plan's parcels reach (by at least the noise area), with their pieces."""
         layer = self.onemap_layer(ctx, self.args["units"])
-        plan = self.parcels
         spec = schema().layers[layer.key]
         fields = {role: (spec.field_for(role).name if spec.field_for(role) else None)
                   for role in ("unit_code", "name", "urban_land_cap", "floor_area_cap", "population")}
@@ -98,11 +96,13 @@ class UnitRule(Rule):
                                 "the plan's parcels lie in no unit of the one map ({})".format(layer.key))
         return sorted(found, key=lambda unit: unit.code)
 
-    def row(self, unit, indicator, **values):
+    @staticmethod
+    def row(unit, indicator, **values):
+        """An `indicators` row of a unit: keyed by its code (village_code), named with it (城镇建设用地规模（A01）)."""
         return dict({"village_code": unit.code, "indicator": "{}（{}）".format(indicator, unit.code)}, **values)
 
     # -- 城镇建设用地规模
-    def _land(self, ctx, units):
+    def _land(self, ctx, parcels, units):
         codes = self.ruleset.codes(self.args.get("codes", []))
         figures = ctx.measures()
         tolerance = float(self.ruleset.tolerances.get("indicator_m2", 0.0))
@@ -121,17 +121,17 @@ class UnitRule(Rule):
                                    difference_m2=planned - allowed, status="pass" if passed else "fail", note=note))
             if not passed:
                 findings.append(self.finding(
-                    "{} 指标“{}”：规划城镇建设用地 {:.4f} 公顷（{:.2f} 平方米，{}），超过单元上限 {:g} 公顷 {:.2f} 平方米".format(
+                    "{} 指标“{}”：规划城镇建设用地 {:.4f} 公顷（{:.2f} 平方米，{}），超过单元上限 {:g} 公顷，超出 {:.2f} 平方米".format(
                         unit.title, row["indicator"], planned / M2_PER_HA, planned, BASIS, unit.land_cap,
-                        planned - allowed), plan_layer=self.parcels.key, control_layer=self.args["units"],
+                        planned - allowed), plan_layer=parcels.key, control_layer=self.args["units"],
                     control_fid=unit.feature.fid, extra=unit.anchor()))
         return findings
 
     # -- 总建筑面积
-    def _floor(self, ctx, units):
+    def _floor(self, ctx, parcels, units):
         figures = ctx.measures()
-        spec = schema().layers[self.parcels.key].field_for("far_max")
-        if spec is None or ctx.plan.get(self.parcels.key).fields.get(spec.name) is None:
+        spec = schema().layers[parcels.key].field_for("far_max")
+        if spec is None or ctx.plan.get(parcels.key).fields.get(spec.name) is None:
             raise NotApplicable("规划地块没有容积率上限字段（RJLSX），无法计算总建筑面积",
                                 "the parcels have no upper floor-area ratio (RJLSX)")
         findings = []
@@ -147,7 +147,7 @@ class UnitRule(Rule):
             notes = ["地块椭球面积 × 容积率上限"] + (["{} 个地块无容积率上限，未计入（{}）".format(
                 len(without), "、".join(without[:5]) + ("等" if len(without) > 5 else ""))] if without else [])
             note = "；".join(notes + [n for n in (unit.coverage_note(),) if n])
-            row = self.row(unit, "总建筑面积", compare="<=", unit="万平方米", planned_value=total / M2_PER_WAN)
+            row = dict(self.row(unit, "总建筑面积", compare="<=", planned_value=total / M2_PER_WAN), unit="万平方米")
             if unit.floor_cap is None:
                 record(ctx, self, dict(row, status="not_applicable", note="单元未给出总建筑面积上限（JZMJSX）；" + note))
                 continue
@@ -157,12 +157,12 @@ class UnitRule(Rule):
                 findings.append(self.finding(
                     "{} 指标“{}”：规划总建筑面积 {:.4f} 万平方米（{}），超过单元上限 {:g} 万平方米".format(
                         unit.title, row["indicator"], total / M2_PER_WAN, notes[0], unit.floor_cap),
-                    plan_layer=self.parcels.key, control_layer=self.args["units"], control_fid=unit.feature.fid,
+                    plan_layer=parcels.key, control_layer=self.args["units"], control_fid=unit.feature.fid,
                     extra=unit.anchor()))
         return findings
 
     # -- 配套设施
-    def _facilities(self, ctx, units):
+    def _facilities(self, ctx, parcels, units):
         table = self.onemap_layer(ctx, self.args["facilities"])
         spec = schema().layers[table.key]
         field = {role: spec.field_for(role).name for role in ("unit_code", "name", "facility_code", "count")}
@@ -176,17 +176,17 @@ class UnitRule(Rule):
             for row in wanted:
                 name, code = text(row.attrs.get(field["name"])), text(row.attrs.get(field["facility_code"]))
                 required = int(number(row.attrs.get(field["count"])) or 0)
-                parcels = [parcel for parcel, _piece in unit.pieces if code and code in code_list("ydyh")
+                holding = [parcel for parcel, _piece in unit.pieces if code and code in code_list("ydyh")
                            and any(in_classes(use, [code]) for use in uses(parcel.code))
                            and inside.intersects(parcel.shape.pointOnSurface())]
-                sites = ["地块 " + parcel.label for parcel in parcels]
+                sites = ["地块 " + parcel.label for parcel in holding]
                 for point in (points.features if points is not None else []):
                     if point.shape.isEmpty() or not inside.intersects(point.shape):
                         continue
                     named = text(point.attrs.get(point_name)) if point_name else ""
                     if not ((name and name in named) or (code and point.code == code)):
                         continue
-                    if any(parcel.prepared.intersects(point.shape) for parcel in parcels):
+                    if any(parcel.prepared.intersects(point.shape) for parcel in holding):
                         continue                           # the parcel already counts this site
                     sites.append("设施点 {}".format(named or point.label))
                 indicator = "{}（{}）".format(name or code, unit.code)
@@ -197,6 +197,6 @@ class UnitRule(Rule):
                                    "status": "pass" if passed else "fail", "note": note})
                 if not passed:
                     findings.append(self.finding("{} 指标“{}”：{}".format(unit.title, indicator, note),
-                                                 plan_layer=self.parcels.key, control_layer=table.key,
+                                                 plan_layer=parcels.key, control_layer=table.key,
                                                  control_fid=row.fid, extra=unit.anchor()))
         return findings
