@@ -103,8 +103,11 @@ def _rows(dataset, name):
     return rows
 
 
-def _villages(plan_path, indicators):
-    return read_villages(plan_path)[0] or list(dict.fromkeys(row["village_code"] for row in indicators if row.get("village_code")))
+def _villages(plan_path, indicators, kind=""):
+    names = read_villages(plan_path)[0]
+    if names or kind == "detailed":             # a detailed plan's indicator rows are keyed by 规划单元, not village
+        return names
+    return list(dict.fromkeys(row["village_code"] for row in indicators if row.get("village_code")))
 
 
 def read_report(path):
@@ -129,4 +132,4 @@ def read_report(path):
     findings = sorted(tables["findings"], key=lambda f: (rule_order.get(f["rule_id"], 999),
                                                          order.get(f["severity"], 3), f.get("plan_fid") or 0))
     return Report(path=path, run=run, rules=tables["rules"], indicators=indicators, findings=findings,
-                  decisions=decided, villages=_villages(run.get("plan_path") or "", indicators))
+                  decisions=decided, villages=_villages(run.get("plan_path") or "", indicators, run.get("plan_kind") or ""))
