@@ -28,6 +28,7 @@ styles: deps
 
 layouts: deps
 	$(PY) tools/make_layouts.py
+	$(PY) tools/make_tuze_layout.py
 
 translations: deps
 	@tools/build_translations.sh
