@@ -9,7 +9,7 @@ SAMPLE := resources/sample
 BUILD := build/onemap
 QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: deps sample styles layouts translations build demo test test-matrix package repo install smoke screenshot review-screenshots guide-shots bench bench-quick clean
+.PHONY: deps sample styles layouts translations build demo test test-matrix package repo install smoke screenshot review-screenshots detailed-screenshots guide-shots bench bench-quick clean
 
 deps:
 	@tools/bootstrap.sh
@@ -79,6 +79,11 @@ review-screenshots: package
 	ONEMAP_SMOKE_CODE=$(CURDIR)/tools/review_screenshots.py tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/review zh-Hans
 	cp out/review/review-click.png docs/review-click-zh.png && cp out/review/review-panel-decided.png docs/review-panel-zh.png
 	cp out/review/review-decision-missing.png docs/review-decision-zh.png
+
+# A detailed plan checked in real QGIS (xvfb, zh-Hans): docs/detailed-plan-zh.png and the guide's image.
+detailed-screenshots: package
+	ONEMAP_SMOKE_CODE=$(CURDIR)/tools/detailed_screenshots.py tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/detailed zh-Hans
+	cp out/detailed/detailed-qgis.png docs/detailed-plan-zh.png && cp out/detailed/detailed-qgis.png docs/guide/images/detailed-check.png
 
 # The user guide's screenshots (docs/guide/images): real QGIS under xvfb, zh-Hans, the sample data.
 guide-shots: repo
