@@ -20,9 +20,8 @@ south of the 城镇开发边界 for the boundary rules. Local metres (u, v) star
 import os
 import sys
 
-import yaml
 from geodesic import ellipsoidal_m2
-from make_sample import INVENTED, industrial_park, rect, town_seat, township_layers
+from make_sample import INVENTED, industrial_park, merge_expected, rect, town_seat, township_layers
 from osgeo import ogr, osr
 from qgis.core import QgsGeometry
 
@@ -406,13 +405,7 @@ def main(folder):
                        "B": {"幼儿园": 1, "消防站": 0, "变电站": 2, "垃圾转运站": 3}},
         "share": share_figures(rows),
     }
-    path = os.path.join(folder, "expected.yaml")
-    data = yaml.safe_load(open(path, encoding="utf-8")) if os.path.exists(path) else {}
-    data["detailed_plan.gpkg"] = expected
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write("# Seeded conflicts of the sample plans and their exact (planar) areas; indicator figures are\n"
-                     "# ellipsoidal (CGCS2000, computed with pyproj, independently of QGIS). tools/make_sample*.py\n")
-        yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False)
+    merge_expected(folder, "detailed_plan.gpkg", expected)
     print(folder)
 
 
