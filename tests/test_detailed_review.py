@@ -74,3 +74,30 @@ def test_browser_lists_each_units_figures_under_its_rule(findings, tmp_path, qgi
     assert [f["DKBH"] for f in parcels.selectedFeatures()] == ["A06-01"]
     browser.close()
     browser.deleteLater()
+
+
+def test_live_recheck_of_a_parcel_replaces_its_findings(findings, tmp_path):
+    """The live re-check keys a detailed plan's findings on its parcels' layer (GHDK), as the full run does."""
+    import sqlite3
+
+    from qgis.core import QgsFeature, QgsVectorLayer
+
+    from plugin.core.check.recheck import Recheck
+    path = str(tmp_path / "findings.gpkg")
+    shutil.copy(findings, path)
+    checker = Recheck(sample("detailed_plan.gpkg"), sample("detailed_onemap.gpkg"))
+    checker.prepare()
+    layer = QgsVectorLayer(sample("detailed_plan.gpkg") + "|layername=GHDK", "parcels", "ogr")
+    shop = next(f for f in layer.getFeatures() if f["DKBH"] == "A06-01")      # the shop in the park's 绿线
+    assert [(f.rule_id, f.plan_layer, f.plan_label) for f in checker.check(shop) if f.rule_id == "SX-02"] == [
+        ("SX-02", "GHDK", "A06-01")]
+    moved = QgsFeature(shop)
+    geometry = moved.geometry()
+    geometry.translate(300.0, 0.0)                                          # into 街区 B05: no line there
+    moved.setGeometry(geometry)
+    found = checker.check(moved)
+    checker.apply(path, shop.id(), found)
+    with sqlite3.connect(path) as db:
+        left = db.execute("SELECT count(*) FROM findings WHERE rule_id = 'SX-02'").fetchone()[0]
+        served = db.execute("SELECT count(*) FROM findings WHERE plan_layer = 'GHYDYH'").fetchone()[0]
+    assert left == 0 and served == 0

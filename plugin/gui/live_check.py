@@ -116,7 +116,7 @@ class LiveCheck(QObject):
                 found = self.checker.check(feature) if fid not in gone and feature.isValid() and \
                     feature.hasGeometry() else []
                 self.checker.apply(self.browser.review.path, fid, found)
-                self.browser.show_recheck(LANDUSE, fid, self.checker.rule_ids)
+                self.browser.show_recheck(self.checker.landuse.key, fid, self.checker.rule_ids)
         except OneMapError as exc:
             self.browser.summary.setText(exc.zh if self.browser.chinese else exc.en)
             return

@@ -73,7 +73,7 @@ class Recheck:
 
     def check(self, qgs_feature):
         """Findings of the local rules for this one feature, in the plan's CRS."""
-        single = LayerData(LANDUSE, self.landuse.name, [self.feature(qgs_feature)], self.landuse.crs)
+        single = LayerData(self.landuse.key, self.landuse.name, [self.feature(qgs_feature)], self.landuse.crs)
         cache = self.ctx._cache
         cache[("plan", LANDUSE)] = single
         found = []
@@ -100,7 +100,7 @@ class Recheck:
             if layer is None:
                 raise OneMapError("无法更新核对结果 {}".format(path), "Cannot update the findings {}".format(path))
             layer.SetAttributeFilter("plan_layer = '{}' AND plan_fid = {} AND rule_id IN ({})".format(
-                LANDUSE, int(fid), quoted))
+                self.landuse.key, int(fid), quoted))             # a detailed plan's parcels: GHDK
             stale = [(feature.GetFID(), feature.GetField("rule_id"), feature.GetField("severity")) for feature in layer]
             layer.SetAttributeFilter(None)
             for stale_fid, rule_id, severity in stale:

@@ -15,7 +15,6 @@ from qgis.core import (
     QgsDistanceArea,
     QgsExpressionContextUtils,
     QgsFeature,
-    QgsField,
     QgsFillSymbol,
     QgsGeometry,
     QgsLayoutItemAttributeTable,
@@ -69,6 +68,12 @@ OUTLINE_OTHER = {"color": "0,0,0,0", "outline_color": "120,120,120", "outline_wi
 OVERVIEW_CURRENT = {"color": "220,40,40,150", "outline_color": "180,30,30", "outline_width": "0.3"}
 
 
+def memory_layer(crs, name, fields):
+    """A polygon layer in memory with text fields (declared in its URI: no QVariant type constants)."""
+    return QgsVectorLayer("MultiPolygon?crs={}{}".format(crs.authid() or crs.toWkt(), "".join(
+        "&field={}:string".format(field) for field in fields)), name, "memory")
+
+
 def shown(value):
     """An indicator as the table shows it: text as written, numbers without trailing zeros, blank for NULL."""
     if value is None or (isinstance(value, QVariant) and value.isNull()):
@@ -113,11 +118,8 @@ class DetailedSheets:
 
     def _parcel_layer(self):
         """The parcels as the table lists and the map labels them: a memory copy with the 图则's columns."""
-        layer = QgsVectorLayer("MultiPolygon?crs={}".format(self.crs.authid()), "地块编号", "memory")
+        layer = memory_layer(self.crs, "地块编号", [name for name, _heading, _width in COLUMNS] + ["JQBH"])
         provider = layer.dataProvider()
-        provider.addAttributes([QgsField(name, QVariant.String) for name, _heading, _width in COLUMNS]
-                               + [QgsField("JQBH", QVariant.String)])
-        layer.updateFields()
         distance = QgsDistanceArea()
         distance.setSourceCrs(self.crs, self.project.transformContext())
         distance.setEllipsoid(CGCS2000_ELLIPSOID)
@@ -171,9 +173,7 @@ class DetailedSheets:
     def _block_layer(self, name, current, other):
         """街区 polygons (the parcels of a block dissolved), the page's own drawn as `current`; roads-only blocks
         are left out."""
-        layer = QgsVectorLayer("MultiPolygon?crs={}".format(self.crs.authid()), name, "memory")
-        layer.dataProvider().addAttributes([QgsField("JQBH", QVariant.String)])
-        layer.updateFields()
+        layer = memory_layer(self.crs, name, ["JQBH"])
         groups, codes = defaultdict(list), defaultdict(set)
         for parcel in self.parcels.getFeatures():
             if parcel["JQBH"]:
