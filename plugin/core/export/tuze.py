@@ -35,7 +35,6 @@ from qgis.PyQt.QtGui import QColor, QFont
 
 from ..check.measures import CGCS2000_ELLIPSOID, DENSIFY_M, M2_PER_HA
 from ..read.codes import code_list
-from ..read.schema import schema
 from ..read.styles import apply_style
 from . import FONT
 from .atomic import write_atomically
