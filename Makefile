@@ -9,14 +9,16 @@ SAMPLE := resources/sample
 BUILD := build/onemap
 QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: deps sample styles layouts translations build demo test test-matrix package repo install smoke screenshot review-screenshots lifecycle-walk guide-shots bench bench-quick clean
+.PHONY: deps sample styles layouts translations build demo test test-matrix package repo install smoke screenshot review-screenshots lifecycle-walk detailed-screenshots guide-shots bench bench-quick clean
 
 deps:
 	@tools/bootstrap.sh
 
-$(SAMPLE)/.stamp: tools/make_sample.py tools/make_sample_gdb.py tools/geodesic.py plugin/data/rulesets/village.yaml | deps
+$(SAMPLE)/.stamp: tools/make_sample.py tools/make_sample_gdb.py tools/make_sample_detailed.py tools/geodesic.py \
+		plugin/data/rulesets/village.yaml plugin/data/rulesets/detailed.yaml | deps
 	$(PY) tools/make_sample.py $(SAMPLE)
 	$(PY) tools/make_sample_gdb.py $(SAMPLE)
+	$(PY) tools/make_sample_detailed.py $(SAMPLE)
 	@touch $@
 
 sample: $(SAMPLE)/.stamp
@@ -26,6 +28,7 @@ styles: deps
 
 layouts: deps
 	$(PY) tools/make_layouts.py
+	$(PY) tools/make_tuze_layout.py
 
 translations: deps
 	@tools/build_translations.sh
@@ -83,6 +86,11 @@ lifecycle-walk: package
 	cp out/lifecycle/lifecycle-box.png docs/lifecycle-box-zh.png && cp out/lifecycle/lifecycle-box.png docs/guide/images/lifecycle-box.png
 	cp out/lifecycle/*_v1-v2_规划调整对比.png docs/lifecycle-compare.png && cp out/lifecycle/merge-B-merged.png docs/guide/images/lifecycle-merge.png
 	cp docs/lifecycle-compare.png docs/guide/images/lifecycle-compare.png
+
+# A detailed plan checked in real QGIS (xvfb, zh-Hans): docs/detailed-plan-zh.png and the guide's image.
+detailed-screenshots: package
+	ONEMAP_SMOKE_CODE=$(CURDIR)/tools/detailed_screenshots.py tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/detailed zh-Hans
+	cp out/detailed/detailed-qgis.png docs/detailed-plan-zh.png && cp out/detailed/detailed-qgis.png docs/guide/images/detailed-check.png
 
 # The user guide's screenshots (docs/guide/images): real QGIS under xvfb, zh-Hans, the sample data.
 guide-shots: repo

@@ -22,6 +22,6 @@ def test_packaged_plugin_in_real_qgis(tmp_path):
     assert result["plugin_loaded"] and result["provider"], result
     assert "exception" not in result and result["python_errors"] == [], result
     assert result["dock_title"] == "国土空间规划一张图 / OneMap" and result["load_button"] == "加载图层"
-    assert result["layers"] >= 9 and result["summary"].startswith("错误 12 个")
+    assert result["layers"] >= 9 and result["summary"].startswith("错误 11 个")
     image = QImage(result["screenshot"])
     assert image.width() >= 800 and image.height() >= 600

@@ -68,9 +68,9 @@ def test_verify_runs_as_a_task_and_loads_the_findings(dock, tmp_path):
     assert not dock.verify_button.isEnabled() and dock.cancel_button.isEnabled()
     wait_for(lambda: dock.task is None)
     assert os.path.isfile(output) and dock.progress.value() == 100
-    assert dock.summary.text().startswith("12 errors, 5 warnings, 1 notes")
+    assert dock.summary.text().startswith("11 errors, 5 warnings, 1 notes")
     findings = [l for l in QgsProject.instance().mapLayers().values() if l.customProperty(PROPERTY_KEY) == "findings"]
-    assert findings and findings[0].featureCount() == 18
+    assert findings and findings[0].featureCount() == 17
     assert dock.browser.model.rowCount() == 29 and dock.browser.review.path == output
 
 
@@ -93,7 +93,7 @@ def test_a_recheck_replaces_the_findings_layer_keeping_style_and_place(dock, tmp
     dock.verify_button.click()
     wait_for(lambda: dock.task is None)
     findings = [l for l in QgsProject.instance().mapLayers().values() if l.customProperty(PROPERTY_KEY) == "findings"]
-    assert [l.id() for l in findings] == [layer.id()] and layer.featureCount() == 18
+    assert [l.id() for l in findings] == [layer.id()] and layer.featureCount() == 17
     assert layer.renderer().symbol().color().name() == "#010203"
     assert root.children().index(root.findLayer(layer.id())) == position
 

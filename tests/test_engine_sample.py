@@ -30,7 +30,9 @@ def test_every_seeded_conflict_has_its_exact_area(conflicts):
     expected = yaml.safe_load(open(sample("expected.yaml"), encoding="utf-8"))["village_conflicts.gpkg"]
     assert areas(conflicts, "CL-01") == [expected["overlap_farmland_m2"]] == [5000.00]
     assert areas(conflicts, "CL-05") == [expected["outside_boundary_m2"]] == [30000.00]
-    assert unreadable(conflicts, "CL-05") == [10000.00]       # the 0799 parcel: its use cannot be read
+    assert unreadable(conflicts, "CL-05") == []               # the 0799 parcel: ATT-01 alone reports it …
+    cl05 = next(o for o in conflicts.outcomes if o["rule_id"] == "CL-05")
+    assert "1 个用途无法识别的地块（代码 0799）未参与本规则核对" in cl05["reason"]     # … and CL-05 says it skipped it
     assert areas(conflicts, "CL-03") == [expected["heritage_m2"]] == [10000.00]
     assert areas(conflicts, "GEO-02") == [expected["plan_overlap_m2"]] == [40000.00]
     assert areas(conflicts, "GEO-03") == sorted(expected["gap_m2"]) == [2500.00, 2500.00, 10000.00]

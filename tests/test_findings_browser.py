@@ -82,7 +82,7 @@ def test_rules_are_listed_with_status_count_and_area(browser):
     assert cells(browser, rule_row(browser, "ATT-02"))[1] == "通过"
     gaps = cells(browser, rule_row(browser, "GEO-03"))
     assert gaps[2:] == ["3", "15,000.00", "22.50"]
-    assert browser.summary.text() == "错误 12 个，警告 5 个，提示 1 个"
+    assert browser.summary.text() == "错误 11 个，警告 5 个，提示 1 个"
 
 
 def test_findings_without_geometry_are_listed_under_their_rule(browser):
@@ -135,7 +135,7 @@ def test_filters_by_severity_and_decision(browser):
 
     finding = browser.finding_at(child(browser, "CL-01"))
     browser.store(decisions.make(finding.finding_id, "accepted", "省重点项目", "晋政函〔2024〕12号", "张三"))
-    assert browser.summary.text() == "错误 12 个（已认可例外 1 个），警告 5 个，提示 1 个"
+    assert browser.summary.text() == "错误 11 个（已认可例外 1 个），警告 5 个，提示 1 个"
     browser.decision_combo.setCurrentIndex(browser.decision_combo.findData("accepted"))
     assert [cells(browser, r)[0].split(" ")[0] for r in range(browser.proxy.rowCount())] == ["CL-01"]
     assert cells(browser, 0, browser.proxy.index(0, 0))[1] == "错误 · 已认可例外"
@@ -152,7 +152,7 @@ def test_a_decision_to_confirm_again_is_shown_apart_until_confirmed(browser):
     carried = decisions.make(finding.finding_id, "accepted", "省重点项目", "晋政函〔2024〕12号", "张三", "CL-01",
                              "（无基期数据，未区分新增与现状）")
     browser.store(replace(carried, review=1))
-    assert browser.summary.text() == "错误 12 个（需复核 1 个），警告 5 个，提示 1 个"
+    assert browser.summary.text() == "错误 11 个（需复核 1 个），警告 5 个，提示 1 个"
     browser.decision_combo.setCurrentIndex(browser.decision_combo.findData("review"))
     assert [cells(browser, r)[0].split(" ")[0] for r in range(browser.proxy.rowCount())] == ["CL-01"]
     assert cells(browser, 0, browser.proxy.index(0, 0))[1] == "错误 · 需复核（已认可例外）"
@@ -162,7 +162,7 @@ def test_a_decision_to_confirm_again_is_shown_apart_until_confirmed(browser):
     assert browser.proxy.rowCount() == 0                 # not an approved exception until confirmed
 
     browser.confirm_decision(finding)
-    assert browser.summary.text() == "错误 12 个（已认可例外 1 个），警告 5 个，提示 1 个"
+    assert browser.summary.text() == "错误 11 个（已认可例外 1 个），警告 5 个，提示 1 个"
     assert cells(browser, 0, browser.proxy.index(0, 0))[1] == "错误 · 已认可例外"
     assert decisions.read(browser.review.path)[0].message == finding.message
 

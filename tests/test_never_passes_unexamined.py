@@ -1,5 +1,6 @@
-"""No rule says "passed" about what it did not examine (issue 10): unreadable uses, a plan outside the
-one map, an undefined CRS, an empty land-use layer."""
+"""No rule says "passed" about what it did not examine (issue 10): unreadable uses (left to ATT-01 and
+named in each control rule's outcome, issue 19), a plan outside the one map, an undefined CRS, an empty
+land-use layer."""
 import sqlite3
 
 import pytest
@@ -30,22 +31,27 @@ def status(result, rule_id):
     return next(o["status"] for o in result.outcomes if o["rule_id"] == rule_id)
 
 
-@pytest.mark.parametrize("code", [None, "", "   ", "9999", "农田"])
-def test_a_parcel_whose_use_cannot_be_read_is_reported_by_every_control_rule_it_touches(tmp_path, code):
+@pytest.mark.parametrize("code", [None, "", "   ", "9999", "农田", "R2"])
+def test_a_parcel_whose_use_cannot_be_read_is_reported_once_and_no_control_rule_claims_it(tmp_path, code):
+    """Issue 19: only ATT-01 reports an unreadable use (a mixed-use or GB 50137 code used to get a
+    finding from every control rule as well); each control rule says it could not examine the parcel."""
     parcel = square(X + 10, Y + 10, X + 30, Y + 30)                      # 400 m² inside both controls
     result = run(tmp_path, [(code, parcel)], {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100)),
                                               "STBHHX": control(square(X, Y, X + 100, Y + 100))})
     for rule_id in ("CL-01", "CL-02"):
-        found = [f for f in result.findings if f.rule_id == rule_id]
-        assert status(result, rule_id) == "failed" and [round(f.area_m2, 2) for f in found] == [400.00], rule_id
-        assert "用途无法识别" in found[0].message
+        assert not [f for f in result.findings if f.rule_id == rule_id], rule_id
+        outcome = next(o for o in result.outcomes if o["rule_id"] == rule_id)
+        assert "1 个用途无法识别的地块" in outcome["reason"] and "见 ATT-01" in outcome["reason"], rule_id
+    assert [f.severity for f in result.findings if f.rule_id == "ATT-01"] == ["error"]
 
 
-def test_unknown_use_outside_the_development_boundary_is_reported(tmp_path):
+def test_unknown_use_outside_the_development_boundary_is_left_to_the_attribute_rule(tmp_path):
     result = run(tmp_path, [("0799", square(X + 200, Y, X + 220, Y + 20)), ("0703", square(X, Y, X + 10, Y + 10))],
                  {"CZKFBJ": control(square(X, Y, X + 100, Y + 100)),
                   "YJJBNTBHTB": control(square(X + 500, Y, X + 600, Y + 100))})
-    assert [round(f.area_m2, 2) for f in result.findings if f.rule_id == "CL-05"] == [400.00]
+    assert [f for f in result.findings if f.rule_id == "CL-05"] == []
+    assert "代码 0799" in next(o for o in result.outcomes if o["rule_id"] == "CL-05")["reason"]
+    assert [f.plan_code for f in result.findings if f.rule_id == "ATT-01"] == ["0799"]
 
 
 def test_a_plan_outside_the_one_map_is_an_error_not_a_pass(tmp_path):

@@ -117,7 +117,7 @@ def test_toolbox_runs_keep_one_findings_layer_per_plan(onemap_provider, qgis_new
                   "OUTPUT": str(tmp_path / "a.gpkg")}
     processing.runAndLoadResults("onemap:verifyplan", parameters)
     first = findings_layers()
-    assert len(first) == 1 and first[0].name() == "核对结果：village_conflicts" and first[0].featureCount() == 18
+    assert len(first) == 1 and first[0].name() == "核对结果：village_conflicts" and first[0].featureCount() == 17
     assert first[0].attributeDisplayName(first[0].fields().indexOf("severity")) == "级别"
     first[0].setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple({"color": "1,2,3"})))
     processing.runAndLoadResults("onemap:verifyplan", dict(parameters, OUTPUT=str(tmp_path / "b.gpkg")))

@@ -33,7 +33,7 @@ def test_folder_of_plans_with_a_broken_one(onemap_provider, tmp_path):
     assert "文件已损坏" in broken["reason"] and "not recognized" not in broken["reason"]     # Chinese, GDAL's text
     assert "not recognized" in broken["detail"]                                           # kept as the detail
     conflicts = rows["village_conflicts.gpkg"]
-    assert (conflicts["status"], conflicts["errors"], conflicts["warnings"], conflicts["infos"]) == ("ok", 12, 5, 1)
+    assert (conflicts["status"], conflicts["errors"], conflicts["warnings"], conflicts["infos"]) == ("ok", 11, 5, 1)
     assert conflicts["village"] == "杜村" and conflicts["conclusion"] == "不通过"
     assert rows["village_clean.gpkg"]["conclusion"] == "通过"
     assert (rows["village_shp"]["status"], rows["village_shp"]["village"]) == ("ok", "杜村")
@@ -45,7 +45,7 @@ def test_folder_of_plans_with_a_broken_one(onemap_provider, tmp_path):
     assert areas["village_clean.gpkg"] == 4000000.0 and areas["broken.gpkg"] is None    # 2 km × 2 km village
     xlsx = {os.path.basename(row["规划成果"]): row for row in sheet_rows(output / "summary.xlsx", "汇总")}
     assert [xlsx[name]["核对结论"] for name in ("broken.gpkg", "village_conflicts.gpkg", "village_clean.gpkg")] == [
-        "失败", "不通过", "通过"] and xlsx["village_conflicts.gpkg"]["错误"] == 12
+        "失败", "不通过", "通过"] and xlsx["village_conflicts.gpkg"]["错误"] == 11
     assert "status" not in xlsx["broken.gpkg"] and "not recognized" in xlsx["broken.gpkg"]["详细信息"]
 
 

@@ -4,7 +4,9 @@
 Writes one findings GeoPackage per plan under the output folder (default out/demo) and prints
 the paths and a summary; for the plan with conflicts also what is handed in: report.pdf,
 report.html, report.xlsx and the map sheets (PDF and PNG); for the plan in the real database
-structure (village_realdb, two .gdb) its reports village_realdb_report.*. The sample geometry is invented.
+structure (village_realdb, two .gdb) its reports village_realdb_report.*; the sample detailed plan
+(控规) against its one map, its reports detailed_plan_report.* and sheets (土地使用规划图, 图则) under
+detailed_sheets/. The sample geometry is invented.
 """
 import os
 import sys
@@ -27,12 +29,15 @@ def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     status = 0
     # (plan, its path, the name of its reports or None); village_realdb is the real database structure
+    detailed_onemap = os.path.join(sample, "detailed_onemap.gpkg")
     for plan, path, report in (("village_conflicts", "village_conflicts.gpkg", "report"),
                                ("village_clean", "village_clean.gpkg", None),
-                               ("village_realdb", "village_realdb", "village_realdb_report")):
+                               ("village_realdb", "village_realdb", "village_realdb_report"),
+                               ("detailed_plan", "detailed_plan.gpkg", "detailed_plan_report")):
         output = os.path.join(out_dir, "{}_findings.gpkg".format(plan))
+        against = detailed_onemap if plan == "detailed_plan" else onemap
         try:
-            result = verify(os.path.join(sample, path), onemap, output=output)
+            result = verify(os.path.join(sample, path), against, output=output)
         except OneMapError as exc:
             print("error:", exc, file=sys.stderr)
             status = 1
@@ -51,9 +56,10 @@ def main(out_dir):
             except OneMapError as exc:
                 print("error:", exc, file=sys.stderr)
                 status = 1
-        if plan == "village_conflicts":
+        if plan in ("village_conflicts", "detailed_plan"):
+            folder = out_dir if plan == "village_conflicts" else os.path.join(out_dir, "detailed_sheets")
             try:
-                for sheet in export_mapsheets(os.path.join(sample, plan + ".gpkg"), onemap, out_dir, output,
+                for sheet in export_mapsheets(os.path.join(sample, plan + ".gpkg"), against, folder, output,
                                               compiler="OneMap 示例（虚构数据）"):
                     print("map sheet:", ", ".join(os.path.abspath(path) for path in sheet.files))
             except OneMapError as exc:

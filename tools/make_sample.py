@@ -308,11 +308,22 @@ def main(folder):
     expected = dict(EXPECTED)
     expected["village_conflicts.gpkg"]["indicators_m2"] = indicator_areas(village_layers(True), 4525)
     expected["village_clean.gpkg"]["indicators_m2"] = indicator_areas(village_layers(False), 4546)
-    with open(os.path.join(folder, "expected.yaml"), "w", encoding="utf-8") as handle:
-        handle.write("# Seeded conflicts of the sample plans and their exact (planar) areas; indicators_m2 are\n"
-                     "# ellipsoidal (CGCS2000, computed with pyproj, independently of QGIS). tools/make_sample.py\n")
-        yaml.safe_dump(expected, handle, allow_unicode=True, sort_keys=False)
+    if os.path.exists(os.path.join(folder, "expected.yaml")):
+        os.remove(os.path.join(folder, "expected.yaml"))      # written anew; the later generators add sections
+    for section, values in expected.items():
+        merge_expected(folder, section, values)
     print(folder)
+
+
+def merge_expected(folder, section, values):
+    """Add or replace one section of <folder>/expected.yaml, keeping the others (tools/make_sample*.py)."""
+    path = os.path.join(folder, "expected.yaml")
+    data = yaml.safe_load(open(path, encoding="utf-8")) if os.path.exists(path) else {}
+    data[section] = values
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("# Seeded conflicts of the sample plans and their exact (planar) areas; indicator figures are\n"
+                     "# ellipsoidal (CGCS2000, computed with pyproj, independently of QGIS). tools/make_sample*.py\n")
+        yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False)
 
 
 if __name__ == "__main__":

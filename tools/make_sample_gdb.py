@@ -14,9 +14,9 @@ import os
 import shutil
 import sys
 
-import yaml
 from geodesic import ellipsoidal_m2
-from make_sample import CELL, DUCUN, DUCUN_HERITAGE, FARMLAND_PATCHES, INVENTED, TOWN_CODE, ZONE37_PREFIX, local
+from make_sample import (CELL, DUCUN, DUCUN_HERITAGE, FARMLAND_PATCHES, INVENTED, TOWN_CODE, ZONE37_PREFIX, local,
+                         merge_expected)
 from osgeo import gdal, ogr, osr
 from qgis.core import QgsGeometry
 
@@ -232,13 +232,7 @@ def main(folder):
               [(None, {"YDMC": "耕地", "JQNMJ": ha(expected["基期耕地"]), "MBNMJ": ha(expected["耕地保有量"])})],
               ogr.wkbNone)
     tables = None
-    path = os.path.join(folder, "expected.yaml")
-    data = yaml.safe_load(open(path, encoding="utf-8")) if os.path.exists(path) else {}
-    data[FOLDER] = expected
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write("# Seeded conflicts of the sample plans and their exact (planar) areas; indicator figures are\n"
-                     "# ellipsoidal (CGCS2000, computed with pyproj, independently of QGIS). tools/make_sample*.py\n")
-        yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False)
+    merge_expected(folder, FOLDER, expected)
     print(target)
 
 

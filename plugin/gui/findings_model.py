@@ -14,6 +14,7 @@ from ..core.review.findings import SEVERITY_ZH, STATUS_ZH
 from ..core.review.reader import ha_mu, mu
 from ..i18n import tr
 
+INDICATOR_KINDS = ("indicator", "unit", "share")   # rules whose figures are rows of the `indicators` table
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1         # 'rule', 'finding' or 'indicator'
 FID_ROLE = Qt.ItemDataRole.UserRole + 2          # fid in the findings layer (None: no finding)
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -93,7 +94,7 @@ class FindingsModel(QStandardItemModel):
             note = QStandardItem(("原因：" if self.chinese else "Reason: ") + reason)   # in full, wrapped
             note.setForeground(QBrush(GREY))
             head.appendRow(self._finish([note] + [QStandardItem("") for _c in range(4)]))
-        if rule.values.get("kind") == "indicator":
+        if rule.values.get("kind") in INDICATOR_KINDS:
             self._indicator_rows(head, rule)
         else:
             for finding in rule.findings:
@@ -157,6 +158,8 @@ class FindingsModel(QStandardItemModel):
         """One row per indicator: allocated / planned / difference in 公顷 and 亩, linked to its finding."""
         unlinked = list(rule.findings)
         for row in self.review.indicators:
+            if row.get("rule_id") not in (None, "", rule.rule_id):      # a detailed plan's rows name their rule
+                continue
             name = row.get("indicator") or ""
             finding = next((f for f in unlinked if "“{}”".format(name) in (f.message or "")), None)
             if finding is not None:
@@ -192,6 +195,10 @@ class FindingsModel(QStandardItemModel):
             parts.append("规划 " + ha_mu(row["planned_m2"]))
         if row.get("difference_m2") is not None:
             parts.append("差 " + ha_mu(row["difference_m2"], signed=True))
+        if row.get("planned_value") is not None:            # 万平方米, 处, %: a figure in the allocation's unit
+            unit = row.get("unit") or ""
+            parts = ["下达 {:g} {}".format(row["allocated_value"], unit)] if row.get("allocated_value") is not None else []
+            parts.append("规划 {:.4g} {}".format(row["planned_value"], unit))
         return "，".join(parts) or (row.get("note") or "")
 
     def _finding_row(self, finding, text, kind="finding"):

@@ -26,6 +26,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core.errors import OneMapError
 from ..core.read.layer_source import CHECKED_AS
 from ..core.read.loading import PROPERTY_KEY, PROPERTY_SOURCE
+from ..core.read.schema import schema
 from ..core.review import decisions
 from ..core.review.findings import SEVERITY_ZH
 from ..core.review.findings_layer import existing
@@ -266,8 +267,9 @@ class FindingsBrowser(QWidget):
     def plan_layer(self, key):
         """The plan's layer `key` in the project (loaded by the panel from the checked source), or None."""
         source = (self.review.run or {}).get("plan_path")
+        keys = [key] + schema().serving().get(key, [])          # GHYDYH: a detailed plan's GHDK serves as it
         for layer in QgsProject.instance().mapLayers().values():
-            if layer.customProperty(PROPERTY_KEY) == key and layer.customProperty(PROPERTY_SOURCE) == source:
+            if layer.customProperty(PROPERTY_KEY) in keys and layer.customProperty(PROPERTY_SOURCE) == source:
                 return layer
             if key == "GHYDYH" and source and layer.customProperty(CHECKED_AS) == source:
                 return layer

@@ -128,7 +128,7 @@ class LiveCheck(QObject):
             self.checker.apply_all(self.browser.review.path, found)     # decisions move with their findings
             self.browser.review.reload_decisions()
             for fid in fids:
-                self.browser.show_recheck(LANDUSE, fid, self.checker.rule_ids)
+                self.browser.show_recheck(self.checker.landuse.key, fid, self.checker.rule_ids)
         except OneMapError as exc:
             self.browser.summary.setText(exc.zh if self.browser.chinese else exc.en)
             return

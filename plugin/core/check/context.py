@@ -217,6 +217,12 @@ class Context:
         if (side, key) in self._cache:
             return self._cache[(side, key)]
         found = source.get(key)
+        if found is not None and found.key != key:     # a layer serving as another (GHDK as GHYDYH): read once
+            opened = self._opened.pop((side, key), None)     # never left open: a QGIS layer freed late crashes
+            if opened is not None and (side, found.key) not in self._cache:
+                self._opened[(side, found.key)] = opened
+            self._cache[(side, key)] = self._load(side, source, found.key)
+            return self._cache[(side, key)]
         data = None
         host = schema().stand_in(key) if found is None and side == "plan" else None
         if host is not None and source.get(host[0]) is not None:
@@ -319,7 +325,7 @@ def label_field(found, names):
     """The layer's field that names a feature in messages: the first of the schema's `feature_label`
     names (BSM, TBBH) the layer has, directly or as an alias of one of its spec's fields; else None."""
     by_upper = {n.upper(): n for n in names}
-    for wanted in schema().feature_label:
+    for wanted in schema().label_fields(found.spec):          # BSM, TBBH; a 控规 parcel's DKBH
         if wanted.upper() in by_upper:
             return by_upper[wanted.upper()]
         for canonical, spec in found.spec.fields.items():

@@ -20,6 +20,7 @@ from ..secrets import mask
 from . import preflight
 from .context import Context
 from .rules.base import NotApplicable
+from .rules.selection import unexamined_note
 from .ruleset import RuleSet, load_ruleset
 
 
@@ -67,6 +68,8 @@ def name_plan_features(findings, ctx):
         if finding.plan_fid is None or finding.plan_label:
             continue
         data = ctx.plan_layer(finding.plan_layer) if finding.plan_layer in ctx.plan.recognised else None
+        if data is not None:
+            finding.plan_layer = data.key              # the layer read: a detailed plan's GHDK for GHYDYH
         feature = data.by_fid.get(finding.plan_fid) if data is not None else None
         finding.plan_label = feature.label if feature is not None else str(finding.plan_fid)
 
@@ -159,7 +162,8 @@ def run_rules(rules, ctx, feedback=None):
         try:
             found = rule.run(ctx)
             failed = any(f.severity != "info" for f in found)     # notes alone do not fail a rule
-            outcome.update(status="failed" if failed else "passed", findings=len(found), reason="")
+            outcome.update(status="failed" if failed else "passed", findings=len(found),
+                           reason=unexamined_note(rule, ctx))           # parcels it could not judge, if any
             findings.extend(found)
         except NotApplicable as reason:
             outcome.update(status="not_applicable", findings=0, reason=reason.zh, reason_en=reason.en)

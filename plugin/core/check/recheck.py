@@ -77,7 +77,7 @@ class Recheck:
 
     def check(self, qgs_feature):
         """Findings of the local rules for this one feature, in the plan's CRS."""
-        single = LayerData(LANDUSE, self.landuse.name, [self.feature(qgs_feature)], self.landuse.crs)
+        single = LayerData(self.landuse.key, self.landuse.name, [self.feature(qgs_feature)], self.landuse.crs)
         cache = self.ctx._cache
         cache[("plan", LANDUSE)] = single
         found = []
@@ -113,7 +113,7 @@ class Recheck:
             replaced, added = [], []
             for fid, found in found_by_fid.items():
                 layer.SetAttributeFilter("plan_layer = '{}' AND plan_fid = {} AND rule_id IN ({})".format(
-                    LANDUSE, int(fid), quoted))
+                    self.landuse.key, int(fid), quoted))         # a detailed plan's parcels: GHDK
                 stale = [(feature.GetFID(), decisions.Part.of_row(feature, at)) for feature in layer]
                 layer.SetAttributeFilter(None)
                 for stale_fid, part in stale:

@@ -21,7 +21,8 @@ from .rules.base import SEVERITIES
 
 RULESET_DIR = data_path("rulesets")
 MAX_EXTENDS = 8                              # a province extends the national set: a few levels at most
-LAYER_PARAMS = ("layer", "plan_layer", "control", "boundary", "area", "allocation", "village")
+LAYER_PARAMS = ("layer", "plan_layer", "control", "boundary", "area", "allocation", "village", "units", "facilities",
+                "points")
 NUMBER = (int, float)
 
 
@@ -165,6 +166,11 @@ class RuleSet:
                 self._check(entry.get(key, "none") in SEVERITIES + ("none",), trail + ("params", "matrix"),
                             "{}/{} 应为 error/warning/info/none".format(where, key))
             lists += [(where, entry["codes"]), (where, entry.get("existing_if", []))]
+        for number, entry in enumerate(params.get("ranges", [])):          # parcel rules' plausible ranges
+            where = "ranges/{}".format(number)
+            self._check(isinstance(entry, dict) and "field" in entry and entry.get("severity", "error") in SEVERITIES,
+                        trail + ("params", "ranges"), "{} 需要 field，severity 应为 error/warning/info".format(where))
+            lists += [(where, entry.get("codes", [])), (where, entry.get("codes_except", []))]
         for name, items in lists:
             for item in items:
                 self._check(str(item) in self.classes or str(item).isdigit(), trail + ("params", name.split("/")[0]),

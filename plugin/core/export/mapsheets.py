@@ -494,6 +494,7 @@ def export_mapsheets(plan_path, onemap_path, output_dir, findings_path=None, pap
     data = SheetData(plan_path, onemap_path, findings_path)
     villages = data.villages()
     kind = schema().kinds.get(data.plan.guess_kind(), {}).get("zh", "规划")
+    detailed = data.plan.guess_kind() == "detailed"         # 土地使用规划图 and 图则 instead of sheet 01 (tuze.py)
     written = []
     steps = len(villages) * len(SHEETS)
     for v_index, village in enumerate(villages):
@@ -502,6 +503,8 @@ def export_mapsheets(plan_path, onemap_path, output_dir, findings_path=None, pap
                 if feedback.isCanceled():
                     return written
                 feedback.setProgress(100.0 * (v_index * len(SHEETS) + s_index - 1) / steps)
+            if detailed and sheet == "landuse":
+                continue
             layout = build_sheet(data, sheet, sheet_name, village, paper,
                                  title or "{}{}".format(village.name, kind), compiler, date)
             if layout is None:
@@ -515,4 +518,7 @@ def export_mapsheets(plan_path, onemap_path, output_dir, findings_path=None, pap
                 write_atomically(path, lambda temporary, w=write, l=layout: w(l, temporary))
                 done.files.append(path)
             written.append(done)
+    if detailed:
+        from .tuze import export_detailed_sheets
+        written += export_detailed_sheets(data, output_dir, (1, len(SHEETS) + 1), title, compiler, date, paper, feedback)
     return written

@@ -165,14 +165,15 @@ def _rows(dataset, name):
 
 def _villages(run, findings, indicators):
     """The plan's villages as the check recorded them; older files: the villages findings lie in, else
-    the allocation's village codes."""
+    the allocation's village codes (not for a detailed plan, whose indicator rows are keyed by 规划单元)."""
     try:
         recorded = json.loads(run.get("villages") or "[]")
     except ValueError:
         recorded = []
     names = [plain(str(name)) for name in recorded if name not in (None, "")] if isinstance(recorded, list) else []
-    names = names or [f["village"] for f in findings if f.get("village")] or \
-        [row["village_code"] for row in indicators if row.get("village_code")]
+    names = names or [f["village"] for f in findings if f.get("village")]
+    if not names and run.get("plan_kind") != "detailed":
+        names = [row["village_code"] for row in indicators if row.get("village_code")]
     return list(dict.fromkeys(names))
 
 

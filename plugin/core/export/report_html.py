@@ -11,6 +11,7 @@ from ..review.findings import SEVERITY_ZH, STATUS_ZH
 from . import FONT
 from .citation import citation_zh, status_zh, when_zh
 from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
+from .report_units import general_rows, unit_section_html
 
 CSS = """
 body { font-family: '%FONT%', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif; font-size: 9pt; color: #111;
@@ -108,7 +109,7 @@ def _rules_table(report):
 
 def _indicator_table(report):
     rows = []
-    for row in report.indicators:
+    for row in general_rows(report):                  # a detailed plan's unit rows: report_units.py
         allocated = row.get("allocated_m2")
         planned = row.get("planned_m2")
         rows.append([row.get("indicator") or "", COMPARE_ZH.get(row.get("compare"), ""),
@@ -169,7 +170,8 @@ def report_html(report):
     record = _table([("项目", 22, ""), ("内容", 78, "")],
                     [[k, Markup('<span class="small">{}</span>'.format(escape(str(v or ""))))] for k, v in run_record(report)])
     findings = _findings_table(report) if report.findings else "<p>无。</p>"
-    indicators = _indicator_table(report) if report.indicators else "<p>本次核对无指标分解数据。</p>"
+    indicators = ((_indicator_table(report) if general_rows(report) else "") + unit_section_html(report)
+                  or "<p>本次核对无指标分解数据。</p>")
     parts = [
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>{}<title>{}</title><style>{}</style>"
         "</head><body>".format(POLICY, escape(title(report)), CSS),

@@ -11,6 +11,8 @@ from ..review.findings import SEVERITY_ZH, STATUS_ZH
 from .citation import citation_zh, status_zh, when_zh
 from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 from .report_html import conclusion_text, run_record, title
+from .report_units import HEADERS as UNIT_HEADERS
+from .report_units import general_rows, unit_rows
 
 TEXT, REAL, INTEGER = ogr.OFTString, ogr.OFTReal, ogr.OFTInteger
 CELL_MAX = 32767                  # characters in an Excel cell (UTF-16 code units)
@@ -69,7 +71,7 @@ def finding_rows(report):
 
 
 def indicator_rows(report):
-    for row in report.indicators:
+    for row in general_rows(report):                  # a detailed plan's unit rows: their own sheet
         allocated, planned = row.get("allocated_m2"), row.get("planned_m2")
         yield [row.get("village_code") or "", row.get("indicator") or "", COMPARE_ZH.get(row.get("compare"), row.get("compare") or ""),
                _round(allocated / 10000.0 if allocated is not None else None, 4), _mu(allocated),
@@ -95,6 +97,9 @@ def write_report_xlsx(report, path):
     _sheet(dataset, "指标", [("村代码", TEXT), ("指标", TEXT), ("要求", TEXT), ("下达（公顷）", REAL), ("下达（亩）", REAL),
                              ("规划（公顷）", REAL), ("规划（亩）", REAL), ("差值（平方米）", REAL), ("结论", TEXT),
                              ("说明", TEXT)], indicator_rows(report))
+    if unit_rows(report):
+        _sheet(dataset, "单元指标传导", [(h, REAL if h in ("下达", "规划") else TEXT) for h in UNIT_HEADERS],
+               unit_rows(report))
     record = [("报告", title(report)), ("核对结论", report.verdict)]
     record += [("", line) for line in conclusion_text(report)] + run_record(report)
     _sheet(dataset, "结论与记录", [("项目", TEXT), ("内容", TEXT)], ([k, str(v or "")] for k, v in record))

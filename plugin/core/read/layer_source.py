@@ -70,6 +70,8 @@ class LayerPlanSource(PlanSource):
         return self._label
 
     def open_layer(self, key):
+        found = self.get(key)
+        key = found.key if found is not None else key          # GHYDYH served by a detailed plan's GHDK
         return self.snapshots[key] if key in self.snapshots else super().open_layer(key)
 
     def content_hash(self):

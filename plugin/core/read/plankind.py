@@ -1,8 +1,10 @@
 """Which kind of plan is being checked, and why — said out loud, never decided silently.
 
 The kind picks the default rule set: a village plan (村庄规划) has land use and a village boundary,
-a detailed plan (详细规划) land use without one. Doubts are reported too: a one map that looks like
-a plan, or a plan that looks like a one map (master-plan layers, several villages).
+a detailed plan (详细规划) land use without one, or a detailed plan's parcels (GHDK) or extent (GHFW)
+whatever else it carries. Doubts are reported too: a one map that looks like a plan, or a plan that
+looks like a one map (master-plan layers, several villages) — not a detailed plan carrying its own copy
+of the control lines (城镇开发边界, 四线), which it is expected to.
 """
 from dataclasses import dataclass, field
 
@@ -23,10 +25,19 @@ def _names(source, keys):
     return "、".join("{}（{}）".format(source.get(k).name, schema().layers[k].zh) for k in keys)
 
 
+def marks(plan):
+    """The plan's layers that make it a detailed plan whatever else it holds (GHDK, GHFW)."""
+    return [key for key in schema().kinds["detailed"].get("marked_by", []) if key in plan.recognised]
+
+
 def kind_of(plan):
     """(kind, reason zh, reason en) from the plan's layers alone (the panel's load report shows it)."""
     kind = plan.guess_kind()
     landuse = plan.get("GHYDYH").name if plan.get("GHYDYH") is not None else "?"
+    marked = marks(plan)
+    if kind == "detailed" and marked:
+        return (kind, "按详细规划核对：规划成果有详细规划图层 {}".format(_names(plan, marked)),
+                "checked as a detailed plan: it has {}".format(", ".join(plan.get(k).name for k in marked)))
     if kind == "village":
         village = plan.get("CJDCQ").name
         return (kind, "按村庄规划核对：规划成果有规划用地图层 {} 与村级调查区 {}".format(landuse, village),
@@ -70,7 +81,8 @@ def decide(plan, onemap, kind=None):
                 onemap.label, onemap.get("GHYDYH").name),
             "the one map {} holds a land-use layer ({}): it looks like a plan, not the master plan's one map".format(
                 onemap.label, onemap.get("GHYDYH").name)))
-    master = [key for key in MASTER_LAYERS if key in have]
+    carried = ("control",) if marks(plan) else ()      # a detailed plan's own copy of the control lines
+    master = [key for key in MASTER_LAYERS if key in have and schema().layers[key].group not in carried]
     villages = have["CJDCQ"].count if "CJDCQ" in have else 0
     if master or villages > 1:
         what = []

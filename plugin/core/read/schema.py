@@ -22,6 +22,7 @@ class FieldSpec:
     code_list: str = ""
     required: bool = False
     optional: bool = False          # often absent: not needed to recognise the layer by its fields
+    zh: str = ""                    # how messages name it (容积率上限); '' : its canonical name
 
 
 @dataclass
@@ -69,6 +70,10 @@ class Schema:
             self.layers[key] = self._spec(key, entry, entry.get("geometry", "polygon"))
         for key, entry in (data.get("tables") or {}).items():
             self.layers[key] = self._spec(key, entry, "")
+        self._serving = {}
+        for spec in self.layers.values():
+            if spec.extra.get("serves_as"):
+                self._serving.setdefault(spec.extra["serves_as"], []).append(spec.key)
         self._by_name = {}
         for spec in self.layers.values():
             for name in [spec.key, spec.zh] + spec.aliases:
@@ -78,7 +83,7 @@ class Schema:
     def _spec(key, entry, geometry):
         fields = {name: FieldSpec(name=name, aliases=list(f.get("aliases", [])), role=f.get("role", ""),
                                   code_list=f.get("code_list", ""), required=bool(f.get("required", False)),
-                                  optional=bool(f.get("optional", False)))
+                                  optional=bool(f.get("optional", False)), zh=f.get("zh", ""))
                   for name, f in (entry.get("fields") or {}).items()}
         known = {"zh", "en", "group", "geometry", "aliases", "fields", "status"}   # status: documentation
         return LayerSpec(key=key, zh=entry["zh"], en=entry["en"], group=entry.get("group", ""),
@@ -92,6 +97,24 @@ class Schema:
             if codes:
                 return spec.key, [str(c) for c in codes]
         return None
+
+    def label_fields(self, spec):
+        """The fields naming a feature of this layer in messages: its own `label` (GHDK: DKBH), else BSM, TBBH."""
+        return list(spec.extra.get("label") or self.feature_label)
+
+    def serving(self):
+        """{key it serves as: [layer keys]} — a detailed plan's GHDK is its land use, GHYDYH."""
+        return self._serving
+
+    def specific(self, key, field_names):
+        """The layer key for a layer named as `key`: a more specific layer serving as it when the layer has
+        that one's own fields (a 控规 delivers its parcels as 规划用地 with 地块编号: GHDK, not GHYDYH)."""
+        for other in self._serving.get(key, []):
+            spec = self.layers[other]
+            own = {name for name, f in spec.fields.items() if not f.optional and name not in self.layers[key].fields}
+            if own and own <= set(spec.resolve_fields(field_names)):
+                return other
+        return key
 
     def match_name(self, name):
         """Canonical key for a layer name met in a deliverable, or None."""

@@ -67,7 +67,12 @@ class PlanSource:
 
     @property
     def recognised(self):
-        return {layer.key: layer for layer in self.layers if layer.key}
+        """{key: SourceLayer}; a layer serving as another (a detailed plan's GHDK as GHYDYH) under both keys."""
+        found = {layer.key: layer for layer in self.layers if layer.key}
+        for key, keys in schema().serving().items():
+            if key not in found and any(k in found for k in keys):
+                found[key] = found[next(k for k in keys if k in found)]
+        return found
 
     @property
     def unknown(self):
@@ -86,10 +91,12 @@ class PlanSource:
         return [key for key in expected if not delivered(key)]
 
     def guess_kind(self):
-        """'village', 'detailed' or 'onemap' from the layers present."""
+        """'village', 'detailed' or 'onemap' from the layers present: land use with a village boundary is a
+        village plan, unless the plan has a detailed plan's parcels or extent (GHDK, GHFW)."""
         have = self.recognised
         if "GHYDYH" in have:
-            return "village" if "CJDCQ" in have else "detailed"
+            detailed = any(key in have for key in schema().kinds["detailed"].get("marked_by", []))
+            return "village" if "CJDCQ" in have and not detailed else "detailed"
         return "onemap"
 
     def open_layer(self, key):
@@ -262,6 +269,8 @@ def _recognise(layer, taken):
         return
     spec_schema = schema()
     key, how = spec_schema.match_name(layer.name), "name"
+    if key is not None:
+        key = spec_schema.specific(key, layer.field_names)          # 规划用地 with 地块编号: GHDK
     if key is None:
         key, how = spec_schema.match_fields(layer.field_names, layer.geometry == "none"), "fields"
     if key is None:

@@ -9,10 +9,13 @@ from .geometry import GeometryRule
 from .indicator import IndicatorRule
 from .outside import OutsideRule
 from .overlap import OverlapRule
+from .parcel import ParcelRule
 from .plankind import PlanKindRule
+from .share import ShareRule
 from .table import TableRule
+from .unit import UnitRule
 from .usable import UsableRule
 
 RULE_KINDS = {kind.kind: kind for kind in (OverlapRule, OutsideRule, CoverageRule, AttributeRule,
                                            GeometryRule, CrsRule, IndicatorRule, AreaRule, ChangeRule, TableRule,
-                                           PlanKindRule, UsableRule, ApprovedRule)}
+                                           PlanKindRule, UsableRule, ApprovedRule, ParcelRule, UnitRule, ShareRule)}

@@ -23,11 +23,12 @@ class AreaRule(Rule):
         if not layers:
             raise NotApplicable("规划成果中没有图层 {}".format("、".join(self.args["layers"])),
                                 "the plan has none of {}".format(", ".join(self.args["layers"])))
-        findings = []
+        findings, compared = [], False
         for layer in layers:
             spec = schema().layers[layer.key].field_for("area")
-            if spec is None:
-                continue
+            if spec is None or ctx.plan.get(layer.key).fields.get(spec.name) is None:
+                continue                          # no recorded area in this layer: nothing to compare
+            compared = True
             for feature in layer.features:
                 recorded = number(feature.attrs.get(spec.name))
                 if recorded is None or feature.shape.isEmpty():
@@ -42,6 +43,7 @@ class AreaRule(Rule):
         village = ctx.plan_layer(self.args["village"]) if "village" in self.args else None
         landuse = ctx.plan_layer("GHYDYH")
         if village is not None and landuse is not None and landuse in layers:
+            compared = True
             total = sum(figures.parcel_area(f) for f in landuse.features)
             region = sum(figures.area(f.shape) for f in village.features)
             if self.differs(total, region):
@@ -51,6 +53,10 @@ class AreaRule(Rule):
                         total, total / M2_PER_HA, region, total - region),
                     plan_layer=landuse.key, control_layer=village.key, area_m2=total - region,
                     extra={"x": anchor.x(), "y": anchor.y()}))
+        if not compared:
+            raise NotApplicable("规划成果的图层没有面积字段（{}），也没有村域可比".format("、".join(l.name for l in layers)),
+                                "no recorded area field in {} and no village to compare with".format(
+                                    ", ".join(l.name for l in layers)))
         return findings
 
     def differs(self, recorded, computed):

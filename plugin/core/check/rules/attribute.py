@@ -1,5 +1,8 @@
-"""attribute: required fields present and filled; codes in the code list (2020 names accepted with a warning)."""
-from ...read.codes import code_list
+"""attribute: required fields present and filled; codes in the code list (2020 names accepted with a warning).
+
+Mixed use (0701/0901) is valid when each use is listed; its name is free text (商住混合用地) and is not
+compared. An old GB 50137 code (R2) is named as such, so the planner knows to recode it."""
+from ...read.codes import code_list, looks_like_gb50137, mixed_parts
 from .base import Rule
 
 
@@ -33,9 +36,12 @@ class AttributeRule(Rule):
             if codes is None or not feature.code:
                 continue
             if feature.code not in codes:
-                findings.append(self.finding("要素 {} 的代码 {} 不在{}代码表中".format(
-                    feature.label, feature.code, codes.version), **where))
+                old = "（GB 50137 城市用地分类代码，应按 2023 年用地用海分类编码）" if looks_like_gb50137(feature.code) else ""
+                findings.append(self.finding("要素 {} 的代码 {} 不在{}代码表中{}".format(
+                    feature.label, feature.code, codes.version, old), **where))
                 continue
+            if len(mixed_parts(feature.code)) > 1:
+                continue                                      # mixed use: every use listed, the name is free text
             name = str(feature.attrs.get(name_spec.name) or "").strip() if name_spec is not None else ""
             severity = self.args.get("alias_severity", "warning")
             old_name = codes.collisions_2020.get(feature.code)

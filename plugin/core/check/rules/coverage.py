@@ -25,7 +25,8 @@ def not_held(shape, layer):
 class CoverageRule(Rule):
     kind = "coverage"
     params = {"plan_layer": (str, True), "control": (str, True), "area": (str, False),
-              "tolerance_m2": ((int, float), False), "extra_severity": (str, False, ("error", "warning", "info"))}
+              "tolerance_m2": ((int, float), False), "extra_severity": (str, False, ("error", "warning", "info")),
+              "if_carried": (bool, False)}
 
     def plan_area(self, ctx):
         """The plan's extent: its village boundary if it has one, else the union of its land use."""
@@ -36,6 +37,8 @@ class CoverageRule(Rule):
 
     def run(self, ctx):
         control = self.onemap_layer(ctx, self.args["control"])
+        if self.args.get("if_carried"):                     # compared only when the plan carries its copy
+            self.plan_layer(ctx, self.args["plan_layer"])
         area = self.plan_area(ctx)
         prepared = Prepared(area)
         kept_layer = ctx.plan_layer(self.args["plan_layer"])       # absent: nothing was kept

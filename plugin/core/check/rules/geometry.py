@@ -1,5 +1,6 @@
 """geometry: invalid geometries, overlaps within the layer, gaps against a boundary, slivers."""
 from ...compat import VALIDATOR_GEOS
+from ...read.schema import schema
 from ..geomops import single_parts
 from ..tiles import uncovered
 from .base import Rule
@@ -73,7 +74,8 @@ class GeometryRule(Rule):
     def _gap(self, ctx, data):
         boundary = self.plan_layer(ctx, self.args.get("boundary", "CJDCQ"))
         gaps = uncovered(boundary.union(), data)             # tile by tile: no union of every parcel
-        return [self.finding("村域内 {:.2f} 平方米未被规划用地图斑覆盖".format(part.area()),
+        where = "村域" if boundary.key == "CJDCQ" else schema().layers[boundary.key].zh     # a 控规: 规划范围
+        return [self.finding("{}内 {:.2f} 平方米未被规划用地图斑覆盖".format(where, part.area()),
                              plan_layer=data.key, control_layer=boundary.key, area_m2=part.area(), geometry=part)
                 for part in single_parts(gaps) if part.area() >= self.ruleset.noise_m2]
 

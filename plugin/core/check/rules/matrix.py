@@ -10,6 +10,7 @@ why, in `unknown_note`). The message says new and existing could not be told apa
 `unknown_note` (else its `note`).
 """
 from ..geomops import polygonal
+from .selection import strictest_entry
 
 NONE = "none"
 STATES = {"new": "新增", "existing": "基期已有", "unknown": "无基期数据，未区分新增与现状"}
@@ -29,7 +30,7 @@ class Matrix:
 
     def parts(self, ctx, code, piece):
         """[(severity, geometry, state note)] for a conflicting piece of a parcel coded `code`."""
-        entry = next((entry for codes, entry in self.entries if code in codes), None)
+        entry = strictest_entry(self.rule, self.entries, code)          # mixed use: its strictest use
         if entry is None:
             return [(self.rule.severity, piece, "")]
         note = "；{}".format(entry["note"]) if entry.get("note") else ""

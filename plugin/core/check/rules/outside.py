@@ -11,7 +11,7 @@ class OutsideRule(Rule):
     kind = "outside"
     params = {"plan_layer": (str, True), "boundary": (str, True), "codes": (list, False),
               "codes_except": (list, False), "boundary_side": (str, False, ("onemap", "plan")),
-              "boundary_codes": (list, False), "matrix": (list, False)}
+              "boundary_codes": (list, False), "matrix": (list, False), "marked_by": (str, False)}
 
     def run(self, ctx):
         if self.args.get("boundary_side") == "plan":
@@ -32,8 +32,11 @@ class OutsideRule(Rule):
             names = {str(b.attrs.get(name_spec.name) or "").strip() for b in boundary.features if matches(b)} - {""}
             boundary_name = "、".join(sorted(names)) or boundary_name
         findings = []
+        marked = self.args.get("marked_by")           # only parcels with this field filled (开发区: KFQ)
         for feature in plan.features:
             if feature.shape.isEmpty() or not selected(feature.code):
+                continue
+            if marked and not str(feature.attrs.get(marked) or "").strip():
                 continue
             near = [b for b in boundary.overlapping(feature.box) if matches(b)]
             if any(b.prepared.contains(feature.shape) for b in near):

@@ -10,22 +10,26 @@ from .matrix import NONE, Matrix
 from .selection import code_selector, describe
 
 
-def control_matcher(control, wanted):
-    """A predicate on control features: code under one of `wanted`, or name equal to a non-numeric entry."""
-    codes = [str(c) for c in wanted if str(c).isdigit()]
-    names = {str(c) for c in wanted if not str(c).isdigit()}
+def control_matcher(control, wanted, unwanted=()):
+    """A predicate on control features: code under one of `wanted`, or name holding a non-numeric entry
+    ('建设控制地带' matches '东街历史文化街区建设控制地带'); none of `unwanted` (empty `wanted`: any feature)."""
+    def entries_match(entries):
+        codes = [str(c) for c in entries if str(c).isdigit()]
+        names = [str(c) for c in entries if not str(c).isdigit()]
+        return lambda feature, name: in_classes(feature.code, codes) or any(n in name for n in names)
+    want, avoid = entries_match(wanted), entries_match(unwanted)
     name_spec = schema().layers[control.key].field_for("name")
 
     def matches(feature):
         name = str(feature.attrs.get(name_spec.name) or "").strip() if name_spec is not None else ""
-        return in_classes(feature.code, codes) or name in names
+        return (not wanted or want(feature, name)) and not (unwanted and avoid(feature, name))
     return matches
 
 
 class OverlapRule(Rule):
     kind = "overlap"
     params = {"plan_layer": (str, True), "control": (str, True), "codes": (list, False),
-              "codes_except": (list, False), "control_codes": (list, False),
+              "codes_except": (list, False), "control_codes": (list, False), "control_except": (list, False),
               "control_side": (str, False, ("onemap", "plan")), "matrix": (list, False)}
 
     def prepare(self, ctx):
@@ -34,7 +38,7 @@ class OverlapRule(Rule):
         wanted = [str(c) for c in self.args.get("control_codes", [])]
         control_key = self.args["control"]
         if (ctx.database is None or self.args.get("control_side") == "plan" or ctx.onemap.get(control_key) is None
-                or not ctx.plan_box() or not all(c.isdigit() for c in wanted)):
+                or not ctx.plan_box() or not all(c.isdigit() for c in wanted) or "control_except" in self.args):
             return
         plan = self.plan_layer(ctx, self.args["plan_layer"])
         ctx.database.ask(self.id, ctx.plan.get(plan.key), self.chosen(plan), ctx.onemap.get(control_key), wanted,
@@ -52,10 +56,12 @@ class OverlapRule(Rule):
             on_plan = self.args.get("control_side") == "plan"
             control = self.plan_layer(ctx, control_key) if on_plan else self.onemap_layer(ctx, control_key)
             plan = self.plan_layer(ctx, self.args["plan_layer"])
-            matches = control_matcher(control, wanted) if wanted else None
+            unwanted = self.args.get("control_except", [])        # e.g. a historic district's 建设控制地带
+            matches = control_matcher(control, wanted, unwanted) if wanted or unwanted else None
             if matches is not None and not any(matches(c) for c in control.features):
-                raise NotApplicable("{} 中没有代码或名称为 {} 的要素".format(control.key, "/".join(wanted)),
-                                    "{} has no feature coded or named {}".format(control.key, "/".join(wanted)))
+                what = "/".join(wanted) or "除 {} 以外".format("/".join(map(str, unwanted)))
+                raise NotApplicable("{} 中没有代码或名称为 {} 的要素".format(control.key, what),
+                                    "{} has no feature coded or named {}".format(control.key, what))
             pieces = self.pieces(self.chosen(plan), control, matches)
         control_name = schema().layers[control_key].zh
         matrix = Matrix(self)

@@ -1,0 +1,202 @@
+"""unit: what the one map hands down to each 规划单元 (指标传导), against the detailed plan inside it.
+
+For every unit of the one map (GHDY) the plan reaches: `land` — the plan's 城镇建设用地 inside the unit,
+ellipsoidal, not above its CZJSYDSX (公顷); `floor` — Σ area × 容积率上限 not above its JZMJSX
+(万平方米) where the unit gives one; `facilities` — each facility the unit must provide (table DYSSPZ:
+SSMC, SSDM, SL) present SL times, as facility points of that name or code or as parcels of that
+用地用海 class (a point inside such a parcel is the same site). Each figure is a row of the run's
+`indicators` table keyed by the unit's code, shown by the findings browser and the report.
+"""
+from ...read.codes import code_list, in_classes, uses
+from ...read.schema import schema
+from ..geomops import Prepared
+from ..measures import BASIS, M2_PER_HA, M2_PER_MU
+from .base import NotApplicable, Rule
+from .parcel import Unreadable, reading
+
+CHECKS = ("land", "floor", "facilities")
+M2_PER_WAN = 10000.0                   # 万平方米
+
+
+def text(value):
+    return str(value if value is not None else "").strip()
+
+
+def number(value):
+    value = reading(value)
+    return None if value is None or isinstance(value, Unreadable) else value
+
+
+def record(ctx, rule, row):
+    """A row of the `indicators` table; one per unit and figure (rows are never merged across units)."""
+    row = dict({"rule_id": rule.id, "tolerance_m2": float(rule.ruleset.tolerances.get("indicator_m2", 0.0))}, **row)
+    ctx.indicator_rows.append(row)
+    return row
+
+
+class Unit:
+    """A unit of the one map with the plan's parcels inside it: (parcel, its part in the unit) pairs."""
+
+    def __init__(self, feature, fields, pieces, covered):
+        self.feature, self.pieces = feature, pieces
+        self.code = text(feature.attrs.get(fields["unit_code"])) or str(feature.fid)
+        self.name = text(feature.attrs.get(fields["name"])) if fields["name"] else ""
+        self.land_cap = number(feature.attrs.get(fields["urban_land_cap"])) if fields["urban_land_cap"] else None
+        self.floor_cap = number(feature.attrs.get(fields["floor_area_cap"])) if fields["floor_area_cap"] else None
+        self.population = number(feature.attrs.get(fields["population"])) if fields["population"] else None
+        self.covered = covered           # share of the unit the plan's parcels cover
+
+    @property
+    def title(self):
+        return "单元 {}{}".format(self.code, "（{}）".format(self.name) if self.name else "")
+
+    def anchor(self):
+        point = self.feature.shape.pointOnSurface().asPoint()
+        return {"x": point.x(), "y": point.y()}
+
+    def coverage_note(self):
+        notes = []
+        if self.covered < 0.995:
+            notes.append("规划范围覆盖单元 {:.1f}%".format(100.0 * self.covered))
+        if self.population is not None:
+            notes.append("单元规划人口 {:g} 万人".format(self.population))
+        return "；".join(notes)
+
+
+class UnitRule(Rule):
+    kind = "unit"
+    params = {"units": (str, True), "plan_layer": (str, True), "check": (str, True, CHECKS),
+              "codes": (list, False), "facilities": (str, False), "points": (str, False)}
+
+    def run(self, ctx):
+        parcels = self.plan_layer(ctx, self.args["plan_layer"])            # a detailed plan's GHDK
+        return getattr(self, "_" + self.args["check"])(ctx, parcels, self.units(ctx, parcels))
+
+    def units(self, ctx, plan):
+        """The one map's units the plan's parcels reach (by at least the noise area), with their pieces."""
+        layer = self.onemap_layer(ctx, self.args["units"])
+        spec = schema().layers[layer.key]
+        fields = {role: (spec.field_for(role).name if spec.field_for(role) else None)
+                  for role in ("unit_code", "name", "urban_land_cap", "floor_area_cap", "population")}
+        noise = self.ruleset.noise_m2
+        found = []
+        for feature in layer.features:
+            if feature.shape.isEmpty():
+                continue
+            prepared, pieces = Prepared(feature.shape), []
+            for parcel in plan.overlapping(feature.box):
+                piece = parcel.shape if prepared.contains(parcel.shape) else prepared.common(parcel.shape)
+                if not piece.isEmpty() and piece.area() >= noise:
+                    pieces.append((parcel, piece))
+            if pieces:
+                covered = sum(piece.area() for _p, piece in pieces) / max(feature.shape.area(), 1e-9)
+                found.append(Unit(feature, fields, pieces, min(covered, 1.0)))
+        if not found:
+            raise NotApplicable("规划地块不在一张图的任何规划单元（{}）内".format(layer.key),
+                                "the plan's parcels lie in no unit of the one map ({})".format(layer.key))
+        return sorted(found, key=lambda unit: unit.code)
+
+    @staticmethod
+    def row(unit, indicator, **values):
+        """An `indicators` row of a unit: keyed by its code (village_code), named with it (城镇建设用地规模（A01）)."""
+        return dict({"village_code": unit.code, "indicator": "{}（{}）".format(indicator, unit.code)}, **values)
+
+    # -- 城镇建设用地规模
+    def _land(self, ctx, parcels, units):
+        codes = self.ruleset.codes(self.args.get("codes", []))
+        figures = ctx.measures()
+        tolerance = float(self.ruleset.tolerances.get("indicator_m2", 0.0))
+        findings = []
+        for unit in units:
+            planned = sum(figures.area(piece) for parcel, piece in unit.pieces if parcel.code in codes)
+            note = "；".join(n for n in (BASIS, unit.coverage_note()) if n)
+            row = self.row(unit, "城镇建设用地规模", compare="<=", planned_m2=planned, planned_ha=planned / M2_PER_HA,
+                           planned_mu=planned / M2_PER_MU)
+            if unit.land_cap is None:
+                record(ctx, self, dict(row, status="not_applicable", note="单元未给出城镇建设用地规模上限（CZJSYDSX）"))
+                continue
+            allowed = unit.land_cap * M2_PER_HA
+            passed = planned - tolerance <= allowed
+            record(ctx, self, dict(row, allocated_value=unit.land_cap, unit="公顷", allocated_m2=allowed,
+                                   difference_m2=planned - allowed, status="pass" if passed else "fail", note=note))
+            if not passed:
+                findings.append(self.finding(
+                    "{} 指标“{}”：规划城镇建设用地 {:.4f} 公顷（{:.2f} 平方米，{}），超过单元上限 {:g} 公顷，超出 {:.2f} 平方米".format(
+                        unit.title, row["indicator"], planned / M2_PER_HA, planned, BASIS, unit.land_cap,
+                        planned - allowed), plan_layer=parcels.key, control_layer=self.args["units"],
+                    control_fid=unit.feature.fid, extra=unit.anchor()))
+        return findings
+
+    # -- 总建筑面积
+    def _floor(self, ctx, parcels, units):
+        figures = ctx.measures()
+        spec = schema().layers[parcels.key].field_for("far_max")
+        if spec is None or ctx.plan.get(parcels.key).fields.get(spec.name) is None:
+            raise NotApplicable("规划地块没有容积率上限字段（RJLSX），无法计算总建筑面积",
+                                "the parcels have no upper floor-area ratio (RJLSX)")
+        findings = []
+        for unit in units:
+            total, without = 0.0, []
+            for parcel, piece in unit.pieces:
+                ratio = number(parcel.attrs.get(spec.name))
+                if ratio is None:
+                    if parcel.code in self.ruleset.codes(self.args.get("codes", [])):
+                        without.append(parcel.label)
+                    continue
+                total += figures.area(piece) * ratio
+            notes = ["地块椭球面积 × 容积率上限"] + (["{} 个地块无容积率上限，未计入（{}）".format(
+                len(without), "、".join(without[:5]) + ("等" if len(without) > 5 else ""))] if without else [])
+            note = "；".join(notes + [n for n in (unit.coverage_note(),) if n])
+            row = dict(self.row(unit, "总建筑面积", compare="<=", planned_value=total / M2_PER_WAN), unit="万平方米")
+            if unit.floor_cap is None:
+                record(ctx, self, dict(row, status="not_applicable", note="单元未给出总建筑面积上限（JZMJSX）；" + note))
+                continue
+            passed = total <= unit.floor_cap * M2_PER_WAN + 1e-6
+            record(ctx, self, dict(row, allocated_value=unit.floor_cap, status="pass" if passed else "fail", note=note))
+            if not passed:
+                findings.append(self.finding(
+                    "{} 指标“{}”：规划总建筑面积 {:.4f} 万平方米（{}），超过单元上限 {:g} 万平方米".format(
+                        unit.title, row["indicator"], total / M2_PER_WAN, notes[0], unit.floor_cap),
+                    plan_layer=parcels.key, control_layer=self.args["units"], control_fid=unit.feature.fid,
+                    extra=unit.anchor()))
+        return findings
+
+    # -- 配套设施
+    def _facilities(self, ctx, parcels, units):
+        table = self.onemap_layer(ctx, self.args["facilities"])
+        spec = schema().layers[table.key]
+        field = {role: spec.field_for(role).name for role in ("unit_code", "name", "facility_code", "count")}
+        points = ctx.plan_layer(self.args["points"]) if "points" in self.args else None
+        point_spec = schema().layers[points.key] if points is not None else None
+        point_name = point_spec.field_for("name").name if point_spec and point_spec.field_for("name") else None
+        findings = []
+        for unit in units:
+            wanted = [row for row in table.features if text(row.attrs.get(field["unit_code"])) == unit.code]
+            inside = Prepared(unit.feature.shape)
+            for row in wanted:
+                name, code = text(row.attrs.get(field["name"])), text(row.attrs.get(field["facility_code"]))
+                required = int(number(row.attrs.get(field["count"])) or 0)
+                holding = [parcel for parcel, _piece in unit.pieces if code and code in code_list("ydyh")
+                           and any(in_classes(use, [code]) for use in uses(parcel.code))
+                           and inside.intersects(parcel.shape.pointOnSurface())]
+                sites = ["地块 " + parcel.label for parcel in holding]
+                for point in (points.features if points is not None else []):
+                    if point.shape.isEmpty() or not inside.intersects(point.shape):
+                        continue
+                    named = text(point.attrs.get(point_name)) if point_name else ""
+                    if not ((name and name in named) or (code and point.code == code)):
+                        continue
+                    if any(parcel.prepared.intersects(point.shape) for parcel in holding):
+                        continue                           # the parcel already counts this site
+                    sites.append("设施点 {}".format(named or point.label))
+                indicator = "{}（{}）".format(name or code, unit.code)
+                passed = len(sites) >= required
+                note = "需配置 {} 处，规划 {} 处{}".format(required, len(sites), "：" + "、".join(sites) if sites else "")
+                record(ctx, self, {"village_code": unit.code, "indicator": indicator, "compare": ">=",
+                                   "allocated_value": required, "unit": "处", "planned_value": len(sites),
+                                   "status": "pass" if passed else "fail", "note": note})
+                if not passed:
+                    findings.append(self.finding("{} 指标“{}”：{}".format(unit.title, indicator, note),
+                                                 plan_layer=parcels.key, control_layer=table.key,
+                                                 control_fid=row.fid, extra=unit.anchor()))
+        return findings

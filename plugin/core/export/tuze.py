@@ -1,0 +1,322 @@
+"""A detailed plan's map sheets (onemap:exportmapsheets): 土地使用规划图 and one 图则 per 街区.
+
+土地使用规划图: the whole plan on the map-sheet template, parcels labelled by 地块编号, the 城市四线, the plan's
+extent and the one map's 规划单元 (mapsheets.build_sheet does the sheet). 图则: resources/tuze_A3.qpt as an
+atlas over the plan's 街区 — the 街区's map with its parcels labelled, the 四线, the parcel indicator table
+(地块编号, 用地代码/名称, 面积, 容积率, 建筑密度, 绿地率, 限高) filtered to the page's 街区 by the atlas, a 区位图,
+the legend of what the page shows, scales and north arrow. 街区 are the plan's JQBH (else the 地块编号's part
+before its last '-', else the unit); a 街区 of roads only gets no 图则. Areas are ellipsoidal (CGCS2000), as the
+check's. Everything is drawn in the sheets' private project: the user's is never touched.
+"""
+import os
+from collections import defaultdict
+
+from qgis.core import (
+    QgsDistanceArea,
+    QgsExpressionContextUtils,
+    QgsFeature,
+    QgsFillSymbol,
+    QgsGeometry,
+    QgsLayoutItemAttributeTable,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemScaleBar,
+    QgsLayoutTableColumn,
+    QgsNullSymbolRenderer,
+    QgsPalLayerSettings,
+    QgsRuleBasedRenderer,
+    QgsTextBufferSettings,
+    QgsTextFormat,
+    QgsVectorLayer,
+    QgsVectorLayerSimpleLabeling,
+)
+from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtGui import QColor, QFont
+
+from ..check.measures import CGCS2000_ELLIPSOID, DENSIFY_M, M2_PER_HA
+from ..read.codes import code_list
+from ..read.styles import apply_style
+from . import FONT
+from .atomic import write_atomically
+from .mapsheets import (
+    NICE_SCALES,
+    SheetLayer,
+    Village,
+    Written,
+    build_sheet,
+    crs_note,
+    export_png,
+    fill_legend,
+    fit_extent,
+    footnote,
+    nice_length,
+    plain_title,
+    present_classes,
+    today,
+)
+from .report_pdf import export_pdf, load_template
+
+LANDUSE_SHEET = "土地使用规划图"
+LINES = ("CSLVX", "CSLANX", "CSHX", "CSZX")           # the 城市四线, drawn above the parcels
+ROAD = "1207"                                        # a 街区 of roads only gets no 图则
+COLUMNS = [("DKBH", "地块编号", 15), ("YDDM", "用地代码", 16), ("YDMC", "用地名称", 27), ("MJ", "用地面积（公顷）", 17),
+           ("RJL", "容积率", 15), ("JZMD", "建筑密度（%）", 14), ("LDL", "绿地率（%）", 14), ("XG", "建筑限高（米）", 14)]
+AREA_NOTE = "用地面积为 CGCS2000 椭球面积，与核对报告一致。"
+OUTLINE_CURRENT = {"color": "0,0,0,0", "outline_color": "180,30,30", "outline_width": "0.7", "outline_style": "solid"}
+OUTLINE_OTHER = {"color": "0,0,0,0", "outline_color": "120,120,120", "outline_width": "0.25", "outline_style": "dash"}
+OVERVIEW_CURRENT = {"color": "220,40,40,150", "outline_color": "180,30,30", "outline_width": "0.3"}
+
+
+def memory_layer(crs, name, fields):
+    """A polygon layer in memory with text fields (declared in its URI: no QVariant type constants)."""
+    return QgsVectorLayer("MultiPolygon?crs={}{}".format(crs.authid() or crs.toWkt(), "".join(
+        "&field={}:string".format(field) for field in fields)), name, "memory")
+
+
+def shown(value):
+    """An indicator as the table shows it: text as written, numbers without trailing zeros, blank for NULL."""
+    if value is None or (isinstance(value, QVariant) and value.isNull()):
+        return ""
+    if isinstance(value, float):
+        return "{:g}".format(value)
+    return str(value).strip()
+
+
+class DetailedSheets:
+    """The layers a detailed plan's sheets draw, made once in the map sheets' private project (SheetData)."""
+
+    def __init__(self, data):
+        self.data, self.project, self.crs = data, data.project, data.crs
+        self.found = data.plan.get("GHYDYH")                     # the plan's parcels (GHDK serves as its land use)
+        self.parcels = self._parcel_layer()
+        self.blocks = self._block_layer("街区界线", OUTLINE_CURRENT, OUTLINE_OTHER)
+        self.located = self._block_layer("区位", OVERVIEW_CURRENT, OUTLINE_OTHER)
+        self.lines = [(key, layer) for key, layer in ((key, self._either(key)) for key in LINES) if layer is not None]
+        self.extent = self._either("GHFW")
+        self.units = self._styled(data.onemap, "GHDY") if data.onemap is not None else None
+
+    # -- layers
+    def _styled(self, source, key):
+        found = source.get(key) if source is not None else None
+        if found is None:
+            return None
+        layer = source.open_layer(key)
+        code = found.spec.field_for("code")
+        apply_style(layer, key, found.fields.get(code.name) if code else None)
+        layer.setName(found.spec.zh)
+        self.project.addMapLayer(layer, False)
+        return layer
+
+    def _either(self, key):
+        """The plan's own layer (what it puts into effect), else the one map's."""
+        return self._styled(self.data.plan, key) or self._styled(self.data.onemap, key)
+
+    def _value(self, feature, canonical):
+        actual = self.found.fields.get(canonical)
+        return feature[actual] if actual is not None else None
+
+    def _parcel_layer(self):
+        """The parcels as the table lists and the map labels them: a memory copy with the 图则's columns."""
+        layer = memory_layer(self.crs, "地块编号", [name for name, _heading, _width in COLUMNS] + ["JQBH"])
+        provider = layer.dataProvider()
+        distance = QgsDistanceArea()
+        distance.setSourceCrs(self.crs, self.project.transformContext())
+        distance.setEllipsoid(CGCS2000_ELLIPSOID)
+        rows = []
+        for source in self.data.landuse.getFeatures():
+            if not source.hasGeometry():
+                continue
+            geometry = source.geometry()
+            number = shown(self._value(source, "DKBH"))
+            code = shown(self._value(source, "YDYHFLDM"))
+            lower, upper = shown(self._value(source, "RJLXX")), shown(self._value(source, "RJLSX"))
+            dense = geometry.densifyByDistance(DENSIFY_M) if not self.crs.isGeographic() else geometry
+            feature = QgsFeature(layer.fields())
+            feature.setGeometry(geometry)
+            feature.setAttributes([number, code, shown(self._value(source, "YDYHFLMC")) or code_list("ydyh").name(code),
+                                   "{:.4f}".format(distance.measureArea(dense) / M2_PER_HA),
+                                   "{}-{}".format(lower, upper) if lower and upper else upper,
+                                   shown(self._value(source, "JZMDSX")), shown(self._value(source, "LDLXX")),
+                                   shown(self._value(source, "JZXG")), self._block_of(source, number)])
+            rows.append(feature)
+        rows.sort(key=lambda f: (f["JQBH"], f["DKBH"]))
+        provider.addFeatures(rows)
+        layer.setRenderer(QgsNullSymbolRenderer())             # labels only: the styled parcels lie beneath
+        layer.setLabeling(QgsVectorLayerSimpleLabeling(self._label_settings()))
+        layer.setLabelsEnabled(True)
+        self.project.addMapLayer(layer, False)
+        return layer
+
+    def _block_of(self, feature, number):
+        block = shown(self._value(feature, "JQBH"))
+        if not block and "-" in number:
+            block = number.rpartition("-")[0]
+        return block or shown(self._value(feature, "DYBH"))
+
+    @staticmethod
+    def _label_settings():
+        settings = QgsPalLayerSettings()
+        settings.fieldName = "DKBH"
+        text = QgsTextFormat()
+        text.setFont(QFont(FONT))
+        text.setSize(7.0)
+        text.setColor(QColor(20, 20, 20))
+        buffer = QgsTextBufferSettings()
+        buffer.setEnabled(True)
+        buffer.setSize(0.6)
+        buffer.setColor(QColor(255, 255, 255))
+        text.setBuffer(buffer)
+        settings.setFormat(text)
+        return settings
+
+    def _block_layer(self, name, current, other):
+        """街区 polygons (the parcels of a block dissolved), the page's own drawn as `current`; roads-only blocks
+        are left out."""
+        layer = memory_layer(self.crs, name, ["JQBH"])
+        groups, codes = defaultdict(list), defaultdict(set)
+        for parcel in self.parcels.getFeatures():
+            if parcel["JQBH"]:
+                groups[parcel["JQBH"]].append(parcel.geometry())
+                codes[parcel["JQBH"]].add(parcel["YDDM"])
+        blocks = []
+        for block in sorted(groups):
+            if codes[block] <= {ROAD}:
+                continue
+            feature = QgsFeature(layer.fields())
+            feature.setGeometry(QgsGeometry.unaryUnion(groups[block]))
+            feature.setAttributes([block])
+            blocks.append(feature)
+        layer.dataProvider().addFeatures(blocks)
+        renderer = QgsRuleBasedRenderer(QgsFillSymbol.createSimple(other))
+        root = renderer.rootRule()
+        root.removeChildAt(0)
+        for symbol, expression, label in ((current, "@atlas_featureid = $id", "本图则街区"),
+                                          (other, "@atlas_featureid IS NULL OR @atlas_featureid <> $id", "其他街区")):
+            root.appendChild(QgsRuleBasedRenderer.Rule(QgsFillSymbol.createSimple(symbol), 0, 0, expression, label))
+        layer.setRenderer(renderer)
+        self.project.addMapLayer(layer, False)
+        return layer
+
+    def entries(self, with_blocks):
+        """The sheet's layers, top first: labels, (街区), 四线, 规划范围, 规划单元, parcels."""
+        found = [SheetLayer(self.parcels, "labels", in_legend=False)]
+        if with_blocks:
+            found.append(SheetLayer(self.blocks, "blocks"))
+        found += [SheetLayer(layer, key, layer.name()) for key, layer in self.lines]
+        if self.extent is not None:
+            found.append(SheetLayer(self.extent, "GHFW", "规划范围"))
+        if self.units is not None:
+            found.append(SheetLayer(self.units, "GHDY", "规划单元"))
+        return found + [SheetLayer(self.data.landuse, "GHYDYH")]
+
+
+class WholePlan:
+    """What mapsheets.build_sheet reads of its data, for the 土地使用规划图 (no atlas: the whole plan)."""
+
+    def __init__(self, sheets):
+        data = sheets.data
+        self.project, self.crs, self.code_field, self.landuse, self.boundary = (
+            data.project, data.crs, data.code_field, data.landuse, None)
+        self._entries = sheets.entries(with_blocks=False)
+
+    def sheet_layers(self, _sheet):
+        return self._entries
+
+
+def export_detailed_sheets(data, output_dir, numbers, title="", compiler="", date="", paper="A3", feedback=None):
+    """Write 土地使用规划图 and one 图则 per 街区 (A3), PDF and PNG, as <numbers[0]>_土地使用规划图 and
+    <numbers[1]>_图则_<街区> beside the other sheets; returns [Written]."""
+    sheets = DetailedSheets(data)
+    name = os.path.splitext(os.path.basename(os.path.normpath(data.plan.path)))[0]
+    title = title or "{}详细规划".format(name)
+    area = QgsGeometry.fromRect((sheets.extent or data.landuse).extent())
+    layout = build_sheet(WholePlan(sheets), "landuse", LANDUSE_SHEET, Village(name, area), paper, title, compiler, date)
+    written = [_write(layout, output_dir, "{:02d}_{}".format(numbers[0], LANDUSE_SHEET), Written(name, LANDUSE_SHEET))]
+    tuze = Tuze(sheets, area)
+    for block in tuze.pages(feedback):
+        tuze.fill("{}　图则　街区 {}".format(title, block), compiler, date)
+        written.append(_write(tuze.layout, output_dir, "{:02d}_图则_{}".format(numbers[1], block),
+                              Written(name, "图则 " + block)))
+    return written
+
+
+def _write(layout, output_dir, stem, done):
+    for extension, write in ((".pdf", export_pdf), (".png", export_png)):
+        path = os.path.join(output_dir, stem + extension)
+        write_atomically(path, lambda temporary, w=write: w(layout, temporary))
+        done.files.append(path)
+    return done
+
+
+class Tuze:
+    """The 图则 template with its map, 区位图, table and atlas over the 街区; each page filled by fill()."""
+
+    def __init__(self, sheets, area):
+        self.sheets, self.entries = sheets, sheets.entries(with_blocks=True)
+        self.layout = layout = load_template("tuze_A3.qpt", sheets.project)
+        plain_title(layout)
+        layout.renderContext().setPredefinedScales([float(scale) for scale in NICE_SCALES])
+        self.map, overview = layout.itemById("map"), layout.itemById("overview")
+        self.map.setCrs(sheets.crs)
+        self.map.setLayers([entry.layer for entry in self.entries])
+        self.map.setKeepLayerSet(True)
+        self.map.setExtent(fit_extent(area.boundingBox(), self.map.rect().width() / self.map.rect().height()))
+        overview.setCrs(sheets.crs)
+        overview.setLayers([sheets.located] + ([sheets.extent] if sheets.extent is not None else [])
+                           + [sheets.data.muted])
+        overview.setKeepLayerSet(True)
+        overview.setExtent(fit_extent(area.boundingBox(), overview.rect().width() / overview.rect().height(), 0.08))
+        atlas = layout.atlas()
+        atlas.setCoverageLayer(sheets.blocks)
+        atlas.setPageNameExpression('"JQBH"')
+        atlas.setEnabled(True)
+        self.map.setAtlasDriven(True)
+        self.map.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Predefined)
+        self.map.setAtlasMargin(0.12)
+        table = next(item for item in layout.multiFrames() if isinstance(item, QgsLayoutItemAttributeTable))
+        table.setVectorLayer(sheets.parcels)
+        columns = []
+        for field, heading, width in COLUMNS:
+            column = QgsLayoutTableColumn(heading)
+            column.setAttribute(field)
+            column.setWidth(width)
+            columns.append(column)
+        table.setColumns(columns)
+        table.setFilterFeatures(True)
+        table.setFeatureFilter("\"JQBH\" = attribute(@atlas_feature, 'JQBH')")    # the page's 街区: the atlas decides
+        self.legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))
+        self.scalebar = next(item for item in layout.items() if isinstance(item, QgsLayoutItemScaleBar))
+
+    def pages(self, feedback=None):
+        """The 街区 of each page in turn, the atlas standing on it."""
+        atlas = self.layout.atlas()
+        atlas.beginRender()
+        try:
+            for page in range(atlas.count()):
+                if feedback is not None and feedback.isCanceled():
+                    return
+                atlas.seekTo(page)
+                yield self.layout.reportContext().feature()["JQBH"]
+        finally:
+            atlas.endRender()
+
+    def fill(self, title, compiler, date):
+        """The page's legend (only what its map shows), scale bar and texts."""
+        sheets = self.sheets
+        shown_area = QgsGeometry.fromRect(self.map.extent())
+        present = {id(entry): present_classes(entry.layer, shown_area, sheets.crs,
+                                              sheets.data.code_field if entry.layer is sheets.data.landuse else None)
+                   for entry in self.entries if entry.layer is not sheets.blocks}
+        current = sheets.blocks.renderer().rootRule().children()[0].ruleKey()
+        present.update({id(entry): {current: {""}} for entry in self.entries if entry.layer is sheets.blocks})
+        fill_legend(self.legend, self.entries, present)
+        self.legend.setColumnCount(1)
+        scale = int(round(self.map.scale()))
+        self.scalebar.setUnitsPerSegment(nice_length(scale * self.map.rect().width() / 16.0 / 1000.0))
+        self.scalebar.update()
+        variables = {"onemap_title": title, "onemap_compiler": compiler or "", "onemap_date": date or today(),
+                     "onemap_scale": str(scale), "onemap_crs": crs_note(sheets.crs),
+                     "onemap_footnote": (footnote(self.entries, present) or "注：") + AREA_NOTE}
+        for name, value in variables.items():
+            QgsExpressionContextUtils.setLayoutVariable(self.layout, name, value)
+        self.layout.refresh()

@@ -1,0 +1,81 @@
+"""A detailed plan's map sheets: 土地使用规划图 and one 图则 per 街区 (onemap:exportmapsheets), read back from the
+PDFs (pdftotext, pdffonts) and the PNGs' pixels."""
+import os
+import subprocess
+
+import pytest
+from qgis.PyQt.QtGui import QImage
+
+from conftest import sample
+from plugin.core.export.mapsheets import export_mapsheets
+
+BLOCKS = ["A0{}".format(n) for n in range(1, 9)] + ["B0{}".format(n) for n in range(1, 9)]
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory):
+    folder = str(tmp_path_factory.mktemp("tuze"))
+    written = export_mapsheets(sample("detailed_plan.gpkg"), sample("detailed_onemap.gpkg"), folder,
+                               title="阳泉曲镇镇区控制性详细规划", compiler="OneMap 示例", date="2026年12月")
+    return folder, written
+
+
+def text(path, box=()):
+    """The PDF's text; with `box` (x, y, w, h in points) only what lies there (the 图则's table column)."""
+    crop = [arg for flag, value in zip(("-x", "-y", "-W", "-H"), box) for arg in (flag, str(value))]
+    return subprocess.run(["pdftotext", "-layout"] + crop + [path, "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+TABLE = (690, 100, 500, 380)                 # the right column of tuze_A3.qpt (x 246 mm …, y 38–166 mm)
+
+
+def test_a_detailed_plan_gets_its_land_use_sheet_and_one_tuze_per_block(sheets):
+    folder, written = sheets
+    names = sorted(os.listdir(folder))
+    assert "01_土地使用规划图.pdf" in names and "01_国土空间用途规划图.pdf" not in names
+    assert sorted(n[len("05_图则_"):-4] for n in names if n.startswith("05_图则_") and n.endswith(".pdf")) == BLOCKS
+    assert all(os.path.getsize(os.path.join(folder, n)) > 0 for n in names)     # roads (DL) get no 图则
+    assert len(written) == 2 + 1 + len(BLOCKS)          # 02 控制线, 03 规划分区 (the one map has zones), no 04
+                                                        # without findings; 01 土地使用规划图; the 图则
+    assert {w.sheet for w in written} >= {"土地使用规划图", "三条控制线图", "图则 A04"}
+
+
+def test_tuze_lists_the_blocks_parcels_and_nothing_else(sheets):
+    folder, _written = sheets
+    page = text(os.path.join(folder, "05_图则_A04.pdf"))
+    assert "阳泉曲镇镇区控制性详细规划" in page and "图则" in page and "街区 A04" in page
+    assert "地块控制指标一览表" in page and "用地面积（公顷）" in page and "建筑限高（米）" in page
+    rows = [line.split() for line in text(os.path.join(folder, "05_图则_A04.pdf"), TABLE).splitlines()
+            if line.strip().startswith("A04-")]
+    table = {row[0]: row for row in rows if len(row) >= 4}
+    assert sorted(table) == ["A04-0{}".format(n) for n in range(1, 7)]
+    assert table["A04-02"][1:3] == ["0803", "文化用地"] and table["A04-05"][4] == "≤3.0"
+    assert "B04-01" not in " ".join(" ".join(r) for r in table.values())
+    for words in ("图 例", "本图则街区", "城市紫线", "区位图", "比例尺 1:2000", "编制单位：OneMap 示例", "椭球面积"):
+        assert words in page, words
+    fonts = subprocess.run(["pdffonts", os.path.join(folder, "05_图则_A04.pdf")], capture_output=True, text=True).stdout
+    assert "WenQuanYi" in fonts and " yes " in fonts.splitlines()[2]           # embedded
+
+
+def test_a_block_with_a_text_indicator_keeps_it_as_written(sheets):
+    folder, _written = sheets
+    page = text(os.path.join(folder, "05_图则_B03.pdf"), TABLE)
+    row = next(line.split() for line in page.splitlines() if line.strip().startswith("B03-05"))
+    assert "待定" in row                                # 容积率 the plan left open is shown, not dropped
+
+
+def test_land_use_sheet_labels_parcels_by_number(sheets):
+    folder, _written = sheets
+    page = text(os.path.join(folder, "01_土地使用规划图.pdf"))
+    assert "土地使用规划图" in page and "A04-01" in page and "B06-04" in page
+    for words in ("城市绿线", "城市蓝线", "城市黄线", "城市紫线", "规划范围", "规划单元", "0701 城镇住宅用地"):
+        assert words in page, words
+
+
+def test_the_page_block_is_outlined_and_the_locator_shows_it(sheets):
+    folder, _written = sheets
+    image = QImage(os.path.join(folder, "05_图则_A04.png"))
+    assert not image.isNull() and image.width() > 2000
+    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert "#b41e1e" in colours                   # the page's 街区 outline (180, 30, 30)
