@@ -19,7 +19,7 @@ PLAN, ONEMAP = "village_conflicts.gpkg", "township_onemap.gpkg"
 
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory):
-    """The conflicts plan checked once: 12 errors."""
+    """The conflicts plan checked once: 11 errors."""
     output = str(tmp_path_factory.mktemp("checked") / "first.gpkg")
     verify(sample(PLAN), sample(ONEMAP), output=output)
     return output
@@ -53,20 +53,20 @@ def accept_everything(path, reason="", approval_no=""):
 def test_an_incomplete_decision_written_past_the_dialog_is_to_confirm_not_decided(findings):
     accept_everything(findings)
     read = decisions.read(findings)
-    assert len(read) == 12 and {d.state for d in read} == {"review"}
+    assert len(read) == 11 and {d.state for d in read} == {"review"}
     assert "理由" in read[0].problem and "批复文号" in read[0].problem and "reason" in read[0].problem_en
     report = read_report(findings)
-    assert report.verdict == "不通过" and report.count("error", "review") == 12 and report.count("error", "accepted") == 0
+    assert report.verdict == "不通过" and report.count("error", "review") == 11 and report.count("error", "accepted") == 0
     severity = {i: "error" for i in error_ids(findings)}
-    assert decisions.summary({"error": 12}, decisions.decided_counts(severity, read)) == \
-        "错误 12 个（需复核 12 个），警告 0 个，提示 0 个"
+    assert decisions.summary({"error": 11}, decisions.decided_counts(severity, read)) == \
+        "错误 11 个（需复核 11 个），警告 0 个，提示 0 个"
 
 
 def test_the_report_says_why_a_stored_decision_closes_nothing(findings, tmp_path):
     from plugin.core.export.report_html import report_html
     accept_everything(findings, reason="省重点项目")                  # no 批复文号
     html = report_html(read_report(findings))
-    assert html.count("需复核（已认可例外；记录无效：已认可例外须填写批复文号）") == 12
+    assert html.count("需复核（已认可例外；记录无效：已认可例外须填写批复文号）") == 11
     assert "不通过" in html
 
 
@@ -79,7 +79,7 @@ def test_complete_decisions_inserted_the_same_way_still_close_the_findings(findi
 def test_an_incomplete_decision_carried_by_previous_stays_to_confirm(findings, tmp_path):
     accept_everything(findings)
     again = verify(sample(PLAN), sample(ONEMAP), output=str(tmp_path / "second.gpkg"), previous=findings)
-    assert len(again.decisions) == 12 and all(d.review == 1 for d in again.decisions)
+    assert len(again.decisions) == 11 and all(d.review == 1 for d in again.decisions)
     assert read_report(again.output).verdict == "不通过"
     assert all("批复文号" in d.problem for d in decisions.read(again.output))
 
@@ -100,7 +100,7 @@ def test_a_wrong_type_is_a_decision_to_confirm_with_the_reason(findings, tmp_pat
     read = decisions.read(findings)
     assert {d.state for d in read} == {"review"} and said in read[0].problem
     again = verify(sample(PLAN), sample(ONEMAP), output=str(tmp_path / "second.gpkg"), previous=findings)
-    assert len(again.decisions) == 12 and read_report(again.output).verdict == "不通过"
+    assert len(again.decisions) == 11 and read_report(again.output).verdict == "不通过"
 
 
 def test_a_decisions_table_without_finding_id_is_a_clear_error_before_the_run(findings, tmp_path, monkeypatch):

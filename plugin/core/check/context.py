@@ -256,10 +256,11 @@ class Context:
                 else:
                     def add(fid, geometry, attrs, code, label):
                         features.append(Feature(fid, geometry, attrs, code, label=label))
+                polygonal = found.spec.geometry == "polygon"     # facility points, boundary lines: as they are
                 for number, feature in enumerate(layer.getFeatures(request)):
                     if not number % POLL_EVERY:
                         self.poll()
-                    add(feature.id(), self.screen(feature.geometry(), transform, (side, key, feature.id())),
+                    add(feature.id(), self.screen(feature.geometry(), transform, (side, key, feature.id()), polygonal),
                         *read(feature))
             data = LayerData(key, found.name, features, layer_crs, self.poll)
         self._cache[(side, key)] = data

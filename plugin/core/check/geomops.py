@@ -71,10 +71,12 @@ class Screen:
     def __init__(self):
         self.notes = []
 
-    def __call__(self, geometry, transform=None, where=None):
+    def __call__(self, geometry, transform=None, where=None, polygonal=True):
         """The usable shape of `geometry`, transformed by `transform`; `where` = (side, layer key, fid)
-        names the feature in the note (None: no note kept, e.g. a live edit)."""
-        shape, what, detail = usable(geometry)
+        names the feature in the note (None: no note kept, e.g. a live edit). A point or line layer's
+        geometry (`polygonal` False: facility points, boundary lines) is kept as it is when its
+        coordinates are finite."""
+        shape, what, detail = usable(geometry) if polygonal else _finite_only(geometry)
         if transform is not None and not shape.isEmpty():
             try:
                 shape.transform(transform)
@@ -96,6 +98,15 @@ def usable(geometry):
     if geometry.wkbType() in POLYGONAL_2D and _finite(geometry.boundingBox()) and _sound(geometry):
         return geometry, None, ()
     return _rebuilt(geometry)
+
+
+def _finite_only(geometry):
+    """(geometry, None, ()) when its coordinates are finite, else (empty, 'coordinates', ())."""
+    if geometry is None or geometry.isEmpty():
+        return QgsGeometry(), None, ()
+    if _finite(geometry.boundingBox()):
+        return geometry, None, ()
+    return QgsGeometry(), "coordinates", ()
 
 
 def _finite(rect):
