@@ -216,6 +216,7 @@ class OneMapDock(QgsDockWidget):
         self.report.clear()
         kind = self.kind_combo.currentData() or None
         sources = [(self.onemap_picker.path(), "onemap", self.onemap_picker)] if self.onemap_picker.path() else []
+        plan_layers = []
         for path, source_kind, picker in sources + [(plan, kind, self.plan_picker) for plan in self.plan_paths()]:
             try:
                 report = load_source(path, QgsProject.instance(), source_kind, self.labels_check.isChecked())
@@ -227,7 +228,8 @@ class OneMapDock(QgsDockWidget):
             self.show_report(report)
             picker.remember(path)
             if source_kind != "onemap":
-                zoom_to_layers(self.iface, [layer_id for _key, layer_id, _status in report.loaded])
+                plan_layers += [layer_id for _key, layer_id, _status in report.loaded]
+        zoom_to_layers(self.iface, plan_layers)                # the plans, not the whole one map
         self.fit_report()
         plans = self.plan_paths()
         if len(plans) == 1:

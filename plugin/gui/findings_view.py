@@ -39,9 +39,14 @@ POINT_VIEW_M = 150.0           # extent shown around a finding that is only a po
 
 
 def zoom_to_layers(iface, layer_ids):
-    """Show the layers' whole extent (in the canvas CRS) with a little margin."""
+    """Show the layers' whole extent (in the canvas CRS) with a little margin. The canvas takes the
+    project's layers first: in a fresh project QGIS sets the canvas CRS and zooms to every layer when
+    its layer-tree bridge next runs (deferred), which would undo this zoom."""
     if iface is None:
         return
+    bridge = iface.layerTreeCanvasBridge() if hasattr(iface, "layerTreeCanvasBridge") else None
+    if bridge is not None:
+        bridge.setCanvasLayers()
     canvas, project = iface.mapCanvas(), QgsProject.instance()
     extent = QgsRectangle()
     for layer in filter(None, map(project.mapLayer, layer_ids)):
