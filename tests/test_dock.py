@@ -68,7 +68,7 @@ def test_verify_runs_as_a_task_and_loads_the_findings(dock, tmp_path):
     assert not dock.verify_button.isEnabled() and dock.cancel_button.isEnabled()
     wait_for(lambda: dock.task is None)
     assert os.path.isfile(output) and dock.progress.value() == 100
-    assert dock.summary.text().startswith("12 errors, 5 warnings, 1 notes")
+    assert dock.summary.text().startswith("12 errors, 5 warnings, 1 note ")
     findings = [l for l in QgsProject.instance().mapLayers().values() if l.customProperty(PROPERTY_KEY) == "findings"]
     assert findings and findings[0].featureCount() == 18
     assert dock.browser.model.rowCount() == 25 and dock.browser.review.path == output

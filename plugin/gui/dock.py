@@ -72,6 +72,7 @@ class OneMapDock(QgsDockWidget):
         self.task = None
         self.output_plan = None          # the plan the findings file was chosen for (None: the next one)
         self.queue, self.lines, self.total = [], [], 0
+        self.result_lines = {}           # findings file -> its line in the summary
         self.setObjectName("OneMapDock")
         self.setWindowTitle("国土空间规划一张图 / OneMap")
         body = QWidget()
@@ -162,6 +163,7 @@ class OneMapDock(QgsDockWidget):
         results = QGroupBox(self.tr("Findings"))
         results_layout = QVBoxLayout(results)
         self.browser = FindingsBrowser(iface)
+        self.browser.reviewChanged.connect(self.review_changed)
         screen = QApplication.primaryScreen()                   # half the screen: rules and findings in view
         self.browser.view.setMinimumHeight(max(360, screen.availableGeometry().height() // 2 if screen else 0))
         results_layout.addWidget(self.browser)
@@ -181,7 +183,7 @@ class OneMapDock(QgsDockWidget):
     @staticmethod
     def preferred_width():
         """Room for the findings browser's message, status, count and area columns."""
-        return 560
+        return 600
 
     @staticmethod
     def default_area():
@@ -320,7 +322,7 @@ class OneMapDock(QgsDockWidget):
                 self.cancel_button.setEnabled(True)
             return
         self.queue = [(plans[0], self.output_for(plan_file(plans[0])))]
-        self.total, self.lines = len(self.queue), []
+        self.total, self.lines, self.result_lines = len(self.queue), [], {}
         self.verify_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
@@ -369,6 +371,7 @@ class OneMapDock(QgsDockWidget):
         elif task.result is None:
             self.lines.append(self.tr("Cancelled: nothing was written."))
         else:
+            self.result_lines[task.result.output] = len(self.lines)
             self.lines.append("{} — {}".format(run_summary(task.result, chinese_ui()), task.result.output))
             findings = load_findings(task.result.output, QgsProject.instance(), name)
             self.browser.add_result(task.result.output, name)
@@ -383,3 +386,11 @@ class OneMapDock(QgsDockWidget):
             self.cancel_button.setEnabled(False)
             self.progress.setValue(100 if task.result is not None else 0)
         self.summary.setText("\n".join(self.lines))
+
+    def review_changed(self):
+        """A decision or a live edit changed the shown findings: their line in the summary follows."""
+        review = self.browser.review
+        index = self.result_lines.get(review.path) if review is not None else None
+        if index is not None:
+            self.lines[index] = "{} — {}".format(review.summary(chinese_ui()), review.path)
+            self.summary.setText("\n".join(self.lines))
