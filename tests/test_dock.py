@@ -191,8 +191,10 @@ def test_export_buttons_after_a_check_write_report_and_sheets(dock, tmp_path, mo
     assert dock.export_panel.report_button.isEnabled()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "report.xlsx"), ""))
     dock.export_panel.report_button.click()
+    wait_for(lambda: dock.export_panel.task is None)                 # exports run as tasks
     assert (tmp_path / "report.xlsx").is_file()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "sheets"))
     dock.export_panel.sheets_button.click()
+    wait_for(lambda: dock.export_panel.task is None)
     assert len([n for n in os.listdir(tmp_path / "sheets") if n.endswith(".pdf")]) == 4
     assert str(tmp_path / "sheets") in dock.export_panel.status.text()

@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/tasks.py" line="16"/>
+        <location filename="../gui/tasks.py" line="58"/>
         <source>OneMap verification</source>
         <translation>一张图核对</translation>
     </message>
@@ -209,92 +209,92 @@
         <translation>已取消：汇总只列出已核对的成果。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="56"/>
+        <location filename="../gui/export_panel.py" line="35"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="66"/>
+        <location filename="../gui/export_panel.py" line="45"/>
         <source>Compiler</source>
         <translation>编制单位</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="68"/>
+        <location filename="../gui/export_panel.py" line="47"/>
         <source>Check report…</source>
         <translation>核对报告…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="69"/>
+        <location filename="../gui/export_panel.py" line="48"/>
         <source>The check report as PDF, HTML or XLSX (by the file&apos;s extension).</source>
         <translation>核对报告，按文件扩展名输出 PDF、HTML 或 XLSX。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="71"/>
+        <location filename="../gui/export_panel.py" line="50"/>
         <source>Map sheets…</source>
         <translation>成果图件…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="72"/>
+        <location filename="../gui/export_panel.py" line="51"/>
         <source>Land use, control lines, planning zones and check results as PDF and PNG.</source>
         <translation>用途规划图、三条控制线图、规划分区图与核对成果图，PDF 与 PNG。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="77"/>
+        <location filename="../gui/export_panel.py" line="65"/>
         <source>Run a check first.</source>
         <translation>请先完成核对。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="94"/>
+        <location filename="../gui/export_panel.py" line="87"/>
         <source>Ready to export: {}</source>
         <translation>可导出：{}</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="98"/>
+        <location filename="../gui/export_panel.py" line="91"/>
         <source>Check report</source>
         <translation>核对报告</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="107"/>
+        <location filename="../gui/export_panel.py" line="100"/>
         <source>OneMap check report</source>
         <translation>OneMap 核对报告</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="110"/>
+        <location filename="../gui/export_panel.py" line="103"/>
         <source>Folder for the map sheets</source>
         <translation>成果图件输出文件夹</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="118"/>
+        <location filename="../gui/export_panel.py" line="112"/>
         <source>OneMap map sheets</source>
         <translation>OneMap 成果图件</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="124"/>
+        <location filename="../gui/export_panel.py" line="118"/>
         <source>Folder for the findings and the summary</source>
         <translation>核对结果与汇总的输出文件夹</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="132"/>
+        <location filename="../gui/export_panel.py" line="126"/>
         <source>OneMap batch check</source>
         <translation>OneMap 批量核对</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="139"/>
+        <location filename="../gui/export_panel.py" line="133"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="159"/>
+        <location filename="../gui/export_panel.py" line="155"/>
         <source>Batch check summary</source>
         <translation>批量核对汇总</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="165"/>
+        <location filename="../gui/export_panel.py" line="161"/>
         <source>{} plans checked, {} failed</source>
         <translation>已核对 {} 个成果，{} 个无法核对</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="183"/>
+        <location filename="../gui/export_panel.py" line="184"/>
         <source>Written: {}</source>
         <translation>已写入：{}</translation>
     </message>
@@ -342,6 +342,21 @@
         <location filename="../gui/findings_model.py" line="63"/>
         <source>Area in mu (亩)</source>
         <translation>面积（亩）</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="59"/>
+        <source>Cancel</source>
+        <translation type="unfinished">取消</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="161"/>
+        <source>Cancelled after {} plans, {} failed</source>
+        <translation>已取消：已核对 {} 个成果，{} 个失败</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="165"/>
+        <source>Cancelled: {} files written</source>
+        <translation>已取消：已写出 {} 个文件</translation>
     </message>
 </context>
 <context>
