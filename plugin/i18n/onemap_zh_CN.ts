@@ -346,7 +346,7 @@
     <message>
         <location filename="../gui/export_panel.py" line="59"/>
         <source>Cancel</source>
-        <translation type="unfinished">取消</translation>
+        <translation>取消</translation>
     </message>
     <message>
         <location filename="../gui/export_panel.py" line="161"/>
