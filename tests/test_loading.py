@@ -57,3 +57,16 @@ def test_load_in_a_fresh_project_shows_the_plan_not_the_township(qgis_iface, qgi
     assert min(shown.width() / plan.width(), shown.height() / plan.height()) < 1.5    # the plan fills the view
     dock.deleteLater()
     del bridge
+
+
+def test_the_findings_layers_legend_lists_errors_first(qgis_new_project, tmp_path):
+    from qgis.core import QgsLayerTreeLayer
+
+    from plugin.core.check.engine import verify
+    from plugin.core.review.findings_layer import load_findings
+    output = str(tmp_path / "findings.gpkg")
+    verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), output=output)
+    layer = load_findings(output, QgsProject.instance(), "杜村")
+    node = QgsLayerTreeLayer(layer)
+    labels = [item.data(0) for item in layer.legend().createLayerTreeModelLegendNodes(node)]
+    assert labels == ["错误", "警告", "提示"]
