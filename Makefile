@@ -51,8 +51,7 @@ test-matrix: deps
 
 package: build
 	@mkdir -p dist && rm -f dist/onemap-$(VERSION).zip
-	@cd build && zip -qr ../dist/onemap-$(VERSION).zip onemap
-	@echo dist/onemap-$(VERSION).zip
+	@$(PY) tools/make_zip.py build onemap dist/onemap-$(VERSION).zip
 
 # An internal plugin repository: dist/repo/plugins.xml + ZIP, to be served from REPO_URL.
 REPO_URL ?= file://$(CURDIR)/dist/repo

@@ -38,7 +38,8 @@ from ..core.read.schema import schema
 from ..core.read.sources import source_name, source_title
 from ..core.review.decisions import run_summary, same_plan
 from ..core.review.findings import recorded_plan
-from ..core.review.findings_layer import load_findings
+from ..core.review.findings_layer import load_findings, reattach, release
+from ..core.windows import long_path_warning
 from ..core.yamlfile import load_data
 from ..i18n import chinese_ui
 from .export_panel import ExportPanel
@@ -193,6 +194,12 @@ class OneMapDock(QgsDockWidget):
         if self.iface is not None:
             self.iface.messageBar().pushMessage("OneMap", text, level)
 
+    def warn_long_path(self, path):
+        """Say so before writing a path Windows may find too long (nothing elsewhere)."""
+        warning = long_path_warning(path)
+        if warning is not None:
+            self.message(warning[0] if chinese_ui() else warning[1])
+
     def error_text(self, error):
         return (error.zh if chinese_ui() else error.en) if isinstance(error, OneMapError) else str(error)
 
@@ -333,6 +340,8 @@ class OneMapDock(QgsDockWidget):
         plan, output = self.queue.pop(0)
         done = self.total - len(self.queue) - 1
         previous = self.previous_run(plan, output)
+        release(QgsProject.instance(), output)        # Windows cannot replace a file QGIS holds open
+        self.warn_long_path(output)
         self.task = VerifyTask(plan, self.onemap_picker.path(), self.ruleset_combo.currentData() or None, output,
                                self.kind_combo.currentData() or None, previous)
         self.task.progressChanged.connect(
@@ -365,6 +374,8 @@ class OneMapDock(QgsDockWidget):
         if task is None:
             return
         name = plan_name(task.args["plan_path"])
+        if task.result is None:
+            reattach(QgsProject.instance(), task.args["output"])       # nothing written: the old file again
         if task.error is not None:
             self.lines.append("{}: {}".format(name, self.error_text(task.error)))
             self.message(self.error_text(task.error), Qgis.MessageLevel.Critical)

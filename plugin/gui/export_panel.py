@@ -23,12 +23,13 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.check.batch import summary_crs, verify_plans, write_summary
 from ..core.errors import OneMapError
-from ..core.export.mapsheets import PAPERS
+from ..core.export.mapsheets import PAPERS, SHEETS
 from ..core.export.report_pdf import has_webkit
 from ..core.read.sources import ogr_uri
 from ..i18n import chinese_ui, tr
 from .tasks import WorkTask
 
+LONGEST_SHEET = max(("{:02d}_{}.png".format(number, name) for number, (_key, name) in enumerate(SHEETS, 1)), key=len)
 
 class ExportPanel(QGroupBox):
     def __init__(self, dock):
@@ -97,6 +98,7 @@ class ExportPanel(QGroupBox):
             def work(_feedback):
                 export_report(findings, path)
                 return [path]
+            self.dock.warn_long_path(path)
             self.start(tr("OneMap check report"), work, main_thread=path.lower().endswith(".pdf") and has_webkit())
 
     def export_sheets(self):
@@ -106,6 +108,7 @@ class ExportPanel(QGroupBox):
             from ..core.export.mapsheets import export_mapsheets
             args = (self.plan, self.onemap, folder, self.findings, self.paper_combo.currentText(), "",
                     self.compiler_edit.text().strip())
+            self.dock.warn_long_path(os.path.join(folder, LONGEST_SHEET))
 
             def work(feedback):
                 return [path for sheet in export_mapsheets(*args, feedback=feedback) for path in sheet.files]

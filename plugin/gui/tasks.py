@@ -10,6 +10,7 @@ from qgis.core import Qgis, QgsFeedback, QgsMessageLog, QgsProject, QgsTask
 from ..core.check.engine import Cancelled, verify
 from ..core.errors import OneMapError
 from ..core.secrets import mask
+from ..core.windows import in_use_error
 from ..i18n import tr
 
 INTERNAL_ERROR = ("内部错误：{}", "Internal error: {}")
@@ -37,6 +38,9 @@ class WorkTask(QgsTask):
             return False
         except OneMapError as exc:
             self.error = exc
+            return False
+        except PermissionError as exc:                 # Windows: the file is open in another program
+            self.error = in_use_error(exc)
             return False
         except Exception as exc:  # noqa: BLE001 — an exception escaping run() would abort QGIS
             self.error = OneMapError(self.failure[0].format(exc), self.failure[1].format(exc))

@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/tasks.py" line="58"/>
+        <location filename="../gui/tasks.py" line="62"/>
         <source>OneMap verification</source>
         <translation>一张图核对</translation>
     </message>
@@ -209,92 +209,92 @@
         <translation>已取消：汇总只列出已核对的成果。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="35"/>
+        <location filename="../gui/export_panel.py" line="36"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="45"/>
+        <location filename="../gui/export_panel.py" line="46"/>
         <source>Compiler</source>
         <translation>编制单位</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="47"/>
+        <location filename="../gui/export_panel.py" line="48"/>
         <source>Check report…</source>
         <translation>核对报告…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="48"/>
+        <location filename="../gui/export_panel.py" line="49"/>
         <source>The check report as PDF, HTML or XLSX (by the file&apos;s extension).</source>
         <translation>核对报告，按文件扩展名输出 PDF、HTML 或 XLSX。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="50"/>
+        <location filename="../gui/export_panel.py" line="51"/>
         <source>Map sheets…</source>
         <translation>成果图件…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="51"/>
+        <location filename="../gui/export_panel.py" line="52"/>
         <source>Land use, control lines, planning zones and check results as PDF and PNG.</source>
         <translation>用途规划图、三条控制线图、规划分区图与核对成果图，PDF 与 PNG。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="65"/>
+        <location filename="../gui/export_panel.py" line="66"/>
         <source>Run a check first.</source>
         <translation>请先完成核对。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="87"/>
+        <location filename="../gui/export_panel.py" line="88"/>
         <source>Ready to export: {}</source>
         <translation>可导出：{}</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="91"/>
+        <location filename="../gui/export_panel.py" line="92"/>
         <source>Check report</source>
         <translation>核对报告</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="100"/>
+        <location filename="../gui/export_panel.py" line="102"/>
         <source>OneMap check report</source>
         <translation>OneMap 核对报告</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="103"/>
+        <location filename="../gui/export_panel.py" line="105"/>
         <source>Folder for the map sheets</source>
         <translation>成果图件输出文件夹</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="112"/>
+        <location filename="../gui/export_panel.py" line="115"/>
         <source>OneMap map sheets</source>
         <translation>OneMap 成果图件</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="118"/>
+        <location filename="../gui/export_panel.py" line="121"/>
         <source>Folder for the findings and the summary</source>
         <translation>核对结果与汇总的输出文件夹</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="126"/>
+        <location filename="../gui/export_panel.py" line="129"/>
         <source>OneMap batch check</source>
         <translation>OneMap 批量核对</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="133"/>
+        <location filename="../gui/export_panel.py" line="136"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="155"/>
+        <location filename="../gui/export_panel.py" line="158"/>
         <source>Batch check summary</source>
         <translation>批量核对汇总</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="161"/>
+        <location filename="../gui/export_panel.py" line="164"/>
         <source>{} plans checked, {} failed</source>
         <translation>已核对 {} 个成果，{} 个无法核对</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="184"/>
+        <location filename="../gui/export_panel.py" line="187"/>
         <source>Written: {}</source>
         <translation>已写入：{}</translation>
     </message>
@@ -344,17 +344,17 @@
         <translation>面积（亩）</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="59"/>
+        <location filename="../gui/export_panel.py" line="60"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="161"/>
+        <location filename="../gui/export_panel.py" line="164"/>
         <source>Cancelled after {} plans, {} failed</source>
         <translation>已取消：已核对 {} 个成果，{} 个失败</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="165"/>
+        <location filename="../gui/export_panel.py" line="168"/>
         <source>Cancelled: {} files written</source>
         <translation>已取消：已写出 {} 个文件</translation>
     </message>
@@ -468,177 +468,177 @@
 <context>
     <name>OneMapDock</name>
     <message>
-        <location filename="../gui/dock.py" line="81"/>
+        <location filename="../gui/dock.py" line="82"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="86"/>
+        <location filename="../gui/dock.py" line="87"/>
         <source>Detect from the layers</source>
         <translation>按图层自动判断</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="89"/>
+        <location filename="../gui/dock.py" line="90"/>
         <source>Label codes and names</source>
         <translation>标注代码和名称</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="104"/>
+        <location filename="../gui/dock.py" line="105"/>
         <source>One map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="105"/>
+        <location filename="../gui/dock.py" line="106"/>
         <source>Plan under review</source>
         <translation>待核对规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="295"/>
+        <location filename="../gui/dock.py" line="302"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="116"/>
+        <location filename="../gui/dock.py" line="117"/>
         <source>Load layers</source>
         <translation>加载图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="122"/>
+        <location filename="../gui/dock.py" line="123"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="122"/>
+        <location filename="../gui/dock.py" line="123"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="131"/>
+        <location filename="../gui/dock.py" line="132"/>
         <source>One-map verification</source>
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="136"/>
+        <location filename="../gui/dock.py" line="137"/>
         <source>Default for the plan kind</source>
         <translation>按规划类型默认</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="144"/>
+        <location filename="../gui/dock.py" line="145"/>
         <source>Rule set</source>
         <translation>规则集</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="145"/>
+        <location filename="../gui/dock.py" line="146"/>
         <source>Findings file</source>
         <translation>结果文件</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="147"/>
+        <location filename="../gui/dock.py" line="148"/>
         <source>Verify</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="149"/>
+        <location filename="../gui/dock.py" line="150"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="282"/>
+        <location filename="../gui/dock.py" line="289"/>
         <source>{} layers loaded</source>
         <translation>已加载 {} 个图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="286"/>
+        <location filename="../gui/dock.py" line="293"/>
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="286"/>
+        <location filename="../gui/dock.py" line="293"/>
         <source>provisional style</source>
         <translation>暂定样式</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="289"/>
+        <location filename="../gui/dock.py" line="296"/>
         <source>Provisional style: the official symbol is not verified yet.</source>
         <translation>暂定样式：官方符号尚未核实。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="291"/>
+        <location filename="../gui/dock.py" line="298"/>
         <source>failed: {}</source>
         <translation>失败：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="299"/>
+        <location filename="../gui/dock.py" line="306"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="301"/>
+        <location filename="../gui/dock.py" line="308"/>
         <source>not recognised: {}</source>
         <translation>未识别：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="316"/>
+        <location filename="../gui/dock.py" line="323"/>
         <source>Pick the one map and the plan first.</source>
         <translation>请先选择一张图和待核对规划。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="329"/>
+        <location filename="../gui/dock.py" line="336"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="372"/>
+        <location filename="../gui/dock.py" line="383"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="94"/>
+        <location filename="../gui/dock.py" line="95"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="96"/>
+        <location filename="../gui/dock.py" line="97"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="106"/>
+        <location filename="../gui/dock.py" line="107"/>
         <source>More plans</source>
         <translation>更多规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="92"/>
+        <location filename="../gui/dock.py" line="93"/>
         <source>Several plans are checked one after another into a folder you choose: one findings file each and a summary.</source>
         <translation>多个成果逐个核对，写入所选文件夹：每个成果一个核对结果文件，另附汇总表。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="163"/>
+        <location filename="../gui/dock.py" line="164"/>
         <source>Findings</source>
         <translation>核对结果</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="111"/>
+        <location filename="../gui/dock.py" line="112"/>
         <source>A land-use layer open in the project is checked as it is now, unsaved edits included; it takes the place of the plan above.</source>
         <translation>按工程中图层的当前内容核对（包括未保存的编辑），代替上方的规划成果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="113"/>
+        <location filename="../gui/dock.py" line="114"/>
         <source>…or project layer</source>
         <translation>…或工程图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="173"/>
+        <location filename="../gui/dock.py" line="174"/>
         <source>User guide</source>
         <translation>帮助：用户指南</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="295"/>
+        <location filename="../gui/dock.py" line="302"/>
         <source>chosen by the user</source>
         <translation>由使用者指定</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="352"/>
+        <location filename="../gui/dock.py" line="361"/>
         <source>{} holds the check of another plan ({}): its decisions are not carried over and it is replaced.</source>
         <translation>{} 是另一规划（{}）的核对结果：其中的审查决定未沿用，该文件已被本次结果替换。</translation>
     </message>
