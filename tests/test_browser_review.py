@@ -6,13 +6,13 @@ import shutil
 import pytest
 from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, QModelIndex
-from qgis.PyQt.QtGui import QTextLayout, QTextOption
 from qgis.PyQt.QtWidgets import QStyle, QStyleOptionViewItem
 from test_editing import checked_in_the_panel, landuse_layer, wait_up_to
 
 from conftest import sample
 from plugin.core.check.engine import verify
 from plugin.core.review import decisions
+from plugin.gui.findings_columns import wrapped
 
 PANEL_TREE_WIDTH = 540           # the tree inside a panel of OneMapDock.preferred_width()
 
@@ -72,21 +72,8 @@ def cut_cells(browser):
             option.rect = view.visualRect(index)
             delegate.initStyleOption(option, index)
             text = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view)
-            width = text.width() - 2 * margin
-            layout = QTextLayout(option.text, option.font)
-            wrap = QTextOption()
-            wrap.setWrapMode(QTextOption.WrapMode.WordWrap)
-            layout.setTextOption(wrap)
-            layout.beginLayout()
-            height, widest = 0.0, 0.0
-            while True:
-                line = layout.createLine()
-                if not line.isValid():
-                    break
-                line.setLineWidth(width)
-                height += line.height()
-                widest = max(widest, line.naturalTextWidth())
-            layout.endLayout()
+            width = text.width() - 2 * margin                  # what the style paints the text into
+            height, widest = wrapped(option.text, option.font, width)
             if option.text and (widest > width + 0.5 or height > text.height() + 0.5):
                 cut.append((option.text, column))
     return cut

@@ -14,6 +14,7 @@ from plugin.core import windows
 from plugin.core.paths import plugin_version
 from plugin.core.review.findings_layer import existing, load_findings
 from test_dock import wait_for
+from test_export_tasks import checked  # noqa: F401 (fixture)
 
 PROC_FD = "/proc/self/fd"
 
@@ -47,14 +48,9 @@ def windows_replace(monkeypatch):
 
 
 @pytest.fixture
-def panel(qgis_iface, qgis_new_project, tmp_path):
-    from plugin.gui.dock import OneMapDock
-    dock = OneMapDock(qgis_iface)
-    dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
-    dock.plan_picker.set_path(sample("village_conflicts.gpkg"))
-    dock.output_widget.setFilePath(str(tmp_path / "核对结果.gpkg"))
-    yield dock
-    dock.deleteLater()
+def panel(checked):
+    """The panel after its first check (test_export_tasks.checked)."""
+    return checked.dock
 
 
 def check(dock):
@@ -69,7 +65,6 @@ def findings_layers():
 
 @pytest.mark.skipif(not os.path.isdir(PROC_FD), reason="needs Linux /proc to see open files")
 def test_a_recheck_replaces_the_findings_file_the_project_shows(panel, windows_replace):
-    check(panel)
     layer = findings_layers()[0]
     assert layer.featureCount() == 18 and len(list(layer.getFeatures())) == 18     # drawn: QGIS holds the file
     assert held_open(panel.browser.review.path)
@@ -82,7 +77,6 @@ def test_a_recheck_replaces_the_findings_file_the_project_shows(panel, windows_r
 
 @pytest.mark.skipif(not os.path.isdir(PROC_FD), reason="needs Linux /proc to see open files")
 def test_a_cancelled_recheck_shows_the_old_findings_again(panel, windows_replace):
-    check(panel)
     layer = findings_layers()[0]
     panel.verify_button.click()
     panel.cancel_button.click()
@@ -102,7 +96,6 @@ def test_one_file_under_another_spelling_is_the_same_findings_layer(qgis_new_pro
 
 
 def test_an_export_onto_a_file_open_elsewhere_names_it(panel, tmp_path, monkeypatch):
-    check(panel)
     report = tmp_path / "报告.xlsx"
     report.write_bytes(b"open in Excel")
     real = os.replace

@@ -22,7 +22,6 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.check.batch import summary_crs, verify_plans, write_summary
-from ..core.errors import OneMapError
 from ..core.export.mapsheets import PAPERS, SHEETS
 from ..core.export.report_pdf import has_webkit
 from ..core.read.sources import ogr_uri

@@ -32,28 +32,29 @@ class WrappingDelegate(QStyledItemDelegate):
         cell.rect = QRect(0, 0, width, hint.height())
         style = self.view.style()
         text = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, cell, self.view)
-        lines = wrapped_height(cell.text, cell.font, text.width() - text_margin(self.view, air=0))
-        return QSize(hint.width(), max(hint.height(), math.ceil(lines) + 4))
+        height, _widest = wrapped(cell.text, cell.font, text.width() - text_margin(self.view, air=0))
+        return QSize(hint.width(), max(hint.height(), math.ceil(height) + 4))
 
 
-def wrapped_height(text, font, width):
-    """The height of `text` laid out in lines of `width` px, breaking between words (as a view item)."""
+def wrapped(text, font, width):
+    """(height, widest line) of `text` laid out in lines of `width` px, breaking between words as a view
+    item does (a word wider than the line stays whole: the view would elide it)."""
     if not text or width <= 0:
-        return 0.0
+        return 0.0, 0.0
     layout = QTextLayout(text, font)
     wrap = QTextOption()
     wrap.setWrapMode(QTextOption.WrapMode.WordWrap)
     layout.setTextOption(wrap)
     layout.beginLayout()
-    height = 0.0
+    height = widest = 0.0
     while True:
         line = layout.createLine()
         if not line.isValid():
             break
         line.setLineWidth(width)
-        height += line.height()
+        height, widest = height + line.height(), max(widest, line.naturalTextWidth())
     layout.endLayout()
-    return height
+    return height, widest
 
 
 def text_margin(view, air=6):
