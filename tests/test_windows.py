@@ -142,3 +142,26 @@ def test_the_plugin_zip_carries_its_chinese_names_as_utf8(tmp_path):
     realdb = tmp_path / "onemap" / "resources" / "sample" / "village_realdb"
     assert sorted(os.listdir(realdb)) == ["村庄规划数据库.gdb", "规划表格.gdb"]
     shutil.rmtree(tmp_path / "onemap")
+
+
+def test_a_dead_runs_temporary_never_signals_a_process_on_windows(tmp_path, monkeypatch):
+    """On Windows os.kill(pid, 0) is TerminateProcess: cleaning up a temporary of a killed run must not
+    touch whatever process now has its pid (another QGIS, any program)."""
+    import time
+    import types
+
+    from plugin.core import outputs
+    stale = tmp_path / ".onemap-4242-0123456789ab.part.gpkg"
+    stale.write_bytes(b"")
+    old = time.time() - outputs.STALE_DEAD_S - 60                   # a dead run's, but not a day old
+    os.utime(stale, (old, old))
+    signalled = []
+    windows_os = types.SimpleNamespace(**{name: getattr(os, name) for name in dir(os) if not name.startswith("__")})
+    windows_os.name, windows_os.kill = "nt", lambda pid, signal: signalled.append((pid, signal))
+    monkeypatch.setattr(outputs, "os", windows_os)                 # outputs.py as it runs on Windows
+    outputs.remove_stale_temporaries(str(tmp_path))
+    assert signalled == [] and stale.exists()
+    day_old = time.time() - outputs.STALE_ANY_S - 60
+    os.utime(stale, (day_old, day_old))
+    outputs.remove_stale_temporaries(str(tmp_path))
+    assert not stale.exists()

@@ -10,7 +10,7 @@ import traceback
 
 import qgis.utils
 from qgis.core import QgsApplication, QgsProject
-from qgis.PyQt.QtCore import QTimer
+from qgis.PyQt.QtCore import QRect, QTimer
 from qgis.PyQt.QtWidgets import QDockWidget, QFileDialog
 
 OUT = os.environ["ONEMAP_SMOKE_OUT"]
@@ -39,8 +39,10 @@ def dock():
     return qgis.utils.plugins["onemap"].dock
 
 
-def shoot(name, widget=None):
-    (widget or qgis.utils.iface.mainWindow()).grab().save(os.path.join(OUT, name + ".png"))
+def shoot(name, widget=None, height=None):
+    widget = widget or qgis.utils.iface.mainWindow()
+    area = QRect(0, 0, widget.width(), height or widget.height())
+    widget.grab(area).save(os.path.join(OUT, name + ".png"))
 
 
 def wait_then(condition, step, tries=0, pause=1500):
@@ -196,14 +198,14 @@ def realdb_loaded():
     window = qgis.utils.iface.mainWindow()
     root = QgsProject.instance().layerTreeRoot()
     group = next(g for g in root.children() if g.name().endswith("village_realdb"))
-    for other in root.children():
-        other.setExpanded(other is group)
-    for node in group.findLayers():                       # the groups in view, not the legends
-        node.setExpanded(False)
+    qgis.utils.iface.layerTreeView().collapseAllNodes()      # the groups in view, not the legends
+    group.setExpanded(True)
+    for child in group.children():
+        child.setExpanded(True)
     result["realdb_groups"] = {child.name(): [layer.name() for layer in child.findLayers()]
                                for child in group.children()}
     layers = [panel for panel in window.findChildren(QDockWidget) if panel.objectName() == "Layers"]
-    later(1500, lambda: (shoot("review-realdb-tree", layers[0] if layers else None), finish()))
+    later(1500, lambda: (shoot("review-realdb-tree", layers[0] if layers else None, 440), finish()))
 
 
 later(3000, start)
