@@ -64,9 +64,9 @@ install: build
 	@echo "installed into $(QGIS_PROFILE)/python/plugins/onemap — enable it in Plugins ▸ Manage"
 
 smoke: package
-	tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/smoke
+	tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/smoke --lang=zh-Hans
 
-# The README's screenshots: real QGIS under xvfb, zh_CN UI, sample loaded and checked.
+# The README's screenshots: real QGIS under xvfb started as `qgis --lang zh-Hans`, sample loaded and checked.
 screenshot: smoke
 	cp out/smoke/qgis.png docs/qgis-onemap-panel.png && cp out/smoke/panel.png docs/panel-zh_CN.png
 
