@@ -24,7 +24,7 @@ def ui_locale():
     """QGIS's UI locale (e.g. 'zh-Hans'): the translation the running desktop chose; without one (tests,
     qgis_process) the same choice from the settings: the user override if set, else the system locale."""
     app = QgsApplication.instance()
-    translation = app.translation() if isinstance(app, QgsApplication) else ""
+    translation = app.translation() if isinstance(app, QgsApplication) and hasattr(app, "translation") else ""
     if translation:
         return translation
     settings = QgsSettings()
