@@ -1,5 +1,6 @@
-"""How the findings tree uses its width: the status and figure columns exactly as wide as their widest
-text (never cut), the message column the rest, and rows as tall as their wrapped text in every column.
+"""How the findings tree uses its width: the status and figure columns as wide as their widest text, the
+message column the rest (a status wraps only where the messages would keep less than MESSAGE_SHARE), and
+rows as tall as their text wrapped in every column — nothing is cut.
 """
 import math
 
@@ -7,8 +8,8 @@ from qgis.PyQt.QtCore import QRect, QSize
 from qgis.PyQt.QtGui import QTextLayout, QTextOption
 from qgis.PyQt.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-FIGURE_COLUMNS = range(1, 5)            # status, count, area m², area 亩
-MESSAGE_SHARE = 0.4                     # the message column keeps this share of the tree at least: the status wraps
+SIZED_COLUMNS = range(1, 5)             # status, count, area m², area 亩
+MESSAGE_SHARE = 0.4                     # the share of the tree the message column keeps at least
 
 
 class WrappingDelegate(QStyledItemDelegate):
@@ -72,7 +73,7 @@ def fit_columns(view, model, rows=None):
     rows a live re-check touched — then the columns only grow, so the tree does not twitch."""
     header, metrics = view.header(), view.fontMetrics()
     widths, status_texts = {}, ()
-    for column in FIGURE_COLUMNS:
+    for column in SIZED_COLUMNS:
         texts = set(model.column_texts(column, rows))
         width = max([metrics.horizontalAdvance(text) for text in texts if text] + [0]) + text_margin(view)
         widths[column] = max(width, header.sectionSizeHint(column),
