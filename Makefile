@@ -54,8 +54,7 @@ test-matrix: deps
 
 package: build
 	@mkdir -p dist && rm -f dist/onemap-$(VERSION).zip
-	@cd build && zip -qr ../dist/onemap-$(VERSION).zip onemap
-	@echo dist/onemap-$(VERSION).zip
+	@$(PY) tools/make_zip.py build onemap dist/onemap-$(VERSION).zip
 
 # An internal plugin repository: dist/repo/plugins.xml + ZIP, to be served from REPO_URL.
 REPO_URL ?= file://$(CURDIR)/dist/repo
@@ -68,17 +67,20 @@ install: build
 	@echo "installed into $(QGIS_PROFILE)/python/plugins/onemap — enable it in Plugins ▸ Manage"
 
 smoke: package
-	tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/smoke
+	tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/smoke --lang=zh-Hans
 
-# The README's screenshots: real QGIS under xvfb, zh_CN UI, sample loaded and checked.
+# The README's screenshots: real QGIS under xvfb started as `qgis --lang zh-Hans`, sample loaded and checked.
 screenshot: smoke
 	cp out/smoke/qgis.png docs/qgis-onemap-panel.png && cp out/smoke/panel.png docs/panel-zh_CN.png
 
-# The review screenshots (docs/review-*.png): QGIS under xvfb in zh-Hans, a finding clicked, a decision recorded.
+# The review screenshots (docs/review-*.png): a technician's walk in QGIS under xvfb started as `qgis --lang zh-Hans` —
+# load into a fresh project, a finding clicked, a decision, a live re-check, map sheets exported, the FileGDB plan's groups.
 review-screenshots: package
-	ONEMAP_SMOKE_CODE=$(CURDIR)/tools/review_screenshots.py tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/review zh-Hans
+	ONEMAP_SMOKE_CODE=$(CURDIR)/tools/review_screenshots.py tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/review --lang=zh-Hans
 	cp out/review/review-click.png docs/review-click-zh.png && cp out/review/review-panel-decided.png docs/review-panel-zh.png
 	cp out/review/review-decision-missing.png docs/review-decision-zh.png
+	cp out/review/review-load.png docs/review-load-zh.png && cp out/review/review-live-recheck.png docs/review-live-recheck-zh.png
+	cp out/review/review-export-running.png docs/review-export-zh.png && cp out/review/review-realdb-tree.png docs/review-realdb-tree-zh.png
 
 # The one map's life cycle walked in real QGIS (docs/lifecycle-*.png): check, report, merge, the next plan, compare, trail.
 lifecycle-walk: package

@@ -1,4 +1,5 @@
-"""Real desktop: the packaged ZIP in a throw-away profile, QGIS under xvfb-run, the panel used."""
+"""Real desktop: the packaged ZIP in a throw-away profile, QGIS under xvfb-run, the panel used.
+QGIS is started as `qgis --lang zh-Hans` with no locale override: the panel must be Chinese too."""
 import glob
 import json
 import os
@@ -15,7 +16,7 @@ def test_packaged_plugin_in_real_qgis(tmp_path):
     if not zips:
         pytest.fail("run `make package` first (make test does)")
     out = tmp_path / "smoke"
-    done = subprocess.run([os.path.join(ROOT, "tools", "desktop_smoke.sh"), zips[-1], str(out)],
+    done = subprocess.run([os.path.join(ROOT, "tools", "desktop_smoke.sh"), zips[-1], str(out), "--lang=zh-Hans"],
                           capture_output=True, text=True, timeout=300)
     assert (out / "result.json").is_file(), done.stdout + done.stderr + (out / "qgis.log").read_text(errors="replace")
     result = json.loads((out / "result.json").read_text(encoding="utf-8"))

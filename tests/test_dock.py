@@ -68,7 +68,7 @@ def test_verify_runs_as_a_task_and_loads_the_findings(dock, tmp_path):
     assert not dock.verify_button.isEnabled() and dock.cancel_button.isEnabled()
     wait_for(lambda: dock.task is None)
     assert os.path.isfile(output) and dock.progress.value() == 100
-    assert dock.summary.text().startswith("11 errors, 5 warnings, 1 notes")
+    assert dock.summary.text().startswith("11 errors, 5 warnings, 1 note ")
     findings = [l for l in QgsProject.instance().mapLayers().values() if l.customProperty(PROPERTY_KEY) == "findings"]
     assert findings and findings[0].featureCount() == 17
     assert dock.browser.model.rowCount() == 29 and dock.browser.review.path == output
@@ -191,8 +191,10 @@ def test_export_buttons_after_a_check_write_report_and_sheets(dock, tmp_path, mo
     assert dock.export_panel.report_button.isEnabled()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "report.xlsx"), ""))
     dock.export_panel.report_button.click()
+    wait_for(lambda: dock.export_panel.task is None)                 # exports run as tasks
     assert (tmp_path / "report.xlsx").is_file()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "sheets"))
     dock.export_panel.sheets_button.click()
+    wait_for(lambda: dock.export_panel.task is None)
     assert len([n for n in os.listdir(tmp_path / "sheets") if n.endswith(".pdf")]) == 4
     assert str(tmp_path / "sheets") in dock.export_panel.status.text()

@@ -123,7 +123,7 @@ def test_sample_one_map_loads_in_drawing_order_with_themes(qgis_new_project):
     project = QgsProject.instance()
     report = load_source(sample("township_onemap.gpkg"), project)
     group = project.layerTreeRoot().findGroup(report.group_name)
-    assert [g.name() for g in group.children()] == ["控制线", "规划分区", "基础/现状"]
+    assert [g.name() for g in group.children()] == ["控制线", "规划分区", "基础/现状", "指标与表格"]
     assert [l.name() for l in group.children()[0].children()] == ["永久基本农田", "城镇开发边界", "历史文化保护线"]
     statuses = dict((key, status) for key, _id, status in report.loaded)
     assert statuses["CZKFBJ"] == "provisional" and statuses["CJZBFJ"] == ""

@@ -11,7 +11,7 @@ import os
 import traceback
 
 import qgis.utils
-from qgis.core import QgsApplication, QgsProject
+from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication, QDockWidget
 
@@ -26,26 +26,13 @@ def plugin():
     return qgis.utils.plugins["onemap"]
 
 
-def zoom_to_village():
-    layers = [layer for layer in QgsProject.instance().mapLayers().values()
-              if layer.customProperty("onemap/key") == "CJDCQ"
-              and layer.customProperty("onemap/source", "").endswith("village_conflicts.gpkg")]
-    if layers:
-        canvas = iface.mapCanvas()
-        extent = canvas.mapSettings().layerExtentToOutputExtent(layers[0], layers[0].extent())
-        extent.scale(1.15)
-        canvas.setExtent(extent)
-        canvas.refreshAllLayers()
-
-
 def panel_loaded():
     plugin().actions[0].trigger()
     dock = plugin().dock
     dock.onemap_picker.set_path(os.path.join(SAMPLE, "township_onemap.gpkg"))
     dock.plan_picker.set_path(os.path.join(SAMPLE, "village_conflicts.gpkg"))
-    dock.load_button.click()
+    dock.load_button.click()                                 # the panel zooms to the plan
     dock.output_widget.setFilePath(os.path.join(WORK, "village_conflicts_核对结果.gpkg"))
-    zoom_to_village()
     return None
 
 
@@ -90,6 +77,23 @@ def decision_dialog():
     return dialog
 
 
+def live_recheck():
+    """Edit the plan as the guide says: the 城镇住宅用地 outside 城镇开发边界 becomes 农村宅基地; the browser
+    updates at once and stays where it was (a GEO-04 finding selected)."""
+    from qgis.PyQt.QtWidgets import QAbstractItemView
+    log.pop("dialog").close()
+    browser = plugin().dock.browser
+    index = proxy_child("GEO-04")
+    browser.view.setCurrentIndex(index)
+    browser.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+    layer = browser.plan_layer("GHYDYH")
+    layer.startEditing()
+    parcel = next(f for f in browser.review.findings if f.rule_id == "CL-05" and "城镇住宅用地" in f.message).plan_fid
+    layer.changeAttributeValue(parcel, layer.fields().indexOf("GHDLBM"), "0703")
+    log["edited"] = layer
+    return plugin().dock
+
+
 def exports():
     """The report and the map sheets as the export box writes them; their first pages as images."""
     import glob
@@ -100,7 +104,8 @@ def exports():
 
     from onemap.core.export.mapsheets import export_mapsheets
     from onemap.core.export.report import export_report
-    log.pop("dialog").close()
+    log["summary_after_edit"] = plugin().dock.summary.text()
+    log.pop("edited").rollBack()
     findings = os.path.join(WORK, "village_conflicts_核对结果.gpkg")
     export_report(findings, os.path.join(WORK, "report.pdf"))
     subprocess.run(["pdftoppm", "-r", "70", "-f", "1", "-l", "1", "-png", "-singlefile",
@@ -191,7 +196,8 @@ def grab_manager():
 
 
 STEPS = [("plugin-manager", plugin_manager), ("panel-loaded", panel_loaded), ("verified", verified),
-         ("findings-browser", findings_browser), ("decision-dialog", decision_dialog), ("exports", exports),
+         ("findings-browser", findings_browser), ("decision-dialog", decision_dialog),
+         ("live-recheck", live_recheck), ("exports", exports),
          ("processing-toolbox", processing_toolbox), ("processing-dialog", processing_dialog)]
 
 
@@ -222,12 +228,12 @@ def wait_for_task(name, index, tries):
     if dock.task is not None and tries < 150:
         return QTimer.singleShot(200, lambda: wait_for_task(name, index, tries + 1))
     log["summary"] = dock.summary.text()
-    zoom_to_village()
     QTimer.singleShot(3000, lambda: (grab(name, None), run_step(index + 1)))
 
 
 def finish():
     log.pop("dialog", None)
+    log.pop("edited", None)
     with open(os.path.join(WORK, "result.json"), "w", encoding="utf-8") as handle:
         json.dump(log, handle, ensure_ascii=False, indent=1)
     QgsApplication.instance().exit(0)

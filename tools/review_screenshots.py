@@ -1,16 +1,21 @@
-"""Run inside QGIS by `make review-screenshots` (tools/desktop_smoke.sh with ONEMAP_SMOKE_CODE): the
-review a county technician does, photographed — sample loaded and checked, a finding clicked in the
-browser (zoomed, flashed, parcel selected), a decision recorded, the decision dialog."""
+"""Run inside QGIS by `make review-screenshots` (tools/desktop_smoke.sh with ONEMAP_SMOKE_CODE, QGIS started
+as `qgis --lang zh-Hans`): a county technician's walk, photographed — the sample loaded into a fresh project,
+checked, a finding clicked (zoomed, flashed, parcel selected), a decision recorded, a parcel edited (the live
+re-check), map sheets exported as a task, the real-structure FileGDB plan loaded. result.json records what
+each step saw, for the test and for the report."""
 import json
 import os
+import shutil
 import traceback
 
 import qgis.utils
-from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QTimer
+from qgis.core import QgsApplication, QgsProject
+from qgis.PyQt.QtCore import QRect, QTimer
+from qgis.PyQt.QtWidgets import QDockWidget, QFileDialog
 
 OUT = os.environ["ONEMAP_SMOKE_OUT"]
 SAMPLE = os.environ["ONEMAP_SAMPLE"]
+PLAN = os.path.join(OUT, "village_conflicts.gpkg")          # a copy: the walk edits it
 result = {}
 
 
@@ -34,26 +39,48 @@ def dock():
     return qgis.utils.plugins["onemap"].dock
 
 
-def start():
-    plugin = qgis.utils.plugins["onemap"]
-    plugin.actions[0].trigger()
-    window = qgis.utils.iface.mainWindow()
-    window.resize(1600, 1000)
-    panel = dock()
-    panel.onemap_picker.set_path(os.path.join(SAMPLE, "township_onemap.gpkg"))
-    panel.plan_picker.set_path(os.path.join(SAMPLE, "village_conflicts.gpkg"))
-    panel.load_button.click()
-    panel.output_widget.setFilePath(os.path.join(OUT, "village_conflicts_核对结果.gpkg"))
-    panel.verify_button.click()
-    wait(0)
+def shoot(name, widget=None, height=None):
+    widget = widget or qgis.utils.iface.mainWindow()
+    area = QRect(0, 0, widget.width(), height or widget.height())
+    widget.grab(area).save(os.path.join(OUT, name + ".png"))
 
 
-def wait(tries):
-    if dock().task is not None and tries < 150:
-        later(200, lambda: wait(tries + 1))
+def wait_then(condition, step, tries=0, pause=1500):
+    """`step` once `condition` holds (at most 30 s), after `pause` ms for QGIS to draw."""
+    if not condition() and tries < 150:
+        later(200, lambda: wait_then(condition, step, tries + 1, pause))
         return
+    later(pause, step)
+
+
+def start():
+    window = qgis.utils.iface.mainWindow()
+    window.setGeometry(0, 0, 1600, 1000)
+    for panel in window.findChildren(QDockWidget):
+        if panel.objectName() in ("Browser", "Browser2"):
+            panel.setVisible(False)                           # room for the layer tree
+    qgis.utils.plugins["onemap"].actions[0].trigger()
+    shutil.copy(os.path.join(SAMPLE, "village_conflicts.gpkg"), PLAN)
+    panel = dock()
+    result["panel_language"] = [panel.load_button.text(), panel.verify_button.text()]
+    panel.onemap_picker.set_path(os.path.join(SAMPLE, "township_onemap.gpkg"))
+    panel.plan_picker.set_path(PLAN)
+    panel.load_button.click()
+    later(2500, loaded)
+
+
+def loaded():
+    canvas = qgis.utils.iface.mapCanvas()
+    result["canvas_width_after_load_m"] = round(canvas.extent().width())
+    shoot("review-load")                                      # the plan fills the map, not the township
+    dock().output_widget.setFilePath(os.path.join(OUT, "village_conflicts_核对结果.gpkg"))
+    dock().verify_button.click()
+    wait_then(lambda: dock().task is None, checked)
+
+
+def checked():
     result["summary"] = dock().summary.text()
-    later(1500, click_finding)
+    click_finding()
 
 
 def proxy_child(rule_id):
@@ -77,14 +104,13 @@ def click_finding():
 
 
 def shoot_flash():
-    qgis.utils.iface.mainWindow().grab().save(os.path.join(OUT, "review-click.png"))
+    shoot("review-click")
     later(2500, shoot_browser)
 
 
 def shoot_browser():
-    window = qgis.utils.iface.mainWindow()
-    window.grab().save(os.path.join(OUT, "review-qgis.png"))
-    dock().grab().save(os.path.join(OUT, "review-panel.png"))
+    shoot("review-qgis")
+    shoot("review-panel", dock())
     later(200, decide)
 
 
@@ -99,18 +125,87 @@ def decide():
     dialog.show()
     dialog.accept()                                   # no 批复文号 yet: the dialog says so and stays open
     result["dialog_error"] = dialog.error.text()
-    dialog.grab().save(os.path.join(OUT, "review-decision-missing.png"))
+    shoot("review-decision-missing", dialog)
     dialog.approval_edit.setText("晋政函〔2024〕12号")
     dialog.accept()
     browser.store(dialog.decision)
     browser.decision_combo.setCurrentIndex(0)
     result["summary_after_decision"] = browser.summary.text()
+    result["summary_line_after_decision"] = dock().summary.text()
     later(800, shoot_decided)
 
 
 def shoot_decided():
-    dock().grab().save(os.path.join(OUT, "review-panel-decided.png"))
-    finish()
+    browser = dock().browser
+    browser.view.scrollTo(proxy_child("CL-01"), browser.view.ScrollHint.PositionAtCenter)
+    shoot("review-panel-decided", dock())
+    later(300, edit_parcel)
+
+
+def edit_parcel():
+    """The technician fixes the plan in edit mode: the 城镇住宅用地 outside 城镇开发边界 becomes 农村宅基地 (0703)."""
+    browser = dock().browser
+    selected = proxy_child("GEO-04")
+    browser.view.setCurrentIndex(selected)
+    browser.view.scrollTo(selected, browser.view.ScrollHint.PositionAtCenter)
+    result["before_edit"] = {"scroll": browser.view.verticalScrollBar().value(), "selected": selected.data()}
+    layer = browser.plan_layer("GHYDYH")
+    layer.startEditing()
+    parcel = next(f for f in browser.review.findings if f.rule_id == "CL-05" and "城镇住宅用地" in f.message).plan_fid
+    layer.changeAttributeValue(parcel, layer.fields().indexOf("GHDLBM"), "0703")
+    wait_then(lambda: sum(f.rule_id == "CL-05" for f in browser.review.findings) == 1, rechecked)
+
+
+def rechecked():
+    browser = dock().browser
+    result["after_edit"] = {"scroll": browser.view.verticalScrollBar().value(),
+                            "selected": browser.view.currentIndex().data(),
+                            "summary_line": dock().summary.text()}
+    shoot("review-live-recheck", dock())
+    browser.plan_layer("GHYDYH").rollBack()
+    later(800, export_sheets)
+
+
+def export_sheets():
+    folder = os.path.join(OUT, "sheets")
+    QFileDialog.getExistingDirectory = staticmethod(lambda *args, **kwargs: folder)
+    panel = dock()
+    panel.widget().ensureWidgetVisible(panel.export_panel)
+    panel.export_panel.compiler_edit.setText("某某规划设计院")
+    panel.export_panel.sheets_button.click()
+    result["export_is_a_task"] = panel.export_panel.task is not None
+    wait_then(lambda: panel.export_panel.progress.value() > 0 or panel.export_panel.task is None, shoot_export, pause=0)
+
+
+def shoot_export():
+    panel = dock()
+    result["export_progress_seen"] = panel.export_panel.progress.value()
+    shoot("review-export-running", panel.export_panel)
+    wait_then(lambda: panel.export_panel.task is None, exported)
+
+
+def exported():
+    folder = os.path.join(OUT, "sheets")
+    result["sheets"] = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+    result["export_status"] = dock().export_panel.status.text()
+    panel = dock()
+    panel.plan_picker.set_path(os.path.join(SAMPLE, "village_realdb"))
+    panel.load_button.click()
+    later(2500, realdb_loaded)
+
+
+def realdb_loaded():
+    window = qgis.utils.iface.mainWindow()
+    root = QgsProject.instance().layerTreeRoot()
+    group = next(g for g in root.children() if g.name().endswith("village_realdb"))
+    qgis.utils.iface.layerTreeView().collapseAllNodes()      # the groups in view, not the legends
+    group.setExpanded(True)
+    for child in group.children():
+        child.setExpanded(True)
+    result["realdb_groups"] = {child.name(): [layer.name() for layer in child.findLayers()]
+                               for child in group.children()}
+    layers = [panel for panel in window.findChildren(QDockWidget) if panel.objectName() == "Layers"]
+    later(1500, lambda: (shoot("review-realdb-tree", layers[0] if layers else None, 440), finish()))
 
 
 later(3000, start)

@@ -38,7 +38,8 @@ from ..core.read.schema import schema
 from ..core.read.sources import source_name, source_title
 from ..core.review.decisions import run_summary, same_plan
 from ..core.review.findings import recorded_plan
-from ..core.review.findings_layer import load_findings
+from ..core.review.findings_layer import load_findings, reattach, release
+from ..core.windows import long_path_warning
 from ..core.yamlfile import load_data
 from ..i18n import chinese_ui
 from .export_panel import ExportPanel
@@ -73,6 +74,7 @@ class OneMapDock(QgsDockWidget):
         self.task = None
         self.output_plan = None          # the plan the findings file was chosen for (None: the next one)
         self.queue, self.lines, self.total = [], [], 0
+        self.result_lines = {}           # findings file -> its line in the summary
         self.setObjectName("OneMapDock")
         self.setWindowTitle("国土空间规划一张图 / OneMap")
         body = QWidget()
@@ -163,6 +165,7 @@ class OneMapDock(QgsDockWidget):
         results = QGroupBox(self.tr("Findings"))
         results_layout = QVBoxLayout(results)
         self.browser = FindingsBrowser(iface)
+        self.browser.reviewChanged.connect(self.review_changed)
         screen = QApplication.primaryScreen()                   # half the screen: rules and findings in view
         self.browser.view.setMinimumHeight(max(360, screen.availableGeometry().height() // 2 if screen else 0))
         results_layout.addWidget(self.browser)
@@ -184,7 +187,7 @@ class OneMapDock(QgsDockWidget):
     @staticmethod
     def preferred_width():
         """Room for the findings browser's message, status, count and area columns."""
-        return 560
+        return 600
 
     @staticmethod
     def default_area():
@@ -193,6 +196,12 @@ class OneMapDock(QgsDockWidget):
     def message(self, text, level=Qgis.MessageLevel.Warning):
         if self.iface is not None:
             self.iface.messageBar().pushMessage("OneMap", text, level)
+
+    def warn_long_path(self, path):
+        """Say so before writing a path Windows may find too long (nothing elsewhere)."""
+        warning = long_path_warning(path)
+        if warning is not None:
+            self.message(warning[0] if chinese_ui() else warning[1])
 
     def error_text(self, error):
         return (error.zh if chinese_ui() else error.en) if isinstance(error, OneMapError) else str(error)
@@ -219,6 +228,7 @@ class OneMapDock(QgsDockWidget):
         self.report.clear()
         kind = self.kind_combo.currentData() or None
         sources = [(self.onemap_picker.path(), "onemap", self.onemap_picker)] if self.onemap_picker.path() else []
+        plan_layers = []
         for path, source_kind, picker in sources + [(plan, kind, self.plan_picker) for plan in self.plan_paths()]:
             try:
                 report = load_source(path, QgsProject.instance(), source_kind, self.labels_check.isChecked())
@@ -230,7 +240,8 @@ class OneMapDock(QgsDockWidget):
             self.show_report(report)
             picker.remember(path)
             if source_kind != "onemap":
-                zoom_to_layers(self.iface, [layer_id for _key, layer_id, _status in report.loaded])
+                plan_layers += [layer_id for _key, layer_id, _status in report.loaded]
+        zoom_to_layers(self.iface, plan_layers)                # the plans, not the whole one map
         self.fit_report()
         plans = self.plan_paths()
         if len(plans) == 1:
@@ -321,7 +332,7 @@ class OneMapDock(QgsDockWidget):
                 self.cancel_button.setEnabled(True)
             return
         self.queue = [(plans[0], self.output_for(plan_file(plans[0])))]
-        self.total, self.lines = len(self.queue), []
+        self.total, self.lines, self.result_lines = len(self.queue), [], {}
         self.verify_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
@@ -332,6 +343,8 @@ class OneMapDock(QgsDockWidget):
         plan, output = self.queue.pop(0)
         done = self.total - len(self.queue) - 1
         previous = self.previous_run(plan, output)
+        release(QgsProject.instance(), output)        # Windows cannot replace a file QGIS holds open
+        self.warn_long_path(output)
         self.task = VerifyTask(plan, self.onemap_picker.path(), self.ruleset_combo.currentData() or None, output,
                                self.kind_combo.currentData() or None, previous, **self.lifecycle.check_options())
         self.task.progressChanged.connect(
@@ -364,12 +377,15 @@ class OneMapDock(QgsDockWidget):
         if task is None:
             return
         name = plan_name(task.args["plan_path"])
+        if task.result is None:
+            reattach(QgsProject.instance(), task.args["output"])       # nothing written: the old file again
         if task.error is not None:
             self.lines.append("{}: {}".format(name, self.error_text(task.error)))
             self.message(self.error_text(task.error), Qgis.MessageLevel.Critical)
         elif task.result is None:
             self.lines.append(self.tr("Cancelled: nothing was written."))
         else:
+            self.result_lines[task.result.output] = len(self.lines)
             self.lines.append("{} — {}".format(run_summary(task.result, chinese_ui()), task.result.output))
             findings = load_findings(task.result.output, QgsProject.instance(), name)
             self.browser.add_result(task.result.output, name)
@@ -385,3 +401,11 @@ class OneMapDock(QgsDockWidget):
             self.cancel_button.setEnabled(False)
             self.progress.setValue(100 if task.result is not None else 0)
         self.summary.setText("\n".join(self.lines))
+
+    def review_changed(self):
+        """A decision or a live edit changed the shown findings: their line in the summary follows."""
+        review = self.browser.review
+        index = self.result_lines.get(review.path) if review is not None else None
+        if index is not None:
+            self.lines[index] = "{} — {}".format(review.summary(chinese_ui()), review.path)
+            self.summary.setText("\n".join(self.lines))

@@ -1,12 +1,13 @@
 """The panel's export box: the check report and the map sheets of the last check, and the batch check.
 
-Thin: the work is core.export (report, map sheets) and core.check.batch (several plans), run as QgsTasks so
-QGIS stays responsive; the dock only tells this box which check finished and hands it several plans.
+Thin: the work is core.export (report, map sheets) and core.check.batch (several plans), run as QgsTasks
+(tasks.WorkTask) with progress and cancel, so QGIS stays responsive; the dock only tells this box which
+check finished and hands it several plans. Only the report as PDF, where QGIS lays it out with QtWebKit,
+runs on the main thread: QtWebKit works only there (it takes a fraction of a second).
 """
 import os
-import traceback
 
-from qgis.core import Qgis, QgsApplication, QgsFeedback, QgsMessageLog, QgsProject, QgsTask, QgsVectorLayer
+from qgis.core import Qgis, QgsApplication, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -16,40 +17,18 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
 )
 
 from ..core.check.batch import summary_crs, verify_plans, write_summary
-from ..core.errors import OneMapError
-from ..core.export.mapsheets import PAPERS
+from ..core.export.mapsheets import PAPERS, SHEETS
+from ..core.export.report_pdf import has_webkit
 from ..core.read.sources import ogr_uri
 from ..i18n import chinese_ui, tr
+from .tasks import WorkTask
 
-
-class _Task(QgsTask):
-    """Runs `work(feedback)` off the main thread; keeps its result or a OneMapError for the panel."""
-
-    def __init__(self, title, work):
-        super().__init__(title, QgsTask.Flag.CanCancel)
-        self.work, self.result, self.error = work, None, None
-        self.feedback = QgsFeedback()
-        self.feedback.progressChanged.connect(self.setProgress)
-
-    def run(self):
-        try:
-            self.result = self.work(self.feedback)
-            return True
-        except OneMapError as exc:
-            self.error = exc
-        except Exception as exc:  # noqa: BLE001 — an exception escaping run() would abort QGIS
-            self.error = OneMapError("内部错误：{}".format(exc), "Internal error: {}".format(exc))
-            QgsMessageLog.logMessage(traceback.format_exc(), "OneMap", Qgis.MessageLevel.Critical)
-        return False
-
-    def cancel(self):
-        self.feedback.cancel()
-        super().cancel()
-
+LONGEST_SHEET = max(("{:02d}_{}.png".format(number, name) for number, (_key, name) in enumerate(SHEETS, 1)), key=len)
 
 class ExportPanel(QGroupBox):
     def __init__(self, dock):
@@ -74,6 +53,15 @@ class ExportPanel(QGroupBox):
         buttons.addWidget(self.report_button)
         buttons.addWidget(self.sheets_button)
         form.addRow(buttons)
+        running = QHBoxLayout()                        # shown while an export runs
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.clicked.connect(self.cancel)
+        running.addWidget(self.progress, 1)
+        running.addWidget(self.cancel_button)
+        form.addRow(running)
+        self.show_running(False)
         self.status = QLabel(tr("Run a check first."))
         self.status.setWordWrap(True)
         form.addRow(self.status)
@@ -82,6 +70,11 @@ class ExportPanel(QGroupBox):
     def set_enabled(self, enabled):
         self.report_button.setEnabled(enabled)
         self.sheets_button.setEnabled(enabled)
+
+    def show_running(self, running):
+        self.progress.setValue(0)
+        self.progress.setVisible(running)
+        self.cancel_button.setVisible(running)
 
     def text(self, error):
         return error.zh if chinese_ui() else error.en
@@ -104,7 +97,8 @@ class ExportPanel(QGroupBox):
             def work(_feedback):
                 export_report(findings, path)
                 return [path]
-            self.start(tr("OneMap check report"), work, main_thread=True)
+            self.dock.warn_long_path(path)
+            self.start(tr("OneMap check report"), work, main_thread=path.lower().endswith(".pdf") and has_webkit())
 
     def export_sheets(self):
         folder = QFileDialog.getExistingDirectory(self, tr("Folder for the map sheets"),
@@ -113,9 +107,11 @@ class ExportPanel(QGroupBox):
             from ..core.export.mapsheets import export_mapsheets
             args = (self.plan, self.onemap, folder, self.findings, self.paper_combo.currentText(), "",
                     self.compiler_edit.text().strip())
+            self.dock.warn_long_path(os.path.join(folder, LONGEST_SHEET))
+
             def work(feedback):
                 return [path for sheet in export_mapsheets(*args, feedback=feedback) for path in sheet.files]
-            self.start(tr("OneMap map sheets"), work, main_thread=True)
+            self.start(tr("OneMap map sheets"), work)
 
     # -- several plans
     def verify_many(self, plans, onemap, ruleset, kind, chosen_output):
@@ -134,17 +130,18 @@ class ExportPanel(QGroupBox):
 
     # -- running
     def start(self, title, work, main_thread=False, batch=False):
-        """Run `work`; layouts and the report's HTML need the main thread, checks run as a task."""
+        """Run `work` as a task (progress, cancel); `main_thread`: at once, for what only runs there."""
         self.set_enabled(False)
         self.status.setText(tr("Working…"))
-        QCoreApplication.processEvents()                 # show it before the main thread is busy
+        self.task = WorkTask(title, work)
         if main_thread:
-            try:
-                self.finished(work(QgsFeedback()), None)
-            except OneMapError as exc:
-                self.finished(None, exc)
+            QCoreApplication.processEvents()             # show it before the main thread is busy
+            task, self.task = self.task, None
+            task.run()
+            self.finished(task.result, task.error)
             return
-        self.task = _Task(title, work)
+        self.show_running(True)
+        self.task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
         self.task.taskCompleted.connect(lambda: self.task_done(batch))
         self.task.taskTerminated.connect(lambda: self.task_done(batch))
         QgsApplication.taskManager().addTask(self.task)
@@ -153,7 +150,8 @@ class ExportPanel(QGroupBox):
         task, self.task = self.task, None
         if task is None:
             return
-        if batch and task.result is not None:
+        self.show_running(False)
+        if batch and task.result is not None:         # cancelled too: the plans checked so far are summed up
             rows, files = task.result
             failed = sum(1 for row in rows if row["status"] == "failed")
             layer = QgsVectorLayer(ogr_uri(files[0], "plans"), tr("Batch check summary"), "ogr")
@@ -162,7 +160,11 @@ class ExportPanel(QGroupBox):
             for row in rows:                          # each plan's findings can be walked in the browser
                 if row.get("findings_file"):
                     self.dock.browser.add_result(row["findings_file"], os.path.basename(os.path.normpath(row["path"])))
-            self.finished(files, None, tr("{} plans checked, {} failed").format(len(rows), failed))
+            summary = tr("Cancelled after {} plans, {} failed") if task.cancelled() else tr("{} plans checked, {} failed")
+            self.finished(files, None, summary.format(len(rows), failed))
+        elif task.cancelled():
+            written = task.result or []                # map sheets: those written before the cancel
+            self.finished(written, None, tr("Cancelled: {} files written").format(len(written)))
         else:
             self.finished(task.result, task.error)
         if batch:
@@ -178,6 +180,7 @@ class ExportPanel(QGroupBox):
         if error is not None:
             self.status.setText(self.text(error))
             self.dock.message(self.text(error), Qgis.MessageLevel.Critical)
-        elif paths:
-            self.status.setText("\n".join(([summary] if summary else []) + list(paths)))
+            return
+        self.status.setText("\n".join(([summary] if summary else []) + list(paths or [])))
+        if paths:
             self.dock.message(tr("Written: {}").format(os.path.dirname(paths[0])), Qgis.MessageLevel.Success)

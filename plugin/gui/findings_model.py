@@ -24,6 +24,9 @@ RULE_ROLE = Qt.ItemDataRole.UserRole + 6
 FINDING_ID_ROLE = Qt.ItemDataRole.UserRole + 7
 SEVERITY_EN = {"error": "error", "warning": "warning", "info": "note"}
 STATUS_EN = {"passed": "passed", "failed": "failed", "not_applicable": "not applicable", "error": "rule error"}
+# an indicator row without a finding: met, not applicable, or a base-year change figure with no allocation
+INDICATOR_ZH = {"pass": STATUS_ZH["passed"], "not_applicable": STATUS_ZH["not_applicable"], "computed": "计算值"}
+INDICATOR_EN = {"pass": "passed", "not_applicable": "not applicable", "computed": "computed"}
 GREY = QColor(120, 120, 120)
 ORANGE = QColor(196, 98, 0)                     # a carried-over decision to confirm again
 
@@ -57,8 +60,9 @@ class FindingsModel(QStandardItemModel):
         self.chinese = chinese
         self.review = None
         self.rule_items, self.finding_items = {}, {}
-        self.setHorizontalHeaderLabels([tr("Rule / finding"), tr("Status"), tr("Count"), tr("Area m²"),
-                                        tr("Area mu")])
+        self.setHorizontalHeaderLabels([tr("Rule / finding"), tr("Status"), tr("Count"), tr("m²"), tr("mu")])
+        for column, tip in ((3, tr("Area in square metres")), (4, tr("Area in mu (亩)"))):
+            self.horizontalHeaderItem(column).setToolTip(tip)
 
     def severity_name(self, severity):
         return (SEVERITY_ZH if self.chinese else SEVERITY_EN).get(severity, severity or "")
@@ -135,7 +139,8 @@ class FindingsModel(QStandardItemModel):
         cells[4].setText(number(mu(rule.area_m2)) if has_area else "")
 
     def apply_update(self, removed, added):
-        """Show a live re-check (core.review.reader.Review.update): rows out, rows in, rule figures updated."""
+        """Show a live re-check (core.review.reader.Review.update): rows out, rows in, rule figures updated;
+        returns the rule rows touched."""
         touched = set()
         for finding in removed:
             item = self.finding_items.pop(finding.fid, None)
@@ -148,11 +153,13 @@ class FindingsModel(QStandardItemModel):
                 head.appendRow(self._finding_row(finding, finding.message))
             touched.add(finding.rule_id)
         by_id = {rule.rule_id: rule for rule in self.review.rules}
+        rows = []
         for rule_id in touched:
             head = self.rule_items.get(rule_id)
             if head is not None and rule_id in by_id:
-                row = head.row()
-                self._rule_figures([self.item(row, c) for c in range(self.columnCount())], by_id[rule_id])
+                rows.append(head.row())
+                self._rule_figures([self.item(rows[-1], c) for c in range(self.columnCount())], by_id[rule_id])
+        return rows
 
     def _indicator_rows(self, head, rule):
         """One row per indicator: allocated / planned / difference in 公顷 and 亩, linked to its finding."""
@@ -164,21 +171,19 @@ class FindingsModel(QStandardItemModel):
             finding = next((f for f in unlinked if "“{}”".format(name) in (f.message or "")), None)
             if finding is not None:
                 unlinked.remove(finding)
-            text = "{}：{}".format(name, self._figures(row))
+            text = ("{}：{}" if self.chinese else "{}: {}").format(name, self._figures(row))
             if finding is not None:
                 head.appendRow(self._finding_row(finding, text, kind="indicator"))
                 continue
             status = row.get("status") or ""
-            label = {"pass": STATUS_ZH["passed"], "not_applicable": STATUS_ZH["not_applicable"]}.get(status, status)
-            if not self.chinese:
-                label = {"pass": "passed", "not_applicable": "not applicable"}.get(status, status)
-            if status == "not_applicable" and row.get("note"):
-                label = "{}：{}".format(label, row["note"])
+            label = QStandardItem((INDICATOR_ZH if self.chinese else INDICATOR_EN).get(status, status))
             item = QStandardItem(text)
             item.setData("indicator", KIND_ROLE)
             item.setToolTip(text)
             item.setIcon(icon("passed") if status == "pass" else item.icon())
-            cells = [item, QStandardItem(label), QStandardItem(""), QStandardItem(""), QStandardItem("")]
+            if row.get("note"):                           # the reason: in the row's text or its tooltip
+                label.setToolTip(("{}：{}" if self.chinese else "{}: {}").format(label.text(), row["note"]))
+            cells = [item, label, QStandardItem(""), QStandardItem(""), QStandardItem("")]
             if status != "pass":
                 for cell in cells:
                     cell.setForeground(QBrush(GREY))
@@ -186,20 +191,18 @@ class FindingsModel(QStandardItemModel):
         for finding in unlinked:
             head.appendRow(self._finding_row(finding, finding.message))
 
-    @staticmethod
-    def _figures(row):
-        parts = []
-        if row.get("allocated_m2") is not None:
-            parts.append("下达 " + ha_mu(row["allocated_m2"]))
-        if row.get("planned_m2") is not None:
-            parts.append("规划 " + ha_mu(row["planned_m2"]))
-        if row.get("difference_m2") is not None:
-            parts.append("差 " + ha_mu(row["difference_m2"], signed=True))
-        if row.get("planned_value") is not None:            # 万平方米, 处, %: a figure in the allocation's unit
+    def _figures(self, row):
+        """'下达 8.50 公顷（127.50 亩），规划 …，差 …' — or the row's note when it has no figures; a unit's
+        figure in the allocation's own unit (万平方米, 处, %)."""
+        words = ("下达", "规划", "差") if self.chinese else ("allocated", "planned", "difference")
+        parts = ["{} {}".format(word, ha_mu(row[key], key == "difference_m2", self.chinese))
+                 for word, key in zip(words, ("allocated_m2", "planned_m2", "difference_m2")) if row.get(key) is not None]
+        if row.get("planned_value") is not None:
             unit = row.get("unit") or ""
-            parts = ["下达 {:g} {}".format(row["allocated_value"], unit)] if row.get("allocated_value") is not None else []
-            parts.append("规划 {:.4g} {}".format(row["planned_value"], unit))
-        return "，".join(parts) or (row.get("note") or "")
+            parts = ["{} {:g} {}".format(words[0], row["allocated_value"], unit)] \
+                if row.get("allocated_value") is not None else []
+            parts.append("{} {:.4g} {}".format(words[1], row["planned_value"], unit))
+        return ("，" if self.chinese else ", ").join(parts) or (row.get("note") or "")
 
     def _finding_row(self, finding, text, kind="finding"):
         item = QStandardItem(text)
@@ -234,9 +237,10 @@ class FindingsModel(QStandardItemModel):
         if finding.detail:
             tip.append(("技术细节：" if self.chinese else "Detail: ") + finding.detail)
         if decision is not None:
-            tip.append("{}：{}{}（{}，{}）".format(self.decision_name(kind), decision.reason,
-                                                 "，" + decision.approval_no if decision.approval_no else "",
-                                                 decision.reviewer, decision.decided_at))
+            separator = "，" if self.chinese else ", "
+            tip.append(("{}：{}{}（{}，{}）" if self.chinese else "{}: {}{} ({}, {})").format(
+                self.decision_name(kind), decision.reason,
+                separator + decision.approval_no if decision.approval_no else "", decision.reviewer, decision.decided_at))
         if to_confirm:
             tip.append(("需复核：决定作出后该问题的级别或说明已变化，请确认或修改决定。决定时的说明：{}" if self.chinese else
                         "To confirm again: the finding's severity or wording changed since the decision. "
@@ -263,6 +267,14 @@ class FindingsModel(QStandardItemModel):
         return cells
 
     # -- lookups for the view
+    def column_texts(self, column, rows=None):
+        """Every text of a column: of the rule rows `rows` (default: all) and their findings."""
+        for row in range(self.rowCount()) if rows is None else rows:
+            yield self.item(row, column).text()
+            head = self.item(row, 0)
+            for child in range(head.rowCount()):
+                yield head.child(child, column).text()
+
     def finding(self, index):
         """The core.review.reader.FindingRow behind a row (any column), or None."""
         if self.review is None or not index.isValid():

@@ -5,8 +5,7 @@ double click opens the finding's attribute form; the context menu copies a findi
 or withdraws a reviewer decision (written to the findings GeoPackage).
 """
 from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsPointXY, QgsProject, QgsRectangle
-from qgis.PyQt.QtCore import QRect, QSize, Qt, pyqtSignal
-from qgis.PyQt.QtGui import QFontMetrics
+from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -15,8 +14,6 @@ from qgis.PyQt.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -32,7 +29,9 @@ from ..core.review.findings import SEVERITY_ZH
 from ..core.review.findings_layer import existing
 from ..core.review.reader import Review
 from ..i18n import chinese_ui
+from . import view_state
 from .decision_dialog import DecisionDialog
+from .findings_columns import WrappingDelegate, fit_columns
 from .findings_model import SEVERITY_EN, FindingsFilter, FindingsModel, icon
 from .live_check import LiveCheck
 
@@ -40,9 +39,14 @@ POINT_VIEW_M = 150.0           # extent shown around a finding that is only a po
 
 
 def zoom_to_layers(iface, layer_ids):
-    """Show the layers' whole extent (in the canvas CRS) with a little margin."""
+    """Show the layers' whole extent (in the canvas CRS) with a little margin. The canvas takes the
+    project's layers first: in a fresh project QGIS sets the canvas CRS and zooms to every layer when
+    its layer-tree bridge next runs (deferred), which would undo this zoom."""
     if iface is None:
         return
+    bridge = iface.layerTreeCanvasBridge() if hasattr(iface, "layerTreeCanvasBridge") else None
+    if bridge is not None:
+        bridge.setCanvasLayers()
     canvas, project = iface.mapCanvas(), QgsProject.instance()
     extent = QgsRectangle()
     for layer in filter(None, map(project.mapLayer, layer_ids)):
@@ -60,32 +64,8 @@ def zoom_to_layers(iface, layer_ids):
         canvas.refresh()
 
 
-class WrappingDelegate(QStyledItemDelegate):
-    """Rows as tall as their wrapped text in the first column (a tree view sizes rows by one line)."""
-
-    def __init__(self, view):
-        super().__init__(view)
-        self.view = view
-
-    def sizeHint(self, option, index):  # noqa: N802
-        hint = super().sizeHint(option, index)
-        if index.column() != 0:
-            return hint
-        depth, parent = 0, index.parent()
-        while parent.isValid():
-            depth, parent = depth + 1, parent.parent()
-        width = self.view.columnWidth(0) - self.view.indentation() * (depth + 1) - 44   # icon and margins
-        if width <= 40:
-            return hint
-        styled = QStyleOptionViewItem(option)
-        self.initStyleOption(styled, index)                  # the row's own font (rule rows are bold)
-        rect = QFontMetrics(styled.font).boundingRect(QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap),
-                                                      index.data() or "")
-        return QSize(hint.width(), max(hint.height(), rect.height() + 8))
-
-
 class FindingsBrowser(QWidget):
-    decisionsChanged = pyqtSignal()
+    reviewChanged = pyqtSignal()          # counts or decisions of the shown findings changed (not a new file)
 
     def __init__(self, iface, parent=None):
         super().__init__(parent)
@@ -122,6 +102,7 @@ class FindingsBrowser(QWidget):
             self.decision_combo.addItem(text, mode)
         self.decision_combo.currentIndexChanged.connect(self.apply_filter)
         self.village_combo = QComboBox()
+        self.village_combo.setVisible(False)          # shown when a plan has several villages
         self.village_combo.currentIndexChanged.connect(self.apply_filter)
         bar.addStretch(1)
         layout.addLayout(bar)
@@ -139,6 +120,7 @@ class FindingsBrowser(QWidget):
         self.view.setModel(self.proxy)
         self.view.setWordWrap(True)                   # long messages wrap instead of being cut off
         self.view.setItemDelegate(WrappingDelegate(self.view))
+        self.view.setIndentation(14)                  # the findings' messages keep the room
         self.view.setAlternatingRowColors(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)     # read-only rows
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -149,11 +131,9 @@ class FindingsBrowser(QWidget):
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)     # long reasons: elided, tooltip
-        header.resizeSection(1, 92)
-        for column in range(2, 5):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.sectionResized.connect(lambda column, _old, _new: column == 0 and self.view.doItemsLayout())
+        for column in range(1, 5):                    # sized to their texts by fit_columns
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(lambda *_args: self.view.doItemsLayout())     # rows wrap anew
         self.view.setMinimumHeight(260)
         layout.addWidget(self.view, 1)
         self.live = LiveCheck(self)
@@ -186,9 +166,12 @@ class FindingsBrowser(QWidget):
         self.set_review(review, layer)
 
     def set_review(self, review, findings_layer=None):
-        """Show a core.review.reader.Review; `findings_layer` is its layer in the project (for forms)."""
+        """Show a core.review.reader.Review; `findings_layer` is its layer in the project (for forms).
+        A re-check into the file already shown keeps the open rules, the current finding and the scroll."""
+        before = view_state.capture(self)
         self.findings_layer = findings_layer
         self.model.set_review(review)
+        fit_columns(self.view, self.model)
         villages = review.villages() if review is not None else []
         self.village_combo.blockSignals(True)
         self.village_combo.clear()
@@ -198,17 +181,23 @@ class FindingsBrowser(QWidget):
         self.village_combo.setVisible(len(villages) > 1)
         self.village_combo.blockSignals(False)
         self.apply_filter()
+        if before is not None and review is not None and before.path == review.path:
+            view_state.restore(self, before)
         self.update_summary()
         self.live.follow()
 
     def show_recheck(self, plan_layer, plan_fid, rule_ids):
-        """A live re-check rewrote one parcel's findings: update those rows, the figures and the map."""
+        """A live re-check rewrote one parcel's findings: update those rows, the figures and the map; the
+        tree stays where it was."""
+        before = view_state.capture(self)
         removed, added = self.review.update(plan_layer, plan_fid, rule_ids)
-        self.model.apply_update(removed, added)
+        fit_columns(self.view, self.model, self.model.apply_update(removed, added))
+        view_state.restore(self, before)
         self.update_summary()
         if self.findings_layer is not None:
             self.findings_layer.reload()
             self.findings_layer.triggerRepaint()
+        self.reviewChanged.emit()
 
     @property
     def review(self):
@@ -361,9 +350,12 @@ class FindingsBrowser(QWidget):
         self.decisions_changed()
 
     def decisions_changed(self):
+        before = view_state.capture(self)
         self.model.refresh_decisions()
         self.proxy.invalidateFilter()
+        fit_columns(self.view, self.model)
+        view_state.restore(self, before)
         self.update_summary()
         if self.findings_layer is not None:
             self.findings_layer.triggerRepaint()
-        self.decisionsChanged.emit()
+        self.reviewChanged.emit()

@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/tasks.py" line="16"/>
+        <location filename="../gui/tasks.py" line="62"/>
         <source>OneMap verification</source>
         <translation>一张图核对</translation>
     </message>
@@ -154,7 +154,7 @@
         <translation>导出成果图件</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="35"/>
+        <location filename="../processing/verify_folder.py" line="36"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
@@ -184,144 +184,134 @@
         <translation>已输出图幅数</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="25"/>
+        <location filename="../processing/verify_folder.py" line="26"/>
         <source>Verify all plans in a folder</source>
         <translation>批量核对文件夹中的规划成果</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="31"/>
+        <location filename="../processing/verify_folder.py" line="32"/>
         <source>Folder of plans</source>
         <translation>规划成果文件夹</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="36"/>
+        <location filename="../processing/verify_folder.py" line="37"/>
         <source>Plans</source>
         <translation>成果数</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="36"/>
+        <location filename="../processing/verify_folder.py" line="37"/>
         <source>Plans that could not be checked</source>
         <translation>无法核对的成果数</translation>
     </message>
     <message>
-        <location filename="../processing/verify_folder.py" line="49"/>
+        <location filename="../processing/verify_folder.py" line="66"/>
         <source>Cancelled: the summary lists the plans checked so far.</source>
         <translation>已取消：汇总只列出已核对的成果。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="56"/>
+        <location filename="../gui/export_panel.py" line="35"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="66"/>
+        <location filename="../gui/export_panel.py" line="45"/>
         <source>Compiler</source>
         <translation>编制单位</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="68"/>
+        <location filename="../gui/export_panel.py" line="47"/>
         <source>Check report…</source>
         <translation>核对报告…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="69"/>
+        <location filename="../gui/export_panel.py" line="48"/>
         <source>The check report as PDF, HTML or XLSX (by the file&apos;s extension).</source>
         <translation>核对报告，按文件扩展名输出 PDF、HTML 或 XLSX。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="71"/>
+        <location filename="../gui/export_panel.py" line="50"/>
         <source>Map sheets…</source>
         <translation>成果图件…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="72"/>
+        <location filename="../gui/export_panel.py" line="51"/>
         <source>Land use, control lines, planning zones and check results as PDF and PNG.</source>
         <translation>用途规划图、三条控制线图、规划分区图与核对成果图，PDF 与 PNG。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="77"/>
+        <location filename="../gui/export_panel.py" line="65"/>
         <source>Run a check first.</source>
         <translation>请先完成核对。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="94"/>
+        <location filename="../gui/export_panel.py" line="87"/>
         <source>Ready to export: {}</source>
         <translation>可导出：{}</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="98"/>
+        <location filename="../gui/export_panel.py" line="91"/>
         <source>Check report</source>
         <translation>核对报告</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="107"/>
+        <location filename="../gui/export_panel.py" line="101"/>
         <source>OneMap check report</source>
         <translation>OneMap 核对报告</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="110"/>
+        <location filename="../gui/export_panel.py" line="104"/>
         <source>Folder for the map sheets</source>
         <translation>成果图件输出文件夹</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="118"/>
+        <location filename="../gui/export_panel.py" line="114"/>
         <source>OneMap map sheets</source>
         <translation>OneMap 成果图件</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="124"/>
+        <location filename="../gui/export_panel.py" line="120"/>
         <source>Folder for the findings and the summary</source>
         <translation>核对结果与汇总的输出文件夹</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="132"/>
+        <location filename="../gui/export_panel.py" line="128"/>
         <source>OneMap batch check</source>
         <translation>OneMap 批量核对</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="139"/>
+        <location filename="../gui/export_panel.py" line="135"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="159"/>
+        <location filename="../gui/export_panel.py" line="157"/>
         <source>Batch check summary</source>
         <translation>批量核对汇总</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="165"/>
+        <location filename="../gui/export_panel.py" line="163"/>
         <source>{} plans checked, {} failed</source>
         <translation>已核对 {} 个成果，{} 个无法核对</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="183"/>
+        <location filename="../gui/export_panel.py" line="186"/>
         <source>Written: {}</source>
         <translation>已写入：{}</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="59"/>
+        <location filename="../gui/findings_model.py" line="63"/>
         <source>Rule / finding</source>
         <translation>规则 / 问题</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="59"/>
+        <location filename="../gui/findings_model.py" line="63"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/findings_model.py" line="59"/>
+        <location filename="../gui/findings_model.py" line="63"/>
         <source>Count</source>
         <translation>数量</translation>
-    </message>
-    <message>
-        <location filename="../gui/findings_model.py" line="59"/>
-        <source>Area m²</source>
-        <translation>面积（平方米）</translation>
-    </message>
-    <message>
-        <location filename="../gui/findings_model.py" line="59"/>
-        <source>Area mu</source>
-        <translation>面积（亩）</translation>
     </message>
     <message>
         <location filename="../processing/verify_plan.py" line="62"/>
@@ -339,62 +329,62 @@
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="52"/>
+        <location filename="../gui/lifecycle_panel.py" line="55"/>
         <source>Approval no.</source>
         <translation>批复文号</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="47"/>
+        <location filename="../gui/lifecycle_panel.py" line="50"/>
         <source>Approved on</source>
         <translation>批复日期</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="47"/>
+        <location filename="../gui/lifecycle_panel.py" line="50"/>
         <source>Change</source>
         <translation>变更类型</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="47"/>
+        <location filename="../gui/lifecycle_panel.py" line="50"/>
         <source>Plan</source>
         <translation>规划</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="47"/>
+        <location filename="../gui/lifecycle_panel.py" line="50"/>
         <source>Merged</source>
         <translation>入库时间</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="52"/>
+        <location filename="../gui/lifecycle_panel.py" line="55"/>
         <source>Event</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="52"/>
+        <location filename="../gui/lifecycle_panel.py" line="55"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="52"/>
+        <location filename="../gui/lifecycle_panel.py" line="55"/>
         <source>Who</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="52"/>
+        <location filename="../gui/lifecycle_panel.py" line="55"/>
         <source>What</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="52"/>
+        <location filename="../gui/lifecycle_panel.py" line="55"/>
         <source>Plan SHA-256</source>
         <translation>规划数据 SHA-256</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="52"/>
+        <location filename="../gui/lifecycle_panel.py" line="55"/>
         <source>One map SHA-256</source>
         <translation>一张图 SHA-256</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="52"/>
+        <location filename="../gui/lifecycle_panel.py" line="55"/>
         <source>Findings SHA-256</source>
         <translation>核对结果 SHA-256</translation>
     </message>
@@ -564,9 +554,44 @@
         <translation>对照一张图已批规划的版本或日期（留空为现行）</translation>
     </message>
     <message>
+        <location filename="../gui/findings_model.py" line="63"/>
+        <source>m²</source>
+        <translation>本规划类型（新编、修改…，用于与已批规划对照）</translation>
+    </message>
+    <message>
+        <location filename="../gui/findings_model.py" line="63"/>
+        <source>mu</source>
+        <translation>亩</translation>
+    </message>
+    <message>
+        <location filename="../gui/findings_model.py" line="64"/>
+        <source>Area in square metres</source>
+        <translation>面积（平方米）</translation>
+    </message>
+    <message>
+        <location filename="../gui/findings_model.py" line="64"/>
+        <source>Area in mu (亩)</source>
+        <translation>面积（亩）</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="59"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="163"/>
+        <source>Cancelled after {} plans, {} failed</source>
+        <translation>已取消：已核对 {} 个成果，{} 个失败</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="167"/>
+        <source>Cancelled: {} files written</source>
+        <translation>已取消：已写出 {} 个文件</translation>
+    </message>
+    <message>
         <location filename="../processing/verify_plan.py" line="73"/>
         <source>The plan is a (新编, 修改 …: for the approved-plans rules)</source>
-        <translation>本规划类型（新编、修改…，用于与已批规划对照）</translation>
+        <translation>本规划为（新编、修改…：供已批规划规则使用）</translation>
     </message>
 </context>
 <context>
@@ -610,67 +635,67 @@
 <context>
     <name>FindingsBrowser</name>
     <message>
-        <location filename="../gui/findings_view.py" line="118"/>
+        <location filename="../gui/findings_view.py" line="99"/>
         <source>All decisions</source>
         <translation>全部（审查决定）</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="118"/>
+        <location filename="../gui/findings_view.py" line="99"/>
         <source>Undecided</source>
         <translation>未决定</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="118"/>
+        <location filename="../gui/findings_view.py" line="99"/>
         <source>Decided</source>
         <translation>已决定</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="118"/>
+        <location filename="../gui/findings_view.py" line="99"/>
         <source>Approved exceptions</source>
         <translation>已认可例外</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="118"/>
+        <location filename="../gui/findings_view.py" line="99"/>
         <source>False positives</source>
         <translation>误报</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="194"/>
+        <location filename="../gui/findings_view.py" line="178"/>
         <source>All villages</source>
         <translation>全部村</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="306"/>
+        <location filename="../gui/findings_view.py" line="297"/>
         <source>Zoom to finding</source>
         <translation>缩放至问题</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="307"/>
+        <location filename="../gui/findings_view.py" line="298"/>
         <source>Open attribute form</source>
         <translation>打开属性表单</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="308"/>
+        <location filename="../gui/findings_view.py" line="299"/>
         <source>Decision…</source>
         <translation>审查决定…</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="313"/>
+        <location filename="../gui/findings_view.py" line="304"/>
         <source>Withdraw decision</source>
         <translation>撤销审查决定</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="315"/>
+        <location filename="../gui/findings_view.py" line="306"/>
         <source>Copy text</source>
         <translation>复制文字</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="118"/>
+        <location filename="../gui/findings_view.py" line="99"/>
         <source>To confirm again</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="311"/>
+        <location filename="../gui/findings_view.py" line="302"/>
         <source>Confirm decision</source>
         <translation>确认沿用决定</translation>
     </message>
@@ -678,107 +703,107 @@
 <context>
     <name>LifecyclePanel</name>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="199"/>
+        <location filename="../gui/lifecycle_panel.py" line="204"/>
         <source>One-map versions</source>
         <translation>一张图版本与入库</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="208"/>
+        <location filename="../gui/lifecycle_panel.py" line="213"/>
         <source>Load version</source>
         <translation>加载所选版本</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="209"/>
+        <location filename="../gui/lifecycle_panel.py" line="214"/>
         <source>Load the one map as it was right after the selected merge.</source>
         <translation>加载所选版本入库后的一张图。</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="211"/>
+        <location filename="../gui/lifecycle_panel.py" line="216"/>
         <source>Compare…</source>
         <translation>对比…</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="212"/>
+        <location filename="../gui/lifecycle_panel.py" line="217"/>
         <source>One version selected: what its merge changed. Two: the older against the newer. A table, a GeoPackage and the map sheet.</source>
         <translation>选一个版本：该次入库的变化；选两个：较早版本与较新版本对比。输出对比表、GeoPackage 与规划调整对比图。</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="215"/>
+        <location filename="../gui/lifecycle_panel.py" line="220"/>
         <source>Trail…</source>
         <translation>全过程留痕…</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="222"/>
+        <location filename="../gui/lifecycle_panel.py" line="227"/>
         <source>The approved plans the next check compares the plan with.</source>
         <translation>下次核对时对照的已批规划状态。</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="224"/>
+        <location filename="../gui/lifecycle_panel.py" line="229"/>
         <source>not declared</source>
         <translation>未声明</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="227"/>
+        <location filename="../gui/lifecycle_panel.py" line="232"/>
         <source>Check against</source>
         <translation>对照</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="228"/>
+        <location filename="../gui/lifecycle_panel.py" line="233"/>
         <source>The plan is a</source>
         <translation>本规划为</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="230"/>
+        <location filename="../gui/lifecycle_panel.py" line="235"/>
         <source>Merge approved plan…</source>
         <translation>批复后入库…</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="231"/>
+        <location filename="../gui/lifecycle_panel.py" line="236"/>
         <source>After approval: put the plan just checked (passed) into the one map.</source>
         <translation>规划批复后：把刚核对（通过）的规划纳入一张图。</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="266"/>
+        <location filename="../gui/lifecycle_panel.py" line="271"/>
         <source>the one map as it is now</source>
         <translation>现行一张图</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="268"/>
+        <location filename="../gui/lifecycle_panel.py" line="273"/>
         <source>version {} ({})</source>
         <translation>版本 {}（{}）</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="283"/>
+        <location filename="../gui/lifecycle_panel.py" line="288"/>
         <source>Select one version.</source>
         <translation>请选择一个版本。</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="290"/>
+        <location filename="../gui/lifecycle_panel.py" line="295"/>
         <source>Loaded: {}</source>
         <translation>已加载：{}</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="295"/>
+        <location filename="../gui/lifecycle_panel.py" line="300"/>
         <source>Select one version (what its merge changed) or two.</source>
         <translation>请选择一个版本（查看该次入库的变化）或两个版本。</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="298"/>
+        <location filename="../gui/lifecycle_panel.py" line="303"/>
         <source>Folder for the comparison</source>
         <translation>对比结果保存位置</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="303"/>
+        <location filename="../gui/lifecycle_panel.py" line="308"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="312"/>
+        <location filename="../gui/lifecycle_panel.py" line="317"/>
         <source>Changes v{} → v{}</source>
         <translation>规划调整 版本{}→版本{}</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="314"/>
+        <location filename="../gui/lifecycle_panel.py" line="319"/>
         <source>Added {:.2f} m², removed {:.2f} m², use changed {:.2f} m²</source>
         <translation>新增 {:.2f} 平方米，移出 {:.2f} 平方米，用途改变 {:.2f} 平方米</translation>
     </message>
@@ -786,12 +811,12 @@
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="92"/>
+        <location filename="../gui/lifecycle_panel.py" line="97"/>
         <source>Merge the approved plan into the one map</source>
         <translation>已批规划入库</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="94"/>
+        <location filename="../gui/lifecycle_panel.py" line="99"/>
         <source>Plan: {}
 Checked: {}
 One map: {}</source>
@@ -800,52 +825,52 @@ One map: {}</source>
 一张图：{}</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="100"/>
+        <location filename="../gui/lifecycle_panel.py" line="105"/>
         <source>e.g. 孝政函〔2024〕12号</source>
         <translation>例如 孝政函〔2024〕12号</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="109"/>
+        <location filename="../gui/lifecycle_panel.py" line="114"/>
         <source>Approval document no.</source>
         <translation>批复文号</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="110"/>
+        <location filename="../gui/lifecycle_panel.py" line="115"/>
         <source>Approval date</source>
         <translation>批复日期</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="111"/>
+        <location filename="../gui/lifecycle_panel.py" line="116"/>
         <source>Kind of change</source>
         <translation>变更类型</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="112"/>
+        <location filename="../gui/lifecycle_panel.py" line="117"/>
         <source>Merged by</source>
         <translation>入库人</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="119"/>
+        <location filename="../gui/lifecycle_panel.py" line="124"/>
         <source>Dry run</source>
         <translation>试运行</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="120"/>
+        <location filename="../gui/lifecycle_panel.py" line="125"/>
         <source>Merge</source>
         <translation>入库</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="140"/>
+        <location filename="../gui/lifecycle_panel.py" line="145"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="141"/>
+        <location filename="../gui/lifecycle_panel.py" line="146"/>
         <source>OneMap merge</source>
         <translation>一张图入库</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="152"/>
+        <location filename="../gui/lifecycle_panel.py" line="157"/>
         <source>Refused, the one map is unchanged:</source>
         <translation>未入库，一张图没有改动：</translation>
     </message>
@@ -853,177 +878,177 @@ One map: {}</source>
 <context>
     <name>OneMapDock</name>
     <message>
-        <location filename="../gui/dock.py" line="81"/>
+        <location filename="../gui/dock.py" line="83"/>
         <source>Sources</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="86"/>
+        <location filename="../gui/dock.py" line="88"/>
         <source>Detect from the layers</source>
         <translation>按图层自动判断</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="89"/>
+        <location filename="../gui/dock.py" line="91"/>
         <source>Label codes and names</source>
         <translation>标注代码和名称</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="104"/>
+        <location filename="../gui/dock.py" line="106"/>
         <source>One map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="105"/>
+        <location filename="../gui/dock.py" line="107"/>
         <source>Plan under review</source>
         <translation>待核对规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="294"/>
+        <location filename="../gui/dock.py" line="305"/>
         <source>Plan kind</source>
         <translation>规划类型</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="116"/>
+        <location filename="../gui/dock.py" line="118"/>
         <source>Load layers</source>
         <translation>加载图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="122"/>
+        <location filename="../gui/dock.py" line="124"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="122"/>
+        <location filename="../gui/dock.py" line="124"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="131"/>
+        <location filename="../gui/dock.py" line="133"/>
         <source>One-map verification</source>
         <translation>一张图核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="136"/>
+        <location filename="../gui/dock.py" line="138"/>
         <source>Default for the plan kind</source>
         <translation>按规划类型默认</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="144"/>
+        <location filename="../gui/dock.py" line="146"/>
         <source>Rule set</source>
         <translation>规则集</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="145"/>
+        <location filename="../gui/dock.py" line="147"/>
         <source>Findings file</source>
         <translation>结果文件</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="147"/>
+        <location filename="../gui/dock.py" line="149"/>
         <source>Verify</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="149"/>
+        <location filename="../gui/dock.py" line="151"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="281"/>
+        <location filename="../gui/dock.py" line="292"/>
         <source>{} layers loaded</source>
         <translation>已加载 {} 个图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="285"/>
+        <location filename="../gui/dock.py" line="296"/>
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="285"/>
+        <location filename="../gui/dock.py" line="296"/>
         <source>provisional style</source>
         <translation>暂定样式</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="288"/>
+        <location filename="../gui/dock.py" line="299"/>
         <source>Provisional style: the official symbol is not verified yet.</source>
         <translation>暂定样式：官方符号尚未核实。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="290"/>
+        <location filename="../gui/dock.py" line="301"/>
         <source>failed: {}</source>
         <translation>失败：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="298"/>
+        <location filename="../gui/dock.py" line="309"/>
         <source>missing</source>
         <translation>缺少</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="300"/>
+        <location filename="../gui/dock.py" line="311"/>
         <source>not recognised: {}</source>
         <translation>未识别：{}</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="315"/>
+        <location filename="../gui/dock.py" line="326"/>
         <source>Pick the one map and the plan first.</source>
         <translation>请先选择一张图和待核对规划。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="328"/>
+        <location filename="../gui/dock.py" line="339"/>
         <source>Checking…</source>
         <translation>正在核对…</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="371"/>
+        <location filename="../gui/dock.py" line="386"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何结果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="94"/>
+        <location filename="../gui/dock.py" line="96"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="96"/>
+        <location filename="../gui/dock.py" line="98"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="106"/>
+        <location filename="../gui/dock.py" line="108"/>
         <source>More plans</source>
         <translation>更多规划</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="92"/>
+        <location filename="../gui/dock.py" line="94"/>
         <source>Several plans are checked one after another into a folder you choose: one findings file each and a summary.</source>
         <translation>多个成果逐个核对，写入所选文件夹：每个成果一个核对结果文件，另附汇总表。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="163"/>
+        <location filename="../gui/dock.py" line="165"/>
         <source>Findings</source>
         <translation>核对结果</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="111"/>
+        <location filename="../gui/dock.py" line="113"/>
         <source>A land-use layer open in the project is checked as it is now, unsaved edits included; it takes the place of the plan above.</source>
         <translation>按工程中图层的当前内容核对（包括未保存的编辑），代替上方的规划成果。</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="113"/>
+        <location filename="../gui/dock.py" line="115"/>
         <source>…or project layer</source>
         <translation>…或工程图层</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="174"/>
+        <location filename="../gui/dock.py" line="177"/>
         <source>User guide</source>
         <translation>帮助：用户指南</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="294"/>
+        <location filename="../gui/dock.py" line="305"/>
         <source>chosen by the user</source>
         <translation>由使用者指定</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="351"/>
+        <location filename="../gui/dock.py" line="364"/>
         <source>{} holds the check of another plan ({}): its decisions are not carried over and it is replaced.</source>
         <translation>{} 是另一规划（{}）的核对结果：其中的审查决定未沿用，该文件已被本次结果替换。</translation>
     </message>
@@ -1089,22 +1114,22 @@ One map: {}</source>
 <context>
     <name>TrailDialog</name>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="168"/>
+        <location filename="../gui/lifecycle_panel.py" line="173"/>
         <source>Trail of the one map</source>
         <translation>一张图全过程留痕</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="177"/>
+        <location filename="../gui/lifecycle_panel.py" line="182"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="183"/>
+        <location filename="../gui/lifecycle_panel.py" line="188"/>
         <source>Export the trail</source>
         <translation>导出留痕</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="191"/>
+        <location filename="../gui/lifecycle_panel.py" line="196"/>
         <source>{} versions, {} entries written to {}</source>
         <translation>{} 个版本、{} 条留痕已写入 {}</translation>
     </message>

@@ -138,7 +138,7 @@ def build_renderer(key):
     root = renderer.rootRule()                # owned by the renderer (a Python-made root would be freed)
     root.removeChildAt(0)
     listed = list(data["classes"])
-    for code in sorted(listed, key=lambda c: (len(c), c)):
+    for code in listed if data.get("ordered") else sorted(listed, key=lambda c: (len(c), c)):
         entry = dict({"outline": data["outline"]} if "outline" in data else {}, **data["classes"][code])
         status = entry.get("status", data.get("status"))
         root.appendChild(QgsRuleBasedRenderer.Rule(_symbol(entry), 0, 0, class_filter(data["field"], code, listed, entry.get("match") == "exact"),

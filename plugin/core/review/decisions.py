@@ -71,7 +71,8 @@ def missing(decision, reason, approval_no):
         return [("未知的审查决定：{}".format(decision), "Unknown decision: {}".format(decision))]
     lacks = []
     if not (reason or "").strip():
-        lacks.append(("“{}”须填写理由".format(KINDS[decision][0]), "A {} needs a reason".format(KINDS[decision][1])))
+        lacks.append(("“{}”须填写理由".format(KINDS[decision][0]), "{} needs a reason".format(
+            {"accepted": "An approved exception", "false_positive": "A false positive"}[decision])))
     if decision == "accepted" and not (approval_no or "").strip():
         lacks.append(("已认可例外须填写批复文号", "An approved exception needs the approval document number (批复文号)"))
     return lacks
@@ -486,8 +487,8 @@ def summary(counts, decided, chinese=True):
             if extra:
                 text += "（{}）".format("、".join("{} {} 个".format(NAMES[k][0], n) for k, n in extra))
         else:
-            levels = {"error": "errors", "warning": "warnings", "info": "notes"}
-            text = "{} {}".format(counts.get(severity, 0), levels[severity])
+            levels = {"error": ("error", "errors"), "warning": ("warning", "warnings"), "info": ("note", "notes")}
+            text = "{} {}".format(counts.get(severity, 0), levels[severity][counts.get(severity, 0) != 1])
             if extra:
                 text += " ({})".format(", ".join("{} {}".format(n, NAMES[k][1] + ("s" if n > 1 and k in KINDS else ""))
                                                  for k, n in extra))

@@ -1,7 +1,13 @@
 """The findings layer in a project: one per plan. A re-check replaces its data in place (style, tree
 position and id kept); a toolbox run's new layer takes the old one's style and place (`adopt`).
+
+Before a check replaces a findings file the project shows, `release` lets go of it: Windows refuses to
+replace a file another handle holds open (os.replace: "being used by another process"), and QGIS holds
+a loaded GeoPackage open — the layer's provider and its pooled feature-iterator connections.
 """
-from qgis.core import QgsEditorWidgetSetup, QgsMapLayerStyle, QgsProject, QgsVectorLayer
+import os
+
+from qgis.core import QgsEditorWidgetSetup, QgsMapLayerStyle, QgsProject, QgsVectorLayer, QgsWkbTypes
 
 from ..errors import OneMapError
 from ..read.loading import PROPERTY_KEY, PROPERTY_SOURCE
@@ -28,11 +34,22 @@ def layer_name(title):
     return "核对结果{}".format("：{}".format(title) if title else "")
 
 
+def same_file(path, other):
+    """Whether two spellings name one file (C:/a/B.gpkg and c:\\a\\b.gpkg on Windows, symlinks, '..')."""
+    def key(text):
+        return os.path.normcase(os.path.realpath(text))
+    return bool(path) and bool(other) and key(path) == key(other)
+
+
+def _findings_layers(project, exclude=None):
+    return [layer for layer in project.mapLayers().values()
+            if layer is not exclude and layer.customProperty(PROPERTY_KEY) == "findings"]
+
+
 def existing(project, path, plan, exclude=None):
     """The project's findings layer of the same output file or the same plan, or None."""
-    layers = [layer for layer in project.mapLayers().values()
-              if layer is not exclude and layer.customProperty(PROPERTY_KEY) == "findings"]
-    by_path = [layer for layer in layers if layer.customProperty(PROPERTY_SOURCE) == path]
+    layers = _findings_layers(project, exclude)
+    by_path = [layer for layer in layers if same_file(layer.customProperty(PROPERTY_SOURCE), path)]
     by_plan = [layer for layer in layers if plan and layer.customProperty(PROPERTY_PLAN) == plan]
     return (by_path or by_plan or [None])[0]
 
@@ -49,10 +66,10 @@ def load_findings(path, project=None, title=""):
     plan = recorded_plan(path)
     layer = existing(project, path, plan)
     if layer is not None:
-        if layer.customProperty(PROPERTY_SOURCE) == path:
+        if same_file(layer.customProperty(PROPERTY_SOURCE), path) and layer.providerType() == "ogr":
             layer.dataProvider().reloadData()         # the file was replaced: read it again
             layer.reload()
-        else:
+        else:                                         # another file, or released for the check
             layer.setDataSource(uri(path), layer.name(), "ogr", False)     # False: keep the style
         layer.updateFields()
         layer.updateExtents()
@@ -66,6 +83,27 @@ def load_findings(path, project=None, title=""):
     project.addMapLayer(layer, False)
     project.layerTreeRoot().insertLayer(0, layer)
     return layer
+
+
+def release(project, path):
+    """Point the project's findings layers of `path` at an empty stand-in (style, place and id kept) and
+    close QGIS's pooled connections to the file, so a check can replace it; `reattach` undoes it."""
+    released = []
+    for layer in _findings_layers(project):
+        if same_file(layer.customProperty(PROPERTY_SOURCE), path) and layer.providerType() == "ogr":
+            layer.dataProvider().reloadData()         # closes the pooled iterator connections to the file
+            stand_in = "{}?crs={}".format(QgsWkbTypes.displayString(layer.wkbType()), layer.crs().authid())
+            layer.setDataSource(stand_in, layer.name(), "memory", False)
+            released.append(layer)
+    return released
+
+
+def reattach(project, path):
+    """Show `path` again in the findings layers released for a check that then wrote nothing."""
+    for layer in _findings_layers(project):
+        if same_file(layer.customProperty(PROPERTY_SOURCE), path) and layer.providerType() == "memory":
+            layer.setDataSource(uri(path), layer.name(), "ogr", False)
+            chinese_fields(layer)
 
 
 def adopt(layer, project=None):

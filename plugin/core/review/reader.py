@@ -159,10 +159,10 @@ def _rows(db, table):
     return [dict(row) for row in db.execute('SELECT * FROM "{}" ORDER BY fid'.format(table))]
 
 
-def ha_mu(m2, signed=False):
-    """An area in 公顷 and 亩, 2 decimals each: '1.30 公顷（19.50 亩）'."""
-    pattern = "{:+.2f} 公顷（{:+.2f} 亩）" if signed else "{:.2f} 公顷（{:.2f} 亩）"
-    return pattern.format(m2 / M2_PER_HA, m2 / M2_PER_MU)
+def ha_mu(m2, signed=False, chinese=True):
+    """An area in 公顷 and 亩, 2 decimals each: '1.30 公顷（19.50 亩）' ('1.30 ha (19.50 mu)')."""
+    pattern = "{0} 公顷（{0} 亩）" if chinese else "{0} ha ({0} mu)"
+    return pattern.format("{:+.2f}" if signed else "{:.2f}").format(m2 / M2_PER_HA, m2 / M2_PER_MU)
 
 
 def mu(m2):

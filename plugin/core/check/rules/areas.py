@@ -37,7 +37,8 @@ class AreaRule(Rule):
                 if self.differs(recorded, computed):
                     findings.append(self.finding(
                         "{} 要素 {} 的面积字段 {} 为 {:.2f} 平方米，椭球面积 {:.2f} 平方米，相差 {:.2f} 平方米".format(
-                            layer.key, feature.label, spec.name, recorded, computed, recorded - computed),
+                            schema().layers[layer.key].zh, feature.label, spec.name, recorded, computed,
+                            recorded - computed),
                         plan_layer=layer.key, plan_fid=feature.fid, plan_code=feature.code,
                         area_m2=recorded - computed, geometry=feature.geometry))
         village = ctx.plan_layer(self.args["village"]) if "village" in self.args else None

@@ -1,4 +1,6 @@
 """geometry: invalid geometries, overlaps within the layer, gaps against a boundary, slivers."""
+from qgis.PyQt.QtCore import QCoreApplication
+
 from ...compat import VALIDATOR_GEOS
 from ...read.schema import schema
 from ..geomops import single_parts
@@ -7,18 +9,31 @@ from .base import Rule
 from .selection import describe
 
 CHECKS = ("invalid", "overlap", "gap", "sliver")
-# GEOS validity messages (geos/operation/valid/TopologyValidationError) in Chinese; the original
-# goes into the finding's `detail`.
-GEOS_ZH = {"self-intersection": "自相交", "ring self-intersection": "环自相交",
-           "too few points in geometry component": "组成部分的点数过少", "hole lies outside shell": "内环位于外环之外",
-           "nested holes": "内环相互嵌套", "interior is disconnected": "内部不连通", "nested shells": "外环相互嵌套",
-           "duplicate rings": "环重复", "invalid coordinate": "坐标无效", "ring is not closed": "环未闭合"}
+# GEOS's validity reasons (geos/operation/valid/TopologyValidationError.cpp) in Chinese. QGIS's validator
+# passes them through its translator (QObject::tr, GEOS's wording in sentence case, "GEOS Error"): a
+# Chinese desktop hands over 自相交 where qgis_process hands over Self-intersection. geos_reason() takes
+# either back to GEOS's English, kept in the finding's `detail`; the sentence is ours in any language.
+GEOS_ZH = {"Topology Validation Error": "拓扑错误", "Repeated Point": "重复点",
+           "Hole lies outside shell": "内环位于外环之外", "Holes are nested": "内环相互嵌套",
+           "Interior is disconnected": "内部不连通", "Self-intersection": "自相交",
+           "Ring Self-intersection": "环自相交", "Nested shells": "外环相互嵌套", "Duplicate Rings": "环重复",
+           "Too few points in geometry component": "组成部分的点数过少", "Invalid Coordinate": "坐标无效",
+           "Ring is not closed": "环未闭合"}
+
+
+def geos_reason(what):
+    """GEOS's English for a validity reason as QGIS gave it: GEOS's own text, or QGIS's translation of it."""
+    text = what.split("[")[0].strip()
+    for english in GEOS_ZH:
+        if text.lower() == english.lower() or \
+                text == QCoreApplication.translate("QObject", english[0] + english[1:].lower(), "GEOS Error"):
+            return english
+    return text
 
 
 def geos_zh(what):
-    """A GEOS validity message in Chinese ('几何错误' for one not in the table)."""
-    return GEOS_ZH.get(what.strip().lower().split("[")[0].strip(), "几何错误")
-
+    """A GEOS validity reason in Chinese ('几何错误' for one not in the table)."""
+    return GEOS_ZH.get(geos_reason(what), "几何错误")
 
 
 class GeometryRule(Rule):
@@ -41,7 +56,7 @@ class GeometryRule(Rule):
             errors = feature.geometry.validateGeometry(VALIDATOR_GEOS)
             if not errors:
                 continue
-            what = errors[0].what()
+            what = geos_reason(errors[0].what())
             where = errors[0].where() if errors[0].hasWhere() else None
             at = ""
             if where is not None:
