@@ -40,8 +40,7 @@ from ..core.read.loading import load_source
 from ..core.read.sources import source_title
 from ..i18n import chinese_ui, tr
 from .decision_dialog import REVIEWER_KEY
-from .export_panel import _Task as Task
-
+from .tasks import WorkTask
 
 TIMES = ("merged_at", "at")                          # ISO times, shown as the report shows them
 
@@ -143,7 +142,7 @@ class MergeDialog(QDialog):
         self.preview_button.setEnabled(False)
         self.merge_button.setEnabled(False)
         self.output.setPlainText(self.tr("Working…"))
-        self.task = Task(self.tr("OneMap merge"), work)
+        self.task = WorkTask(self.tr("OneMap merge"), work)
         self.task.taskCompleted.connect(self.done_task)
         self.task.taskTerminated.connect(self.done_task)
         QgsApplication.taskManager().addTask(self.task)
