@@ -35,7 +35,7 @@ def test_counts_are_singular_or_plural():
 def test_a_missing_reason_is_said_with_the_right_article(kind, english):
     with pytest.raises(OneMapError) as raised:
         decisions.validate(kind, " ", "")
-    assert raised.value.en == english
+    assert raised.value.en.split("; ")[0] == english          # an exception also lacks its 批复文号: said next
 
 
 def test_the_english_browser_says_its_indicators_in_english(qgis_iface, qgis_new_project, tmp_path):

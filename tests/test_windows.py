@@ -66,13 +66,13 @@ def findings_layers():
 @pytest.mark.skipif(not os.path.isdir(PROC_FD), reason="needs Linux /proc to see open files")
 def test_a_recheck_replaces_the_findings_file_the_project_shows(panel, windows_replace):
     layer = findings_layers()[0]
-    assert layer.featureCount() == 18 and len(list(layer.getFeatures())) == 18     # drawn: QGIS holds the file
+    assert layer.featureCount() == 17 and len(list(layer.getFeatures())) == 17     # drawn: QGIS holds the file
     assert held_open(panel.browser.review.path)
     check(panel)                                                   # the same file again
     assert windows_replace == [] and "写入失败" not in panel.summary.text()
     assert "writing failed" not in panel.summary.text()
     assert findings_layers() == [layer] and layer.isValid() and layer.providerType() == "ogr"
-    assert layer.featureCount() == 18 and layer.renderer().type() == "RuleRenderer"
+    assert layer.featureCount() == 17 and layer.renderer().type() == "RuleRenderer"
 
 
 @pytest.mark.skipif(not os.path.isdir(PROC_FD), reason="needs Linux /proc to see open files")
@@ -81,7 +81,7 @@ def test_a_cancelled_recheck_shows_the_old_findings_again(panel, windows_replace
     panel.verify_button.click()
     panel.cancel_button.click()
     wait_for(lambda: panel.task is None and panel.verify_button.isEnabled())
-    assert layer.providerType() == "ogr" and layer.featureCount() == 18
+    assert layer.providerType() == "ogr" and layer.featureCount() == 17
 
 
 def test_one_file_under_another_spelling_is_the_same_findings_layer(qgis_new_project, tmp_path):

@@ -329,62 +329,62 @@
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="55"/>
+        <location filename="../gui/lifecycle_panel.py" line="54"/>
         <source>Approval no.</source>
         <translation>批复文号</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="50"/>
+        <location filename="../gui/lifecycle_panel.py" line="49"/>
         <source>Approved on</source>
         <translation>批复日期</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="50"/>
+        <location filename="../gui/lifecycle_panel.py" line="49"/>
         <source>Change</source>
         <translation>变更类型</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="50"/>
+        <location filename="../gui/lifecycle_panel.py" line="49"/>
         <source>Plan</source>
         <translation>规划</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="50"/>
+        <location filename="../gui/lifecycle_panel.py" line="49"/>
         <source>Merged</source>
         <translation>入库时间</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="55"/>
+        <location filename="../gui/lifecycle_panel.py" line="54"/>
         <source>Event</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="55"/>
+        <location filename="../gui/lifecycle_panel.py" line="54"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="55"/>
+        <location filename="../gui/lifecycle_panel.py" line="54"/>
         <source>Who</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="55"/>
+        <location filename="../gui/lifecycle_panel.py" line="54"/>
         <source>What</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="55"/>
+        <location filename="../gui/lifecycle_panel.py" line="54"/>
         <source>Plan SHA-256</source>
         <translation>规划数据 SHA-256</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="55"/>
+        <location filename="../gui/lifecycle_panel.py" line="54"/>
         <source>One map SHA-256</source>
         <translation>一张图 SHA-256</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="55"/>
+        <location filename="../gui/lifecycle_panel.py" line="54"/>
         <source>Findings SHA-256</source>
         <translation>核对结果 SHA-256</translation>
     </message>
@@ -556,7 +556,7 @@
     <message>
         <location filename="../gui/findings_model.py" line="63"/>
         <source>m²</source>
-        <translation>本规划类型（新编、修改…，用于与已批规划对照）</translation>
+        <translation>平方米</translation>
     </message>
     <message>
         <location filename="../gui/findings_model.py" line="63"/>
@@ -591,7 +591,7 @@
     <message>
         <location filename="../processing/verify_plan.py" line="73"/>
         <source>The plan is a (新编, 修改 …: for the approved-plans rules)</source>
-        <translation>本规划为（新编、修改…：供已批规划规则使用）</translation>
+        <translation>本规划类型（新编、修改…，用于与已批规划对照）</translation>
     </message>
 </context>
 <context>
@@ -703,107 +703,107 @@
 <context>
     <name>LifecyclePanel</name>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="204"/>
+        <location filename="../gui/lifecycle_panel.py" line="203"/>
         <source>One-map versions</source>
         <translation>一张图版本与入库</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="213"/>
+        <location filename="../gui/lifecycle_panel.py" line="212"/>
         <source>Load version</source>
         <translation>加载所选版本</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="214"/>
+        <location filename="../gui/lifecycle_panel.py" line="213"/>
         <source>Load the one map as it was right after the selected merge.</source>
         <translation>加载所选版本入库后的一张图。</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="216"/>
+        <location filename="../gui/lifecycle_panel.py" line="215"/>
         <source>Compare…</source>
         <translation>对比…</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="217"/>
+        <location filename="../gui/lifecycle_panel.py" line="216"/>
         <source>One version selected: what its merge changed. Two: the older against the newer. A table, a GeoPackage and the map sheet.</source>
         <translation>选一个版本：该次入库的变化；选两个：较早版本与较新版本对比。输出对比表、GeoPackage 与规划调整对比图。</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="220"/>
+        <location filename="../gui/lifecycle_panel.py" line="219"/>
         <source>Trail…</source>
         <translation>全过程留痕…</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="227"/>
+        <location filename="../gui/lifecycle_panel.py" line="226"/>
         <source>The approved plans the next check compares the plan with.</source>
         <translation>下次核对时对照的已批规划状态。</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="229"/>
+        <location filename="../gui/lifecycle_panel.py" line="228"/>
         <source>not declared</source>
         <translation>未声明</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="232"/>
+        <location filename="../gui/lifecycle_panel.py" line="231"/>
         <source>Check against</source>
         <translation>对照</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="233"/>
+        <location filename="../gui/lifecycle_panel.py" line="232"/>
         <source>The plan is a</source>
         <translation>本规划为</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="235"/>
+        <location filename="../gui/lifecycle_panel.py" line="234"/>
         <source>Merge approved plan…</source>
         <translation>批复后入库…</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="236"/>
+        <location filename="../gui/lifecycle_panel.py" line="235"/>
         <source>After approval: put the plan just checked (passed) into the one map.</source>
         <translation>规划批复后：把刚核对（通过）的规划纳入一张图。</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="271"/>
+        <location filename="../gui/lifecycle_panel.py" line="270"/>
         <source>the one map as it is now</source>
         <translation>现行一张图</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="273"/>
+        <location filename="../gui/lifecycle_panel.py" line="272"/>
         <source>version {} ({})</source>
         <translation>版本 {}（{}）</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="288"/>
+        <location filename="../gui/lifecycle_panel.py" line="287"/>
         <source>Select one version.</source>
         <translation>请选择一个版本。</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="295"/>
+        <location filename="../gui/lifecycle_panel.py" line="294"/>
         <source>Loaded: {}</source>
         <translation>已加载：{}</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="300"/>
+        <location filename="../gui/lifecycle_panel.py" line="299"/>
         <source>Select one version (what its merge changed) or two.</source>
         <translation>请选择一个版本（查看该次入库的变化）或两个版本。</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="303"/>
+        <location filename="../gui/lifecycle_panel.py" line="302"/>
         <source>Folder for the comparison</source>
         <translation>对比结果保存位置</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="308"/>
+        <location filename="../gui/lifecycle_panel.py" line="307"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="317"/>
+        <location filename="../gui/lifecycle_panel.py" line="316"/>
         <source>Changes v{} → v{}</source>
         <translation>规划调整 版本{}→版本{}</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="319"/>
+        <location filename="../gui/lifecycle_panel.py" line="318"/>
         <source>Added {:.2f} m², removed {:.2f} m², use changed {:.2f} m²</source>
         <translation>新增 {:.2f} 平方米，移出 {:.2f} 平方米，用途改变 {:.2f} 平方米</translation>
     </message>
@@ -811,12 +811,12 @@
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="97"/>
+        <location filename="../gui/lifecycle_panel.py" line="96"/>
         <source>Merge the approved plan into the one map</source>
         <translation>已批规划入库</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="99"/>
+        <location filename="../gui/lifecycle_panel.py" line="98"/>
         <source>Plan: {}
 Checked: {}
 One map: {}</source>
@@ -825,52 +825,52 @@ One map: {}</source>
 一张图：{}</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="105"/>
+        <location filename="../gui/lifecycle_panel.py" line="104"/>
         <source>e.g. 孝政函〔2024〕12号</source>
         <translation>例如 孝政函〔2024〕12号</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="114"/>
+        <location filename="../gui/lifecycle_panel.py" line="113"/>
         <source>Approval document no.</source>
         <translation>批复文号</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="115"/>
+        <location filename="../gui/lifecycle_panel.py" line="114"/>
         <source>Approval date</source>
         <translation>批复日期</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="116"/>
+        <location filename="../gui/lifecycle_panel.py" line="115"/>
         <source>Kind of change</source>
         <translation>变更类型</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="117"/>
+        <location filename="../gui/lifecycle_panel.py" line="116"/>
         <source>Merged by</source>
         <translation>入库人</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="124"/>
+        <location filename="../gui/lifecycle_panel.py" line="123"/>
         <source>Dry run</source>
         <translation>试运行</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="125"/>
+        <location filename="../gui/lifecycle_panel.py" line="124"/>
         <source>Merge</source>
         <translation>入库</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="145"/>
+        <location filename="../gui/lifecycle_panel.py" line="144"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="146"/>
+        <location filename="../gui/lifecycle_panel.py" line="145"/>
         <source>OneMap merge</source>
         <translation>一张图入库</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="157"/>
+        <location filename="../gui/lifecycle_panel.py" line="156"/>
         <source>Refused, the one map is unchanged:</source>
         <translation>未入库，一张图没有改动：</translation>
     </message>
@@ -1114,22 +1114,22 @@ One map: {}</source>
 <context>
     <name>TrailDialog</name>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="173"/>
+        <location filename="../gui/lifecycle_panel.py" line="172"/>
         <source>Trail of the one map</source>
         <translation>一张图全过程留痕</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="182"/>
+        <location filename="../gui/lifecycle_panel.py" line="181"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="188"/>
+        <location filename="../gui/lifecycle_panel.py" line="187"/>
         <source>Export the trail</source>
         <translation>导出留痕</translation>
     </message>
     <message>
-        <location filename="../gui/lifecycle_panel.py" line="196"/>
+        <location filename="../gui/lifecycle_panel.py" line="195"/>
         <source>{} versions, {} entries written to {}</source>
         <translation>{} 个版本、{} 条留痕已写入 {}</translation>
     </message>

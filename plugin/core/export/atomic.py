@@ -12,6 +12,7 @@ import time
 
 from ..errors import OneMapError
 from ..outputs import STALE_ANY_S, remove_stale_temporaries
+from ..windows import in_use_error
 
 EARLIER = re.compile(r"^\.onemap-[a-z0-9_]{8}\.(pdf|html|xlsx|png)$")      # tempfile.mkstemp's names
 
@@ -49,6 +50,8 @@ def write_atomically(path, write):
     try:
         write(temporary)
         os.replace(temporary, path)
+    except PermissionError as exc:                        # Windows: the file is open in another program
+        raise in_use_error(exc) from exc
     except (OSError, RuntimeError) as exc:                # RuntimeError: GDAL's
         reason = getattr(exc, "strerror", None) or exc
         raise _error("写入失败：{}（原有文件未改动）".format(reason),
