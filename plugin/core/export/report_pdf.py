@@ -12,6 +12,7 @@ from qgis.PyQt.QtXml import QDomDocument
 
 from ..errors import OneMapError
 from ..paths import RESOURCES_DIR
+from . import fonts
 
 TEMPLATE = "report_a4.qpt"
 
@@ -26,19 +27,21 @@ def load_template(name, project=None):
     _items, ok = layout.loadFromTemplate(document, QgsReadWriteContext())
     if not ok:
         raise OneMapError("无法读取版式模板 {}".format(path), "Cannot read the layout template {}".format(path))
-    return layout
+    return fonts.apply_to_layout(layout)
 
 
 def export_pdf(layout, path):
-    """Export a layout to PDF (text as text, fonts embedded); OneMapError on failure."""
+    """Export a layout to PDF (text as text, fonts embedded); OneMapError on failure. Returns the exporter."""
     settings = QgsLayoutExporter.PdfExportSettings()
     settings.dpi = 300
     settings.rasterizeWholeImage = False
     settings.forceVectorOutput = True
     settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText      # searchable, fonts embedded
-    result = QgsLayoutExporter(layout).exportToPdf(path, settings)
-    if result != QgsLayoutExporter.ExportResult.Success:
+    exporter = QgsLayoutExporter(layout)
+    if exporter.exportToPdf(path, settings) != QgsLayoutExporter.ExportResult.Success:
         raise OneMapError("导出 PDF 失败：{}".format(path), "PDF export failed: {}".format(path))
+    fonts.fix_text_layer(path)
+    return exporter                   # its labelingResults() say where the map items' labels went
 
 
 def repeat_on_every_page(layout, item):
