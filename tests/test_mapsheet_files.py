@@ -201,3 +201,16 @@ def test_bidi_overrides_never_reach_a_sheet(qgis_app, tmp_path, findings):
         text = pdf_text(tmp_path / "out" / (name + ".pdf"))
         assert not [c for c in text if c in BIDI], name
     assert "杜村划规庄村" in pdf_text(tmp_path / "out" / (SET[0] + ".pdf")).replace("\u3000", "")
+
+
+def test_processing_refuses_an_output_inside_the_plan_with_a_message(onemap_provider, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException
+    plan = tmp_path / "village_realdb"
+    shutil.copytree(sample("village_realdb"), plan)
+    before = listing(plan)
+    with pytest.raises(QgsProcessingException) as error:
+        processing.run("onemap:exportmapsheets", {"PLAN": str(plan), "ONEMAP": sample("township_onemap.gpkg"),
+                                                  "OUTPUT": str(plan / "图件")})
+    assert "位于输入数据之内" in str(error.value) and "must not be, or lie inside, an input" in str(error.value)
+    assert listing(plan) == before

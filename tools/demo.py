@@ -4,7 +4,8 @@
 Writes one findings GeoPackage per plan under the output folder (default out/demo) and prints
 the paths and a summary; for the plan with conflicts also what is handed in: report.pdf,
 report.html, report.xlsx and the map sheets (PDF and PNG); for the plan in the real database
-structure (village_realdb, two .gdb) its reports village_realdb_report.*. The sample geometry is invented.
+structure (village_realdb, two .gdb) its reports village_realdb_report.* and its map sheets in
+village_realdb_图件/. The sample geometry is invented.
 """
 import os
 import sys
@@ -51,9 +52,10 @@ def main(out_dir):
             except OneMapError as exc:
                 print("error:", exc, file=sys.stderr)
                 status = 1
-        if plan == "village_conflicts":
+        if plan != "village_clean":            # the real-structure plan's sheets in a folder of their own
+            sheets = out_dir if plan == "village_conflicts" else os.path.join(out_dir, plan + "_图件")
             try:
-                for sheet in export_mapsheets(os.path.join(sample, plan + ".gpkg"), onemap, out_dir, output,
+                for sheet in export_mapsheets(os.path.join(sample, path), onemap, sheets, output,
                                               compiler="OneMap 示例（虚构数据）"):
                     print("map sheet:", ", ".join(os.path.abspath(path) for path in sheet.files))
             except OneMapError as exc:
