@@ -75,7 +75,6 @@ def dense(tmp_path_factory, qgis_app):
 
 def test_ten_findings_within_100_m_are_numbered_and_no_two_labels_overlap(dense):
     from plugin.core.export.findings_sheet import NUMBERS
-    from plugin.core.export.mapsheets import export_png
     from plugin.core.export.report_pdf import export_pdf
     folder, case = dense
     sheet = findings_sheet(*case, folder / "04.pdf")

@@ -5,7 +5,6 @@ import base64
 import contextlib
 from html import escape
 import http.server
-import os
 import threading
 
 import pytest
