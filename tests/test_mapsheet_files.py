@@ -176,14 +176,14 @@ def test_a_10000_character_title_is_refused_with_a_message(qgis_app, tmp_path):
 def test_a_long_title_shrinks_then_wraps_inside_its_box(qgis_app, tmp_path):
     from qgis.core import QgsExpressionContextUtils
 
-    from plugin.core.export.mapsheets import SheetData, build_sheet
+    from plugin.core.export.mapsheets import SheetData, make_sheet
     from plugin.core.export.sheet_layout import label_font
     data = SheetData(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))
     village = data.villages()[0]
-    short = build_sheet(data, "landuse", "国土空间用途规划图", village, title="杜村村庄规划")
+    short = make_sheet(data, "landuse", "国土空间用途规划图", village, title="杜村村庄规划")
     size = label_font(short.layout.itemById("title")).pointSizeF()
     for title, lines in (("杜村" * 22, 1), ("杜村村庄规划（2021—2035年）" * 5, 2)):
-        sheet = build_sheet(data, "landuse", "国土空间用途规划图", village, title=title)
+        sheet = make_sheet(data, "landuse", "国土空间用途规划图", village, title=title)
         item = sheet.layout.itemById("title")
         text = QgsExpressionContextUtils.layoutScope(sheet.layout).variable("onemap_title")
         assert label_font(item).pointSizeF() < size and text.count("\n") + 1 == lines

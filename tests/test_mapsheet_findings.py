@@ -42,12 +42,12 @@ def dense_case(folder, count=10, width=2000.0, height=1400.0):
 def findings_sheet(plan, onemap, findings, pdf):
     """Sheet 04 of the plan's first village exported to `pdf` as exportmapsheets does; the Sheet."""
     from plugin.core.export.findings_sheet import LABELS
-    from plugin.core.export.mapsheets import SheetData, build_sheet, export_findings_sheet
+    from plugin.core.export.mapsheets import SheetData, export_findings_sheet, make_sheet
     data = SheetData(plan, onemap, findings)
     village = data.villages()[0]
 
     def build(form=LABELS):
-        return build_sheet(data, "findings", "一张图核对成果图", village, "A3", "测试", form=form)
+        return make_sheet(data, "findings", "一张图核对成果图", village, "A3", "测试", form=form)
     sheet = export_findings_sheet(build(), build, str(pdf))
     sheet.data = data                      # the layout's project lives in it
     return sheet

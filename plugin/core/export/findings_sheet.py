@@ -40,7 +40,7 @@ from ..read.styles import apply_style
 from ..review.decisions import KINDS
 from ..review.findings import SEVERITY_ZH
 from . import fonts
-from .text import clean
+from .text import plain
 
 LABELS, NUMBERS = "labels", "numbers"
 DECIDED_SYMBOLS = {   # drawn apart from open findings: no alarm colour, outline only
@@ -94,15 +94,20 @@ def marked_findings(report, crs):
         geometry.fromWkb(finding["_wkb"])
         if geometry.isEmpty():
             continue
-        decision = (report.decisions.get(finding["finding_id"]) or {}).get("decision") or ""
-        marked.append(Marked(number, finding, decision if decision in KINDS else "", decision == "review", geometry))
+        kind = decision_kind(report, finding)
+        marked.append(Marked(number, finding, kind if kind in KINDS else "", kind == "review", geometry))
     return marked
+
+
+def decision_kind(report, finding):
+    """'accepted', 'false_positive', 'review' (需复核: closes nothing) or '' — as the report reads it."""
+    return (report.decisions.get(finding["finding_id"]) or {}).get("decision") or ""
 
 
 def label_text(marked, indicator_rules):
     """'CL-07 / 10,000 m² / （误报）', each line with a space either side: neighbouring labels never touch."""
     area = marked.finding.get("area_m2")
-    lines = [clean(marked.finding["rule_id"])]
+    lines = [plain(marked.finding["rule_id"] or "")]
     if area and area > 0 and marked.finding["rule_id"] not in indicator_rules:
         lines.append("{:,.0f} m²".format(area))
     suffix = KINDS[marked.decision][0] if marked.decision else "需复核" if marked.review else ""

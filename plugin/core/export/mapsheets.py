@@ -7,6 +7,7 @@ legend its classes (only those on the sheet, in code order, no "unlisted", no fi
 layout variables their text. Everything happens in a private QgsProject: the user's is never touched.
 """
 import datetime
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ from .report_pdf import export_pdf, load_template
 from .sheet_files import SheetSet, check_output_folder, check_targets, earlier_sheets, unique_names
 from .sheet_layout import (fit_title, fits_one_line, make_room_for_legend, place_findings_table, plain_title,
                            remove_findings_table, scale_factor)
-from .text import clean
+from .text import plain
 
 SHEETS = (("landuse", "国土空间用途规划图"), ("control", "三条控制线图"), ("zoning", "规划分区图"),
           ("findings", "一张图核对成果图"))
@@ -112,13 +113,16 @@ def nice_scale(scale):
 
 
 def nice_length(metres):
-    """The shortest of 1, 2 or 5 × 10^k metres that is at least `metres`."""
-    power = 1
-    while True:
-        for step in (1, 2, 5):
-            if step * power >= metres:
-                return step * power
-        power *= 10
+    """1, 2 or 5 × 10^k metres, not more than `metres`."""
+    power = 10 ** int(len(str(int(max(metres, 1)))) - 1)
+    return max(step * power for step in (1, 2, 5) if step * power <= max(metres, 1))
+
+
+def segment_length(scale, k=1.0):
+    """The bar scale's segment: the shortest 1, 2 or 5 × 10^n metres that is SEGMENT_MM × k on paper or more."""
+    metres = scale * SEGMENT_MM * k / 1000.0
+    power = 10 ** math.floor(math.log10(metres))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= metres * (1 - 1e-9))
 
 
 def _class_key(key, label):
@@ -129,7 +133,7 @@ def _class_key(key, label):
 
 def _clean(label):
     suffix = "（{}）".format(PROVISIONAL)
-    return clean(label[:-len(suffix)] if label.endswith(suffix) else label)
+    return plain(label[:-len(suffix)] if label.endswith(suffix) else label)
 
 
 def present_classes(layer, area, crs, code_field=None):
@@ -417,12 +421,18 @@ def findings_note(data, marks, form, listed):
     without = [finding["rule_id"] for finding in data.report.findings if not finding.get("_wkb")]
     if without:
         notes.append("无图形位置的问题 {} 项（{}）见核对报告。".format(
-            len(without), "、".join(clean(rule) for rule in dict.fromkeys(without))))
+            len(without), "、".join(plain(rule) for rule in dict.fromkeys(without))))
     return "".join(notes)
 
 
-def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler="", date="", form=LABELS):
-    """The print layout of one sheet for one village (None when the sheet has nothing to show).
+def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler="", date=""):
+    """The print layout of one sheet for one village (None when the sheet has nothing to show)."""
+    made = make_sheet(data, sheet, sheet_name, village, paper, title, compiler, date)
+    return made.layout if made is not None else None
+
+
+def make_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler="", date="", form=LABELS):
+    """One sheet for one village as a Sheet (None when the sheet has nothing to show).
 
     With a village boundary the layout's atlas is that village: the map follows it at the best of the
     predefined scales and is clipped to it (sheet 04's findings and their labels are not: GEO-05's lie
@@ -435,8 +445,8 @@ def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler
     layouts = data.project.layoutManager()          # the project owns its layouts: they go before it does
     layout.setName("{} {} {}".format(village.name, sheet_name, len(layouts.layouts())))
     layouts.addLayout(layout)
-    title_text = sheet_title(layout, clean(title), sheet_name)
-    compiler, date = clean(compiler), clean(date or today())
+    title_text = sheet_title(layout, plain(title), sheet_name)
+    compiler, date = plain(compiler), plain(date or today())
     check_one_line(layout, "compiler", "编制单位：{}　　编制日期：{}".format(compiler, date), "编制单位或编制日期",
                    "COMPILER or DATE")
     layout.renderContext().setPredefinedScales([float(scale) for scale in NICE_SCALES])
@@ -454,7 +464,7 @@ def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler
     make_room_for_legend(layout, legend, map_item, lines, orientation)
     listed = 0
     if form == NUMBERS and marks is not None:
-        rows = [[str(m.number), clean(m.finding["rule_id"]), clean(m.finding.get("rule_title") or ""), m.status_zh,
+        rows = [[str(m.number), plain(m.finding["rule_id"]), plain(m.finding.get("rule_title") or ""), m.status_zh,
                  _area_text(m, data)] for m in data.marked_on(marks)]
         colours = [MARK_COLOURS.get(m.mark) for m in data.marked_on(marks)]
         listed = place_findings_table(layout, legend, lines, map_item, rows, colours, orientation,
@@ -489,7 +499,7 @@ def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler
         map_item.setScale(nice_scale(map_item.scale()))
     scale = int(round(map_item.scale()))
     scalebar = next(item for item in layout.items() if isinstance(item, QgsLayoutItemScaleBar))
-    scalebar.setUnitsPerSegment(nice_length(scale * SEGMENT_MM * scale_factor(legend) / 1000.0))
+    scalebar.setUnitsPerSegment(segment_length(scale, scale_factor(legend)))
     scalebar.update()
     note = footnote(entries, present, sheet)
     if marks is not None:
@@ -598,7 +608,7 @@ def _write_set(data, output_dir, paper, title, compiler, date, feedback):
 def _export_sheet(data, sheet, sheet_name, village, paper, title, compiler, date, staged, stem):
     """One sheet's PDF and PNG into the staging folder; None when the sheet has nothing to show."""
     def build(form=LABELS):
-        return build_sheet(data, sheet, sheet_name, village, paper, title, compiler, date, form)
+        return make_sheet(data, sheet, sheet_name, village, paper, title, compiler, date, form)
     made = build()
     if made is None:
         return None

@@ -17,7 +17,7 @@ import time
 
 from ..errors import OneMapError
 from ..outputs import input_containing
-from .text import clean
+from .text import plain
 
 FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.I)
@@ -29,7 +29,7 @@ STALE_S = 86400
 
 def safe_name(name, fallback="村域"):
     """`name` as one file-name component that is safe on Windows, macOS and Linux; `fallback` if nothing is left."""
-    text = FORBIDDEN.sub("_", clean(name)).strip().strip(".").strip()
+    text = FORBIDDEN.sub("_", plain(name)).strip().strip(".").strip()
     while len(text.encode("utf-8")) > NAME_BYTES:
         text = text[:-1]
     text = text.rstrip(". ")
@@ -108,9 +108,9 @@ def _remove_stale(output_dir):
 
 
 class SheetSet:
-    """Staging for one run: `path(name)` gives where to render a file; `commit(replaced)` moves every
-    staged file into output_dir at once, after moving the files it replaces (and `replaced`, earlier sheets
-    of the set this run does not write) aside; they come back if any move fails."""
+    """Staging for one run: files are rendered into `staging` (`path(name)`); `commit(replaced)` moves every
+    file there into output_dir at once, after moving the files they replace (and `replaced`, earlier sheets
+    of the set this run does not write) aside; those come back if any move fails."""
 
     def __init__(self, output_dir):
         self.output_dir = os.path.abspath(output_dir)
@@ -122,11 +122,9 @@ class SheetSet:
         except OSError as exc:
             raise OneMapError("无法创建或写入输出文件夹 {}：{}".format(output_dir, exc.strerror or exc),
                               "Cannot create or write the output folder {}: {}".format(output_dir, exc.strerror or exc))
-        self.names = []
 
     def path(self, name):
         """Where to render `name` (a file of the set)."""
-        self.names.append(name)
         return os.path.join(self.staging, name)
 
     def target(self, name):
@@ -134,16 +132,17 @@ class SheetSet:
         return os.path.join(self.output_dir, name)
 
     def commit(self, replaced=()):
+        names = sorted(name for name in os.listdir(self.staging) if os.path.isfile(os.path.join(self.staging, name)))
         aside = os.path.join(self.staging, ".earlier")
         os.makedirs(aside)
-        old = [path for path in dict.fromkeys([os.path.join(self.output_dir, n) for n in self.names] + list(replaced))
+        old = [path for path in dict.fromkeys([os.path.join(self.output_dir, n) for n in names] + list(replaced))
                if os.path.lexists(path)]
         moved, placed = [], []
         try:
             for path in old:
                 os.replace(path, os.path.join(aside, os.path.basename(path)))
                 moved.append(path)
-            for name in self.names:
+            for name in names:
                 os.replace(os.path.join(self.staging, name), os.path.join(self.output_dir, name))
                 placed.append(name)
         except OSError as exc:
@@ -156,7 +155,7 @@ class SheetSet:
             raise OneMapError("写入图件失败：{}（原有图件未改动）".format(exc.strerror or exc),
                               "Writing the map sheets failed: {} (the earlier sheets are unchanged)".format(
                                   exc.strerror or exc))
-        return [os.path.join(self.output_dir, name) for name in self.names]
+        return [os.path.join(self.output_dir, name) for name in names]
 
     def close(self):
         """Remove the staging folder (and an output folder this run created and left empty)."""
