@@ -118,6 +118,14 @@ def test_a_new_set_replaces_the_earlier_one_whole(qgis_app, tmp_path, findings):
     assert now["说明.txt"] == earlier["说明.txt"]
 
 
+def test_an_earlier_set_in_a_relative_output_folder_is_replaced(qgis_app, tmp_path, monkeypatch):
+    from plugin.core.export.mapsheets import export_mapsheets
+    monkeypatch.chdir(tmp_path)
+    for _run in range(2):                       # `make demo` twice: out/demo given relative to the checkout
+        export_mapsheets(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"), os.path.join("out", "demo"))
+    assert sorted(os.listdir(tmp_path / "out" / "demo")) == sorted(n + e for n in SET[:3] for e in (".pdf", ".png"))
+
+
 def test_a_foreign_file_named_like_a_sheet_is_not_replaced(qgis_app, tmp_path):
     from plugin.core.errors import OneMapError
     from plugin.core.export.mapsheets import export_mapsheets

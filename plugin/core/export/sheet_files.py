@@ -135,8 +135,8 @@ class SheetSet:
         names = sorted(name for name in os.listdir(self.staging) if os.path.isfile(os.path.join(self.staging, name)))
         aside = os.path.join(self.staging, ".earlier")
         os.makedirs(aside)
-        old = [path for path in dict.fromkeys([os.path.join(self.output_dir, n) for n in names] + list(replaced))
-               if os.path.lexists(path)]
+        old = [path for path in dict.fromkeys([os.path.join(self.output_dir, n) for n in names] +
+                                              [os.path.abspath(path) for path in replaced]) if os.path.lexists(path)]
         moved, placed = [], []
         try:
             for path in old:
