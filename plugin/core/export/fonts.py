@@ -33,6 +33,7 @@ BFRANGE = re.compile(rb"^(\s*<([0-9A-Fa-f]+)>\s+<([0-9A-Fa-f]+)>\s+)(\[[^\]]*\]|
 HEX = re.compile(rb"<([0-9A-Fa-f]{4})>")
 
 
+@functools.lru_cache(maxsize=None)
 def _installed():
     return {name.casefold(): name for name in QFontDatabase().families()}
 

@@ -5,7 +5,8 @@ What a QML can carry beyond its look, and what happens to it here:
 - forms (init Python, a custom .ui, drag-and-drop HTML/QML elements whose HTML or QtQuick code runs when
   a form opens, web-view and external-resource widgets), actions, map tips (HTML), the display
   expression, virtual fields, stored expressions, layer variables: every element but the look's
-  (LOOK) is dropped, and only the look's categories are imported (CATEGORIES);
+  (LOOK: symbols, labels, diagrams, legend, opacity and blending) is dropped, and only the look's
+  categories are imported (CATEGORIES);
 - resources: SVG and raster fills and markers, label backgrounds — a URL (fetched while rendering)
   or a path outside the style's folder (/etc/passwd, a FIFO) is cleared; an embedded SVG that links
   out is cleared; data-defined file or SVG names (an expression or a field can build any URL) are dropped;
@@ -25,9 +26,10 @@ import re
 from qgis.core import QgsExpression, QgsMapLayer
 
 LOOK = ("renderer-v2", "labeling", "blendMode", "featureBlendMode", "layerOpacity", "layerTransparency",
-        "layerGeometryType")
+        "layerGeometryType", "legend", "SingleCategoryDiagramRenderer", "LinearlyInterpolatedDiagramRenderer",
+        "StackedDiagramRenderer", "DiagramLayerSettings")
 CATEGORIES = QgsMapLayer.StyleCategory.Symbology | QgsMapLayer.StyleCategory.Labeling | \
-    QgsMapLayer.StyleCategory.Rendering
+    QgsMapLayer.StyleCategory.Rendering | QgsMapLayer.StyleCategory.Diagrams | QgsMapLayer.StyleCategory.Legend
 RENDERERS = ("singleSymbol", "categorizedSymbol", "graduatedSymbol", "RuleRenderer", "invertedPolygonRenderer",
              "mergedFeatureRenderer", "pointDisplacement", "pointCluster", "heatmapRenderer", "nullSymbol",
              "25dRenderer", "embeddedSymbol")
