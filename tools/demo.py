@@ -4,9 +4,9 @@
 Writes one findings GeoPackage per plan under the output folder (default out/demo) and prints
 the paths and a summary; for the plan with conflicts also what is handed in: report.pdf,
 report.html, report.xlsx and the map sheets (PDF and PNG); for the plan in the real database
-structure (village_realdb, two .gdb) its reports village_realdb_report.*; the sample detailed plan
-(控规) against its one map, its reports detailed_plan_report.* and sheets (土地使用规划图, 图则) under
-detailed_sheets/. The sample geometry is invented.
+structure (village_realdb, two .gdb) its reports village_realdb_report.* and its map sheets in
+village_realdb_图件/; the sample detailed plan (控规) against its one map, its reports
+detailed_plan_report.* and sheets (土地使用规划图, 图则) in detailed_plan_图件/. The sample geometry is invented.
 """
 import os
 import sys
@@ -56,10 +56,10 @@ def main(out_dir):
             except OneMapError as exc:
                 print("error:", exc, file=sys.stderr)
                 status = 1
-        if plan in ("village_conflicts", "detailed_plan"):
-            folder = out_dir if plan == "village_conflicts" else os.path.join(out_dir, "detailed_sheets")
+        if plan != "village_clean":            # other plans' sheets in a folder of their own
+            sheets = out_dir if plan == "village_conflicts" else os.path.join(out_dir, plan + "_图件")
             try:
-                for sheet in export_mapsheets(os.path.join(sample, plan + ".gpkg"), against, folder, output,
+                for sheet in export_mapsheets(os.path.join(sample, path), against, sheets, output,
                                               compiler="OneMap 示例（虚构数据）"):
                     print("map sheet:", ", ".join(os.path.abspath(path) for path in sheet.files))
             except OneMapError as exc:

@@ -8,6 +8,8 @@
   expressions over layout variables (@onemap_title, @onemap_compiler, @onemap_date, @onemap_scale,
   @onemap_crs, @onemap_footnote) that the export sets from the data, so the sheet's words come
   from the plan. Items carry ids (map, legend, title, footer …) for whoever edits the templates.
+  A 问题清单 table (id findings_table: 序号, 规则, 问题, 级别, 面积) sits under the legend; the export fills
+  it on sheet 04 when the findings are numbered on the map, places it, and removes it everywhere else.
 """
 import os
 import sys
@@ -18,6 +20,7 @@ from qgis.core import (
     QgsLayoutItemHtml,
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
+    QgsLayoutItemManualTable,
     QgsLayoutItemMap,
     QgsLayoutItemPage,
     QgsLayoutItemPicture,
@@ -26,6 +29,8 @@ from qgis.core import (
     QgsLayoutMultiFrame,
     QgsLayoutPoint,
     QgsLayoutSize,
+    QgsLayoutTable,
+    QgsLayoutTableColumn,
     QgsLegendStyle,
     QgsPrintLayout,
     QgsProject,
@@ -41,6 +46,8 @@ sys.path.insert(0, ROOT)
 from plugin.core.export import FONT  # noqa: E402
 
 PAPERS = {"A3": (420.0, 297.0), "A1": (841.0, 594.0)}
+TABLE_COLUMNS = (("序号", 6.0, Qt.AlignHCenter), ("规则", 12.0, Qt.AlignLeft), ("问题", 25.0, Qt.AlignLeft),
+                 ("级别", 10.0, Qt.AlignLeft), ("面积 m²", 13.0, Qt.AlignRight))     # mm on A3: 75 with margins
 
 
 def font(size, bold=False):
@@ -171,6 +178,8 @@ def mapsheet_template(paper, orientation):
         notes_y = legend_rect[1] + legend_rect[3] + 2 * k
     place(legend, legend_rect)
 
+    findings_table(layout, (legend_rect[0], legend_rect[1] + legend_rect[3] / 2, 75.0 * k, legend_rect[3] / 2), k)
+
     notes_w = width - 2 * margin - 8 * k
     scale = QgsLayoutItemScaleBar(layout)
     scale.setId("scalebar")
@@ -194,6 +203,33 @@ def mapsheet_template(paper, orientation):
     label(layout, "footnote", "[% @onemap_footnote %]", (map_x, notes_y + 14 * k, notes_w, 7 * k),
           7.5 * k, False, Qt.AlignRight)
     return layout
+
+
+def findings_table(layout, rect, k):
+    """The 问题清单 keyed to the numbers on sheet 04: header, grid and fonts; rows come from the export."""
+    table = QgsLayoutItemManualTable.create(layout)
+    columns = []
+    for heading, width, align in TABLE_COLUMNS:
+        column = QgsLayoutTableColumn(heading)
+        column.setWidth(width * k)
+        column.setHAlignment(align)
+        columns.append(column)
+    table.setHeaders(columns)
+    table.setColumnWidths([width * k for _heading, width, _align in TABLE_COLUMNS])
+    table.setIncludeTableHeader(True)
+    table.setHeaderTextFormat(text_format(7.0 * k, True))
+    table.setContentTextFormat(text_format(6.5 * k))
+    table.setCellMargin(0.8 * k)
+    table.setGridStrokeWidth(0.15 * k)
+    table.setWrapBehavior(QgsLayoutTable.WrapText)
+    table.setResizeMode(QgsLayoutMultiFrame.UseExistingFrames)
+    frame = QgsLayoutFrame(layout, table)
+    frame.setId("findings_table")
+    x, y, w, h = rect
+    frame.attemptSetSceneRect(QRectF(x, y, w, h))
+    table.addFrame(frame)
+    layout.addMultiFrame(table)
+    return table
 
 
 def save(layout, name):

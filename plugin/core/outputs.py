@@ -196,3 +196,12 @@ def atomic_output(path, inputs=()):
         raise _error("{}（原有结果未改动）".format(exc.zh), "{} (any previous result is unchanged)".format(exc.en), path)
     finally:
         _remove(temporary)
+
+
+def input_containing(path, inputs):
+    """The input (resolved) that `path` is or lies inside — a folder of sheets, say — or None."""
+    resolved = os.path.realpath(path)
+    files, folders = _protected(inputs)
+    if resolved in files:
+        return resolved
+    return next((f for f in folders if resolved == f or resolved.startswith(f.rstrip(os.sep) + os.sep)), None)

@@ -4,7 +4,7 @@ Headless like the rest of plugin/core: used by the Processing algorithms, the pa
 Print layouts come from the .qpt templates in resources/; this package only fills them in.
 """
 
-# The exports' Chinese font. WenQuanYi Micro Hei (fonts-wqy-microhei) keeps PDF text searchable and
-# copyable: with Noto CJK, whose radicals share glyphs with ideographs, Qt's PDF writer maps 一 页 见 风 …
-# back to the Kangxi radicals ⼀ ⻚ ⻅ ⻛. Where it is missing Qt falls back to another CJK font.
+# The family the templates (resources/*.qpt, tools/make_layouts.py) are written with. What an export is set
+# in is fonts.family(): the first installed of a list (Microsoft YaHei … Noto Sans CJK SC), put on every
+# layout as it is loaded, with the PDF text layer kept searchable (see fonts.py).
 FONT = "WenQuanYi Micro Hei"

@@ -1,40 +1,81 @@
-"""Sheet 04's findings layers: open findings by severity, decided ones drawn apart, one label per finding.
+"""Sheet 04's findings: their areas by severity and decision, and a marker for each one on the sheet.
 
 The findings GeoPackage keeps decisions in their own table; here each finding with a geometry is copied
 into a memory layer with its decision, so that approved exceptions (已认可例外) and false positives
-(误报) get their own symbols and legend lines. Labels come from a separate point layer — one point on
-the surface of each finding, made valid first so that an invalid parcel (a bow-tie) is labelled too —
-placed around the point, errors first, so that labels do not overlap where there is room.
+(误报) get their own symbols and legend lines (a decision 需复核 closes nothing: drawn as open).
+
+Each finding on a village's sheet gets one anchor — a dot on its surface (made valid first, so a
+bow-tie is marked too) — and one label placed by QGIS's label engine around the dot, with a leader line
+when it sits away from it. Two forms, chosen per sheet by `mapsheets` from what the engine could place:
+- LABELS: the rule and area ("CL-07 / 10,000 m²") in the severity's colour;
+- NUMBERS: the finding's number in the report's 问题清单 (a circled number in the severity's colour),
+  keyed to a table beside the map — the way review drawings number their 问题.
+Labels never overprint: the engine drops what does not fit (collected as unplaced), and `mapsheets`
+moves those further out, or switches to numbers, until every finding is placed.
 """
+from dataclasses import dataclass
+
 from qgis.core import (
+    QgsCallout,
     QgsFeature,
     QgsFillSymbol,
+    QgsLabelObstacleSettings,
+    QgsLineSymbol,
     QgsMarkerSymbol,
     QgsPalLayerSettings,
     QgsProperty,
     QgsRuleBasedRenderer,
+    QgsSimpleLineCallout,
     QgsSingleSymbolRenderer,
+    QgsTextBackgroundSettings,
     QgsTextBufferSettings,
     QgsTextFormat,
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
-from qgis.PyQt.QtGui import QColor, QFont
+from qgis.PyQt.QtCore import QSizeF
+from qgis.PyQt.QtGui import QColor
 
 from ..read.styles import apply_style
-from ..review.decisions import KINDS, NAMES
-from . import FONT
+from ..review.decisions import KINDS
+from ..review.findings import SEVERITY_ZH
+from . import fonts
 from .text import plain
 
+LABELS, NUMBERS = "labels", "numbers"
 DECIDED_SYMBOLS = {   # drawn apart from open findings: no alarm colour, outline only
     "accepted": {"color": "0,150,70,35", "outline_color": "0,130,60", "outline_width": "0.6",
                  "outline_style": "dash"},
     "false_positive": {"color": "150,150,150,30", "outline_color": "100,100,100", "outline_width": "0.4",
                        "outline_style": "dot"}}
-PRIORITY = "CASE WHEN \"decision\" <> '' THEN 2 WHEN \"severity\" = 'error' THEN 10 " \
-           "WHEN \"severity\" = 'warning' THEN 7 ELSE 4 END"
-FIELDS = (("finding_id", "string"), ("rule_id", "string"), ("severity", "string"), ("area_m2", "double"),
-          ("decision", "string"), ("control_layer", "string"), ("label", "string"))
+MARK_COLOURS = {"error": (190, 0, 0), "warning": (196, 98, 0), "info": (0, 86, 190),        # the legend's hues,
+                "accepted": (0, 125, 60), "false_positive": (105, 105, 105)}               # dark enough for text
+PRIORITY = {"error": 10, "warning": 7, "info": 5, "accepted": 3, "false_positive": 2}
+DISTANCE_MM = 1.5                   # a label's first distance from its dot (a short leader line)
+FIELDS = (("finding_id", "string"), ("number", "integer"), ("rule_id", "string"), ("severity", "string"),
+          ("area_m2", "double"), ("decision", "string"), ("control_layer", "string"), ("label", "string"),
+          ("mark", "string"), ("colour", "string"), ("priority", "integer"), ("distance", "double"),
+          ("label_x", "double"), ("label_y", "double"))
+
+
+@dataclass
+class Marked:
+    """One finding on a sheet: its number in the report's 问题清单 and how it is drawn."""
+    number: int
+    finding: dict
+    decision: str                   # 'accepted', 'false_positive', or '' (open, incl. 需复核)
+    review: bool                    # a carried-over decision to confirm (需复核)
+    geometry: object
+
+    @property
+    def mark(self):
+        """The colour key: the decision for decided findings, else the severity."""
+        return self.decision or self.finding["severity"]
+
+    @property
+    def status_zh(self):
+        text = KINDS[self.decision][0] if self.decision else SEVERITY_ZH.get(self.finding["severity"], "")
+        return text + ("（需复核）" if self.review else "")
 
 
 def _memory(kind, crs, name):
@@ -42,47 +83,60 @@ def _memory(kind, crs, name):
     return QgsVectorLayer("{}?crs={}{}".format(kind, crs.authid() or crs.toWkt(), fields), name, "memory")
 
 
-def label_text(finding, kind, indicator_rules):
-    """'CL-01\n5,000 m²\n（已认可例外）': rule, area (not an indicator's difference), the decision as shown."""
-    area = finding["area_m2"]
-    text = plain(finding["rule_id"] or "")
-    if area and area > 0 and finding["rule_id"] not in indicator_rules:
-        text += "\n{:,.0f} m²".format(area)
-    return text + ("\n（{}）".format(NAMES[kind][0]) if kind in NAMES else "")
-
-
-def findings_layers(source, report):
-    """(polygon layer styled by severity and decision, label point layer) of the findings with a geometry."""
-    indicator_rules = {r["rule_id"] for r in report.rules if r.get("kind") == "indicator"}
-    polygons = _memory("MultiPolygon", source.crs(), "核对问题")
-    points = _memory("Point", source.crs(), "核对问题标注")
-    shapes, anchors = [], []
-    for feature in source.getFeatures():
-        if not feature.hasGeometry() or feature.geometry().isEmpty():
+def marked_findings(report, crs):
+    """Every finding with a geometry as Marked, numbered as the report's 问题清单 numbers it (its order)."""
+    from qgis.core import QgsGeometry
+    marked = []
+    for number, finding in enumerate(report.findings, 1):
+        if not finding.get("_wkb"):
             continue
-        kind = report.decision_kind(feature)
-        closing = kind if kind in KINDS else ""         # 需复核 closes nothing: drawn as an open finding
-        values = [feature["finding_id"], feature["rule_id"], feature["severity"], feature["area_m2"], closing,
-                  feature["control_layer"], label_text(feature, kind, indicator_rules)]
-        shape = QgsFeature(polygons.fields())
-        shape.setGeometry(feature.geometry())
-        shape.setAttributes(values)
-        shapes.append(shape)
-        geometry = feature.geometry()
-        if not geometry.isGeosValid():
-            geometry = geometry.makeValid()
-        anchor = QgsFeature(points.fields())
-        anchor.setGeometry(geometry.pointOnSurface())
-        anchor.setAttributes(values)
-        anchors.append(anchor)
-    polygons.dataProvider().addFeatures(shapes)
-    points.dataProvider().addFeatures(anchors)
-    apply_style(polygons, "findings")
-    _split_decided(polygons.renderer())
-    points.setRenderer(QgsSingleSymbolRenderer(QgsMarkerSymbol.createSimple(
-        {"size": "0", "color": "0,0,0,0", "outline_style": "no"})))
-    _labels(points)
-    return polygons, points
+        geometry = QgsGeometry()
+        geometry.fromWkb(finding["_wkb"])
+        if geometry.isEmpty():
+            continue
+        kind = decision_kind(report, finding)
+        marked.append(Marked(number, finding, kind if kind in KINDS else "", kind == "review", geometry))
+    return marked
+
+
+def decision_kind(report, finding):
+    """'accepted', 'false_positive', 'review' (需复核: closes nothing) or '' — as the report reads it."""
+    return report.decision_kind(finding)
+
+
+def label_text(marked, indicator_rules):
+    """'CL-07 / 10,000 m² / （误报）', each line with a space either side: neighbouring labels never touch."""
+    area = marked.finding.get("area_m2")
+    lines = [plain(marked.finding["rule_id"] or "")]
+    if area and area > 0 and marked.finding["rule_id"] not in indicator_rules:
+        lines.append("{:,.0f} m²".format(area))
+    suffix = KINDS[marked.decision][0] if marked.decision else "需复核" if marked.review else ""
+    if suffix:
+        lines.append("（{}）".format(suffix))
+    return "\n".join(" {} ".format(line) for line in lines)
+
+
+def _values(marked, indicator_rules, distance=DISTANCE_MM):
+    finding = marked.finding
+    colour = MARK_COLOURS.get(marked.mark, MARK_COLOURS["info"])
+    return [finding["finding_id"], marked.number, finding["rule_id"], finding["severity"], finding.get("area_m2"),
+            marked.decision, finding.get("control_layer"), label_text(marked, indicator_rules), marked.mark,
+            "{},{},{}".format(*colour), PRIORITY.get(marked.mark, 1), distance, None, None]
+
+
+def findings_polygons(marked, crs, indicator_rules):
+    """The findings' areas, styled by severity; decided ones by their decision."""
+    layer = _memory("MultiPolygon", crs, "核对问题")
+    features = []
+    for one in marked:
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(one.geometry)
+        feature.setAttributes(_values(one, indicator_rules))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    apply_style(layer, "findings")
+    _split_decided(layer.renderer())
+    return layer
 
 
 def _split_decided(renderer):
@@ -95,27 +149,112 @@ def _split_decided(renderer):
                                                    "\"decision\" = '{}'".format(kind), name))
 
 
-def _labels(layer):
+def anchors(marked, crs, area, indicator_rules):
+    """A point layer of the findings touching `area` (a village, in `crs`): one dot on each finding's part
+    inside it (the whole finding when it lies outside, as GEO-05's parcels do)."""
+    layer = _memory("Point", crs, "核对问题编号")
+    features = []
+    for one in marked:
+        geometry = one.geometry if one.geometry.isGeosValid() else one.geometry.makeValid()
+        if not geometry.intersects(area):
+            continue
+        inside = geometry.intersection(area)
+        if inside.isEmpty() or inside.area() <= 0:
+            inside = geometry
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(inside.pointOnSurface())
+        feature.setAttributes(_values(one, indicator_rules))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    dot = QgsMarkerSymbol.createSimple({"name": "circle", "size": "1.4", "color": "0,0,0",
+                                        "outline_color": "255,255,255", "outline_width": "0.3"})
+    dot.symbolLayer(0).setDataDefinedProperty(dot.symbolLayer(0).PropertyFillColor,
+                                              QgsProperty.fromField("colour"))
+    layer.setRenderer(QgsSingleSymbolRenderer(dot))
+    return layer
+
+
+def label_anchors(layer, form):
+    """Label each dot (LABELS: rule and area; NUMBERS: a circled number), around it, with a leader line."""
     settings = QgsPalLayerSettings()
-    settings.fieldName = "label"
-    settings.placement = QgsPalLayerSettings.Placement.OrderedPositionsAroundPoint      # eight places tried per label
-    settings.dist = 0.5
-    settings.displayAll = True                          # every finding labelled, even where space is short
+    settings.fieldName = "label" if form == LABELS else "' ' || \"number\" || ' '"   # spaces: the box's margin
+    settings.isExpression = form == NUMBERS
+    settings.placement = QgsPalLayerSettings.Placement.OrderedPositionsAroundPoint   # eight places per distance
+    settings.dist = DISTANCE_MM
+    settings.displayAll = False                     # never overprint: what does not fit is reported unplaced
     settings.priority = 5
     properties = settings.dataDefinedProperties()
-    properties.setProperty(QgsPalLayerSettings.Property.Priority, QgsProperty.fromExpression(PRIORITY))
-    properties.setProperty(QgsPalLayerSettings.Property.Color, QgsProperty.fromExpression(
-        "CASE WHEN \"decision\" <> '' THEN '80,80,80' ELSE '150,0,0' END"))
-    settings.setDataDefinedProperties(properties)
+    properties.setProperty(QgsPalLayerSettings.Property.Priority, QgsProperty.fromField("priority"))
+    properties.setProperty(QgsPalLayerSettings.Property.LabelDistance, QgsProperty.fromField("distance"))
+    for key, value in ((QgsPalLayerSettings.Property.PositionX, QgsProperty.fromField("label_x")),   # see pin_labels
+                       (QgsPalLayerSettings.Property.PositionY, QgsProperty.fromField("label_y")),
+                       (QgsPalLayerSettings.Property.Hali, QgsProperty.fromValue("Center")),
+                       (QgsPalLayerSettings.Property.Vali, QgsProperty.fromValue("Half")),
+                       (QgsPalLayerSettings.Property.MultiLineAlignment, QgsProperty.fromValue("Center")),
+                       (QgsPalLayerSettings.Property.AlwaysShow, QgsProperty.fromExpression("\"label_x\" IS NOT NULL"))):
+        properties.setProperty(key, value)
     text = QgsTextFormat()
-    text.setFont(QFont(FONT))
-    text.setSize(8)
-    text.setColor(QColor(150, 0, 0))
-    buffer = QgsTextBufferSettings()
-    buffer.setEnabled(True)
-    buffer.setSize(0.8)
-    buffer.setColor(QColor(255, 255, 255))
-    text.setBuffer(buffer)
+    text.setFont(fonts.font(bold=form == NUMBERS))
+    text.setSize(7.5 if form == NUMBERS else 8)
+    if form == NUMBERS:
+        text.setColor(QColor(255, 255, 255))
+        background = QgsTextBackgroundSettings()
+        background.setEnabled(True)
+        background.setType(QgsTextBackgroundSettings.ShapeType.ShapeRectangle)   # exactly the box the engine
+        background.setSizeType(QgsTextBackgroundSettings.SizeType.SizeBuffer)      # keeps clear of the others
+        background.setSize(QSizeF(0, 0))
+        background.setRadii(QSizeF(1.2, 1.2))
+        background.setStrokeColor(QColor(255, 255, 255))
+        background.setStrokeWidth(0.25)
+        text.setBackground(background)
+        properties.setProperty(QgsPalLayerSettings.Property.ShapeFillColor, QgsProperty.fromField("colour"))
+    else:
+        buffer = QgsTextBufferSettings()
+        buffer.setEnabled(True)
+        buffer.setSize(0.9)
+        buffer.setColor(QColor(255, 255, 255))
+        text.setBuffer(buffer)
+        properties.setProperty(QgsPalLayerSettings.Property.Color, QgsProperty.fromField("colour"))
     settings.setFormat(text)
+    settings.setDataDefinedProperties(properties)
+    callout = QgsSimpleLineCallout()
+    callout.setEnabled(True)
+    callout.setMinimumLength(0.5)
+    callout.setLabelAnchorPoint(QgsCallout.LabelAnchorPoint.LabelPointOnExterior)
+    callout.setLineSymbol(QgsLineSymbol.createSimple({"line_color": "60,60,60", "line_width": "0.2"}))
+    settings.setCallout(callout)
     layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
     layer.setLabelsEnabled(True)
+
+
+def make_obstacle(layer):
+    """Labels keep off the outlines of the layer's polygons (a label inside a large finding is fine)."""
+    settings = QgsPalLayerSettings()
+    settings.drawLabels = False
+    settings.fieldName = "''"
+    settings.isExpression = True
+    obstacle = settings.obstacleSettings()
+    obstacle.setIsObstacle(True)
+    obstacle.setType(QgsLabelObstacleSettings.ObstacleType.PolygonBoundary)
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
+
+
+def move_out(layer, feature_ids, step_mm):
+    """Move the labels of these anchor features `step_mm` further from their dots."""
+    index = layer.fields().indexOf("distance")
+    changes = {fid: {index: layer.getFeature(fid)["distance"] + step_mm} for fid in feature_ids}
+    layer.dataProvider().changeAttributeValues(changes)
+    return bool(changes)
+
+
+def pin_labels(layer, labels):
+    """Keep each placed label where it is (its centre as the label's data-defined position, shown even if
+    another render's text metrics would differ): the PNG then shows what the PDF shows."""
+    fields = layer.fields()
+    changes = {label.featureId: {fields.indexOf("label_x"): label.labelRect.center().x(),
+                                 fields.indexOf("label_y"): label.labelRect.center().y()}
+               for label in labels if not label.isUnplaced}
+    layer.dataProvider().changeAttributeValues(changes)
+
+

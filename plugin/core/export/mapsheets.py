@@ -7,6 +7,7 @@ legend its classes (only those on the sheet, in code order, no "unlisted", no fi
 layout variables their text. Everything happens in a private QgsProject: the user's is never touched.
 """
 import datetime
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,15 +17,14 @@ from qgis.core import (
     QgsExpressionContextUtils,
     QgsFeatureRequest,
     QgsGeometry,
+    QgsLabelingEngineSettings,
     QgsLayoutExporter,
-    QgsLayoutItemHtml,
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
-    QgsLayoutPoint,
-    QgsLayoutSize,
+    QgsLayoutMeasurement,
     QgsLegendRenderer,
     QgsLegendStyle,
     QgsMapClippingRegion,
@@ -32,10 +32,7 @@ from qgis.core import (
     QgsProject,
     QgsRectangle,
     QgsRenderContext,
-    QgsTextFormat,
 )
-from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QFont
 
 from ..errors import OneMapError
 from ..read import overrides
@@ -43,10 +40,30 @@ from ..read.schema import schema
 from ..read.sources import open_source
 from ..read.styles import PROVISIONAL, apply_style, style_path, style_status
 from ..review.findings_layer import findings_vector_layer
-from . import FONT
-from .atomic import write_atomically
-from .findings_sheet import findings_layers
+from .findings_sheet import (
+    LABELS,
+    MARK_COLOURS,
+    NUMBERS,
+    anchors,
+    findings_polygons,
+    label_anchors,
+    make_obstacle,
+    marked_findings,
+    move_out,
+    pin_labels,
+)
 from .report_pdf import export_pdf, load_template
+from .sheet_files import SheetSet, check_output_folder, check_targets, earlier_sheets, unique_names
+from .sheet_layout import (
+    fit_title,
+    fits_one_line,
+    make_room_for_legend,
+    place_findings_table,
+    plain_title,
+    remove_findings_table,
+    scale_factor,
+)
+from .text import plain
 
 SHEETS = (("landuse", "国土空间用途规划图"), ("control", "三条控制线图"), ("zoning", "规划分区图"),
           ("findings", "一张图核对成果图"))
@@ -56,6 +73,9 @@ NICE_SCALES = [500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000, 100000, 
 SEVERITY_ORDER = ("错误", "警告", "提示")
 PNG_DPI = 150
 MUTED_OPACITY = 0.35
+EXTENSIONS = (".pdf", ".png")
+SEGMENT_MM = 10.0                   # the bar scale's shortest segment on A3 (× 2 on A1): room for its figures
+MOVE_OUT_MM = {LABELS: (2.0,), NUMBERS: (1.5, 2.5, 4.0, 6.0, 9.0)}   # labels not placed go this much further out
 
 
 @dataclass
@@ -115,6 +135,13 @@ def nice_length(metres):
     return max(step * power for step in (1, 2, 5) if step * power <= max(metres, 1))
 
 
+def segment_length(scale, k=1.0):
+    """The bar scale's segment: the shortest 1, 2 or 5 × 10^n metres that is SEGMENT_MM × k on paper or more."""
+    metres = scale * SEGMENT_MM * k / 1000.0
+    power = 10 ** math.floor(math.log10(metres))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= metres * (1 - 1e-9))
+
+
 def _class_key(key, label):
     if key == "findings":
         return (SEVERITY_ORDER.index(label) if label in SEVERITY_ORDER else 9, label)
@@ -123,7 +150,7 @@ def _class_key(key, label):
 
 def _clean(label):
     suffix = "（{}）".format(PROVISIONAL)
-    return label[:-len(suffix)] if label.endswith(suffix) else label
+    return plain(label[:-len(suffix)] if label.endswith(suffix) else label)
 
 
 def present_classes(layer, area, crs, code_field=None):
@@ -199,40 +226,16 @@ def fill_legend(legend, entries, present):
     return lines
 
 
-def make_room_for_legend(layout, legend, map_item, lines, orientation):
-    """Columns for `lines` legend entries; when the template's box is too small the legend grows into
-    the map (leftwards on landscape sheets, upwards on portrait ones) so nothing is cut off."""
-    k = legend.symbolHeight() / 5.0                       # 1 on A3, 2 on A1 (the templates' symbol is 5 mm × k)
-    row, column_width, heading = legend.symbolHeight() + 2.6 * k, 58.0 * k, 12.0 * k
-    box = legend.sizeWithUnits()
-    position = legend.positionWithUnits()
-    if orientation == "landscape":
-        columns = max(1, -(-lines // max(1, int((box.height() - heading) / row))))
-        grow = min(max(0.0, columns * column_width - box.width()), map_item.rect().width() * 0.4)
-        legend.attemptMove(QgsLayoutPoint(position.x() - grow, position.y()))
-        legend.attemptResize(QgsLayoutSize(box.width() + grow, box.height()))
-        map_item.attemptResize(QgsLayoutSize(map_item.rect().width() - grow, map_item.rect().height()))
-        north = next((item for item in layout.items() if isinstance(item, QgsLayoutItemPicture)), None)
-        if north is not None and grow:
-            north.attemptMove(QgsLayoutPoint(north.positionWithUnits().x() - grow, north.positionWithUnits().y()))
-    else:
-        columns = max(1, int(box.width() / column_width))
-        needed = -(-lines // columns) * row + heading
-        grow = min(max(0.0, needed - box.height()), map_item.rect().height() * 0.4)
-        legend.attemptMove(QgsLayoutPoint(position.x(), position.y() - grow))
-        legend.attemptResize(QgsLayoutSize(box.width(), box.height() + grow))
-        map_item.attemptResize(QgsLayoutSize(map_item.rect().width(), map_item.rect().height() - grow))
-        columns = min(columns, max(1, lines))
-    legend.setColumnCount(columns)
-    legend.setSplitLayer(columns > 1)
-    legend.setEqualColumnWidth(columns > 1)
-
-
 class SheetData:
     """The layers of one plan (and its one map, findings) loaded once into a private project."""
 
     def __init__(self, plan_path, onemap_path=None, findings_path=None):
         self.project = QgsProject()
+        engine = self.project.labelingEngineSettings()      # unplaced labels are reported, never drawn
+        engine.setFlag(QgsLabelingEngineSettings.Flag.CollectUnplacedLabels, True)
+        engine.setFlag(QgsLabelingEngineSettings.Flag.DrawUnplacedLabels, False)
+        engine.setFlag(QgsLabelingEngineSettings.Flag.UsePartialCandidates, False)
+        self.project.setLabelingEngineSettings(engine)
         self.plan = open_source(plan_path)
         if "GHYDYH" not in self.plan.recognised:
             raise OneMapError("规划成果 {} 中没有可识别的规划用地用海图层".format(self.plan.label),
@@ -247,7 +250,13 @@ class SheetData:
         self.boundary = self._layer("CJDCQ", self.plan) if self.plan.get("CJDCQ") else None
         self.controls = {key: layer for key, layer in ((key, self._either(key)) for key in CONTROL_KEYS) if layer}
         self.zoning = self._either("GHFQ")
-        self.findings, self.finding_labels = self._findings(findings_path) if findings_path else (None, None)
+        self.report, self.marked, self.findings, self.indicator_rules = \
+            self._findings(findings_path) if findings_path else (None, [], None, set())
+
+    def close(self):
+        """Delete the private project — its layers and layouts — now, while QGIS runs (not whenever an
+        error's traceback lets go of it)."""
+        self.project = None
 
     def _layer(self, key, source, opacity=1.0):
         found = source.get(key)
@@ -272,11 +281,26 @@ class SheetData:
     def _findings(self, path):
         from .report_data import read_report
         report = read_report(path)                      # a clear error if it is not a findings file
-        layer = findings_vector_layer(path, "核对问题")
-        polygons, labels = findings_layers(layer, report)
-        for made in (polygons, labels):
-            self.project.addMapLayer(made, False)
-        return polygons, labels
+        crs = findings_vector_layer(path, "核对问题").crs()
+        marked = marked_findings(report, crs)
+        indicator_rules = {rule["rule_id"] for rule in report.rules if rule.get("kind") == "indicator"}
+        polygons = findings_polygons(marked, crs, indicator_rules)
+        make_obstacle(polygons)
+        self.project.addMapLayer(polygons, False)
+        return report, marked, polygons, indicator_rules
+
+    def finding_anchors(self, village):
+        """The anchor layer of the findings on a village's sheet (in the project, not yet labelled)."""
+        area = QgsGeometry(village.area)
+        area.transform(QgsCoordinateTransform(self.crs, self.findings.crs(), self.project))
+        layer = anchors(self.marked, self.findings.crs(), area, self.indicator_rules)
+        self.project.addMapLayer(layer, False)
+        return layer
+
+    def marked_on(self, marks):
+        """The findings anchored on a sheet (its anchor layer `marks`), in number order."""
+        numbers = {feature["number"] for feature in marks.getFeatures()}
+        return [one for one in self.marked if one.number in numbers]
 
     def violated_controls(self):
         """The control lines the findings concern (their control_layer), in CONTROL_KEYS order."""
@@ -316,8 +340,7 @@ class SheetData:
         if sheet == "findings" and self.findings is not None:
             controls = [SheetLayer(self.controls[key], key, self.controls[key].name())
                         for key in self.violated_controls()]          # drawn under the findings
-            return [SheetLayer(self.finding_labels, "findings", in_legend=False),
-                    SheetLayer(self.findings, "findings", "核对问题")] + controls + boundary + \
+            return [SheetLayer(self.findings, "findings", "核对问题")] + controls + boundary + \
                 [SheetLayer(self.muted, "GHYDYH", in_legend=False)]
         return None
 
@@ -379,65 +402,99 @@ def _orientation(extent):
     return "landscape" if extent.width() >= extent.height() else "portrait"
 
 
-def plain_title(layout):
-    """The sheet title as a plain bold label, centred where the template puts it. The template's title
-    is an HTML label: without QtWebKit (Debian 13's 3.40, sid's 3.44) it draws nothing, and QGIS 3.40+
-    turns an HTML label into an HTML frame when loading, evaluating [% @onemap_title %] before it is set."""
-    label = layout.itemById("title")
-    if isinstance(label, QgsLayoutItemLabel):
-        if label.mode() != QgsLayoutItemLabel.Mode.ModeHtml:
-            return
-        old, html, remove = label, label.text(), layout.removeLayoutItem
-    else:
-        html_items = [item for item in layout.multiFrames()
-                      if isinstance(item, QgsLayoutItemHtml) and item.frameCount()]
-        if not html_items:
-            return
-        old, html, remove = html_items[0], html_items[0].html(), layout.removeMultiFrame
-    place = old if isinstance(old, QgsLayoutItemLabel) else old.frame(0)
-    position, size = place.positionWithUnits(), place.sizeWithUnits()
-    points = float((re.search(r"font-size:\s*([\d.]+)pt", html) or [None, "22"])[1])
-    remove(old)
-    title = QgsLayoutItemLabel(layout)
-    title.setId("title")
-    title.setText("[% @onemap_title %]")
-    font = QFont(FONT)
-    font.setBold(True)
-    font.setPointSizeF(points)
-    if hasattr(title, "setTextFormat"):
-        text_format = QgsTextFormat.fromQFont(font)
-        text_format.setSize(points)
-        title.setTextFormat(text_format)
-    else:
-        title.setFont(font)
-    title.setHAlign(Qt.AlignmentFlag.AlignHCenter)
-    title.setVAlign(Qt.AlignmentFlag.AlignVCenter)
-    layout.addLayoutItem(title)
-    title.attemptMove(position)
-    title.attemptResize(size)
+@dataclass
+class Sheet:
+    """A sheet's print layout and, on sheet 04, its findings' anchors and how they are labelled."""
+    layout: object
+    map_item: object
+    marks: object = None            # the anchor layer (sheet 04)
+    form: str = LABELS
+    listed: int = 0                 # findings in the 问题清单 beside the map (NUMBERS)
+
+
+def sheet_title(layout, title, sheet_name):
+    """'<title>　<sheet name>' fitted into the template's title box (smaller, then on two lines); OneMapError
+    if it cannot be."""
+    label = plain_title(layout)
+    suffix = "\u3000" + sheet_name
+    return fit_title(label, title, suffix) if label is not None else title + suffix
+
+
+def check_one_line(layout, item_id, text, zh, en):
+    """OneMapError when `text` does not fit on its label's one line (编制单位 and 编制日期)."""
+    label = layout.itemById(item_id)
+    if isinstance(label, QgsLayoutItemLabel) and not fits_one_line(label, text):
+        raise OneMapError("{}过长（{} 字），图上放不下；请缩短".format(zh, len(text)),
+                          "{} is too long ({} characters) for the sheet: shorten it".format(en, len(text)))
+
+
+def findings_note(data, marks, form, listed):
+    """What sheet 04 says about its markers: what the numbers are, which findings have no place on the map."""
+    notes = []
+    if form == NUMBERS:
+        notes.append("图中编号为核对报告问题清单的序号。")
+        if listed < marks.featureCount():
+            notes.append("表中未列出的编号见核对报告。")
+    without = [finding["rule_id"] for finding in data.report.findings if not finding.get("_wkb")]
+    if without:
+        notes.append("无图形位置的问题 {} 项（{}）见核对报告。".format(
+            len(without), "、".join(plain(rule) for rule in dict.fromkeys(without))))
+    return "".join(notes)
 
 
 def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler="", date=""):
-    """The print layout of one sheet for one village (None when the sheet has nothing to show).
+    """The print layout of one sheet for one village (None when the sheet has nothing to show)."""
+    made = make_sheet(data, sheet, sheet_name, village, paper, title, compiler, date)
+    return made.layout if made is not None else None
+
+
+def make_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler="", date="", form=LABELS):
+    """One sheet for one village as a Sheet (None when the sheet has nothing to show).
 
     With a village boundary the layout's atlas is that village: the map follows it at the best of the
-    predefined scales and is clipped to it."""
+    predefined scales and is clipped to it (sheet 04's findings and their labels are not: GEO-05's lie
+    outside). On sheet 04 the findings are labelled in `form` (LABELS or NUMBERS with the 问题清单)."""
     entries = data.sheet_layers(sheet)
     if entries is None:
         return None
     orientation = _orientation(village.extent)
     layout = load_template("mapsheet_{}_{}.qpt".format(paper, orientation), data.project)
-    plain_title(layout)
+    layouts = data.project.layoutManager()          # the project owns its layouts: they go before it does
+    layout.setName("{} {} {}".format(village.name, sheet_name, len(layouts.layouts())))
+    layouts.addLayout(layout)
+    title_text = sheet_title(layout, plain(title), sheet_name)
+    compiler, date = plain(compiler), plain(date or today())
+    check_one_line(layout, "compiler", "编制单位：{}　　编制日期：{}".format(compiler, date), "编制单位或编制日期",
+                   "COMPILER or DATE")
     layout.renderContext().setPredefinedScales([float(scale) for scale in NICE_SCALES])
     map_item = next(item for item in layout.items() if isinstance(item, QgsLayoutItemMap))
     legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))
+    marks = None
+    if sheet == "findings":
+        marks = data.finding_anchors(village)
+        label_anchors(marks, form)
+        entries = [SheetLayer(marks, "findings", in_legend=False)] + entries
     present = {id(entry): present_classes(entry.layer, village.area, data.crs,
                                           data.code_field if entry.layer is data.landuse else None)
                for entry in entries}
-    make_room_for_legend(layout, legend, map_item, fill_legend(legend, entries, present), orientation)
+    lines = fill_legend(legend, entries, present)
+    make_room_for_legend(layout, legend, map_item, lines, orientation)
+    listed = 0
+    if form == NUMBERS and marks is not None:
+        rows = [[str(m.number), plain(m.finding["rule_id"]), plain(m.finding.get("rule_title") or ""), m.status_zh,
+                 _area_text(m, data)] for m in data.marked_on(marks)]
+        colours = [MARK_COLOURS.get(m.mark) for m in data.marked_on(marks)]
+        listed = place_findings_table(layout, legend, lines, map_item, rows, colours, orientation,
+                                      "其余 {} 项见核对报告问题清单".format)
+    else:
+        remove_findings_table(layout)
     map_item.setCrs(data.crs)
     map_item.setLayers([entry.layer for entry in entries])
     map_item.setKeepLayerSet(True)
+    map_item.setLabelMargin(QgsLayoutMeasurement(1.5))
+    north = next((item for item in layout.items() if isinstance(item, QgsLayoutItemPicture)), None)
+    if north is not None:
+        map_item.addLabelBlockingItem(north)
     map_item.setExtent(fit_extent(village.extent, map_item.rect().width() / map_item.rect().height()))
     if village.fid is not None:
         atlas = layout.atlas()
@@ -451,21 +508,32 @@ def build_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler
         clipping = map_item.atlasClippingSettings()
         clipping.setEnabled(True)
         clipping.setFeatureClippingType(QgsMapClippingRegion.FeatureClippingType.ClipPainterOnly)  # invalid parcels too
+        clipping.setRestrictToLayers(True)              # findings (GEO-05's lie outside) and labels are not clipped
+        clipping.setLayersToClip([entry.layer for entry in entries if entry.key != "findings"])
         atlas.beginRender()
         atlas.first()
     else:
         map_item.setScale(nice_scale(map_item.scale()))
     scale = int(round(map_item.scale()))
     scalebar = next(item for item in layout.items() if isinstance(item, QgsLayoutItemScaleBar))
-    scalebar.setUnitsPerSegment(nice_length(scale * map_item.rect().width() / 20.0 / 1000.0))  # 4 segments ≈ 1/5
+    scalebar.setUnitsPerSegment(segment_length(scale, scale_factor(legend)))
     scalebar.update()
-    variables = {"onemap_title": "{}　{}".format(title, sheet_name), "onemap_compiler": compiler or "",
-                 "onemap_date": date or today(), "onemap_scale": str(scale), "onemap_crs": crs_note(data.crs),
-                 "onemap_footnote": footnote(entries, present, sheet)}
+    note = footnote(entries, present, sheet)
+    if marks is not None:
+        note = (note or "注：") + findings_note(data, marks, form, listed)
+    variables = {"onemap_title": title_text, "onemap_compiler": compiler, "onemap_date": date,
+                 "onemap_scale": str(scale), "onemap_crs": crs_note(data.crs), "onemap_footnote": note}
     for name, value in variables.items():
         QgsExpressionContextUtils.setLayoutVariable(layout, name, value)
     layout.refresh()
-    return layout
+    return Sheet(layout, map_item, marks, form, listed)
+
+
+def _area_text(marked, data):
+    area = marked.finding.get("area_m2")
+    if not area or area <= 0 or marked.finding["rule_id"] in data.indicator_rules:
+        return ""
+    return "{:,.0f}".format(area)
 
 
 def export_png(layout, path):
@@ -475,50 +543,103 @@ def export_png(layout, path):
         raise OneMapError("导出 PNG 失败：{}".format(path), "PNG export failed: {}".format(path))
 
 
-def check_output_folder(output_dir):
-    """OneMapError naming output_dir unless it is, or can be made, a folder (checked before any work)."""
-    existing = os.path.abspath(output_dir)
-    while not os.path.exists(existing):
-        existing = os.path.dirname(existing)
-    if not os.path.isdir(existing):
-        raise OneMapError("输出位置 {} 应为文件夹，但 {} 是一个文件".format(output_dir, existing),
-                          "Output {} must be a folder, but {} is a file".format(output_dir, existing))
+def anchor_labels(sheet, exporter):
+    """The labels (QgsLabelPosition) the export gave the sheet's anchors, placed and unplaced."""
+    results = exporter.labelingResults().get(sheet.map_item.uuid())
+    return [label for label in (results.allLabels() if results else []) if label.layerID == sheet.marks.id()]
+
+
+def keep_placed(sheet, exporter):
+    """Ids of the sheet's anchors the export left without a placed label; the placed ones are pinned."""
+    labels = anchor_labels(sheet, exporter)
+    pin_labels(sheet.marks, labels)
+    return {feature.id() for feature in sheet.marks.getFeatures()} - \
+        {label.featureId for label in labels if not label.isUnplaced}
+
+
+def export_findings_sheet(sheet, build, pdf_path):
+    """Sheet 04 exported to `pdf_path` with every finding labelled: as LABELS when they fit near their
+    findings, else as NUMBERS keyed to the 问题清单. Labels the engine could not place are moved further
+    out, round by round; numbers still unplaced after the last round are named in the footnote."""
+    for form in (LABELS, NUMBERS):
+        sheet = sheet if form == LABELS else build(form)
+        for step in MOVE_OUT_MM[form] + (None,):
+            missing = keep_placed(sheet, export_pdf(sheet.layout, pdf_path))
+            if not missing:
+                return sheet
+            if step is not None:
+                move_out(sheet.marks, missing, step)
+    numbers = sorted(sheet.marks.getFeature(fid)["number"] for fid in missing)
+    note = QgsExpressionContextUtils.layoutScope(sheet.layout).variable("onemap_footnote")
+    QgsExpressionContextUtils.setLayoutVariable(sheet.layout, "onemap_footnote", note + (
+        "图面过密，第 {} 号问题未能在图上标注，见核对报告。".format("、".join(map(str, numbers)))))
+    export_pdf(sheet.layout, pdf_path)
+    return sheet
 
 
 def export_mapsheets(plan_path, onemap_path, output_dir, findings_path=None, paper="A3", title="", compiler="",
                      date="", feedback=None):
-    """Write <sheet>.pdf and .png per village into output_dir; returns [Written]."""
+    """Write <sheet>.pdf and .png per village into output_dir, the whole set or nothing; returns [Written].
+
+    Checked before anything is rendered: the paper, the output folder (not a file, not an input nor inside
+    one), every file name the set may take (a folder or a foreign file there is refused). Earlier sheets of
+    the same set that this run does not write (e.g. an 04 when no findings are given now) are removed."""
     if paper not in PAPERS:
         raise OneMapError("图幅须为 A3 或 A1：{}".format(paper), "Paper must be A3 or A1: {}".format(paper))
-    check_output_folder(output_dir)
+    check_output_folder(output_dir, [plan_path, onemap_path, findings_path])
     data = SheetData(plan_path, onemap_path, findings_path)
+    try:
+        return _write_set(data, output_dir, paper, title, compiler, date, feedback)
+    finally:
+        data.close()
+
+
+def _write_set(data, output_dir, paper, title, compiler, date, feedback):
     villages = data.villages()
+    prefixes = ["{}_".format(name) for name in unique_names([v.name for v in villages])] \
+        if len(villages) > 1 else [""]
+    stems = [["{}{:02d}_{}".format(prefix, index, name) for index, (_s, name) in enumerate(SHEETS, 1)]
+             for prefix in prefixes]
+    check_targets([os.path.join(output_dir, stem + ext) for row in stems for stem in row for ext in EXTENSIONS])
     kind = schema().kinds.get(data.plan.guess_kind(), {}).get("zh", "规划")
     detailed = data.plan.guess_kind() == "detailed"         # 土地使用规划图 and 图则 instead of sheet 01 (tuze.py)
     written = []
     steps = len(villages) * len(SHEETS)
-    for v_index, village in enumerate(villages):
-        for s_index, (sheet, sheet_name) in enumerate(SHEETS, 1):
-            if feedback is not None:
-                if feedback.isCanceled():
-                    return written
-                feedback.setProgress(100.0 * (v_index * len(SHEETS) + s_index - 1) / steps)
-            if detailed and sheet == "landuse":
-                continue
-            layout = build_sheet(data, sheet, sheet_name, village, paper,
-                                 title or "{}{}".format(village.name, kind), compiler, date)
-            if layout is None:
-                continue
-            stem = "{:02d}_{}".format(s_index, sheet_name)
-            if len(villages) > 1:
-                stem = "{}_{}".format(village.name, stem)
-            done = Written(village.name, sheet_name)
-            for extension, write in ((".pdf", export_pdf), (".png", export_png)):
-                path = os.path.join(output_dir, stem + extension)
-                write_atomically(path, lambda temporary, w=write, l=layout: w(l, temporary))
-                done.files.append(path)
-            written.append(done)
-    if detailed:
-        from .tuze import export_detailed_sheets
-        written += export_detailed_sheets(data, output_dir, (1, len(SHEETS) + 1), title, compiler, date, paper, feedback)
+    with SheetSet(output_dir) as staged:
+        for v_index, village in enumerate(villages):
+            for s_index, (sheet, sheet_name) in enumerate(SHEETS):
+                if feedback is not None:
+                    if feedback.isCanceled():
+                        raise OneMapError("已取消，未写入任何图件", "Cancelled: no map sheet was written")
+                    feedback.setProgress(100.0 * (v_index * len(SHEETS) + s_index) / steps)
+                if detailed and sheet == "landuse":
+                    continue
+                done = _export_sheet(data, sheet, sheet_name, village, paper, title or "{}{}".format(village.name, kind),
+                                     compiler, date, staged, stems[v_index][s_index])
+                if done is not None:
+                    written.append(done)
+        names = [re.escape("{:02d}_{}".format(i, name)) for i, (_s, name) in enumerate(SHEETS, 1)]
+        if detailed:
+            from .tuze import export_detailed_sheets, sheet_names
+            written += export_detailed_sheets(data, staged, (1, len(SHEETS) + 1), title, compiler, date, paper, feedback)
+            names += sheet_names((1, len(SHEETS) + 1))
+        pattern = re.compile("({})({})\\.(pdf|png)".format(
+            "|".join(re.escape(prefix) for prefix in prefixes), "|".join(names)), re.I)
+        staged.commit(earlier_sheets(output_dir, pattern))
     return written
+
+
+def _export_sheet(data, sheet, sheet_name, village, paper, title, compiler, date, staged, stem):
+    """One sheet's PDF and PNG into the staging folder; None when the sheet has nothing to show."""
+    def build(form=LABELS):
+        return make_sheet(data, sheet, sheet_name, village, paper, title, compiler, date, form)
+    made = build()
+    if made is None:
+        return None
+    pdf, png = staged.path(stem + ".pdf"), staged.path(stem + ".png")
+    if made.marks is None:
+        export_pdf(made.layout, pdf)
+    else:
+        made = export_findings_sheet(made, build, pdf)
+    export_png(made.layout, png)
+    return Written(village.name, sheet_name, [staged.target(stem + ext) for ext in EXTENSIONS])

@@ -15,12 +15,12 @@ import os
 from qgis.core import (Qgis, QgsExpressionContextUtils, QgsLayoutExporter, QgsLayoutItemHtml, QgsLayoutItemLabel,
                        QgsPrintLayout, QgsProject, QgsReadWriteContext)
 from qgis.PyQt.QtCore import QMarginsF, QRectF, QSizeF
-from qgis.PyQt.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from qgis.PyQt.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..errors import OneMapError
 from ..paths import RESOURCES_DIR
-from . import FONT
+from . import fonts
 from .report_html import RECORD, SIGNATURE
 
 TEMPLATE = "report_a4.qpt"
@@ -36,19 +36,21 @@ def load_template(name, project=None):
     _items, ok = layout.loadFromTemplate(document, QgsReadWriteContext())
     if not ok:
         raise OneMapError("无法读取版式模板 {}".format(path), "Cannot read the layout template {}".format(path))
-    return layout
+    return fonts.apply_to_layout(layout)
 
 
 def export_pdf(layout, path):
-    """Export a layout to PDF (text as text, fonts embedded); OneMapError on failure."""
+    """Export a layout to PDF (text as text, fonts embedded); OneMapError on failure. Returns the exporter."""
     settings = QgsLayoutExporter.PdfExportSettings()
     settings.dpi = 300
     settings.rasterizeWholeImage = False
     settings.forceVectorOutput = True
     settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText      # searchable, fonts embedded
-    result = QgsLayoutExporter(layout).exportToPdf(path, settings)
-    if result != QgsLayoutExporter.ExportResult.Success:
+    exporter = QgsLayoutExporter(layout)
+    if exporter.exportToPdf(path, settings) != QgsLayoutExporter.ExportResult.Success:
         raise OneMapError("导出 PDF 失败：{}".format(path), "PDF export failed: {}".format(path))
+    fonts.fix_text_layer(path)
+    return exporter                   # its labelingResults() say where the map items' labels went
 
 
 def repeat_on_every_page(layout, item):
@@ -128,7 +130,7 @@ class TextDocument(QTextDocument):
 def _text_document(html, writer, page):
     document = TextDocument()
     document.documentLayout().setPaintDevice(writer)
-    document.setDefaultFont(QFont(FONT, 10))
+    document.setDefaultFont(fonts.font(10))
     document.setHtml(html)
     document.setPageSize(page)
     return document
@@ -162,7 +164,7 @@ def write_text_document_pdf(html, path, margin_mm=18.0):
     pages = document.pageCount()
     footer = TextDocument()
     footer.documentLayout().setPaintDevice(writer)
-    footer.setDefaultFont(QFont(FONT, 9))
+    footer.setDefaultFont(fonts.font(9))
     footer.setTextWidth(page.width())
     painter = QPainter(writer)
     for index in range(pages):
@@ -179,6 +181,7 @@ def write_text_document_pdf(html, path, margin_mm=18.0):
         painter.restore()
     if not painter.end():
         raise OneMapError("导出 PDF 失败：{}".format(path), "PDF export failed: {}".format(path))
+    fonts.fix_text_layer(path)
 
 
 def _load(item, html):

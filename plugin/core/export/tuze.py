@@ -9,6 +9,7 @@ before its last '-', else the unit); a 街区 of roads only gets no 图则. Area
 check's. Everything is drawn in the sheets' private project: the user's is never touched.
 """
 import os
+import re
 from collections import defaultdict
 
 from qgis.core import (
@@ -31,14 +32,14 @@ from qgis.core import (
     QgsVectorLayerSimpleLabeling,
 )
 from qgis.PyQt.QtCore import QVariant
-from qgis.PyQt.QtGui import QColor, QFont
+from qgis.PyQt.QtGui import QColor
 
 from ..check.measures import CGCS2000_ELLIPSOID, DENSIFY_M, M2_PER_HA
 from ..read.codes import code_list
 from ..read.styles import apply_style
-from . import FONT
-from .atomic import write_atomically
+from . import fonts
 from .mapsheets import (
+    EXTENSIONS,
     NICE_SCALES,
     SheetLayer,
     Village,
@@ -55,6 +56,7 @@ from .mapsheets import (
     today,
 )
 from .report_pdf import export_pdf, load_template
+from .sheet_files import check_targets, safe_name
 
 LANDUSE_SHEET = "土地使用规划图"
 LINES = ("CSLVX", "CSLANX", "CSHX", "CSZX")           # the 城市四线, drawn above the parcels
@@ -158,7 +160,7 @@ class DetailedSheets:
         settings = QgsPalLayerSettings()
         settings.fieldName = "DKBH"
         text = QgsTextFormat()
-        text.setFont(QFont(FONT))
+        text.setFont(fonts.font())
         text.setSize(7.0)
         text.setColor(QColor(20, 20, 20))
         buffer = QgsTextBufferSettings()
@@ -223,28 +225,44 @@ class WholePlan:
         return self._entries
 
 
-def export_detailed_sheets(data, output_dir, numbers, title="", compiler="", date="", paper="A3", feedback=None):
-    """Write 土地使用规划图 and one 图则 per 街区 (A3), PDF and PNG, as <numbers[0]>_土地使用规划图 and
-    <numbers[1]>_图则_<街区> beside the other sheets; returns [Written]."""
+def export_detailed_sheets(data, staged, numbers, title="", compiler="", date="", paper="A3", feedback=None):
+    """Render 土地使用规划图 and one 图则 per 街区 (A3), PDF and PNG, into the set being staged
+    (sheet_files.SheetSet) as <numbers[0]>_土地使用规划图 and <numbers[1]>_图则_<街区>; returns [Written].
+    A 街区's number becomes a safe file name (sheet_files.safe_name); a folder or a foreign file where a
+    图则 would go is refused before the set is committed."""
     sheets = DetailedSheets(data)
     name = os.path.splitext(os.path.basename(os.path.normpath(data.plan.path)))[0]
     title = title or "{}详细规划".format(name)
     area = QgsGeometry.fromRect((sheets.extent or data.landuse).extent())
     layout = build_sheet(WholePlan(sheets), "landuse", LANDUSE_SHEET, Village(name, area), paper, title, compiler, date)
-    written = [_write(layout, output_dir, "{:02d}_{}".format(numbers[0], LANDUSE_SHEET), Written(name, LANDUSE_SHEET))]
-    tuze = Tuze(sheets, area)
+    written = [_write(layout, staged, "{:02d}_{}".format(numbers[0], LANDUSE_SHEET), Written(name, LANDUSE_SHEET))]
+    tuze, taken = Tuze(sheets, area), set()
     for block in tuze.pages(feedback):
+        stem = "{:02d}_图则_{}".format(numbers[1], _unique(safe_name(str(block), "街区"), taken))
+        check_targets([staged.target(stem + extension) for extension in EXTENSIONS])
         tuze.fill("{}　图则　街区 {}".format(title, block), compiler, date)
-        written.append(_write(tuze.layout, output_dir, "{:02d}_图则_{}".format(numbers[1], block),
-                              Written(name, "图则 " + block)))
+        written.append(_write(tuze.layout, staged, stem, Written(name, "图则 {}".format(block))))
     return written
 
 
-def _write(layout, output_dir, stem, done):
-    for extension, write in ((".pdf", export_pdf), (".png", export_png)):
-        path = os.path.join(output_dir, stem + extension)
-        write_atomically(path, lambda temporary, w=write: w(layout, temporary))
-        done.files.append(path)
+def sheet_names(numbers):
+    """Patterns (regular expressions) of the file stems export_detailed_sheets writes: an earlier set's are
+    replaced by the new one."""
+    return [re.escape("{:02d}_{}".format(numbers[0], LANDUSE_SHEET)), re.escape("{:02d}_图则_".format(numbers[1])) + ".+"]
+
+
+def _unique(name, taken):
+    candidate, number = name, 2
+    while candidate.casefold() in taken:
+        candidate, number = "{}_{}".format(name, number), number + 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _write(layout, staged, stem, done):
+    export_pdf(layout, staged.path(stem + ".pdf"))
+    export_png(layout, staged.path(stem + ".png"))
+    done.files.extend(staged.target(stem + extension) for extension in EXTENSIONS)
     return done
 
 

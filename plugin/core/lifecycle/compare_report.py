@@ -24,10 +24,10 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
-from qgis.PyQt.QtGui import QColor, QFont
+from qgis.PyQt.QtGui import QColor
 
 from ..errors import OneMapError
-from ..export import FONT
+from ..export import fonts
 from ..export.atomic import write_atomically
 from ..export.mapsheets import (MUTED_OPACITY, SheetLayer, crs_note, export_png, fill_legend, fit_extent,
                                 make_room_for_legend, nice_length, nice_scale, plain_title, present_classes, today)
@@ -88,7 +88,7 @@ def changes_layer(path):
     settings.isExpression = True
     settings.displayAll = True
     text = QgsTextFormat()
-    text.setFont(QFont(FONT))
+    text.setFont(fonts.font())
     text.setSize(8)
     text.setColor(QColor(30, 30, 30))
     buffer = QgsTextBufferSettings()

@@ -3,13 +3,15 @@
 plugin/data/colors.yaml is the one colour table; tools/make_styles.py writes styles/<KEY>.qml from
 it with `build_renderer`, and the loader applies those files (a province folder may override any).
 Rule filters name the canonical code field; `apply_style` renames it to the layer's actual field.
-A style is only a look: anything in a QML that could run code (form init Python, actions, a custom
-form) is removed before it reaches a layer, and the QGIS log says what was removed.
+A style is only a look: anything in a QML that could run code, fetch or read something (forms, actions,
+map tips, outside SVG/raster files, expressions reaching beyond the feature — see qml_safety) is removed
+before it reaches a layer, and the QGIS log says what was removed.
 """
 import os
 
 from qgis.core import (
     Qgis,
+    QgsEditFormConfig,
     QgsFillSymbol,
     QgsLineSymbol,
     QgsMarkerSymbol,
@@ -26,10 +28,9 @@ from ..compat import MARKER_SHAPES, MILLIMETERS, POLYGON_GEOMETRY
 from ..paths import STYLES_DIR, data_path
 from ..yamlfile import load_data
 from . import overrides
+from .qml_safety import CATEGORIES, sanitize_qml
 
 PROVISIONAL = "暂定"
-CODE_ELEMENTS = ("editforminit", "editforminitcode", "editforminitcodesource", "editforminitfilepath",
-                 "editforminitusecode", "editform", "attributeactions")
 PENS = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine, "dot": Qt.PenStyle.DotLine,
         "dashdot": Qt.PenStyle.DashDotLine, "dashdotdot": Qt.PenStyle.DashDotDotLine, "none": Qt.PenStyle.NoPen}
 BRUSHES = {"solid": Qt.BrushStyle.SolidPattern, "none": Qt.BrushStyle.NoBrush, "bdiag": Qt.BrushStyle.BDiagPattern,
@@ -172,31 +173,12 @@ def style_path(key):
     return None
 
 
-def _runs_code(element):
-    """True when a removed element would have done something (QGIS writes empty defaults of each)."""
-    name, text = element.tagName(), element.text().strip()
-    if name == "attributeactions":
-        return element.elementsByTagName("actionsetting").count() > 0
-    if name == "editforminitcode":
-        return any(line.strip() and not line.strip().startswith(("#", '"""')) for line in text.splitlines())
-    if name in ("editforminitcodesource", "editforminitusecode"):
-        return text not in ("", "0")
-    return bool(text)
-
-
-def sanitize_qml(document):
-    """Remove form init code, actions and custom forms from a QML document; the names of those that
-    would have done something (e.g. ['attributeactions', 'editforminitcode'])."""
-    root = document.documentElement()
-    found = set()
-    for name in CODE_ELEMENTS:
-        nodes = root.elementsByTagName(name)
-        while nodes.count():
-            element = nodes.at(0).toElement()
-            if _runs_code(element):
-                found.add(name)
-            element.parentNode().removeChild(element)
-    return sorted(found)
+def only_a_look(layer):
+    """No form code, custom form, actions or map tip on the layer, whatever style it brought (a GeoPackage's
+    own default style is loaded with the layer)."""
+    layer.setEditFormConfig(QgsEditFormConfig())
+    layer.actions().clearActions()
+    layer.setMapTipTemplate("")
 
 
 def apply_style(layer, key, actual_field=None):
@@ -215,11 +197,12 @@ def apply_style(layer, key, actual_field=None):
         qml = qml.replace("&quot;{}&quot;".format(canonical), "&quot;{}&quot;".format(actual_field))
     document = QDomDocument()
     document.setContent(qml)
-    removed = sanitize_qml(document)
+    removed = sanitize_qml(document, os.path.dirname(path))
     if removed:
-        QgsMessageLog.logMessage("样式 {} 中的可执行内容已移除，未加载：{} (code removed from the style, not loaded)".format(
-            path, ", ".join(removed)), "OneMap", Qgis.MessageLevel.Warning)
-    ok, message = layer.importNamedStyle(document)
+        QgsMessageLog.logMessage("样式 {} 中的可执行或外部内容已移除，未加载 (removed from the style, not loaded)：{}".format(
+            path, "；".join(removed)), "OneMap", Qgis.MessageLevel.Warning)
+    ok, _message = layer.importNamedStyle(document, CATEGORIES)
+    only_a_look(layer)
     if not ok:
         return ""
     status = style_status(key)
