@@ -107,12 +107,12 @@ def test_the_signature_block_is_never_split_across_pages(qgis_app, tmp_path):
     import subprocess
 
     from plugin.core.export import report_pdf
-    from plugin.core.export.report_html import CSS, SIGNATURE
+    from plugin.core.export.report_html import SIGNATURE, css
     if not report_pdf.has_webkit():
         pytest.skip("the print layout's HTML frame needs QtWebKit")
     for lines in range(34, 43):                 # 41 lines a page: the page end falls before, in and after the block
         html = "<html><head><style>{}</style></head><body>{}{}</body></html>".format(
-            CSS, "".join("<p>第 {} 行</p>".format(n) for n in range(lines)), SIGNATURE)
+            css(), "".join("<p>第 {} 行</p>".format(n) for n in range(lines)), SIGNATURE)
         path = str(tmp_path / "r{}.pdf".format(lines))
         report_pdf.write_report_pdf(html, path)
         pages = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), path, "-"], capture_output=True,

@@ -299,10 +299,10 @@ def test_the_sheets_count_the_rows_they_list(checked, tmp_path):
 @pytest.mark.parametrize("lines", range(14, 54, 3))
 def test_the_signature_never_stands_alone_on_the_last_page(qgis_app, tmp_path, pdf_engine, lines):
     from plugin.core.export import report_pdf
-    from plugin.core.export.report_html import CSS, RECORD, SIGNATURE, _table
+    from plugin.core.export.report_html import RECORD, SIGNATURE, _table, css
     record = _table([("项目", 22, ""), ("内容", 78, "")], [["项目 {}".format(n), "内容 {}".format(n)] for n in range(12)])
     html = "<html><head><style>{}</style></head><body>{}{}{}{}</body></html>".format(
-        CSS, "".join("<p>第 {} 行</p>".format(n) for n in range(lines)), RECORD, record, SIGNATURE)
+        css(), "".join("<p>第 {} 行</p>".format(n) for n in range(lines)), RECORD, record, SIGNATURE)
     path = str(tmp_path / "r.pdf")
     report_pdf.write_report_pdf(html, path)
     pages = pdf_page_texts(path)

@@ -159,8 +159,14 @@ def _rows(dataset, name):
     if missing:
         raise OneMapError("表 {} 缺少字段 {}".format(name, "、".join(missing)),
                           "table {} lacks the fields {}".format(name, ", ".join(missing)))
-    layer.SetIgnoredFields(["OGR_GEOMETRY"])                # the report states figures, it draws nothing
-    return [{key: plain(value) for key, value in feature.items().items()} for feature in layer]
+    rows = []
+    for feature in layer:
+        row = {key: plain(value) for key, value in feature.items().items()}
+        geometry = feature.GetGeometryRef()
+        if geometry is not None:                            # a finding's place: sheet 04 draws it
+            row["_wkb"] = bytes(geometry.ExportToWkb())
+        rows.append(row)
+    return rows
 
 
 def _villages(run, findings, indicators):

@@ -13,7 +13,7 @@ from .citation import citation_zh, status_zh, when_zh
 from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 from .report_units import general_rows, unit_section_html
 
-CSS = """
+CSS_TEMPLATE = """
 body { font-family: '%FONT%', 'Microsoft YaHei', 'PingFang SC', 'Noto Sans CJK SC', sans-serif; font-size: 9pt; color: #111;
        word-wrap: break-word; }
 h1 { font-size: 17pt; text-align: center; margin: 0 0 2mm 0; }
@@ -31,7 +31,12 @@ td.c { white-space: nowrap; }
 .sign td { border: none; padding: 6mm 2mm 0 0; font-size: 11pt; }
 .small { color: #444; font-size: 8pt; }
 .basis { margin: 0 0 2mm 0; }
-"""                     # %FONT%: fonts.family(), the export font installed here
+"""
+
+
+def css():
+    """The report's style sheet, set in the export font installed here (fonts.family())."""
+    return CSS_TEMPLATE.replace("%FONT%", fonts.family())
 
 
 def number(value, decimals=2):
@@ -174,7 +179,7 @@ def report_html(report):
                   or "<p>本次核对无指标分解数据。</p>")
     parts = [
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>{}<title>{}</title><style>{}</style>"
-        "</head><body>".format(POLICY, escape(title(report)), CSS.replace("%FONT%", fonts.family())),
+        "</head><body>".format(POLICY, escape(title(report)), css()),
         "<h1>{}</h1>".format(escape(title(report))),
         "<p class='sub'>规划成果：{}　　核对日期：{}</p>".format(escape(report.plan_name),
                                                           escape((report.run.get("finished") or "")[:10])),
