@@ -32,6 +32,15 @@ def test_no_village_boundary_is_checked_as_a_detailed_plan_and_says_so(tmp_path)
     assert result.record["plan_kind_reason"].startswith("按详细规划核对") and "请补充村级调查区" in result.record["plan_kind_reason"]
 
 
+def test_a_one_map_holding_land_use_beside_its_master_plan_layers_raises_no_doubt(tmp_path):
+    """A master plan's 中心城区 land use, or approved plans merged into the one map (seed 000: 批复后纳入一张图)."""
+    onemap = gpkg(tmp_path / "m.gpkg", 4546, {"YJJBNTBHTB": control(square(X, Y, X + 5, Y + 5)),
+                                              "CZKFBJ": control(square(X + 50, Y, X + 60, Y + 10)),
+                                              "ZXCQGHYDYH": landuse(("0701", square(X + 50, Y, X + 60, Y + 10)))})
+    plan = gpkg(tmp_path / "p.gpkg", 4546, {"GHYDYH": landuse(("0103", square(X, Y, X + 10, Y + 10)))})
+    assert [m for s, m in kind_findings(verify(plan, onemap)) if s == "warning"] == []
+
+
 def test_swapped_inputs_are_warned_about(tmp_path):
     """A second village plan given as the one map, and a plan carrying master-plan layers."""
     result = verify(sample("village_clean.gpkg"), sample("village_conflicts.gpkg"))

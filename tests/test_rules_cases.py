@@ -241,3 +241,11 @@ def test_a_failing_rule_is_recorded_and_the_others_still_run(tmp_path, monkeypat
     assert result.record["rule_errors"] == 3                # CL-05, CL-07 and GEO-05 are all 'outside' rules
     assert any(f.rule_id == "CL-05" and f.severity == "error" and "GEOS exploded" in f.detail
                and "GEOS" not in f.message for f in result.findings)
+
+
+def test_a_small_utility_parcel_is_no_sliver_in_a_village_plan_but_a_small_home_is(tmp_path):
+    """GEO-04: a 64 m² 1309 box substation is drawn as its own parcel; a 64 m² home is a sliver (100 m²)."""
+    parcels = [("0703", square(X, Y, X + 8, Y + 8)), ("1309", square(X + 20, Y, X + 28, Y + 8)),
+               ("0703", square(X + 40, Y, X + 60, Y + 20))]
+    result = run(tmp_path, parcels, {"YJJBNTBHTB": control(square(X + 500, Y, X + 510, Y + 10))})
+    assert [(f.plan_code, round(f.area_m2, 2)) for f in result.findings if f.rule_id == "GEO-04"] == [("0703", 64.0)]

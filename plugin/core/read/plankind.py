@@ -2,9 +2,11 @@
 
 The kind picks the default rule set: a village plan (村庄规划) has land use and a village boundary,
 a detailed plan (详细规划) land use without one, or a detailed plan's parcels (GHDK) or extent (GHFW)
-whatever else it carries. Doubts are reported too: a one map that looks like a plan, or a plan that
-looks like a one map (master-plan layers, several villages) — not a detailed plan carrying its own copy
-of the control lines (城镇开发边界, 四线), which it is expected to.
+whatever else it carries. Doubts are reported too: a one map that looks like a plan (land use and none
+of a master plan's layers), or a plan that looks like a one map (master-plan layers, several villages) —
+not a detailed plan carrying its own copy of the control lines (城镇开发边界, 四线), which it is expected
+to, nor a one map holding land use beside its master-plan layers (its 中心城区 land use, the approved
+plans merged into it: "批复后纳入一张图", seed 000).
 """
 from dataclasses import dataclass, field
 
@@ -75,7 +77,7 @@ def decide(plan, onemap, kind=None):
         decision = KindDecision(kind, "按{}核对：由使用者指定".format(zh_name), "checked as {}: chosen by the user".format(kind))
     else:
         decision = KindDecision(*kind_of(plan))
-    if "GHYDYH" in onemap.recognised:
+    if "GHYDYH" in onemap.recognised and not any(key in onemap.recognised for key in MASTER_LAYERS):
         decision.doubts.append((
             "一张图 {} 含规划用地图层 {}，看似一份规划成果；请确认所选的是上位规划一张图".format(
                 onemap.label, onemap.get("GHYDYH").name),
