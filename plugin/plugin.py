@@ -6,6 +6,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 
 from .core.paths import RESOURCES_DIR
+from .core.threads import keep_task_threads
 from .i18n import install_translator, remove_translator
 from .processing.provider import OneMapProvider
 
@@ -26,6 +27,7 @@ class OneMapPlugin:
 
     # -- Processing: runs under qgis_process too, where initGui() never does.
     def initProcessing(self):  # noqa: N802
+        keep_task_threads()              # the toolbox runs our algorithms in task threads too (core/threads.py)
         if self.provider is None:
             self.provider = OneMapProvider()
             QgsApplication.processingRegistry().addProvider(self.provider)

@@ -10,6 +10,7 @@ from qgis.core import Qgis, QgsFeedback, QgsMessageLog, QgsProject, QgsTask
 from ..core.check.engine import Cancelled, verify
 from ..core.errors import OneMapError
 from ..core.secrets import mask
+from ..core.threads import keep_task_threads
 from ..core.windows import in_use_error
 from ..i18n import tr
 
@@ -22,6 +23,7 @@ class WorkTask(QgsTask):
 
     def __init__(self, title, work=None, failure=INTERNAL_ERROR):
         super().__init__(title, QgsTask.Flag.CanCancel)
+        keep_task_threads()
         if work is not None:
             self.work = work
         self.failure = failure

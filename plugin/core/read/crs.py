@@ -3,7 +3,11 @@
 3° Gauss-Krüger zones 25–45: EPSG:4488+zone with the zone number in x (8-digit x values),
 EPSG:4509+zone without it; 6° zones EPSG:4491–4512; EPSG:4490 geographic.
 """
+import math
+
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY
+
+from ..errors import OneMapError
 
 CGCS2000_EPSG = set(range(4490, 4555)) | {4479, 4480}
 ZONES_3DEG = range(25, 46)
@@ -55,8 +59,23 @@ def working_crs(crs, extent, transform_context):
     All areas are computed there, so the answers do not depend on the inputs' projection.
     """
     geographic = QgsCoordinateReferenceSystem("EPSG:4490")
-    centre = QgsCoordinateTransform(crs, geographic, transform_context).transform(
-        QgsPointXY(extent.center()))
+    point = QgsPointXY(extent.center())
+    centre = QgsCoordinateTransform(crs, geographic, transform_context).transform(point)
+    if not _plausible(crs, point, centre):
+        raise OneMapError("QGIS 的坐标转换返回了无效结果（{} → EPSG:4490：({:.2f}, {:.2f}) → ({:.6f}, {:.6f})），为免算错未继续核对；"
+                          "请重新启动 QGIS 后再核对".format(crs.authid(), point.x(), point.y(), centre.x(), centre.y()),
+                          "QGIS's coordinate transformation gave an unusable result ({} -> EPSG:4490: ({:.2f}, {:.2f}) -> "
+                          "({:.6f}, {:.6f})); the check stopped rather than compute in the wrong zone — restart QGIS "
+                          "and check again".format(crs.authid(), point.x(), point.y(), centre.x(), centre.y()))
     zone = int((centre.x() + 1.5) // 3)
     zone = min(max(zone, ZONES_3DEG.start), ZONES_3DEG.stop - 1)
     return QgsCoordinateReferenceSystem("EPSG:{}".format(4509 + zone))
+
+
+def _plausible(crs, point, lonlat):
+    """A longitude and latitude, finite and in range; from a projected CRS, not its input unchanged (QGIS 3.40/3.44
+    can hand a new task thread a transform that returns its input: see core/threads.py)."""
+    lon, lat = lonlat.x(), lonlat.y()
+    if not (math.isfinite(lon) and math.isfinite(lat) and -180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+        return False
+    return crs.isGeographic() or (lon, lat) != (point.x(), point.y())
