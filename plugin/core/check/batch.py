@@ -8,14 +8,14 @@ same rows as OUTPUT/summary.xlsx with Chinese headers.
 import os
 
 from osgeo import ogr, osr
-from qgis.core import QgsCoordinateTransform, QgsFeedback, QgsGeometry, QgsProject
+from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsProject
 
 from ..errors import OneMapError
 from ..export.atomic import write_atomically
 from ..export.report_data import read_report
 from ..read.sources import open_source, source_format
 from ..read.villages import read_villages
-from .engine import Cancelled, verify
+from .pool import Job, outcomes
 
 FINDINGS_SUFFIX = "_核对结果.gpkg"
 SUMMARY_FILES = ("summary.gpkg", "summary.xlsx")
@@ -81,20 +81,9 @@ def _village(plan_path, crs):
     return "、".join(names), geometry
 
 
-class _PlanFeedback(QgsFeedback):
-    """One plan's share of the overall progress; cancelling the whole run cancels the plan."""
-
-    def __init__(self, parent, index, total):
-        super().__init__()
-        self.parent_feedback, self.index, self.total = parent, index, total
-        self.progressChanged.connect(lambda value: parent.setProgress(100.0 * (index + value / 100.0) / total))
-
-    def isCanceled(self):  # noqa: N802
-        return self.parent_feedback.isCanceled() or super().isCanceled()
-
-
 def verify_plans(plans, onemap, output_dir, ruleset=None, kind=None, feedback=None, log=None):
-    """Check each plan; returns the summary rows (dicts with a `geometry`). Cancelled leaves the rows so far."""
+    """Check each plan (on every core: pool.py); returns the summary rows (dicts with a `geometry`).
+    Cancelled leaves the rows so far."""
     output_dir = os.path.abspath(output_dir)
     for plan in plans:
         if os.path.abspath(os.path.dirname(os.path.normpath(plan))) == output_dir:
@@ -102,29 +91,23 @@ def verify_plans(plans, onemap, output_dir, ruleset=None, kind=None, feedback=No
                               "The output folder must not be the plans' own folder: {}".format(output_dir))
     os.makedirs(output_dir, exist_ok=True)
     crs = summary_crs(onemap)
-    rows, taken = [], set()
-    for index, plan in enumerate(plans):
-        if feedback is not None and feedback.isCanceled():
-            break
+    jobs, taken = [], set()
+    for plan in plans:
         output = _findings_path(output_dir, plan, taken)
-        village, boundary = _village(plan, crs)
-        row = {"path": plan, "village": village, "geometry": boundary}
-        try:
-            result = verify(plan, onemap, ruleset=ruleset, output=output, kind=kind,
-                            feedback=_PlanFeedback(feedback, index, len(plans)) if feedback is not None else None,
-                            previous=output if os.path.isfile(output) else None)   # its decisions carry over
-        except Cancelled:
-            break
-        except OneMapError as exc:
-            row.update(status="failed", conclusion=FAILED, reason=exc.zh, detail=exc.en)
-        except Exception as exc:  # noqa: BLE001 — one broken plan must not end the batch
-            row.update(status="failed", conclusion=FAILED, reason="内部错误，未能完成核对",
-                       detail="{}: {}".format(type(exc).__name__, exc))
+        jobs.append(Job(plan, output, previous=output if os.path.isfile(output) else None))   # its decisions carry over
+    rows = []
+    for job, outcome in outcomes(jobs, onemap, ruleset=ruleset, kind=kind, feedback=feedback):
+        village, boundary = _village(job.plan, crs)
+        row = {"path": job.plan, "village": village, "geometry": boundary}
+        if outcome.counts is not None:
+            row.update(status="ok", reason="", errors=outcome.counts["error"], warnings=outcome.counts["warning"],
+                       infos=outcome.counts["info"], findings_file=job.output, conclusion=read_report(job.output).verdict)
+        elif outcome.internal:
+            row.update(status="failed", conclusion=FAILED, reason="内部错误，未能完成核对", detail=outcome.internal)
         else:
-            row.update(status="ok", reason="", errors=result.counts["error"], warnings=result.counts["warning"],
-                       infos=result.counts["info"], findings_file=output, conclusion=read_report(output).verdict)
+            row.update(status="failed", conclusion=FAILED, reason=outcome.zh, detail=outcome.en)
         if log is not None:
-            log("{}：{}".format(os.path.basename(os.path.normpath(plan)),
+            log("{}：{}".format(os.path.basename(os.path.normpath(job.plan)),
                                row.get("conclusion") or "核对失败 " + row.get("reason", "")))
         rows.append(row)
     return rows

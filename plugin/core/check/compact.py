@@ -28,6 +28,8 @@ class FeatureTable:
     fids     int64 array
     wkbs     WkbBlob, the geometries as read (in the working CRS)
     boxes    (n, 4) float64 array, xmin ymin xmax ymax; NaN for no geometry
+    areas    planar area of each stored geometry from its rings (NaN where not a plain polygon): a screen
+             for the area rules, which ask GEOS about the few it does not clear
     codes    normalised codes, labels: how messages name each feature
     columns  canonical field -> list of values (Python values, None for NULL)
     """
@@ -38,7 +40,9 @@ class FeatureTable:
         self.wkbs = wkbs
         self.codes, self.labels = codes, labels
         self.columns = columns
-        self.boxes = boxes_of(wkbs) if boxes is None else boxes
+        self.boxes, self.areas = measured(wkbs)
+        if boxes is not None:
+            self.boxes = boxes
         self.validity = np.full(len(self.fids), UNKNOWN, dtype=np.int8)   # found by GEOS when first made
         self._kept = [None] * len(self.fids) if keep else None
         self._all_kept = False
@@ -157,28 +161,40 @@ class Shared:
         return value
 
 
-def boxes_of(wkbs):
-    """(n, 4) boxes of the features of a WkbBlob, from their points (NaN where there is no geometry); a
-    geometry that is not a plain polygon is measured by QGIS."""
+def measured(wkbs):
+    """(boxes, areas) of the features of a WkbBlob from their points: (n, 4) boxes (NaN where there is no
+    geometry; one that is not a plain polygon measured by QGIS) and planar areas (NaN where unknown)."""
     count = len(wkbs)
-    boxes = np.full((count, 4), np.nan)
+    boxes, areas = np.full((count, 4), np.nan), np.full(count, np.nan)
     for start in range(0, count, BOX_CHUNK):
         part = WkbBlob(wkbs.blob, wkbs.offsets[start:start + BOX_CHUNK + 1])
         rings = Rings(part)
-        if len(rings) and len(rings.x):
-            sizes = np.diff(rings.starts)
-            some = sizes > 0
-            firsts = rings.starts[:-1][some]
-            owners = rings.owner[some]
+        sizes = np.diff(rings.starts)
+        some = np.flatnonzero(sizes > 0)
+        if len(some):
+            firsts, owners = rings.starts[:-1][some], rings.owner[some]
+            first_of_feature = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])   # rings in feature order
+            where = start + owners[first_of_feature]
             for column, (values, reduce) in enumerate(((rings.x, np.minimum), (rings.y, np.minimum),
                                                        (rings.x, np.maximum), (rings.y, np.maximum))):
-                per_ring = reduce.reduceat(values, firsts)
-                first_of_feature = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])   # rings in feature order
-                boxes[start + owners[first_of_feature], column] = reduce.reduceat(per_ring, first_of_feature)
+                boxes[where, column] = reduce.reduceat(reduce.reduceat(values, firsts), first_of_feature)
+            signed = np.where(rings.hole[some], -1.0, 1.0) * np.abs(_ring_areas(rings, firsts, sizes[some]))
+            areas[start:start + len(part)][rings.parsed] = 0.0
+            areas[where] = np.add.reduceat(signed, first_of_feature)
         for number in np.flatnonzero(~rings.parsed):
             geometry = QgsGeometry()
             geometry.fromWkb(part.wkb(number))
             if not geometry.isEmpty():
                 rect = geometry.boundingBox()
                 boxes[start + number] = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
-    return boxes
+    return boxes, areas
+
+
+def _ring_areas(rings, firsts, sizes):
+    """Signed shoelace area of each ring listed by its first point (coordinates from the part's middle)."""
+    x, y = rings.x - (rings.x.min() + rings.x.max()) / 2.0, rings.y - (rings.y.min() + rings.y.max()) / 2.0
+    cross = x[:-1] * y[1:] - x[1:] * y[:-1]                 # across ring ends too: those terms are dropped
+    ends = firsts + sizes - 1                                # each ring's closing point
+    cross = np.append(cross, 0.0)
+    cross[ends] = 0.0
+    return np.add.reduceat(cross, firsts) / 2.0

@@ -1,10 +1,14 @@
 """outside: plan features of given classes lying (partly) outside a boundary (of the one map, or the plan's own)."""
+import numpy as np
+
 from ...read.schema import schema
 from ..geomops import polygonal, union
+from ..inside import EDGE, INSIDE
+from ..pairs import overlapping_pairs
 from .base import NotApplicable, Rule
 from .matrix import NONE, Matrix
-from .overlap import control_matcher
-from .selection import code_selector, describe
+from .overlap import chosen_numbers, matching_numbers, placements
+from .selection import describe
 
 
 class OutsideRule(Rule):
@@ -20,26 +24,19 @@ class OutsideRule(Rule):
             boundary = self.onemap_layer(ctx, self.args["boundary"])
         plan = self.plan_layer(ctx, self.args["plan_layer"])
         wanted = self.args.get("boundary_codes")
-        matches = control_matcher(boundary, wanted) if wanted else (lambda _feature: True)
-        if wanted and not any(matches(b) for b in boundary.features):
+        matching = matching_numbers(boundary, wanted)
+        if wanted and not len(matching):
             raise NotApplicable("{} 中没有代码为 {} 的要素".format(boundary.key, "/".join(map(str, wanted or []))),
                                 "{} has no feature coded {}".format(boundary.key, "/".join(map(str, wanted or []))))
-        selected = code_selector(self)
         matrix = Matrix(self)
         boundary_name = schema().layers[boundary.key].zh
         name_spec = schema().layers[boundary.key].field_for("name")
         if wanted and name_spec is not None:          # e.g. 村庄集中建设区、村庄弹性发展区 rather than 管控边界
-            names = {str(b.attrs.get(name_spec.name) or "").strip() for b in boundary.features if matches(b)} - {""}
+            values = boundary.features.columns.get(name_spec.name) or []
+            names = {str(values[n] or "").strip() for n in matching.tolist()} - {""}
             boundary_name = "、".join(sorted(names)) or boundary_name
         findings = []
-        for feature in plan.features:
-            if feature.shape.isEmpty() or not selected(feature.code):
-                continue
-            near = [b for b in boundary.overlapping(feature.box) if matches(b)]
-            if any(b.prepared.contains(feature.shape) for b in near):
-                continue
-            touching = [b.shape for b in near if b.prepared.intersects(feature.shape)]
-            piece = polygonal(feature.shape.difference(union(touching))) if touching else feature.shape
+        for feature, piece in self.outside_parts(plan, chosen_numbers(self, plan), boundary, matching):
             if piece.area() < self.ruleset.noise_m2:
                 continue
             for severity, part, state in matrix.parts(ctx, feature.code, piece):
@@ -52,3 +49,25 @@ class OutsideRule(Rule):
                     severity=severity, plan_layer=plan.key, plan_fid=feature.fid, plan_code=feature.code,
                     control_layer=boundary.key, area_m2=area, geometry=part))
         return findings
+
+    @staticmethod
+    def outside_parts(plan, numbers, boundary, boundary_numbers):
+        """(plan feature, its part outside every boundary feature) in plan order, for the features not wholly
+        inside one. Boxes are paired all at once, and a large boundary's inside grid places most parcels
+        wholly inside it without GEOS; only parcels on an edge are tested."""
+        table, boundaries = plan.features, boundary.features
+        i, j = overlapping_pairs(table.boxes[numbers], boundaries.boxes[boundary_numbers])
+        parcel, against = numbers[i], boundary_numbers[j]
+        placed = placements(boundary, parcel, against, table.boxes)
+        inside = np.zeros(len(table), dtype=bool)
+        inside[parcel[placed == INSIDE]] = True
+        edges = {}
+        for a, b in zip(parcel[placed == EDGE].tolist(), against[placed == EDGE].tolist()):
+            edges.setdefault(a, []).append(b)
+        for number in numbers[~inside[numbers]].tolist():
+            feature = table[number]
+            near = [boundaries[b] for b in edges.get(number, ())]
+            if any(b.prepared.contains(feature.shape) for b in near):
+                continue
+            touching = [b.shape for b in near if b.prepared.intersects(feature.shape)]
+            yield feature, polygonal(feature.shape.difference(union(touching))) if touching else feature.shape

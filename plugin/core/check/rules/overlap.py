@@ -3,8 +3,14 @@
 With a `matrix:` each overlapping piece is split into new and existing parts against the base year
 (see matrix.py) and each part takes its own severity.
 """
+import functools
+
+import numpy as np
+
 from ...read.codes import in_classes
 from ...read.schema import schema
+from ..inside import EDGE, INSIDE, OUTSIDE, WORTH_IT, InsideGrid
+from ..pairs import overlapping_pairs
 from .base import NotApplicable, Rule
 from .matrix import NONE, Matrix
 from .selection import code_selector, describe
@@ -12,14 +18,33 @@ from .selection import code_selector, describe
 
 def control_matcher(control, wanted):
     """A predicate on control features: code under one of `wanted`, or name equal to a non-numeric entry."""
-    codes = [str(c) for c in wanted if str(c).isdigit()]
-    names = {str(c) for c in wanted if not str(c).isdigit()}
-    name_spec = schema().layers[control.key].field_for("name")
+    named = matching_names(control, wanted)
 
     def matches(feature):
-        name = str(feature.attrs.get(name_spec.name) or "").strip() if name_spec is not None else ""
-        return in_classes(feature.code, codes) or name in names
+        return named(feature.code, feature.attrs.get(_name_field(control)))
     return matches
+
+
+def matching_numbers(control, wanted):
+    """Numbers of the control layer's features that `wanted` picks (all of them when it is empty)."""
+    table = control.features
+    if not wanted:
+        return np.arange(len(table))
+    named = functools.lru_cache(maxsize=None)(matching_names(control, wanted))
+    names = table.columns.get(_name_field(control)) or [None] * len(table)
+    return np.flatnonzero([named(code, name) for code, name in zip(table.codes, names)])
+
+
+def matching_names(control, wanted):
+    """(code, name) -> whether a control feature so coded or named is one `wanted` lists."""
+    codes = [str(c) for c in wanted if str(c).isdigit()]
+    names = {str(c) for c in wanted if not str(c).isdigit()}
+    return lambda code, name: in_classes(code, codes) or str(name or "").strip() in names
+
+
+def _name_field(control):
+    spec = schema().layers[control.key].field_for("name")
+    return spec.name if spec is not None else None
 
 
 class OverlapRule(Rule):
@@ -52,11 +77,11 @@ class OverlapRule(Rule):
             on_plan = self.args.get("control_side") == "plan"
             control = self.plan_layer(ctx, control_key) if on_plan else self.onemap_layer(ctx, control_key)
             plan = self.plan_layer(ctx, self.args["plan_layer"])
-            matches = control_matcher(control, wanted) if wanted else None
-            if matches is not None and not any(matches(c) for c in control.features):
+            wanted_numbers = matching_numbers(control, wanted)
+            if wanted and not len(wanted_numbers):
                 raise NotApplicable("{} 中没有代码或名称为 {} 的要素".format(control.key, "/".join(wanted)),
                                     "{} has no feature coded or named {}".format(control.key, "/".join(wanted)))
-            pieces = self.pieces(self.chosen(plan), control, matches)
+            pieces = self.pieces(plan, chosen_numbers(self, plan), control, wanted_numbers)
         control_name = schema().layers[control_key].zh
         matrix = Matrix(self)
         findings = []
@@ -73,21 +98,54 @@ class OverlapRule(Rule):
         return findings
 
     def chosen(self, plan):
-        selected = code_selector(self)
-        return [f for f in plan.features if not f.shape.isEmpty() and selected(f.code)]
+        """The plan features the rule looks at (the database is sent their fids)."""
+        table = plan.features
+        return [table[n] for n in chosen_numbers(self, plan)]
 
-    def pieces(self, features, control, matches):
-        """(plan feature, control fid, piece, area) for each pair sharing at least the noise area, one at
-        a time: a county run has some 300 000 pieces, and each becomes a finding when it is made."""
+    def pieces(self, plan, numbers, control, control_numbers):
+        """(plan feature, control fid, piece, area) for each pair sharing at least the noise area, in plan
+        order, one at a time: a county run has some 300 000 pieces, each a finding as soon as it is made.
+        Candidate pairs come from the boxes all at once (pairs.py); against a large control polygon its
+        inside grid (inside.py) places most parcels wholly inside or outside without GEOS."""
         noise = self.ruleset.noise_m2
-        for feature in features:
-            for other in control.overlapping(feature.box):          # can share area: boxes overlap
-                if matches is not None and not matches(other):
-                    continue
-                if other.prepared.contains(feature.shape):
-                    piece = feature.shape                 # wholly inside: no overlay needed
-                else:
-                    piece = other.prepared.common(feature.shape)
-                area = piece.area()
-                if not piece.isEmpty() and area >= noise:
-                    yield feature, other.fid, piece, area
+        table, controls = plan.features, control.features
+        i, j = overlapping_pairs(table.boxes[numbers], controls.boxes[control_numbers])
+        parcel, other = numbers[i], control_numbers[j]
+        placed = placements(control, parcel, other, table.boxes)
+        for a, c, where in zip(parcel.tolist(), other.tolist(), placed.tolist()):
+            if where == OUTSIDE:
+                continue
+            feature, against = table[a], controls[c]
+            if where == INSIDE:
+                piece = feature.shape                     # wholly inside: no overlay needed
+            elif not against.prepared.intersects(feature.shape):
+                continue                                  # boxes overlap, shapes apart
+            elif against.prepared.contains(feature.shape):
+                piece = feature.shape
+            else:
+                piece = against.prepared.common(feature.shape)
+            area = piece.area()
+            if not piece.isEmpty() and area >= noise:
+                yield feature, against.fid, piece, area
+
+
+def chosen_numbers(rule, plan):
+    """Numbers of the plan features with a geometry whose code the rule's `codes`/`codes_except` pick."""
+    table = plan.features
+    selected = code_selector(rule)
+    has_shape = ~np.isnan(table.boxes[:, 0])
+    return np.flatnonzero(has_shape & np.fromiter(map(selected, table.codes), dtype=bool, count=len(table)))
+
+
+def placements(control, parcel, other, boxes):
+    """Per candidate pair (parcel number, control number): INSIDE or OUTSIDE where the control feature's
+    inside grid places the parcel's box, else EDGE (GEOS decides). A grid is made only for a control
+    feature met by many parcels (a red line, a development boundary), not for each farmland patch."""
+    placed = np.full(len(parcel), EDGE, dtype=np.int8)
+    if not len(other):
+        return placed
+    counts = np.bincount(other)
+    for number in np.flatnonzero(counts >= WORTH_IT).tolist():
+        at = np.flatnonzero(other == number)
+        placed[at] = InsideGrid(control.features[number].prepared).place(boxes[parcel[at]])
+    return placed
