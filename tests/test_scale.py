@@ -2,6 +2,8 @@
 import os
 import sys
 
+import pytest
+from osgeo import ogr
 from qgis.core import QgsGeometry
 
 from conftest import sample
@@ -58,32 +60,31 @@ def test_a_gap_across_tile_edges_stays_one_piece(monkeypatch):
     assert not by_seams.isMultipart() and round(by_seams.area(), 2) == 200.00
 
 
-def test_bench_small_tier_is_worked_out_exactly(tmp_path):
-    from bench_data import Tier, generate
-    plan, onemap, expected = generate(Tier("2k", 45), str(tmp_path))
-    result = verify(plan, onemap)
+def rule_totals(result):
+    """{rule: [count, m²]} of a run's errors and warnings, as bench_data works them out."""
     found = {}
     for finding in result.findings:
         if finding.severity in ("error", "warning"):
             count, area = found.get(finding.rule_id, (0, 0.0))
             found[finding.rule_id] = (count + 1, area + finding.area_m2)
-    assert {k: [c, round(a, 2)] for k, (c, a) in found.items()} == expected
-    assert expected["CL-01"] == [359, 90470.0]
+    return {k: [c, round(a, 2)] for k, (c, a) in found.items()}
 
 
-
-def test_bench_two_process_experiment_splits_the_rule_set_without_losing_a_finding(tmp_path, monkeypatch):
-    """The README quotes the bench's two-process split: its two parts together give every finding."""
-    import bench
+@pytest.mark.parametrize("turn, vertices", [(0.0, 5), (15.0, 5), (15.0, 33)])
+def test_bench_small_tier_is_worked_out_exactly_laid_out_turned_and_densified(tmp_path, turn, vertices):
+    from bench import same_findings
     from bench_data import Tier, generate
-    monkeypatch.setenv("ONEMAP_BENCH_OUT", str(tmp_path))
-    monkeypatch.setattr(bench, "OUT", str(tmp_path))
-    plan, onemap, expected = generate(Tier("2k", 45), str(tmp_path))
-    split = bench.run_split(plan, onemap)
-    assert split["findings"] == expected and not split["rule_errors"]
-    assert len(split["parts"]) == 2 and split["seconds"] >= max(split["parts"]) - 0.01     # parts are rounded
-    stem = os.path.splitext(os.path.basename(plan))[0]
-    assert all((tmp_path / "findings-{}-{}.gpkg".format(stem, part)).exists() for part in ("plan", "rest"))
+    plan, onemap, expected = generate(Tier("2k", 45, turn=turn, vertices=vertices), str(tmp_path))
+    found = rule_totals(verify(plan, onemap))
+    assert same_findings(found, expected), (found, expected)     # GEO-06 is ellipsoidal: to 1e-5
+    assert expected["CL-01"] == [359, 90470.0] and found["CL-02"] == expected["CL-02"] == [93, 30340.0]
+    if turn:                                                  # as written: loose boxes, tens of vertices
+        dataset = ogr.Open(plan)
+        feature = dataset.GetLayerByName("GHYDYH").GetNextFeature()
+        first = feature.GetGeometryRef()
+        assert first.GetGeometryRef(0).GetGeometryRef(0).GetPointCount() == vertices
+        assert round(first.GetArea(), 6) == 400.0 and first.GetEnvelope()[1] - first.GetEnvelope()[0] > 24.0
+
 
 def test_layers_held_compactly_give_the_same_findings(monkeypatch):
     from plugin.core.check import reading

@@ -14,6 +14,7 @@ from qgis.core import QgsGeometry
 
 from ..read import postgis
 from ..read.codes import in_classes, normalize_code
+from .rules.base import AREA_SLACK
 
 VALID = "CASE WHEN ST_IsValid({0}) THEN {0} ELSE ST_CollectionExtract(ST_MakeValid({0}), 3) END"
 
@@ -26,7 +27,7 @@ CROSS JOIN LATERAL (SELECT c0.{cfid} AS fid,
 CROSS JOIN LATERAL (SELECT CASE WHEN ST_Contains(c.cg, c.pg) THEN c.pg
                                 WHEN ST_Intersects(c.pg, c.cg)
                                 THEN ST_CollectionExtract(ST_Intersection(c.pg, c.cg), 3) END AS piece OFFSET 0) AS x
-WHERE x.piece IS NOT NULL AND NOT ST_IsEmpty(x.piece) AND ST_Area(x.piece) >= %(noise)s
+WHERE x.piece IS NOT NULL AND NOT ST_IsEmpty(x.piece) AND ST_Area(x.piece) >= %(noise)s - %(slack)s
 ORDER BY p.fid, c.fid
 """
 
@@ -141,7 +142,7 @@ class Database:
             if not (pfid and cfid and pgeom and cgeom and csrid and working_srid):
                 return None
             params = {"plan_fids": [f.fid for f in plan_features], "control_srid": csrid,
-                      "working_srid": working_srid, "noise": noise}
+                      "working_srid": working_srid, "noise": noise, "slack": AREA_SLACK}
             code_filter = sql.SQL("")
             if control_codes:
                 code_field = control_found.spec.field_for("code")

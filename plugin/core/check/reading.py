@@ -10,21 +10,23 @@ provider), a project layer with unsaved edits, a shapefile (its encoding is QGIS
 layer to reproject, a date field, an older GDAL — QGIS reads it as before.
 """
 import operator
+import struct
 
 import numpy as np
-from osgeo import gdal, ogr
-from qgis.core import QgsFeatureRequest, QgsProviderRegistry
+from osgeo import gdal, ogr, osr
+from qgis.core import QgsCsException, QgsFeatureRequest, QgsPointXY, QgsProviderRegistry
 from qgis.PyQt.QtCore import QVariant
 
 from ..read.codes import normalize_code
 from ..read.schema import schema
 from .compact import COMPACT_OVER, FeatureTable, Shared
-from .rings import WkbBlob
+from .rings import Rings, WkbBlob
 
 gdal.UseExceptions()
 ogr.UseExceptions()
 
 POLL_EVERY = 4096        # features read between two looks at the cancel button (QGIS path)
+TRANSFORM_CHUNK = 1 << 20   # points reprojected per call
 ARROW_FORMATS = {"gpkg", "gdb", "gdbs"}
 ARROW_FIELD_TYPES = {ogr.OFTString, ogr.OFTInteger, ogr.OFTInteger64, ogr.OFTReal}
 HAS_ARROW = hasattr(ogr.Layer, "GetArrowStreamAsNumPy")
@@ -82,9 +84,9 @@ class Collected:
             code = self._codes[value] = self.share(normalize_code(value))
         return code
 
-    def table(self, make, keep):
-        return FeatureTable(make, self.fids, WkbBlob.joined(self.wkbs), self.codes, self.labels, self.columns,
-                            keep=keep)
+    def table(self, make, keep, wkbs=None):
+        return FeatureTable(make, self.fids, wkbs or WkbBlob.joined(self.wkbs), self.codes, self.labels,
+                            self.columns, keep=keep)
 
 
 def read_layer(source, found, layer, transform, near, make, poll):
@@ -92,8 +94,8 @@ def read_layer(source, found, layer, transform, near, make, poll):
     `transform` a QgsCoordinateTransform to the working CRS or None, `near` a QgsRectangle in the
     layer's CRS to read within, or None; `make` builds a Feature; `poll` raises Cancelled."""
     keep = found.count <= COMPACT_OVER
-    path = arrow_path(source, found) if transform is None else None
-    table = read_arrow(path, found, near, make, keep, poll) if path is not None else None
+    path = arrow_path(source, found)
+    table = read_arrow(path, found, near, make, keep, poll, transform) if path is not None else None
     if table is None:
         table = read_qgis(layer, found, transform, near, make, keep, poll)
     return table
@@ -111,8 +113,9 @@ def arrow_path(source, found):
     return parts["path"], found.name
 
 
-def read_arrow(path, found, near, make, keep, poll):
-    """The table through GDAL's Arrow batches; None when GDAL cannot give it so (QGIS reads it then)."""
+def read_arrow(path, found, near, make, keep, poll, transform=None):
+    """The table through GDAL's Arrow batches, reprojected by `transform`'s own PROJ pipeline when it is
+    given; None when GDAL cannot give it so (QGIS reads it then)."""
     poll()
     try:
         dataset = gdal.OpenEx(path[0], gdal.OF_VECTOR | gdal.OF_READONLY)
@@ -149,7 +152,54 @@ def read_arrow(path, found, near, make, keep, poll):
         count = len(batch[fid_name])
         collected.codes.extend(map(collected.code, values[wanted.code]) if wanted.code else [""] * count)
         collected.labels.extend(map(label_text, values[wanted.label]) if wanted.label else [""] * count)
-    return collected.table(make, keep)
+    wkbs = WkbBlob.joined(collected.wkbs)
+    if transform is not None:
+        wkbs = reprojected(wkbs, transform)
+        if wkbs is None:
+            return None
+    return collected.table(make, keep, wkbs)
+
+
+def reprojected(wkbs, transform):
+    """The WkbBlob with every point put through the PROJ pipeline QGIS instantiates for `transform` (so the
+    coordinates are QGIS's to the last bit), a million points per call; None when the pipeline cannot be
+    had or a point does not transform (QGIS then reads the layer and says what went wrong)."""
+    blob, rings = bytearray(wkbs.blob), Rings(wkbs)
+    if not rings.parsed.all():                            # curves, Z …: not read here
+        return None
+    if not len(rings.x):
+        return wkbs
+    pipeline = _pipeline(transform, QgsPointXY(float(rings.x[0]), float(rings.y[0])))
+    options = osr.CoordinateTransformationOptions()
+    if pipeline is None or not options.SetOperation(pipeline):
+        return None
+    to_working = osr.CreateCoordinateTransformation(None, None, options)
+    points = np.column_stack([rings.x, rings.y])
+    for start in range(0, len(points), TRANSFORM_CHUNK):
+        part = points[start:start + TRANSFORM_CHUNK]
+        line = ogr.CreateGeometryFromWkb(struct.pack("<BII", 1, ogr.wkbLineString, len(part)) + part.tobytes())
+        try:
+            if line.Transform(to_working) != 0:
+                return None
+        except RuntimeError:
+            return None
+        moved = np.frombuffer(line.ExportToWkb(ogr.wkbNDR), dtype="<f8", offset=9).reshape(-1, 2)
+        if not np.isfinite(moved).all():
+            return None
+        points[start:start + TRANSFORM_CHUNK] = moved
+    sizes = np.diff(rings.starts)
+    for at, first, count in zip(rings.at.tolist(), rings.starts[:-1].tolist(), sizes.tolist()):
+        blob[at:at + 16 * count] = points[first:first + count].tobytes()
+    return WkbBlob(bytes(blob), wkbs.offsets)
+
+
+def _pipeline(transform, point):
+    """The PROJ pipeline QGIS uses for `transform` (known once a point of the layer has gone through)."""
+    try:
+        transform.transform(point)
+    except QgsCsException:
+        return None
+    return transform.instantiatedCoordinateOperationDetails().proj or None
 
 
 def _python_values(column, share):

@@ -43,6 +43,7 @@ class Rings:
     starts  index of each ring's first point, with N appended (len = rings + 1)
     owner   the feature number each ring belongs to
     hole    True for an inner ring
+    at      where each ring's points start in the blob (bytes)
     parsed  per feature: False when its geometry is not a plain 2D (multi)polygon (its rings are absent)
     """
 
@@ -85,7 +86,8 @@ class Rings:
             column.append(np.asarray(extra, dtype=dtype))
         owner, hole, at, points = (np.concatenate(c) for c in (ring_owner, ring_hole, ring_at, ring_points))
         order = np.argsort(owner, kind="stable")        # rings in feature order (walked ones were appended)
-        self.owner, self.hole, at, points = owner[order], hole[order], at[order], points[order]
+        self.owner, self.hole, self.at, points = owner[order], hole[order], at[order], points[order]
+        at = self.at
         self.starts = np.zeros(len(points) + 1, dtype=np.int64)
         np.cumsum(points, out=self.starts[1:])
         view = memoryview(wkbs.blob)                   # a ring's points are contiguous doubles: copied as bytes

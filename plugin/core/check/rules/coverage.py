@@ -7,7 +7,7 @@ from ...read.schema import schema
 from ..boxindex import box_of
 from ..geomops import Prepared, polygonal, single_parts, union
 from ..inside import EDGE, INSIDE, WORTH_IT, InsideGrid
-from .base import Rule
+from .base import Rule, reaches
 
 
 def not_held(shape, layer, wkb=None):
@@ -58,11 +58,11 @@ class CoverageRule(Rule):
                 continue                                  # kept as it is: no Feature, no GEOS
             other = table[number]
             inside = other.shape if whole else polygonal(other.shape.intersection(area))
-            if inside.area() < tolerance:
+            if not reaches(inside.area(), tolerance):
                 continue
             lost = not_held(inside, kept_layer) if kept_layer else inside
             for part in single_parts(lost):
-                if part.area() < tolerance:
+                if not reaches(part.area(), tolerance):
                     continue
                 where = "规划成果未包含该图层" if kept_layer is None else "规划成果中缺失"
                 findings.append(self.finding(
@@ -84,7 +84,7 @@ class CoverageRule(Rule):
             inside = kept.shape if whole else polygonal(kept.shape.intersection(area))
             added = not_held(inside, control)
             for part in single_parts(added):
-                if part.area() < tolerance:
+                if not reaches(part.area(), tolerance):
                     continue
                 findings.append(self.finding(
                     "规划成果的{}（要素 {}）有 {:.2f} 平方米不在一张图中；如属补划，须附补划批准文件".format(

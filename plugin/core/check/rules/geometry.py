@@ -5,11 +5,11 @@ from qgis.core import QgsGeometry
 from ...compat import VALIDATOR_GEOS
 from ..geomops import single_parts
 from ..tiles import uncovered
-from .base import Rule
+from .base import AREA_SLACK, Rule, reaches
 from .selection import describe
 
 CHECKS = ("invalid", "overlap", "gap", "sliver")
-ROUNDING_EDGE = 1e-4     # of a hundredth of a m²: rings' and GEOS's areas differ by far less (1e-10 m²)
+RINGS_TO_GEOS = 1e-8     # m²: more than the rings' and GEOS's areas of one polygon ever differ
 # GEOS validity messages (geos/operation/valid/TopologyValidationError) in Chinese; the original
 # goes into the finding's `detail`.
 GEOS_ZH = {"self-intersection": "自相交", "ring self-intersection": "环自相交",
@@ -89,7 +89,7 @@ class GeometryRule(Rule):
     def _overlap(self, ctx, data):
         findings = []
         for feature, other, piece in overlapping_pairs(data):
-            if piece.area() < self.ruleset.noise_m2:
+            if not reaches(piece.area(), self.ruleset.noise_m2):
                 continue
             findings.append(self.finding(
                 "要素 {}（{}）与要素 {}（{}）重叠，面积 {:.2f} 平方米".format(
@@ -103,22 +103,21 @@ class GeometryRule(Rule):
         gaps = uncovered(boundary.union(), data)             # tile by tile: no union of every parcel
         return [self.finding("村域内 {:.2f} 平方米未被规划用地图斑覆盖".format(part.area()),
                              plan_layer=data.key, control_layer=boundary.key, area_m2=part.area(), geometry=part)
-                for part in single_parts(gaps) if part.area() >= self.ruleset.noise_m2]
+                for part in single_parts(gaps) if reaches(part.area(), self.ruleset.noise_m2)]
 
     def _sliver(self, ctx, data):
         findings = []
         table = data.features
         minimum = {code: self.ruleset.min_area(code) for code in set(table.codes)}
         limit = np.array([np.inf if minimum[c] is None else minimum[c] for c in table.codes])
-        shown = np.round(table.areas, 2)              # the area as a message shows it, from the rings
-        # GEOS would give the same two decimals unless the rings' area lies on a rounding edge; it measures
-        # those, and what the rings cannot tell (invalid, not a plain polygon)
-        unsure = np.isnan(table.areas) | ~table.valid() | (np.abs(table.areas * 100.0 % 1.0 - 0.5) < ROUNDING_EDGE)
-        suspects = np.isfinite(limit) & ~np.isnan(table.boxes[:, 0]) & (unsure | (shown < limit))
+        # the rings' areas clear most parcels (they differ from GEOS's by 1e-10 m²); GEOS measures those on
+        # the edge and what the rings cannot tell (invalid, not a plain polygon)
+        unsure = np.isnan(table.areas) | ~table.valid() | (np.abs(table.areas - (limit - AREA_SLACK)) < RINGS_TO_GEOS)
+        suspects = np.isfinite(limit) & ~np.isnan(table.boxes[:, 0]) & (unsure | ~reaches(table.areas, limit))
         for feature in map(table.__getitem__, np.flatnonzero(suspects).tolist()):
             area = feature.shape.area()
-            if feature.shape.isEmpty() or round(area, 2) >= minimum[feature.code]:
-                continue          # as the message shows it: a turned 400 m² parcel computes to 399.99999999
+            if feature.shape.isEmpty() or reaches(area, minimum[feature.code]):
+                continue
             findings.append(self.finding("要素 {}（{}）面积 {:.2f} 平方米，小于最小上图面积 {:.0f} 平方米".format(
                 feature.label, describe(feature.code), area, minimum[feature.code]), plan_layer=data.key,
                 plan_fid=feature.fid, plan_code=feature.code, area_m2=area, geometry=feature.geometry))

@@ -5,7 +5,7 @@ from ...read.schema import schema
 from ..geomops import polygonal, union
 from ..inside import EDGE, INSIDE
 from ..pairs import overlapping_pairs
-from .base import NotApplicable, Rule
+from .base import NotApplicable, Rule, reaches
 from .matrix import NONE, Matrix
 from .overlap import chosen_numbers, matching_numbers, placements
 from .selection import describe
@@ -37,11 +37,11 @@ class OutsideRule(Rule):
             boundary_name = "、".join(sorted(names)) or boundary_name
         findings = []
         for feature, piece in self.outside_parts(plan, chosen_numbers(self, plan), boundary, matching):
-            if piece.area() < self.ruleset.noise_m2:
+            if not reaches(piece.area(), self.ruleset.noise_m2):
                 continue
             for severity, part, state in matrix.parts(ctx, feature.code, piece):
                 area = part.area()
-                if severity == NONE or area < self.ruleset.noise_m2:
+                if severity == NONE or not reaches(area, self.ruleset.noise_m2):
                     continue
                 findings.append(self.finding(
                     "规划{}（要素 {}）位于{}外，面积 {:.2f} 平方米{}".format(describe(feature.code), feature.label,

@@ -11,7 +11,7 @@ from ...read.codes import in_classes
 from ...read.schema import schema
 from ..inside import EDGE, INSIDE, OUTSIDE, WORTH_IT, InsideGrid
 from ..pairs import overlapping_pairs
-from .base import NotApplicable, Rule
+from .base import NotApplicable, Rule, reaches
 from .matrix import NONE, Matrix
 from .selection import code_selector, describe
 
@@ -88,7 +88,7 @@ class OverlapRule(Rule):
         for feature, control_fid, piece, _area in pieces:
             for severity, part, state in matrix.parts(ctx, feature.code, piece):
                 area = part.area()
-                if severity == NONE or area < self.ruleset.noise_m2:
+                if severity == NONE or not reaches(area, self.ruleset.noise_m2):
                     continue
                 findings.append(self.finding(
                     "规划{}（要素 {}）位于{}内，面积 {:.2f} 平方米{}".format(
@@ -125,7 +125,7 @@ class OverlapRule(Rule):
             else:
                 piece = against.prepared.common(feature.shape)
             area = piece.area()
-            if not piece.isEmpty() and area >= noise:
+            if not piece.isEmpty() and reaches(area, noise):
                 yield feature, against.fid, piece, area
 
 
