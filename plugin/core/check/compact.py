@@ -131,6 +131,23 @@ class FeatureTable:
         return FidLookup(self)
 
 
+class Subset:
+    """Some features of a table, by number: their fids, and a Feature by fid (made when asked)."""
+
+    def __init__(self, table, numbers):
+        self.table, self.numbers = table, numbers
+
+    def fids(self):
+        return self.table.fids[self.numbers].tolist()
+
+    def get(self, fid):
+        number = self.table.number_of(fid)
+        return None if number is None else self.table[number]
+
+    def __iter__(self):
+        return (self.table[n] for n in self.numbers.tolist())
+
+
 class FidLookup:
     def __init__(self, table):
         self.table = table

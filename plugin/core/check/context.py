@@ -170,6 +170,15 @@ class Context:
                               "The plan's land-use coordinates ({}) lie outside its CRS {}: {}".format(
                                   extent, self.plan_crs.authid(), plan.label))
 
+    def _decide(self, side, found, layer):
+        """A layer's CRS, decided once, with a note when it differs from the plan's."""
+        known = (side, found.name) in self._crs_of
+        layer_crs = self._layer_crs(side, found.name, layer, self.plan_crs)
+        if not known and layer_crs != self.plan_crs:
+            self.crs_notes.append(CrsNote(side, found.name, "info", "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
+                layer_crs.authid(), self.plan_crs.authid(), self.crs.authid())))
+        return layer_crs
+
     def _layer_crs(self, side, name, layer, fallback):
         """The layer's CRS; a missing one is guessed from zone-prefixed x values or taken from fallback."""
         if (side, name) not in self._crs_of:
@@ -196,11 +205,15 @@ class Context:
         return fallback or QgsCoordinateReferenceSystem()
 
     def load_all(self):
-        """Read every recognised layer of both sources (so all CRS notes exist)."""
-        for key in self.plan.recognised:
-            self.plan_layer(key)
-        for key in self.onemap.recognised:
-            self.onemap_layer(key)
+        """Decide every recognised layer's CRS, so that all CRS notes exist; a layer no rule has read is
+        opened, not read (one a rule runs in the database need never cross the wire)."""
+        for side, source in (("plan", self.plan), ("onemap", self.onemap)):
+            for key, found in source.recognised.items():
+                if (side, key) in self._cache or found.spec.is_table:
+                    continue
+                if (side, key) not in self._opened:
+                    self._opened[(side, key)] = source.open_layer(key)      # kept: read later if a rule asks
+                self._decide(side, found, self._opened[(side, key)])
 
     def base_year(self):
         """The plan's base-year land use (JQDLTB), read once; `available` is False without it."""
@@ -244,13 +257,9 @@ class Context:
             layer = self._opened.pop((side, key), None) or source.open_layer(key)
             layer_crs, transform, near = None, None, None
             if not found.spec.is_table:
-                layer_crs = self._layer_crs(side, found.name, layer, self.plan_crs)
+                layer_crs = self._decide(side, found, layer)
                 if layer_crs != self.crs:
                     transform = QgsCoordinateTransform(layer_crs, self.crs, self.transform_context)
-                if layer_crs != self.plan_crs:
-                    self.crs_notes.append(CrsNote(
-                        side, found.name, "info", "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
-                            layer_crs.authid(), self.plan_crs.authid(), self.crs.authid())))
                 if side == "onemap" and self.read_near_plan:
                     near = self._near_plan(layer_crs)
             features = reading.read_layer(source, found, layer, transform, near, make_feature, self.poll)

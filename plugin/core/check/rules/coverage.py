@@ -7,6 +7,7 @@ from ...read.schema import schema
 from ..boxindex import box_of
 from ..geomops import Prepared, polygonal, single_parts, union
 from ..inside import EDGE, INSIDE, WORTH_IT, InsideGrid
+from ..reading import label_text
 from .base import Rule, reaches
 
 
@@ -44,12 +45,32 @@ class CoverageRule(Rule):
             area_layer = self.plan_layer(ctx, "GHYDYH")
         return area_layer.union()
 
+    def prepare(self, ctx):
+        """When plan and one map share a PostGIS database, send it this rule's queries: they run there while
+        Python checks other rules (and the one map's features need not cross the wire)."""
+        area_key = self.args.get("area")
+        area_found = ctx.plan.get(area_key) if area_key else None
+        control, kept = ctx.onemap.get(self.args["control"]), ctx.plan.get(self.args["plan_layer"])
+        if ctx.database is None or area_found is None or control is None or kept is None:
+            return
+        ctx.database.ask_coverage(self.id, area_found, control, kept, ctx.crs.postgisSrid(), self.tolerance(),
+                                  "extra_severity" in self.args)
+
+    def tolerance(self):
+        return float(self.args.get("tolerance_m2", self.ruleset.noise_m2))
+
     def run(self, ctx):
+        if ctx.database is not None:
+            if not ctx.database.asked(self.id):
+                self.prepare(ctx)
+            answer = ctx.database.coverage(self.id)
+            if answer is not None:
+                return self.findings(*answer)
         control = self.onemap_layer(ctx, self.args["control"])
         area = self.plan_area(ctx)
         prepared = Prepared(area)
         kept_layer = ctx.plan_layer(self.args["plan_layer"])       # absent: nothing was kept
-        tolerance = float(self.args.get("tolerance_m2", self.ruleset.noise_m2))
+        tolerance = self.tolerance()
         name = schema().layers[control.key].zh
         findings = []
         table = control.features
@@ -72,6 +93,21 @@ class CoverageRule(Rule):
         if kept_layer is not None and "extra_severity" in self.args:
             findings += self.extra(control, kept_layer, area, prepared, tolerance, name)
         return findings
+
+    def findings(self, lost, added):
+        """Findings from the database's answer: (fid, label, part) lost from the one map and, with
+        `extra_severity`, added by the plan."""
+        control_key, kept_key = self.args["control"], self.args["plan_layer"]
+        name = schema().layers[control_key].zh
+        found = [self.finding("一张图{}（要素 {}）规划成果中缺失，面积 {:.2f} 平方米".format(
+            name, label_text(label) or fid, part.area()), plan_layer=kept_key, control_layer=control_key,
+            control_fid=fid, area_m2=part.area(), geometry=part) for fid, label, part in lost]
+        for fid, label, part in added or ():
+            found.append(self.finding(
+                "规划成果的{}（要素 {}）有 {:.2f} 平方米不在一张图中；如属补划，须附补划批准文件".format(
+                    name, label_text(label) or fid, part.area()), severity=self.args["extra_severity"],
+                plan_layer=kept_key, plan_fid=fid, control_layer=control_key, area_m2=part.area(), geometry=part))
+        return found
 
     def extra(self, control, kept_layer, area, prepared, tolerance, name):
         """The plan's features (inside the plan area) that the one map does not hold."""

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ...read.schema import schema
+from ..compact import Subset
 from ..geomops import polygonal, union
 from ..inside import EDGE, INSIDE
 from ..pairs import overlapping_pairs
@@ -16,6 +17,18 @@ class OutsideRule(Rule):
     params = {"plan_layer": (str, True), "boundary": (str, True), "codes": (list, False),
               "codes_except": (list, False), "boundary_side": (str, False, ("onemap", "plan")),
               "boundary_codes": (list, False), "matrix": (list, False)}
+
+    def prepare(self, ctx):
+        """When plan and one map share a PostGIS database, send it this rule's query: it runs there while
+        Python checks other rules."""
+        wanted = [str(c) for c in self.args.get("boundary_codes") or []]
+        source = ctx.plan if self.args.get("boundary_side") == "plan" else ctx.onemap
+        found = source.get(self.args["boundary"])
+        if ctx.database is None or found is None or not ctx.plan_box() or not all(c.isdigit() for c in wanted):
+            return
+        plan = self.plan_layer(ctx, self.args["plan_layer"])
+        ctx.database.ask_outside(self.id, ctx.plan.get(plan.key), Subset(plan.features, chosen_numbers(self, plan)),
+                                 source, found, wanted, ctx.crs.postgisSrid(), self.ruleset.noise_m2, ctx.plan_box())
 
     def run(self, ctx):
         if self.args.get("boundary_side") == "plan":
@@ -35,8 +48,15 @@ class OutsideRule(Rule):
             values = boundary.features.columns.get(name_spec.name) or []
             names = {str(values[n] or "").strip() for n in matching.tolist()} - {""}
             boundary_name = "、".join(sorted(names)) or boundary_name
+        parts = None
+        if ctx.database is not None:
+            if not ctx.database.asked(self.id):
+                self.prepare(ctx)                  # not sent ahead (the live re-check runs single rules)
+            parts = ctx.database.outside(self.id)
+        if parts is None:
+            parts = self.outside_parts(plan, chosen_numbers(self, plan), boundary, matching)
         findings = []
-        for feature, piece in self.outside_parts(plan, chosen_numbers(self, plan), boundary, matching):
+        for feature, piece in parts:
             if not reaches(piece.area(), self.ruleset.noise_m2):
                 continue
             for severity, part, state in matrix.parts(ctx, feature.code, piece):

@@ -9,6 +9,7 @@ import numpy as np
 
 from ...read.codes import in_classes
 from ...read.schema import schema
+from ..compact import Subset
 from ..inside import EDGE, INSIDE, OUTSIDE, WORTH_IT, InsideGrid
 from ..pairs import overlapping_pairs
 from .base import NotApplicable, Rule, reaches
@@ -58,12 +59,14 @@ class OverlapRule(Rule):
         while Python checks other rules."""
         wanted = [str(c) for c in self.args.get("control_codes", [])]
         control_key = self.args["control"]
-        if (ctx.database is None or self.args.get("control_side") == "plan" or ctx.onemap.get(control_key) is None
-                or not ctx.plan_box() or not all(c.isdigit() for c in wanted)):
+        source = ctx.plan if self.args.get("control_side") == "plan" else ctx.onemap
+        if (ctx.database is None or source.get(control_key) is None or not ctx.plan_box()
+                or not all(c.isdigit() for c in wanted)):
             return
         plan = self.plan_layer(ctx, self.args["plan_layer"])
-        ctx.database.ask(self.id, ctx.plan.get(plan.key), self.chosen(plan), ctx.onemap.get(control_key), wanted,
-                         ctx.crs.postgisSrid(), self.ruleset.noise_m2, ctx.plan_box())
+        ctx.database.ask(self.id, ctx.plan.get(plan.key), Subset(plan.features, chosen_numbers(self, plan)),
+                         source.get(control_key), wanted, ctx.crs.postgisSrid(), self.ruleset.noise_m2, ctx.plan_box(),
+                         source)
 
     def run(self, ctx):
         wanted = [str(c) for c in self.args.get("control_codes", [])]
@@ -96,11 +99,6 @@ class OverlapRule(Rule):
                     severity=severity, plan_layer=self.args["plan_layer"], plan_fid=feature.fid, plan_code=feature.code,
                     control_layer=control_key, control_fid=control_fid, area_m2=area, geometry=part))
         return findings
-
-    def chosen(self, plan):
-        """The plan features the rule looks at (the database is sent their fids)."""
-        table = plan.features
-        return [table[n] for n in chosen_numbers(self, plan)]
 
     def pieces(self, plan, numbers, control, control_numbers):
         """(plan feature, control fid, piece, area) for each pair sharing at least the noise area, in plan
