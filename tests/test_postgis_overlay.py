@@ -170,3 +170,19 @@ def test_a_turned_tier_gives_the_same_findings_in_the_database_as_from_the_geopa
         assert summary(from_pg) == summary(from_gpkg) and len(from_gpkg.findings) > 400
         pushed = set(from_pg.record["pushed_down"].split(","))
         assert pushed >= ({"CL-01", "CL-02", "CL-03", "KEEP-01"} if kind == "village" else {"DP-01"})
+
+
+def test_a_live_recheck_of_a_postgis_plan_judges_the_edit_not_the_stored_parcel(server):
+    """An edit is not in the database yet: the re-check runs its rules in Python on the edited feature."""
+    from qgis.core import QgsVectorLayer
+
+    from plugin.core.check.recheck import Recheck
+    checker = Recheck(server.connection(PLAN), server.connection(ONEMAP))
+    layer = QgsVectorLayer(sample("village_conflicts.gpkg") + "|layername=GHDLTB", "p", "ogr")
+    feature = layer.getFeature(1)
+    assert [f.rule_id for f in checker.check(feature)] == ["CL-01"]
+    moved = feature.geometry()
+    moved.translate(0.0, -1500.0)                                # drawn away from the farmland, not saved
+    feature.setGeometry(moved)
+    assert "CL-01" not in [f.rule_id for f in checker.check(feature)]
+    assert checker.ctx.database is None
