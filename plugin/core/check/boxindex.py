@@ -21,8 +21,8 @@ def box_of(geometry):
 class BoxIndex:
     """Items with boxes; `near(box)` returns those whose boxes meet it, in insertion order.
 
-    Boxes are kept in one flat array of doubles and cells keyed by integers (a million boxes cost
-    tens of megabytes, not hundreds); the grid is filled with NumPy."""
+    Boxes are kept in one flat array of doubles and each cell's items as an array of ints keyed by an
+    integer (a million boxes cost tens of megabytes, not hundreds); the grid is filled with NumPy."""
 
     def __init__(self, items, box=lambda item: item.box):
         self.items, boxes = [], []
@@ -38,7 +38,7 @@ class BoxIndex:
         """An index of the row numbers of an (n, 4) array of boxes (rows of NaN have no box)."""
         index = cls.__new__(cls)
         present = ~np.isnan(boxes[:, 0])
-        index.items = np.flatnonzero(present).tolist()
+        index.items = array("q", np.flatnonzero(present).astype(np.int64).tobytes())
         index._build(boxes[present])
         return index
 
@@ -72,8 +72,9 @@ class BoxIndex:
         order = np.lexsort((numbers, keys))                 # by cell, then in insertion order
         keys, numbers = keys[order], numbers[order]
         bounds = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1], True])
-        numbers = numbers.tolist()
-        self.cells = {int(keys[a]): numbers[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())}
+        packed = numbers.astype(np.int64).tobytes()           # each cell's numbers as a compact array of ints
+        self.cells = {int(keys[a]): array("q", packed[8 * a:8 * b]) for a, b in zip(bounds[:-1].tolist(),
+                                                                                   bounds[1:].tolist())}
 
     def box(self, number):
         return tuple(self.flat[4 * number:4 * number + 4])

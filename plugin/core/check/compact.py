@@ -8,6 +8,7 @@ after, so a one map with a million 永久基本农田 patches costs its WKB and 
 QGIS geometries.
 """
 import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -16,7 +17,7 @@ from qgis.core import QgsGeometry
 from .rings import Rings, WkbBlob
 
 COMPACT_OVER = 250000        # a layer with more features than this keeps no Feature between two uses
-BOX_CHUNK = 65536            # features whose boxes are worked out at a time (their points are held meanwhile)
+BOX_CHUNK = 16384            # features whose boxes are worked out at a time (their points are held meanwhile)
 SHARED_LENGTH = 6            # strings this short (codes, units, classes) repeat: one object each
 UNKNOWN, INVALID, VALID = -1, 0, 1
 THREADS = os.cpu_count() or 1
@@ -92,7 +93,7 @@ class FeatureTable:
         return geometry
 
     def attrs(self, number):
-        return {name: values[number] for name, values in self.columns.items()}
+        return Row(self.columns, number)
 
     def __getitem__(self, number):
         if isinstance(number, slice):
@@ -129,6 +130,23 @@ class FeatureTable:
 
     def by_fid(self):
         return FidLookup(self)
+
+
+class Row(Mapping):
+    """A feature's canonical fields read from the table's columns when asked (no dict per feature)."""
+    __slots__ = ("_columns", "_number")
+
+    def __init__(self, columns, number):
+        self._columns, self._number = columns, number
+
+    def __getitem__(self, name):
+        return self._columns[name][self._number]
+
+    def __iter__(self):
+        return iter(self._columns)
+
+    def __len__(self):
+        return len(self._columns)
 
 
 class Subset:

@@ -276,10 +276,11 @@ class Context:
     def plan_box(self):
         """The box around every plan layer in the working CRS (None when the plan has no geometry)."""
         if self._plan_box is None:
-            boxes = [data.index.extent for data in map(self.plan_layer, self.plan.recognised)
-                     if data is not None and data.index.extent is not None]
-            self._plan_box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                              max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else ()
+            boxes = [layer.features.boxes for layer in map(self.plan_layer, self.plan.recognised) if layer is not None]
+            stacked = np.vstack(boxes) if boxes else np.empty((0, 4))
+            present = stacked[~np.isnan(stacked[:, 0])]
+            self._plan_box = tuple(present[:, :2].min(axis=0).tolist() + present[:, 2:].max(axis=0).tolist()) \
+                if len(present) else ()
         return self._plan_box or None
 
     def _near_plan(self, layer_crs):

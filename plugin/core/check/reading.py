@@ -20,7 +20,7 @@ from qgis.PyQt.QtCore import QVariant
 from ..read.codes import normalize_code
 from ..read.schema import schema
 from .compact import COMPACT_OVER, FeatureTable, Shared
-from .rings import Rings, WkbBlob
+from .rings import Rings, WkbBlob, WkbBuilder
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -72,7 +72,8 @@ class Collected:
 
     def __init__(self, keys):
         self.keys = keys
-        self.fids, self.wkbs, self.codes, self.labels = [], [], [], []
+        self.fids, self.codes, self.labels = [], [], []
+        self.wkbs = WkbBuilder()
         self.columns = {key: [] for key in keys}
         self.share = Shared()
         self._codes = {}
@@ -85,8 +86,8 @@ class Collected:
         return code
 
     def table(self, make, keep, wkbs=None):
-        return FeatureTable(make, self.fids, wkbs or WkbBlob.joined(self.wkbs), self.codes, self.labels,
-                            self.columns, keep=keep)
+        return FeatureTable(make, self.fids, wkbs or self.wkbs.done(), self.codes, self.labels, self.columns,
+                            keep=keep)
 
 
 def read_layer(source, found, layer, transform, near, make, poll):
@@ -143,7 +144,7 @@ def read_arrow(path, found, near, make, keep, poll, transform=None):
         poll()
         collected.fids.extend(batch[fid_name].tolist())
         if geometry_name is not None:
-            collected.wkbs.extend(batch[geometry_name].tolist())
+            collected.wkbs.extend(batch[geometry_name].tolist())       # copied into one buffer
         else:
             collected.wkbs.extend([None] * len(batch[fid_name]))
         values = {name: _python_values(batch[name], collected.share) for name in wanted.names}
@@ -152,7 +153,7 @@ def read_arrow(path, found, near, make, keep, poll, transform=None):
         count = len(batch[fid_name])
         collected.codes.extend(map(collected.code, values[wanted.code]) if wanted.code else [""] * count)
         collected.labels.extend(map(label_text, values[wanted.label]) if wanted.label else [""] * count)
-    wkbs = WkbBlob.joined(collected.wkbs)
+    wkbs = collected.wkbs.done()
     if transform is not None:
         wkbs = reprojected(wkbs, transform)
         if wkbs is None:
@@ -164,7 +165,9 @@ def reprojected(wkbs, transform):
     """The WkbBlob with every point put through the PROJ pipeline QGIS instantiates for `transform` (so the
     coordinates are QGIS's to the last bit), a million points per call; None when the pipeline cannot be
     had or a point does not transform (QGIS then reads the layer and says what went wrong)."""
-    blob, rings = bytearray(wkbs.blob), Rings(wkbs)
+    blob, rings = wkbs.blob, Rings(wkbs)
+    if not isinstance(blob, bytearray):
+        blob = bytearray(blob)
     if not rings.parsed.all():                            # curves, Z …: not read here
         return None
     if not len(rings.x):
@@ -190,7 +193,7 @@ def reprojected(wkbs, transform):
     sizes = np.diff(rings.starts)
     for at, first, count in zip(rings.at.tolist(), rings.starts[:-1].tolist(), sizes.tolist()):
         blob[at:at + 16 * count] = points[first:first + count].tobytes()
-    return WkbBlob(bytes(blob), wkbs.offsets)
+    return WkbBlob(blob, wkbs.offsets)
 
 
 def _pipeline(transform, point):
@@ -203,13 +206,14 @@ def _pipeline(transform, point):
 
 
 def _python_values(column, share):
-    """A batch's column as Python values, None where NULL; strings decoded from UTF-8."""
+    """A batch's column as Python values, None where NULL; strings decoded from UTF-8 once per distinct
+    value (codes and names repeat)."""
     mask = np.ma.getmaskarray(column) if np.ma.isMaskedArray(column) else None
     data = np.ma.getdata(column)
-    if data.dtype.kind == "S":
-        values = [share(v.decode("utf-8")) for v in data.tolist()]
-    elif data.dtype.kind == "O":
-        values = [share(v.decode("utf-8") if isinstance(v, bytes) else v) for v in data.tolist()]
+    if data.dtype.kind in "SO":
+        distinct, inverse = np.unique(data.astype("S") if data.dtype.kind == "O" else data, return_inverse=True)
+        decoded = [share(v.decode("utf-8")) for v in distinct.tolist()]
+        values = [decoded[i] for i in inverse.tolist()]
     else:
         values = data.tolist()
     if mask is not None and mask.any():
@@ -240,9 +244,9 @@ def read_qgis(layer, found, transform, near, make, keep, poll):
         if geometry is not None and not geometry.isEmpty():
             if transform is not None:
                 geometry.transform(transform)
-            collected.wkbs.append(bytes(geometry.asWkb()))
+            collected.wkbs.extend([geometry.asWkb()])
         else:
-            collected.wkbs.append(None)
+            collected.wkbs.extend([None])
         collected.codes.append(share(code))
         collected.labels.append(label)
     if not collected.fids:

@@ -17,22 +17,39 @@ class WkbBlob:
     """Many WKBs in one buffer: feature n's bytes are blob[offsets[n]:offsets[n + 1]] (empty: no geometry)."""
 
     def __init__(self, blob, offsets):
-        self.blob = blob
+        self.blob = blob                   # bytes or bytearray
         self.offsets = np.asarray(offsets, dtype=np.int64)
 
     @classmethod
     def joined(cls, wkbs):
         """From a sequence of bytes-like WKBs (None or b'' for no geometry)."""
-        parts = [bytes(w) if w is not None else b"" for w in wkbs]
-        offsets = np.zeros(len(parts) + 1, dtype=np.int64)
-        np.cumsum([len(p) for p in parts], out=offsets[1:])
-        return cls(b"".join(parts), offsets)
+        builder = WkbBuilder()
+        builder.extend(wkbs)
+        return builder.done()
 
     def __len__(self):
         return len(self.offsets) - 1
 
     def wkb(self, number):
-        return self.blob[self.offsets[number]:self.offsets[number + 1]]
+        return bytes(self.blob[self.offsets[number]:self.offsets[number + 1]])
+
+
+class WkbBuilder:
+    """A WkbBlob filled a batch at a time: the batches' WKB objects are let go as they are copied in, so a
+    million patches are held once, not twice."""
+
+    def __init__(self):
+        self._blob, self._lengths = bytearray(), []
+
+    def extend(self, wkbs):
+        parts = [bytes(w) if w is not None else b"" for w in wkbs]
+        self._lengths.extend(map(len, parts))
+        self._blob += b"".join(parts)
+
+    def done(self):
+        offsets = np.zeros(len(self._lengths) + 1, dtype=np.int64)
+        np.cumsum(self._lengths, out=offsets[1:])
+        return WkbBlob(self._blob, offsets)
 
 
 class Rings:

@@ -30,7 +30,7 @@ from .rings import Rings
 _MIX = tuple(np.uint64(k) for k in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93))
 
 
-CHUNK = 1 << 20          # edges handled at a time where no sort is involved: small temporaries are reused
+CHUNK = 1 << 18          # edges handled at a time where no sort is involved: small temporaries are reused
 
 
 def open_parcels(wkbs, trusted=None):
