@@ -211,9 +211,7 @@ class Context:
             for key, found in source.recognised.items():
                 if (side, key) in self._cache or found.spec.is_table:
                     continue
-                if (side, key) not in self._opened:
-                    self._opened[(side, key)] = source.open_layer(key)      # kept: read later if a rule asks
-                self._decide(side, found, self._opened[(side, key)])
+                self._decide(side, found, self._opened.get((side, key)) or source.open_layer(key))
 
     def base_year(self):
         """The plan's base-year land use (JQDLTB), read once; `available` is False without it."""

@@ -84,6 +84,16 @@ class Rule:
     def run(self, ctx):
         raise NotImplementedError
 
+    def answered(self, ctx, kind):
+        """The shared PostGIS database's answer for this rule (`kind`: the postgis_overlay.Database method
+        that gives it), its question sent first if prepare() did not send it ahead (the live re-check runs
+        single rules); None when the rule runs in Python."""
+        if ctx.database is None:
+            return None
+        if not ctx.database.asked(self.id):
+            self.prepare(ctx)
+        return getattr(ctx.database, kind)(self.id)
+
     def finding(self, message, **values):
         return Finding(rule_id=self.id, severity=values.pop("severity", self.severity), message=message, **values)
 

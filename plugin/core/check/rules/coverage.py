@@ -60,12 +60,9 @@ class CoverageRule(Rule):
         return float(self.args.get("tolerance_m2", self.ruleset.noise_m2))
 
     def run(self, ctx):
-        if ctx.database is not None:
-            if not ctx.database.asked(self.id):
-                self.prepare(ctx)
-            answer = ctx.database.coverage(self.id)
-            if answer is not None:
-                return self.findings(*answer)
+        answer = self.answered(ctx, "coverage")
+        if answer is not None:
+            return self.findings(*answer)
         control = self.onemap_layer(ctx, self.args["control"])
         area = self.plan_area(ctx)
         prepared = Prepared(area)

@@ -48,11 +48,7 @@ class OutsideRule(Rule):
             values = boundary.features.columns.get(name_spec.name) or []
             names = {str(values[n] or "").strip() for n in matching.tolist()} - {""}
             boundary_name = "、".join(sorted(names)) or boundary_name
-        parts = None
-        if ctx.database is not None:
-            if not ctx.database.asked(self.id):
-                self.prepare(ctx)                  # not sent ahead (the live re-check runs single rules)
-            parts = ctx.database.outside(self.id)
+        parts = self.answered(ctx, "outside")
         if parts is None:
             parts = self.outside_parts(plan, chosen_numbers(self, plan), boundary, matching)
         findings = []

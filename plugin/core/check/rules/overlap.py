@@ -71,11 +71,7 @@ class OverlapRule(Rule):
     def run(self, ctx):
         wanted = [str(c) for c in self.args.get("control_codes", [])]
         control_key = self.args["control"]
-        pieces = None
-        if ctx.database is not None:
-            if not ctx.database.asked(self.id):
-                self.prepare(ctx)                  # not sent ahead (the live re-check runs single rules)
-            pieces = ctx.database.overlaps(self.id)
+        pieces = self.answered(ctx, "overlaps")
         if pieces is None:
             on_plan = self.args.get("control_side") == "plan"
             control = self.plan_layer(ctx, control_key) if on_plan else self.onemap_layer(ctx, control_key)
