@@ -227,7 +227,7 @@ def read_qgis(layer, found, transform, near, make, keep, poll):
     read = FeatureReader(found, layer.fields().names())
     request = QgsFeatureRequest().setSubsetOfAttributes(read.positions)
     if found.spec.is_table:
-        request.setFlags(QgsFeatureRequest.NoGeometry)
+        request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
     if near is not None:
         request.setFilterRect(near)                 # GeoPackage R-tree / PostGIS GiST: only what lies near
     collected = Collected(read.keys)
