@@ -3,11 +3,12 @@ through QGIS's feature iterator. Both give the same columns (fid, WKB, code, lab
 so every rule sees the same features whichever path ran.
 
 The Arrow path (`ogr.Layer.GetArrowStreamAsNumPy`, GDAL ≥ 3.6) reads a GeoPackage or FileGDB layer
-a batch at a time as NumPy arrays: no QgsFeature, no QVariant, no QgsGeometry per feature. It is
-used when the layer is a file the plugin reads itself, already in the working CRS, and every field
-the schema maps is a plain string or number. Otherwise — a PostGIS table (read through QGIS's
-provider), a project layer with unsaved edits, a shapefile (its encoding is QGIS's to apply), a
-layer to reproject, a date field, an older GDAL — QGIS reads it as before.
+a batch at a time as NumPy arrays: no QgsFeature, no QVariant, no QgsGeometry per feature. A layer in
+another projection is reprojected there, all its points through the PROJ pipeline QGIS instantiates
+for the transform (so QGIS's coordinates, to the last bit). It is used when every field the schema
+maps is a plain string or number. Otherwise — a PostGIS table (read through QGIS's provider), a
+project layer with unsaved edits, a shapefile (its encoding is QGIS's to apply), a curved or Z
+geometry to reproject, a date field, an older GDAL — QGIS reads the layer as before.
 """
 import operator
 import struct
