@@ -60,3 +60,19 @@ def test_the_pool_starts_this_very_python_whatever_sys_executable_names(monkeypa
         assert not pool._same_python(sys.executable)                # /usr/bin/qgis is no Python
     finally:
         pool.python_executable.cache_clear()
+
+
+def test_a_plan_that_kills_its_process_is_a_failed_row_and_the_others_are_checked(qgis_app, tmp_path):
+    """A crash (in QGIS, GEOS or GDAL) ends a pool process: the plans it was running are checked again
+    alone, the one that kills that process too is failed, and the batch goes on."""
+    from pool_checks import crash_on_broken_names
+    names = ["village_clean.gpkg", "village_conflicts.gpkg", "village_clean.gpkg", "village_conflicts.gpkg"]
+    made = jobs(tmp_path, names, "out")
+    crashing = tmp_path / "plans" / "2_crash.gpkg"
+    os.rename(made[2].plan, crashing)
+    made[2] = Job(str(crashing), made[2].output)
+    found = list(outcomes(made, sample("township_onemap.gpkg"), workers=2, check=crash_on_broken_names))
+    assert [job.plan for job, _o in found] == [job.plan for job in made]             # every plan, in order
+    assert [o.counts["error"] if o.counts else None for _j, o in found] == [0, 12, None, 12]
+    assert "崩溃" in found[2][1].internal
+    assert not [name for name in os.listdir(tmp_path / "out") if name.startswith(".onemap-")]   # nothing half-written

@@ -5,10 +5,12 @@ processes, each a headless QGIS of its own that reads its plan (and the one map 
 and writes its findings GeoPackage; only a small outcome (counts, or why it failed) comes back. The
 outcomes are given in plan order, so the batch's summary and log read as in a serial run.
 
-Memory is bounded: at most one process per core (WORKERS at most), each holding one plan at a time,
-and a process is replaced after RECYCLE plans. A batch of one plan, a one-core machine, a rule set
-given as an object, or an interpreter the processes cannot be started with (see python_executable)
-runs in this process, as before.
+Memory is bounded: at most one process per core (MAX_WORKERS at most), each holding one plan at a
+time, and a process is replaced after RECYCLE plans. A process that dies (a crash in QGIS, GEOS or
+GDAL) takes the plans it was running with it: they are checked again, each alone, and a plan that
+kills that process too is a failed row, not a stopped batch. A batch of one plan, a one-core machine,
+a rule set given as an object, or an interpreter the processes cannot be started with (see
+python_executable) runs in this process, as before.
 """
 import contextlib
 import functools
@@ -17,6 +19,8 @@ import os
 import re
 import subprocess
 import sys
+from concurrent import futures
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from qgis.core import QgsFeedback
@@ -46,39 +50,88 @@ class Job:
     previous: str = None             # an earlier findings GeoPackage whose decisions carry over
 
 
-def outcomes(jobs, onemap, ruleset=None, kind=None, feedback=None, workers=None):
+def outcomes(jobs, onemap, ruleset=None, kind=None, feedback=None, workers=None, check=None):
     """(job, Outcome) for each job, in order. When the feedback is cancelled the checks still running
     stop, and only the plans already checked are given. `workers`: processes to use (default: one per
-    core, at most MAX_WORKERS)."""
+    core, at most MAX_WORKERS); `check`: what a process runs per plan (default: verify it)."""
     workers = pool_size(jobs, ruleset, workers)
     if workers <= 1:
         yield from _in_process(jobs, onemap, ruleset, kind, feedback)
         return
     context = multiprocessing.get_context("spawn")        # never fork a running QGIS
     context.set_executable(python_executable())
-    pool = context.Pool(workers, initializer=_start_qgis, maxtasksperchild=RECYCLE)
+    tasks = [(check or _check, (job, onemap, ruleset, kind)) for job in jobs]
+    start, done = 0, 0
+    while start < len(jobs):
+        pool, first = Processes(context, workers), start       # this pool checks jobs[first:]
+        pending = [pool.submit(*task) for task in tasks[first:]]
+        try:
+            for index, future in enumerate(pending, first):
+                outcome = _wait(future, feedback)
+                if outcome is CRASHED:                  # some process died: this plan is checked again alone
+                    pool.stop()
+                    outcome = _alone(context, tasks[index], feedback)
+                if outcome is None:                      # cancelled: plans already checked further on are given
+                    yield from ((jobs[n], f.result()) for n, f in enumerate(pending[index - first:], index)
+                                if f.done() and not f.exception())
+                    return
+                yield jobs[index], outcome
+                done += 1
+                if feedback is not None:
+                    feedback.setProgress(100.0 * done / len(jobs))
+                start = index + 1
+                if pool.broken:                          # the rest in a pool of their own
+                    break
+        finally:
+            pool.stop()
+            _remove_temporaries({os.path.dirname(job.output) for job in jobs}, pool.pids)
+
+
+CRASHED = Outcome(internal="核对进程意外退出（QGIS、GEOS 或 GDAL 崩溃） / the check's process ended abruptly (a crash)")
+
+
+class Processes:
+    """A ProcessPoolExecutor of headless QGIS processes that can be stopped at once (a cancel, a crash)."""
+
+    def __init__(self, context, workers):
+        self._before = {process.pid for process in multiprocessing.active_children()}
+        recycle = {"max_tasks_per_child": RECYCLE} if sys.version_info >= (3, 11) else {}    # (QGIS's Python 3.9)
+        self._executor = futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_qgis, **recycle)
+        self.pids, self.broken = set(), False
+
+    def submit(self, function, task):
+        return self._executor.submit(function, task)
+
+    def stop(self):
+        """Stop every process of this pool now (its checks still running are lost)."""
+        self.broken = True
+        self.pids |= {process.pid for process in multiprocessing.active_children()} - self._before
+        for process in multiprocessing.active_children():
+            if process.pid in self.pids:
+                process.terminate()
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _wait(future, feedback):
+    """The future's Outcome, CRASHED when its process died, None when the feedback is cancelled first."""
+    while not future.done():
+        if _cancelled(feedback):
+            return None
+        with contextlib.suppress(futures.TimeoutError):
+            future.exception(timeout=POLL_S)
     try:
-        pending = [pool.apply_async(_check, ((job, onemap, ruleset, kind),)) for job in jobs]
-        done = 0
-        for job, result in zip(jobs, pending):
-            while not result.ready() and not _cancelled(feedback):
-                result.wait(POLL_S)
-            if not result.ready():
-                break
-            yield job, result.get()
-            done += 1
-            if feedback is not None:
-                feedback.setProgress(100.0 * done / len(jobs))
-            if _cancelled(feedback):
-                break
-        for job, result in zip(jobs[done:], pending[done:]):     # cancelled: plans already checked further on
-            if result.ready():                                    # are given too (their findings are written)
-                yield job, result.get()
+        return future.result()
+    except BrokenProcessPool:
+        return CRASHED
+
+
+def _alone(context, task, feedback):
+    """A plan checked again in a process of its own: its Outcome, or CRASHED when it kills that one too."""
+    pool = Processes(context, 1)
+    try:
+        return _wait(pool.submit(*task), feedback)
     finally:
-        workers = {process.pid for process in multiprocessing.active_children()}
-        pool.terminate()                                   # the checks still running stop now
-        pool.join()
-        _remove_temporaries({os.path.dirname(job.output) for job in jobs}, workers)
+        pool.stop()
 
 
 def _remove_temporaries(folders, pids):
