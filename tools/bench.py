@@ -524,6 +524,7 @@ def main():
             print("tier {} …".format(tier.name), flush=True)
             row = measure(tier, postgis, args.repeat)
             row["problems"] = check(row)
+            row["load"] = (load, os.getloadavg()[0])
             rows.append(row)
             save_row(row)
             print(table([row]).splitlines()[-1], flush=True)
@@ -537,9 +538,6 @@ def main():
     finally:
         if server is not None:
             server.stop()
-    loads = (load, os.getloadavg()[0])
-    for row in rows:
-        row["load"] = loads
     report(rows or saved_rows(), villages, args.readme)      # (--tier villages: with the tiers last measured)
 
 
@@ -576,9 +574,9 @@ def report(rows, villages, readme):
     stamps = sorted({row.get("measured", "") for row in rows} - {""})
     stamp = stamps[0] if len(stamps) <= 1 else "{} – {}".format(stamps[0], stamps[-1])
     stamp = stamp or time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    loads = [row["load"] for row in rows if "load" in row]
-    load = "; the load average (1 min) was {:.1f} when it started and {:.1f} when it ended".format(
-        *loads[0]) if loads else ""
+    loads = [value for row in rows for value in row.get("load", ())]
+    load = "; the load average (1 min) was between {:.1f} and {:.1f} at the start and end of each tier".format(
+        min(loads), max(loads)) if loads else ""
     text = "{}\n\nMeasured {} on this machine ({} cores, shared with other work{}) by `tools/bench.py` (what " \
            "`make bench` runs). Every tier is turned 15° and has 33 points a ring. Per tier the read, by-hand and " \
            "OneMap runs take turns for several rounds and each cell is the fastest round, since load on this " \
