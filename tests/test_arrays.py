@@ -170,3 +170,26 @@ def test_an_inside_grid_places_boxes_only_where_geos_agrees():
 def test_rings_module_reads_little_endian_only():
     big = bytes(QgsGeometry.fromWkt(SHAPES[0]).asWkb())
     assert rings_mod._walk(b"\x00" + big[1:], 0, len(big)) is None
+
+
+def test_parcels_that_do_not_meet_vertex_for_vertex_are_still_judged_exactly():
+    """Every other row's edges split at their middles (T-junctions everywhere), one parcel shifted 0.3 m
+    into its neighbour and a hole left: overlaps and the gap are those of brute force and of a union."""
+    from plugin.core.check import tiles
+    parcels = []
+    for i in range(6):
+        for j in range(6):
+            x0, y0 = i * 10.0, j * 10.0
+            middle = "{} {},".format(x0 + 5.0, y0) if j % 2 else ""
+            parcels.append("POLYGON(({0} {1},{2}{3} {1},{3} {4},{0} {4},{0} {1}))".format(x0, y0, middle, x0 + 10.0,
+                                                                                     y0 + 10.0))
+    parcels[14] = "POLYGON((20 20,30.4 20,30.4 30,20 30,20 20))"           # reaches 0.4 m into its neighbour
+    del parcels[27]                                                        # a hole
+    layer = layer_of(parcels)
+    assert len(layer.open_parcels()) > 20                                  # most parcels are open here
+    found = sorted((a.fid, b.fid, round(piece.area(), 6)) for a, b, piece in parcel_overlaps(layer))
+    assert found == brute_overlaps(layer) and found
+    region = QgsGeometry.fromWkt("POLYGON((0 0,60 0,60 60,0 60,0 0))")
+    gap = tiles.uncovered(region, layer)
+    expected = region.difference(QgsGeometry.unaryUnion([f.shape for f in layer.features]))
+    assert abs(gap.area() - expected.area()) < 1e-9 and round(gap.area(), 6) == 100.0
