@@ -11,6 +11,7 @@ from plugin.core.read.sources import open_source, source_hash, source_title
 from postgis_server import PostgisServer
 
 PLAN, ONEMAP = "CunGuiHua", "YiZhangTu"          # mixed case: every identifier must be quoted
+PUSHED = "GEO-05,CL-01,CL-03,CL-05,KEEP-01"        # the control-line rules whose layers both sources hold
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +29,10 @@ def summary(result):
     return sorted((f.rule_id, f.severity, round(f.area_m2 or 0.0, 2), f.message) for f in result.findings)
 
 
-def test_overlap_rules_run_in_the_database_with_the_same_findings(server):
+def test_control_line_rules_run_in_the_database_with_the_same_findings(server):
     from_gpkg = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))
     from_pg = verify(server.connection(PLAN), server.connection(ONEMAP))
-    assert from_pg.record["pushed_down"].split(",") == ["CL-01", "CL-03"]     # the overlap rules that apply
+    assert from_pg.record["pushed_down"] == PUSHED
     assert summary(from_pg) == summary(from_gpkg)
     assert [(o["rule_id"], o["status"]) for o in from_pg.outcomes] == \
         [(o["rule_id"], o["status"]) for o in from_gpkg.outcomes]
@@ -39,23 +40,27 @@ def test_overlap_rules_run_in_the_database_with_the_same_findings(server):
     assert [round(f.area_m2, 2) for f in farmland] == [5000.0] and farmland[0].geometry.area() == pytest.approx(5000.0)
 
 
-def test_overlap_queries_are_sent_ahead_and_run_on_the_database_thread(server, monkeypatch):
+def test_queries_are_sent_ahead_and_run_on_the_database_thread(server, monkeypatch):
     import threading
 
     from plugin.core.check.postgis_overlay import Database
-    events, ask, rows = [], Database.ask, Database._overlap_rows
+    events = []
+    for name in ("ask", "ask_outside", "ask_coverage"):
+        asking = getattr(Database, name)
+        monkeypatch.setattr(Database, name, lambda db, rule_id, *a, asking=asking: (
+            events.append(("ask", rule_id)), asking(db, rule_id, *a))[1])
+    rows = Database._rows
+    monkeypatch.setattr(Database, "_rows",
+                        lambda db, *a: (events.append(("thread", threading.current_thread().name)), rows(db, *a))[1])
     first = load_ruleset(None, "village").rules[0]
     run_first = type(first).run
-    monkeypatch.setattr(Database, "ask", lambda db, rule_id, *a: (events.append(("ask", rule_id)), ask(db, rule_id, *a)))
-    monkeypatch.setattr(Database, "_overlap_rows",
-                        lambda db, *a: (events.append(("thread", threading.current_thread().name)), rows(db, *a))[1])
     monkeypatch.setattr(type(first), "run", lambda rule, ctx: (events.append(("run", rule.id)), run_first(rule, ctx))[1])
     result = verify(server.connection(PLAN), server.connection(ONEMAP))
-    asked = [e for e in events if e[0] == "ask"]
-    assert [rule_id for _a, rule_id in asked] == ["CL-01", "CL-03"]       # the overlap rules the database answers
-    assert events.index(("run", first.id)) > events.index(asked[-1])           # … asked before any rule ran
+    asked = [rule_id for kind, rule_id in events if kind == "ask"]
+    assert asked == ["GEO-05", "CL-01", "CL-03", "CL-05", "KEEP-01"]       # those whose layers exist, in order
+    assert events.index(("run", first.id)) > events.index(("ask", asked[-1]))      # … asked before any rule ran
     assert {name.split("_")[0] for kind, name in events if kind == "thread"} == {"onemap-postgis"}
-    assert result.record["pushed_down"].split(",") == ["CL-01", "CL-03"]
+    assert result.record["pushed_down"] == PUSHED
 
 
 def test_one_map_in_another_database_is_read_in_python(server):
@@ -84,7 +89,7 @@ def test_saved_connections_push_down_in_their_own_schemas(server):
         from_pg = verify("pgconn:onemap-overlay/" + PLAN, "pgconn:onemap-overlay/" + ONEMAP)
     finally:
         metadata.deleteConnection("onemap-overlay")
-    assert from_pg.record["pushed_down"].split(",") == ["CL-01", "CL-03"]
+    assert from_pg.record["pushed_down"] == PUSHED
     assert summary(from_pg) == summary(verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg")))
 
 
@@ -94,8 +99,8 @@ def test_the_findings_file_names_the_rules_that_ran_in_the_database(server, tmp_
     from plugin.core.export.report_data import read_report
     from plugin.core.export.report_html import run_record
     dataset = ogr.Open(str(tmp_path / "f.gpkg"))               # held while its layer is read
-    assert dataset.GetLayerByName("run").GetNextFeature().GetField("pushed_down") == "CL-01,CL-03"
-    assert ("在数据库中以 SQL 运行的规则", "CL-01,CL-03") in run_record(read_report(str(tmp_path / "f.gpkg")))
+    assert dataset.GetLayerByName("run").GetNextFeature().GetField("pushed_down") == PUSHED
+    assert ("在数据库中以 SQL 运行的规则", PUSHED) in run_record(read_report(str(tmp_path / "f.gpkg")))
 
 
 def test_repeated_checks_do_not_pile_up_connections(server):
@@ -120,7 +125,7 @@ def test_a_source_is_its_schema_only_whatever_the_string_says(server):
     assert not any("." in layer.name for layer in open_source(plan).recognised.values())   # no "YiZhangTu.CJDCQ"
     result = verify(plan, onemap)
     assert summary(result) == summary(verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg")))
-    assert result.record["pushed_down"] == "CL-01,CL-03"
+    assert result.record["pushed_down"] == PUSHED
 
 
 def test_unreadable_tables_and_broken_views_beside_the_plan_do_not_stop_the_check(server):
@@ -145,3 +150,39 @@ def test_unreadable_tables_and_broken_views_beside_the_plan_do_not_stop_the_chec
     result = verify(plan, onemap)
     assert summary(result) == summary(verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg")))
     assert result.record["plan_sha256"] == source_hash(plan)                 # the broken view noted, not fatal
+
+
+def test_a_turned_tier_gives_the_same_findings_in_the_database_as_from_the_geopackage(server, tmp_path):
+    """The bench's 2k tier turned 15° with 33 points a ring: every control-line rule pushed down, the
+    findings those of the GeoPackage, also under the detailed plans' rule set (DP-01 …)."""
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+    from bench_data import Tier, generate
+    plan, onemap, _expected = generate(Tier("2k", 45, turn=15.0, vertices=33), str(tmp_path))
+    for schema, path in (("tier_plan", plan), ("tier_onemap", onemap)):
+        server.sql('DROP SCHEMA IF EXISTS "{0}" CASCADE; CREATE SCHEMA "{0}"'.format(schema))
+        gdal.VectorTranslate(server.connection(schema), path, format="PostgreSQL",
+                             layerCreationOptions=["SCHEMA=" + schema, "LAUNDER=NO", "SPATIAL_INDEX=GIST"])
+    for kind in ("village", "detailed"):
+        from_gpkg = verify(plan, onemap, kind=kind)
+        from_pg = verify(server.connection("tier_plan"), server.connection("tier_onemap"), kind=kind)
+        assert summary(from_pg) == summary(from_gpkg) and len(from_gpkg.findings) > 400
+        pushed = set(from_pg.record["pushed_down"].split(","))
+        assert pushed >= ({"CL-01", "CL-02", "CL-03", "KEEP-01"} if kind == "village" else {"DP-01"})
+
+
+def test_a_live_recheck_of_a_postgis_plan_judges_the_edit_not_the_stored_parcel(server):
+    """An edit is not in the database yet: the re-check runs its rules in Python on the edited feature."""
+    from qgis.core import QgsVectorLayer
+
+    from plugin.core.check.recheck import Recheck
+    checker = Recheck(server.connection(PLAN), server.connection(ONEMAP))
+    layer = QgsVectorLayer(sample("village_conflicts.gpkg") + "|layername=GHDLTB", "p", "ogr")
+    feature = layer.getFeature(1)
+    assert [f.rule_id for f in checker.check(feature)] == ["CL-01"]
+    moved = feature.geometry()
+    moved.translate(0.0, -1500.0)                                # drawn away from the farmland, not saved
+    feature.setGeometry(moved)
+    assert "CL-01" not in [f.rule_id for f in checker.check(feature)]
+    assert checker.ctx.database is None

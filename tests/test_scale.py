@@ -2,6 +2,8 @@
 import os
 import sys
 
+import pytest
+from osgeo import ogr
 from qgis.core import QgsGeometry
 
 from conftest import sample
@@ -38,60 +40,56 @@ def test_gap_check_tile_by_tile_gives_the_whole_union_answer(monkeypatch):
     assert gaps == [2500.00, 2500.00, 10000.00]
 
 
+def square_layer(squares, key="GHYDYH"):
+    """A LayerData of axis-parallel squares ((x, y, side), …), fids 1, 2, … in order."""
+    from plugin.core.check.context import Feature, LayerData
+    features = [Feature(fid, QgsGeometry.fromWkt("POLYGON(({0} {1},{2} {1},{2} {3},{0} {3},{0} {1}))".format(
+        x, y, x + side, y + side)), {}, "0103") for fid, (x, y, side) in enumerate(squares, start=1)]
+    return LayerData(key, key, features)
+
+
 def test_a_gap_across_tile_edges_stays_one_piece(monkeypatch):
-    class Layer:
-        def __init__(self, features):
-            self.features, self.index = features, BoxIndex(features)
-
-        def candidates(self, box):
-            return self.index.near(box)
-
-        def union(self):
-            return QgsGeometry.unaryUnion([f.shape for f in self.features])
-
-    class Parcel(Item):
-        def __init__(self, x, y):
-            self.shape = QgsGeometry.fromWkt("POLYGON(({0} {1},{2} {1},{2} {3},{0} {3},{0} {1}))".format(
-                x, y, x + 10, y + 10))
-            super().__init__((x, y, x + 10.0, y + 10.0))
-    parcels = [Parcel(x, y) for x in range(0, 100, 10) for y in range(0, 100, 10) if (x, y) not in ((30, 40), (40, 40))]
-    monkeypatch.setattr(tiles, "PER_TILE", 4)
+    parcels = square_layer([(x, y, 10) for x in range(0, 100, 10) for y in range(0, 100, 10)
+                            if (x, y) not in ((30, 40), (40, 40))])
     region = QgsGeometry.fromWkt("POLYGON((0 0,100 0,100 100,0 100,0 0))")
-    gap = tiles.uncovered(region, Layer(parcels))            # 5 x 5 tiles: the edge x = 40 cuts the hole
-    assert not gap.isMultipart() and round(gap.area(), 2) == 200.00
+    monkeypatch.setattr(tiles, "PER_TILE", 4)
+    by_tiles = tiles._tile_by_tile(region, parcels, len(parcels.features))   # 5 x 5 tiles: x = 40 cuts the hole
+    assert not by_tiles.isMultipart() and round(by_tiles.area(), 2) == 200.00
+    by_seams = tiles.uncovered(region, parcels)
+    assert len(parcels.open_parcels()) == 36 + 6             # the outline, and the 6 sharing an edge with the hole
+    assert not by_seams.isMultipart() and round(by_seams.area(), 2) == 200.00
 
 
-def test_bench_small_tier_is_worked_out_exactly(tmp_path):
-    from bench_data import Tier, generate
-    plan, onemap, expected = generate(Tier("2k", 45), str(tmp_path))
-    result = verify(plan, onemap)
+def rule_totals(result):
+    """{rule: [count, m²]} of a run's errors and warnings, as bench_data works them out."""
     found = {}
     for finding in result.findings:
         if finding.severity in ("error", "warning"):
             count, area = found.get(finding.rule_id, (0, 0.0))
             found[finding.rule_id] = (count + 1, area + finding.area_m2)
-    assert {k: [c, round(a, 2)] for k, (c, a) in found.items()} == expected
-    assert expected["CL-01"] == [359, 90470.0]
+    return {k: [c, round(a, 2)] for k, (c, a) in found.items()}
 
 
-
-def test_bench_two_process_experiment_splits_the_rule_set_without_losing_a_finding(tmp_path, monkeypatch):
-    """The README quotes the bench's two-process split: its two parts together give every finding."""
-    import bench
+@pytest.mark.parametrize("turn, vertices", [(0.0, 5), (15.0, 5), (15.0, 33)])
+def test_bench_small_tier_is_worked_out_exactly_laid_out_turned_and_densified(tmp_path, turn, vertices):
+    from bench import same_findings
     from bench_data import Tier, generate
-    monkeypatch.setenv("ONEMAP_BENCH_OUT", str(tmp_path))
-    monkeypatch.setattr(bench, "OUT", str(tmp_path))
-    plan, onemap, expected = generate(Tier("2k", 45), str(tmp_path))
-    split = bench.run_split(plan, onemap)
-    assert split["findings"] == expected and not split["rule_errors"]
-    assert len(split["parts"]) == 2 and split["seconds"] >= max(split["parts"]) - 0.01     # parts are rounded
-    stem = os.path.splitext(os.path.basename(plan))[0]
-    assert all((tmp_path / "findings-{}-{}.gpkg".format(stem, part)).exists() for part in ("plan", "rest"))
+    plan, onemap, expected = generate(Tier("2k", 45, turn=turn, vertices=vertices), str(tmp_path))
+    found = rule_totals(verify(plan, onemap))
+    assert same_findings(found, expected), (found, expected)     # GEO-06 is ellipsoidal: to 1e-5
+    assert expected["CL-01"] == [359, 90470.0] and found["CL-02"] == expected["CL-02"] == [93, 30340.0]
+    if turn:                                                  # as written: loose boxes, tens of vertices
+        dataset = ogr.Open(plan)
+        feature = dataset.GetLayerByName("GHYDYH").GetNextFeature()
+        first = feature.GetGeometryRef()
+        assert first.GetGeometryRef(0).GetGeometryRef(0).GetPointCount() == vertices
+        assert round(first.GetArea(), 6) == 400.0 and first.GetEnvelope()[1] - first.GetEnvelope()[0] > 24.0
+
 
 def test_layers_held_compactly_give_the_same_findings(monkeypatch):
-    from plugin.core.check import context
+    from plugin.core.check import reading
     whole = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))
-    monkeypatch.setattr(context, "COMPACT_OVER", 0)          # every layer as WKB, Features made on demand
+    monkeypatch.setattr(reading, "COMPACT_OVER", 0)          # no Feature kept: made afresh each time asked
     compact = verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))
 
     def summary(result):
@@ -127,7 +125,8 @@ def test_box_queries_look_at_the_cancel_button(monkeypatch):
     from plugin.core.check import context
     monkeypatch.setattr(context, "POLL_EVERY", 3)
     asked = []
-    data = context.LayerData("GHYDYH", "parcels", [Item((0.0, 0.0, 1.0, 1.0))], poll=lambda: asked.append(1))
+    data = square_layer([(0, 0, 1)])
+    data.poll = lambda: asked.append(1)
     for _ in range(7):
         data.candidates((0.0, 0.0, 1.0, 1.0))
     assert len(asked) == 2                                   # rules query per parcel: a long rule stops too

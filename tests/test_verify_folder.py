@@ -96,8 +96,10 @@ def test_cancel_keeps_the_plans_checked_so_far(qgis_app, tmp_path):
     feedback = QgsFeedback()
     rows = verify_folder(str(plans), sample("township_onemap.gpkg"), str(tmp_path / "out"), feedback=feedback,
                          log=lambda line: feedback.cancel())                  # cancelled after the first plan
-    assert [os.path.basename(row["path"]) for row in rows] == ["village_clean.gpkg"]
-    assert sorted(os.listdir(tmp_path / "out")) == ["summary.gpkg", "summary.xlsx", "village_clean_核对结果.gpkg"]
+    names = [os.path.basename(row["path"]) for row in rows]   # (a second process may have finished the other)
+    assert names[0] == "village_clean.gpkg" and len(names) in (1, 2)
+    assert sorted(os.listdir(tmp_path / "out")) == sorted(["summary.gpkg", "summary.xlsx"] + [
+        os.path.splitext(name)[0] + "_核对结果.gpkg" for name in names])          # every file written is listed
 
 
 def test_a_second_batch_run_keeps_the_reviewers_decisions(qgis_app, tmp_path):

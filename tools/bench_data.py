@@ -5,10 +5,19 @@ one extra half-parcel every 1000 parcels (a seeded overlap and sliver), its vill
 own 永久基本农田 (the one map's patches inside it, every 500th left out) and 生态保护红线. The one
 map holds 永久基本农田 patches on a grid that does not line up with the parcels, a 生态保护红线 and a
 历史文化保护线, a 城镇开发边界 in EPSG:4525 (the zone-prefixed projection: another CGCS2000 CRS),
-and the village's indicator allocation. Because every shape is an axis-parallel rectangle, the
-expected findings of each rule are sums of rectangle overlaps, computed here without GEOS.
+and the village's indicator allocation. The expected findings of each rule are sums of rectangle
+overlaps, computed here without GEOS on the rectangles as laid out.
+
+As written, a tier may be turned and densified like real data: every shape turned by `turn` degrees
+about the grid's corner (X0, Y0) — bounding boxes are then loose, neighbours' boxes overlap — and each
+ring given `vertices` points, the extra ones collinear on its edges (real parcels carry tens of
+vertices). Turning keeps every area and every overlap, collinear points keep every shape, so the
+arithmetic answers hold unchanged; a shared corner is turned by the same arithmetic on both sides, so
+neighbours still share their edges exactly.
 """
+import math
 import os
+import struct
 import sys
 
 from osgeo import ogr, osr
@@ -109,11 +118,13 @@ class Grid:
 class Tier:
     """One generated case: its layers' rectangles and the expected findings per rule."""
 
-    def __init__(self, name, n, onemap_n=None, patch_pitch=(60.0, 40.0), patch_size=(50.0, 30.0), stress=False):
+    def __init__(self, name, n, onemap_n=None, patch_pitch=(60.0, 40.0), patch_size=(50.0, 30.0), stress=False,
+                 turn=0.0, vertices=5):
         self.name, self.n = name, n
         self.stress = stress                          # measured once: a stress case, minutes per run
         self.onemap_n = onemap_n or n                 # a village tier is checked against a larger one map
         self.patch_pitch, self.patch_size = patch_pitch, patch_size
+        self.turn, self.vertices = turn, vertices     # as written: degrees turned, points per ring
 
     @property
     def extent(self):
@@ -206,7 +217,7 @@ class Tier:
             ("STBHHX", 4546, [("LHLX", ogr.OFTString)], [(1, {"LHLX": "水源涵养"}, controls["STBHHX"])]),
             ("LSWHBHX", 4546, [("MC", ogr.OFTString)], [(1, {"MC": "历史文化街区"}, controls["LSWHBHX"])]),
             ("CZKFBJ", 4525, [("GHFQDM", ogr.OFTString)],
-             [(1, {"GHFQDM": "0401"}, (urban[0] + ZONE37, urban[1], urban[2] + ZONE37, urban[3]))]),
+             [(1, {"GHFQDM": "0401"}, urban, ZONE37)]),     # turned in its own zone, then prefixed
             ("CJZBFJ", None, [("XZQDM", ogr.OFTString), ("ZBMC", ogr.OFTString), ("ZBZ", ogr.OFTReal),
                               ("DW", ogr.OFTString)],
              [(None, {"XZQDM": VILLAGE_CODE, "ZBMC": name, "ZBZ": value, "DW": "公顷"}, None)
@@ -215,8 +226,45 @@ class Tier:
         ]
 
 
-def write_gpkg(path, layers):
-    """Rectangles written straight through OGR, one transaction per layer, with a spatial index."""
+class Shaper:
+    """A box as written: its ring densified to `vertices` points (collinear extras, evenly along each
+    edge) and turned `turn` degrees about (X0, Y0); then shifted by `dx` (a zone-prefixed CRS)."""
+
+    def __init__(self, turn=0.0, vertices=5):
+        if (vertices - 1) % 4:
+            raise ValueError("a ring of a box has 4k + 1 points, not {}".format(vertices))
+        self.steps = (vertices - 1) // 4
+        self.cos, self.sin = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+        self.turned = bool(turn)
+
+    def ring(self, box, dx=0.0):
+        x0, y0, x1, y1 = box
+        corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0))
+        points = []
+        for (ax, ay), (bx, by) in zip(corners, corners[1:]):
+            for k in range(self.steps):
+                points.append(self.point(ax + (bx - ax) * k / self.steps, ay + (by - ay) * k / self.steps))
+        points.append(points[0])
+        return [(x + dx, y) for x, y in points]
+
+    def point(self, x, y):
+        if not self.turned:
+            return x, y
+        u, v = x - X0, y - Y0
+        return X0 + u * self.cos - v * self.sin, Y0 + u * self.sin + v * self.cos
+
+    def wkb(self, box, dx=0.0):
+        """A one-ring MultiPolygon as little-endian WKB."""
+        points = self.ring(box, dx)
+        return struct.pack("<BIIBIII", 1, 6, 1, 1, 3, 1, len(points)) + struct.pack(
+            "<{}d".format(2 * len(points)), *[c for point in points for c in point])
+
+
+def write_gpkg(path, layers, shaper=None):
+    """Layers written straight through OGR, one transaction per layer, with a spatial index. A row's
+    box is written as `shaper` shapes it (a rectangle by default); a row (fid, values, box, dx) is
+    shifted by dx in x."""
+    shaper = shaper or Shaper()
     temporary = path + ".part.gpkg"
     if os.path.exists(temporary):
         os.remove(temporary)
@@ -232,15 +280,15 @@ def write_gpkg(path, layers):
         definition = layer.GetLayerDefn()
         indexes = [(definition.GetFieldIndex(f), f) for f, _t in fields]
         dataset.StartTransaction()
-        for fid, values, box in rows:
+        for row in rows:
+            fid, values, box = row[:3]
             feature = ogr.Feature(definition)
             if fid is not None:
                 feature.SetFID(fid)
             for index, field_name in indexes:
                 feature.SetField(index, values[field_name])
             if box is not None:
-                feature.SetGeometryDirectly(ogr.CreateGeometryFromWkt(
-                    "MULTIPOLYGON((({0!r} {1!r},{2!r} {1!r},{2!r} {3!r},{0!r} {3!r},{0!r} {1!r})))".format(*box)))
+                feature.SetGeometryDirectly(ogr.CreateGeometryFromWkb(shaper.wkb(box, *row[3:])))
             layer.CreateFeature(feature)
         dataset.CommitTransaction()
     dataset = None
@@ -251,11 +299,14 @@ def generate(tier, folder, onemap_path=None):
     """Write the tier's plan (and its one map unless an existing one is given), reusing earlier files;
     return their paths and the expected findings."""
     os.makedirs(folder, exist_ok=True)
-    key = "{}-{}-{:g}x{:g}".format(tier.n, tier.onemap_n, *tier.patch_pitch)     # the plan depends on its one map
+    shape = "" if not tier.turn and tier.vertices == 5 else "-t{:g}v{}".format(tier.turn, tier.vertices)
+    key = "{}-{}-{:g}x{:g}{}".format(tier.n, tier.onemap_n, *tier.patch_pitch, shape)   # the plan depends on its one map
     plan = os.path.join(folder, "plan-{}.gpkg".format(key))
-    onemap = onemap_path or os.path.join(folder, "onemap-{}-{:g}x{:g}.gpkg".format(tier.onemap_n, *tier.patch_pitch))
+    onemap = onemap_path or os.path.join(folder, "onemap-{}-{:g}x{:g}{}.gpkg".format(
+        tier.onemap_n, *tier.patch_pitch, shape))
+    shaper = Shaper(tier.turn, tier.vertices)
     if not os.path.exists(plan):
-        write_gpkg(plan, tier.plan_layers())
+        write_gpkg(plan, tier.plan_layers(), shaper)
     if not os.path.exists(onemap):
-        write_gpkg(onemap, tier.onemap_layers())
+        write_gpkg(onemap, tier.onemap_layers(), shaper)
     return plan, onemap, tier.expected()          # worked out afresh each run: the rules may change

@@ -5,15 +5,15 @@ cannot be checked becomes a `failed` row with its reason and the others go on; w
 batch itself (the folder, the one map, the rule set, the output folder) is a OneMapError before any
 plan (`check_batch`). Each plan keeps its findings file from one run to the next — the file whose run
 record names it — and only that file lends it decisions: `x.gpkg` and a shapefile folder `x/` never
-share `x_核对结果.gpkg`. `check_plan` is one plan's whole work, from paths to a summary row (plain
-values, the boundary as WKB), for a caller that runs plans in worker processes. The summary is
+share `x_核对结果.gpkg`. The plans are checked on every core (pool.py); a summary row holds plain values
+(the boundary as WKB). The summary is
 OUTPUT/summary.gpkg (layer `plans`, the plan's village boundary as geometry where known) and the
 same rows as OUTPUT/summary.xlsx with Chinese headers.
 """
 import os
 
 from osgeo import ogr, osr
-from qgis.core import QgsCoordinateTransform, QgsFeedback, QgsGeometry, QgsProject
+from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsProject
 
 from ..errors import OneMapError
 from ..export.atomic import write_atomically
@@ -22,7 +22,8 @@ from ..read.sources import open_source, source_format
 from ..read.villages import read_villages
 from ..review.decisions import same_plan
 from ..review.findings import recorded_plan
-from .engine import Cancelled, check_onemap, verify
+from .engine import check_onemap
+from .pool import Job, outcomes
 from .ruleset import load_ruleset
 
 FINDINGS_SUFFIX = "_核对结果.gpkg"
@@ -113,42 +114,14 @@ def _village(plan_path, crs):
     return "、".join(names), bytes(geometry.asWkb()) if not geometry.isEmpty() else None
 
 
-def check_plan(plan, onemap, output, ruleset=None, kind=None, feedback=None, crs=None):
-    """One plan of a batch checked into `output` (its earlier decisions carried over when `output` is this
-    plan's file): the summary row, plain values only. Raises Cancelled; any other failure is the row's."""
-    village, boundary = _village(plan, crs)
-    row = {"path": plan, "village": village, "geometry": boundary}
-    previous = output if os.path.isfile(output) and same_plan(recorded_plan(output), plan) else None
-    try:
-        result = verify(plan, onemap, ruleset=ruleset, output=output, kind=kind, feedback=feedback,
-                        previous=previous)
-    except Cancelled:
-        raise
-    except OneMapError as exc:
-        row.update(status="failed", conclusion=FAILED, reason=exc.zh, detail=exc.en)
-    except Exception as exc:  # noqa: BLE001 — one broken plan must not end the batch
-        row.update(status="failed", conclusion=FAILED, reason="内部错误，未能完成核对",
-                   detail="{}: {}".format(type(exc).__name__, exc))
-    else:
-        row.update(status="ok", reason="", errors=result.counts["error"], warnings=result.counts["warning"],
-                   infos=result.counts["info"], findings_file=output, conclusion=read_report(output).verdict)
-    return row
-
-
-class _PlanFeedback(QgsFeedback):
-    """One plan's share of the overall progress; cancelling the whole run cancels the plan."""
-
-    def __init__(self, parent, index, total):
-        super().__init__()
-        self.parent_feedback, self.index, self.total = parent, index, total
-        self.progressChanged.connect(lambda value: parent.setProgress(100.0 * (index + value / 100.0) / total))
-
-    def isCanceled(self):  # noqa: N802
-        return self.parent_feedback.isCanceled() or super().isCanceled()
+def _previous(plan, output):
+    """`output` when it is this plan's findings file (its run record names the plan): its decisions carry over."""
+    return output if os.path.isfile(output) and same_plan(recorded_plan(output), plan) else None
 
 
 def verify_plans(plans, onemap, output_dir, ruleset=None, kind=None, feedback=None, log=None):
-    """Check each plan; returns the summary rows (dicts with a `geometry`, WKB). Cancelled leaves the rows so far."""
+    """Check each plan (on every core: pool.py); returns the summary rows (dicts with a `geometry`, WKB).
+    Cancelled leaves the rows so far."""
     output_dir = os.path.abspath(output_dir)
     plans = [os.path.abspath(plan) for plan in plans]
     for plan in plans:
@@ -158,17 +131,20 @@ def verify_plans(plans, onemap, output_dir, ruleset=None, kind=None, feedback=No
     _make_folder(output_dir)
     crs = summary_crs(onemap)
     outputs = findings_paths(plans, output_dir)
+    jobs = [Job(plan, outputs[plan], previous=_previous(plan, outputs[plan])) for plan in plans]
     rows = []
-    for index, plan in enumerate(plans):
-        if feedback is not None and feedback.isCanceled():
-            break
-        try:
-            row = check_plan(plan, onemap, outputs[plan], ruleset, kind, crs=crs, feedback=_PlanFeedback(
-                feedback, index, len(plans)) if feedback is not None else None)
-        except Cancelled:
-            break
+    for job, outcome in outcomes(jobs, onemap, ruleset=ruleset, kind=kind, feedback=feedback):
+        village, boundary = _village(job.plan, crs)
+        row = {"path": job.plan, "village": village, "geometry": boundary}
+        if outcome.counts is not None:
+            row.update(status="ok", reason="", errors=outcome.counts["error"], warnings=outcome.counts["warning"],
+                       infos=outcome.counts["info"], findings_file=job.output, conclusion=read_report(job.output).verdict)
+        elif outcome.internal:
+            row.update(status="failed", conclusion=FAILED, reason="内部错误，未能完成核对", detail=outcome.internal)
+        else:
+            row.update(status="failed", conclusion=FAILED, reason=outcome.zh, detail=outcome.en)
         if log is not None:
-            log("{}：{}".format(os.path.basename(os.path.normpath(plan)),
+            log("{}：{}".format(os.path.basename(os.path.normpath(job.plan)),
                                row.get("conclusion") or "核对失败 " + row.get("reason", "")))
         rows.append(row)
     return rows

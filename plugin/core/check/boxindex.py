@@ -8,6 +8,8 @@ xmax, ymax). Two polygons whose interiors meet have boxes whose interiors meet, 
 import math
 from array import array
 
+import numpy as np
+
 MAX_CELLS = 64          # a box spanning more cells than this is kept apart and tested against every query
 
 
@@ -19,40 +21,60 @@ def box_of(geometry):
 class BoxIndex:
     """Items with boxes; `near(box)` returns those whose boxes meet it, in insertion order.
 
-    Boxes are kept in one flat array of doubles and cells keyed by integers (a million boxes cost
-    tens of megabytes, not hundreds)."""
+    Boxes are kept in one flat array of doubles and each cell's items as an array of ints keyed by an
+    integer (a million boxes cost tens of megabytes, not hundreds); the grid is filled with NumPy."""
 
     def __init__(self, items, box=lambda item: item.box):
-        self.items, flat = [], array("d")
+        self.items, boxes = [], []
         for item in items:
             item_box = box(item)
             if item_box is not None:
                 self.items.append(item)
-                flat.extend(item_box)
-        self.flat = flat
+                boxes.append(item_box)
+        self._build(np.asarray(boxes, dtype=np.float64).reshape(-1, 4))
+
+    @classmethod
+    def of_boxes(cls, boxes):
+        """An index of the row numbers of an (n, 4) array of boxes (rows of NaN have no box)."""
+        index = cls.__new__(cls)
+        present = ~np.isnan(boxes[:, 0])
+        index.items = array("q", np.flatnonzero(present).astype(np.int64).tobytes())
+        index._build(boxes[present])
+        return index
+
+    def _build(self, boxes):
+        self.flat = array("d")
+        self.flat.frombytes(np.ascontiguousarray(boxes, dtype=np.float64).tobytes())
         self.cells, self.large = {}, []
         self.extent = None
-        count = len(self.items)
+        count = len(boxes)
         if not count:
             return
-        self.extent = (min(flat[0::4]), min(flat[1::4]), max(flat[2::4]), max(flat[3::4]))
-        sizes = sorted(max(flat[4 * n + 2] - flat[4 * n], flat[4 * n + 3] - flat[4 * n + 1]) for n in range(count))
-        self.size = max(sizes[len(sizes) // 2] * 2.0, 1e-6)        # twice the median box: ~1-4 cells each
+        self.extent = tuple(boxes[:, :2].min(axis=0).tolist() + boxes[:, 2:].max(axis=0).tolist())
+        sizes = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
+        self.size = max(float(np.sort(sizes)[count // 2]) * 2.0, 1e-6)     # twice the median box: ~1-4 cells each
         self.x0, self.y0 = self.extent[0], self.extent[1]
         self.columns = math.floor((self.extent[2] - self.x0) / self.size) + 1
         self.rows = math.floor((self.extent[3] - self.y0) / self.size) + 1
-        cells = self.cells
-        for number in range(count):
-            keys = self._keys(flat[4 * number:4 * number + 4])
-            if keys is None:
-                self.large.append(number)
-                continue
-            for key in keys:
-                bucket = cells.get(key)
-                if bucket is None:
-                    cells[key] = [number]
-                else:
-                    bucket.append(number)
+        cx0 = np.clip(np.floor((boxes[:, 0] - self.x0) / self.size), 0, self.columns - 1).astype(np.int64)
+        cx1 = np.clip(np.floor((boxes[:, 2] - self.x0) / self.size), 0, self.columns - 1).astype(np.int64)
+        cy0 = np.clip(np.floor((boxes[:, 1] - self.y0) / self.size), 0, self.rows - 1).astype(np.int64)
+        cy1 = np.clip(np.floor((boxes[:, 3] - self.y0) / self.size), 0, self.rows - 1).astype(np.int64)
+        spans = (cx1 - cx0 + 1) * (cy1 - cy0 + 1)
+        self.large = np.flatnonzero(spans > MAX_CELLS).tolist()
+        small = np.flatnonzero(spans <= MAX_CELLS)          # each box in every cell it spans
+        repeat = spans[small]
+        numbers = np.repeat(small, repeat)
+        step = np.arange(len(numbers)) - np.repeat(np.cumsum(repeat) - repeat, repeat)   # 0 … span − 1 per box
+        height = np.repeat(cy1[small] - cy0[small] + 1, repeat)
+        keys = (np.repeat(cx0[small], repeat) + step // height) * self.rows + np.repeat(cy0[small], repeat) + (
+            step % height)
+        order = np.lexsort((numbers, keys))                 # by cell, then in insertion order
+        keys, numbers = keys[order], numbers[order]
+        bounds = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1], True])
+        packed = numbers.astype(np.int64).tobytes()           # each cell's numbers as a compact array of ints
+        self.cells = {int(keys[a]): array("q", packed[8 * a:8 * b]) for a, b in zip(bounds[:-1].tolist(),
+                                                                                   bounds[1:].tolist())}
 
     def box(self, number):
         return tuple(self.flat[4 * number:4 * number + 4])

@@ -1,91 +1,235 @@
-"""Large layers held compactly: each feature as WKB, box, code, label and attribute values.
+"""A layer's features held as columns: fid, WKB, box, code, label and attribute values.
 
-A Feature (QgsGeometry, shape made valid, prepared geometry) is made when a rule asks for it and
-dropped after, so a one map with a million 永久基本农田 patches costs about half a kilobyte a
-patch instead of two: the run stays within memory at provincial scale.
+However it was read (GDAL's Arrow batches or QGIS's feature iterator, see reading.py) a layer ends up
+here, in one form, so every rule sees the same features whichever way they came. A Feature (QgsGeometry,
+shape made valid, prepared geometry) is made when a rule asks for it: plan-size layers keep it for the
+rest of the run, a layer of more than COMPACT_OVER features makes it afresh each time and drops it
+after, so a one map with a million 永久基本农田 patches costs its WKB and a few columns, not a million
+QGIS geometries.
 """
-from array import array
+import os
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 from qgis.core import QgsGeometry
 
-from .boxindex import box_of
+from .rings import Rings, WkbBlob
 
-COMPACT_OVER = 250000        # a layer with more features than this is held compactly
-EMPTY = (float("nan"),) * 4
+COMPACT_OVER = 250000        # a layer with more features than this keeps no Feature between two uses
+BOX_CHUNK = 16384            # features whose boxes are worked out at a time (their points are held meanwhile)
 SHARED_LENGTH = 6            # strings this short (codes, units, classes) repeat: one object each
+UNKNOWN, INVALID, VALID = -1, 0, 1
+THREADS = os.cpu_count() or 1
 
 
-class CompactFeatures:
-    """A sequence of Features stored as WKB; `make` builds a Feature (the context's Feature class)."""
+class FeatureTable:
+    """The features of a layer in the working CRS; `make` builds a Feature (the context's Feature class).
 
-    def __init__(self, make):
+    fids     int64 array
+    wkbs     WkbBlob, the geometries as read (in the working CRS)
+    boxes    (n, 4) float64 array, xmin ymin xmax ymax; NaN for no geometry
+    areas    planar area of each stored geometry from its rings (NaN where not a plain polygon): a screen
+             for the area rules, which ask GEOS about the few it does not clear
+    codes    normalised codes, labels: how messages name each feature
+    columns  canonical field -> list of values (Python values, None for NULL)
+    """
+
+    def __init__(self, make, fids, wkbs, codes, labels, columns, keep=True, boxes=None):
         self._make = make
-        self.fids = array("q")
-        self.wkb = bytearray()             # every feature's WKB, one after another
-        self.ends = array("q")             # where each feature's WKB ends in it
-        self.codes, self.labels, self.values = [], [], []
-        self.boxes = array("d")            # 4 per feature; NaN for an empty geometry
-        self.valid = bytearray()           # 1 where the geometry is empty or valid: it is its own shape
-        self.names = None
-        self._shared = {}                  # one string object per distinct short value (codes, units)
+        self.fids = np.asarray(fids, dtype=np.int64)
+        self.wkbs = wkbs
+        self.codes, self.labels = codes, labels
+        self.columns = columns
+        self.boxes, self.areas = measured(wkbs)
+        if boxes is not None:
+            self.boxes = boxes
+        self.validity = np.full(len(self.fids), UNKNOWN, dtype=np.int8)   # found by GEOS when first made
+        self._kept = [None] * len(self.fids) if keep else None
+        self._all_kept = False
+        self._numbers = None
 
-    def add(self, fid, geometry, attrs, code, label):
-        empty = geometry.isEmpty()
-        self.valid.append(empty or geometry.isGeosValid())     # once here, not each time a Feature is made
-        self.fids.append(fid)
-        if not empty:
-            self.wkb += bytes(geometry.asWkb())       # (a QByteArray would be added byte by byte)
-        self.ends.append(len(self.wkb))
-        self.boxes.extend(EMPTY if empty else box_of(geometry))   # the stored geometry's box: covers its shape
-        self.codes.append(self._share(code))
-        self.labels.append(label)
-        if self.names is None:
-            self.names = tuple(attrs)
-        self.values.append(tuple(self._share(value) for value in attrs.values()))
-
-    def _share(self, value):
-        if isinstance(value, str) and len(value) <= SHARED_LENGTH:
-            return self._shared.setdefault(value, value)
-        return value
-
-    def box(self, number):
-        box = tuple(self.boxes[4 * number:4 * number + 4])
-        return None if box[0] != box[0] else box              # NaN: empty
+    @classmethod
+    def of_features(cls, features):
+        """A table of Features already made (kept as they are: their boxes, their shapes)."""
+        features = list(features)
+        names = list(features[0].attrs) if features else []
+        table = cls(None, [f.fid for f in features],
+                    WkbBlob.joined(None if f.geometry.isEmpty() else f.geometry.asWkb() for f in features),
+                    [f.code for f in features], [f.label for f in features],
+                    {name: [f.attrs.get(name) for f in features] for name in names},
+                    boxes=np.array([f.box or (np.nan,) * 4 for f in features], dtype=np.float64).reshape(-1, 4))
+        table._kept, table._all_kept = features, True
+        table.validity[:] = [VALID if f.shape is f.geometry else INVALID for f in features]
+        return table
 
     def __len__(self):
         return len(self.fids)
+
+    def valid(self):
+        """Per feature: True where its stored geometry is empty or valid (GEOS), worked out once for all
+        features not yet made, on every core (GEOS releases Python's lock while it works)."""
+        unknown = np.flatnonzero(self.validity == UNKNOWN)
+        if len(unknown):
+            def judge(numbers):
+                return [VALID if geometry.isEmpty() or geometry.isGeosValid() else INVALID
+                        for geometry in map(self.geometry, numbers)]
+            parts = np.array_split(unknown, max(1, min(len(unknown) // 4096, 4 * THREADS)))
+            with ThreadPoolExecutor(max_workers=THREADS) as pool:
+                self.validity[unknown] = np.concatenate([np.asarray(v, dtype=np.int8) for v in pool.map(
+                    judge, [part.tolist() for part in parts])])
+        return self.validity == VALID
+
+    def box(self, number):
+        box = self.boxes[number]
+        return None if box[0] != box[0] else tuple(box.tolist())          # NaN: no geometry
+
+    def geometry(self, number):
+        """A new QgsGeometry of feature `number` (empty when it has none)."""
+        geometry = QgsGeometry()
+        wkb = self.wkbs.wkb(number)
+        if wkb:
+            geometry.fromWkb(wkb)
+        return geometry
+
+    def attrs(self, number):
+        return Row(self.columns, number)
 
     def __getitem__(self, number):
         if isinstance(number, slice):
             return [self[n] for n in range(*number.indices(len(self)))]
         if number < 0:
             number += len(self)
-        geometry = QgsGeometry()
-        start, end = self.ends[number - 1] if number else 0, self.ends[number]
-        if end > start:
-            geometry.fromWkb(bytes(self.wkb[start:end]))
-        return self._make(self.fids[number], geometry, dict(zip(self.names or (), self.values[number])),
-                          self.codes[number], shape=geometry if self.valid[number] else None,
-                          label=self.labels[number])
+        if self._kept is not None and self._kept[number] is not None:
+            return self._kept[number]
+        geometry = self.geometry(number)
+        known = self.validity[number]
+        feature = self._make(int(self.fids[number]), geometry, self.attrs(number), self.codes[number],
+                             shape=geometry if known == VALID else None, label=self.labels[number],
+                             box=self.box(number))
+        if known == UNKNOWN:
+            self.validity[number] = VALID if feature.shape is feature.geometry else INVALID
+        if self._kept is not None:
+            self._kept[number] = feature
+        return feature
 
     def __iter__(self):
+        if self._kept is not None:                  # made once, then walked as a list
+            if not self._all_kept:
+                for number in range(len(self)):
+                    self[number]
+                self._all_kept = True
+            return iter(self._kept)
         return (self[n] for n in range(len(self)))
 
+    def number_of(self, fid):
+        """The position of feature `fid`, or None."""
+        if self._numbers is None:
+            self._numbers = {fid: n for n, fid in enumerate(self.fids.tolist())}
+        return self._numbers.get(fid)
+
     def by_fid(self):
-        numbers = {fid: n for n, fid in enumerate(self.fids)}
-        return FidLookup(self, numbers)
+        return FidLookup(self)
+
+
+class Row(Mapping):
+    """A feature's canonical fields read from the table's columns when asked (no dict per feature)."""
+    __slots__ = ("_columns", "_number")
+
+    def __init__(self, columns, number):
+        self._columns, self._number = columns, number
+
+    def __getitem__(self, name):
+        return self._columns[name][self._number]
+
+    def __iter__(self):
+        return iter(self._columns)
+
+    def __len__(self):
+        return len(self._columns)
+
+
+class Subset:
+    """Some features of a table, by number: their fids, and a Feature by fid (made when asked)."""
+
+    def __init__(self, table, numbers):
+        self.table, self.numbers = table, numbers
+
+    def fids(self):
+        return self.table.fids[self.numbers].tolist()
+
+    def get(self, fid):
+        number = self.table.number_of(fid)
+        return None if number is None else self.table[number]
+
+    def __iter__(self):
+        return (self.table[n] for n in self.numbers.tolist())
 
 
 class FidLookup:
-    def __init__(self, features, numbers):
-        self.features, self.numbers = features, numbers
+    def __init__(self, table):
+        self.table = table
 
     def get(self, fid, default=None):
-        number = self.numbers.get(fid)
-        return default if number is None else self.features[number]
+        number = self.table.number_of(fid)
+        return default if number is None else self.table[number]
 
     def __getitem__(self, fid):
-        return self.features[self.numbers[fid]]
+        number = self.table.number_of(fid)
+        if number is None:
+            raise KeyError(fid)
+        return self.table[number]
 
     def __contains__(self, fid):
-        return fid in self.numbers
+        return self.table.number_of(fid) is not None
+
+
+class Shared:
+    """One string object per distinct short value (codes, units, classes repeat across a layer)."""
+
+    def __init__(self):
+        self._seen = {}
+
+    def __call__(self, value):
+        if isinstance(value, str) and len(value) <= SHARED_LENGTH:
+            return self._seen.setdefault(value, value)
+        return value
+
+
+def measured(wkbs):
+    """(boxes, areas) of the features of a WkbBlob from their points: (n, 4) boxes (NaN where there is no
+    geometry; one that is not a plain polygon measured by QGIS) and planar areas (NaN where unknown)."""
+    count = len(wkbs)
+    boxes, areas = np.full((count, 4), np.nan), np.full(count, np.nan)
+    for start in range(0, count, BOX_CHUNK):
+        part = WkbBlob(wkbs.blob, wkbs.offsets[start:start + BOX_CHUNK + 1])
+        rings = Rings(part)
+        sizes = np.diff(rings.starts)
+        some = np.flatnonzero(sizes > 0)
+        if len(some):
+            firsts, owners = rings.starts[:-1][some], rings.owner[some]
+            first_of_feature = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])   # rings in feature order
+            where = start + owners[first_of_feature]
+            for column, (values, reduce) in enumerate(((rings.x, np.minimum), (rings.y, np.minimum),
+                                                       (rings.x, np.maximum), (rings.y, np.maximum))):
+                boxes[where, column] = reduce.reduceat(reduce.reduceat(values, firsts), first_of_feature)
+            signed = np.where(rings.hole[some], -1.0, 1.0) * np.abs(_ring_areas(rings, firsts, sizes[some]))
+            areas[start:start + len(part)][rings.parsed] = 0.0
+            areas[where] = np.add.reduceat(signed, first_of_feature)
+        for number in np.flatnonzero(~rings.parsed):
+            geometry = QgsGeometry()
+            geometry.fromWkb(part.wkb(number))
+            if not geometry.isEmpty():
+                rect = geometry.boundingBox()
+                boxes[start + number] = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
+    return boxes, areas
+
+
+def _ring_areas(rings, firsts, sizes):
+    """Signed shoelace area of each ring listed by its first point (coordinates from the part's middle)."""
+    x, y = rings.x - (rings.x.min() + rings.x.max()) / 2.0, rings.y - (rings.y.min() + rings.y.max()) / 2.0
+    cross = x[:-1] * y[1:] - x[1:] * y[:-1]                 # across ring ends too: those terms are dropped
+    ends = firsts + sizes - 1                                # each ring's closing point
+    cross = np.append(cross, 0.0)
+    cross[ends] = 0.0
+    return np.add.reduceat(cross, firsts) / 2.0

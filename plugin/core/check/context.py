@@ -3,9 +3,10 @@
 Features are held in memory with a spatial index; rules ask for candidates by bounding box.
 CRS decisions (assumed, detected, reprojected) are recorded for the crs rule to report.
 """
-import operator
+import math
 from dataclasses import dataclass
 
+import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -15,19 +16,21 @@ from qgis.core import (
     QgsProject,
     QgsRectangle,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from ..errors import Cancelled, OneMapError
 from ..read import crs as crsmod
-from ..read.codes import in_classes, normalize_code
+from ..read.codes import in_classes
 from ..read.schema import schema
+from . import reading
 from .baseyear import BaseYear
 from .boxindex import BoxIndex, box_of
-from .compact import COMPACT_OVER, CompactFeatures
+from .compact import FeatureTable
 from .geomops import Prepared, Screen, polygonal, union
 from .postgis_overlay import shared_database
+from .reading import FeatureReader  # noqa: F401 — core.check.recheck reads a feature as a run does
+from .seams import open_parcels
 
-POLL_EVERY = 4096        # features read, or box queries answered, between two looks at the cancel button
+POLL_EVERY = 4096        # box queries answered (and features read) between two looks at the cancel button
 
 
 @dataclass
@@ -57,24 +60,47 @@ class Feature:
         return self._prepared
 
 
+def make_feature(*args, **values):
+    """A Feature (looked up when called: tests count the Features a run makes)."""
+    return Feature(*args, **values)
+
+
+def finite_extent(layer):
+    """The layer's extent; when it is not finite (QGIS 3.40 counts a feature's NaN or infinite coordinates
+    in it), the box of the features whose own boxes are finite (the screen leaves the others out)."""
+    extent = layer.extent()
+    if _finite_rect(extent):
+        return extent
+    rect = QgsRectangle()
+    rect.setMinimal()
+    for feature in layer.getFeatures(QgsFeatureRequest().setNoAttributes()):
+        box = feature.geometry().boundingBox()
+        if not feature.geometry().isEmpty() and _finite_rect(box):
+            rect.combineExtentWith(box)
+    return rect
+
+
+def _finite_rect(rect):
+    return all(math.isfinite(v) for v in (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()))
+
+
 class LayerData:
-    """A layer's features in the working CRS; its spatial index is built on first use."""
+    """A layer's features in the working CRS (a FeatureTable); its spatial index is built on first use."""
 
     def __init__(self, key, name, features, crs=None, poll=None):
-        self.key, self.name, self.features = key, name, features     # a list, or CompactFeatures
+        if not isinstance(features, FeatureTable):           # Features already made (a stand-in, a re-check)
+            features = FeatureTable.of_features(features)
+        self.key, self.name, self.features = key, name, features
         self.crs = crs                   # the layer's own CRS (features are held in the working CRS)
         self.poll = poll                 # raises Cancelled when the run is cancelled (Context.poll)
         self._queries = 0
-        self.compact = isinstance(features, CompactFeatures)
-        self._by_fid = None
         self._index = None
         self._union = None
+        self._open = None
 
     @property
     def by_fid(self):
-        if self._by_fid is None:
-            self._by_fid = self.features.by_fid() if self.compact else {f.fid: f for f in self.features}
-        return self._by_fid
+        return self.features.by_fid()
 
     def union(self):
         """All shapes merged into one (computed once: the gap and coverage rules share it)."""
@@ -84,30 +110,47 @@ class LayerData:
 
     @property
     def index(self):
+        """The box index of the features' numbers (Features are made for the ones a query finds)."""
         if self._index is None:
-            if self.compact:                 # indexes numbers; Features are made for the ones found
-                self._index = BoxIndex(range(len(self.features)), box=self.features.box)
-            else:
-                self._index = BoxIndex(self.features)
+            self._index = BoxIndex.of_boxes(self.features.boxes)
         return self._index
+
+    def open_parcels(self):
+        """Numbers of the features that meet a neighbour otherwise than edge to edge, or lie on the
+        layer's outline or a gap (seams.py): the only ones an overlap or gap test must start from."""
+        if self._open is None:
+            table = self.features
+            self._open = np.flatnonzero(open_parcels(table.wkbs, trusted=table.valid()))
+        return self._open
 
     def candidates(self, rect):
         """Features whose bounding box meets `rect` (a QgsRectangle or a box tuple), in layer order."""
+        return self._features(self.near_numbers(rect))
+
+    def near_numbers(self, rect):
+        """Numbers of the features whose bounding box meets `rect`, in layer order."""
         if isinstance(rect, QgsRectangle):
             rect = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
-        return self._features(self.index.near(rect))
+        self._poll()
+        return self.index.near(rect)
 
     def overlapping(self, box):
         """Features whose bounding box overlaps `box` with positive area: all that can share area with it."""
-        return self._features(self.index.overlapping(box))
+        return self._features(self.overlapping_numbers(box))
 
-    def _features(self, found):
-        """Compact layers: Features made one at a time as the caller walks them (never all at once).
-        Every POLL_EVERY queries the run's cancel button is looked at: rules query per parcel."""
+    def overlapping_numbers(self, box):
+        self._poll()
+        return self.index.overlapping(box)
+
+    def _features(self, numbers):
+        """Features made one at a time as the caller walks them (never all at once)."""
+        return (self.features[n] for n in numbers)
+
+    def _poll(self):
+        """Every POLL_EVERY queries the run's cancel button is looked at: rules query per parcel."""
         self._queries += 1
         if self.poll is not None and not self._queries % POLL_EVERY:
             self.poll()
-        return (self.features[n] for n in found) if self.compact else found
 
 
 @dataclass
@@ -144,12 +187,21 @@ class Context:
             raise OneMapError("无法确定规划用地图层的坐标系：{}".format(plan.label),
                               "Cannot determine the CRS of the plan's land-use layer: {}".format(plan.label))
         try:
-            self.crs = crsmod.working_crs(self.plan_crs, landuse.extent(), self.transform_context)
+            self.crs = crsmod.working_crs(self.plan_crs, finite_extent(landuse), self.transform_context)
         except QgsCsException:
             extent = landuse.extent().toString(0)
             raise OneMapError("规划用地图层的坐标（{}）不在其坐标系 {} 的范围内：{}".format(extent, self.plan_crs.authid(), plan.label),
                               "The plan's land-use coordinates ({}) lie outside its CRS {}: {}".format(
                                   extent, self.plan_crs.authid(), plan.label))
+
+    def _decide(self, side, found, layer):
+        """A layer's CRS, decided once, with a note when it differs from the plan's."""
+        known = (side, found.name) in self._crs_of
+        layer_crs = self._layer_crs(side, found.name, layer, self.plan_crs)
+        if not known and layer_crs != self.plan_crs:
+            self.crs_notes.append(CrsNote(side, found.name, "info", "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
+                layer_crs.authid(), self.plan_crs.authid(), self.crs.authid())))
+        return layer_crs
 
     def _layer_crs(self, side, name, layer, fallback):
         """The layer's CRS; a missing one is guessed from zone-prefixed x values or taken from fallback."""
@@ -177,11 +229,13 @@ class Context:
         return fallback or QgsCoordinateReferenceSystem()
 
     def load_all(self):
-        """Read every recognised layer of both sources (so all CRS notes exist)."""
-        for key in self.plan.recognised:
-            self.plan_layer(key)
-        for key in self.onemap.recognised:
-            self.onemap_layer(key)
+        """Decide every recognised layer's CRS, so that all CRS notes exist; a layer no rule has read is
+        opened, not read (one a rule runs in the database need never cross the wire)."""
+        for side, source in (("plan", self.plan), ("onemap", self.onemap)):
+            for key, found in source.recognised.items():
+                if (side, key) in self._cache or found.spec.is_table:
+                    continue
+                self._decide(side, found, self._opened.get((side, key)) or source.open_layer(key))
 
     def base_year(self):
         """The plan's base-year land use (JQDLTB), read once; `available` is False without it."""
@@ -229,39 +283,15 @@ class Context:
             data = self._stand_in(side, source, key, *host)
         if found is not None:
             layer = self._opened.pop((side, key), None) or source.open_layer(key)
-            read = FeatureReader(found, layer.fields().names())
-            request = QgsFeatureRequest().setSubsetOfAttributes(read.fields)
-            features = []
-            layer_crs = None
-            if found.spec.is_table:
-                for feature in layer.getFeatures(request):
-                    attrs, _code, label = read(feature)
-                    features.append(Feature(feature.id(), QgsGeometry(), attrs, label=label))
-            else:
-                layer_crs = self._layer_crs(side, found.name, layer, self.plan_crs)
-                transform = None
+            layer_crs, transform, near = None, None, None
+            if not found.spec.is_table:
+                layer_crs = self._decide(side, found, layer)
                 if layer_crs != self.crs:
                     transform = QgsCoordinateTransform(layer_crs, self.crs, self.transform_context)
-                if layer_crs != self.plan_crs:
-                    self.crs_notes.append(CrsNote(
-                        side, found.name, "info", "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
-                            layer_crs.authid(), self.plan_crs.authid(), self.crs.authid())))
                 if side == "onemap" and self.read_near_plan:
                     near = self._near_plan(layer_crs)
-                    if near is not None:
-                        request.setFilterRect(near)   # GeoPackage R-tree / PostGIS GiST: only what lies near
-                if found.count > COMPACT_OVER:
-                    features = CompactFeatures(Feature)          # WKB per feature; Features made on demand
-                    add = features.add
-                else:
-                    def add(fid, geometry, attrs, code, label):
-                        features.append(Feature(fid, geometry, attrs, code, label=label))
-                polygonal = found.spec.geometry == "polygon"     # facility points, boundary lines: as they are
-                for number, feature in enumerate(layer.getFeatures(request)):
-                    if not number % POLL_EVERY:
-                        self.poll()
-                    add(feature.id(), self.screen(feature.geometry(), transform, (side, key, feature.id()), polygonal),
-                        *read(feature))
+            features = reading.read_layer(source, found, layer, transform, near, make_feature, self.poll,
+                                          self.screen, (side, key))
             data = LayerData(key, found.name, features, layer_crs, self.poll)
         self._cache[(side, key)] = data
         return data
@@ -275,10 +305,11 @@ class Context:
     def plan_box(self):
         """The box around every plan layer in the working CRS (None when the plan has no geometry)."""
         if self._plan_box is None:
-            boxes = [data.index.extent for data in map(self.plan_layer, self.plan.recognised)
-                     if data is not None and data.index.extent is not None]
-            self._plan_box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                              max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else ()
+            boxes = [layer.features.boxes for layer in map(self.plan_layer, self.plan.recognised) if layer is not None]
+            stacked = np.vstack(boxes) if boxes else np.empty((0, 4))
+            present = stacked[~np.isnan(stacked[:, 0])]
+            self._plan_box = tuple(present[:, :2].min(axis=0).tolist() + present[:, 2:].max(axis=0).tolist()) \
+                if len(present) else ()
         return self._plan_box or None
 
     def _near_plan(self, layer_crs):
@@ -293,56 +324,3 @@ class Context:
         rect.scale(1.01)
         rect.grow(1e-6 * max(1.0, abs(rect.xMaximum()), abs(rect.yMaximum())))
         return rect
-
-
-class FeatureReader:
-    """A QGIS feature of a recognised layer -> (canonical attrs, code, label), from one `attributes()`
-    call: field positions are looked up once per layer, the wanted values picked in C (itemgetter)."""
-
-    def __init__(self, found, names):
-        code_field = found.spec.field_for("code")
-        code_name = found.fields.get(code_field.name) if code_field else None
-        label_name = label_field(found, names)
-        pairs = [(canonical, names.index(actual)) for canonical, actual in found.fields.items() if actual in names]
-        self.keys = tuple(canonical for canonical, _ in pairs)
-        positions = [position for _, position in pairs]
-        self.code_at = names.index(code_name) if code_name in names else None
-        self.label_at = names.index(label_name) if label_name in names else None
-        self.fields = sorted(set(positions) | {p for p in (self.code_at, self.label_at) if p is not None})
-        self._pick = (lambda values: (values[positions[0]],)) if len(positions) == 1 else (
-            operator.itemgetter(*positions) if positions else (lambda values: ()))
-
-    def __call__(self, feature):
-        values = feature.attributes()
-        picked = self._pick(values)
-        if QVariant in set(map(type, picked)):                 # a NULL among them
-            picked = map(python_value, picked)
-        code = normalize_code(python_value(values[self.code_at])) if self.code_at is not None else ""
-        label = label_text(values[self.label_at]) if self.label_at is not None else ""
-        return dict(zip(self.keys, picked)), code, label
-
-
-def label_field(found, names):
-    """The layer's field that names a feature in messages: the first of the schema's `feature_label`
-    names (BSM, TBBH) the layer has, directly or as an alias of one of its spec's fields; else None."""
-    by_upper = {n.upper(): n for n in names}
-    for wanted in schema().label_fields(found.spec):          # BSM, TBBH; a 控规 parcel's DKBH
-        if wanted.upper() in by_upper:
-            return by_upper[wanted.upper()]
-        for canonical, spec in found.spec.fields.items():
-            if wanted.upper() in (a.upper() for a in [canonical] + spec.aliases) and canonical in found.fields:
-                return found.fields[canonical]
-    return None
-
-
-def label_text(value):
-    """A BSM/TBBH value as text, or '' (then its fid names it)."""
-    value = python_value(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "" if value is None else str(value).strip()
-
-
-def python_value(value):
-    """QGIS NULL (an empty QVariant) as None; everything else unchanged."""
-    return None if isinstance(value, QVariant) and value.isNull() else value

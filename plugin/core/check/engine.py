@@ -142,20 +142,24 @@ def to_plan_crs(findings, ctx):
 
 
 def run_rules(rules, ctx, feedback=None):
-    """(findings, outcomes) of each rule in turn, once each rule has started what can run beside the
-    others (Rule.prepare). A rule that fails is recorded and the run goes on; an input that cannot be
-    read (OneMapError) or a cancel ends it."""
+    """(findings, outcomes) of each rule, in rule-set order, once each rule has started what can run beside
+    the others (Rule.prepare). A rule that fails is recorded and the run goes on; an input that cannot be
+    read (OneMapError) or a cancel ends it. Rules of kind `usable` run last: they report what the geometry
+    screen changed in the layers the other rules read (layers are read when a rule first asks)."""
     for rule in rules.rules:
         try:
             rule.prepare(ctx)
         except Exception:                             # noqa: BLE001 — its run() meets the same and records it
             pass
-    findings, outcomes = [], []
-    for index, rule in enumerate(rules.rules):
+    order = sorted(range(len(rules.rules)), key=lambda n: rules.rules[n].kind == "usable")
+    done = {}
+    for step, index in enumerate(order):
+        rule = rules.rules[index]
         if feedback is not None:
             if feedback.isCanceled():
                 raise Cancelled()
-            feedback.setProgress(100.0 * index / max(1, len(rules.rules)))
+            feedback.setProgress(100.0 * step / max(1, len(rules.rules)))
+        found = []
         outcome = {"rule_id": rule.id, "kind": rule.kind, "severity": rule.severity, "title": rule.title["zh"],
                    "title_en": rule.title["en"], "clause": rule.clause.get("text", ""),
                    "clause_source": rule.clause.get("source", ""), "clause_status": rule.clause.get("status", "")}
@@ -164,7 +168,6 @@ def run_rules(rules, ctx, feedback=None):
             failed = any(f.severity != "info" for f in found)     # notes alone do not fail a rule
             outcome.update(status="failed" if failed else "passed", findings=len(found),
                            reason=unexamined_note(rule, ctx))           # parcels it could not judge, if any
-            findings.extend(found)
         except NotApplicable as reason:
             outcome.update(status="not_applicable", findings=0, reason=reason.zh, reason_en=reason.en)
         except OneMapError:
@@ -172,12 +175,12 @@ def run_rules(rules, ctx, feedback=None):
         except Exception as exc:                      # noqa: BLE001 — a failing rule must not end the run
             detail = mask("{}: {}".format(type(exc).__name__, exc))
             outcome.update(status="error", findings=1, reason="规则执行出错", reason_en=detail)
-            findings.append(rule.finding("规则 {} 执行出错，未能完成核对".format(rule.id), severity="error",
-                                         detail=detail))
-        outcomes.append(outcome)
+            found = [rule.finding("规则 {} 执行出错，未能完成核对".format(rule.id), severity="error", detail=detail)]
+        done[index] = (found, outcome)
     if feedback is not None and feedback.isCanceled():
         raise Cancelled()
-    return findings, outcomes
+    findings = [finding for index in sorted(done) for finding in done[index][0]]
+    return findings, [done[index][1] for index in sorted(done)]
 
 
 def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedback=None, transform_context=None,

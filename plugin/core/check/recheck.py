@@ -53,6 +53,9 @@ class Recheck:
         rules = ruleset if isinstance(ruleset, RuleSet) else load_ruleset(ruleset, kind or plan.guess_kind())
         self.ctx = Context(plan, onemap, rules, transform_context)
         self.ctx.read_near_plan = False      # an edited parcel may be drawn beyond the plan's present extent
+        if self.ctx.database is not None:    # an edit is not in the database yet: the rules judge it in Python
+            self.ctx.database.close()
+            self.ctx.database = None
         self.rules = [rule for rule in rules.rules if is_local(rule)]
         self.rule_ids = [rule.id for rule in self.rules]
         self.rules_by_id = {rule.id: rule for rule in rules.rules}

@@ -5,7 +5,9 @@ earlier state) into the check's own Feature objects, indexed by box, in one CRS 
 """
 from qgis.core import QgsCoordinateTransform, QgsFeatureRequest, QgsProject, QgsRectangle
 
-from ..check.context import Feature, FeatureReader, LayerData, label_field
+from ..check.context import Feature, LayerData
+from ..check.geomops import Screen
+from ..check.reading import FeatureReader, label_field
 from ..errors import OneMapError
 from ..read import crs as crsmod
 
@@ -45,19 +47,18 @@ def read_parcels(source, key, crs=None, near=None, transform_context=None):
     context = transform_context or QgsProject.instance().transformContext()
     transform = QgsCoordinateTransform(own, crs, context) if own != crs else None
     read = FeatureReader(found, layer.fields().names())
-    request = QgsFeatureRequest().setSubsetOfAttributes(read.fields)
+    request = QgsFeatureRequest().setSubsetOfAttributes(read.positions)
     if near is not None:
         rect = QgsRectangle(near)
         if transform is not None:
             rect = QgsCoordinateTransform(crs, own, context).transformBoundingBox(rect)
         request.setFilterRect(rect)
-    features = []
+    features, screen = [], Screen()               # a collection or NaN parcel is made safe (or left out) first
     for feature in layer.getFeatures(request):
-        geometry = feature.geometry()
+        geometry = screen(feature.geometry(), transform)
         if geometry.isEmpty():
             continue
         if transform is not None:
-            geometry.transform(transform)
             geometry = geometry.snappedToGrid(GRID_M, GRID_M)     # shared edges stay shared after reprojection
         attrs, code, label = read(feature)
         features.append(Feature(feature.id(), geometry, attrs, code, label=label))

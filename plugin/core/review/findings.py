@@ -55,6 +55,7 @@ DECISION_FIELDS = [("finding_id", ogr.OFTString), ("decision", ogr.OFTString), (
                    ("resolved", ogr.OFTInteger), ("rule_id", ogr.OFTString), ("message", ogr.OFTString),
                    ("review", ogr.OFTInteger)]
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+POLYGON_HEADER, MULTI_HEADER = b"\x01\x03\x00\x00\x00", b"\x01\x06\x00\x00\x00\x01\x00\x00\x00"   # little-endian WKB
 STATUS_ZH = {"passed": "通过", "failed": "未通过", "not_applicable": "不适用", "error": "执行出错"}
 # Chinese field names: set on the loaded layer, and stored as GeoPackage field aliases where GDAL >= 3.7
 # writes them (gpkg_data_columns).
@@ -108,10 +109,16 @@ def updating(path):
 
 
 def navigation_point(finding):
-    """Where a reviewer should look: an explicit location, else a point on the conflicting part."""
+    """Where a reviewer should look: an explicit location, else a point on the conflicting part (worked
+    out once per part: villages, the findings file and carried decisions all ask)."""
     if "x" in finding.extra:
         return finding.extra["x"], finding.extra["y"]
-    geometry = finding.geometry
+    if finding.place is None:
+        finding.place = _point_on(finding.geometry)
+    return finding.place
+
+
+def _point_on(geometry):
     if geometry is None or geometry.isEmpty():
         return None, None
     point = geometry.pointOnSurface()
@@ -168,16 +175,41 @@ def _field_setters(layer):
 
 
 def _insert(layer, values, geometry=None, setters=None):
+    _create(layer, [values.get(name) for name, _index, _setter in setters or _field_setters(layer)],
+            None if geometry is None or geometry.isEmpty() else bytes(geometry.asWkb()), setters)
+
+
+def _create(layer, values, wkb=None, setters=None):
+    """One row: `values` in the layer's field order, `wkb` its geometry (made multipart) or None."""
     feature = ogr.Feature(layer.GetLayerDefn())
-    for name, index, setter in setters or _field_setters(layer):
-        value = values.get(name)
+    for (_name, index, setter), value in zip(setters or _field_setters(layer), values):
         if value is not None:
             setter(feature, index, str(value) if setter is ogr.Feature.SetFieldString else value)
-    if geometry is not None and not geometry.isEmpty():
-        multi = QgsGeometry(geometry)
-        multi.convertToMultiType()
-        feature.SetGeometryDirectly(ogr.CreateGeometryFromWkb(bytes(multi.asWkb())))
+    if wkb:
+        feature.SetGeometryDirectly(ogr.CreateGeometryFromWkb(_multi(wkb)))
     layer.CreateFeature(feature)
+
+
+def _multi(wkb):
+    """WKB of a polygon as a one-part multipolygon, by its header (the findings layer is MultiPolygon)."""
+    if wkb[:5] == POLYGON_HEADER:
+        return MULTI_HEADER + wkb
+    if wkb[:5] == MULTI_HEADER[:5]:
+        return wkb
+    multi = QgsGeometry()
+    multi.fromWkb(wkb)
+    multi.convertToMultiType()
+    return bytes(multi.asWkb())
+
+
+def _write_findings(layer, findings, rules_by_id):
+    """The `findings` rows: each finding's values taken straight into the field order, its part's WKB
+    straight into OGR (no QgsGeometry unless it must be made multipart)."""
+    setters = _field_setters(layer)
+    names = [name for name, _index, _setter in setters]
+    for finding in findings:
+        row = finding_values(finding, rules_by_id[finding.rule_id])
+        _create(layer, [row[name] for name in names], finding.wkb, setters)
 
 
 def write_results(path, result, inputs=()):
@@ -188,10 +220,8 @@ def write_results(path, result, inputs=()):
         srs.SetFromUserInput(result.crs.authid() or result.crs.toWkt())
         srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
         layer = _table(dataset, "findings", FINDING_FIELDS, srs)
-        setters = _field_setters(layer)
         dataset.StartTransaction()                      # one transaction, fields by index: 200k findings in seconds
-        for finding in result.findings:
-            _insert(layer, finding_values(finding, result.rules_by_id[finding.rule_id]), finding.geometry, setters)
+        _write_findings(layer, result.findings, result.rules_by_id)
         dataset.CommitTransaction()
         dataset.ExecuteSQL("CREATE INDEX findings_plan_fid ON findings(plan_fid)")   # core.check.recheck: one parcel's
         rules = _table(dataset, "rules", RULE_FIELDS)

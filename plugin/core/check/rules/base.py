@@ -4,6 +4,13 @@ from types import MappingProxyType
 from qgis.core import QgsGeometry
 
 SEVERITIES = ("error", "warning", "info")
+AREA_SLACK = 1e-6        # m²: a shape turned or densified computes a millionth off its area (a 1 m² piece as
+                         # 0.99999999 m²); an area this close to a threshold counts as reaching it
+
+
+def reaches(area, threshold):
+    """Whether an area reaches a threshold (noise, tolerance, minimum), floating error allowed for."""
+    return area >= threshold - AREA_SLACK
 _NO_EXTRA = MappingProxyType({})
 
 
@@ -12,7 +19,7 @@ class Finding:
     conflicting part is kept as WKB (about a sixth of a QgsGeometry's memory) and `geometry` is a new
     QgsGeometry each time it is read: assign it back after changing it."""
     __slots__ = ("rule_id", "severity", "message", "plan_layer", "plan_fid", "plan_code", "control_layer",
-                 "control_fid", "area_m2", "plan_label", "detail", "village", "extra", "_wkb")
+                 "control_fid", "area_m2", "plan_label", "detail", "village", "extra", "_wkb", "place")
 
     def __init__(self, rule_id, severity, message, plan_layer="", plan_fid=None, plan_code="", control_layer="",
                  control_fid=None, area_m2=None, geometry=None, plan_label="", detail="", village="", extra=None):
@@ -39,6 +46,12 @@ class Finding:
     @geometry.setter
     def geometry(self, geometry):
         self._wkb = None if geometry is None else bytes(geometry.asWkb()) if not geometry.isEmpty() else b""
+        self.place = None             # (x, y) where to look, worked out once from the part (review.findings)
+
+    @property
+    def wkb(self):
+        """The conflicting part as WKB bytes (b'' when empty, None when the finding has no place)."""
+        return self._wkb
 
     def __repr__(self):
         return "Finding({} {} {}:{} {})".format(self.rule_id, self.severity, self.plan_layer, self.plan_fid, self.message)
@@ -70,6 +83,16 @@ class Rule:
 
     def run(self, ctx):
         raise NotImplementedError
+
+    def answered(self, ctx, kind):
+        """The shared PostGIS database's answer for this rule (`kind`: the postgis_overlay.Database method
+        that gives it), its question sent first if prepare() did not send it ahead (the live re-check runs
+        single rules); None when the rule runs in Python."""
+        if ctx.database is None:
+            return None
+        if not ctx.database.asked(self.id):
+            self.prepare(ctx)
+        return getattr(ctx.database, kind)(self.id)
 
     def finding(self, message, **values):
         return Finding(rule_id=self.id, severity=values.pop("severity", self.severity), message=message, **values)

@@ -1,18 +1,23 @@
 """coverage: what the one map holds of a control layer inside the plan area, the plan keeps whole;
 with `extra_severity`, what the plan adds beyond the one map (补划 or shifted polygons) is reported too."""
+import numpy as np
 from qgis.core import QgsGeometry
 
 from ...read.schema import schema
 from ..boxindex import box_of
 from ..geomops import Prepared, polygonal, single_parts, union
-from .base import Rule
+from ..inside import EDGE, INSIDE, WORTH_IT, InsideGrid
+from ..reading import label_text
+from .base import Rule, reaches
 
 
-def not_held(shape, layer):
+def not_held(shape, layer, wkb=None):
     """What of `shape` the layer's shapes do not cover; nothing at once when one of them is the same
-    polygon (a patch copied from the one map: same box, same vertices) or holds it whole (the usual
-    cases: no union, no overlay)."""
+    polygon (a patch copied from the one map: the same WKB bytes — `wkb`, of the feature `shape` is whole
+    of —, or the same box and vertices) or holds it whole (the usual cases: no union, no overlay)."""
     box = box_of(shape)
+    if wkb is not None and same_wkb(layer, box, wkb):
+        return QgsGeometry()
     near = list(layer.candidates(box))
     if any(other.box == box and other.shape.equals(shape) for other in near):
         return QgsGeometry()
@@ -20,6 +25,12 @@ def not_held(shape, layer):
         return QgsGeometry()
     held = union(other.shape for other in near)
     return polygonal(shape.difference(held)) if not held.isEmpty() else shape
+
+
+def same_wkb(layer, box, wkb):
+    """Whether a feature of the layer near `box` has exactly these WKB bytes (no Feature made)."""
+    wkbs = layer.features.wkbs
+    return any(wkbs.wkb(n) == wkb for n in layer.near_numbers(box))
 
 
 class CoverageRule(Rule):
@@ -35,25 +46,44 @@ class CoverageRule(Rule):
             area_layer = self.plan_layer(ctx, "GHYDYH")
         return area_layer.union()
 
+    def prepare(self, ctx):
+        """When plan and one map share a PostGIS database, send it this rule's queries: they run there while
+        Python checks other rules (and the one map's features need not cross the wire)."""
+        area_key = self.args.get("area")
+        area_found = ctx.plan.get(area_key) if area_key else None
+        control, kept = ctx.onemap.get(self.args["control"]), ctx.plan.get(self.args["plan_layer"])
+        if ctx.database is None or area_found is None or control is None or kept is None:
+            return
+        ctx.database.ask_coverage(self.id, area_found, control, kept, ctx.crs.postgisSrid(), self.tolerance(),
+                                  "extra_severity" in self.args)
+
+    def tolerance(self):
+        return float(self.args.get("tolerance_m2", self.ruleset.noise_m2))
+
     def run(self, ctx):
+        answer = self.answered(ctx, "coverage")
+        if answer is not None:
+            return self.findings(*answer)
         control = self.onemap_layer(ctx, self.args["control"])
         if self.args.get("if_carried"):                     # compared only when the plan carries its copy
             self.plan_layer(ctx, self.args["plan_layer"])
         area = self.plan_area(ctx)
         prepared = Prepared(area)
         kept_layer = ctx.plan_layer(self.args["plan_layer"])       # absent: nothing was kept
-        tolerance = float(self.args.get("tolerance_m2", self.ruleset.noise_m2))
+        tolerance = self.tolerance()
         name = schema().layers[control.key].zh
         findings = []
-        for other in control.candidates(area.boundingBox()):
-            if not prepared.intersects(other.shape):
-                continue
-            inside = other.shape if prepared.contains(other.shape) else polygonal(other.shape.intersection(area))
-            if inside.area() < tolerance:
+        table = control.features
+        for number, whole in within(control, control.near_numbers(area.boundingBox()), prepared):
+            if whole and kept_layer is not None and same_wkb(kept_layer, table.box(number), table.wkbs.wkb(number)):
+                continue                                  # kept as it is: no Feature, no GEOS
+            other = table[number]
+            inside = other.shape if whole else polygonal(other.shape.intersection(area))
+            if not reaches(inside.area(), tolerance):
                 continue
             lost = not_held(inside, kept_layer) if kept_layer else inside
             for part in single_parts(lost):
-                if part.area() < tolerance:
+                if not reaches(part.area(), tolerance):
                     continue
                 where = "规划成果未包含该图层" if kept_layer is None else "规划成果中缺失"
                 findings.append(self.finding(
@@ -64,16 +94,33 @@ class CoverageRule(Rule):
             findings += self.extra(control, kept_layer, area, prepared, tolerance, name)
         return findings
 
+    def findings(self, lost, added):
+        """Findings from the database's answer: (fid, label, part) lost from the one map and, with
+        `extra_severity`, added by the plan."""
+        control_key, kept_key = self.args["control"], self.args["plan_layer"]
+        name = schema().layers[control_key].zh
+        found = [self.finding("一张图{}（要素 {}）规划成果中缺失，面积 {:.2f} 平方米".format(
+            name, label_text(label) or fid, part.area()), plan_layer=kept_key, control_layer=control_key,
+            control_fid=fid, area_m2=part.area(), geometry=part) for fid, label, part in lost]
+        for fid, label, part in added or ():
+            found.append(self.finding(
+                "规划成果的{}（要素 {}）有 {:.2f} 平方米不在一张图中；如属补划，须附补划批准文件".format(
+                    name, label_text(label) or fid, part.area()), severity=self.args["extra_severity"],
+                plan_layer=kept_key, plan_fid=fid, control_layer=control_key, area_m2=part.area(), geometry=part))
+        return found
+
     def extra(self, control, kept_layer, area, prepared, tolerance, name):
         """The plan's features (inside the plan area) that the one map does not hold."""
         findings = []
-        for kept in kept_layer.features:
-            if kept.shape.isEmpty() or not prepared.intersects(kept.shape):
+        table = kept_layer.features
+        for number, whole in within(kept_layer, range(len(table)), prepared):
+            if whole and same_wkb(control, table.box(number), table.wkbs.wkb(number)):
                 continue
-            inside = kept.shape if prepared.contains(kept.shape) else polygonal(kept.shape.intersection(area))
+            kept = table[number]
+            inside = kept.shape if whole else polygonal(kept.shape.intersection(area))
             added = not_held(inside, control)
             for part in single_parts(added):
-                if part.area() < tolerance:
+                if not reaches(part.area(), tolerance):
                     continue
                 findings.append(self.finding(
                     "规划成果的{}（要素 {}）有 {:.2f} 平方米不在一张图中；如属补划，须附补划批准文件".format(
@@ -81,3 +128,21 @@ class CoverageRule(Rule):
                     plan_layer=kept_layer.key, plan_fid=kept.fid, control_layer=control.key,
                     area_m2=part.area(), geometry=part))
         return findings
+
+
+def within(layer, numbers, prepared):
+    """(number, wholly inside) for the layer's features among `numbers` that meet the prepared area, in
+    order; the area's inside grid (inside.py) places most of them without GEOS when there are many."""
+    numbers = np.asarray(list(numbers), dtype=np.int64)
+    table = layer.features
+    numbers = numbers[~np.isnan(table.boxes[numbers, 0])] if len(numbers) else numbers
+    placed = np.full(len(numbers), EDGE, dtype=np.int8)
+    if len(numbers) >= WORTH_IT:
+        placed = InsideGrid(prepared).place(table.boxes[numbers])
+    for number, where in zip(numbers.tolist(), placed.tolist()):
+        if where == INSIDE:
+            yield number, True
+        elif where == EDGE:
+            shape = table[number].shape
+            if prepared.intersects(shape):
+                yield number, prepared.contains(shape)

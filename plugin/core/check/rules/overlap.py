@@ -3,9 +3,16 @@
 With a `matrix:` each overlapping piece is split into new and existing parts against the base year
 (see matrix.py) and each part takes its own severity.
 """
+import functools
+
+import numpy as np
+
 from ...read.codes import in_classes
 from ...read.schema import schema
-from .base import NotApplicable, Rule
+from ..compact import Subset
+from ..inside import EDGE, INSIDE, OUTSIDE, WORTH_IT, InsideGrid
+from ..pairs import overlapping_pairs
+from .base import NotApplicable, Rule, reaches
 from .matrix import NONE, Matrix
 from .selection import code_selector, describe
 
@@ -13,17 +20,42 @@ from .selection import code_selector, describe
 def control_matcher(control, wanted, unwanted=()):
     """A predicate on control features: code under one of `wanted`, or name holding a non-numeric entry
     ('建设控制地带' matches '东街历史文化街区建设控制地带'); none of `unwanted` (empty `wanted`: any feature)."""
-    def entries_match(entries):
-        codes = [str(c) for c in entries if str(c).isdigit()]
-        names = [str(c) for c in entries if not str(c).isdigit()]
-        return lambda feature, name: in_classes(feature.code, codes) or any(n in name for n in names)
-    want, avoid = entries_match(wanted), entries_match(unwanted)
-    name_spec = schema().layers[control.key].field_for("name")
+    named = matching_names(control, wanted, unwanted)
 
     def matches(feature):
-        name = str(feature.attrs.get(name_spec.name) or "").strip() if name_spec is not None else ""
-        return (not wanted or want(feature, name)) and not (unwanted and avoid(feature, name))
+        return named(feature.code, feature.attrs.get(_name_field(control)))
     return matches
+
+
+def matching_numbers(control, wanted, unwanted=()):
+    """Numbers of the control layer's features that `wanted` picks and `unwanted` does not (all of them
+    when both are empty)."""
+    table = control.features
+    if not wanted and not unwanted:
+        return np.arange(len(table))
+    named = functools.lru_cache(maxsize=None)(matching_names(control, wanted, unwanted))
+    names = table.columns.get(_name_field(control)) or [None] * len(table)
+    return np.flatnonzero([named(code, name) for code, name in zip(table.codes, names)])
+
+
+def matching_names(control, wanted, unwanted=()):
+    """(code, name) -> whether a control feature so coded or named is one `wanted` lists (a code under one
+    of its codes, or a name holding one of its names) and none `unwanted` lists; empty `wanted`: any."""
+    def listed(entries):
+        codes = [str(c) for c in entries if str(c).isdigit()]
+        names = [str(c) for c in entries if not str(c).isdigit()]
+        return lambda code, name: in_classes(code, codes) or any(n in name for n in names)
+    want, avoid = listed(wanted), listed(unwanted)
+
+    def named(code, name):
+        name = str(name or "").strip()
+        return (not wanted or want(code, name)) and not (unwanted and avoid(code, name))
+    return named
+
+
+def _name_field(control):
+    spec = schema().layers[control.key].field_for("name")
+    return spec.name if spec is not None else None
 
 
 class OverlapRule(Rule):
@@ -37,39 +69,37 @@ class OverlapRule(Rule):
         while Python checks other rules."""
         wanted = [str(c) for c in self.args.get("control_codes", [])]
         control_key = self.args["control"]
-        if (ctx.database is None or self.args.get("control_side") == "plan" or ctx.onemap.get(control_key) is None
-                or not ctx.plan_box() or not all(c.isdigit() for c in wanted) or "control_except" in self.args):
+        source = ctx.plan if self.args.get("control_side") == "plan" else ctx.onemap
+        if (ctx.database is None or source.get(control_key) is None or not ctx.plan_box()
+                or not all(c.isdigit() for c in wanted) or "control_except" in self.args):
             return
         plan = self.plan_layer(ctx, self.args["plan_layer"])
-        ctx.database.ask(self.id, ctx.plan.get(plan.key), self.chosen(plan), ctx.onemap.get(control_key), wanted,
-                         ctx.crs.postgisSrid(), self.ruleset.noise_m2, ctx.plan_box())
+        ctx.database.ask(self.id, ctx.plan.get(plan.key), Subset(plan.features, chosen_numbers(self, plan)),
+                         source.get(control_key), wanted, ctx.crs.postgisSrid(), self.ruleset.noise_m2, ctx.plan_box(),
+                         source)
 
     def run(self, ctx):
         wanted = [str(c) for c in self.args.get("control_codes", [])]
         control_key = self.args["control"]
-        pieces = None
-        if ctx.database is not None:
-            if not ctx.database.asked(self.id):
-                self.prepare(ctx)                  # not sent ahead (the live re-check runs single rules)
-            pieces = ctx.database.overlaps(self.id)
+        pieces = self.answered(ctx, "overlaps")
         if pieces is None:
             on_plan = self.args.get("control_side") == "plan"
             control = self.plan_layer(ctx, control_key) if on_plan else self.onemap_layer(ctx, control_key)
             plan = self.plan_layer(ctx, self.args["plan_layer"])
             unwanted = self.args.get("control_except", [])        # e.g. a historic district's 建设控制地带
-            matches = control_matcher(control, wanted, unwanted) if wanted or unwanted else None
-            if matches is not None and not any(matches(c) for c in control.features):
+            wanted_numbers = matching_numbers(control, wanted, unwanted)
+            if (wanted or unwanted) and not len(wanted_numbers):
                 what = "/".join(wanted) or "除 {} 以外".format("/".join(map(str, unwanted)))
                 raise NotApplicable("{} 中没有代码或名称为 {} 的要素".format(control.key, what),
                                     "{} has no feature coded or named {}".format(control.key, what))
-            pieces = self.pieces(self.chosen(plan), control, matches)
+            pieces = self.pieces(plan, chosen_numbers(self, plan), control, wanted_numbers)
         control_name = schema().layers[control_key].zh
         matrix = Matrix(self)
         findings = []
         for feature, control_fid, piece, _area in pieces:
             for severity, part, state in matrix.parts(ctx, feature.code, piece):
                 area = part.area()
-                if severity == NONE or area < self.ruleset.noise_m2:
+                if severity == NONE or not reaches(area, self.ruleset.noise_m2):
                     continue
                 findings.append(self.finding(
                     "规划{}（要素 {}）位于{}内，面积 {:.2f} 平方米{}".format(
@@ -78,22 +108,50 @@ class OverlapRule(Rule):
                     control_layer=control_key, control_fid=control_fid, area_m2=area, geometry=part))
         return findings
 
-    def chosen(self, plan):
-        selected = code_selector(self)
-        return [f for f in plan.features if not f.shape.isEmpty() and selected(f.code)]
-
-    def pieces(self, features, control, matches):
-        """(plan feature, control fid, piece, area) for each pair sharing at least the noise area, one at
-        a time: a county run has some 300 000 pieces, and each becomes a finding when it is made."""
+    def pieces(self, plan, numbers, control, control_numbers):
+        """(plan feature, control fid, piece, area) for each pair sharing at least the noise area, in plan
+        order, one at a time: a county run has some 300 000 pieces, each a finding as soon as it is made.
+        Candidate pairs come from the boxes all at once (pairs.py); against a large control polygon its
+        inside grid (inside.py) places most parcels wholly inside or outside without GEOS."""
         noise = self.ruleset.noise_m2
-        for feature in features:
-            for other in control.overlapping(feature.box):          # can share area: boxes overlap
-                if matches is not None and not matches(other):
-                    continue
-                if other.prepared.contains(feature.shape):
-                    piece = feature.shape                 # wholly inside: no overlay needed
-                else:
-                    piece = other.prepared.common(feature.shape)
-                area = piece.area()
-                if not piece.isEmpty() and area >= noise:
-                    yield feature, other.fid, piece, area
+        table, controls = plan.features, control.features
+        i, j = overlapping_pairs(table.boxes[numbers], controls.boxes[control_numbers])
+        parcel, other = numbers[i], control_numbers[j]
+        placed = placements(control, parcel, other, table.boxes)
+        for a, c, where in zip(parcel.tolist(), other.tolist(), placed.tolist()):
+            if where == OUTSIDE:
+                continue
+            feature, against = table[a], controls[c]
+            if where == INSIDE:
+                piece = feature.shape                     # wholly inside: no overlay needed
+            elif not against.prepared.intersects(feature.shape):
+                continue                                  # boxes overlap, shapes apart
+            elif against.prepared.contains(feature.shape):
+                piece = feature.shape
+            else:
+                piece = against.prepared.common(feature.shape)
+            area = piece.area()
+            if not piece.isEmpty() and reaches(area, noise):
+                yield feature, against.fid, piece, area
+
+
+def chosen_numbers(rule, plan):
+    """Numbers of the plan features with a geometry whose code the rule's `codes`/`codes_except` pick."""
+    table = plan.features
+    selected = code_selector(rule)
+    has_shape = ~np.isnan(table.boxes[:, 0])
+    return np.flatnonzero(has_shape & np.fromiter(map(selected, table.codes), dtype=bool, count=len(table)))
+
+
+def placements(control, parcel, other, boxes):
+    """Per candidate pair (parcel number, control number): INSIDE or OUTSIDE where the control feature's
+    inside grid places the parcel's box, else EDGE (GEOS decides). A grid is made only for a control
+    feature met by many parcels (a red line, a development boundary), not for each farmland patch."""
+    placed = np.full(len(parcel), EDGE, dtype=np.int8)
+    if not len(other):
+        return placed
+    counts = np.bincount(other)
+    for number in np.flatnonzero(counts >= WORTH_IT).tolist():
+        at = np.flatnonzero(other == number)
+        placed[at] = InsideGrid(control.features[number].prepared).place(boxes[parcel[at]])
+    return placed

@@ -193,7 +193,7 @@ class ParcelCheck:
         counts as both)."""
         findings = []
         for lower, upper in self.args.get("pairs", []):
-            (low_spec, low_name), (_high_spec, high_name) = self.field(lower), self.field(upper)
+            (_low_spec, low_name), (_high_spec, high_name) = self.field(lower), self.field(upper)
             if high_name is None:
                 continue
             for feature in self.parcels():

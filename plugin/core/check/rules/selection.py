@@ -83,8 +83,7 @@ def unexamined_note(rule, ctx):
     if layer is None:
         return ""
     if layer not in _UNREADABLE:
-        codes = layer.features.codes if layer.compact else [f.code for f in layer.features]
-        _UNREADABLE[layer] = Counter(code for code in codes if not uses(code))
+        _UNREADABLE[layer] = Counter(code for code in layer.features.codes if not uses(code))
     unreadable = _UNREADABLE[layer]
     if not unreadable:
         return ""

@@ -1,0 +1,324 @@
+"""A recognised layer read once into a FeatureTable: through GDAL's Arrow batches where it can, else
+through QGIS's feature iterator. Both give the same columns (fid, WKB, code, label, canonical fields),
+so every rule sees the same features whichever path ran.
+
+The Arrow path (`ogr.Layer.GetArrowStreamAsNumPy`, GDAL ≥ 3.6) reads a GeoPackage or FileGDB layer
+a batch at a time as NumPy arrays: no QgsFeature, no QVariant, no QgsGeometry per feature. A layer in
+another projection is reprojected there, all its points through the PROJ pipeline QGIS instantiates
+for the transform (so QGIS's coordinates, to the last bit). It is used when every field the schema
+maps is a plain string or number. Otherwise — a PostGIS table (read through QGIS's provider), a
+project layer with unsaved edits, a shapefile (its encoding is QGIS's to apply), a curved or Z
+geometry to reproject, a date field, an older GDAL — QGIS reads the layer as before.
+"""
+import operator
+import struct
+
+import numpy as np
+from osgeo import gdal, ogr, osr
+from qgis.core import QgsCsException, QgsFeatureRequest, QgsGeometry, QgsPointXY, QgsProviderRegistry
+from qgis.PyQt.QtCore import QVariant
+
+from ..read.codes import normalize_code
+from ..read.schema import schema
+from .compact import COMPACT_OVER, FeatureTable, Shared
+from .geomops import COORDINATE_LIMIT, SOUND_RING_POINTS
+from .rings import Rings, WkbBlob, WkbBuilder
+
+gdal.UseExceptions()
+ogr.UseExceptions()
+
+POLL_EVERY = 4096        # features read between two looks at the cancel button (QGIS path)
+TRANSFORM_CHUNK = 1 << 20   # points reprojected per call
+ARROW_FORMATS = {"gpkg", "gdb", "gdbs"}
+ARROW_FIELD_TYPES = {ogr.OFTString, ogr.OFTInteger, ogr.OFTInteger64, ogr.OFTReal}
+HAS_ARROW = hasattr(ogr.Layer, "GetArrowStreamAsNumPy")
+
+
+class FeatureReader:
+    """What a run takes of a recognised layer's features: the canonical fields the schema maps, the code
+    and the field that names a feature in messages (BSM, TBBH). Called with a QgsFeature it gives
+    (canonical attrs, code, label) from one `attributes()` call (field positions looked up once)."""
+
+    def __init__(self, found, names):
+        code_field = found.spec.field_for("code")
+        code_name = found.fields.get(code_field.name) if code_field else None
+        label_name = label_field(found, names)
+        self.fields = {canonical: actual for canonical, actual in found.fields.items() if actual in names}
+        self.code = code_name if code_name in names else None
+        self.label = label_name if label_name in names else None
+        self.keys = tuple(self.fields)
+        positions = [names.index(actual) for actual in self.fields.values()]
+        self.code_at = names.index(self.code) if self.code is not None else None
+        self.label_at = names.index(self.label) if self.label is not None else None
+        self.positions = sorted(set(positions) | {p for p in (self.code_at, self.label_at) if p is not None})
+        self._pick = (lambda values: (values[positions[0]],)) if len(positions) == 1 else (
+            operator.itemgetter(*positions) if positions else (lambda values: ()))
+
+    @property
+    def names(self):
+        """The layer's fields read."""
+        return sorted(set(self.fields.values()) | {n for n in (self.code, self.label) if n is not None})
+
+    def __call__(self, feature):
+        values = feature.attributes()
+        picked = self._pick(values)
+        if QVariant in set(map(type, picked)):                 # a NULL among them
+            picked = map(python_value, picked)
+        code = normalize_code(python_value(values[self.code_at])) if self.code_at is not None else ""
+        label = label_text(values[self.label_at]) if self.label_at is not None else ""
+        return dict(zip(self.keys, picked)), code, label
+
+
+class Collected:
+    """Columns gathered while reading, then made into a FeatureTable."""
+
+    def __init__(self, keys):
+        self.keys = keys
+        self.fids, self.codes, self.labels = [], [], []
+        self.wkbs = WkbBuilder()
+        self.columns = {key: [] for key in keys}
+        self.share = Shared()
+        self._codes = {}
+
+    def code(self, value):
+        """normalize_code, once per distinct value (a layer has few codes, many features)."""
+        code = self._codes.get(value)
+        if code is None:
+            code = self._codes[value] = self.share(normalize_code(value))
+        return code
+
+    def table(self, make, keep, wkbs=None):
+        return FeatureTable(make, self.fids, wkbs or self.wkbs.done(), self.codes, self.labels, self.columns,
+                            keep=keep)
+
+
+def read_layer(source, found, layer, transform, near, make, poll, screen, where):
+    """The FeatureTable of a recognised layer. `layer` is its QgsVectorLayer (opened by the caller),
+    `transform` a QgsCoordinateTransform to the working CRS or None, `near` a QgsRectangle in the
+    layer's CRS to read within, or None; `make` builds a Feature; `poll` raises Cancelled; `screen` (a
+    geomops.Screen) makes every geometry safe, noting what it changed under `where` = (side, key)."""
+    keep = found.count <= COMPACT_OVER
+    path = arrow_path(source, found)
+    table = read_arrow(path, found, near, make, keep, poll, transform, screen, where) if path is not None else None
+    if table is None:
+        table = read_qgis(layer, found, transform, near, make, keep, poll, screen, where)
+    return table
+
+
+def arrow_path(source, found):
+    """(dataset path, layer name) when the Arrow path can read this layer, else None."""
+    if not HAS_ARROW or source.format not in ARROW_FORMATS or found.provider != "ogr" or not found.uri:
+        return None
+    if found.key in getattr(source, "snapshots", {}):            # a project layer, unsaved edits included
+        return None
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", found.uri)
+    if not parts.get("path") or parts.get("layerName") != found.name or parts.get("subset"):
+        return None
+    return parts["path"], found.name
+
+
+def read_arrow(path, found, near, make, keep, poll, transform=None, screen=None, where=None):
+    """The table through GDAL's Arrow batches, reprojected by `transform`'s own PROJ pipeline when it is
+    given, screened (see screened()); None when GDAL cannot give it so (QGIS reads it then)."""
+    poll()
+    try:
+        dataset = gdal.OpenEx(path[0], gdal.OF_VECTOR | gdal.OF_READONLY)
+        ogr_layer = dataset.GetLayerByName(path[1])
+    except RuntimeError:
+        ogr_layer = None
+    if ogr_layer is None:
+        return None
+    definition = ogr_layer.GetLayerDefn()
+    wanted = FeatureReader(found, [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())])
+    types = {definition.GetFieldDefn(i).GetName(): (definition.GetFieldDefn(i).GetType(),
+                                                    definition.GetFieldDefn(i).GetSubType())
+             for i in range(definition.GetFieldCount())}
+    for name in wanted.names:                  # a date, a boolean …: QGIS's values are the reference
+        kind, subtype = types.get(name, (None, None))
+        if kind not in ARROW_FIELD_TYPES or subtype != ogr.OFSTNone:
+            return None
+    ogr_layer.SetIgnoredFields([name for name in types if name not in wanted.names])
+    if near is not None:
+        ogr_layer.SetSpatialFilterRect(near.xMinimum(), near.yMinimum(), near.xMaximum(), near.yMaximum())
+    fid_name = ogr_layer.GetFIDColumn() or "OGC_FID"
+    geometry_name = (ogr_layer.GetGeometryColumn() or "wkb_geometry") if not found.spec.is_table else None
+    collected = Collected(list(wanted.fields))
+    for batch in ogr_layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES"]):
+        poll()
+        collected.fids.extend(batch[fid_name].tolist())
+        if geometry_name is not None:
+            collected.wkbs.extend(batch[geometry_name].tolist())       # copied into one buffer
+        else:
+            collected.wkbs.extend([None] * len(batch[fid_name]))
+        values = {name: _python_values(batch[name], collected.share) for name in wanted.names}
+        for key, actual in wanted.fields.items():
+            collected.columns[key].extend(values[actual])
+        count = len(batch[fid_name])
+        collected.codes.extend(map(collected.code, values[wanted.code]) if wanted.code else [""] * count)
+        collected.labels.extend(map(label_text, values[wanted.label]) if wanted.label else [""] * count)
+    wkbs = collected.wkbs.done()
+    if transform is not None:
+        wkbs = reprojected(wkbs, transform)
+        if wkbs is None:
+            return None
+    if screen is not None and not found.spec.is_table:
+        wkbs = screened(wkbs, collected.fids, screen, where, found.spec.geometry == "polygon")
+    return collected.table(make, keep, wkbs)
+
+
+def screened(wkbs, fids, screen, where, polygonal):
+    """The WkbBlob with every geometry the screen would change replaced by what it keeps (geomops.Screen,
+    one QgsGeometry each). A plain 2D one-ring polygon (or multipolygon of one such part) of finite
+    coordinates and five points or more — the usual parcel — passes as read, judged for all features at
+    once from its header and points; any other goes through the screen."""
+    rings = Rings(wkbs)
+    count = len(wkbs)
+    plain = np.zeros(count, dtype=bool)
+    if polygonal and len(rings):
+        per_feature = np.bincount(rings.owner, minlength=count)
+        sizes = np.diff(rings.starts)
+        finite = np.isfinite(rings.x) & np.isfinite(rings.y) & (np.abs(rings.x) <= COORDINATE_LIMIT) & (
+            np.abs(rings.y) <= COORDINATE_LIMIT)
+        ring_ok = (sizes >= SOUND_RING_POINTS) & ~rings.hole
+        nonempty = np.flatnonzero(sizes > 0)
+        ring_ok[nonempty] &= np.logical_and.reduceat(finite, rings.starts[nonempty])
+        plain[rings.owner[ring_ok]] = True
+        plain &= rings.simple & (per_feature == 1)
+    empty = np.diff(wkbs.offsets) == 0
+    suspects = np.flatnonzero(~plain & ~empty)
+    if not len(suspects):
+        return wkbs
+    builder = WkbBuilder()
+    start = 0
+    for number in suspects.tolist():
+        builder.extend(wkbs.wkb(n) for n in range(start, number))
+        geometry = QgsGeometry()
+        geometry.fromWkb(wkbs.wkb(number))
+        shape = screen(geometry, None, (where[0], where[1], int(fids[number])), polygonal)
+        builder.extend([shape.asWkb() if not shape.isEmpty() else None])
+        start = number + 1
+    builder.extend(wkbs.wkb(n) for n in range(start, count))
+    return builder.done()
+
+
+def reprojected(wkbs, transform):
+    """The WkbBlob with every point put through the PROJ pipeline QGIS instantiates for `transform` (so the
+    coordinates are QGIS's to the last bit), a million points per call; None when the pipeline cannot be
+    had or a point does not transform (QGIS then reads the layer and says what went wrong)."""
+    blob, rings = wkbs.blob, Rings(wkbs)
+    if not isinstance(blob, bytearray):
+        blob = bytearray(blob)
+    if not rings.parsed.all():                            # curves, Z …: not read here
+        return None
+    if not len(rings.x):
+        return wkbs
+    pipeline = _pipeline(transform, QgsPointXY(float(rings.x[0]), float(rings.y[0])))
+    options = osr.CoordinateTransformationOptions()
+    if pipeline is None or not options.SetOperation(pipeline):
+        return None
+    to_working = osr.CreateCoordinateTransformation(None, None, options)
+    points = np.column_stack([rings.x, rings.y])
+    for start in range(0, len(points), TRANSFORM_CHUNK):
+        part = points[start:start + TRANSFORM_CHUNK]
+        line = ogr.CreateGeometryFromWkb(struct.pack("<BII", 1, ogr.wkbLineString, len(part)) + part.tobytes())
+        try:
+            if line.Transform(to_working) != 0:
+                return None
+        except RuntimeError:
+            return None
+        moved = np.frombuffer(line.ExportToWkb(ogr.wkbNDR), dtype="<f8", offset=9).reshape(-1, 2)
+        if not np.isfinite(moved).all():
+            return None
+        points[start:start + TRANSFORM_CHUNK] = moved
+    sizes = np.diff(rings.starts)
+    for at, first, count in zip(rings.at.tolist(), rings.starts[:-1].tolist(), sizes.tolist()):
+        blob[at:at + 16 * count] = points[first:first + count].tobytes()
+    return WkbBlob(blob, wkbs.offsets)
+
+
+def _pipeline(transform, point):
+    """The PROJ pipeline QGIS uses for `transform` (known once a point of the layer has gone through)."""
+    try:
+        transform.transform(point)
+    except QgsCsException:
+        return None
+    return transform.instantiatedCoordinateOperationDetails().proj or None
+
+
+def _python_values(column, share):
+    """A batch's column as Python values, None where NULL; strings decoded from UTF-8 once per distinct
+    value (codes and names repeat)."""
+    mask = np.ma.getmaskarray(column) if np.ma.isMaskedArray(column) else None
+    data = np.ma.getdata(column)
+    if data.dtype.kind in "SO":
+        distinct, inverse = np.unique(data.astype("S") if data.dtype.kind == "O" else data, return_inverse=True)
+        decoded = [share(v.decode("utf-8")) for v in distinct.tolist()]
+        values = [decoded[i] for i in inverse.tolist()]
+    else:
+        values = data.tolist()
+    if mask is not None and mask.any():
+        for number in np.flatnonzero(mask).tolist():
+            values[number] = None
+    return values
+
+
+def read_qgis(layer, found, transform, near, make, keep, poll, screen=None, where=None):
+    """The table through QGIS's feature iterator (any provider, project layers, reprojection); each
+    geometry made safe by `screen` (geomops.Screen) before it is transformed."""
+    read = FeatureReader(found, layer.fields().names())
+    request = QgsFeatureRequest().setSubsetOfAttributes(read.positions)
+    if found.spec.is_table:
+        request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
+    if near is not None:
+        request.setFilterRect(near)                 # GeoPackage R-tree / PostGIS GiST: only what lies near
+    collected = Collected(read.keys)
+    polygonal = found.spec.geometry == "polygon"         # facility points, boundary lines: kept as they are
+    columns = [collected.columns[key] for key in read.keys]
+    share = collected.share
+    for number, feature in enumerate(layer.getFeatures(request)):
+        if not number % POLL_EVERY:
+            poll()
+        attrs, code, label = read(feature)
+        for column, value in zip(columns, attrs.values()):
+            column.append(share(value))
+        collected.fids.append(feature.id())
+        geometry = feature.geometry() if not found.spec.is_table else None
+        if geometry is not None and screen is not None:
+            geometry = screen(geometry, transform, (where[0], where[1], feature.id()), polygonal)
+        elif geometry is not None and transform is not None and not geometry.isEmpty():
+            geometry.transform(transform)
+        if geometry is not None and not geometry.isEmpty():
+            collected.wkbs.extend([geometry.asWkb()])
+        else:
+            collected.wkbs.extend([None])
+        collected.codes.append(share(code))
+        collected.labels.append(label)
+    if not collected.fids:
+        poll()
+    return collected.table(make, keep)
+
+
+def label_field(found, names):
+    """The layer's field that names a feature in messages: the first of the schema's `feature_label`
+    names (BSM, TBBH) the layer has, directly or as an alias of one of its spec's fields; else None."""
+    by_upper = {n.upper(): n for n in names}
+    for wanted in schema().label_fields(found.spec):          # BSM, TBBH; a 控规 parcel's DKBH
+        if wanted.upper() in by_upper:
+            return by_upper[wanted.upper()]
+        for canonical, spec in found.spec.fields.items():
+            if wanted.upper() in (a.upper() for a in [canonical] + spec.aliases) and canonical in found.fields:
+                return found.fields[canonical]
+    return None
+
+
+def label_text(value):
+    """A BSM/TBBH value as text, or '' (then its fid names it)."""
+    value = python_value(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def python_value(value):
+    """QGIS NULL (an empty QVariant) as None; everything else unchanged."""
+    return None if isinstance(value, QVariant) and value.isNull() else value

@@ -1,0 +1,164 @@
+"""A polygon layer's rings as NumPy arrays, read straight from its features' WKB (no QgsGeometry).
+
+The usual feature — a 2D Polygon or MultiPolygon of one ring, little-endian — is recognised for every
+feature at once from its header bytes; any other (multi)polygon is walked with `struct`. What is not a
+plain 2D (multi)polygon (curves, Z/M, big-endian, collections, damaged bytes) is left out and marked
+not `parsed`: callers treat such a feature as GEOS would have to (they never guess about it).
+"""
+import struct
+
+import numpy as np
+
+POLYGON, MULTIPOLYGON = 3, 6
+ONE_RING = {POLYGON: 13, MULTIPOLYGON: 22}     # header bytes before the points of a one-ring (multi)polygon
+
+
+class WkbBlob:
+    """Many WKBs in one buffer: feature n's bytes are blob[offsets[n]:offsets[n + 1]] (empty: no geometry)."""
+
+    def __init__(self, blob, offsets):
+        self.blob = blob                   # bytes or bytearray
+        self.offsets = np.asarray(offsets, dtype=np.int64)
+
+    @classmethod
+    def joined(cls, wkbs):
+        """From a sequence of bytes-like WKBs (None or b'' for no geometry)."""
+        builder = WkbBuilder()
+        builder.extend(wkbs)
+        return builder.done()
+
+    def __len__(self):
+        return len(self.offsets) - 1
+
+    def wkb(self, number):
+        return bytes(self.blob[self.offsets[number]:self.offsets[number + 1]])
+
+
+class WkbBuilder:
+    """A WkbBlob filled a batch at a time: the batches' WKB objects are let go as they are copied in, so a
+    million patches are held once, not twice."""
+
+    def __init__(self):
+        self._blob, self._lengths = bytearray(), []
+
+    def extend(self, wkbs):
+        parts = [bytes(w) if w is not None else b"" for w in wkbs]
+        self._lengths.extend(map(len, parts))
+        self._blob += b"".join(parts)
+
+    def done(self):
+        offsets = np.zeros(len(self._lengths) + 1, dtype=np.int64)
+        np.cumsum(self._lengths, out=offsets[1:])
+        return WkbBlob(self._blob, offsets)
+
+
+class Rings:
+    """Every ring of the features of a WkbBlob.
+
+    x, y    the points' coordinates (N float64 each), ring after ring, each ring closed (its first point
+            repeated last)
+    starts  index of each ring's first point, with N appended (len = rings + 1)
+    owner   the feature number each ring belongs to
+    hole    True for an inner ring
+    at      where each ring's points start in the blob (bytes)
+    parsed  per feature: False when its geometry is not a plain 2D (multi)polygon (its rings are absent)
+    simple  per feature: True for the usual one-ring Polygon or MultiPolygon of one part, read from its header
+    """
+
+    def __init__(self, wkbs):
+        count = len(wkbs)
+        data = np.frombuffer(wkbs.blob, dtype=np.uint8)
+        first, length = wkbs.offsets[:-1], np.diff(wkbs.offsets)
+        self.parsed = length == 0                      # no geometry: nothing to list, nothing unknown
+        simple = np.zeros(count, dtype=bool)
+        point_counts = np.zeros(count, dtype=np.int64)
+        header = np.zeros(count, dtype=np.int64)
+        for kind, skip in ONE_RING.items():           # the usual features, all at once
+            fits = (length >= skip) & ~simple
+            at = first[fits]
+            ok = (data[at] == 1) & (_u32(data, at + 1) == kind)
+            if kind == MULTIPOLYGON:
+                ok &= (_u32(data, at + 5) == 1) & (data[at + 9] == 1) & (_u32(data, at + 10) == POLYGON) & (
+                    _u32(data, at + 14) == 1)
+            else:
+                ok &= _u32(data, at + 5) == 1
+            points = _u32(data, at + skip - 4)
+            ok &= length[fits] == skip + 16 * points
+            where = np.flatnonzero(fits)[ok]
+            simple[where], point_counts[where], header[where] = True, points[ok], skip
+        ring_owner, ring_hole, ring_at, ring_points = [np.flatnonzero(simple)], [np.zeros(simple.sum(), bool)], \
+            [first[simple] + header[simple]], [point_counts[simple]]
+        others = np.flatnonzero(~simple & (length > 0))
+        walked = [], [], [], []
+        for number in others:                          # the rest one by one
+            rings = _walk(wkbs.blob, int(first[number]), int(first[number] + length[number]))
+            if rings is None:
+                continue
+            self.parsed[number] = True
+            for hole, at, points in rings:
+                for column, value in zip(walked, (number, hole, at, points)):
+                    column.append(value)
+        self.parsed |= simple
+        self.simple = simple
+        for column, extra, dtype in zip((ring_owner, ring_hole, ring_at, ring_points), walked,
+                                        (np.int64, bool, np.int64, np.int64)):
+            column.append(np.asarray(extra, dtype=dtype))
+        owner, hole, at, points = (np.concatenate(c) for c in (ring_owner, ring_hole, ring_at, ring_points))
+        order = np.argsort(owner, kind="stable")        # rings in feature order (walked ones were appended)
+        self.owner, self.hole, self.at, points = owner[order], hole[order], at[order], points[order]
+        at = self.at
+        self.starts = np.zeros(len(points) + 1, dtype=np.int64)
+        np.cumsum(points, out=self.starts[1:])
+        view = memoryview(wkbs.blob)                   # a ring's points are contiguous doubles: copied as bytes
+        joined = b"".join([view[a:e] for a, e in zip(at.tolist(), (at + 16 * points).tolist())])
+        points = np.frombuffer(joined, dtype="<f8").reshape(-1, 2)
+        self.x, self.y = points[:, 0].copy(), points[:, 1].copy()     # 1-D: NumPy's loops run long
+
+    def __len__(self):
+        return len(self.owner)
+
+
+def _u32(data, at):
+    """Little-endian uint32 at byte positions `at` (any alignment)."""
+    at = np.asarray(at, dtype=np.int64)
+    return (data[at].astype(np.int64) | data[at + 1].astype(np.int64) << 8 | data[at + 2].astype(np.int64) << 16
+            | data[at + 3].astype(np.int64) << 24)
+
+
+def _walk(blob, start, end):
+    """[(hole, byte of first point, points)] of a 2D little-endian Polygon or MultiPolygon, else None."""
+    try:
+        order, kind = struct.unpack_from("<BI", blob, start)
+        if order != 1:
+            return None
+        if kind == POLYGON:
+            rings, at = _polygon(blob, start + 5, end)
+        elif kind == MULTIPOLYGON:
+            (parts,), at, rings = struct.unpack_from("<I", blob, start + 5), start + 9, []
+            for _part in range(parts):
+                if at + 5 > end:
+                    return None
+                order, kind = struct.unpack_from("<BI", blob, at)
+                if order != 1 or kind != POLYGON:
+                    return None
+                more, at = _polygon(blob, at + 5, end)
+                rings += more
+        else:
+            return None
+    except (struct.error, ValueError):
+        return None
+    return rings if at == end else None
+
+
+def _polygon(blob, at, end):
+    """A polygon's rings from its ring count on; ValueError when it runs past the feature's end."""
+    (count,), at, rings = struct.unpack_from("<I", blob, at), at + 4, []
+    for index in range(count):
+        if at + 4 > end:
+            raise ValueError("ring beyond the geometry")
+        (points,) = struct.unpack_from("<I", blob, at)
+        rings.append((index > 0, at + 4, points))
+        at += 4 + 16 * points
+    if at > end:
+        raise ValueError("points beyond the geometry")
+    return rings, at
