@@ -19,12 +19,9 @@ from qgis.core import (
     QgsRectangle,
     QgsRenderContext,
     QgsRuleBasedRenderer,
-    QgsTextBufferSettings,
-    QgsTextFormat,
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
-from qgis.PyQt.QtGui import QColor
 
 from ..errors import OneMapError
 from ..export import fonts
@@ -87,16 +84,7 @@ def changes_layer(path):
     settings.fieldName = LABEL
     settings.isExpression = True
     settings.displayAll = True
-    text = QgsTextFormat()
-    text.setFont(fonts.font())
-    text.setSize(8)
-    text.setColor(QColor(30, 30, 30))
-    buffer = QgsTextBufferSettings()
-    buffer.setEnabled(True)
-    buffer.setSize(0.8)
-    buffer.setColor(QColor(255, 255, 255))
-    text.setBuffer(buffer)
-    settings.setFormat(text)
+    settings.setFormat(fonts.label_format(8, (30, 30, 30), 0.8))
     layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
     layer.setLabelsEnabled(True)
     return layer
