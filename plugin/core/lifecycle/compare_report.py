@@ -32,7 +32,7 @@ from ..export.report_pdf import export_pdf, load_template
 from ..read.sources import ogr_uri, source_title
 from ..read.styles import apply_style
 from .compare import CHANGE_ZH
-from .workbook import INTEGER, REAL, TEXT, write_workbook
+from ..export.xlsx import INTEGER, REAL, TEXT, write_workbook
 
 SHEET_NAME = "规划调整对比图"
 SYMBOLS = {  # the change, its fill and outline: green in, red out, orange changed (OneMap's own choice)
