@@ -11,7 +11,7 @@ import os
 import traceback
 
 import qgis.utils
-from in_qgis import OUT, SAMPLE, desktop, dock, finish, first_finding, result, shoot, wait_then
+from in_qgis import OUT, SAMPLE, desktop, dock, exception_dialog, finish, first_finding, result, shoot, wait_then
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication
 
@@ -53,14 +53,7 @@ def findings_browser():
 
 
 def decision_dialog():
-    from onemap.gui.decision_dialog import DecisionDialog  # the installed plugin package
-    browser = dock().browser
-    dialog = DecisionDialog(browser.finding_at(first_finding("CL-01")), None, browser)
-    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("accepted"))
-    dialog.reason_edit.setPlainText("省级重点交通项目无法避让，已按程序报批")
-    dialog.approval_edit.setText("晋政函〔2024〕12号")
-    dialog.reviewer_edit.setText("县自然资源局 王工")
-    dialog.show()
+    dialog = exception_dialog("CL-01", "省级重点交通项目无法避让，已按程序报批", "县自然资源局 王工", "晋政函〔2024〕12号")
     keep["dialog"] = dialog
     return dialog
 

@@ -1,6 +1,6 @@
 """What the scripts run inside real QGIS by tools/desktop_smoke.sh share (desktop_smoke, review_screenshots,
 lifecycle_walk, detailed_screenshots, guide_shots): the folders, result.json, steps run later on QGIS's event
-loop, waiting for a task, the window, the OneMap panel and its findings browser, screenshots.
+loop, waiting for a task, the window, the OneMap panel, its findings browser and decision dialog, screenshots.
 
 desktop_smoke.sh puts tools/ on PYTHONPATH, so the scripts `from in_qgis import …`.
 """
@@ -83,3 +83,16 @@ def rule_row(rule_id):
 def first_finding(rule_id):
     """The browser's first finding of a rule."""
     return dock().browser.proxy.index(0, 0, rule_row(rule_id))
+
+
+def exception_dialog(rule_id, reason, reviewer, approval_no=""):
+    """The decision dialog of a rule's first finding, filled in as an approved exception (已认可例外) and shown."""
+    from onemap.gui.decision_dialog import DecisionDialog      # the installed plugin package
+    browser = dock().browser
+    dialog = DecisionDialog(browser.finding_at(first_finding(rule_id)), None, browser)
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("accepted"))
+    dialog.reason_edit.setPlainText(reason)
+    dialog.approval_edit.setText(approval_no)
+    dialog.reviewer_edit.setText(reviewer)
+    dialog.show()
+    return dialog

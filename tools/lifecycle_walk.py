@@ -11,7 +11,8 @@ import os
 import shutil
 
 import qgis.utils
-from in_qgis import OUT, SAMPLE, desktop, dock, finish, first_finding, later, result, shoot, wait_then
+from in_qgis import (OUT, SAMPLE, desktop, dock, exception_dialog, finish, first_finding, later, result, shoot,
+                     wait_then)
 from osgeo import ogr
 from qgis.PyQt.QtCore import QDate
 
@@ -113,15 +114,9 @@ def checked_b():
 
 def decide_b():
     shoot("3-checked-B-APP")
-    from onemap.gui.decision_dialog import DecisionDialog
     browser = dock().browser
-    finding = browser.finding_at(first_finding("APP-03"))
-    dialog = DecisionDialog(finding, None, browser)
-    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("accepted"))
-    dialog.reason_edit.setPlainText("学校迁建至镇区新址，原址改为住宅，经县政府同意")
-    dialog.approval_edit.setText("孝政函〔2025〕1号")
-    dialog.reviewer_edit.setText("孝义市自然资源局 王工")
-    dialog.show()
+    dialog = exception_dialog("APP-03", "学校迁建至镇区新址，原址改为住宅，经县政府同意", "孝义市自然资源局 王工",
+                              "孝政函〔2025〕1号")
     shoot("4-decision-B", dialog)
     dialog.accept()
     browser.store(dialog.decision)

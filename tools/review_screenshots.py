@@ -7,7 +7,8 @@ import os
 import shutil
 
 import qgis.utils
-from in_qgis import OUT, SAMPLE, desktop, dock, finish, first_finding, later, result, shoot, wait_then
+from in_qgis import (OUT, SAMPLE, desktop, dock, exception_dialog, finish, first_finding, later, result, shoot,
+                     wait_then)
 from qgis.core import QgsProject
 from qgis.PyQt.QtWidgets import QDockWidget, QFileDialog
 
@@ -63,14 +64,8 @@ def shoot_browser():
 
 
 def decide():
-    from onemap.gui.decision_dialog import DecisionDialog  # the installed plugin package
     browser = dock().browser
-    finding = browser.finding_at(first_finding("CL-01"))
-    dialog = DecisionDialog(finding, None, browser)
-    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("accepted"))
-    dialog.reason_edit.setPlainText("省级重点交通项目无法避让，已按程序报批")
-    dialog.reviewer_edit.setText("县自然资源局 王工")
-    dialog.show()
+    dialog = exception_dialog("CL-01", "省级重点交通项目无法避让，已按程序报批", "县自然资源局 王工")
     dialog.accept()                                   # no 批复文号 yet: the dialog says so and stays open
     result["dialog_error"] = dialog.error.text()
     shoot("review-decision-missing", dialog)
