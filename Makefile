@@ -9,7 +9,7 @@ SAMPLE := resources/sample
 BUILD := build/onemap
 QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
 
-.PHONY: deps sample styles layouts translations build demo test test-matrix package repo install smoke screenshot review-screenshots lifecycle-walk detailed-screenshots guide-shots bench bench-quick clean
+.PHONY: deps sample styles layouts translations build demo test test-matrix package repo install smoke screenshot review-screenshots lifecycle-walk detailed-screenshots guide-shots sheet04-images bench bench-quick clean
 
 deps:
 	@tools/bootstrap.sh
@@ -98,6 +98,11 @@ detailed-screenshots: package
 guide-shots: repo
 	ONEMAP_SHOTS_OUT=$(CURDIR)/docs/guide/images ONEMAP_REPO_URL=$(REPO_URL)/plugins.xml \
 	  ONEMAP_SMOKE_CODE=$(CURDIR)/tools/guide_shots.py tools/desktop_smoke.sh dist/onemap-$(VERSION).zip out/guide zh-Hans
+
+# Sheet 04 一张图核对成果图 as handed in (docs/sheet04-*.png, two in docs/guide/images): the sample plan with
+# conflicts, the real-structure plan and the dense case of tests/test_mapsheet_findings.py, exported headless.
+sheet04-images: sample
+	$(PY) tools/sheet04_images.py docs out/sheet04
 
 # Full tiers (2k … 200k, 1M farmland patches, village vs county, PostGIS push-down): writes the README table.
 bench: deps

@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository's plugin package, the generated sample plans, the provider."""
+"""Shared fixtures: the repository's plugin package and tools/ on the path, the generated sample plans, the
+provider."""
 import os
 import shutil
 import sys
@@ -6,8 +7,9 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+for folder in (ROOT, os.path.join(ROOT, "tools")):         # the plugin package; the generators and geodesic
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
 
 SAMPLE = os.path.join(ROOT, "resources", "sample")
 

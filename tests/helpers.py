@@ -1,12 +1,7 @@
 """Small hand-made plans for rule tests, written with the sample generator's GeoPackage writer."""
-import os
-import sys
-
+from make_sample import write_gpkg
 from osgeo import ogr
 from qgis.core import QgsGeometry
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
-from make_sample import write_gpkg  # noqa: E402
 
 LANDUSE_FIELDS = [("YDYHFLDM", ogr.OFTString), ("YDYHFLMC", ogr.OFTString)]
 
@@ -29,3 +24,18 @@ def landuse(*parcels):
 
 def control(*wkts):
     return ([("BZ", ogr.OFTString)], [(wkt, {"BZ": "test"}) for wkt in wkts])
+
+
+def outcome(result, rule_id):
+    """A run's outcome of one rule (its status, reason …)."""
+    return next(o for o in result.outcomes if o["rule_id"] == rule_id)
+
+
+def labels(result, rule_id):
+    """The plan features a rule's findings name (地块编号 …), sorted."""
+    return sorted(f.plan_label for f in result.findings if f.rule_id == rule_id)
+
+
+def indicators(result):
+    """A run's indicator rows by indicator."""
+    return {row["indicator"]: row for row in result.indicators}

@@ -4,18 +4,14 @@ rule sets' wording — not by the engine's code — and compared with what the e
 Parcels fill a grid of 50 × 40 m cells with codes drawn from a pool (mixed use and an unreadable R2 among them);
 the control lines are rectangles at odd offsets, so most pieces are partial. Conflict areas are planar and exact
 (rectangle intersections); each unit's 城镇建设用地 is ellipsoidal, from pyproj on the same rectangles."""
-import os
 import random
-import sys
 
 import pytest
 from osgeo import ogr
 
+from geodesic import ellipsoidal_m2
 from helpers import gpkg, square
 from plugin.core.check.engine import verify
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
-from geodesic import ellipsoidal_m2  # noqa: E402
 
 X, Y = 560000.0, 4100000.0
 COLUMNS, ROWS, W, H = 12, 10, 50.0, 40.0

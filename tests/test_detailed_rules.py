@@ -2,18 +2,13 @@
 
 The cases the issue tried first are here too: 容积率 9.0, a repeated 地块编号, mixed use (0701/0901), a GB 50137
 code (R2), a plan carrying its own 城镇开发边界, and 09 outside the boundary."""
-import os
-import sys
-
 import pytest
 from osgeo import ogr
 
-from helpers import gpkg, square
+from geodesic import ellipsoidal_m2
+from helpers import gpkg, indicators, labels, outcome, square
 from plugin.core.check.engine import verify
 from plugin.core.read.sources import open_source
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
-from geodesic import ellipsoidal_m2  # noqa: E402
 
 X, Y = 560000.0, 4100000.0            # EPSG:4546
 S, R = ogr.OFTString, ogr.OFTReal
@@ -56,18 +51,6 @@ def check(tmp_path, plan, onemap, ruleset=None):
 def found(result, rule_id):
     return sorted((f.plan_code, f.severity, round(f.area_m2, 2) if f.area_m2 is not None else None)
                   for f in result.findings if f.rule_id == rule_id)
-
-
-def labels(result, rule_id):
-    return sorted(f.plan_label for f in result.findings if f.rule_id == rule_id)
-
-
-def outcome(result, rule_id):
-    return next(o for o in result.outcomes if o["rule_id"] == rule_id)
-
-
-def rows(result):
-    return {row["indicator"]: row for row in result.indicators}
 
 
 # ---- the cases the issue tried -----------------------------------------------------------------------------
@@ -134,14 +117,14 @@ def test_share_of_urban_land_outside_the_boundary_against_ten_percent(tmp_path):
     outside = square(X + 2000, Y, X + 2000 + 100, Y + 10)                        # 1 000 m² outside
     inside = [("0701", cell(i)) for i in range(5)]                                # 50 000 m² inside
     result = check(tmp_path, {"GHDK": parcels(*inside, ("0901", outside))}, boundary)
-    row = rows(result)["城镇开发边界外规划城镇建设用地占比"]
+    row = indicators(result)["城镇开发边界外规划城镇建设用地占比"]
     share = ellipsoidal_m2(ogr_geometry(outside), 4546) / sum(ellipsoidal_m2(ogr_geometry(w), 4546)
                                                              for w in [outside] + [c for _code, c in inside])
     assert row["status"] == "pass" and abs(row["planned_value"] - 100 * share) < 1e-6     # 1.96 %
     (tmp_path / "b").mkdir()
     big = square(X + 2000, Y, X + 2100, Y + 100)                                 # 10 000 of 60 000: 16.7 %
     result = check(tmp_path / "b", {"GHDK": parcels(*inside, ("0901", big))}, boundary)
-    assert rows(result)["城镇开发边界外规划城镇建设用地占比"]["status"] == "fail"
+    assert indicators(result)["城镇开发边界外规划城镇建设用地占比"]["status"] == "fail"
     assert [f.severity for f in result.findings if f.rule_id == "DP-06"] == ["warning"]
 
 
@@ -151,7 +134,7 @@ def test_with_a_base_year_only_new_urban_land_counts_in_the_share(tmp_path):
     base = ([("JQDLBM", S)], [(big, {"JQDLBM": "0901"})])
     result = check(tmp_path, {"GHDK": parcels(*[("0701", cell(i)) for i in range(5)], ("0901", big)), "JQDLTB": base},
                    boundary)
-    row = rows(result)["城镇开发边界外新增城镇建设用地占比"]
+    row = indicators(result)["城镇开发边界外新增城镇建设用地占比"]
     assert row["status"] == "pass" and row["planned_value"] == 0.0
 
 
@@ -354,7 +337,7 @@ def test_unit_land_and_floor_area_against_their_caps(tmp_path):
                             ("0701", square(X + 400, Y, X + 500, Y + 100), {"RJLSX": "1.0"}),
                             ("1401", cell(3)), ("1001", cell(4), {"RJLSX": None}))}
     result = check(tmp_path, plan, {"GHDY": units((u1, "U1", 2.0, 6.0), (u2, "U2", 3.0, None))})
-    table = rows(result)
+    table = indicators(result)
     land1 = sum(ellipsoidal_m2(ogr_geometry(w), 4546) for w in (cell(0), cell(1), square(X + 400, Y, X + 450, Y + 100)))
     assert abs(table["城镇建设用地规模（U1）"]["planned_m2"] - land1) < 0.05
     assert table["城镇建设用地规模（U1）"]["status"] == "fail"                        # 2.5 ha against 2.0
@@ -380,7 +363,7 @@ def test_unit_facilities_by_parcel_class_and_point_name(tmp_path):
     add_points(plan, "GHGGJCSSD", [((X + 50, Y + 50), {"SSMC": "幼儿园", "SSDM": "080404"}),
                                    ((X + 250, Y + 50), {"SSMC": "社区卫生服务站", "SSDM": ""})])
     result = verify(plan, onemap)
-    got = {k: (v["planned_value"], v["status"]) for k, v in rows(result).items() if v["rule_id"] == "UNIT-03"}
+    got = {k: (v["planned_value"], v["status"]) for k, v in indicators(result).items() if v["rule_id"] == "UNIT-03"}
     # the kindergarten point stands in the kindergarten parcel: one site, not two
     assert got == {"幼儿园（U1）": (1, "fail"), "社区卫生服务站（U1）": (1, "pass"), "消防站（U1）": (0, "fail")}
     assert len([f for f in result.findings if f.rule_id == "UNIT-03"]) == 2

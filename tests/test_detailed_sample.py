@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from conftest import sample
+from helpers import indicators, labels, outcome
 from plugin.core.check.engine import verify
 
 
@@ -22,18 +23,6 @@ def expected():
 
 def found(result, rule_id):
     return sorted([f.plan_code or "", f.severity, round(f.area_m2, 2)] for f in result.findings if f.rule_id == rule_id)
-
-
-def labels(result, rule_id):
-    return sorted(f.plan_label for f in result.findings if f.rule_id == rule_id)
-
-
-def outcome(result, rule_id):
-    return next(o for o in result.outcomes if o["rule_id"] == rule_id)
-
-
-def rows(result):
-    return {row["indicator"]: row for row in result.indicators}
 
 
 def test_it_is_checked_as_a_detailed_plan_with_its_own_control_lines(result):
@@ -74,7 +63,7 @@ def test_a_box_substation_is_no_sliver(result):
 
 
 def test_each_unit_against_what_the_one_map_hands_down(result, expected):
-    table = rows(result)
+    table = indicators(result)
     for unit, figures in expected["units"].items():
         land = table["城镇建设用地规模（{}）".format(unit)]
         assert abs(land["planned_m2"] - figures["城镇建设用地_m2"]) < 0.1, unit          # QGIS against pyproj
@@ -95,7 +84,7 @@ def test_each_unit_against_what_the_one_map_hands_down(result, expected):
 
 
 def test_share_of_urban_land_outside_the_boundary(result, expected):
-    row = rows(result)["城镇开发边界外规划城镇建设用地占比"]
+    row = indicators(result)["城镇开发边界外规划城镇建设用地占比"]
     assert abs(row["planned_m2"] - expected["share"]["outside_m2"]) < 0.1
     assert abs(row["planned_value"] - expected["share"]["share_percent"]) < 1e-4
     assert row["status"] == "pass" and row["allocated_value"] == 10.0 and "无基期数据" in row["note"]

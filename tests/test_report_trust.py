@@ -128,7 +128,7 @@ def test_html_and_xlsx_carry_hostile_text_as_text(hostile, listener, tmp_path):
 def test_xlsx_cells_are_cut_visibly_at_excels_limit(checked, tmp_path):
     import shutil
 
-    from plugin.core.export.report_xlsx import CELL_MAX, CUT
+    from plugin.core.export.xlsx import CELL_MAX, CUT
     path = str(tmp_path / "long.gpkg")
     shutil.copy(checked, path)
     dataset = ogr.Open(path, 1)

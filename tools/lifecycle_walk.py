@@ -7,48 +7,18 @@ Plans are made from the sample 杜村 plan: plan A turns its homestead block (10
 a school (0804), plan B that school into homes (0703; urban housing 0701 outside the 城镇开发边界 would be
 CL-05's error).
 """
-import json
 import os
 import shutil
-import traceback
 
 import qgis.utils
+from in_qgis import (OUT, SAMPLE, desktop, dock, exception_dialog, finish, first_finding, later, result, shoot,
+                     wait_then)
 from osgeo import ogr
-from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QDate, QTimer
+from qgis.PyQt.QtCore import QDate
 
-OUT = os.environ["ONEMAP_SMOKE_OUT"]
-SAMPLE = os.environ["ONEMAP_SAMPLE"]
 ONEMAP = os.path.join(OUT, "阳泉曲镇一张图.gpkg")
 PLANS = {"A": os.path.join(OUT, "杜村村庄规划.gpkg"), "B": os.path.join(OUT, "杜村村庄规划修改.gpkg")}
 NUMBERS = {"A": "孝政函〔2024〕12号", "B": "孝政函〔2025〕3号"}
-result = {"shots": []}
-
-
-def later(milliseconds, step):
-    def guarded():
-        try:
-            step()
-        except Exception:                    # recorded, then QGIS exits
-            result["exception"] = traceback.format_exc()
-            finish()
-    QTimer.singleShot(milliseconds, guarded)
-
-
-def finish():
-    with open(os.path.join(OUT, "result.json"), "w", encoding="utf-8") as handle:
-        json.dump(result, handle, ensure_ascii=False, indent=1)
-    QgsApplication.instance().exit(0)
-
-
-def dock():
-    return qgis.utils.plugins["onemap"].dock
-
-
-def shoot(name, widget=None):
-    path = os.path.join(OUT, name + ".png")
-    (widget or qgis.utils.iface.mainWindow()).grab().save(path)
-    result["shots"].append(path)
 
 
 def recode(path, code, name):
@@ -70,13 +40,6 @@ def prepare():
         recode(PLANS[key], code, name)
 
 
-def wait(condition, then, tries=0):
-    if not condition() and tries < 300:
-        later(200, lambda: wait(condition, then, tries + 1))
-        return
-    then()
-
-
 def check(key, change, then):
     panel = dock()
     panel.plan_picker.set_path(PLANS[key])
@@ -84,13 +47,13 @@ def check(key, change, then):
     panel.lifecycle.change_combo.setCurrentIndex(panel.lifecycle.change_combo.findData(change))
     panel.output_widget.setFilePath(os.path.splitext(PLANS[key])[0] + "_核对结果.gpkg")
     panel.verify_button.click()
-    wait(lambda: dock().task is None, then)
+    wait_then(lambda: dock().task is None, then, pause=0, tries=300)
 
 
 def start():
     prepare()
     qgis.utils.plugins["onemap"].actions[0].trigger()
-    qgis.utils.iface.mainWindow().setGeometry(0, 0, 1600, 1000)
+    desktop(hide_browser=False)
     dock().onemap_picker.set_path(ONEMAP)
     check("A", "新编", checked_a)
 
@@ -117,7 +80,7 @@ def merge(key, change, date, then):
     def previewed():
         shoot("merge-{}-dry-run".format(key), dialog)
         dialog.merge_button.click()
-        wait(lambda: dialog.task is None, done)
+        wait_then(lambda: dialog.task is None, done, pause=0, tries=300)
 
     def done():
         result["merge_" + key] = dialog.output.toPlainText()
@@ -125,7 +88,7 @@ def merge(key, change, date, then):
         dialog.close()
         panel.refresh()
         then()
-    wait(lambda: dialog.task is None, previewed)
+    wait_then(lambda: dialog.task is None, previewed, pause=0, tries=300)
 
 
 def show_box():
@@ -139,19 +102,10 @@ def merged_a():
     check("B", "修改", checked_b)
 
 
-def proxy_child(rule_id):
-    browser = dock().browser
-    for row in range(browser.proxy.rowCount()):
-        index = browser.proxy.index(row, 0)
-        if index.data().startswith(rule_id + " "):
-            return browser.proxy.index(0, 0, index)
-    raise KeyError(rule_id)
-
-
 def checked_b():
     result["check_b"] = dock().summary.text()
     browser = dock().browser
-    index = proxy_child("APP-03")
+    index = first_finding("APP-03")
     browser.view.setCurrentIndex(index)
     browser.navigate(index)
     result["app03"] = browser.finding_at(index).message
@@ -160,15 +114,9 @@ def checked_b():
 
 def decide_b():
     shoot("3-checked-B-APP")
-    from onemap.gui.decision_dialog import DecisionDialog
     browser = dock().browser
-    finding = browser.finding_at(proxy_child("APP-03"))
-    dialog = DecisionDialog(finding, None, browser)
-    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("accepted"))
-    dialog.reason_edit.setPlainText("学校迁建至镇区新址，原址改为住宅，经县政府同意")
-    dialog.approval_edit.setText("孝政函〔2025〕1号")
-    dialog.reviewer_edit.setText("孝义市自然资源局 王工")
-    dialog.show()
+    dialog = exception_dialog("APP-03", "学校迁建至镇区新址，原址改为住宅，经县政府同意", "孝义市自然资源局 王工",
+                              "孝政函〔2025〕1号")
     shoot("4-decision-B", dialog)
     dialog.accept()
     browser.store(dialog.decision)

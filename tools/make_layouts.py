@@ -95,6 +95,92 @@ def place(item, rect):
     item.attemptResize(QgsLayoutSize(w, h))
 
 
+# The parts every map sheet has (the mapsheet_* templates and tools/make_tuze_layout.py's 图则), sized by the caller.
+def add_frame(layout, rect, stroke):
+    """The sheet's border (id frame)."""
+    frame = QgsLayoutItemShape(layout)
+    frame.setShapeType(QgsLayoutItemShape.Rectangle)
+    frame.setId("frame")
+    symbol = frame.symbol().clone()
+    symbol.symbolLayer(0).setBrushStyle(Qt.NoBrush)
+    symbol.symbolLayer(0).setStrokeWidth(stroke)
+    frame.setSymbol(symbol)
+    layout.addLayoutItem(frame)
+    place(frame, rect)
+    return frame
+
+
+def add_title(layout, rect, size, top):
+    """The sheet's title (id title), @onemap_title centred `top` mm below the rect's top. HTML: bold even for
+    a font without a bold face (the export's plain_title() redoes it as plain text where HTML does not serve)."""
+    title = label(layout, "title", "", rect, size, True)
+    title.setMode(QgsLayoutItemLabel.ModeHtml)
+    title.setText("<div style=\"font-family:'{}'; font-size:{}pt; font-weight:bold; text-align:center; "
+                  "margin-top:{}mm\">[% @onemap_title %]</div>".format(FONT, size, top))
+    return title
+
+
+def add_map(layout, item_id, rect):
+    """A framed map item; the export sets its layers, extent and scale."""
+    item = QgsLayoutItemMap(layout)
+    item.setId(item_id)
+    item.setFrameEnabled(True)
+    layout.addLayoutItem(item)
+    place(item, rect)
+    return item
+
+
+def add_north_arrow(layout, linked_map, rect):
+    north = QgsLayoutItemPicture(layout)
+    north.setId("north")
+    north.setPicturePath(":/images/north_arrows/layout_default_north_arrow.svg")
+    north.setLinkedMap(linked_map)
+    north.setNorthMode(QgsLayoutItemPicture.GridNorth)
+    layout.addLayoutItem(north)
+    place(north, rect)
+    return north
+
+
+def add_legend(layout, linked_map, rect, sizes, symbol, box_space, column_space):
+    """The legend (id legend, 图  例): `sizes` in points of its title, groups, subgroups and entries;
+    `symbol` (width, height) in mm. The export fills it and sizes it to what the sheet shows."""
+    legend = QgsLayoutItemLegend(layout)
+    legend.setId("legend")
+    legend.setTitle("图  例")
+    legend.setLinkedMap(linked_map)
+    legend.setResizeToContents(False)
+    legend.setFrameEnabled(True)
+    legend.setWrapString("")
+    parts = (QgsLegendStyle.Title, QgsLegendStyle.Group, QgsLegendStyle.Subgroup, QgsLegendStyle.SymbolLabel)
+    for part, size, bold in zip(parts, sizes, (True, True, True, False)):
+        legend.setStyleFont(part, font(size, bold))
+    legend.setSymbolWidth(symbol[0])
+    legend.setSymbolHeight(symbol[1])
+    legend.setBoxSpace(box_space)
+    legend.setColumnSpace(column_space)
+    layout.addLayoutItem(legend)
+    place(legend, rect)
+    return legend
+
+
+def add_scale_bar(layout, linked_map, rect, height, text_size, units_per_segment):
+    """A bar scale in 米, four segments (the export picks a round segment length for the scale it prints at)."""
+    scale = QgsLayoutItemScaleBar(layout)
+    scale.setId("scalebar")
+    scale.setStyle("Single Box")
+    scale.setLinkedMap(linked_map)
+    scale.setUnits(QgsUnitTypes.DistanceMeters)
+    scale.setUnitLabel("米")
+    scale.setNumberOfSegments(4)
+    scale.setNumberOfSegmentsLeft(0)
+    scale.setHeight(height)
+    scale.setTextFormat(text_format(text_size))
+    scale.setUnitsPerSegment(units_per_segment)
+    layout.addLayoutItem(scale)
+    place(scale, rect)
+    return scale
+
+
 def report_template():
     layout = new_layout("核对报告", 210.0, 297.0)
     html = QgsLayoutItemHtml(layout)
@@ -123,77 +209,28 @@ def mapsheet_template(paper, orientation):
     side = (78.0 if orientation == "landscape" else 0.0) * k      # legend column on the right in landscape
     bottom = (26.0 if orientation == "landscape" else 70.0) * k   # notes band (and legend in portrait)
 
-    frame = QgsLayoutItemShape(layout)
-    frame.setShapeType(QgsLayoutItemShape.Rectangle)
-    frame.setId("frame")
-    symbol = frame.symbol().clone()
-    symbol.symbolLayer(0).setBrushStyle(Qt.NoBrush)
-    symbol.symbolLayer(0).setStrokeWidth(0.6 * k)
-    frame.setSymbol(symbol)
-    layout.addLayoutItem(frame)
-    place(frame, (margin, margin, width - 2 * margin, height - 2 * margin))
-
-    title = label(layout, "title", "", (margin, margin + 2 * k, width - 2 * margin, title_h), 22.0 * k, True)
-    title.setMode(QgsLayoutItemLabel.ModeHtml)       # HTML: bold even for a font without a bold face
-    title.setText("<div style=\"font-family:'{}'; font-size:{}pt; font-weight:bold; text-align:center; "
-                  "margin-top:{}mm\">[% @onemap_title %]</div>".format(FONT, 22.0 * k, 2.0 * k))
+    add_frame(layout, (margin, margin, width - 2 * margin, height - 2 * margin), 0.6 * k)
+    add_title(layout, (margin, margin + 2 * k, width - 2 * margin, title_h), 22.0 * k, 2.0 * k)
 
     map_x, map_y = margin + 4 * k, margin + title_h + 4 * k
     map_w = width - 2 * margin - 8 * k - side
     map_h = height - map_y - margin - bottom - 2 * k
-    item = QgsLayoutItemMap(layout)
-    item.setId("map")
-    item.setFrameEnabled(True)
-    layout.addLayoutItem(item)
-    place(item, (map_x, map_y, map_w, map_h))
+    item = add_map(layout, "map", (map_x, map_y, map_w, map_h))
+    add_north_arrow(layout, item, (map_x + map_w - 16 * k, map_y + 3 * k, 12 * k, 16 * k))
 
-    north = QgsLayoutItemPicture(layout)
-    north.setId("north")
-    north.setPicturePath(":/images/north_arrows/layout_default_north_arrow.svg")
-    north.setLinkedMap(item)
-    north.setNorthMode(QgsLayoutItemPicture.GridNorth)
-    layout.addLayoutItem(north)
-    place(north, (map_x + map_w - 16 * k, map_y + 3 * k, 12 * k, 16 * k))
-
-    legend = QgsLayoutItemLegend(layout)
-    legend.setId("legend")
-    legend.setTitle("图  例")
-    legend.setLinkedMap(item)
-    legend.setResizeToContents(False)
-    legend.setFrameEnabled(True)
-    legend.setWrapString("")
-    for part, size, bold in ((QgsLegendStyle.Title, 13.0, True), (QgsLegendStyle.Group, 10.0, True),
-                             (QgsLegendStyle.Subgroup, 9.5, True), (QgsLegendStyle.SymbolLabel, 8.5, False)):
-        legend.setStyleFont(part, font(size * k, bold))
-    legend.setSymbolWidth(9.0 * k)
-    legend.setSymbolHeight(5.0 * k)
-    legend.setBoxSpace(2.5 * k)
-    legend.setColumnSpace(4.0 * k)
-    layout.addLayoutItem(legend)
     if orientation == "landscape":
         legend_rect = (map_x + map_w + 3 * k, map_y, side - 3 * k, map_h)
         notes_y = map_y + map_h + 3 * k
     else:
         legend_rect = (map_x, map_y + map_h + 3 * k, width - 2 * margin - 8 * k, bottom - 30 * k)
         notes_y = legend_rect[1] + legend_rect[3] + 2 * k
-    place(legend, legend_rect)
+    add_legend(layout, item, legend_rect, (13.0 * k, 10.0 * k, 9.5 * k, 8.5 * k), (9.0 * k, 5.0 * k),
+               2.5 * k, 4.0 * k)
 
     findings_table(layout, (legend_rect[0], legend_rect[1] + legend_rect[3] / 2, 75.0 * k, legend_rect[3] / 2), k)
 
     notes_w = width - 2 * margin - 8 * k
-    scale = QgsLayoutItemScaleBar(layout)
-    scale.setId("scalebar")
-    scale.setStyle("Single Box")
-    scale.setLinkedMap(item)
-    scale.setUnits(QgsUnitTypes.DistanceMeters)
-    scale.setUnitLabel("米")
-    scale.setNumberOfSegments(4)
-    scale.setNumberOfSegmentsLeft(0)
-    scale.setHeight(2.5 * k)
-    scale.setTextFormat(text_format(8.0 * k))
-    scale.setUnitsPerSegment(100)
-    layout.addLayoutItem(scale)
-    place(scale, (map_x, notes_y, 80 * k, 12 * k))
+    add_scale_bar(layout, item, (map_x, notes_y, 80 * k, 12 * k), 2.5 * k, 8.0 * k, 100)
 
     label(layout, "scale", "比例尺 1:[% @onemap_scale %]", (map_x + 84 * k, notes_y, 50 * k, 7 * k), 10.0 * k)
     label(layout, "crs", "[% @onemap_crs %]",

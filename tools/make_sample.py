@@ -19,7 +19,7 @@ import sys
 import yaml
 from geodesic import ellipsoidal_m2
 from osgeo import ogr, osr
-from qgis.core import QgsGeometry
+from qgis.core import QgsGeometry, QgsWkbTypes
 
 ogr.UseExceptions()
 
@@ -61,30 +61,41 @@ def union(geoms):
 
 
 def write_gpkg(path, layers, epsg, description):
-    """layers: [(name, fields[(name, ogr type)], rows[(geometry or None, {field: value})])]."""
+    """layers: [(name, fields[(name, ogr type)], rows[(geometry or None, {field: value})])] -> a new GeoPackage
+    (tools/make_sample_detailed.py's and the tests' too): a table where the first row has no geometry, points
+    where it is a point, multipolygons otherwise; a None value is left empty."""
     if os.path.exists(path):
         os.remove(path)
     dataset = ogr.GetDriverByName("GPKG").CreateDataSource(path)
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(epsg)
     for name, fields, rows in layers:
-        is_table = rows and rows[0][0] is None
-        layer = dataset.CreateLayer(name, None if is_table else srs,
-                                    ogr.wkbNone if is_table else ogr.wkbMultiPolygon, ["FID=fid"])
+        kind = _layer_type(rows)
+        layer = dataset.CreateLayer(name, None if kind == ogr.wkbNone else srs, kind, ["FID=fid"])
         for field_name, field_type in fields:
             layer.CreateField(ogr.FieldDefn(field_name, field_type))
         layer.SetMetadataItem("DESCRIPTION", description)
         for geometry, values in rows:
             feature = ogr.Feature(layer.GetLayerDefn())
             for key, value in values.items():
-                feature.SetField(key, value)
+                if value is not None:
+                    feature.SetField(key, value)
             if geometry is not None:
-                multi = QgsGeometry(geometry)
-                multi.convertToMultiType()
-                feature.SetGeometry(ogr.CreateGeometryFromWkb(bytes(multi.asWkb())))
+                shape = QgsGeometry(geometry)
+                if kind == ogr.wkbMultiPolygon:
+                    shape.convertToMultiType()
+                feature.SetGeometry(ogr.CreateGeometryFromWkb(bytes(shape.asWkb())))
             layer.CreateFeature(feature)
     dataset.SetMetadataItem("DESCRIPTION", description)
     dataset = None
+
+
+def _layer_type(rows):
+    if rows and rows[0][0] is None:
+        return ogr.wkbNone
+    if rows and QgsWkbTypes.flatType(rows[0][0].wkbType()) == QgsWkbTypes.Point:
+        return ogr.wkbPoint
+    return ogr.wkbMultiPolygon
 
 
 S, R, I = ogr.OFTString, ogr.OFTReal, ogr.OFTInteger

@@ -21,8 +21,8 @@ import os
 import sys
 
 from geodesic import ellipsoidal_m2
-from make_sample import INVENTED, industrial_park, merge_expected, rect, town_seat, township_layers
-from osgeo import ogr, osr
+from make_sample import INVENTED, industrial_park, merge_expected, rect, town_seat, township_layers, write_gpkg
+from osgeo import ogr
 from qgis.core import QgsGeometry
 
 ogr.UseExceptions()
@@ -202,38 +202,6 @@ def parcels():
     return result
 
 
-# ---------------------------------------------------------------- writing
-def write(path, layers, description):
-    """layers: [(name, geometry type, fields, rows[(geometry or None, values)])]."""
-    if os.path.exists(path):
-        os.remove(path)
-    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(path)
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(EPSG)
-    for name, kind, fields, rows in layers:
-        layer = dataset.CreateLayer(name, None if kind == ogr.wkbNone else srs, kind, ["FID=fid"])
-        for field_name, field_type in fields:
-            layer.CreateField(ogr.FieldDefn(field_name, field_type))
-        layer.SetMetadataItem("DESCRIPTION", description)
-        for geometry, values in rows:
-            feature = ogr.Feature(layer.GetLayerDefn())
-            for key, value in values.items():
-                if value is not None:
-                    feature.SetField(key, value)
-            if geometry is not None:
-                shape = QgsGeometry(geometry)
-                if kind == ogr.wkbMultiPolygon:
-                    shape.convertToMultiType()
-                feature.SetGeometry(ogr.CreateGeometryFromWkb(bytes(shape.asWkb())))
-            layer.CreateFeature(feature)
-    dataset.SetMetadataItem("DESCRIPTION", description)
-    dataset = None
-
-
-def polygons(name, fields, rows):
-    return (name, ogr.wkbMultiPolygon, fields, rows)
-
-
 def seat_zones():
     """The town seat split into its sub-zones, and the 新材料产业园 as it was."""
     seat = town_seat()
@@ -274,11 +242,11 @@ def onemap_layers(land_caps, floor_caps):
             rows = seat_zones()
         if name == "LSWHBHX":
             rows = rows + district()
-        layers.append(polygons(name, fields, rows))
-    layers += [polygons(name, fields, rows) for name, fields, rows in lines(BLUE)]
-    layers.append(polygons("GHDY", [("DYBH", S), ("DYMC", S), ("CZJSYDSX", R), ("JZMJSX", R), ("RKGM", R)],
-                           units(None, land_caps, floor_caps)))
-    layers.append(("DYSSPZ", ogr.wkbNone, [("DYBH", S), ("SSMC", S), ("SSDM", S), ("SL", ogr.OFTInteger)],
+        layers.append((name, fields, rows))
+    layers += lines(BLUE)
+    layers.append(("GHDY", [("DYBH", S), ("DYMC", S), ("CZJSYDSX", R), ("JZMJSX", R), ("RKGM", R)],
+                   units(None, land_caps, floor_caps)))
+    layers.append(("DYSSPZ", [("DYBH", S), ("SSMC", S), ("SSDM", S), ("SL", ogr.OFTInteger)],
                    [(None, {"DYBH": u, "SSMC": n, "SSDM": c, "SL": k}) for u, n, c, k in FACILITIES]))
     return layers
 
@@ -290,12 +258,12 @@ def plan_layers(rows):
     by_number = {values["DKBH"]: geometry for values, geometry in rows}
     points = [(by_number[where].pointOnSurface(), {"SSMC": name, "SSDM": code}) for name, code, where in POINTS]
     copies = [(name, fields, [(g.intersection(extent), v) for g, v in items]) for name, fields, items in lines(BLUE_IN_PLAN)]
-    return [polygons("GHDK", parcel_fields, [(g, v) for v, g in rows]),
-            polygons("GHFW", [("MC", S)], [(extent, {"MC": "阳泉曲镇镇区控制性详细规划范围（示例）"})]),
-            ("GHGGJCSSD", ogr.wkbPoint, [("SSMC", S), ("SSDM", S)], points),
-            polygons("CZKFBJ", [("GHFQDM", S), ("GHFQMC", S)],
-                     [(g.intersection(extent), {"GHFQDM": v["GHFQDM"], "GHFQMC": v["GHFQMC"]}) for g, v in seat_zones()
-                      if g.intersects(extent)])] + [polygons(*copy) for copy in copies]
+    return [("GHDK", parcel_fields, [(g, v) for v, g in rows]),
+            ("GHFW", [("MC", S)], [(extent, {"MC": "阳泉曲镇镇区控制性详细规划范围（示例）"})]),
+            ("GHGGJCSSD", [("SSMC", S), ("SSDM", S)], points),
+            ("CZKFBJ", [("GHFQDM", S), ("GHFQMC", S)],
+             [(g.intersection(extent), {"GHFQDM": v["GHFQDM"], "GHFQMC": v["GHFQMC"]}) for g, v in seat_zones()
+              if g.intersects(extent)])] + copies
 
 
 # ---------------------------------------------------------------- expected figures
@@ -386,10 +354,10 @@ def main(folder):
     figures = unit_figures(rows)
     land_caps = {u: round(figures[u]["城镇建设用地_planar_m2"] / 10000.0 + LAND_MARGIN_HA[u], 1) for u in figures}
     floor_caps = {"A": round(figures["A"]["总建筑面积_planar_m2"] * 0.97 / 10000.0, 1)}   # A exceeds; B gives none
-    write(os.path.join(folder, "detailed_onemap.gpkg"), onemap_layers(land_caps, floor_caps),
-          "阳泉曲镇国土空间总体规划一张图（示例，含规划单元、单元设施配置与城市四线）. " + INVENTED)
-    write(os.path.join(folder, "detailed_plan.gpkg"), plan_layers(rows),
-          "阳泉曲镇镇区控制性详细规划（示例，含预置问题）. " + INVENTED)
+    write_gpkg(os.path.join(folder, "detailed_onemap.gpkg"), onemap_layers(land_caps, floor_caps), EPSG,
+               "阳泉曲镇国土空间总体规划一张图（示例，含规划单元、单元设施配置与城市四线）. " + INVENTED)
+    write_gpkg(os.path.join(folder, "detailed_plan.gpkg"), plan_layers(rows), EPSG,
+               "阳泉曲镇镇区控制性详细规划（示例，含预置问题）. " + INVENTED)
     expected = {
         "parcels": len(rows),
         "findings": {rule: [list(item) for item in sorted(items)] for rule, items in EXPECTED.items()},

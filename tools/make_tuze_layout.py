@@ -10,20 +10,13 @@ looks like the other map sheets; texts are expressions over the same layout vari
 import os
 import sys
 
-from make_layouts import FONT, font, label, new_layout, place, save, text_format
+from make_layouts import (add_frame, add_legend, add_map, add_north_arrow, add_scale_bar, add_title, label,
+                          new_layout, save, text_format)
 from qgis.core import (
     QgsApplication,
     QgsLayoutFrame,
     QgsLayoutItemAttributeTable,
-    QgsLayoutItemLabel,
-    QgsLayoutItemLegend,
-    QgsLayoutItemMap,
-    QgsLayoutItemPicture,
-    QgsLayoutItemScaleBar,
-    QgsLayoutItemShape,
     QgsLayoutMultiFrame,
-    QgsLegendStyle,
-    QgsUnitTypes,
 )
 from qgis.PyQt.QtCore import QRectF, Qt
 
@@ -34,48 +27,13 @@ SIDE_X, SIDE_W = 246.0, 150.0                   # the right column: table, 区�
 
 def tuze_template():
     layout = new_layout("图则 A3", WIDTH, HEIGHT)
-    frame = QgsLayoutItemShape(layout)
-    frame.setShapeType(QgsLayoutItemShape.Rectangle)
-    frame.setId("frame")
-    symbol = frame.symbol().clone()
-    symbol.symbolLayer(0).setBrushStyle(Qt.NoBrush)
-    symbol.symbolLayer(0).setStrokeWidth(0.6)
-    frame.setSymbol(symbol)
-    layout.addLayoutItem(frame)
-    place(frame, (MARGIN, MARGIN, WIDTH - 2 * MARGIN, HEIGHT - 2 * MARGIN))
-
-    title = label(layout, "title", "", (MARGIN, MARGIN + 2, WIDTH - 2 * MARGIN, 15), 20.0, True)
-    title.setMode(QgsLayoutItemLabel.ModeHtml)       # as make_layouts' sheets: plain_title() redoes it where needed
-    title.setText("<div style=\"font-family:'{}'; font-size:20pt; font-weight:bold; text-align:center; "
-                  "margin-top:2mm\">[% @onemap_title %]</div>".format(FONT))
+    add_frame(layout, (MARGIN, MARGIN, WIDTH - 2 * MARGIN, HEIGHT - 2 * MARGIN), 0.6)
+    add_title(layout, (MARGIN, MARGIN + 2, WIDTH - 2 * MARGIN, 15), 20.0, 2.0)
 
     x, y, w, h = MAP
-    item = QgsLayoutItemMap(layout)
-    item.setId("map")
-    item.setFrameEnabled(True)
-    layout.addLayoutItem(item)
-    place(item, MAP)
-    north = QgsLayoutItemPicture(layout)
-    north.setId("north")
-    north.setPicturePath(":/images/north_arrows/layout_default_north_arrow.svg")
-    north.setLinkedMap(item)
-    north.setNorthMode(QgsLayoutItemPicture.GridNorth)
-    layout.addLayoutItem(north)
-    place(north, (x + w - 14, y + 3, 10, 14))
-
-    scale = QgsLayoutItemScaleBar(layout)
-    scale.setId("scalebar")
-    scale.setStyle("Single Box")
-    scale.setLinkedMap(item)
-    scale.setUnits(QgsUnitTypes.DistanceMeters)
-    scale.setUnitLabel("米")
-    scale.setNumberOfSegments(4)
-    scale.setNumberOfSegmentsLeft(0)
-    scale.setHeight(2.5)
-    scale.setTextFormat(text_format(8.0))
-    scale.setUnitsPerSegment(50)
-    layout.addLayoutItem(scale)
-    place(scale, (x, y + h + 3, 75, 12))
+    item = add_map(layout, "map", MAP)
+    add_north_arrow(layout, item, (x + w - 14, y + 3, 10, 14))
+    add_scale_bar(layout, item, (x, y + h + 3, 75, 12), 2.5, 8.0, 50)
     label(layout, "scale", "比例尺 1:[% @onemap_scale %]", (x + 80, y + h + 3, 45, 7), 10.0)
     label(layout, "crs", "[% @onemap_crs %]", (x + 80, y + h + 10, 140, 6), 8.0)
 
@@ -96,28 +54,8 @@ def tuze_template():
     layout.addMultiFrame(table)
 
     label(layout, "overview_title", "区位图", (SIDE_X, y + 139, SIDE_W, 6), 9.0, True)
-    overview = QgsLayoutItemMap(layout)
-    overview.setId("overview")
-    overview.setFrameEnabled(True)
-    layout.addLayoutItem(overview)
-    place(overview, (SIDE_X, y + 145, 62, 52))
-
-    legend = QgsLayoutItemLegend(layout)
-    legend.setId("legend")
-    legend.setTitle("图  例")
-    legend.setLinkedMap(item)
-    legend.setResizeToContents(False)
-    legend.setFrameEnabled(True)
-    legend.setWrapString("")
-    for part, size, bold in ((QgsLegendStyle.Title, 11.0, True), (QgsLegendStyle.Group, 8.5, True),
-                             (QgsLegendStyle.Subgroup, 8.0, True), (QgsLegendStyle.SymbolLabel, 7.5, False)):
-        legend.setStyleFont(part, font(size, bold))
-    legend.setSymbolWidth(7.0)
-    legend.setSymbolHeight(3.6)
-    legend.setBoxSpace(1.8)
-    legend.setColumnSpace(3.0)
-    layout.addLayoutItem(legend)
-    place(legend, (SIDE_X + 65, y + 139, SIDE_W - 65, 82))
+    add_map(layout, "overview", (SIDE_X, y + 145, 62, 52))
+    add_legend(layout, item, (SIDE_X + 65, y + 139, SIDE_W - 65, 82), (11.0, 8.5, 8.0, 7.5), (7.0, 3.6), 1.8, 3.0)
 
     label(layout, "compiler", "编制单位：[% @onemap_compiler %]　　编制日期：[% @onemap_date %]",
           (SIDE_X, y + h + 3, SIDE_W, 7), 9.0, False, Qt.AlignRight)

@@ -3,62 +3,20 @@ as `qgis --lang zh-Hans`): a county technician's walk, photographed — the samp
 checked, a finding clicked (zoomed, flashed, parcel selected), a decision recorded, a parcel edited (the live
 re-check), map sheets exported as a task, the real-structure FileGDB plan loaded. result.json records what
 each step saw, for the test and for the report."""
-import json
 import os
 import shutil
-import traceback
 
 import qgis.utils
-from qgis.core import QgsApplication, QgsProject
-from qgis.PyQt.QtCore import QRect, QTimer
+from in_qgis import (OUT, SAMPLE, desktop, dock, exception_dialog, finish, first_finding, later, result, shoot,
+                     wait_then)
+from qgis.core import QgsProject
 from qgis.PyQt.QtWidgets import QDockWidget, QFileDialog
 
-OUT = os.environ["ONEMAP_SMOKE_OUT"]
-SAMPLE = os.environ["ONEMAP_SAMPLE"]
 PLAN = os.path.join(OUT, "village_conflicts.gpkg")          # a copy: the walk edits it
-result = {}
-
-
-def later(milliseconds, step):
-    def guarded():
-        try:
-            step()
-        except Exception:                    # recorded, then QGIS exits
-            result["exception"] = traceback.format_exc()
-            finish()
-    QTimer.singleShot(milliseconds, guarded)
-
-
-def finish():
-    with open(os.path.join(OUT, "result.json"), "w", encoding="utf-8") as handle:
-        json.dump(result, handle, ensure_ascii=False, indent=1)
-    QgsApplication.instance().exit(0)
-
-
-def dock():
-    return qgis.utils.plugins["onemap"].dock
-
-
-def shoot(name, widget=None, height=None):
-    widget = widget or qgis.utils.iface.mainWindow()
-    area = QRect(0, 0, widget.width(), height or widget.height())
-    widget.grab(area).save(os.path.join(OUT, name + ".png"))
-
-
-def wait_then(condition, step, tries=0, pause=1500):
-    """`step` once `condition` holds (at most 30 s), after `pause` ms for QGIS to draw."""
-    if not condition() and tries < 150:
-        later(200, lambda: wait_then(condition, step, tries + 1, pause))
-        return
-    later(pause, step)
 
 
 def start():
-    window = qgis.utils.iface.mainWindow()
-    window.setGeometry(0, 0, 1600, 1000)
-    for panel in window.findChildren(QDockWidget):
-        if panel.objectName() in ("Browser", "Browser2"):
-            panel.setVisible(False)                           # room for the layer tree
+    desktop()
     qgis.utils.plugins["onemap"].actions[0].trigger()
     shutil.copy(os.path.join(SAMPLE, "village_conflicts.gpkg"), PLAN)
     panel = dock()
@@ -83,19 +41,10 @@ def checked():
     click_finding()
 
 
-def proxy_child(rule_id):
-    browser = dock().browser
-    for row in range(browser.proxy.rowCount()):
-        index = browser.proxy.index(row, 0)
-        if index.data().startswith(rule_id + " "):
-            return browser.proxy.index(0, 0, index)
-    raise KeyError(rule_id)
-
-
 def click_finding():
     browser = dock().browser
     dock().widget().ensureWidgetVisible(browser)       # the dock scrolls to the browser
-    index = proxy_child("CL-01")
+    index = first_finding("CL-01")
     browser.view.setCurrentIndex(index)
     browser.view.scrollTo(index)
     browser.navigate(index)
@@ -115,14 +64,8 @@ def shoot_browser():
 
 
 def decide():
-    from onemap.gui.decision_dialog import DecisionDialog  # the installed plugin package
     browser = dock().browser
-    finding = browser.finding_at(proxy_child("CL-01"))
-    dialog = DecisionDialog(finding, None, browser)
-    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("accepted"))
-    dialog.reason_edit.setPlainText("省级重点交通项目无法避让，已按程序报批")
-    dialog.reviewer_edit.setText("县自然资源局 王工")
-    dialog.show()
+    dialog = exception_dialog("CL-01", "省级重点交通项目无法避让，已按程序报批", "县自然资源局 王工")
     dialog.accept()                                   # no 批复文号 yet: the dialog says so and stays open
     result["dialog_error"] = dialog.error.text()
     shoot("review-decision-missing", dialog)
@@ -137,7 +80,7 @@ def decide():
 
 def shoot_decided():
     browser = dock().browser
-    browser.view.scrollTo(proxy_child("CL-01"), browser.view.ScrollHint.PositionAtCenter)
+    browser.view.scrollTo(first_finding("CL-01"), browser.view.ScrollHint.PositionAtCenter)
     shoot("review-panel-decided", dock())
     later(300, edit_parcel)
 
@@ -145,7 +88,7 @@ def shoot_decided():
 def edit_parcel():
     """The technician fixes the plan in edit mode: the 城镇住宅用地 outside 城镇开发边界 becomes 农村宅基地 (0703)."""
     browser = dock().browser
-    selected = proxy_child("GEO-04")
+    selected = first_finding("GEO-04")
     browser.view.setCurrentIndex(selected)
     browser.view.scrollTo(selected, browser.view.ScrollHint.PositionAtCenter)
     result["before_edit"] = {"scroll": browser.view.verticalScrollBar().value(), "selected": selected.data()}

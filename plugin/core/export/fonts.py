@@ -14,8 +14,8 @@ import functools
 import re
 
 from qgis.core import (Qgis, QgsLayoutItemLabel, QgsLayoutItemLegend, QgsLayoutItemScaleBar, QgsLayoutTable,
-                       QgsLegendStyle, QgsMessageLog)
-from qgis.PyQt.QtGui import QFont, QFontDatabase, QRawFont
+                       QgsLegendStyle, QgsMessageLog, QgsTextBufferSettings, QgsTextFormat)
+from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase, QRawFont
 
 from . import FONT
 
@@ -64,6 +64,21 @@ def font(size=None, bold=False):
         value.setPointSizeF(size)
     value.setBold(bold)
     return value
+
+
+def label_format(size, colour, buffer_mm):
+    """A map label's text in the export family: `size` points, `colour` (r, g, b), a white halo `buffer_mm`
+    wide that keeps it legible over any fill."""
+    text = QgsTextFormat()
+    text.setFont(font())
+    text.setSize(size)
+    text.setColor(QColor(*colour))
+    buffer = QgsTextBufferSettings()
+    buffer.setEnabled(True)
+    buffer.setSize(buffer_mm)
+    buffer.setColor(QColor(255, 255, 255))
+    text.setBuffer(buffer)
+    return text
 
 
 def swap(value):

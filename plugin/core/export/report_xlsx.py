@@ -4,27 +4,14 @@ Sheets: 汇总 (every rule), 问题清单 (every finding with its decision), 指
 结论与记录 (conclusion and run record). A text longer than a cell holds (Excel: 32 767 characters)
 is cut, visibly.
 """
-from osgeo import ogr
-
-from ..errors import OneMapError
 from ..review.findings import SEVERITY_ZH, STATUS_ZH
 from .citation import citation_zh, status_zh, when_zh
 from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 from .report_html import conclusion_text, run_record, title
 from .report_units import HEADERS as UNIT_HEADERS
 from .report_units import general_rows, unit_rows
-
-TEXT, REAL, INTEGER = ogr.OFTString, ogr.OFTReal, ogr.OFTInteger
-CELL_MAX = 32767                  # characters in an Excel cell (UTF-16 code units)
-CUT = "…（截断）"
-
-
-def fit_cell(text):
-    """`text` as a cell holds it: cut to CELL_MAX UTF-16 code units, ending with CUT when cut."""
-    units = text.encode("utf-16-le")
-    if len(units) <= CELL_MAX * 2:
-        return text
-    return units[:(CELL_MAX - len(CUT)) * 2].decode("utf-16-le", "ignore") + CUT
+from .xlsx import INTEGER, REAL, TEXT, new_workbook
+from .xlsx import add_sheet as _sheet
 
 
 def _mu(m2):
@@ -33,19 +20,6 @@ def _mu(m2):
 
 def _round(value, decimals=2):
     return None if value is None else round(value, decimals)
-
-
-def _sheet(dataset, name, columns, rows):
-    assert len(name) <= 31
-    layer = dataset.CreateLayer(name, None, ogr.wkbNone)
-    for column, kind in columns:
-        layer.CreateField(ogr.FieldDefn(column, kind))
-    for row in rows:
-        feature = ogr.Feature(layer.GetLayerDefn())
-        for index, value in enumerate(row):
-            if value is not None and value != "":
-                feature.SetField(index, fit_cell(value) if isinstance(value, str) else value)
-        layer.CreateFeature(feature)
 
 
 def summary_rows(report):
@@ -81,10 +55,7 @@ def indicator_rows(report):
 
 
 def write_report_xlsx(report, path):
-    driver = ogr.GetDriverByName("XLSX")
-    if driver is None:
-        raise OneMapError("此 GDAL 不支持 XLSX 输出", "This GDAL has no XLSX driver")
-    dataset = driver.CreateDataSource(path)
+    dataset = new_workbook(path)
     _sheet(dataset, "汇总", [("编号", TEXT), ("规则", TEXT), ("依据条款", TEXT), ("条款出处", TEXT),
                              ("出处可靠性", TEXT), ("结论", TEXT),
                              ("问题数", INTEGER), ("面积（平方米）", REAL), ("面积（亩）", REAL), ("说明", TEXT)],

@@ -26,13 +26,10 @@ from qgis.core import (
     QgsNullSymbolRenderer,
     QgsPalLayerSettings,
     QgsRuleBasedRenderer,
-    QgsTextBufferSettings,
-    QgsTextFormat,
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
 from qgis.PyQt.QtCore import QVariant
-from qgis.PyQt.QtGui import QColor
 
 from ..check.measures import CGCS2000_ELLIPSOID, DENSIFY_M, M2_PER_HA
 from ..read.codes import code_list
@@ -159,16 +156,7 @@ class DetailedSheets:
     def _label_settings():
         settings = QgsPalLayerSettings()
         settings.fieldName = "DKBH"
-        text = QgsTextFormat()
-        text.setFont(fonts.font())
-        text.setSize(7.0)
-        text.setColor(QColor(20, 20, 20))
-        buffer = QgsTextBufferSettings()
-        buffer.setEnabled(True)
-        buffer.setSize(0.6)
-        buffer.setColor(QColor(255, 255, 255))
-        text.setBuffer(buffer)
-        settings.setFormat(text)
+        settings.setFormat(fonts.label_format(7.0, (20, 20, 20), 0.6))
         return settings
 
     def _block_layer(self, name, current, other):

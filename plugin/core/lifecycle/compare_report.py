@@ -19,12 +19,9 @@ from qgis.core import (
     QgsRectangle,
     QgsRenderContext,
     QgsRuleBasedRenderer,
-    QgsTextBufferSettings,
-    QgsTextFormat,
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
-from qgis.PyQt.QtGui import QColor
 
 from ..errors import OneMapError
 from ..export import fonts
@@ -35,7 +32,7 @@ from ..export.report_pdf import export_pdf, load_template
 from ..read.sources import ogr_uri, source_title
 from ..read.styles import apply_style
 from .compare import CHANGE_ZH
-from .workbook import INTEGER, REAL, TEXT, write_workbook
+from ..export.xlsx import INTEGER, REAL, TEXT, write_workbook
 
 SHEET_NAME = "规划调整对比图"
 SYMBOLS = {  # the change, its fill and outline: green in, red out, orange changed (OneMap's own choice)
@@ -87,16 +84,7 @@ def changes_layer(path):
     settings.fieldName = LABEL
     settings.isExpression = True
     settings.displayAll = True
-    text = QgsTextFormat()
-    text.setFont(fonts.font())
-    text.setSize(8)
-    text.setColor(QColor(30, 30, 30))
-    buffer = QgsTextBufferSettings()
-    buffer.setEnabled(True)
-    buffer.setSize(0.8)
-    buffer.setColor(QColor(255, 255, 255))
-    text.setBuffer(buffer)
-    settings.setFormat(text)
+    settings.setFormat(fonts.label_format(8, (30, 30, 30), 0.8))
     layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
     layer.setLabelsEnabled(True)
     return layer

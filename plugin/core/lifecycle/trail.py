@@ -8,7 +8,7 @@ from ..errors import OneMapError
 from ..read.sources import open_source
 from ..review.decisions import KINDS
 from .store import APPROVED, TRAIL, TRAIL_FIELDS, VERSION_FIELDS, open_store
-from .workbook import INTEGER, REAL, TEXT, write_workbook
+from ..export.xlsx import INTEGER, REAL, TEXT, write_workbook
 
 EVENTS = ("核对", "审查决定", "批复", "入库")
 
