@@ -108,7 +108,12 @@ class PlanSource:
 
 
 def open_vector(found, source_path):
-    layer = QgsVectorLayer(_with_subset(found), found.name, found.provider)
+    """A QgsVectorLayer of the found layer. Without the style the source carries (a GeoPackage's or PostGIS
+    `layer_styles` default, a .qml beside a shapefile): such a style can hold form Python, actions and HTML
+    widgets, and a plan or one map brings data, never code — the loader applies OneMap's own styles."""
+    options = QgsVectorLayer.LayerOptions()
+    options.loadDefaultStyle = False
+    layer = QgsVectorLayer(_with_subset(found), found.name, found.provider, options)
     if not layer.isValid():
         raise OneMapError("无法打开图层 {}（{}）".format(found.name, source_path),
                           "Cannot open layer {} in {}".format(found.name, source_path))
