@@ -16,8 +16,9 @@ from osgeo import gdal, ogr
 from qgis.core import QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
 
 from ..errors import OneMapError
+from ..regular_files import is_regular, not_regular_error
 from ..secrets import mask
-from . import history, postgis
+from . import gpkg_views, history, postgis
 from .dbf import detect_encoding
 from .plankind import kind_of
 from .schema import schema
@@ -29,6 +30,7 @@ POLYGON_TYPES = {ogr.wkbPolygon, ogr.wkbMultiPolygon, ogr.wkbCurvePolygon, ogr.w
 GENERIC_TYPES = {ogr.wkbUnknown, ogr.wkbGeometryCollection}     # declared GEOMETRY: look at the features
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf")                       # .prj, .cpg … are optional
 URI_SEPARATOR = "|"
+GPKG_COMPANIONS = ("-journal", "-wal", "-shm")                  # files SQLite opens beside a GeoPackage
 DRIVERS = {"gpkg": "GPKG", "gdb": "OpenFileGDB", "postgis": "PostgreSQL"}     # 'shp' is listed file by file
 
 
@@ -198,12 +200,14 @@ def _list_dataset(path, driver):
             raise OneMapError("无法读取数据源 {}：文件已损坏、格式不受支持或无读取权限".format(path),
                              "Cannot read source {}: {}".format(path, exc))
     found = []
+    views = gpkg_views.views(path) if driver == "GPKG" else {}
     for index in range(dataset.GetLayerCount()):
         ogr_layer = dataset.GetLayerByIndex(index)
-        name = ogr_layer.GetName()
+        name = ogr_layer.GetName()                    # (GDAL reads a layer's fields, a view's first row, only later)
         if driver == "PostgreSQL" and name in postgis.SYSTEM_TABLES:
             continue
-        problem = _unsafe_name(name)
+        problem = _unsafe_name(name) or (_view_problem(path, name, views[name.lower()])
+                                         if name.lower() in views else "")
         if problem:
             found.append(SourceLayer(name=name, uri="", geometry="unknown", count=0, field_names=[], problem=problem))
             continue
@@ -218,6 +222,16 @@ def _list_dataset(path, driver):
             layer.provider = "postgres"
         found.append(layer)
     return found
+
+
+def _view_problem(path, name, columns):
+    """Why a GeoPackage view is not read: it is no plan layer by name or fields (a view is a query that may never
+    end, and only a plan layer's is worth the risk), or it cannot be read whole within a bounded amount of work."""
+    spec_schema = schema()
+    if (spec_schema.match_name(name) is None and spec_schema.match_fields(columns, False) is None
+            and spec_schema.match_fields(columns, True) is None):
+        return "视图，不是规划图层，未读取 (a view that is no plan layer: not read)"
+    return gpkg_views.unreadable(path, name)
 
 
 def _shapefiles(path):
@@ -317,6 +331,22 @@ def source_format(path):
     return ""
 
 
+def _refuse_special_files(path, fmt):
+    """OneMapError naming the first file of a file source that is no regular file (a FIFO blocks whoever opens it,
+    a device never ends): the source itself, a file SQLite opens beside a GeoPackage, a file in a .gdb folder.
+    A folder of shapefiles is looked at shapefile by shapefile (_shapefile_problem)."""
+    if fmt in ("gdb", "gdbs"):
+        files = [os.path.join(root, name) for folder in (_gdb_children(path) if fmt == "gdbs" else [path])
+                 for root, _dirs, names in os.walk(folder) for name in names]
+    elif os.path.isdir(path):
+        files = []
+    else:
+        files = [path] + [path + suffix for suffix in GPKG_COMPANIONS if os.path.lexists(path + suffix)]
+    for name in sorted(files):
+        if not is_regular(name):
+            raise not_regular_error(name)
+
+
 def open_source(path, as_of=None):
     """List and recognise the layers of a plan source; OneMapError if it cannot be read at all.
 
@@ -328,6 +358,7 @@ def open_source(path, as_of=None):
         _refuse_separator(path)
         if not os.path.exists(path):
             raise OneMapError("数据源不存在：{}".format(path), "Source not found: {}".format(path))
+        _refuse_special_files(path, fmt)
     if fmt == "shp":
         layers = _list_shapefiles(path)
     elif fmt == "gdbs":
