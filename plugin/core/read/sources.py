@@ -18,7 +18,7 @@ from qgis.core import QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
 from ..errors import OneMapError
 from ..regular_files import is_regular, not_regular_error
 from ..secrets import mask
-from . import gpkg_views, history, postgis
+from . import gpkg_views, history, postgis, query_layers
 from .dbf import detect_encoding
 from .plankind import kind_of
 from .schema import schema
@@ -200,14 +200,14 @@ def _list_dataset(path, driver):
             raise OneMapError("无法读取数据源 {}：文件已损坏、格式不受支持或无读取权限".format(path),
                              "Cannot read source {}: {}".format(path, exc))
     found = []
-    views = gpkg_views.views(path) if driver == "GPKG" else {}
+    queries = _query_layers(dataset, path, driver)
     for index in range(dataset.GetLayerCount()):
         ogr_layer = dataset.GetLayerByIndex(index)
         name = ogr_layer.GetName()                    # (GDAL reads a layer's fields, a view's first row, only later)
         if driver == "PostgreSQL" and name in postgis.SYSTEM_TABLES:
             continue
-        problem = _unsafe_name(name) or (_view_problem(path, name, views[name.lower()])
-                                         if name.lower() in views else "")
+        query = queries.get(name.lower() if driver == "GPKG" else name)
+        problem = _unsafe_name(name) or (_query_problem(path, name, driver, *query) if query else "")
         if problem:
             found.append(SourceLayer(name=name, uri="", geometry="unknown", count=0, field_names=[], problem=problem))
             continue
@@ -224,14 +224,23 @@ def _list_dataset(path, driver):
     return found
 
 
-def _view_problem(path, name, columns):
-    """Why a GeoPackage view is not read: it is no plan layer by name or fields (a view is a query that may never
-    end, and only a plan layer's is worth the risk), or it cannot be read whole within a bounded amount of work."""
-    spec_schema = schema()
-    if (spec_schema.match_name(name) is None and spec_schema.match_fields(columns, False) is None
-            and spec_schema.match_fields(columns, True) is None):
-        return "视图，不是规划图层，未读取 (a view that is no plan layer: not read)"
-    return gpkg_views.unreadable(path, name)
+def _query_layers(dataset, path, driver):
+    """{name: (kind, columns)} of a source's layers that are queries (views, foreign tables), from its catalogue;
+    a GeoPackage's names lower-case (SQLite's are not case-sensitive)."""
+    if driver == "GPKG":
+        return {name: ("view", columns) for name, columns in gpkg_views.views(path).items()}
+    if driver == "PostgreSQL":
+        return {name: (kind, columns) for name, kind, columns in postgis.relations(dataset, path)
+                if kind in postgis.QUERY_KINDS.values()}
+    return {}
+
+
+def _query_problem(path, name, driver, kind, columns):
+    """Why a view or foreign table is not read: it is no plan layer (query_layers), or — a GeoPackage view — it
+    cannot be read whole within a bounded amount of work (a PostGIS one is bounded by postgis.STATEMENT_TIMEOUT_S)."""
+    if not query_layers.may_be_plan_layer(name, columns):
+        return query_layers.not_read(kind)
+    return gpkg_views.unreadable(path, name) if driver == "GPKG" else ""
 
 
 def _shapefiles(path):
