@@ -345,8 +345,7 @@ def _refuse_special_files(path, fmt):
     a device never ends): the source itself, a file SQLite opens beside a GeoPackage, a file in a .gdb folder.
     A folder of shapefiles is looked at shapefile by shapefile (_shapefile_problem)."""
     if fmt in ("gdb", "gdbs"):
-        files = [os.path.join(root, name) for folder in (_gdb_children(path) if fmt == "gdbs" else [path])
-                 for root, _dirs, names in os.walk(folder) for name in names]
+        files = _gdb_files(path, fmt)
     elif os.path.isdir(path):
         files = []
     else:
@@ -401,12 +400,16 @@ def source_files(path):
     if fmt == "shp":
         files = [part for shp in _shapefiles(path) for part in shapefile_parts(shp)]
     elif os.path.isdir(path):
-        folders = _gdb_children(path) if fmt == "gdbs" else [path]
-        files = [os.path.join(root, name) for folder in folders
-                 for root, _d, names in os.walk(folder) for name in names]
+        files = _gdb_files(path, fmt)
     else:
         files = [path]
     return sorted(f for f in files if os.path.isfile(f))
+
+
+def _gdb_files(path, fmt):
+    """Every file inside a .gdb folder, or inside each .gdb of a folder holding them ('gdbs')."""
+    return [os.path.join(root, name) for folder in (_gdb_children(path) if fmt == "gdbs" else [path])
+            for root, _dirs, names in os.walk(folder) for name in names]
 
 
 def source_name(path):
