@@ -146,7 +146,7 @@ def test_unreadable_tables_and_broken_views_beside_the_plan_do_not_stop_the_chec
     onemap = server.connection(ONEMAP).replace("user=postgres", "user=checker")
     source = open_source(plan)
     assert source.label.endswith("active_schema='it\\'s plan'") and source_title(plan) == "it's plan"
-    assert {layer.name for layer in source.unknown if layer.problem.startswith("无法读取")} >= {"broken"}
+    assert {layer.name for layer in source.unknown if layer.problem.startswith("视图，不是规划图层")} >= {"broken"}
     result = verify(plan, onemap)
     assert summary(result) == summary(verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg")))
     assert result.record["plan_sha256"] == source_hash(plan)                 # the broken view noted, not fatal

@@ -66,7 +66,8 @@ def test_an_extends_cycle_names_the_chain(tmp_path):
     (HEAD + "classes: [a, b]\nrules: []\n", 3, "classes"),
     (HEAD + "classes:\n  建设用地: 0703\nrules: []\n", 4, "codes"),
     (HEAD + "rules:" + RULE.replace("control: YJJBNTBHTB", "control: YJJBNTBTB"), 8, "unknown layer key 'YJJBNTBTB'"),
-    (HEAD + "rules:" + RULE.replace("params: {", "params: {area: CJDCQQ, "), 8, "CJDCQQ"),
+    (HEAD + "rules:" + RULE.replace("kind: overlap", "kind: coverage").replace(", codes: [建设用地]", ", area: CJDCQQ"), 8,
+     "CJDCQQ"),
 ])
 def test_wrong_types_and_unknown_layer_keys_name_file_line_and_key(tmp_path, body, line, words):
     path = write(tmp_path, "province.yaml", body)

@@ -81,8 +81,10 @@ def test_output_inside_the_plans_folder_is_refused_and_our_own_outputs_are_skipp
     result = processing.run("onemap:verifyfolder", {"FOLDER": str(plans), "ONEMAP": sample("township_onemap.gpkg"),
                                                     "OUTPUT": str(tmp_path / "second")})
     assert (result["PLANS"], result["FAILED"]) == (1, 0)
-    assert [os.path.basename(row["path"]) for row in sheet_rows(tmp_path / "second" / "summary.gpkg", "plans")] == [
-        "village_clean.gpkg"]
+    rows = sheet_rows(tmp_path / "second" / "summary.gpkg", "plans")
+    assert [os.path.basename(row["path"]) for row in rows if row["status"] == "ok"] == ["village_clean.gpkg"]
+    assert sorted(os.path.basename(row["path"]) for row in rows if row["status"] == "skipped") == [
+        "old_summary.gpkg", "summary.gpkg", "village_clean_核对结果.gpkg"]           # listed, with why
 
 
 def test_cancel_keeps_the_plans_checked_so_far(qgis_app, tmp_path):

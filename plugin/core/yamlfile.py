@@ -1,6 +1,6 @@
 """Reading the plugin's YAML data (safe_load only) with errors that name the file and line.
 
-Bounded: a file is at most MAX_BYTES, aliases (`*name`, and so `<<:` merges) are refused rather
+Bounded: a file is a regular file (a FIFO named x.yaml is never opened for reading) of at most MAX_BYTES, aliases (`*name`, and so `<<:` merges) are refused rather
 than expanded — an alias bomb never grows — and nesting deeper than Python allows is an error.
 UTF-8 with or without BOM is read, and GBK/GB18030 (what Chinese Windows editors save as "ANSI").
 """
@@ -10,6 +10,7 @@ import os
 import yaml
 
 from .errors import OneMapError
+from .regular_files import read_bounded
 
 MAX_BYTES = 1 << 20                      # the shipped rule sets are ~10 KB
 
@@ -26,16 +27,11 @@ class _Loader(yaml.SafeLoader):
 
 
 def read_text(path):
-    """The file's text: size-limited, UTF-8 (BOM or not) or else GB18030; OneMapError otherwise."""
-    try:
-        if os.path.getsize(path) > MAX_BYTES:
-            raise OneMapError("文件 {} 过大（超过 {} KB）".format(path, MAX_BYTES >> 10),
-                              "{} is too large (over {} KB)".format(path, MAX_BYTES >> 10))
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise OneMapError("无法读取文件 {}：{}".format(path, exc.strerror),
-                          "Cannot read {}: {}".format(path, exc.strerror))
+    """The file's text: a regular file, size-limited, UTF-8 (BOM or not) or else GB18030; OneMapError otherwise."""
+    return _decoded(path, read_bounded(path, MAX_BYTES))
+
+
+def _decoded(path, data):
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -54,10 +50,15 @@ def _yaml_error(path, exc):
                        "Malformed YAML: {} line {}{}: {}".format(path, line, " (opened at line {})".format(began) if began else "", problem))
 
 
-def _parse(path, parse):
-    text = read_text(path)
+def _parse(path, text):
+    """(node tree, data) of a YAML text; OneMapError naming the file and line."""
     try:
-        return parse(text)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            return node, (loader.construct_document(node) if node is not None else None)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         raise _yaml_error(path, exc)
     except RecursionError:
@@ -66,29 +67,36 @@ def _parse(path, parse):
 
 def load_yaml(path):
     """Parse a YAML file; a syntax error becomes a OneMapError naming file and line."""
-    return _parse(path, lambda text: yaml.load(text, Loader=_Loader))   # noqa: S506 — a SafeLoader
+    return _parse(path, read_text(path))[1]
 
 
-def key_lines(path):
-    """Map each mapping key of a YAML file to its 1-based line, for errors about values."""
-    lines = {}
-    root = _parse(path, lambda text: yaml.compose(text, Loader=_Loader))
+class Marked:
+    """A YAML file read once: its bytes, its data, and where each value is written.
 
-    def walk(node, trail):
+    lines: {trail: 1-based line} of each mapping key and list item, for errors about values;
+    written: {trail: text as written} of each scalar YAML did not read as a string (0701, read as 449).
+    """
+
+    def __init__(self, path):
+        self.raw = read_bounded(path, MAX_BYTES)
+        root, self.data = _parse(path, _decoded(path, self.raw))
+        self.lines, self.written = {}, {}
+        if root is not None:
+            self._walk(root, ())
+
+    def _walk(self, node, trail):
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 here = trail + (str(key_node.value),)
-                lines[here] = key_node.start_mark.line + 1
-                walk(value_node, here)
+                self.lines[here] = key_node.start_mark.line + 1
+                self._walk(value_node, here)
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 here = trail + (index,)
-                lines[here] = item.start_mark.line + 1
-                walk(item, here)
-
-    if root is not None:
-        walk(root, ())
-    return lines
+                self.lines[here] = item.start_mark.line + 1
+                self._walk(item, here)
+        elif node.tag != "tag:yaml.org,2002:str":
+            self.written[trail] = node.value
 
 
 @functools.lru_cache(maxsize=None)

@@ -64,4 +64,5 @@ class VerifyFolderAlgorithm(OneMapAlgorithm):
             raise QgsProcessingException(str(exc))
         if feedback.isCanceled():
             feedback.reportError(tr("Cancelled: the summary lists the plans checked so far."))
-        return {"OUTPUT": output, "PLANS": len(rows), "FAILED": sum(1 for row in rows if row["status"] == "failed")}
+        return {"OUTPUT": output, "PLANS": sum(1 for row in rows if row["status"] != "skipped"),
+                "FAILED": sum(1 for row in rows if row["status"] == "failed")}

@@ -27,49 +27,54 @@ from .pool import Job, outcomes
 from .ruleset import load_ruleset
 
 FINDINGS_SUFFIX = "_核对结果.gpkg"
-SUMMARY_FILES = ("summary.gpkg", "summary.xlsx")
 COLUMNS = [  # field, type, Chinese header in summary.xlsx (None: the gpkg only)
     ("path", ogr.OFTString, "规划成果"), ("village", ogr.OFTString, "村庄"), ("status", ogr.OFTString, None),
     ("conclusion", ogr.OFTString, "核对结论"), ("reason", ogr.OFTString, "原因"), ("errors", ogr.OFTInteger, "错误"),
     ("warnings", ogr.OFTInteger, "警告"), ("infos", ogr.OFTInteger, "提示"),
     ("findings_file", ogr.OFTString, "核对结果文件"), ("detail", ogr.OFTString, "详细信息")]
 FAILED = "失败"      # the conclusion of a plan that could not be checked (status `failed`)
+SKIPPED = "未核对"   # the conclusion of a file handed in that is OneMap's own output (status `skipped`)
 
 
-def _is_our_output(path):
-    """True for a file OneMap wrote: a findings GeoPackage or a batch summary (layer `plans`), by content."""
-    name = os.path.basename(path)
-    if name in SUMMARY_FILES or name.endswith(FINDINGS_SUFFIX):
-        return True
+def _not_a_plan(path):
+    """(zh, en) why a GeoPackage is not checked — it is a file OneMap wrote (a findings file: tables `findings` and
+    `run`; a summary: layer `plans`) and holds no plan layer —, or None. Judged by content, never by name: a plan
+    named summary.gpkg or 杜村_核对结果.gpkg, or one carrying findings tables, is a plan and is checked."""
     try:
-        dataset = ogr.Open(path)            # read-only
-    except RuntimeError:
-        return False
-    if dataset is None:
-        return False
-    if dataset.GetLayerByName("findings") is not None and dataset.GetLayerByName("run") is not None:
-        return True
-    plans = dataset.GetLayerByName("plans")
-    if plans is None:
-        return False
-    fields = {plans.GetLayerDefn().GetFieldDefn(i).GetName() for i in range(plans.GetLayerDefn().GetFieldCount())}
-    return {"path", "status", "findings_file"} <= fields
+        source = open_source(path)
+    except OneMapError:
+        return None                              # checked: its row then says why it cannot be
+    if source.recognised:
+        return None
+    layers = {layer.name.lower(): layer for layer in source.layers}
+    if "findings" in layers and "run" in layers:
+        return ("OneMap 的核对结果文件（含 findings、run 表，无规划图层），不是规划成果，未核对",
+                "a OneMap findings file (tables findings and run, no plan layer), not a plan: not checked")
+    if "plans" in layers and {"path", "status", "findings_file"} <= set(layers["plans"].field_names):
+        return ("OneMap 的批量核对汇总（含 plans 表，无规划图层），不是规划成果，未核对",
+                "a OneMap batch summary (layer plans, no plan layer), not a plan: not checked")
+    return None
 
 
 def plan_candidates(folder):
-    """GeoPackages, .gdb folders, folders holding a plan's FileGDBs and shapefile folders directly in `folder`
-    (OneMap's own outputs — findings files, summaries — excluded)."""
-    found = []
+    """(plans, skipped) directly in `folder`: plans are GeoPackages, .gdb folders, folders holding a plan's FileGDBs
+    and shapefile folders; skipped are OneMap's own outputs among them (findings files, summaries), as
+    [(path, zh, en)] saying why, so that the summary lists every file handed in as a plan."""
+    plans, skipped = [], []
     for name in sorted(os.listdir(folder)):
         path = os.path.join(folder, name)
         if name.startswith("."):
             continue
-        if name.lower().endswith(".gpkg") and os.path.isfile(path) and not _is_our_output(path):
-            found.append(path)
+        if name.lower().endswith(".gpkg") and os.path.isfile(path):
+            why = _not_a_plan(path)
+            if why is None:
+                plans.append(path)
+            else:
+                skipped.append((path,) + why)
         elif os.path.isdir(path) and (source_format(path) in ("gdb", "gdbs") or any(
                 entry.lower().endswith(".shp") for entry in os.listdir(path))):
-            found.append(path)
-    return found
+            plans.append(path)
+    return plans, skipped
 
 
 def _stem(plan_path):
@@ -231,7 +236,12 @@ def _fill(layer, rows, columns, with_geometry=False):
 def verify_folder(folder, onemap, output_dir, ruleset=None, feedback=None, log=None):
     """Check every plan in `folder`; write the findings and the summary into output_dir. Returns the rows."""
     check_batch(folder, onemap, output_dir, ruleset)
-    plans = plan_candidates(folder)
+    plans, skipped = plan_candidates(folder)
     rows = verify_plans(plans, onemap, output_dir, ruleset=ruleset, feedback=feedback, log=log)
+    for path, zh, en in skipped:
+        if log is not None:
+            log("{}：{}".format(os.path.basename(path), zh))
+        rows.append({"path": os.path.abspath(path), "village": "", "geometry": None, "status": "skipped",
+                     "conclusion": SKIPPED, "reason": zh, "detail": en})
     write_summary(rows, output_dir, summary_crs(onemap))
     return rows

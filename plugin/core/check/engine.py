@@ -19,6 +19,7 @@ from ..review.findings import navigation_point, write_results
 from ..secrets import mask
 from . import preflight
 from .context import Context
+from .reading import bounded
 from .rules.base import NotApplicable
 from .rules.selection import unexamined_note
 from .ruleset import RuleSet, load_ruleset
@@ -88,7 +89,7 @@ def place_in_villages(findings, ctx):
         point = QgsGeometry.fromPointXY(QgsPointXY(x, y))
         for village in villages.candidates(point.boundingBox()):
             if village.prepared.intersects(point):
-                finding.village = str(village.attrs.get(name_field) or village.attrs.get(code_field) or "")
+                finding.village = bounded(str(village.attrs.get(name_field) or village.attrs.get(code_field) or ""))
                 break
 
 
@@ -99,7 +100,7 @@ def village_names(ctx):
     spec = schema().layers["CJDCQ"]
     for key in ("village_name", "village_code") if villages is not None else ():
         name = spec.field_for(key).name
-        names = [str(f.attrs.get(name)) for f in villages.features if f.attrs.get(name) not in (None, "")]
+        names = [bounded(str(f.attrs.get(name))) for f in villages.features if f.attrs.get(name) not in (None, "")]
         if names:
             return list(dict.fromkeys(names))
     return []

@@ -27,6 +27,7 @@ from .rings import Rings, WkbBlob, WkbBuilder
 gdal.UseExceptions()
 ogr.UseExceptions()
 
+MAX_TEXT = 100           # characters of a code or name read from a plan that a finding carries (a BSM is 18)
 POLL_EVERY = 4096        # features read between two looks at the cancel button (QGIS path)
 TRANSFORM_CHUNK = 1 << 20   # points reprojected per call
 ARROW_FORMATS = {"gpkg", "gdb", "gdbs"}
@@ -64,7 +65,7 @@ class FeatureReader:
         picked = self._pick(values)
         if QVariant in set(map(type, picked)):                 # a NULL among them
             picked = map(python_value, picked)
-        code = normalize_code(python_value(values[self.code_at])) if self.code_at is not None else ""
+        code = bounded(normalize_code(python_value(values[self.code_at]))) if self.code_at is not None else ""
         label = label_text(values[self.label_at]) if self.label_at is not None else ""
         return dict(zip(self.keys, picked)), code, label
 
@@ -81,10 +82,10 @@ class Collected:
         self._codes = {}
 
     def code(self, value):
-        """normalize_code, once per distinct value (a layer has few codes, many features)."""
+        """normalize_code, bounded, once per distinct value (a layer has few codes, many features)."""
         code = self._codes.get(value)
         if code is None:
-            code = self._codes[value] = self.share(normalize_code(value))
+            code = self._codes[value] = self.share(bounded(normalize_code(value)))
         return code
 
     def table(self, make, keep, wkbs=None):
@@ -252,7 +253,7 @@ def _python_values(column, share):
     data = np.ma.getdata(column)
     if data.dtype.kind in "SO":
         distinct, inverse = np.unique(data.astype("S") if data.dtype.kind == "O" else data, return_inverse=True)
-        decoded = [share(v.decode("utf-8")) for v in distinct.tolist()]
+        decoded = [share(v.decode("utf-8", "replace")) for v in distinct.tolist()]    # (as QGIS reads bad UTF-8)
         values = [decoded[i] for i in inverse.tolist()]
     else:
         values = data.tolist()
@@ -312,11 +313,17 @@ def label_field(found, names):
 
 
 def label_text(value):
-    """A BSM/TBBH value as text, or '' (then its fid names it)."""
+    """A BSM/TBBH value as text (bounded), or '' (then its fid names it)."""
     value = python_value(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return "" if value is None else str(value).strip()
+    return "" if value is None else bounded(str(value).strip())
+
+
+def bounded(text):
+    """A text read from a plan as a finding carries it: at most MAX_TEXT characters, a cut one ending in '…' (a
+    1 MB code would otherwise travel into every message, findings file and report that names it)."""
+    return text[:MAX_TEXT - 1] + "…" if len(text) > MAX_TEXT else text
 
 
 def python_value(value):

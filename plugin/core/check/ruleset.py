@@ -1,11 +1,15 @@
 """Rule sets (plugin/data/rulesets/*.yaml, or a province's own file): loading and validation.
 
-A malformed file raises OneMapError naming the file, the line and the key: wrong types and
-layer keys the schema does not know included. `extends` chains are followed without cycles. A
-file in a user folder that cannot be read, or that claims a shipped id, is skipped with a warning.
+A malformed file raises OneMapError naming the file, the line, the key and the fix: every value is held
+to the type the loader or its rule kind declares (rules/params.py), lists and entries item by item, and
+a code YAML read as a number (0701 is the octal 449 in YAML 1.1) is refused with "write it in quotes".
+`extends` names a rule set's id, or a file beside this one; it never reaches outside the rule-set folders
+and is followed without cycles. A file in a user folder that cannot be read, or that claims a shipped
+id, is skipped with a warning.
 """
 import glob
 import hashlib
+import math
 import os
 
 from qgis.core import Qgis, QgsMessageLog
@@ -15,15 +19,30 @@ from ..paths import data_path
 from ..read import overrides
 from ..read.codes import code_list, in_classes
 from ..read.schema import schema
-from ..yamlfile import key_lines, load_yaml
+from ..regular_files import is_regular, not_regular_error
+from ..yamlfile import Marked, load_yaml
 from .rules import RULE_KINDS
 from .rules.base import SEVERITIES
+from .rules.params import CODE, CODES, FINITE, LAYER, TEXTS, Entry, ListOf
 
 RULESET_DIR = data_path("rulesets")
 MAX_EXTENDS = 8                              # a province extends the national set: a few levels at most
-LAYER_PARAMS = ("layer", "plan_layer", "control", "boundary", "area", "allocation", "village", "units", "facilities",
-                "points")
-NUMBER = (int, float)
+STATUSES = ("verified", "likely", "provisional", "judgement")
+LITERAL_CODE = "literal code"                # a code of the 2023 list itself (a class lists codes, not classes)
+TITLE = Entry(zh=(str, True), en=(str, True))
+CLASS = Entry(codes=(ListOf(LITERAL_CODE), True), source=(str, False), status=(str, False, STATUSES),
+              **{"except": (ListOf(LITERAL_CODE), False)})
+TOLERANCES = Entry(noise_m2=(FINITE, False), indicator_m2=(FINITE, False), area_relative=(FINITE, False),
+                   area_m2=(FINITE, False), min_area_m2=(ListOf(Entry(codes=(CODES, True), area=(FINITE, True))), False))
+FILE = Entry(id=(str, True), title=(TITLE, True), version=((int, str), False), description=(str, False),
+             extends=(str, False), remove=(TEXTS, False), tolerances=((dict, type(None)), False),
+             classes=((dict, type(None)), False), rules=((list, type(None)), False))
+RULE = Entry(id=(str, True), kind=(str, True, tuple(RULE_KINDS)), severity=(str, True, SEVERITIES),
+             title=(TITLE, True), clause=(Entry(text=(str, True), source=(str, False), status=(str, False, STATUSES)), False),
+             params=((dict, type(None)), False))
+KEY, PARAMETER = ("键", "key"), ("参数", "parameter")
+WHAT = {list: ("列表", "a list"), dict: ("映射", "a mapping"), str: ("文字", "text"), bool: ("true 或 false", "true or false"),
+        FINITE: ("有限数值", "a finite number")}
 
 
 class CodeSet:
@@ -48,69 +67,64 @@ class RuleSet:
     def __init__(self, path, chain=()):
         self.path = path
         self._chain = tuple(chain) + (os.path.realpath(path),)     # the files extending this one, for cycles
-        self._base_sha256 = ""
         self.files = [path]                  # this file and the ones it extends: all inputs of a run
         self._min_area = {}
-        data = load_yaml(path)
-        self._lines = key_lines(path)
+        marked = Marked(path)
+        self._lines, self._written = marked.lines, marked.written
+        data = marked.data
+        self.classes = None                  # known once `extends` is followed (codes are checked against them)
         self._check(isinstance(data, dict), (), "规则集应为映射 (a rule set is a mapping)")
-        self._check_types(data)
-        self._own_rules = data.get("rules") or []     # this file's rules, for line numbers after merging
+        self._entry(data, FILE, ())
+        self._check_parts(data)
+        base_sha256 = ""
+        self._own_rules = {id(rule): index for index, rule in enumerate(data.get("rules") or [])}   # for line numbers
         if "extends" in data:
-            data = self._extend(data)
+            base = self._base(data["extends"])
+            base_sha256 = base.sha256
+            self.files += base.files
+            data = merge(base.data, data)
         self.data = data
         for key in ("id", "title", "rules"):
             self._check(key in data, (), "缺少键 missing key '{}'".format(key))
         self.id = str(data["id"])
         self.title = data["title"]
         self.tolerances = data.get("tolerances") or {}
-        self.noise_m2 = float(self.tolerances.get("noise_m2", 1.0))
         self.classes = data.get("classes") or {}
-        for name in self.classes:
-            self._check("codes" in (self.classes[name] or {}), ("classes", name), "类 {} 缺少 codes (class needs codes)".format(name))
-        with open(path, "rb") as handle:       # an extended rule set's hash covers its base too
-            self.sha256 = hashlib.sha256(handle.read() + self._base_sha256.encode()).hexdigest()
-        self.rules = [self._rule(index, definition) for index, definition in enumerate(data["rules"] or [])]
+        self._value(self.tolerances, TOLERANCES, ("tolerances",))       # class names now known
+        self.noise_m2 = float(self.tolerances.get("noise_m2", 1.0))
+        self.sha256 = hashlib.sha256(marked.raw + base_sha256.encode()).hexdigest()  # a base's hash counts too
+        seen = set()
+        self.rules = [self._rule(index, definition, seen) for index, definition in enumerate(data["rules"] or [])]
 
-    def _check_types(self, data):
-        """The top-level keys of this file have the types the loader relies on."""
-        def number(value):
-            return isinstance(value, NUMBER) and not isinstance(value, bool)
-        self._check(isinstance(data.get("extends", ""), str), ("extends",), "extends 应为规则集 id 或路径 (a string)")
-        remove = data.get("remove") or []
-        self._check(isinstance(remove, list) and all(isinstance(r, str) for r in remove), ("remove",),
-                    "remove 应为规则 id 的列表 (a list of rule ids)")
-        self._check(isinstance(data.get("rules") or [], list), ("rules",), "rules 应为列表 (a list)")
-        classes = data.get("classes") or {}
-        self._check(isinstance(classes, dict), ("classes",), "classes 应为映射 (a mapping of class names)")
-        for name, entry in classes.items():
-            self._check(isinstance(entry, dict) and isinstance(entry.get("codes"), list)
-                        and isinstance(entry.get("except", []), list), ("classes", name),
-                        "类 {} 需要 codes 列表（except 也应为列表） (class needs a codes list)".format(name))
-        tolerances = data.get("tolerances") or {}
-        self._check(isinstance(tolerances, dict), ("tolerances",), "tolerances 应为映射 (a mapping)")
-        self._check(number(tolerances.get("noise_m2", 1.0)), ("tolerances", "noise_m2"),
-                    "noise_m2 应为数值 (a number of square metres)")
-        minimum = tolerances.get("min_area_m2", [])
-        self._check(isinstance(minimum, list), ("tolerances", "min_area_m2"), "min_area_m2 应为列表 (a list)")
-        for index, entry in enumerate(minimum):
-            self._check(isinstance(entry, dict) and isinstance(entry.get("codes"), list) and number(entry.get("area")),
-                        ("tolerances", "min_area_m2", index), "每项需要 codes 列表与数值 area (codes list and area number)")
+    def _check_parts(self, data):
+        """This file's classes, tolerances and rule ids have the types merging relies on."""
+        for name, entry in (data.get("classes") or {}).items():
+            self._check(isinstance(name, str), ("classes", str(name)), _quote_hint(name, str(name)))
+            self._value(entry, CLASS, ("classes", name))
+        self._value(data.get("tolerances") or {}, TOLERANCES, ("tolerances",))
+        for index, rule in enumerate(data.get("rules") or []):
+            self._check(isinstance(rule, dict), ("rules", index), "规则应为映射 (a rule is a mapping)")
+            self._check("id" in rule, ("rules", index), "缺少键 missing key 'id'")
+            self._value(rule["id"], str, ("rules", index, "id"))
 
-    def _extend(self, data):
-        """Merge onto the base rule set: classes and tolerances by key, rules by id; `remove` drops ids."""
-        base = load_ruleset(data["extends"], chain=self._chain)
-        self._base_sha256 = base.sha256
-        self.files += base.files
-        base = base.data
-        removed = set(data.get("remove") or [])
-        own = {r.get("id"): r for r in data.get("rules") or [] if isinstance(r, dict)}
-        rules = [own.pop(r["id"], r) for r in base["rules"] if r["id"] not in removed]
-        merged = dict(base, **{k: v for k, v in data.items() if k not in ("rules", "classes", "tolerances")})
-        merged["classes"] = dict(base.get("classes") or {}, **(data.get("classes") or {}))
-        merged["tolerances"] = dict(base.get("tolerances") or {}, **(data.get("tolerances") or {}))
-        merged["rules"] = rules + [r for r in data.get("rules") or [] if not isinstance(r, dict) or r.get("id") in own]
-        return merged
+    def _base(self, spec):
+        """The rule set `extends` names: a rule set's id, or a .yaml file named relative to this file's folder
+        that lies in a rule-set folder (shipped, ONEMAP_RULESET_PATH / onemap/ruleset_path) or in the folder of
+        the rule set being loaded — never /etc/passwd by way of '../..'."""
+        if not spec.lower().endswith((".yaml", ".yml")) and not any(s in spec for s in ("/", "\\")):
+            found, _warnings = scan_rulesets()
+            self._check(spec in found, ("extends",), "找不到 extends 指定的规则集“{}”（可用：{}） (no rule set with that id)".format(
+                spec, ", ".join(sorted(found))))
+            return _load(found[spec], self._chain)
+        path = os.path.join(os.path.dirname(os.path.abspath(self.path)), spec)
+        folders = [os.path.realpath(f) for f in ruleset_dirs()] + [os.path.dirname(self._chain[0])]
+        self._check(any(_inside(os.path.realpath(path), folder) for folder in folders), ("extends",),
+                    "extends 指向规则集文件夹以外的文件 {}：只能是规则集 id，或内置规则集、ONEMAP_RULESET_PATH / onemap/ruleset_path "
+                    "中、或本规则集所在文件夹中的文件 (extends may only name a rule set's id or a file in a rule-set "
+                    "folder or in this rule set's own folder)".format(os.path.normpath(path)))
+        self._check(os.path.exists(path), ("extends",), "extends 指定的文件不存在：{} (no such file)".format(path))
+        self._check(is_regular(path), ("extends",), "extends 指定的 {} 不是普通文件，未读取 (not a regular file)".format(path))
+        return _load(path, self._chain)
 
     def _check(self, condition, trail, message):
         if not condition:
@@ -123,60 +137,68 @@ class RuleSet:
             trail = trail[:-1]
         return self._lines.get(tuple(trail), 1)
 
-    def _rule(self, index, definition):
-        own = [i for i, rule in enumerate(self._own_rules) if rule is definition]
-        trail = ("rules", own[0] if own else index)
-        self._check(isinstance(definition, dict), trail, "规则应为映射 (a rule is a mapping)")
-        for key in ("id", "kind", "severity", "title"):
-            self._check(key in definition, trail, "缺少键 missing key '{}'".format(key))
-        self._check(definition["kind"] in RULE_KINDS, trail + ("kind",),
-                    "未知规则类型 unknown kind '{}' (known: {})".format(definition["kind"], ", ".join(sorted(RULE_KINDS))))
-        self._check(definition["severity"] in SEVERITIES, trail + ("severity",),
-                    "severity 应为 error/warning/info，实为 '{}'".format(definition["severity"]))
-        title = definition["title"]
-        self._check(isinstance(title, dict) and "zh" in title and "en" in title, trail + ("title",),
-                    "title 需要 zh 与 en (title needs zh and en)")
-        kind = RULE_KINDS[definition["kind"]]
-        params = definition.get("params") or {}
-        self._check(isinstance(params, dict), trail + ("params",), "params 应为映射 (a mapping)")
-        layers = [(name, params[name]) for name in LAYER_PARAMS if name in params]
-        layers += [(("indicators", i, "layer"), item["layer"]) for i, item in enumerate(params.get("indicators") or [])
-                   if isinstance(item, dict) and "layer" in item]
-        for name, value in layers:
-            where = trail + ("params",) + (name if isinstance(name, tuple) else (name,))
-            self._check(str(value) in schema().layers, where, "未知图层 unknown layer key '{}' (known: {})".format(
+    def _entry(self, value, entry, trail, noun=KEY):
+        """A mapping holding the entry's keys, each of its type; no key the entry does not know."""
+        self._check(isinstance(value, dict), trail, "应为映射，键为 {} (should be a mapping of {})".format(
+            "/".join(entry.keys), ", ".join(entry.keys)))
+        for name, (kind, required, *allowed) in entry.keys.items():
+            self._check(not required or name in value, trail, "缺少{} missing {} '{}'".format(noun[0], noun[1], name))
+            if name in value:
+                self._value(value[name], kind, trail + (name,), allowed[0] if allowed else None)
+        for name in value:
+            self._check(name in entry.keys, trail + (str(name),), "不认识的{} unknown {} '{}' (known: {})".format(
+                noun[0], noun[1], name, ", ".join(entry.keys)))
+        given = [name for name in entry.one_of if name in value]
+        self._check(not entry.one_of or len(given) == 1, trail, "应给出 {} 中的一项 (exactly one of them), 实为 {}".format(
+            "/".join(entry.one_of), "/".join(given) or "-"))
+
+    def _value(self, value, kind, trail, allowed=None):
+        """`value` of the declared kind (see rules/params.py); OneMapError with file, line and fix otherwise."""
+        written = self._written.get(tuple(trail), str(value))
+        if isinstance(kind, Entry):
+            self._entry(value, kind, trail)
+        elif isinstance(kind, ListOf):
+            text = isinstance(value, str)
+            self._check(isinstance(value, list), trail, "应为列表{} (should be a list{})".format(
+                "，如 [\"{}\"]，而不是文字“{}”".format(value, value) if text else "",
+                ", e.g. [\"{}\"], not the text \"{}\"".format(value, value) if text else ""))
+            self._check(kind.size is None or len(value) == kind.size, trail, "应有 {} 项 (should hold {} items)".format(
+                kind.size, kind.size))
+            for index, item in enumerate(value):
+                self._value(item, kind.item, trail + (index,))
+        elif kind is FINITE:
+            self._check(isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value), trail,
+                        "应为有限数值，实为 {} (should be a finite number)".format(written))
+        elif kind in (str, CODE, LITERAL_CODE, LAYER):
+            self._check(isinstance(value, str), trail, _quote_hint(value, written))
+            self._code(value, kind, trail)
+        else:
+            kinds = kind if isinstance(kind, tuple) else (kind,)
+            names = [WHAT.get(k, (k.__name__, k.__name__)) for k in kinds if k is not type(None)]
+            self._check(isinstance(value, kinds) and (bool in kinds or not isinstance(value, bool)), trail,
+                        "应为{} (should be {})".format("或".join(n[0] for n in names), " or ".join(n[1] for n in names)))
+        if allowed is not None:
+            name = trail[-1] if trail else "-"
+            self._check(value in allowed, trail, "未知的 {} “{}” (unknown {} '{}'; known: {})".format(
+                name, value, name, value, ", ".join(allowed)))
+
+    def _code(self, value, kind, trail):
+        if kind is LAYER:
+            self._check(value in schema().layers, trail, "未知图层 unknown layer key '{}' (known: {})".format(
                 value, ", ".join(sorted(schema().layers))))
-        for name, (types, required, *choices) in kind.params.items():
-            if required:
-                self._check(name in params, trail + ("params",), "缺少参数 missing parameter '{}'".format(name))
-            if name in params:
-                self._check(isinstance(params[name], types), trail + ("params", name),
-                            "参数 {} 类型错误 (wrong type for parameter '{}')".format(name, name))
-                self._check(not choices or params[name] in choices[0], trail + ("params", name),
-                            "参数 {} 应为 {} 之一 (must be one of them)".format(name, "/".join(choices[0]) if choices else ""))
-        for name in params:
-            self._check(name in kind.params, trail + ("params", name),
-                        "规则类型 {} 不认识参数 '{}' (unknown parameter)".format(definition["kind"], name))
-        lists = [(name, params.get(name, [])) for name in ("codes", "codes_except")]
-        for number, entry in enumerate(params.get("matrix", [])):
-            where = "matrix/{}".format(number)
-            self._check(isinstance(entry, dict) and "codes" in entry and "new" in entry, trail + ("params", "matrix"),
-                        "{} 需要 codes 与 new (a matrix entry needs codes and new)".format(where))
-            for key in ("new", "existing", "unknown"):
-                self._check(entry.get(key, "none") in SEVERITIES + ("none",), trail + ("params", "matrix"),
-                            "{}/{} 应为 error/warning/info/none".format(where, key))
-            lists += [(where, entry["codes"]), (where, entry.get("existing_if", []))]
-        for number, entry in enumerate(params.get("ranges", [])):          # parcel rules' plausible ranges
-            where = "ranges/{}".format(number)
-            self._check(isinstance(entry, dict) and "field" in entry and entry.get("severity", "error") in SEVERITIES,
-                        trail + ("params", "ranges"), "{} 需要 field，severity 应为 error/warning/info".format(where))
-            lists += [(where, entry.get("codes", [])), (where, entry.get("codes_except", []))]
-        for name, items in lists:
-            for item in items:
-                self._check(str(item) in self.classes or str(item).isdigit(), trail + ("params", name.split("/")[0]),
-                            "'{}' 既不是类名也不是代码 (neither a class of this rule set nor a code)".format(item))
-        ids = [r.get("id") for r in self.data["rules"][:index] if isinstance(r, dict)]
-        self._check(definition["id"] not in ids, trail + ("id",), "规则 id 重复 duplicate rule id '{}'".format(definition["id"]))
+        elif kind is LITERAL_CODE:
+            self._check(value.isdigit(), trail, "'{}' 不是代码 (not a code: a class lists codes such as \"0701\")".format(value))
+        elif kind is CODE and self.classes is not None:
+            self._check(value in self.classes or value.isdigit(), trail,
+                        "'{}' 既不是类名也不是代码 (neither a class of this rule set nor a code)".format(value))
+
+    def _rule(self, index, definition, seen):
+        trail = ("rules", self._own_rules.get(id(definition), index))
+        self._entry(definition, RULE, trail)
+        kind = RULE_KINDS[definition["kind"]]
+        self._entry(definition.get("params") or {}, Entry(**kind.params), trail + ("params",), PARAMETER)
+        self._check(definition["id"] not in seen, trail + ("id",), "规则 id 重复 duplicate rule id '{}'".format(definition["id"]))
+        seen.add(definition["id"])
         return kind(definition, self)
 
     def codes(self, names):
@@ -203,11 +225,37 @@ def ruleset_dirs():
     return [RULESET_DIR] + overrides.folders(overrides.RULESETS)
 
 
+def _inside(path, folder):
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _quote_hint(value, written):
+    """Why a value is not text, with the fix: YAML reads 0701 as the octal number 449, 12.10 as 12.1."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        read = "" if written == str(value) else "，YAML 读成了 {}".format(value)
+        return "{} 是数字{}：代码和名称请加引号书写，如 \"{}\" (YAML read {} as a number{}: write codes in quotes: \"{}\")".format(
+            written, read, written, written, "" if not read else " ({})".format(value), written)
+    return "应为文字，实为 {} (should be text)".format(written)
+
+
+def merge(base, data):
+    """A rule set's data onto its base's: classes and tolerances by key, rules by id; `remove` drops ids."""
+    removed = set(data.get("remove") or [])
+    own = {r["id"]: r for r in data.get("rules") or []}
+    rules = [own.pop(r["id"], r) for r in base["rules"] if r["id"] not in removed]
+    merged = dict(base, **{k: v for k, v in data.items() if k not in ("rules", "classes", "tolerances")})
+    merged["classes"] = dict(base.get("classes") or {}, **(data.get("classes") or {}))
+    merged["tolerances"] = dict(base.get("tolerances") or {}, **(data.get("tolerances") or {}))
+    merged["rules"] = rules + [r for r in data.get("rules") or [] if r["id"] in own]
+    return merged
+
+
 def scan_rulesets():
     """({id: path}, [warning]) of the rule sets found: shipped first, then the extra folders.
 
-    A file that cannot be read, has no id, or claims an id already taken (a shipped one included)
-    is skipped with a warning: it never breaks other runs, nor silently replaces another rule set.
+    A file that cannot be read (a FIFO named x.yaml included: never opened for reading), has no id, or
+    claims an id already taken (a shipped one included) is skipped with a warning: it never breaks other
+    runs, nor silently replaces another rule set.
     """
     found, warnings = {}, []
     for folder in ruleset_dirs():
@@ -244,12 +292,14 @@ def has_default_ruleset(plan_kind):
     return os.path.isfile(default_ruleset_path(plan_kind))
 
 
-def load_ruleset(spec=None, plan_kind="village", chain=()):
-    """A RuleSet from a path, an id, or the default for the plan kind (`chain`: the files extending it)."""
+def load_ruleset(spec=None, plan_kind="village"):
+    """A RuleSet from a path, an id, or the default for the plan kind."""
     if spec and not isinstance(spec, str):
         raise OneMapError("规则集应以 id 或路径给出：{!r}".format(spec), "A rule set is given by id or path: {!r}".format(spec))
     if spec and os.path.isfile(spec):
         path = spec
+    elif spec and os.path.exists(spec):
+        raise not_regular_error(spec)
     elif spec:
         found, warnings = scan_rulesets()
         if spec not in found:
@@ -261,6 +311,11 @@ def load_ruleset(spec=None, plan_kind="village", chain=()):
         path = default_ruleset_path(plan_kind)
         if not has_default_ruleset(plan_kind):
             raise OneMapError("规划类型 {} 没有默认规则集".format(plan_kind), "No rule set for plan kind {}".format(plan_kind))
+    return _load(path)
+
+
+def _load(path, chain=()):
+    """The RuleSet of a file (`chain`: the files extending it): no cycle, a few levels at most."""
     if os.path.realpath(path) in chain:
         names = [os.path.basename(p) for p in chain + (os.path.realpath(path),)]
         raise OneMapError("规则集 extends 形成循环：{}".format(" → ".join(names)),

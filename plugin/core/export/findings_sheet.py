@@ -16,12 +16,14 @@ moves those further out, or switches to numbers, until every finding is placed.
 from dataclasses import dataclass
 
 from qgis.core import (
+    Qgis,
     QgsCallout,
     QgsFeature,
     QgsFillSymbol,
     QgsLabelObstacleSettings,
     QgsLineSymbol,
     QgsMarkerSymbol,
+    QgsMessageLog,
     QgsPalLayerSettings,
     QgsProperty,
     QgsRuleBasedRenderer,
@@ -36,7 +38,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSizeF
 from qgis.PyQt.QtGui import QColor
 
-from ..read.styles import apply_style
+from ..read.styles import apply_style, build_renderer
 from ..review.decisions import KINDS
 from ..review.findings import SEVERITY_ZH
 from . import fonts
@@ -50,6 +52,7 @@ DECIDED_SYMBOLS = {   # drawn apart from open findings: no alarm colour, outline
                        "outline_style": "dot"}}
 MARK_COLOURS = {"error": (190, 0, 0), "warning": (196, 98, 0), "info": (0, 86, 190),        # the legend's hues,
                 "accepted": (0, 125, 60), "false_positive": (105, 105, 105)}               # dark enough for text
+OPEN = "coalesce(\"decision\", '') = ''"
 PRIORITY = {"error": 10, "warning": 7, "info": 5, "accepted": 3, "false_positive": 2}
 DISTANCE_MM = 1.5                   # a label's first distance from its dot (a short leader line)
 FIELDS = (("finding_id", "string"), ("number", "integer"), ("rule_id", "string"), ("severity", "string"),
@@ -134,19 +137,41 @@ def findings_polygons(marked, crs, indicator_rules):
         feature.setAttributes(_values(one, indicator_rules))
         features.append(feature)
     layer.dataProvider().addFeatures(features)
-    apply_style(layer, "findings")
-    _split_decided(layer.renderer())
+    if not apply_style(layer, "findings"):             # a province's findings.qml that does not import
+        layer.setRenderer(build_renderer("findings"))
+    layer.setRenderer(_split_decided(_rules(layer)))
     return layer
+
+
+def _rules(layer):
+    """The findings style as rules: a province's single-symbol, categorised or graduated findings.qml is
+    converted (its look kept); a renderer that has no rules (a heat map …) gives way to OneMap's own style."""
+    renderer = layer.renderer()
+    if isinstance(renderer, QgsRuleBasedRenderer):
+        return renderer.clone()
+    converted = QgsRuleBasedRenderer.convertFromRenderer(renderer, layer) if renderer is not None else None
+    if converted is None:
+        QgsMessageLog.logMessage("核对问题样式（{}）无法区分已处理问题，已改用 OneMap 的核对问题样式 (the findings style "
+                                 "cannot tell decided findings apart: OneMap's own is used)".format(
+                                     renderer.type() if renderer is not None else "-"), "OneMap", Qgis.MessageLevel.Warning)
+        converted = build_renderer("findings")
+    return converted
 
 
 def _split_decided(renderer):
     """Severity rules apply to open findings only; one rule per decision kind after them."""
     root = renderer.rootRule()
     for rule in root.children():
-        rule.setFilterExpression("({}) AND coalesce(\"decision\", '') = ''".format(rule.filterExpression()))
+        if rule.isElse():
+            continue                    # an ELSE rule applies where no other rule does: never to a decided finding
+        condition = rule.filterExpression().strip()
+        rule.setFilterExpression("({}) AND {}".format(condition, OPEN) if condition else OPEN)
+        if not rule.label():
+            rule.setLabel("核对问题")
     for kind, (name, _en) in KINDS.items():
         root.appendChild(QgsRuleBasedRenderer.Rule(QgsFillSymbol.createSimple(DECIDED_SYMBOLS[kind]), 0, 0,
                                                    "\"decision\" = '{}'".format(kind), name))
+    return renderer
 
 
 def anchors(marked, crs, area, indicator_rules):

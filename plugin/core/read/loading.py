@@ -19,7 +19,7 @@ from .history import AsOf
 from .layer_tree import PROPERTY_KEY, PROPERTY_SOURCE, add_subgroup, hide_covering_fills, insert_source_group
 from .schema import schema
 from .sources import open_source, open_vector, source_name
-from .styles import apply_style
+from .styles import apply_style, only_a_look
 
 THEMES = {"三线": ["control"], "用地用海": ["landuse", "base"], "规划分区": ["zoning", "control"]}
 
@@ -91,6 +91,7 @@ def load_source(path, project=None, kind=None, labels=False, as_of=None):
         layer.setName(spec.zh if found.name in (spec.key, spec.zh) else "{}（{}）".format(spec.zh, found.name))
         code = spec.field_for("code")
         status = "" if spec.is_table else apply_style(layer, found.key, found.fields.get(code.name) if code else None)
+        only_a_look(layer)                       # a table (GHZBB, CJZBFJ) as much as a map layer
         if labels and not spec.is_table:
             _labels(layer, found)
         layer.setCustomProperty(PROPERTY_KEY, found.key)

@@ -1,11 +1,15 @@
 """PostGIS sources: an OGR "PG:" connection string, or "pgconn:<saved connection>/<schema>".
 
+A source is read in read-only sessions whose statements stop after STATEMENT_TIMEOUT_S (a view can call any
+function and run for ever); a view or foreign table that is no plan layer is never read (query_layers).
+
 A saved connection is the one the user made in QGIS (Browser ▸ PostgreSQL); its credentials,
 an auth config included, are expanded only to open it and never written to a run record.
 The schema of a pgconn: source is data, never text of a connection string: it must be one
 identifier and reaches OGR as an open option and QGIS through QgsDataSourceUri's setters.
 """
 import hashlib
+import json
 import re
 
 from osgeo import gdal
@@ -13,6 +17,7 @@ from qgis.core import QgsDataSourceUri, QgsProviderRegistry
 
 from ..errors import OneMapError
 from ..secrets import mask
+from .query_layers import may_be_plan_layer
 
 SAVED_PREFIX = "pgconn:"
 OGR_PREFIX = "PG:"
@@ -22,6 +27,9 @@ OGR_ONLY_KEYS = {"schemas", "active_schema", "tables", "list_all_tables"}
 CONNINFO_PAIR = re.compile(r"(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)")
 SYSTEM_TABLES = {"spatial_ref_sys", "geometry_columns", "geography_columns", "raster_columns",
                  "raster_overviews", "layer_styles"}
+QUERY_KINDS = {"v": "view", "f": "foreign"}      # pg_class.relkind of what runs a query when read (not 'm': stored)
+STATEMENT_TIMEOUT_S = 600     # longer than hashing a city's one map takes; a view that never ends stops here
+READING_OPTIONS = "-c default_transaction_read_only=on -c statement_timeout={}s".format(STATEMENT_TIMEOUT_S)
 
 
 def is_postgis(path):
@@ -85,9 +93,13 @@ def conninfo_values(path):
     return {key.lower(): _unquoted(value) for key, value in CONNINFO_PAIR.findall(text)}
 
 
-def libpq_conninfo(path):
-    """The libpq connection string of a PostGIS source: its values without OGR's own keys."""
-    return " ".join("{}={}".format(k, _quoted(v)) for k, v in conninfo_values(path).items() if k not in OGR_ONLY_KEYS)
+def libpq_conninfo(path, reading=False):
+    """The libpq connection string of a PostGIS source: its values without OGR's own keys; `reading`: for a
+    read-only session whose statements time out (READING_OPTIONS after any options of the source's own)."""
+    values = {k: v for k, v in conninfo_values(path).items() if k not in OGR_ONLY_KEYS}
+    if reading:
+        values["options"] = (values.get("options", "") + " " + READING_OPTIONS).strip()
+    return " ".join("{}={}".format(k, _quoted(v)) for k, v in values.items())
 
 
 def _quoted(value):
@@ -138,7 +150,7 @@ def resolve(path):
     """(OGR connection string, open options, schema) of a source. What needs QGIS (a saved connection
     and its credentials) is worked out here, so that another thread can then open the source: QGIS's
     registry of connections must not be asked from two threads at once."""
-    return OGR_PREFIX + libpq_conninfo(path), _open_options(path), active_schema(path)   # OGR's keys as options
+    return OGR_PREFIX + libpq_conninfo(path, reading=True), _open_options(path), active_schema(path)   # (OGR's keys)
 
 
 def open_dataset(path, resolved=None):
@@ -152,7 +164,9 @@ def open_dataset(path, resolved=None):
                           "Cannot open PostGIS source {}: {}".format(display(path), exc))
 
 
-RELATIONS_SQL = """SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+RELATIONS_SQL = """SELECT c.relname, c.relkind::text, (SELECT coalesce(json_agg(a.attname ORDER BY a.attnum), '[]')
+    FROM pg_attribute AS a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)::text
+FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
 WHERE n.nspname = {schema} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(c.oid, 'SELECT')
 ORDER BY c.relname"""
 
@@ -188,9 +202,17 @@ def _rows(dataset, path, sql):
                       "Cannot read PostGIS source {}: {}".format(display(path), mask(problem)))
 
 
+def relations(dataset, path, schema=None):
+    """[(name, kind, column names)] of the tables, views and foreign tables of the source's schema the user may
+    read, in name order, from the catalogue (nothing is read from them); kind 'table' (materialized views too),
+    'view' or 'foreign'."""
+    rows = _rows(dataset, path, RELATIONS_SQL.format(schema=_literal(schema or active_schema(path))))
+    return [(name, QUERY_KINDS.get(relkind, "table"), json.loads(columns)) for name, relkind, columns in rows]
+
+
 def content_hash(path, resolved=None):
-    """SHA-256 over a digest of every row of every table and view of the source's schema that the
-    user may read (what a check can read), tables in name order. The database reads the rows: each
+    """SHA-256 over a digest of every row of every table of the source's schema that the user may read,
+    and of every view and foreign table that may be a plan layer (what a check can read), in name order. The database reads the rows: each
     row's MD5 (of its text: every column, the geometry included) is summed per table, in two 64-bit
     halves, and only those sums cross the wire, so a city's one map is not fetched to be hashed. It
     tells a changed table from an unchanged one; it is not a proof against deliberate forgery.
@@ -198,8 +220,8 @@ def content_hash(path, resolved=None):
     resolved = resolved or resolve(path)
     dataset, schema = open_dataset(path, resolved), resolved[2]
     digest = hashlib.sha256()
-    for (name,) in _rows(dataset, path, RELATIONS_SQL.format(schema=_literal(schema))):
-        if name in SYSTEM_TABLES:
+    for name, kind, columns in relations(dataset, path, schema):
+        if name in SYSTEM_TABLES or (kind != "table" and not may_be_plan_layer(name, columns)):
             continue
         table = "{}.{}".format(_identifier(schema), _identifier(name))
         try:

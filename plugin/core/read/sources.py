@@ -16,8 +16,9 @@ from osgeo import gdal, ogr
 from qgis.core import QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
 
 from ..errors import OneMapError
+from ..regular_files import is_regular, not_regular_error
 from ..secrets import mask
-from . import history, postgis
+from . import gpkg_views, history, postgis, query_layers
 from .dbf import detect_encoding
 from .plankind import kind_of
 from .schema import schema
@@ -29,6 +30,7 @@ POLYGON_TYPES = {ogr.wkbPolygon, ogr.wkbMultiPolygon, ogr.wkbCurvePolygon, ogr.w
 GENERIC_TYPES = {ogr.wkbUnknown, ogr.wkbGeometryCollection}     # declared GEOMETRY: look at the features
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf")                       # .prj, .cpg … are optional
 URI_SEPARATOR = "|"
+GPKG_COMPANIONS = ("-journal", "-wal", "-shm")                  # files SQLite opens beside a GeoPackage
 DRIVERS = {"gpkg": "GPKG", "gdb": "OpenFileGDB", "postgis": "PostgreSQL"}     # 'shp' is listed file by file
 
 
@@ -108,7 +110,12 @@ class PlanSource:
 
 
 def open_vector(found, source_path):
-    layer = QgsVectorLayer(_with_subset(found), found.name, found.provider)
+    """A QgsVectorLayer of the found layer. Without the style the source carries (a GeoPackage's or PostGIS
+    `layer_styles` default, a .qml beside a shapefile): such a style can hold form Python, actions and HTML
+    widgets, and a plan or one map brings data, never code — the loader applies OneMap's own styles."""
+    options = QgsVectorLayer.LayerOptions()
+    options.loadDefaultStyle = False
+    layer = QgsVectorLayer(_with_subset(found), found.name, found.provider, options)
     if not layer.isValid():
         raise OneMapError("无法打开图层 {}（{}）".format(found.name, source_path),
                           "Cannot open layer {} in {}".format(found.name, source_path))
@@ -193,12 +200,14 @@ def _list_dataset(path, driver):
             raise OneMapError("无法读取数据源 {}：文件已损坏、格式不受支持或无读取权限".format(path),
                              "Cannot read source {}: {}".format(path, exc))
     found = []
+    queries = _query_layers(dataset, path, driver)
     for index in range(dataset.GetLayerCount()):
         ogr_layer = dataset.GetLayerByIndex(index)
-        name = ogr_layer.GetName()
+        name = ogr_layer.GetName()                    # (GDAL reads a layer's fields, a view's first row, only later)
         if driver == "PostgreSQL" and name in postgis.SYSTEM_TABLES:
             continue
-        problem = _unsafe_name(name)
+        query = queries.get(name.lower() if driver == "GPKG" else name)
+        problem = _unsafe_name(name) or (_query_problem(path, name, driver, *query) if query else "")
         if problem:
             found.append(SourceLayer(name=name, uri="", geometry="unknown", count=0, field_names=[], problem=problem))
             continue
@@ -213,6 +222,25 @@ def _list_dataset(path, driver):
             layer.provider = "postgres"
         found.append(layer)
     return found
+
+
+def _query_layers(dataset, path, driver):
+    """{name: (kind, columns)} of a source's layers that are queries (views, foreign tables), from its catalogue;
+    a GeoPackage's names lower-case (SQLite's are not case-sensitive)."""
+    if driver == "GPKG":
+        return {name: ("view", columns) for name, columns in gpkg_views.views(path).items()}
+    if driver == "PostgreSQL":
+        return {name: (kind, columns) for name, kind, columns in postgis.relations(dataset, path)
+                if kind in postgis.QUERY_KINDS.values()}
+    return {}
+
+
+def _query_problem(path, name, driver, kind, columns):
+    """Why a view or foreign table is not read: it is no plan layer (query_layers), or — a GeoPackage view — it
+    cannot be read whole within a bounded amount of work (a PostGIS one is bounded by postgis.STATEMENT_TIMEOUT_S)."""
+    if not query_layers.may_be_plan_layer(name, columns):
+        return query_layers.not_read(kind)
+    return gpkg_views.unreadable(path, name) if driver == "GPKG" else ""
 
 
 def _shapefiles(path):
@@ -312,6 +340,21 @@ def source_format(path):
     return ""
 
 
+def _refuse_special_files(path, fmt):
+    """OneMapError naming the first file of a file source that is no regular file (a FIFO blocks whoever opens it,
+    a device never ends): the source itself, a file SQLite opens beside a GeoPackage, a file in a .gdb folder.
+    A folder of shapefiles is looked at shapefile by shapefile (_shapefile_problem)."""
+    if fmt in ("gdb", "gdbs"):
+        files = _gdb_files(path, fmt)
+    elif os.path.isdir(path):
+        files = []
+    else:
+        files = [path] + [path + suffix for suffix in GPKG_COMPANIONS if os.path.lexists(path + suffix)]
+    for name in sorted(files):
+        if not is_regular(name):
+            raise not_regular_error(name)
+
+
 def open_source(path, as_of=None):
     """List and recognise the layers of a plan source; OneMapError if it cannot be read at all.
 
@@ -323,6 +366,7 @@ def open_source(path, as_of=None):
         _refuse_separator(path)
         if not os.path.exists(path):
             raise OneMapError("数据源不存在：{}".format(path), "Source not found: {}".format(path))
+        _refuse_special_files(path, fmt)
     if fmt == "shp":
         layers = _list_shapefiles(path)
     elif fmt == "gdbs":
@@ -356,12 +400,16 @@ def source_files(path):
     if fmt == "shp":
         files = [part for shp in _shapefiles(path) for part in shapefile_parts(shp)]
     elif os.path.isdir(path):
-        folders = _gdb_children(path) if fmt == "gdbs" else [path]
-        files = [os.path.join(root, name) for folder in folders
-                 for root, _d, names in os.walk(folder) for name in names]
+        files = _gdb_files(path, fmt)
     else:
         files = [path]
     return sorted(f for f in files if os.path.isfile(f))
+
+
+def _gdb_files(path, fmt):
+    """Every file inside a .gdb folder, or inside each .gdb of a folder holding them ('gdbs')."""
+    return [os.path.join(root, name) for folder in (_gdb_children(path) if fmt == "gdbs" else [path])
+            for root, _dirs, names in os.walk(folder) for name in names]
 
 
 def source_name(path):

@@ -5,7 +5,8 @@ it with `build_renderer`, and the loader applies those files (a province folder 
 Rule filters name the canonical code field; `apply_style` renames it to the layer's actual field.
 A style is only a look: anything in a QML that could run code, fetch or read something (forms, actions,
 map tips, outside SVG/raster files, expressions reaching beyond the feature — see qml_safety) is removed
-before it reaches a layer, and the QGIS log says what was removed.
+before it reaches a layer, and the QGIS log says what was removed. A province's QML is read only when it
+is a regular file of at most MAX_STYLE_BYTES (else the next folder's style applies).
 """
 import os
 
@@ -25,12 +26,15 @@ from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..compat import MARKER_SHAPES, MILLIMETERS, POLYGON_GEOMETRY
+from ..errors import OneMapError
 from ..paths import STYLES_DIR, data_path
+from ..regular_files import is_regular, read_bounded
 from ..yamlfile import load_data
 from . import overrides
 from .qml_safety import CATEGORIES, sanitize_qml
 
 PROVISIONAL = "暂定"
+MAX_STYLE_BYTES = 8 << 20        # the shipped styles are ~100 KB; a province's with embedded SVG symbols a few MB
 PENS = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine, "dot": Qt.PenStyle.DotLine,
         "dashdot": Qt.PenStyle.DashDotLine, "dashdotdot": Qt.PenStyle.DashDotDotLine, "none": Qt.PenStyle.NoPen}
 BRUSHES = {"solid": Qt.BrushStyle.SolidPattern, "none": Qt.BrushStyle.NoBrush, "bdiag": Qt.BrushStyle.BDiagPattern,
@@ -165,11 +169,19 @@ def canonical_field(key):
 
 
 def style_path(key):
-    """A province override folder first (see core.read.overrides), then styles/<KEY>.qml; None if neither."""
+    """A province override folder first (see core.read.overrides), then styles/<KEY>.qml; None if neither.
+    A province file that is no regular file (a FIFO, a device) or is larger than MAX_STYLE_BYTES is skipped,
+    with a warning in the QGIS log: it is never opened, and the next folder's style applies."""
     for folder in overrides.folders(overrides.STYLES) + [STYLES_DIR]:
         path = os.path.join(folder, "{}.qml".format(key))
-        if os.path.isfile(path):
+        if not os.path.lexists(path):
+            continue
+        problem = "" if is_regular(path) else "不是普通文件 (not a regular file)"
+        if not problem and os.path.getsize(path) > MAX_STYLE_BYTES:
+            problem = "超过 {} MB (larger than {} MB)".format(MAX_STYLE_BYTES >> 20, MAX_STYLE_BYTES >> 20)
+        if not problem:
             return path
+        QgsMessageLog.logMessage("样式 {} {}，未使用 (style skipped)".format(path, problem), "OneMap", Qgis.MessageLevel.Warning)
     return None
 
 
@@ -189,8 +201,11 @@ def apply_style(layer, key, actual_field=None):
     path = style_path(key)
     if path is None:
         return ""
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        qml = handle.read()
+    try:
+        qml = read_bounded(path, MAX_STYLE_BYTES).decode("utf-8", errors="replace")
+    except OneMapError as exc:                      # replaced by a FIFO or grown since style_path looked
+        QgsMessageLog.logMessage("样式 {}：{}".format(path, exc.zh), "OneMap", Qgis.MessageLevel.Warning)
+        return ""
     canonical = canonical_field(key)
     if canonical and actual_field and actual_field != canonical:
         qml = qml.replace('"{}"'.format(canonical), '"{}"'.format(actual_field))

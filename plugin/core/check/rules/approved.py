@@ -18,13 +18,14 @@ from ...lifecycle.changes import CHANGES, NEW, UNDECLARED
 from ...read.history import iso_date
 from ..geomops import union
 from .base import SEVERITIES, NotApplicable, Rule
+from .params import CODES, LAYER
 from .selection import describe
 
 
 class ApprovedRule(Rule):
     kind = "approved"
-    params = {"plan_layer": (str, True), "approved": (str, True), "check": (str, True, ("exists", "use", "public")),
-              "severity_by_change": (dict, False), "public": (list, False)}
+    params = {"plan_layer": (LAYER, True), "approved": (LAYER, True), "check": (str, True, ("exists", "use", "public")),
+              "severity_by_change": (dict, False), "public": (CODES, False)}
 
     def __init__(self, definition, ruleset):
         super().__init__(definition, ruleset)

@@ -3,6 +3,7 @@ parcels' total against the village's area."""
 from ...read.schema import schema
 from ..measures import M2_PER_HA
 from .base import NotApplicable, Rule
+from .params import LAYER, ListOf
 
 
 def number(value):
@@ -14,7 +15,7 @@ def number(value):
 
 class AreaRule(Rule):
     kind = "area"
-    params = {"layers": (list, True), "village": (str, False)}
+    params = {"layers": (ListOf(LAYER), True), "village": (LAYER, False)}
 
     def run(self, ctx):
         figures = ctx.measures()

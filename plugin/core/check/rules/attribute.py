@@ -3,7 +3,8 @@
 Mixed use (0701/0901) is valid when each use is listed; its name is free text (商住混合用地) and is not
 compared. An old GB 50137 code (R2) is named as such, so the planner knows to recode it."""
 from ...read.codes import code_list, looks_like_gb50137, mixed_parts
-from .base import Rule
+from .base import SEVERITIES, Rule
+from .params import LAYER
 
 LABEL = "\0"             # where a message names the feature (judged once per code and name, named per feature)
 
@@ -14,7 +15,7 @@ def empty(value):
 
 class AttributeRule(Rule):
     kind = "attribute"
-    params = {"layer": (str, True), "alias_severity": (str, False)}
+    params = {"layer": (LAYER, True), "alias_severity": (str, False, SEVERITIES)}
 
     def run(self, ctx):
         data = self.plan_layer(ctx, self.args["layer"])

@@ -8,7 +8,8 @@ from ..boxindex import box_of
 from ..geomops import Prepared, polygonal, single_parts, union
 from ..inside import EDGE, INSIDE, WORTH_IT, InsideGrid
 from ..reading import label_text
-from .base import Rule, reaches
+from .base import SEVERITIES, Rule, reaches
+from .params import FINITE, LAYER
 
 
 def not_held(shape, layer, wkb=None):
@@ -35,8 +36,8 @@ def same_wkb(layer, box, wkb):
 
 class CoverageRule(Rule):
     kind = "coverage"
-    params = {"plan_layer": (str, True), "control": (str, True), "area": (str, False),
-              "tolerance_m2": ((int, float), False), "extra_severity": (str, False, ("error", "warning", "info")),
+    params = {"plan_layer": (LAYER, True), "control": (LAYER, True), "area": (LAYER, False),
+              "tolerance_m2": (FINITE, False), "extra_severity": (str, False, SEVERITIES),
               "if_carried": (bool, False)}
 
     def plan_area(self, ctx):

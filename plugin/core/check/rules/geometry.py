@@ -8,6 +8,7 @@ from ...read.schema import schema
 from ..geomops import single_parts
 from ..tiles import uncovered
 from .base import AREA_SLACK, Rule, reaches
+from .params import LAYER
 from .selection import describe
 
 CHECKS = ("invalid", "overlap", "gap", "sliver")
@@ -69,7 +70,7 @@ def overlapping_pairs(data):
 
 class GeometryRule(Rule):
     kind = "geometry"
-    params = {"layer": (str, True), "check": (str, True, CHECKS), "boundary": (str, False)}
+    params = {"layer": (LAYER, True), "check": (str, True, CHECKS), "boundary": (LAYER, False)}
 
     def run(self, ctx):
         data = self.plan_layer(ctx, self.args["layer"])

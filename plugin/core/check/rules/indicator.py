@@ -1,10 +1,14 @@
 """indicator: areas computed from the plan against the village's allocated indicators (村级指标分解)."""
 from ...read.schema import schema
 from ..measures import BASIS, BASIS_NET, M2_PER_HA, M2_PER_MU
-from .base import NotApplicable, Rule
+from .base import SEVERITIES, NotApplicable, Rule
+from .params import CODES, LAYER, TEXTS, Entry, ListOf
 
 COMPARE = {">=": lambda planned, allocated, tol: planned + tol >= allocated,
            "<=": lambda planned, allocated, tol: planned - tol <= allocated}
+MEASURES = ("耕地", "新增建设用地", "建设占用耕地")
+MEASURED_BY = ("measure", "codes", "layer")         # an indicator gives exactly one of these
+INDICATOR = {"name": (str, True), "measure": (str, False, MEASURES), "codes": (CODES, False), "layer": (LAYER, False)}
 
 
 def text(value):
@@ -13,7 +17,9 @@ def text(value):
 
 class IndicatorRule(Rule):
     kind = "indicator"
-    params = {"allocation": (str, True), "village": (str, True), "indicators": (list, True)}
+    params = {"allocation": (LAYER, True), "village": (LAYER, True), "indicators": (ListOf(Entry(
+        MEASURED_BY, names=(TEXTS, False), compare=(str, False, tuple(COMPARE)), severity=(str, False, SEVERITIES),
+        match=(str, False), **INDICATOR)), True)}
 
     def run(self, ctx):
         table = self.onemap_layer(ctx, self.args["allocation"])

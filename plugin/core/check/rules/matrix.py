@@ -10,10 +10,14 @@ why, in `unknown_note`). The message says new and existing could not be told apa
 `unknown_note` (else its `note`).
 """
 from ..geomops import polygonal
+from .params import CODES, Entry, ListOf, SEVERITY_OR_NONE
 from .selection import strictest_entry
 
 NONE = "none"
 STATES = {"new": "新增", "existing": "基期已有", "unknown": "无基期数据，未区分新增与现状"}
+MATRIX = ListOf(Entry(codes=(CODES, True), new=(str, True, SEVERITY_OR_NONE), existing=(str, False, SEVERITY_OR_NONE),
+                      unknown=(str, False, SEVERITY_OR_NONE), existing_if=(CODES, False), note=(str, False),
+                      unknown_note=(str, False)))
 
 
 def undetermined_severity(entry):

@@ -8,15 +8,17 @@ from ..inside import EDGE, INSIDE
 from ..pairs import overlapping_pairs
 from .base import NotApplicable, Rule, reaches
 from .matrix import NONE, Matrix
+from .matrix import MATRIX
 from .overlap import chosen_numbers, matching_numbers, placements
+from .params import CODES, LAYER, TEXTS
 from .selection import describe
 
 
 class OutsideRule(Rule):
     kind = "outside"
-    params = {"plan_layer": (str, True), "boundary": (str, True), "codes": (list, False),
-              "codes_except": (list, False), "boundary_side": (str, False, ("onemap", "plan")),
-              "boundary_codes": (list, False), "matrix": (list, False), "marked_by": (str, False)}
+    params = {"plan_layer": (LAYER, True), "boundary": (LAYER, True), "codes": (CODES, False),
+              "codes_except": (CODES, False), "boundary_side": (str, False, ("onemap", "plan")),
+              "boundary_codes": (TEXTS, False), "matrix": (MATRIX, False), "marked_by": (str, False)}
 
     def prepare(self, ctx):
         """When plan and one map share a PostGIS database, send it this rule's query: it runs there while

@@ -13,7 +13,8 @@ from ..compact import Subset
 from ..inside import EDGE, INSIDE, OUTSIDE, WORTH_IT, InsideGrid
 from ..pairs import overlapping_pairs
 from .base import NotApplicable, Rule, reaches
-from .matrix import NONE, Matrix
+from .matrix import MATRIX, NONE, Matrix
+from .params import CODES, LAYER, TEXTS
 from .selection import code_selector, describe
 
 
@@ -60,9 +61,9 @@ def _name_field(control):
 
 class OverlapRule(Rule):
     kind = "overlap"
-    params = {"plan_layer": (str, True), "control": (str, True), "codes": (list, False),
-              "codes_except": (list, False), "control_codes": (list, False), "control_except": (list, False),
-              "control_side": (str, False, ("onemap", "plan")), "matrix": (list, False)}
+    params = {"plan_layer": (LAYER, True), "control": (LAYER, True), "codes": (CODES, False),
+              "codes_except": (CODES, False), "control_codes": (TEXTS, False), "control_except": (TEXTS, False),
+              "control_side": (str, False, ("onemap", "plan")), "matrix": (MATRIX, False)}
 
     def prepare(self, ctx):
         """When plan and one map share a PostGIS database, send it the overlap query: it runs there

@@ -9,10 +9,14 @@ import re
 from collections import defaultdict
 
 from ...read.codes import uses
-from .base import NotApplicable, Rule
+from .base import SEVERITIES, NotApplicable, Rule
+from .params import CODES, FINITE, LAYER, TEXTS, Entry, ListOf
 from .selection import code_selector, describe
 
 CHECKS = ("number", "sequence", "required", "order", "range")
+RANGES = ListOf(Entry(field=(str, True), codes=(CODES, False), codes_except=(CODES, False), min=(FINITE, False),
+                      max=(FINITE, False), fraction=(bool, False), severity=(str, False, SEVERITIES),
+                      note=(str, False)))
 NUMBER = r"-?\d+(?:\.\d+)?"
 RANGE = re.compile(r"^({0})\s*[-~～—至]\s*({0})$".format(NUMBER))
 BOUND = re.compile(r"^(≤|<=|<|≥|>=|>)?\s*({0})$".format(NUMBER))
@@ -54,9 +58,9 @@ def is_lower(spec):
 
 class ParcelRule(Rule):
     kind = "parcel"
-    params = {"layer": (str, True), "check": (str, True, CHECKS), "codes": (list, False),
-              "codes_except": (list, False), "fields": (list, False), "pairs": (list, False),
-              "ranges": (list, False)}
+    params = {"layer": (LAYER, True), "check": (str, True, CHECKS), "codes": (CODES, False),
+              "codes_except": (CODES, False), "fields": (TEXTS, False), "pairs": (ListOf(ListOf(str, size=2)), False),
+              "ranges": (RANGES, False)}
 
     def run(self, ctx):
         check = ParcelCheck(self, self.plan_layer(ctx, self.args["layer"]), ctx)

@@ -8,13 +8,14 @@ from ...read.schema import schema
 from ..geomops import polygonal, union
 from ..measures import BASIS, M2_PER_HA, M2_PER_MU
 from .base import NotApplicable, Rule
+from .params import CODES, FINITE, LAYER
 from .unit import record
 
 
 class ShareRule(Rule):
     kind = "share"
-    params = {"plan_layer": (str, True), "boundary": (str, True), "codes": (list, True),
-              "max_share": ((int, float), True)}
+    params = {"plan_layer": (LAYER, True), "boundary": (LAYER, True), "codes": (CODES, True),
+              "max_share": (FINITE, True)}
 
     def run(self, ctx):
         boundary = self.onemap_layer(ctx, self.args["boundary"])

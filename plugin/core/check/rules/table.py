@@ -6,12 +6,13 @@ ellipsoidal area with 耕地 net of 田坎, within the indicator tolerance.
 from ...read.schema import schema
 from ..measures import M2_PER_HA
 from .base import NotApplicable, Rule
-from .indicator import base_figure, planned_figure, text
+from .indicator import INDICATOR, MEASURED_BY, base_figure, planned_figure, text
+from .params import LAYER, TEXTS, Entry, ListOf
 
 
 class TableRule(Rule):
     kind = "table"
-    params = {"table": (str, True), "indicators": (list, True)}
+    params = {"table": (LAYER, True), "indicators": (ListOf(Entry(MEASURED_BY, names=(TEXTS, False), **INDICATOR)), True)}
 
     def run(self, ctx):
         table = self.plan_layer(ctx, self.args["table"])

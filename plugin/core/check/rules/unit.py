@@ -12,6 +12,7 @@ from ...read.schema import schema
 from ..geomops import Prepared
 from ..measures import BASIS, M2_PER_HA, M2_PER_MU
 from .base import NotApplicable, Rule
+from .params import CODES, LAYER
 from .parcel import Unreadable, reading
 
 CHECKS = ("land", "floor", "facilities")
@@ -65,8 +66,8 @@ class Unit:
 
 class UnitRule(Rule):
     kind = "unit"
-    params = {"units": (str, True), "plan_layer": (str, True), "check": (str, True, CHECKS),
-              "codes": (list, False), "facilities": (str, False), "points": (str, False)}
+    params = {"units": (LAYER, True), "plan_layer": (LAYER, True), "check": (str, True, CHECKS),
+              "codes": (CODES, False), "facilities": (LAYER, False), "points": (LAYER, False)}
 
     def run(self, ctx):
         parcels = self.plan_layer(ctx, self.args["plan_layer"])            # a detailed plan's GHDK

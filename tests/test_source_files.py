@@ -1,0 +1,83 @@
+"""Plan and one-map sources that would hang a read (issue 18 red team #9, inputs side): a FIFO or device given as
+PLAN or ONEMAP, a FIFO among a GeoPackage's journal files or a FileGDB's files, a GeoPackage view that never ends.
+Each is refused or listed with the reason; nothing blocks."""
+import os
+import shutil
+import sqlite3
+
+import pytest
+
+from conftest import sample
+from fifo_helpers import watched_fifo
+from plugin.core.check.engine import verify
+from plugin.core.errors import OneMapError
+from plugin.core.read.sources import open_source
+
+ENDLESS = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)"
+
+
+def test_a_fifo_or_device_given_as_plan_or_one_map_is_refused_unopened(qgis_app, tmp_path):
+    with watched_fifo(str(tmp_path / "plan.gpkg")) as opened:
+        with pytest.raises(OneMapError) as error:
+            open_source(str(tmp_path / "plan.gpkg"))
+        assert "not a regular file" in error.value.en and "plan.gpkg" in error.value.en
+        with pytest.raises(OneMapError) as error:
+            verify(sample("village_conflicts.gpkg"), str(tmp_path / "plan.gpkg"))
+        assert "not a regular file" in error.value.en
+    assert not opened
+    os.symlink("/dev/zero", tmp_path / "zero.gpkg")
+    with pytest.raises(OneMapError) as error:
+        open_source(str(tmp_path / "zero.gpkg"))
+    assert "not a regular file" in error.value.en
+
+
+def test_a_fifo_beside_a_geopackage_or_inside_a_filegdb_is_refused(qgis_app, tmp_path):
+    plan = tmp_path / "plan.gpkg"
+    shutil.copy(sample("village_conflicts.gpkg"), plan)
+    with watched_fifo(str(plan) + "-journal") as opened:
+        with pytest.raises(OneMapError) as error:
+            open_source(str(plan))
+    assert not opened and "plan.gpkg-journal" in error.value.en and "not a regular file" in error.value.en
+    os.remove(str(plan) + "-journal")
+    assert open_source(str(plan)).get("GHYDYH") is not None
+    gdbs = tmp_path / "village_realdb"
+    shutil.copytree(sample("village_realdb"), gdbs)
+    with watched_fifo(str(gdbs / "规划表格.gdb" / "a00000099.gdbtable")) as opened:
+        with pytest.raises(OneMapError) as error:
+            open_source(str(gdbs))
+    assert not opened and "a00000099.gdbtable" in error.value.en
+
+
+def with_view(tmp_path, name, definition, source="village_conflicts.gpkg"):
+    """A copy of a sample GeoPackage whose layer `name` is replaced by a view (registered as the layer was)."""
+    path = tmp_path / "{}.gpkg".format(definition[:8].strip().replace(" ", "_"))
+    shutil.copy(sample(source), path)
+    db = sqlite3.connect(str(path))
+    db.execute('ALTER TABLE "{0}" RENAME TO "{0}_real"'.format(name))
+    db.execute('CREATE VIEW "{}" AS {}'.format(name, definition.format(real='"{}_real"'.format(name))))
+    db.commit()
+    db.close()
+    return str(path)
+
+
+def test_a_land_use_view_that_never_ends_is_listed_unread_and_the_check_says_why(qgis_app, tmp_path):
+    """The red team's plans/view_loop.gpkg: verifyplan hung (GDAL asks a view for a first row to learn its fields)."""
+    plan = with_view(tmp_path, "GHDLTB", ENDLESS + " SELECT g.* FROM {real} AS g, n WHERE g.fid = (n.i % 7) + 1")
+    with pytest.raises(OneMapError) as error:
+        verify(plan, sample("township_onemap.gpkg"))
+    assert "GHDLTB：视图 GHDLTB 无法在限定的计算量内读完" in error.value.zh and "GHYDYH" in error.value.zh
+
+
+def test_a_view_that_is_no_plan_layer_is_never_run_and_a_plain_view_is_read(qgis_app, tmp_path):
+    plan = with_view(tmp_path, "GHDLTB", "SELECT * FROM {real}")
+    db = sqlite3.connect(plan)                   # a view of nothing OneMap knows, that would never end
+    db.execute("CREATE VIEW notes AS " + ENDLESS + " SELECT i AS remark FROM n WHERE i < 0")
+    db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ('notes', 'attributes', 'notes')")
+    db.commit()
+    db.close()
+    source = open_source(plan)
+    assert source.get("GHYDYH").name == "GHDLTB" and source.get("GHYDYH").count == open_source(
+        sample("village_conflicts.gpkg")).get("GHYDYH").count
+    assert {layer.name: layer.problem for layer in source.unknown}["notes"].endswith("a view that is no plan layer: not read)")
+    assert verify(plan, sample("township_onemap.gpkg")).counts == verify(sample("village_conflicts.gpkg"),
+                                                                           sample("township_onemap.gpkg")).counts
