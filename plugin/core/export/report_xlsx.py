@@ -7,16 +7,16 @@ is cut, visibly.
 from osgeo import ogr
 
 from ..errors import OneMapError
-from ..review.findings import SEVERITY_ZH, STATUS_ZH
+from ..review.layout import SEVERITY_ZH, STATUS_ZH
 from .citation import citation_zh, status_zh, when_zh
 from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 from .report_html import conclusion_text, run_record, title
 from .report_units import HEADERS as UNIT_HEADERS
 from .report_units import general_rows, unit_rows
+from .text import CUT
 
 TEXT, REAL, INTEGER = ogr.OFTString, ogr.OFTReal, ogr.OFTInteger
 CELL_MAX = 32767                  # characters in an Excel cell (UTF-16 code units)
-CUT = "…（截断）"
 
 
 def fit_cell(text):
