@@ -175,6 +175,16 @@ def test_plain_removes_every_format_and_control_character():
     assert plain(kept) == kept
 
 
+def test_a_message_read_back_plain_and_cut_still_matches_the_finding_it_was_written_from():
+    """PREVIOUS is read plain and bounded: a message with a zero-width space or beyond TEXT_MAX (a plan's own
+    label in it) is still the same finding's wording, so its decision is carried over, not dropped."""
+    from plugin.core.review.readback import TEXT_MAX
+    for message in ("要素 BSM\u200b0012 几何无效", "要素 " + "界" * (TEXT_MAX + 50) + " 没有几何图形"):
+        stored = plain(message)[:TEXT_MAX - len(CUT)] + CUT if len(plain(message)) > TEXT_MAX else plain(message)
+        assert decisions._key("GEO-01", "GHDLTB", "", message) == decisions._key("GEO-01", "GHDLTB", "", stored)
+    assert decisions._key("GEO-01", "GHDLTB", "", "要素 1 几何无效") != decisions._key("GEO-01", "GHDLTB", "", "要素 1 没有几何图形")
+
+
 def test_bidi_marks_do_not_reorder_the_printed_report(findings, tmp_path, pdf_engine):
     fid, finding_id = rows(findings, "SELECT fid, finding_id FROM findings WHERE rule_id = 'CL-01'")[0]
     execute(findings, lambda db: db.execute("UPDATE findings SET plan_label = ? WHERE fid = ?", ("\u200f12\u200f34", fid)))

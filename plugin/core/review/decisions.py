@@ -316,8 +316,9 @@ class Part:
 
 
 def _wording(message):
-    """A message with its figures (areas, fids, coordinates) taken out."""
-    return re.sub(r"[-\d.,]+", "#", message or "")
+    """A message with its figures (areas, fids, coordinates) taken out, made plain and bounded as a stored
+    one is read back (core.review.readback): a new finding's and a previous run's compare alike."""
+    return re.sub(r"[-\d.,]+", "#", clip(plain(message or ""), readback.TEXT_MAX))
 
 
 def _key(rule_id, plan_layer, control_layer, message):
