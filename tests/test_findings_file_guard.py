@@ -40,6 +40,7 @@ def test_a_trigger_that_would_forge_decisions_refuses_the_write(findings):
     with pytest.raises(OneMapError) as refused:
         one_decision(findings)
     assert "触发器 t_accept" in refused.value.zh and "不是 GDAL/GeoPackage 所建" in refused.value.zh
+    assert "不在其中记录审查决定" in refused.value.zh and "仍可查看和导出" in refused.value.zh   # only writing refused
     assert "t_accept" in refused.value.en
     assert digest(findings) == before and rows(findings, "SELECT count(*) FROM decisions") == [(0,)]
     assert read_report(findings).verdict == "不通过"

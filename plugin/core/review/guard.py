@@ -15,7 +15,8 @@ file's schema (`sqlite_master`, read without running anything) before anything e
   lower(), and holds no subquery; and the tables written have no unique constraint (ON CONFLICT REPLACE
   would delete another row) and are referenced by no foreign key.
 
-A refusal names the object and says the file may have been altered.
+A refusal names the object and says the file may have been altered (and, where only writing is refused,
+that the file can still be viewed and exported).
 """
 import re
 
@@ -37,7 +38,12 @@ GDAL_NAMES = {"id", "minx", "maxx", "miny", "maxy", "feature_count", "table_name
               "matrix_width", "matrix_height", "pixel_x_size", "pixel_y_size"}   # columns its triggers name unquoted
 
 
-def refused(path, zh, en):
+def refused(path, zh, en, writing=False):
+    """The OneMapError refusing a findings file; with `writing`, only writing into it is refused."""
+    if writing:
+        return OneMapError("核对结果 {} {}，不在其中记录审查决定或写入核对结果（仍可查看和导出）；文件可能被改动，请重新核对".format(
+            path, zh), "The findings file {} {}: no decision or re-check is written into it (it can still be viewed "
+            "and exported); it may have been altered — check again".format(path, en))
     return OneMapError("核对结果 {} {}，文件可能被改动，不予使用；请重新核对".format(path, zh),
                        "The findings file {} {}: it may have been altered and is not used — check again".format(path, en))
 
@@ -76,10 +82,9 @@ def _no_generated_columns(db, path, table):
 def _writable(db, path, objects, tables):
     for kind, name, table, sql in objects:
         if kind == "trigger" and not _gdal_trigger(db, sql or "", (table or "").lower(), tables):
-            raise refused(path, "含有触发器 {}（不是 GDAL/GeoPackage 所建；写入一条记录时它会改动其他记录），"
-                                 "不在此文件中记录审查决定或写入核对结果".format(name),
+            raise refused(path, "含有触发器 {}（不是 GDAL/GeoPackage 所建；写入一条记录时它会改动其他记录）".format(name),
                            "holds the trigger {} (not one GDAL or GeoPackage makes: writing one row would change "
-                           "others); no decision or re-check is written into it".format(name))
+                           "others)".format(name), writing=True)
     for table in WRITTEN:
         if table not in tables:
             continue
@@ -87,12 +92,13 @@ def _writable(db, path, objects, tables):
             if unique and origin != "pk":
                 raise refused(path, "的 {} 表有唯一约束 {}（写入时可能替换其他记录）".format(table, index),
                                "has a unique constraint {} on {} (a write could replace other rows)".format(
-                                   index, table))
+                                   index, table), writing=True)
     for other in tables:
         for row in db.execute('PRAGMA foreign_key_list("{}")'.format(other.replace('"', '""'))):
             if row[2].lower() in WRITTEN:
                 raise refused(path, "的 {} 表有外键引用 {}（写入时可能连带改动）".format(other, row[2]),
-                               "has a foreign key from {} to {} (a write could change other rows)".format(other, row[2]))
+                               "has a foreign key from {} to {} (a write could change other rows)".format(
+                                   other, row[2]), writing=True)
 
 
 def _tokens(sql):
