@@ -125,10 +125,14 @@ def test_html_and_xlsx_carry_hostile_text_as_text(hostile, listener, tmp_path):
     assert record["报告"].startswith("[% env(") and record["报告"].endswith("杜村村庄规划一张图核对报告")
 
 
-def test_xlsx_cells_are_cut_visibly_at_excels_limit(checked, tmp_path):
+def test_long_texts_are_cut_visibly(checked, tmp_path):
+    """Every text of a findings file is cut at TEXT_MAX characters when it is read (the red team's 1 MB label
+    took the PDF past 2.5 GB); a workbook cell, whatever it holds, at Excel's limit."""
     import shutil
 
-    from plugin.core.export.xlsx import CELL_MAX, CUT
+    from plugin.core.export.xlsx import CELL_MAX, fit_cell
+    from plugin.core.export.text import CUT
+    from plugin.core.review.readback import TEXT_MAX
     path = str(tmp_path / "long.gpkg")
     shutil.copy(checked, path)
     dataset = ogr.Open(path, 1)
@@ -142,9 +146,13 @@ def test_xlsx_cells_are_cut_visibly_at_excels_limit(checked, tmp_path):
     dataset = None
     messages = {row["问题编号"]: row["问题说明"] for row in sheet_rows(export(path, tmp_path / "r.xlsx"), "问题清单")}
     plain, astral = messages[long_ids[0]], messages[long_ids[1]]
-    assert len(plain) == CELL_MAX and plain.endswith(CUT) and plain.startswith("界界")
-    assert len(astral.encode("utf-16-le")) // 2 <= CELL_MAX and astral.endswith(CUT) and "\ufffd" not in astral
+    assert plain == "界" * (TEXT_MAX - len(CUT)) + CUT
+    assert astral == "𠀀" * (TEXT_MAX - len(CUT)) + CUT and "\ufffd" not in astral        # whole characters
     assert len(messages) == 17 and all(len(m) < 200 for i, m in messages.items() if i not in long_ids)
+    cell = fit_cell("界" * 40000)
+    assert len(cell) == CELL_MAX and cell.endswith(CUT) and cell.startswith("界界")
+    cell = fit_cell("𠀀" * 20000)
+    assert len(cell.encode("utf-16-le")) // 2 <= CELL_MAX and cell.endswith(CUT) and "\ufffd" not in cell
 
 
 # -- issue 18 item 2: nothing a findings file names is opened

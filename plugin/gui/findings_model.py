@@ -10,7 +10,7 @@ from qgis.PyQt.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QSt
 
 from ..core.read.styles import color_table
 from ..core.review.decisions import NAMES
-from ..core.review.findings import SEVERITY_ZH, STATUS_ZH
+from ..core.review.layout import SEVERITY_ZH, STATUS_ZH
 from ..core.review.reader import ha_mu, mu
 from ..i18n import tr
 

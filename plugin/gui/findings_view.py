@@ -25,7 +25,7 @@ from ..core.read.layer_source import CHECKED_AS
 from ..core.read.loading import PROPERTY_KEY, PROPERTY_SOURCE
 from ..core.read.schema import schema
 from ..core.review import decisions
-from ..core.review.findings import SEVERITY_ZH
+from ..core.review.layout import SEVERITY_ZH
 from ..core.review.findings_layer import existing
 from ..core.review.reader import Review
 from ..i18n import chinese_ui
@@ -227,7 +227,11 @@ class FindingsBrowser(QWidget):
         finding = self.finding_at(proxy_index)
         if finding is None or self.iface is None:
             return
-        geometry = self.finding_geometry(finding)
+        try:
+            geometry = self.finding_geometry(finding)
+        except OneMapError as exc:                    # the file was replaced, or the part is damaged
+            self.summary.setText(exc.zh if self.chinese else exc.en)
+            return
         if geometry is None:
             return
         canvas = self.iface.mapCanvas()
@@ -328,25 +332,26 @@ class FindingsBrowser(QWidget):
             self.store(dialog.decision)
 
     def store(self, decision):
-        """Write a decision (already validated) to the GeoPackage and show it."""
+        """Write a decision (already validated) into the file the browser opened, and show it."""
+        self.write_decision(decisions.save, decision)
+
+    def confirm_decision(self, finding):
+        """Keep a decision marked 需复核 for the finding as it reads now (an invalid one is refused: record it
+        again in the dialog)."""
+        self.write_decision(decisions.confirm, self.review.decision(finding), finding.message)
+
+    def withdraw_decision(self, finding):
+        self.write_decision(decisions.remove, finding.finding_id)
+
+    def write_decision(self, write, *args):
+        """Write through core.review.decisions into the check the browser opened (its run id): a file put
+        in its place since, or one whose triggers would change other rows, is refused and said in the
+        summary line."""
         try:
-            decisions.save(self.review.path, decision)
+            write(self.review.path, *args, run_id=self.review.run_id)
         except OneMapError as exc:
             self.summary.setText(exc.zh if self.chinese else exc.en)
             return
-        self.decisions_changed()
-
-    def confirm_decision(self, finding):
-        """Keep a decision marked 需复核 for the finding as it reads now."""
-        try:
-            decisions.confirm(self.review.path, self.review.decision(finding), finding.message)
-        except OneMapError as exc:                     # an invalid decision: record it again in the dialog
-            self.summary.setText(exc.zh if self.chinese else exc.en)
-            return
-        self.decisions_changed()
-
-    def withdraw_decision(self, finding):
-        decisions.remove(self.review.path, finding.finding_id)
         self.decisions_changed()
 
     def decisions_changed(self):

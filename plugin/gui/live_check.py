@@ -125,7 +125,7 @@ class LiveCheck(QObject):
                 feature = self.layer.getFeature(fid)
                 found[fid] = self.checker.check(feature) if fid not in gone and feature.isValid() and \
                     feature.hasGeometry() else []
-            self.checker.apply_all(self.browser.review.path, found)     # decisions move with their findings
+            self.checker.apply_all(self.browser.review.path, found, self.browser.review.run_id)   # decisions move too
             self.browser.review.reload_decisions()
             for fid in fids:
                 self.browser.show_recheck(self.checker.landuse.key, fid, self.checker.rule_ids)

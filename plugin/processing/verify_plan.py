@@ -21,7 +21,7 @@ from ..core.read.layer_source import layer_source
 from ..core.read.sources import source_title
 from ..core.review import findings_layer
 from ..core.review.decisions import run_summary
-from ..core.review.findings import STATUS_ZH
+from ..core.review.layout import STATUS_ZH
 from ..i18n import chinese_ui, tr
 from .algorithm import OneMapAlgorithm
 from .parameters import (KIND_CHOICES, add_as_of_parameter, add_change_parameter, add_kind_parameter,

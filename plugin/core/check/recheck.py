@@ -97,18 +97,21 @@ class Recheck:
         to_plan_crs(found, self.ctx)
         return found
 
-    def apply(self, path, fid, found):
+    def apply(self, path, fid, found, run_id=None):
         """Replace feature `fid`'s findings of the local rules in the GeoPackage (see apply_all)."""
-        self.apply_all(path, {fid: found})
+        self.apply_all(path, {fid: found}, run_id)
 
-    def apply_all(self, path, found_by_fid):
+    def apply_all(self, path, found_by_fid, run_id=None):
         """Replace the findings of the local rules of each feature in `found_by_fid` ({fid: findings}, []
         for a deleted feature) in one transaction; their reviewer decisions move onto the new findings
         as a full check carries them over (decisions.follow); the counts move by what was removed and
-        added (a county's findings are not recounted for one parcel)."""
+        added (a county's findings are not recounted for one parcel). Into a file whose triggers or
+        constraints would change other rows nothing is written, nor, with `run_id` (the check the browser
+        opened), into another check's file put in its place (findings_mod.updating: OneMapError)."""
         quoted = ",".join("'{}'".format(rule_id.replace("'", "''")) for rule_id in self.rule_ids)
+        wanted = set(self.rule_ids)
         delta = {}                           # (rule_id, severity) -> findings added minus removed
-        with findings_mod.updating(path) as dataset:
+        with findings_mod.updating(path, run_id) as dataset:
             layer = dataset.GetLayerByName("findings")
             if layer is None:
                 raise OneMapError("无法更新核对结果 {}".format(path), "Cannot update the findings {}".format(path))
@@ -117,7 +120,9 @@ class Recheck:
             for fid, found in found_by_fid.items():
                 layer.SetAttributeFilter("plan_layer = '{}' AND plan_fid = {} AND rule_id IN ({})".format(
                     self.landuse.key, int(fid), quoted))         # a detailed plan's parcels: GHDK
-                stale = [(feature.GetFID(), decisions.Part.of_row(feature, at)) for feature in layer]
+                stale = [(feature.GetFID(), decisions.Part.of_row(feature, at)) for feature in layer
+                         if feature.GetField("plan_layer") == self.landuse.key and feature.GetField("plan_fid") ==
+                         int(fid) and feature.GetField("rule_id") in wanted]    # exactly: a collation may match more
                 layer.SetAttributeFilter(None)
                 for stale_fid, part in stale:
                     layer.DeleteFeature(stale_fid)
@@ -142,10 +147,13 @@ def _count_changes(dataset, delta):
     rules.SetAttributeFilter("rule_id IN ({})".format(",".join("'{}'".format(r.replace("'", "''")) for r in changed)))
     for row in list(rules):
         rule_id = row.GetField("rule_id")
-        if row.GetField("status") not in ("passed", "failed"):
+        if rule_id not in changed:
             continue
         row.SetField("findings", row.GetField("findings") + sum(n for (r, _s), n in delta.items() if r == rule_id))
         change = {s: n for (r, s), n in delta.items() if r == rule_id and s != "info"}
+        if row.GetField("status") not in ("passed", "failed"):        # its count only: it did not run in full
+            rules.SetFeature(row)
+            continue
         if any(n > 0 for n in change.values()):
             row.SetField("status", "failed")
         elif any(n < 0 for n in change.values()) and row.GetField("status") == "failed":

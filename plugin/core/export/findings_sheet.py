@@ -40,7 +40,7 @@ from qgis.PyQt.QtGui import QColor
 
 from ..read.styles import apply_style, build_renderer
 from ..review.decisions import KINDS
-from ..review.findings import SEVERITY_ZH
+from ..review.layout import SEVERITY_ZH
 from . import fonts
 from .text import plain
 

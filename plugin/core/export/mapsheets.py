@@ -39,7 +39,6 @@ from ..read import overrides
 from ..read.schema import schema
 from ..read.sources import open_source
 from ..read.styles import PROVISIONAL, apply_style, style_path, style_status
-from ..review.findings_layer import findings_vector_layer
 from .findings_sheet import (
     LABELS,
     MARK_COLOURS,
@@ -281,7 +280,7 @@ class SheetData:
     def _findings(self, path):
         from .report_data import read_report
         report = read_report(path)                      # a clear error if it is not a findings file
-        crs = findings_vector_layer(path, "核对问题").crs()
+        crs = report.crs                                # from the file's EPSG code, checked by the reader
         marked = marked_findings(report, crs)
         indicator_rules = {rule["rule_id"] for rule in report.rules if rule.get("kind") == "indicator"}
         polygons = findings_polygons(marked, crs, indicator_rules)

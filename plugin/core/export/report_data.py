@@ -2,21 +2,20 @@
 
 The findings GeoPackage is the source of truth: the report never re-runs a rule, and it never opens
 or connects to anything the file names (its run record's plan, one map or rule set) — a findings file
-may come from anyone. Village names come from the run record (`villages`, written at check time),
-for older files from the findings' own `village` column, else from the indicator rows. Every string
-read is made plain (core.export.text) before any export sees it.
+may come from anyone. It is read by core.review.readback, as the browser reads it: refused when its
+schema, a value's type, a severity or a geometry is not what OneMap writes, every text made plain and
+bounded; where the file contradicts itself (a rule recorded as failed whose errors are not listed, run
+counts that disagree with the rows) the verdict is 无法判定, never 通过. Village names come from the run
+record (`villages`, written at check time), for older files from the findings' own `village` column,
+else from the indicator rows.
 """
-import json
-import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from osgeo import ogr
-
-from ..errors import OneMapError
 from ..read.schema import schema
 from ..read.sources import source_title
-from ..review import decisions
-from .text import plain
+from ..review import decisions, readback
+from ..review.layout import SEVERITIES
+from .text import clip
 
 MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
 INDICATOR_STATUS_ZH = {"pass": "符合", "fail": "不符合", "not_applicable": "不适用",
@@ -26,8 +25,7 @@ COMPARE_ZH = {">=": "不少于", "<=": "不超过"}
 # carried onto a finding that changed since is 需复核 ('review') and closes nothing until confirmed.
 DECISION_ZH = {kind: names[0] for kind, names in decisions.NAMES.items()}
 CLOSING = tuple(decisions.KINDS)          # the decisions that close a finding
-SEVERITIES = ("error", "warning", "info")
-REQUIRED = {"findings": ("finding_id", "rule_id", "severity"), "rules": ("rule_id", "status")}
+UNDECIDED = "无法判定"                 # the verdict on a file that contradicts itself
 
 
 @dataclass
@@ -39,6 +37,13 @@ class Report:
     findings: list
     decisions: dict = field(default_factory=dict)      # finding_id -> core.review.decisions.Decision (unresolved)
     villages: list = field(default_factory=list)       # village names (or codes) of the plan
+    problems: list = field(default_factory=list)       # [(zh, en)] where the file contradicts itself
+    stored: object = None                              # the core.review.readback.Stored read (its CRS)
+
+    @property
+    def crs(self):
+        """The findings' CRS (map sheets draw them in it)."""
+        return self.stored.crs
 
     @property
     def plan_name(self):
@@ -46,7 +51,7 @@ class Report:
 
     @property
     def village(self):
-        return "、".join(self.villages) or self.plan_name
+        return clip("、".join(self.villages), readback.TEXT_MAX) or self.plan_name
 
     def decision(self, finding):
         """The decision on a finding (a row of the report, or a feature of the findings layer), or None."""
@@ -96,15 +101,21 @@ class Report:
 
     @property
     def passed(self):
-        """通过: every error finding closed (approved exception or false positive), every rule finished."""
-        return self.open_count("error") == 0 and not self.failed_rules
+        """通过: every error finding closed (approved exception or false positive), every rule finished, and
+        the file does not contradict itself."""
+        return self.open_count("error") == 0 and not self.failed_rules and not self.problems
 
     @property
     def verdict(self):
+        if self.problems:
+            return UNDECIDED
         return "通过" if self.passed else "不通过"
 
     def basis(self):
         """What the verdict rests on, in one sentence."""
+        if self.problems:
+            return "依据：核对结果文件前后不一致，可能被改动：{}。不能据此判定是否通过，请重新核对。".format(
+                readback.contradictions_text(self.problems))
         errors, to_confirm = self.open_count("error"), self.count("error", "review")
         if self.passed:
             closed = "、".join("{} {} 个".format(DECISION_ZH[kind], self.count("error", kind))
@@ -139,7 +150,7 @@ class Report:
 
     def parcel(self, finding):
         """How a reviewer finds the parcel: its label (BSM/TBBH) when the findings carry one, else the fid."""
-        label = finding.get("label") or finding.get("plan_label")
+        label = finding.get("plan_label")
         layer = schema().layers.get(finding.get("plan_layer") or "")
         name = layer.zh if layer else (finding.get("plan_layer") or "")
         if label:
@@ -149,69 +160,24 @@ class Report:
         return name
 
 
-def _rows(dataset, name):
-    layer = dataset.GetLayerByName(name)
-    if layer is None:
-        return None
-    definition = layer.GetLayerDefn()
-    names = {definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())}
-    missing = [column for column in REQUIRED.get(name, ()) if column not in names]
-    if missing:
-        raise OneMapError("表 {} 缺少字段 {}".format(name, "、".join(missing)),
-                          "table {} lacks the fields {}".format(name, ", ".join(missing)))
-    rows = []
-    for feature in layer:
-        row = {key: plain(value) for key, value in feature.items().items()}
-        geometry = feature.GetGeometryRef()
-        if geometry is not None:                            # a finding's place: sheet 04 draws it
-            row["_wkb"] = bytes(geometry.ExportToWkb())
-        rows.append(row)
-    return rows
-
-
-def _villages(run, findings, indicators):
+def _villages(stored):
     """The plan's villages as the check recorded them; older files: the villages findings lie in, else
     the allocation's village codes (not for a detailed plan, whose indicator rows are keyed by 规划单元)."""
-    try:
-        recorded = json.loads(run.get("villages") or "[]")
-    except ValueError:
-        recorded = []
-    names = [plain(str(name)) for name in recorded if name not in (None, "")] if isinstance(recorded, list) else []
-    names = names or [f["village"] for f in findings if f.get("village")]
-    if not names and run.get("plan_kind") != "detailed":
-        names = [row["village_code"] for row in indicators if row.get("village_code")]
+    names = stored.villages or [f["village"] for f in stored.findings if f.get("village")]
+    if not names and stored.run.get("plan_kind") != "detailed":
+        names = [row["village_code"] for row in stored.indicators if row.get("village_code")]
     return list(dict.fromkeys(names))
 
 
-def _decisions(path):
-    """The file's unresolved decisions by finding, their texts made plain."""
-    texts = ("reason", "approval_no", "reviewer", "decided_at", "message", "rule_id", "decision")
-    return {d.finding_id: replace(d, **{name: plain(getattr(d, name)) for name in texts})
-            for d in decisions.read(path) if not d.resolved and d.decision in decisions.KINDS}
-
-
 def read_report(path):
-    """Read a findings GeoPackage written by the verification; OneMapError if it is not one."""
-    if not os.path.isfile(path):
-        raise OneMapError("找不到核对结果文件：{}".format(path), "Findings file not found: {}".format(path))
-    try:
-        dataset = ogr.Open(path)
-    except RuntimeError:
-        dataset = None
-    try:
-        tables = {name: _rows(dataset, name) for name in ("findings", "rules", "indicators", "run")} \
-            if dataset is not None else {}
-    except OneMapError as exc:
-        raise OneMapError("{} 不是 OneMap 核对结果（{}）".format(path, exc.zh),
-                          "{} is not a OneMap findings GeoPackage ({})".format(path, exc.en))
-    if not tables or any(tables[name] is None for name in ("findings", "rules", "run")) or not tables["run"]:
-        raise OneMapError("{} 不是 OneMap 核对结果（缺少 findings/rules/run 表）".format(path),
-                          "{} is not a OneMap findings GeoPackage (no findings/rules/run tables)".format(path))
-    run = tables["run"][0]
-    indicators = tables["indicators"] or []
+    """Read a findings GeoPackage written by the verification (core.review.readback, with every finding's
+    part for the map sheets); OneMapError if it is not one or is refused."""
+    stored = readback.read(path, geometry=True)
     order = {severity: index for index, severity in enumerate(SEVERITIES)}
-    rule_order = {row["rule_id"]: index for index, row in enumerate(tables["rules"])}
-    findings = sorted(tables["findings"], key=lambda f: (rule_order.get(f["rule_id"], 999),
-                                                         order.get(f["severity"], 3), f.get("plan_fid") or 0))
-    return Report(path=path, run=run, rules=tables["rules"], indicators=indicators, findings=findings,
-                  decisions=_decisions(path), villages=_villages(run, findings, indicators))
+    rule_order = {row["rule_id"]: index for index, row in enumerate(stored.rules)}
+    findings = sorted(stored.findings, key=lambda f: (rule_order.get(f["rule_id"], 999), order[f["severity"]],
+                                                      f.get("plan_fid") or 0))
+    return Report(path=path, run=stored.run, rules=stored.rules, indicators=stored.indicators, findings=findings,
+                  decisions={d.finding_id: d for d in decisions.read(path)
+                             if not d.resolved and d.decision in decisions.KINDS},
+                  villages=_villages(stored), problems=stored.problems, stored=stored)

@@ -7,7 +7,7 @@ forbids fetching anything should a reader (QtWebKit, a browser) find something t
 from html import escape
 
 from ..read.schema import schema
-from ..review.findings import SEVERITY_ZH, STATUS_ZH
+from ..review.layout import SEVERITY_ZH, STATUS_ZH
 from . import fonts
 from .citation import citation_zh, status_zh, when_zh
 from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2

@@ -4,7 +4,7 @@ Sheets: 汇总 (every rule), 问题清单 (every finding with its decision), 指
 结论与记录 (conclusion and run record). A text longer than a cell holds (Excel: 32 767 characters)
 is cut, visibly.
 """
-from ..review.findings import SEVERITY_ZH, STATUS_ZH
+from ..review.layout import SEVERITY_ZH, STATUS_ZH
 from .citation import citation_zh, status_zh, when_zh
 from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 from .report_html import conclusion_text, run_record, title

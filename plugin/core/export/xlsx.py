@@ -5,10 +5,10 @@ from osgeo import ogr
 
 from ..errors import OneMapError
 from .atomic import write_atomically
+from .text import CUT
 
 TEXT, REAL, INTEGER = ogr.OFTString, ogr.OFTReal, ogr.OFTInteger
 CELL_MAX = 32767                  # characters in an Excel cell (UTF-16 code units)
-CUT = "…（截断）"
 
 
 def fit_cell(text):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..errors import OneMapError
 from ..export.report_data import read_report
-from ..review import decisions
+from ..review import decisions, readback
 
 
 @dataclass
@@ -43,10 +43,13 @@ class Check:
         if failed:
             zh.append("执行出错的规则 {}".format("、".join(failed)))
             en.append("rules that failed to run: {}".format(", ".join(failed)))
+        if report.problems:
+            zh.append("文件前后不一致（{}）".format(readback.contradictions_text(report.problems)))
+            en.append("the file contradicts itself ({})".format(readback.contradictions_text(report.problems, False)))
         if self.invalid:
             zh.append("无效的审查决定 {} 项按未决处理（{}）".format(len(self.invalid), "；".join(d.problem for d in self.invalid)))
             en.append("{} invalid decisions count as undecided".format(len(self.invalid)))
-        return ("核对结果 {} 的结论为不通过（{}），不能入库".format(self.path, "，".join(zh)),
+        return ("核对结果 {} 的结论为{}（{}），不能入库".format(self.path, report.verdict, "，".join(zh)),
                 "The check {} did not pass ({}): it cannot be merged".format(self.path, ", ".join(en)))
 
 

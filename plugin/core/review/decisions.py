@@ -18,18 +18,20 @@ What the report and the browser read (`read`): Decision rows; `state` is 'accept
 """
 import datetime
 import getpass
+import math
 import os
 import re
-import sqlite3
 from dataclasses import asdict, dataclass, replace
 
 from osgeo import ogr
-from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsProject
+from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsProject
 
 from ..check.boxindex import BoxIndex
 from ..errors import OneMapError
-from ..outputs import read_only, sqlite_trouble
-from .findings import SEVERITY_ZH, finding_id, navigation_point, open_findings, updating
+from ..export.text import clip, plain, shows
+from . import readback
+from .findings import finding_id, navigation_point, updating
+from .layout import SEVERITY_ZH
 from .recorded import is_local
 
 ogr.UseExceptions()
@@ -66,16 +68,26 @@ class Decision:
 
 
 def missing(decision, reason, approval_no):
-    """[(zh, en)] of what a decision lacks; [] for a complete one."""
+    """[(zh, en)] of what a decision lacks; [] for a complete one. A reason or 批复文号 that prints nothing
+    (zero-width spaces, Hangul fillers, blanks: core.export.text.shows) is none."""
     if decision not in KINDS:
         return [("未知的审查决定：{}".format(decision), "Unknown decision: {}".format(decision))]
     lacks = []
-    if not (reason or "").strip():
-        lacks.append(("“{}”须填写理由".format(KINDS[decision][0]), "{} needs a reason".format(
-            {"accepted": "An approved exception", "false_positive": "A false positive"}[decision])))
-    if decision == "accepted" and not (approval_no or "").strip():
-        lacks.append(("已认可例外须填写批复文号", "An approved exception needs the approval document number (批复文号)"))
+    if not shows(reason):
+        lacks.append(("“{}”须填写理由{}".format(KINDS[decision][0], _invisible_zh(reason)), "{} needs a reason{}".format(
+            {"accepted": "An approved exception", "false_positive": "A false positive"}[decision], _invisible_en(reason))))
+    if decision == "accepted" and not shows(approval_no):
+        lacks.append(("已认可例外须填写批复文号" + _invisible_zh(approval_no),
+                      "An approved exception needs the approval document number (批复文号)" + _invisible_en(approval_no)))
     return lacks
+
+
+def _invisible_zh(text):
+    return "（所填只有不显示的字符，如零宽空格、填充符）" if (text or "").strip() else ""
+
+
+def _invisible_en(text):
+    return " (what was entered prints nothing: zero-width or filler characters)" if (text or "").strip() else ""
 
 
 def validate(decision, reason, approval_no):
@@ -90,37 +102,37 @@ def make(finding_id_, decision, reason, approval_no="", reviewer="", rule_id="",
     validate(decision, reason, approval_no)
     now = datetime.datetime.now(datetime.timezone.utc).astimezone().isoformat(timespec="seconds")
     return Decision(finding_id_, decision, reason.strip(), (approval_no or "").strip() if decision == "accepted" else "",
-                    (reviewer or "").strip() or getpass.getuser(), now, 0, rule_id, message)
+                    (reviewer or "").strip() if shows(reviewer) else getpass.getuser(), now, 0, rule_id, message)
 
 
 # -- the GeoPackage table
 def read(path):
     """The decisions stored in a findings GeoPackage, each checked (a file from before the table existed
-    has none). A table that cannot be read as decisions is a OneMapError naming the file and column."""
-    try:
-        with read_only(path) as db:
-            if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'decisions'").fetchone():
-                return []
-            columns = [row[1] for row in db.execute('PRAGMA table_info("decisions")')]
-            lacking = [name for name in REQUIRED_COLUMNS if name not in columns]
-            if lacking:
-                raise OneMapError("核对结果 {} 的 decisions 表缺少 {} 列，无法读取审查决定".format(path, "、".join(lacking)),
-                                  "The decisions table of {} has no {} column: its decisions cannot be read".format(
-                                      path, ", ".join(lacking)))
-            wanted = [name for name in TEXT_COLUMNS + FLAG_COLUMNS if name in columns]
-            rows = db.execute('SELECT {} FROM "decisions" ORDER BY rowid'.format(
-                ", ".join('"{}"'.format(name) for name in wanted))).fetchall()
-    except sqlite3.Error as exc:
-        zh, en = sqlite_trouble(exc)
-        raise OneMapError("无法读取核对结果 {} 的审查决定：{}".format(path, zh),
-                          "Cannot read the decisions of {}: {}".format(path, en))
+    has none). A table that cannot be read as decisions is a OneMapError naming the file and column; so is
+    a file core.review.guard refuses (a `decisions` that is a view …)."""
+    with readback.connect(path) as db:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND lower(name) = 'decisions'").fetchone():
+            return []
+        columns = [row[1] for row in db.execute('PRAGMA table_info("decisions")')]
+        lacking = [name for name in REQUIRED_COLUMNS if name not in columns]
+        if lacking:
+            raise OneMapError("核对结果 {} 的 decisions 表缺少 {} 列，无法读取审查决定".format(path, "、".join(lacking)),
+                              "The decisions table of {} has no {} column: its decisions cannot be read".format(
+                                  path, ", ".join(lacking)))
+        wanted = [name for name in TEXT_COLUMNS + FLAG_COLUMNS if name in columns]
+        rows = db.execute('SELECT {} FROM "decisions" ORDER BY rowid'.format(
+            ", ".join('"{}"'.format(name) for name in wanted))).fetchall()
     return [_checked(dict(zip(wanted, row))) for row in rows]
 
 
 def _checked(values):
-    """A Decision from a stored row; what makes it invalid said in `problem` (it then counts as 需复核)."""
+    """A Decision from a stored row; what makes it invalid said in `problem` (it then counts as 需复核). Its
+    texts are made plain and bounded as every text read from a findings file (core.review.readback)."""
     problems = []
     row = {name: "" if values.get(name) is None else str(values[name]).strip() for name in TEXT_COLUMNS}
+    for name in TEXT_COLUMNS:
+        if name not in ("finding_id", "decision"):            # an identity and a kind: compared as stored
+            row[name] = clip(plain(row[name]), readback.TEXT_MAX)
     if not row["finding_id"]:
         problems.append(("缺少问题编号 finding_id", "no finding_id"))
     problems += missing(row["decision"], row["reason"], row["approval_no"])
@@ -145,44 +157,42 @@ def check_previous(path):
     (a run's PREVIOUS is checked before the run, not after it)."""
     if not path or not os.path.isfile(path):
         raise OneMapError("找不到上次核对结果：{}".format(path), "Previous findings not found: {}".format(path))
-    try:
-        with read_only(path) as db:
-            tables = {row[0] for row in db.execute("SELECT table_name FROM gpkg_contents")}
-            columns = {row[1] for row in db.execute('PRAGMA table_info("findings")')}
-    except sqlite3.Error as exc:
-        zh, en = sqlite_trouble(exc)
-        raise OneMapError("无法读取上次核对结果 {}：{}".format(path, zh), "Cannot read the previous findings {}: {}".format(
-            path, en))
+    with readback.connect(path) as db:
+        tables = {row[0].lower() for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        columns = {row[1] for row in db.execute('PRAGMA table_info("findings")')}
     lacking = sorted(set(PREVIOUS_COLUMNS) - columns)
     if not {"findings", "run"} <= tables or lacking:
         raise OneMapError("上次核对结果 {} 不是 OneMap 核对结果（{}）".format(path, "缺少列 " + "、".join(lacking) if lacking
                                                                   else "缺少 findings/run 表"),
                           "The previous findings {} are not a OneMap findings GeoPackage ({})".format(
                               path, "no column " + ", ".join(lacking) if lacking else "no findings/run tables"))
-    read(path)
+    decided = {d.finding_id for d in read(path) if not d.resolved}
+    readback.read(path, geometry=decided)           # every row and the decided findings' parts, checked now
 
 
-def save(path, decision):
-    """Store `decision` in the GeoPackage, replacing any earlier one on the same finding."""
-    _write(path, decision.finding_id, asdict(decision))
+def save(path, decision, run_id=None):
+    """Store `decision` in the GeoPackage, replacing any earlier one on the same finding. With `run_id`
+    (the check the reviewer opened) a file put in its place since is refused (core.review.findings.updating,
+    which also refuses a file whose triggers or constraints would change other rows)."""
+    _write(path, decision.finding_id, asdict(decision), run_id)
 
 
-def confirm(path, decision, message):
+def confirm(path, decision, message, run_id=None):
     """The reviewer keeps a decision marked 需复核 for the finding as it is now (`message`); an invalid
     one cannot be confirmed (OneMapError saying what it lacks: record it again in the dialog)."""
     if decision.problem:
         raise OneMapError("该审查决定无效（{}），请重新填写".format(decision.problem),
                           "This decision is invalid ({}): record it again".format(decision.problem_en))
-    save(path, replace(decision, review=0, message=message))
+    save(path, replace(decision, review=0, message=message), run_id)
 
 
-def remove(path, finding_id_):
+def remove(path, finding_id_, run_id=None):
     """Withdraw the decision on a finding."""
-    _write(path, finding_id_, None)
+    _write(path, finding_id_, None, run_id)
 
 
-def _write(path, finding_id_, values):
-    with updating(path) as dataset:
+def _write(path, finding_id_, values, run_id):
+    with updating(path, run_id) as dataset:
         table = dataset.GetLayerByName("decisions")
         if table is None:
             raise OneMapError("{} 中没有 decisions 表（请重新核对）".format(path),
@@ -193,8 +203,11 @@ def _write(path, finding_id_, values):
 
 
 def _delete(table, finding_ids):
+    """Delete the decisions on `finding_ids`: rows the filter finds, compared again here (a column's collation
+    may make SQLite match more), deleted by fid."""
+    wanted = set(finding_ids)
     table.SetAttributeFilter("finding_id IN ({})".format(",".join(_quoted(i) for i in finding_ids)))
-    for fid in [feature.GetFID() for feature in table]:
+    for fid in [feature.GetFID() for feature in table if feature.GetField("finding_id") in wanted]:
         table.DeleteFeature(fid)
     table.SetAttributeFilter(None)
 
@@ -249,17 +262,23 @@ class Part:
                    wkb=finding._wkb)
 
     @classmethod
-    def of_row(cls, feature, at, transform=None):
-        """A stored `findings` row (an OGR feature; `at`: the indexes of PREVIOUS_COLUMNS in its layer)."""
-        values = dict(zip(PREVIOUS_COLUMNS, map(feature.GetField, at)))
+    def of_row(cls, feature, at):
+        """A row of the `findings` layer being rewritten by a live re-check (an OGR feature; `at`: the
+        indexes of PREVIOUS_COLUMNS in its layer)."""
         reference = feature.GetGeometryRef()
+        return cls.of_stored(dict(zip(PREVIOUS_COLUMNS, map(feature.GetField, at)),
+                                  _wkb=bytes(reference.ExportToIsoWkb()) if reference is not None else b""))
+
+    @classmethod
+    def of_stored(cls, values, transform=None):
+        """A `findings` row as core.review.readback reads it (its part's WKB as '_wkb'), moved by `transform`."""
         x, y = values["x"], values["y"]
         if transform is not None and x is not None and y is not None:
             point = transform.transform(x, y)
             x, y = point.x(), point.y()
         return cls(values["finding_id"], values["rule_id"], values["plan_code"], values["plan_fid"],
                    values["plan_layer"], values["control_layer"], values["message"], values["severity"], (x, y),
-                   wkb=bytes(reference.ExportToIsoWkb()) if reference is not None else b"", transform=transform)
+                   wkb=values.get("_wkb") or b"", transform=transform)
 
     @property
     def raw(self):
@@ -290,14 +309,16 @@ class Part:
             if self.point is not None:
                 x, y = self.point
                 boxes.append((x - MATCH_DISTANCE_M, y - MATCH_DISTANCE_M, x + MATCH_DISTANCE_M, y + MATCH_DISTANCE_M))
+            boxes = [box for box in boxes if all(map(math.isfinite, box))]     # a transform that failed: no place
             self._box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
                          max(b[3] for b in boxes)) if boxes else ()
         return self._box or None
 
 
 def _wording(message):
-    """A message with its figures (areas, fids, coordinates) taken out."""
-    return re.sub(r"[-\d.,]+", "#", message or "")
+    """A message with its figures (areas, fids, coordinates) taken out, made plain and bounded as a stored
+    one is read back (core.review.readback): a new finding's and a previous run's compare alike."""
+    return re.sub(r"[-\d.,]+", "#", clip(plain(message or ""), readback.TEXT_MAX))
 
 
 def _key(rule_id, plan_layer, control_layer, message):
@@ -306,23 +327,14 @@ def _key(rule_id, plan_layer, control_layer, message):
 
 
 def _previous_parts(path, crs, wanted):
-    """The findings of an earlier GeoPackage whose ids are in `wanted` (one pass), in `crs` (the earlier run
-    may have used another)."""
-    dataset = open_findings(path)
-    layer = dataset.GetLayerByName("findings")
-    if layer is None:
-        raise OneMapError("上次核对结果 {} 中没有 findings 图层".format(path),
-                          "The previous findings {} have no findings layer".format(path))
+    """The findings of an earlier GeoPackage whose ids are in `wanted`, read and checked by core.review.readback,
+    in `crs` (the earlier run may have used another)."""
+    stored = readback.read(path, geometry=wanted)
     transform = None
-    srs = layer.GetSpatialRef()
-    if srs is not None and crs is not None and crs.isValid():
-        previous_crs = QgsCoordinateReferenceSystem.fromWkt(srs.ExportToWkt())
-        if previous_crs.isValid() and previous_crs != crs:
-            transform = QgsCoordinateTransform(previous_crs, crs, QgsProject.instance().transformContext())
-    at = row_indexes(layer)
-    id_at = at[0]
-    return {feature.GetField(id_at): Part.of_row(feature, at, transform) for feature in layer
-            if feature.GetField(id_at) in wanted}
+    previous_crs = stored.crs
+    if crs is not None and crs.isValid() and previous_crs.isValid() and previous_crs != crs:
+        transform = QgsCoordinateTransform(previous_crs, crs, QgsProject.instance().transformContext())
+    return {row["finding_id"]: Part.of_stored(row, transform) for row in stored.findings if row["finding_id"] in wanted}
 
 
 def row_indexes(layer):
@@ -435,7 +447,8 @@ def follow(dataset, replaced, added):
     old_by_id = {part.finding_id: part for part in replaced}
     table.SetAttributeFilter("finding_id IN ({}) AND (resolved IS NULL OR resolved <> 1)".format(
         ",".join(map(_quoted, old_by_id))))
-    stored = [(feature.GetFID(), {name: feature.GetField(name) for name in feature.keys()}) for feature in table]
+    stored = [(feature.GetFID(), {name: feature.GetField(name) for name in feature.keys()}) for feature in table
+              if feature.GetField("finding_id") in old_by_id]          # exactly (a collation may match more)
     table.SetAttributeFilter(None)
     if not stored:
         return 0

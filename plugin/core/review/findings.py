@@ -12,61 +12,13 @@ from qgis.core import QgsGeometry
 
 from ..errors import OneMapError
 from ..outputs import atomic_output, check_written
+from . import readback
+from .layout import (ALIASES_ZH, DECISION_FIELDS, FINDING_FIELDS, INDICATOR_FIELDS, RULE_FIELDS,
+                     RUN_FIELDS)
 
 ogr.UseExceptions()
 
-FINDING_FIELDS = [
-    ("finding_id", ogr.OFTString), ("rule_id", ogr.OFTString), ("severity", ogr.OFTString),
-    ("message", ogr.OFTString), ("rule_title", ogr.OFTString), ("rule_title_en", ogr.OFTString),
-    ("plan_layer", ogr.OFTString), ("plan_fid", ogr.OFTInteger64), ("plan_code", ogr.OFTString),
-    ("control_layer", ogr.OFTString), ("control_fid", ogr.OFTInteger64), ("area_m2", ogr.OFTReal),
-    ("x", ogr.OFTReal), ("y", ogr.OFTReal), ("plan_label", ogr.OFTString), ("detail", ogr.OFTString),
-    ("village", ogr.OFTString),
-]
-RULE_FIELDS = [("rule_id", ogr.OFTString), ("kind", ogr.OFTString), ("severity", ogr.OFTString),
-               ("title", ogr.OFTString), ("title_en", ogr.OFTString), ("clause", ogr.OFTString),
-               ("clause_source", ogr.OFTString), ("status", ogr.OFTString), ("findings", ogr.OFTInteger),
-               ("reason", ogr.OFTString), ("reason_en", ogr.OFTString), ("clause_status", ogr.OFTString)]
-INDICATOR_FIELDS = [("village_code", ogr.OFTString), ("indicator", ogr.OFTString), ("compare", ogr.OFTString),
-                    ("allocated_value", ogr.OFTReal), ("unit", ogr.OFTString), ("allocated_m2", ogr.OFTReal),
-                    ("planned_m2", ogr.OFTReal), ("planned_ha", ogr.OFTReal), ("planned_mu", ogr.OFTReal),
-                    ("difference_m2", ogr.OFTReal), ("tolerance_m2", ogr.OFTReal), ("status", ogr.OFTString),
-                    ("note", ogr.OFTString),
-                    # a figure not in m² (总建筑面积 万平方米, facilities 处, a share %) in the allocation's unit,
-                    # and the rule that made the row (several rules record indicators in a detailed plan)
-                    ("planned_value", ogr.OFTReal), ("rule_id", ogr.OFTString)]
-RUN_FIELDS = [("run_id", ogr.OFTString), ("plugin_version", ogr.OFTString), ("qgis_version", ogr.OFTString),
-              ("ruleset_id", ogr.OFTString), ("ruleset_path", ogr.OFTString), ("ruleset_sha256", ogr.OFTString),
-              ("plan_kind", ogr.OFTString), ("plan_kind_reason", ogr.OFTString), ("plan_path", ogr.OFTString), ("plan_sha256", ogr.OFTString),
-              ("onemap_path", ogr.OFTString), ("onemap_sha256", ogr.OFTString), ("crs", ogr.OFTString),
-              ("plan_crs", ogr.OFTString), ("started", ogr.OFTString), ("finished", ogr.OFTString),
-              ("errors", ogr.OFTInteger), ("warnings", ogr.OFTInteger), ("infos", ogr.OFTInteger),
-              ("not_applicable", ogr.OFTInteger), ("rule_errors", ogr.OFTInteger),
-              ("pushed_down", ogr.OFTString),          # the rules that ran as SQL in the PostGIS database
-              ("villages", ogr.OFTString),             # the plan's village names, a JSON list (for the exports)
-              ("as_of", ogr.OFTString), ("change", ogr.OFTString),   # core.lifecycle: one map as of, plan declared as
-              ("checked_by", ogr.OFTString)]
-
-# Reviewer decisions (core.review.decisions): created empty by every run, filled from the panel or carried
-# over from a previous run; `resolved` = 1 when the decided finding no longer occurs, `review` = 1 when
-# it was carried onto a finding whose severity or wording changed (需复核 until the reviewer confirms).
-DECISION_FIELDS = [("finding_id", ogr.OFTString), ("decision", ogr.OFTString), ("reason", ogr.OFTString),
-                   ("approval_no", ogr.OFTString), ("reviewer", ogr.OFTString), ("decided_at", ogr.OFTString),
-                   ("resolved", ogr.OFTInteger), ("rule_id", ogr.OFTString), ("message", ogr.OFTString),
-                   ("review", ogr.OFTInteger)]
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 POLYGON_HEADER, MULTI_HEADER = b"\x01\x03\x00\x00\x00", b"\x01\x06\x00\x00\x00\x01\x00\x00\x00"   # little-endian WKB
-STATUS_ZH = {"passed": "通过", "failed": "未通过", "not_applicable": "不适用", "error": "执行出错"}
-# Chinese field names: set on the loaded layer, and stored as GeoPackage field aliases where GDAL >= 3.7
-# writes them (gpkg_data_columns).
-ALIASES_ZH = {
-    "finding_id": "问题编号", "rule_id": "规则编号", "severity": "级别", "message": "问题说明", "rule_title": "规则",
-    "rule_title_en": "规则（英文）", "plan_layer": "规划图层", "plan_fid": "规划要素 FID", "plan_code": "用地用海代码",
-    "control_layer": "对照图层", "control_fid": "对照要素 FID", "area_m2": "面积（平方米）", "x": "X 坐标",
-    "y": "Y 坐标", "plan_label": "规划图斑（标识码/编号）", "detail": "技术细节", "village": "所在村", "decision": "审查决定",
-    "reason": "理由", "approval_no": "批复文号", "reviewer": "审查人", "decided_at": "决定时间", "resolved": "已消除",
-    "review": "需复核",
-}
 
 
 def open_findings(path, update=False):
@@ -84,23 +36,29 @@ def recorded_plan(path):
     """The plan (its label, as the run record names it) whose check wrote the findings GeoPackage;
     '' when the file or its run record cannot be read."""
     try:
-        dataset = open_findings(path)
+        return readback.run_record(path).get("plan_path") or ""
     except OneMapError:
         return ""
-    run = dataset.GetLayerByName("run")
-    feature = run.GetNextFeature() if run is not None else None
-    return (feature.GetField("plan_path") or "") if feature is not None else ""
 
 
 @contextlib.contextmanager
-def updating(path):
+def updating(path, run_id=None):
     """The findings GeoPackage opened for update inside one transaction: committed when the block ends,
-    rolled back (and re-raised) if it fails, closed either way."""
+    rolled back if it fails, closed either way. Only a file whose schema lets a write change nothing but
+    the rows written (core.review.guard), and with `run_id` only the check opened as that run (not a
+    file put in its place since); GDAL's errors come out as OneMapError naming the file."""
+    with readback.connect(path, writing=True) as db:
+        if run_id is not None:
+            readback.same_run(db, path, run_id)
     dataset = open_findings(path, update=True)
     dataset.StartTransaction()
     try:
         yield dataset
         dataset.CommitTransaction()
+    except RuntimeError as exc:
+        dataset.RollbackTransaction()
+        raise OneMapError("写入核对结果 {} 失败（{}），文件未改动".format(path, exc),
+                          "Writing into the findings file {} failed ({}); it is unchanged".format(path, exc)) from exc
     except Exception:
         dataset.RollbackTransaction()
         raise

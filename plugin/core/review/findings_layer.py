@@ -13,7 +13,8 @@ from ..errors import OneMapError
 from ..read.loading import PROPERTY_KEY, PROPERTY_SOURCE
 from ..read.sources import ogr_uri
 from ..read.styles import apply_style
-from .findings import ALIASES_ZH, SEVERITY_ZH, recorded_plan
+from .findings import recorded_plan
+from .layout import ALIASES_ZH, SEVERITY_ZH
 
 PROPERTY_PLAN = "onemap/plan"          # the checked plan (as the run table records it)
 

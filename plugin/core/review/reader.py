@@ -1,43 +1,30 @@
 """A findings GeoPackage read back for review: rules with their findings and totals, indicators,
 reviewer decisions. The panel's findings browser is a Qt model over this; nothing here needs a GUI.
+Everything is read through core.review.readback, which checks it, as the report's reader does.
 """
-import os
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass, field
-from urllib.request import pathname2url
-
-from osgeo import ogr
-from qgis.core import QgsCoordinateReferenceSystem, QgsGeometry
 
 from ..check.rules.indicator import M2_PER_HA, M2_PER_MU
-from ..errors import OneMapError
 from . import decisions as decisions_mod
-from .findings import open_findings
-
-ogr.UseExceptions()
+from . import readback
 
 
 class FindingRow:
     """One row of the `findings` layer: its attributes, its geometry read when first asked for."""
 
-    def __init__(self, fid, values, has_geometry, path):
+    def __init__(self, values, review):
         self.__dict__.update(values)                  # finding.rule_id, finding.message … (read very often)
-        self.fid, self.values, self.has_geometry, self._path = fid, values, has_geometry, path
-        self.has_area = has_geometry      # or an area figure without a part (GEO-06's difference): Review._add
+        self.fid, self.values, self._review = values["fid"], values, review
+        self.has_area = self.has_geometry  # or an area figure without a part (GEO-06's difference): Review._add
         self._geometry = None
 
     @property
     def geometry(self):
-        """The conflicting part (empty for findings without geometry: indicators, CRS)."""
+        """The conflicting part (empty for findings without geometry: indicators, CRS); OneMapError when the
+        file was replaced since it was opened or the part is damaged."""
         if self._geometry is None:
-            self._geometry = QgsGeometry()
-            if self.has_geometry:
-                dataset = ogr.Open(self._path)           # held while the feature is read
-                feature = dataset.GetLayerByName("findings").GetFeature(self.fid)
-                reference = feature.GetGeometryRef() if feature is not None else None
-                if reference is not None:
-                    self._geometry.fromWkb(bytes(reference.ExportToWkb()))
+            self._geometry = readback.finding_geometry(self._review.path, self._review.run_id, self.fid,
+                                                       self.finding_id) if self.has_geometry else readback.geometry(None)
         return self._geometry
 
 
@@ -59,45 +46,24 @@ class RuleRow:
 
 
 class Review:
-    """Everything the browser shows, read from one findings GeoPackage."""
+    """Everything the browser shows, read from one findings GeoPackage (OneMapError if it is refused)."""
 
     def __init__(self, path):
         self.path = path
-        dataset = open_findings(path)
-        layer = dataset.GetLayerByName("findings")
-        if layer is None:
-            raise OneMapError("无法打开核对结果：{}".format(path), "Cannot open findings: {}".format(path))
-        srs = layer.GetSpatialRef()
-        self.crs = QgsCoordinateReferenceSystem.fromWkt(srs.ExportToWkt()) if srs is not None else \
-            QgsCoordinateReferenceSystem()
-        geometry_column = layer.GetGeometryColumn()
-        names = [layer.GetLayerDefn().GetFieldDefn(i).GetName() for i in range(layer.GetLayerDefn().GetFieldCount())]
-        dataset = None
-        self._names = names
-        self._select = 'SELECT fid, "{}" IS NOT NULL AS has_geometry, {} FROM findings'.format(
-            geometry_column, ", ".join('"{}"'.format(n) for n in names))
-        with self._connect() as db:
-            tables = {name: _rows(db, name) for name in ("rules", "indicators", "run")}
-            rows = db.execute(self._select + " ORDER BY fid").fetchall()
-        self.run = tables["run"][0] if tables["run"] else {}
-        self.indicators = tables["indicators"]
-        self.rules = [RuleRow(row) for row in tables["rules"]]
+        stored = readback.read(path)
+        self.crs = stored.crs
+        self.run, self.run_id, self.indicators, self.problems = stored.run, stored.run_id, stored.indicators, \
+            stored.problems
+        self.rules = [RuleRow(row) for row in stored.rules]
         self.by_rule = {rule.rule_id: rule for rule in self.rules}
         self.findings, self.by_fid = [], {}
-        for row in rows:
+        for row in stored.findings:
             self._add(row)
         self.decisions = {}
         self.reload_decisions()
 
-    def _connect(self):
-        """Attributes through SQLite directly: tens of thousands of rows in a fraction of a second."""
-        db = sqlite3.connect("file:{}?mode=ro".format(pathname2url(os.path.abspath(self.path))), uri=True)
-        db.row_factory = sqlite3.Row
-        return closing(db)
-
     def _add(self, row):
-        finding = FindingRow(row["fid"], {name: row[name] for name in self._names}, bool(row["has_geometry"]),
-                             self.path)
+        finding = FindingRow(row, self)
         self.findings.append(finding)
         self.by_fid[finding.fid] = finding
         rule = self.by_rule.get(finding.rule_id)
@@ -121,14 +87,10 @@ class Review:
             self.findings.remove(finding)
             del self.by_fid[finding.fid]
             self.by_rule[finding.rule_id].findings.remove(finding)
-        marks = ",".join("?" * len(rule_ids))
-        with self._connect() as db:
-            rows = db.execute(self._select + " WHERE plan_layer = ? AND plan_fid = ? AND rule_id IN ({}) ORDER BY fid"
-                              .format(marks), [plan_layer, plan_fid] + sorted(rule_ids)).fetchall()
-            rules = {row["rule_id"]: dict(row) for row in _rows(db, "rules") if row["rule_id"] in rule_ids}
-        for rule_id, values in rules.items():
-            if rule_id in self.by_rule:
-                self.by_rule[rule_id].values = values
+        rows, rules = readback.parcel(self.path, self.run_id, plan_layer, plan_fid, rule_ids)
+        for values in rules:
+            if values["rule_id"] in self.by_rule:
+                self.by_rule[values["rule_id"]].values = values
         return removed, [self._add(row) for row in rows]
 
     def reload_decisions(self):
@@ -148,15 +110,15 @@ class Review:
         return {level: sum(1 for f in self.findings if f.severity == level) for level in ("error", "warning", "info")}
 
     def summary(self, chinese=True):
+        """The counts as the panel shows them; first, where the file contradicts itself."""
         severity_by_id = {f.finding_id: f.severity for f in self.findings}
-        return decisions_mod.summary(self.counts(), decisions_mod.decided_counts(
+        text = decisions_mod.summary(self.counts(), decisions_mod.decided_counts(
             severity_by_id, list(self.decisions.values())), chinese)
-
-
-def _rows(db, table):
-    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone():
-        return []
-    return [dict(row) for row in db.execute('SELECT * FROM "{}" ORDER BY fid'.format(table))]
+        if self.problems:
+            text = ("核对结果文件前后不一致（可能被改动）：{}。{}" if chinese else
+                    "The findings file contradicts itself (it may have been altered): {}. {}").format(
+                readback.contradictions_text(self.problems, chinese), text)
+        return text
 
 
 def ha_mu(m2, signed=False, chinese=True):
