@@ -4,7 +4,7 @@ import time
 
 import pytest
 from qgis.core import QgsApplication, QgsProject, QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 
 from conftest import sample
 from plugin.core.read.loading import PROPERTY_KEY
@@ -169,6 +169,35 @@ def test_several_plans_are_loaded_and_checked_into_the_chosen_folder(dock, tmp_p
     combo = dock.browser.results_combo                  # each plan's findings, one after another in the browser
     assert [combo.itemText(i) for i in range(combo.count())] == ["village_clean.gpkg", "village_conflicts.gpkg"]
     assert combo.isVisibleTo(dock) and dock.browser.review.path.endswith("village_conflicts_核对结果.gpkg")
+
+
+def test_several_plans_with_the_findings_file_beside_them_ask_for_another_folder(dock, tmp_path, monkeypatch):
+    """The default findings file lies beside the plan; several plans are never checked into their own folder:
+    the panel asks for a folder (before, the batch was refused), and the summary layer draws outlines only."""
+    import shutil
+
+    from qgis.PyQt.QtWidgets import QFileDialog
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: asked.append(a[1]) or str(tmp_path / "out"))
+    plans = []
+    for name in ("village_clean.gpkg", "village_conflicts.gpkg"):
+        shutil.copy(sample(name), tmp_path / name)
+        plans.append(str(tmp_path / name))
+    dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
+    for plan in plans:
+        dock.plan_picker.set_path(plan)
+        dock.add_plan()
+    dock.output_widget.setFilePath(str(tmp_path / "village_conflicts_核对结果.gpkg"))   # beside the plans
+    dock.verify_button.click()
+    wait_for(lambda: dock.export_panel.task is None and dock.verify_button.isEnabled())
+    assert len(asked) == 1 and "plans' own folder" in asked[0]
+    assert dock.export_panel.status.text().startswith("2 plans checked, 0 failed")
+    assert "summary.gpkg" in os.listdir(tmp_path / "out")
+    summary = [layer for layer in QgsProject.instance().mapLayers().values() if layer.source().endswith("layername=plans")]
+    assert len(summary) == 1
+    rules = summary[0].renderer().rootRule().children()
+    assert {rule.label() for rule in rules} == {"不通过", "无法判定", "失败", "通过"}
+    assert all(rule.symbol().symbolLayer(0).brushStyle() == Qt.BrushStyle.NoBrush for rule in rules)
 
 
 def test_a_password_is_never_remembered(qgis_app):

@@ -4,7 +4,9 @@ import os
 import pytest
 from osgeo import ogr
 from qgis.core import (
+    QgsFeature,
     QgsFeatureRenderer,
+    QgsGeometry,
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsPointXY,
@@ -14,6 +16,7 @@ from qgis.core import (
     QgsRuleBasedRenderer,
     QgsSingleSymbolRenderer,
     QgsSymbol,
+    QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
@@ -22,7 +25,7 @@ from qgis.PyQt.QtXml import QDomDocument
 from conftest import ROOT, sample
 from helpers import gpkg, square
 from plugin.core.read.loading import PROPERTY_KEY, load_source
-from plugin.core.read.styles import PROVISIONAL, class_filter, color_table
+from plugin.core.read.styles import PROVISIONAL, apply_style, class_filter, color_table
 
 STYLES = os.path.join(ROOT, "styles")
 
@@ -39,7 +42,7 @@ def rgb(color):
     return [color.red(), color.green(), color.blue()]
 
 
-@pytest.mark.parametrize("section", ["ydyh", "ghfq", "findings"])
+@pytest.mark.parametrize("section", ["ydyh", "ghfq", "findings", "summary"])
 def test_rule_based_qml_agrees_with_the_table(section):
     data = color_table()[section]
     renderer = read_qml_renderer(os.path.join(STYLES, "{}.qml".format(data.get("layer", section))))
@@ -51,7 +54,7 @@ def test_rule_based_qml_agrees_with_the_table(section):
     for code, entry in data["classes"].items():
         rule = by_filter[class_filter(data["field"], code, listed, data["classes"][code].get("match") == "exact")]
         layer = rule.symbol().symbolLayer(0)
-        assert rgb(layer.color()) == entry["rgb"], code
+        assert rgb(layer.color()) == entry.get("rgb", [0, 0, 0]), code
         assert layer.color().alpha() == entry.get("alpha", 255)
         provisional = entry.get("status", data["status"]) == "provisional"
         assert (PROVISIONAL in rule.label()) == provisional, code
@@ -78,7 +81,7 @@ def test_single_symbol_qml_agrees_with_the_table():
 
 def test_no_stray_qml_files():
     table = color_table()
-    expected = {table["ydyh"]["layer"], table["ghfq"]["layer"], "findings"} | set(table["layers"])
+    expected = {table["ydyh"]["layer"], table["ghfq"]["layer"], "findings", "summary"} | set(table["layers"])
     expected |= set(table["ydyh"].get("also", []))          # the base year JQDLTB in 用地用海 colours
     assert {f[:-4] for f in os.listdir(STYLES) if f.endswith(".qml")} == expected
 
@@ -104,6 +107,20 @@ def render(layers, extent, size=400):
 def pixel(image, settings, x, y):
     point = settings.mapToPixel().transform(QgsPointXY(x, y))
     return rgb(QColor(image.pixel(int(point.x()), int(point.y()))))
+
+
+def test_a_folder_checks_summary_draws_outlines_only():
+    """The summary layer of a folder check lies above the plans: each village outlined by its conclusion,
+    nothing filled (QGIS's default fill hid the plans beneath it)."""
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4546&field=conclusion:string", "summary", "memory")
+    feature = QgsFeature(layer.fields())
+    feature.setGeometry(QgsGeometry.fromWkt(square(X, Y, X + 400, Y + 400)))
+    feature.setAttribute("conclusion", "不通过")
+    layer.dataProvider().addFeatures([feature])
+    assert apply_style(layer, "summary")
+    image, settings = render([layer], QgsRectangle(X - 100, Y - 100, X + 500, Y + 500))
+    assert pixel(image, settings, X + 200, Y + 200) == [0, 0, 0]            # the background shows through
+    assert pixel(image, settings, X, Y + 200) == [200, 0, 0]               # the outline, 不通过 in red
 
 
 def test_loadplan_renders_official_colours_for_4_and_6_digit_codes(onemap_provider, tmp_path, qgis_new_project):

@@ -26,7 +26,7 @@ def main():
     app.initQgis()
     from plugin.core.read.styles import build_renderer, canonical_field, color_table
     table = color_table()
-    keys = ([table["ydyh"]["layer"]] + table["ydyh"].get("also", []) + [table["ghfq"]["layer"], "findings"]
+    keys = ([table["ydyh"]["layer"]] + table["ydyh"].get("also", []) + [table["ghfq"]["layer"], "findings", "summary"]
             + list(table["layers"]))
     for key in keys:
         field = canonical_field(key) or "BSM"

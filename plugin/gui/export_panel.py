@@ -21,10 +21,11 @@ from qgis.PyQt.QtWidgets import (
     QPushButton,
 )
 
-from ..core.check.batch import summary_crs, verify_plans, write_summary
+from ..core.check.batch import beside_plans, summary_crs, verify_plans, write_summary
 from ..core.export.mapsheets import PAPERS, SHEETS
 from ..core.export.report_pdf import has_webkit
 from ..core.read.sources import ogr_uri
+from ..core.read.styles import apply_style
 from ..i18n import chinese_ui, tr
 from .tasks import WorkTask
 
@@ -116,9 +117,13 @@ class ExportPanel(QGroupBox):
     # -- several plans
     def verify_many(self, plans, onemap, ruleset, kind, chosen_output):
         """Check several plans into one folder (findings + summary), never beside the plans: the folder of
-        the findings file chosen in the panel, else one picked now."""
-        folder = os.path.dirname(chosen_output) if chosen_output else QFileDialog.getExistingDirectory(
-            self, tr("Folder for the findings and the summary"), os.path.expanduser("~"))
+        the findings file chosen in the panel — unless that is a plan's own folder, as the default findings
+        file beside the plan is —, else one picked now."""
+        folder = os.path.dirname(chosen_output) if chosen_output else ""
+        if not folder or beside_plans(plans, folder):
+            title = tr("Folder for the findings and the summary (not the plans' own folder)") if folder else tr(
+                "Folder for the findings and the summary")
+            folder = QFileDialog.getExistingDirectory(self, title, os.path.expanduser("~"))
         if not folder:
             return False
 
@@ -156,6 +161,7 @@ class ExportPanel(QGroupBox):
             failed = sum(1 for row in rows if row["status"] == "failed")
             layer = QgsVectorLayer(ogr_uri(files[0], "plans"), tr("Batch check summary"), "ogr")
             if layer.isValid():
+                apply_style(layer, "summary")         # outlines by conclusion: the plans beneath stay visible
                 QgsProject.instance().addMapLayer(layer)
             for row in rows:                          # each plan's findings can be walked in the browser
                 if row.get("findings_file"):

@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../gui/tasks.py" line="62"/>
+        <location filename="../gui/tasks.py" line="64"/>
         <source>OneMap verification</source>
         <translation>一张图核对</translation>
     </message>
@@ -209,92 +209,92 @@
         <translation>已取消：汇总只列出已核对的成果。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="35"/>
+        <location filename="../gui/export_panel.py" line="36"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="45"/>
+        <location filename="../gui/export_panel.py" line="46"/>
         <source>Compiler</source>
         <translation>编制单位</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="47"/>
+        <location filename="../gui/export_panel.py" line="48"/>
         <source>Check report…</source>
         <translation>核对报告…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="48"/>
+        <location filename="../gui/export_panel.py" line="49"/>
         <source>The check report as PDF, HTML or XLSX (by the file&apos;s extension).</source>
         <translation>核对报告，按文件扩展名输出 PDF、HTML 或 XLSX。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="50"/>
+        <location filename="../gui/export_panel.py" line="51"/>
         <source>Map sheets…</source>
         <translation>成果图件…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="51"/>
+        <location filename="../gui/export_panel.py" line="52"/>
         <source>Land use, control lines, planning zones and check results as PDF and PNG.</source>
         <translation>用途规划图、三条控制线图、规划分区图与核对成果图，PDF 与 PNG。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="65"/>
+        <location filename="../gui/export_panel.py" line="66"/>
         <source>Run a check first.</source>
         <translation>请先完成核对。</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="87"/>
+        <location filename="../gui/export_panel.py" line="88"/>
         <source>Ready to export: {}</source>
         <translation>可导出：{}</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="91"/>
+        <location filename="../gui/export_panel.py" line="92"/>
         <source>Check report</source>
         <translation>核对报告</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="101"/>
+        <location filename="../gui/export_panel.py" line="102"/>
         <source>OneMap check report</source>
         <translation>OneMap 核对报告</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="104"/>
+        <location filename="../gui/export_panel.py" line="105"/>
         <source>Folder for the map sheets</source>
         <translation>成果图件输出文件夹</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="114"/>
+        <location filename="../gui/export_panel.py" line="115"/>
         <source>OneMap map sheets</source>
         <translation>OneMap 成果图件</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="120"/>
+        <location filename="../gui/export_panel.py" line="124"/>
         <source>Folder for the findings and the summary</source>
         <translation>核对结果与汇总的输出文件夹</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="128"/>
+        <location filename="../gui/export_panel.py" line="133"/>
         <source>OneMap batch check</source>
         <translation>OneMap 批量核对</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="135"/>
+        <location filename="../gui/export_panel.py" line="140"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="157"/>
+        <location filename="../gui/export_panel.py" line="162"/>
         <source>Batch check summary</source>
         <translation>批量核对汇总</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="163"/>
+        <location filename="../gui/export_panel.py" line="169"/>
         <source>{} plans checked, {} failed</source>
         <translation>已核对 {} 个成果，{} 个无法核对</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="186"/>
+        <location filename="../gui/export_panel.py" line="192"/>
         <source>Written: {}</source>
         <translation>已写入：{}</translation>
     </message>
@@ -574,17 +574,17 @@
         <translation>面积（亩）</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="59"/>
+        <location filename="../gui/export_panel.py" line="60"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="163"/>
+        <location filename="../gui/export_panel.py" line="169"/>
         <source>Cancelled after {} plans, {} failed</source>
         <translation>已取消：已核对 {} 个成果，{} 个失败</translation>
     </message>
     <message>
-        <location filename="../gui/export_panel.py" line="167"/>
+        <location filename="../gui/export_panel.py" line="173"/>
         <source>Cancelled: {} files written</source>
         <translation>已取消：已写出 {} 个文件</translation>
     </message>
@@ -592,6 +592,11 @@
         <location filename="../processing/verify_plan.py" line="73"/>
         <source>The plan is a (新编, 修改 …: for the approved-plans rules)</source>
         <translation>本规划类型（新编、修改…，用于与已批规划对照）</translation>
+    </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="124"/>
+        <source>Folder for the findings and the summary (not the plans&apos; own folder)</source>
+        <translation>核对结果与汇总的输出文件夹（核对结果不能写入规划成果所在的文件夹，请另选）</translation>
     </message>
 </context>
 <context>
@@ -665,27 +670,27 @@
         <translation>全部村</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="297"/>
+        <location filename="../gui/findings_view.py" line="301"/>
         <source>Zoom to finding</source>
         <translation>缩放至问题</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="298"/>
+        <location filename="../gui/findings_view.py" line="302"/>
         <source>Open attribute form</source>
         <translation>打开属性表单</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="299"/>
+        <location filename="../gui/findings_view.py" line="303"/>
         <source>Decision…</source>
         <translation>审查决定…</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="304"/>
+        <location filename="../gui/findings_view.py" line="308"/>
         <source>Withdraw decision</source>
         <translation>撤销审查决定</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="306"/>
+        <location filename="../gui/findings_view.py" line="310"/>
         <source>Copy text</source>
         <translation>复制文字</translation>
     </message>
@@ -695,7 +700,7 @@
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../gui/findings_view.py" line="302"/>
+        <location filename="../gui/findings_view.py" line="306"/>
         <source>Confirm decision</source>
         <translation>确认沿用决定</translation>
     </message>

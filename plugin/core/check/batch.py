@@ -124,15 +124,20 @@ def _previous(plan, output):
     return output if os.path.isfile(output) and same_plan(recorded_plan(output), plan) else None
 
 
+def beside_plans(plans, output_dir):
+    """Whether `output_dir` is the folder one of `plans` lies in (findings are never written among the plans)."""
+    output_dir = os.path.abspath(output_dir)
+    return any(os.path.dirname(os.path.normpath(os.path.abspath(plan))) == output_dir for plan in plans)
+
+
 def verify_plans(plans, onemap, output_dir, ruleset=None, kind=None, feedback=None, log=None):
     """Check each plan (on every core: pool.py); returns the summary rows (dicts with a `geometry`, WKB).
     Cancelled leaves the rows so far."""
     output_dir = os.path.abspath(output_dir)
     plans = [os.path.abspath(plan) for plan in plans]
-    for plan in plans:
-        if os.path.dirname(os.path.normpath(plan)) == output_dir:
-            raise OneMapError("输出文件夹不能是规划成果所在文件夹：{}".format(output_dir),
-                              "The output folder must not be the plans' own folder: {}".format(output_dir))
+    if beside_plans(plans, output_dir):
+        raise OneMapError("输出文件夹不能是规划成果所在文件夹：{}".format(output_dir),
+                          "The output folder must not be the plans' own folder: {}".format(output_dir))
     _make_folder(output_dir)
     crs = summary_crs(onemap)
     outputs = findings_paths(plans, output_dir)

@@ -46,12 +46,12 @@ def color_table():
 
 
 def section_for(key, table=None):
-    """The colour-table section ('ydyh', 'ghfq', 'findings') styling a schema key, or None.
+    """The colour-table section ('ydyh', 'ghfq', 'findings', 'summary') styling a schema key, or None.
 
     A section styles its `layer` and the keys listed in `also` (e.g. JQDLTB uses the 用地用海 colours).
     """
     table = table or color_table()
-    return next((s for s in ("ydyh", "ghfq", "findings")
+    return next((s for s in ("ydyh", "ghfq", "findings", "summary")
                  if key == table[s].get("layer", s) or key in table[s].get("also", [])), None)
 
 
@@ -131,7 +131,7 @@ def class_filter(field, code, listed, exact=False):
 
 
 def build_renderer(key):
-    """The renderer for a schema key ('GHYDYH', 'GHFQ', 'CZKFBJ' …) or 'findings', from the table."""
+    """The renderer for a schema key ('GHYDYH', 'GHFQ', 'CZKFBJ' …), 'findings' or 'summary', from the table."""
     table = color_table()
     section = section_for(key, table)
     if section is None:
