@@ -157,6 +157,19 @@ def test_one_set_per_village_each_clipped_to_its_village_with_its_own_legend(qgi
     assert image.height() > image.width()                                       # portrait for a tall village
 
 
+@pytest.mark.parametrize("k", [1.0, 841.0 / 420.0])                  # A3, A1 (its legend's symbols: 10.01 mm)
+def test_the_bar_scale_keeps_clear_of_the_numeric_scale_at_every_scale(k):
+    """The bar (up to four segments of a round length ≥ SEGMENT_MM × k) stays within BAR_MM × k, so its last
+    figure and 米 never overprint 比例尺 1:… beside it (A1 at 1:5000 drew 4 × 200 m = 160 mm into it)."""
+    from plugin.core.export.mapsheets import BAR_MM, NICE_SCALES, SEGMENT_MM, bar_segments
+    for scale in NICE_SCALES:
+        length, count = bar_segments(scale, k)
+        segment_mm = length * 1000.0 / scale
+        assert segment_mm >= SEGMENT_MM * k * 0.99 and count * segment_mm <= BAR_MM * k + 1e-6, scale
+        assert count >= 3 or segment_mm > BAR_MM * k / 3, scale                  # as many as fit, up to four
+    assert bar_segments(5000, 841.0 / 420.0) == (100, 4)
+
+
 def test_a_province_style_folder_removes_the_provisional_footnote(qgis_app, tmp_path, monkeypatch):
     import shutil
 

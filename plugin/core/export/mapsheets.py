@@ -74,6 +74,7 @@ PNG_DPI = 150
 MUTED_OPACITY = 0.35
 EXTENSIONS = (".pdf", ".png")
 SEGMENT_MM = 10.0                   # the bar scale's shortest segment on A3 (× 2 on A1): room for its figures
+BAR_MM = 64.0                       # the bar's longest on A3 (× 2 on A1): its 80 mm box less its last figure and 米
 MOVE_OUT_MM = {LABELS: (2.0,), NUMBERS: (1.5, 2.5, 4.0, 6.0, 9.0)}   # labels not placed go this much further out
 
 
@@ -135,10 +136,19 @@ def nice_length(metres):
 
 
 def segment_length(scale, k=1.0):
-    """The bar scale's segment: the shortest 1, 2 or 5 × 10^n metres that is SEGMENT_MM × k on paper or more."""
+    """The bar scale's segment: the shortest 1, 2 or 5 × 10^n metres that is SEGMENT_MM × k on paper or more
+    (within 1 %: A1's k is 841/420, and 100.1 m must not become 200 m)."""
     metres = scale * SEGMENT_MM * k / 1000.0
-    power = 10 ** math.floor(math.log10(metres))
-    return next(step * power for step in (1, 2, 5, 10) if step * power >= metres * (1 - 1e-9))
+    power = 10 ** math.floor(math.log10(metres * 0.99))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= metres * 0.99)
+
+
+def bar_segments(scale, k=1.0):
+    """(segment length in metres, number of segments) of the bar scale: up to four segments, as many as fit
+    in BAR_MM × k, so that its last figure and 米 stay clear of the numeric scale beside it."""
+    length = segment_length(scale, k)
+    on_paper = length * 1000.0 / scale
+    return length, max(1, min(4, int(BAR_MM * k / on_paper + 1e-9)))
 
 
 def _class_key(key, label):
@@ -515,7 +525,9 @@ def make_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler=
         map_item.setScale(nice_scale(map_item.scale()))
     scale = int(round(map_item.scale()))
     scalebar = next(item for item in layout.items() if isinstance(item, QgsLayoutItemScaleBar))
-    scalebar.setUnitsPerSegment(segment_length(scale, scale_factor(legend)))
+    length, count = bar_segments(scale, scale_factor(legend))
+    scalebar.setUnitsPerSegment(length)
+    scalebar.setNumberOfSegments(count)
     scalebar.update()
     note = footnote(entries, present, sheet)
     if marks is not None:
