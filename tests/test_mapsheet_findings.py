@@ -16,13 +16,14 @@ from helpers import gpkg, square
 X, Y = 560000.0, 4100000.0           # EPSG:4546
 
 
-def dense_case(folder, count=10, width=2000.0, height=1400.0):
-    """`count` homes of 12 m × 12 m in 永久基本农田, all within 100 m × 100 m, in a village of `width` ×
-    `height` m: `count` CL-01 errors and KEEP-01 (the farmland is not in the plan). (plan, one map, findings)."""
+def dense_case(folder, count=10, width=2000.0, height=1400.0, per_row=4):
+    """`count` homes of 12 m × 12 m in 永久基本农田, `per_row` a row 30 m apart (rows 35 m), in a village of
+    `width` × `height` m: `count` CL-01 errors and KEEP-01 (the farmland is not in the plan). (plan, one map,
+    findings)."""
     from plugin.core.check.engine import verify
     cx, cy = X + width / 2, Y + height / 2
-    homes = [square(cx + (i % 4) * 30, cy + (i // 4) * 35, cx + (i % 4) * 30 + 12, cy + (i // 4) * 35 + 12)
-             for i in range(count)]
+    homes = [square(cx + (i % per_row) * 30, cy + (i // per_row) * 35, cx + (i % per_row) * 30 + 12,
+                    cy + (i // per_row) * 35 + 12) for i in range(count)]
     village = square(X, Y, X + width, Y + height)
     rest = QgsGeometry.fromWkt(village)
     for home in homes:
@@ -106,6 +107,17 @@ def test_a_denser_portrait_sheet_takes_its_table_beside_the_map(tmp_path, qgis_a
     page = sheet.layout.pageCollection().page(0).rect()
     map_rect = sheet.map_item.sceneBoundingRect()
     assert page.contains(table.sceneBoundingRect()) and not map_rect.intersects(table.sceneBoundingRect())
+
+
+def test_a_table_in_several_columns_reads_from_left_to_right(tmp_path, qgis_app):
+    """A 问题清单 too long for one column takes further columns from the map; the first rows are in the
+    leftmost column (each new column was placed left of the others: rows 25–46 read before 1–24)."""
+    case = dense_case(tmp_path, count=48, per_row=8)                 # landscape: the first column under the legend
+    sheet = findings_sheet(*case, tmp_path / "04.pdf")
+    frames = sheet.layout.itemById("findings_table").multiFrame().frames()
+    assert len(frames) >= 2
+    xs = [frame.pos().x() for frame in frames]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs)
 
 
 @pytest.fixture(scope="module")

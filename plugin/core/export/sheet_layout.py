@@ -253,6 +253,15 @@ def _fitting(header, heights, frames):
     return shown
 
 
+def _left_to_right(frames):
+    """Give the table's frames their places from left to right in the order they fill (each new one was
+    placed at the map's new right edge, left of the others: rows 25–46 read before 1–24)."""
+    rects = sorted((QRectF(frame.pos().x(), frame.pos().y(), frame.rect().width(), frame.rect().height())
+                    for frame in frames), key=lambda rect: rect.x())
+    for frame, rect in zip(frames, rects):
+        frame.attemptSetSceneRect(rect)
+
+
 def place_findings_table(layout, legend, legend_lines, map_item, rows, colours, orientation, more_text):
     """Fill the 问题清单 with `rows` (first cell coloured by `colours`) and place it: under the legend on a
     landscape sheet, beside the map on a portrait one, taking further columns from the map while it keeps
@@ -280,6 +289,7 @@ def place_findings_table(layout, legend, legend_lines, map_item, rows, colours, 
         extra.attemptSetSceneRect(QRectF(map_item.pos().x() + map_item.rect().width() + gap, top, width, bottom - top))
         table.addFrame(extra)
         frames.append(extra)
+        _left_to_right(frames)
     shown = _fitting(header, heights, frames)
     if shown < len(rows):
         more = wrap_cells(table, [["", "", more_text(len(rows)), "", ""]])
