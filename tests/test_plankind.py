@@ -67,3 +67,14 @@ def test_the_panel_load_report_says_the_kind_and_why(qgis_iface, qgis_new_projec
         rows += [(top.child(i).text(0), top.child(i).text(1)) for i in range(top.childCount())]
     kind = [status for name, status in rows if name in ("Plan kind", "规划类型")]
     assert len(kind) == 1 and ("村级调查区 CJDCQ" in kind[0] or "village boundary CJDCQ" in kind[0])
+
+
+def test_a_plans_title_names_its_kind_once():
+    """Titles (report, sheets, 图则, the one map's versions) add the kind's name to the plan's unless it says it
+    already; a file name in Latin letters is set apart ("detailed_plan详细规划" read as one word)."""
+    from plugin.core.read.plankind import plan_title
+    assert plan_title("杜村", "village") == "杜村村庄规划"
+    assert plan_title("城东片区控制性详细规划", "detailed") == "城东片区控制性详细规划"
+    assert plan_title("杜村村庄规划", "village") == "杜村村庄规划"
+    assert plan_title("detailed_plan", "detailed") == "detailed_plan 详细规划"
+    assert plan_title("城东片区", "") == "城东片区规划"

@@ -36,6 +36,7 @@ from qgis.core import (
 
 from ..errors import OneMapError
 from ..read import overrides
+from ..read.plankind import plan_title
 from ..read.schema import schema
 from ..read.sources import open_source
 from ..read.styles import PROVISIONAL, apply_style, style_path, style_status
@@ -612,8 +613,8 @@ def _write_set(data, output_dir, paper, title, compiler, date, feedback):
     stems = [["{}{:02d}_{}".format(prefix, index, name) for index, (_s, name) in enumerate(SHEETS, 1)]
              for prefix in prefixes]
     check_targets([os.path.join(output_dir, stem + ext) for row in stems for stem in row for ext in EXTENSIONS])
-    kind = schema().kinds.get(data.plan.guess_kind(), {}).get("zh", "规划")
-    detailed = data.plan.guess_kind() == "detailed"         # 土地使用规划图 and 图则 instead of sheet 01 (tuze.py)
+    kind = data.plan.guess_kind()
+    detailed = kind == "detailed"         # 土地使用规划图 and 图则 instead of sheet 01 (tuze.py)
     written = []
     steps = len(villages) * len(SHEETS)
     with SheetSet(output_dir) as staged:
@@ -625,7 +626,7 @@ def _write_set(data, output_dir, paper, title, compiler, date, feedback):
                     feedback.setProgress(100.0 * (v_index * len(SHEETS) + s_index) / steps)
                 if detailed and sheet == "landuse":
                     continue
-                done = _export_sheet(data, sheet, sheet_name, village, paper, title or "{}{}".format(village.name, kind),
+                done = _export_sheet(data, sheet, sheet_name, village, paper, title or plan_title(village.name, kind),
                                      compiler, date, staged, stems[v_index][s_index])
                 if done is not None:
                     written.append(done)

@@ -6,7 +6,7 @@ forbids fetching anything should a reader (QtWebKit, a browser) find something t
 """
 from html import escape
 
-from ..read.schema import schema
+from ..read.plankind import plan_title
 from ..review.layout import SEVERITY_ZH, STATUS_ZH
 from . import fonts
 from .citation import citation_zh, status_zh, when_zh
@@ -80,8 +80,7 @@ def _status(status, table=STATUS_ZH):
 
 
 def title(report):
-    kind = schema().kinds.get(report.run.get("plan_kind") or "", {}).get("zh", "规划")
-    return "{}{}一张图核对报告".format(report.village, kind)
+    return "{}一张图核对报告".format(plan_title(report.village, report.run.get("plan_kind")))
 
 
 def conclusion_text(report):

@@ -33,6 +33,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..check.measures import CGCS2000_ELLIPSOID, DENSIFY_M, M2_PER_HA
 from ..read.codes import code_list
+from ..read.plankind import plan_title
 from ..read.styles import apply_style
 from . import fonts
 from .mapsheets import (
@@ -220,7 +221,7 @@ def export_detailed_sheets(data, staged, numbers, title="", compiler="", date=""
     图则 would go is refused before the set is committed."""
     sheets = DetailedSheets(data)
     name = os.path.splitext(os.path.basename(os.path.normpath(data.plan.path)))[0]
-    title = title or "{}详细规划".format(name)
+    title = title or plan_title(name, "detailed")
     area = QgsGeometry.fromRect((sheets.extent or data.landuse).extent())
     layout = build_sheet(WholePlan(sheets), "landuse", LANDUSE_SHEET, Village(name, area), paper, title, compiler, date)
     written = [_write(layout, staged, "{:02d}_{}".format(numbers[0], LANDUSE_SHEET), Written(name, LANDUSE_SHEET))]

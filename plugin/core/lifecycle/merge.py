@@ -24,6 +24,7 @@ from ..check.geomops import union
 from ..errors import OneMapError
 from ..read import crs as crsmod
 from ..read.history import VERSIONS_TABLE, iso_date
+from ..read.plankind import plan_title
 from ..read.schema import schema
 from ..read.sources import open_source, source_hash
 from ..review.decisions import same_plan
@@ -237,8 +238,7 @@ def merge_plan(plan, findings, onemap, approval_no, approved_on, change, dry_run
     parcels = read_parcels(plan_source, key, crs, transform_context=context)
     areas = Areas(crs, parcels, context)
     report = check.report
-    kind = schema().kinds.get(check.run.get("plan_kind") or "", {}).get("zh", "规划")
-    plan_name = report.village if report.village.endswith(kind) else report.village + kind
+    plan_name = plan_title(report.village, check.run.get("plan_kind"))
 
     def result(version, parent, incoming, replaced, ground, is_dry):
         return MergeResult(version, parent, approval_no, approved_on, change, plan_name, is_dry,

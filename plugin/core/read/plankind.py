@@ -97,3 +97,13 @@ def decide(plan, onemap, kind=None):
             "the plan {} holds {}: it looks like a one map; check the two inputs are not swapped".format(
                 plan.label, "; ".join(what))))
     return decision
+
+
+def plan_title(name, kind):
+    """A plan's name in titles: `name` followed by its kind's Chinese name (杜村 → 杜村村庄规划), unless it already
+    says it is a plan (…控制性详细规划, …村规划); a name in Latin letters (a file name) is set apart by a space."""
+    if name.endswith("规划"):
+        return name
+    kind_zh = schema().kinds.get(kind or "", {}).get("zh", "规划")
+    return "{}{}{}".format(name, " " if name[-1:].isascii() and name[-1:].isalnum() else "", kind_zh)
+
