@@ -198,6 +198,13 @@ def test_several_plans_with_the_findings_file_beside_them_ask_for_another_folder
     rules = summary[0].renderer().rootRule().children()
     assert {rule.label() for rule in rules} == {"不通过", "无法判定", "失败", "通过"}
     assert all(rule.symbol().symbolLayer(0).brushStyle() == Qt.BrushStyle.NoBrush for rule in rules)
+    other = tmp_path / "again" / "village_clean_核对结果.gpkg"        # the same plan's findings from elsewhere
+    other.parent.mkdir()
+    shutil.copy(tmp_path / "out" / "village_clean_核对结果.gpkg", other)
+    dock.browser.add_result(str(other), "village_clean.gpkg")
+    combo = dock.browser.results_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "village_clean.gpkg", "village_conflicts.gpkg", "village_clean.gpkg（again）"]
 
 
 def test_a_password_is_never_remembered(qgis_app):

@@ -24,7 +24,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core.check.batch import beside_plans, summary_crs, verify_plans, write_summary
 from ..core.export.mapsheets import PAPERS, SHEETS
 from ..core.export.report_pdf import has_webkit
-from ..core.read.sources import ogr_uri
+from ..core.read.sources import ogr_uri, source_name
 from ..core.read.styles import apply_style
 from ..i18n import chinese_ui, tr
 from .tasks import WorkTask
@@ -165,7 +165,7 @@ class ExportPanel(QGroupBox):
                 QgsProject.instance().addMapLayer(layer)
             for row in rows:                          # each plan's findings can be walked in the browser
                 if row.get("findings_file"):
-                    self.dock.browser.add_result(row["findings_file"], os.path.basename(os.path.normpath(row["path"])))
+                    self.dock.browser.add_result(row["findings_file"], source_name(row["path"]))
             summary = tr("Cancelled after {} plans, {} failed") if task.cancelled() else tr("{} plans checked, {} failed")
             self.finished(files, None, summary.format(len(rows), failed))
         elif task.cancelled():

@@ -4,6 +4,8 @@ A click zooms to the conflicting part, flashes it and selects the plan parcel in
 double click opens the finding's attribute form; the context menu copies a finding's text and records
 or withdraws a reviewer decision (written to the findings GeoPackage).
 """
+import os
+
 from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsPointXY, QgsProject, QgsRectangle
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -140,9 +142,12 @@ class FindingsBrowser(QWidget):
 
     # -- content
     def add_result(self, path, title):
-        """Show the findings GeoPackage `path` (listed under `title` when several were checked)."""
+        """Show the findings GeoPackage `path` (listed under `title` when several were checked; a second file
+        of the same plan, e.g. from a folder check, is told apart by its folder's name)."""
         index = self.results_combo.findData(path)
         if index < 0:
+            if self.results_combo.findText(title) >= 0:
+                title = "{}（{}）".format(title, os.path.basename(os.path.dirname(os.path.abspath(path))))
             self.results_combo.addItem(title, path)
             index = self.results_combo.count() - 1
         self.results_combo.setVisible(self.results_combo.count() > 1)
