@@ -192,6 +192,7 @@ def test_several_plans_with_the_findings_file_beside_them_ask_for_another_folder
     wait_for(lambda: dock.export_panel.task is None and dock.verify_button.isEnabled())
     assert len(asked) == 1 and "plans' own folder" in asked[0]
     assert dock.export_panel.status.text().startswith("2 plans checked, 0 failed")
+    assert dock.summary.text() == "2 plans checked, 0 failed — {}".format(tmp_path / "out" / "summary.gpkg")
     assert "summary.gpkg" in os.listdir(tmp_path / "out")
     summary = [layer for layer in QgsProject.instance().mapLayers().values() if layer.source().endswith("layername=plans")]
     assert len(summary) == 1

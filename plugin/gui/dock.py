@@ -330,6 +330,8 @@ class OneMapDock(QgsDockWidget):
                                              self.kind_combo.currentData() or None, self.output_widget.filePath()):
                 self.verify_button.setEnabled(False)
                 self.cancel_button.setEnabled(True)
+                self.lines, self.result_lines = [], {}
+                self.summary.setText(self.tr("Checking…"))
             return
         self.queue = [(plans[0], self.output_for(plan_file(plans[0])))]
         self.total, self.lines, self.result_lines = len(self.queue), [], {}

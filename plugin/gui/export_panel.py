@@ -167,7 +167,9 @@ class ExportPanel(QGroupBox):
                 if row.get("findings_file"):
                     self.dock.browser.add_result(row["findings_file"], source_name(row["path"]))
             summary = tr("Cancelled after {} plans, {} failed") if task.cancelled() else tr("{} plans checked, {} failed")
-            self.finished(files, None, summary.format(len(rows), failed))
+            summary = summary.format(len(rows), failed)
+            self.dock.summary.setText("{} — {}".format(summary, files[0]))   # the line under 核对 too
+            self.finished(files, None, summary)
         elif task.cancelled():
             written = task.result or []                # map sheets: those written before the cancel
             self.finished(written, None, tr("Cancelled: {} files written").format(len(written)))
