@@ -145,16 +145,22 @@ def test_an_unexpected_error_in_the_task_is_shown_not_fatal(dock, tmp_path, monk
     assert "boom" in dock.summary.text() and dock.verify_button.isEnabled()
 
 
-def test_several_plans_are_loaded_and_checked_into_the_chosen_folder(dock, tmp_path):
+def add_two_plans(dock, folder):
+    """The two sample village plans copied into `folder` and added to the panel's plans; their paths."""
     import shutil
     plans = []
     for name in ("village_clean.gpkg", "village_conflicts.gpkg"):
-        shutil.copy(sample(name), tmp_path / name)
-        plans.append(str(tmp_path / name))
+        shutil.copy(sample(name), folder / name)
+        plans.append(str(folder / name))
     dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
     for plan in plans:
         dock.plan_picker.set_path(plan)
         dock.add_plan()
+    return plans
+
+
+def test_several_plans_are_loaded_and_checked_into_the_chosen_folder(dock, tmp_path):
+    plans = add_two_plans(dock, tmp_path)
     assert dock.plan_paths() == plans and dock.plan_picker.path() == ""
     dock.load_button.click()
     assert dock.report.topLevelItemCount() == 3
@@ -179,14 +185,7 @@ def test_several_plans_with_the_findings_file_beside_them_ask_for_another_folder
     from qgis.PyQt.QtWidgets import QFileDialog
     asked = []
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: asked.append(a[1]) or str(tmp_path / "out"))
-    plans = []
-    for name in ("village_clean.gpkg", "village_conflicts.gpkg"):
-        shutil.copy(sample(name), tmp_path / name)
-        plans.append(str(tmp_path / name))
-    dock.onemap_picker.set_path(sample("township_onemap.gpkg"))
-    for plan in plans:
-        dock.plan_picker.set_path(plan)
-        dock.add_plan()
+    add_two_plans(dock, tmp_path)
     dock.output_widget.setFilePath(str(tmp_path / "village_conflicts_核对结果.gpkg"))   # beside the plans
     dock.verify_button.click()
     wait_for(lambda: dock.export_panel.task is None and dock.verify_button.isEnabled())
