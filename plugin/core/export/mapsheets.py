@@ -614,7 +614,7 @@ def _write_set(data, output_dir, paper, title, compiler, date, feedback):
              for prefix in prefixes]
     check_targets([os.path.join(output_dir, stem + ext) for row in stems for stem in row for ext in EXTENSIONS])
     kind = data.plan.guess_kind()
-    detailed = kind == "detailed"         # 土地使用规划图 and 图则 instead of sheet 01 (tuze.py)
+    detailed = kind == "detailed"                           # 土地使用规划图 and 图则 instead of sheet 01 (tuze.py)
     written = []
     steps = len(villages) * len(SHEETS)
     with SheetSet(output_dir) as staged:

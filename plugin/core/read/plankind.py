@@ -106,4 +106,3 @@ def plan_title(name, kind):
         return name
     kind_zh = schema().kinds.get(kind or "", {}).get("zh", "规划")
     return "{}{}{}".format(name, " " if name[-1:].isascii() and name[-1:].isalnum() else "", kind_zh)
-
