@@ -201,13 +201,20 @@ def _list_dataset(path, driver):
                              "Cannot read source {}: {}".format(path, exc))
     found = []
     queries = _query_layers(dataset, path, driver)
+    views = {name: gpkg_views.outcome(path, name) for name in queries} if driver == "GPKG" else {}
+    endless = [name for name, outcome in views.items() if outcome == gpkg_views.ENDLESS]
+    if endless:                     # QGIS 3.40 hangs on it opening any layer of the file (gpkg_views)
+        zh, en = gpkg_views.endless_text(endless)
+        raise OneMapError("{} 中的{}，打开该文件的任何图层都会因此停滞：文件未打开；请把视图导出为数据表后再提交"
+                          .format(path, zh), "{}: {}, and opening any layer of the file would hang on it: not opened; "
+                          "export the view as a table".format(path, en))
     for index in range(dataset.GetLayerCount()):
         ogr_layer = dataset.GetLayerByIndex(index)
         name = ogr_layer.GetName()                    # (GDAL reads a layer's fields, a view's first row, only later)
         if driver == "PostgreSQL" and name in postgis.SYSTEM_TABLES:
             continue
         query = queries.get(name.lower() if driver == "GPKG" else name)
-        problem = _unsafe_name(name) or (_query_problem(path, name, driver, *query) if query else "")
+        problem = _unsafe_name(name) or (_query_problem(name, *query, views.get(name.lower(), "")) if query else "")
         if problem:
             found.append(SourceLayer(name=name, uri="", geometry="unknown", count=0, field_names=[], problem=problem))
             continue
@@ -235,12 +242,12 @@ def _query_layers(dataset, path, driver):
     return {}
 
 
-def _query_problem(path, name, driver, kind, columns):
-    """Why a view or foreign table is not read: it is no plan layer (query_layers), or — a GeoPackage view — it
-    cannot be read whole within a bounded amount of work (a PostGIS one is bounded by postgis.STATEMENT_TIMEOUT_S)."""
+def _query_problem(name, kind, columns, failed):
+    """Why a view or foreign table is not read: it is no plan layer (query_layers), or — a GeoPackage view — SQLite
+    fails on it (`failed`: gpkg_views.outcome; a PostGIS one is bounded by postgis.STATEMENT_TIMEOUT_S)."""
     if not query_layers.may_be_plan_layer(name, columns):
         return query_layers.not_read(kind)
-    return gpkg_views.unreadable(path, name) if driver == "GPKG" else ""
+    return gpkg_views.failed_text(name, failed) if failed else ""
 
 
 def _shapefiles(path):
