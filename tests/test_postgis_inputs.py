@@ -92,3 +92,24 @@ def test_sessions_are_read_only_with_a_statement_timeout_and_a_plan_layer_view_i
     plan = server.connection("as_view")
     land_use = open_source(plan).get("GHYDYH")                 # read: its fields, its geometry, its rows counted
     assert (land_use.name, land_use.count) == ("GHDLTB", open_source(sample("village_conflicts.gpkg")).get("GHYDYH").count)
+
+
+def test_a_view_taken_for_the_land_use_is_checked_in_a_read_only_session(server):
+    """A view named like a plan layer, whose function writes only when the session may write: read through OGR's
+    read-only session (QGIS's shared connection may write, and could not open a view without a key column),
+    it is checked like the table and writes nothing."""
+    server.sql("CREATE SCHEMA evasive")
+    gdal.VectorTranslate(server.connection("evasive"), sample("village_conflicts.gpkg"), format="PostgreSQL",
+                         layerCreationOptions=["SCHEMA=evasive", "LAUNDER=NO"])
+    server.sql("CREATE TABLE public.sneaky (what text); "
+               "CREATE FUNCTION public.sneak() RETURNS int LANGUAGE plpgsql VOLATILE AS $$ BEGIN "
+               "IF current_setting('transaction_read_only') = 'off' THEN INSERT INTO public.sneaky VALUES ('x'); END IF; "
+               "RETURN 1; END $$; "
+               'CREATE SCHEMA evasive_rows; ALTER TABLE evasive."GHDLTB" SET SCHEMA evasive_rows; '
+               'CREATE VIEW evasive."GHDLTB" AS SELECT g.*, public.sneak() AS n FROM evasive_rows."GHDLTB" AS g')
+    plan = server.connection("evasive")
+    land_use = open_source(plan).get("GHYDYH")
+    assert land_use.provider == "ogr" and "default_transaction_read_only" in land_use.uri
+    result = verify(plan, server.connection("onemap"))
+    assert counts(result) == counts(verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg")))
+    assert server.sql("SELECT count(*) FROM public.sneaky").strip() == "0"

@@ -146,11 +146,18 @@ def display(path):
     return mask(str(path))
 
 
+def reading_connection(path):
+    """The OGR "PG:" string of a read-only session whose statements time out. A view or foreign table taken for
+    a plan layer is read through it (OGR's provider), not through QGIS's shared connection, which may write: a
+    view's function can tell a read-only session from another and write only in the latter."""
+    return OGR_PREFIX + libpq_conninfo(path, reading=True)
+
+
 def resolve(path):
     """(OGR connection string, open options, schema) of a source. What needs QGIS (a saved connection
     and its credentials) is worked out here, so that another thread can then open the source: QGIS's
     registry of connections must not be asked from two threads at once."""
-    return OGR_PREFIX + libpq_conninfo(path, reading=True), _open_options(path), active_schema(path)   # (OGR's keys)
+    return reading_connection(path), _open_options(path), active_schema(path)   # (OGR's keys)
 
 
 def open_dataset(path, resolved=None):
