@@ -96,8 +96,8 @@ def test_sessions_are_read_only_with_a_statement_timeout_and_a_plan_layer_view_i
 
 def test_a_view_taken_for_the_land_use_is_checked_in_a_read_only_session(server):
     """A view named like a plan layer, whose function writes only when the session may write: read through OGR's
-    read-only session (QGIS's shared connection may write, and could not open a view without a key column),
-    it is checked like the table and writes nothing."""
+    read-only session with its statement timeout (QGIS's postgres provider could not open a view without a key
+    column: the check failed), it is checked like the table and writes nothing."""
     server.sql("CREATE SCHEMA evasive")
     gdal.VectorTranslate(server.connection("evasive"), sample("village_conflicts.gpkg"), format="PostgreSQL",
                          layerCreationOptions=["SCHEMA=evasive", "LAUNDER=NO"])

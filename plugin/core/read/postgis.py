@@ -147,9 +147,9 @@ def display(path):
 
 
 def reading_connection(path):
-    """The OGR "PG:" string of a read-only session whose statements time out. A view or foreign table taken for
-    a plan layer is read through it (OGR's provider), not through QGIS's shared connection, which may write: a
-    view's function can tell a read-only session from another and write only in the latter."""
+    """The OGR "PG:" string of a read-only session whose statements time out. A view or foreign table taken for a
+    plan layer is read through it (OGR's provider): QGIS's postgres provider opens no view without a key column,
+    and its statements have no time limit."""
     return OGR_PREFIX + libpq_conninfo(path, reading=True)
 
 
