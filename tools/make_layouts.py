@@ -110,14 +110,10 @@ def add_frame(layout, rect, stroke):
     return frame
 
 
-def add_title(layout, rect, size, top):
-    """The sheet's title (id title), @onemap_title centred `top` mm below the rect's top. HTML: bold even for
-    a font without a bold face (the export's plain_title() redoes it as plain text where HTML does not serve)."""
-    title = label(layout, "title", "", rect, size, True)
-    title.setMode(QgsLayoutItemLabel.ModeHtml)
-    title.setText("<div style=\"font-family:'{}'; font-size:{}pt; font-weight:bold; text-align:center; "
-                  "margin-top:{}mm\">[% @onemap_title %]</div>".format(FONT, size, top))
-    return title
+def add_title(layout, rect, size):
+    """The sheet's title (id title): @onemap_title, bold, centred in the rect. A plain label (an HTML one, before
+    0.3.0, drew nothing in QGIS builds without QtWebKit, and every export had to replace it)."""
+    return label(layout, "title", "[% @onemap_title %]", rect, size, True, Qt.AlignHCenter)
 
 
 def add_map(layout, item_id, rect):
@@ -210,7 +206,7 @@ def mapsheet_template(paper, orientation):
     bottom = (26.0 if orientation == "landscape" else 70.0) * k   # notes band (and legend in portrait)
 
     add_frame(layout, (margin, margin, width - 2 * margin, height - 2 * margin), 0.6 * k)
-    add_title(layout, (margin, margin + 2 * k, width - 2 * margin, title_h), 22.0 * k, 2.0 * k)
+    add_title(layout, (margin, margin + 2 * k, width - 2 * margin, title_h), 22.0 * k)
 
     map_x, map_y = margin + 4 * k, margin + title_h + 4 * k
     map_w = width - 2 * margin - 8 * k - side

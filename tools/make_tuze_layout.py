@@ -28,7 +28,7 @@ SIDE_X, SIDE_W = 246.0, 150.0                   # the right column: table, 区�
 def tuze_template():
     layout = new_layout("图则 A3", WIDTH, HEIGHT)
     add_frame(layout, (MARGIN, MARGIN, WIDTH - 2 * MARGIN, HEIGHT - 2 * MARGIN), 0.6)
-    add_title(layout, (MARGIN, MARGIN + 2, WIDTH - 2 * MARGIN, 15), 20.0, 2.0)
+    add_title(layout, (MARGIN, MARGIN + 2, WIDTH - 2 * MARGIN, 15), 20.0)
 
     x, y, w, h = MAP
     item = add_map(layout, "map", MAP)

@@ -59,7 +59,6 @@ from .sheet_layout import (
     fits_one_line,
     make_room_for_legend,
     place_findings_table,
-    plain_title,
     remove_findings_table,
     scale_factor,
 )
@@ -425,7 +424,7 @@ class Sheet:
 def sheet_title(layout, title, sheet_name):
     """'<title>　<sheet name>' fitted into the template's title box (smaller, then on two lines); OneMapError
     if it cannot be."""
-    label = plain_title(layout)
+    label = layout.itemById("title")
     suffix = "\u3000" + sheet_name
     return fit_title(label, title, suffix) if label is not None else title + suffix
 

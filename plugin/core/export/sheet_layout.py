@@ -4,12 +4,8 @@ The templates (resources/mapsheet_*.qpt) place every item for the common case; h
 what the data brings — a long legend or table takes columns from the map, a long title shrinks, then
 wraps onto two lines, and is refused with a message when even that does not fit.
 """
-import re
-
 from qgis.core import (
     QgsLayoutFrame,
-    QgsLayoutItemHtml,
-    QgsLayoutItemLabel,
     QgsLayoutItemManualTable,
     QgsLayoutItemPicture,
     QgsLayoutPoint,
@@ -22,7 +18,6 @@ from qgis.PyQt.QtCore import QRectF, Qt
 from qgis.PyQt.QtGui import QColor
 
 from ..errors import OneMapError
-from . import fonts
 
 TABLE_ID = "findings_table"
 TITLE_SHRINK = 0.6                  # the smallest title size, as a share of the template's
@@ -82,37 +77,6 @@ def make_room_for_legend(layout, legend, map_item, lines, orientation):
     legend.setColumnCount(columns)
     legend.setSplitLayer(columns > 1)
     legend.setEqualColumnWidth(columns > 1)
-
-
-def plain_title(layout):
-    """The sheet title as a plain bold label, centred where the template puts it. The template's title
-    is an HTML label: without QtWebKit (Debian 13's 3.40, sid's 3.44) it draws nothing, and QGIS 3.40+
-    turns an HTML label into an HTML frame when loading, evaluating [% @onemap_title %] before it is set."""
-    label = layout.itemById("title")
-    if isinstance(label, QgsLayoutItemLabel):
-        if label.mode() != QgsLayoutItemLabel.Mode.ModeHtml:
-            return label
-        old, html, remove = label, label.text(), layout.removeLayoutItem
-    else:
-        html_items = [item for item in layout.multiFrames()
-                      if isinstance(item, QgsLayoutItemHtml) and item.frameCount()]
-        if not html_items:
-            return None
-        old, html, remove = html_items[0], html_items[0].html(), layout.removeMultiFrame
-    place = old if isinstance(old, QgsLayoutItemLabel) else old.frame(0)
-    position, size = place.positionWithUnits(), place.sizeWithUnits()
-    points = float((re.search(r"font-size:\s*([\d.]+)pt", html) or [None, "22"])[1])
-    remove(old)
-    title = QgsLayoutItemLabel(layout)
-    title.setId("title")
-    title.setText("[% @onemap_title %]")
-    set_label_font(title, fonts.font(points, bold=True))
-    title.setHAlign(Qt.AlignmentFlag.AlignHCenter)
-    title.setVAlign(Qt.AlignmentFlag.AlignVCenter)
-    layout.addLayoutItem(title)
-    title.attemptMove(position)
-    title.attemptResize(size)
-    return title
 
 
 def set_label_font(label, font):

@@ -49,7 +49,6 @@ from .mapsheets import (
     fit_extent,
     footnote,
     nice_length,
-    plain_title,
     present_classes,
     today,
 )
@@ -261,7 +260,6 @@ class Tuze:
     def __init__(self, sheets, area):
         self.sheets, self.entries = sheets, sheets.entries(with_blocks=True)
         self.layout = layout = load_template("tuze_A3.qpt", sheets.project)
-        plain_title(layout)
         layout.renderContext().setPredefinedScales([float(scale) for scale in NICE_SCALES])
         self.map, overview = layout.itemById("map"), layout.itemById("overview")
         self.map.setCrs(sheets.crs)

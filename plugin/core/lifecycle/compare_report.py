@@ -27,7 +27,7 @@ from ..errors import OneMapError
 from ..export import fonts
 from ..export.atomic import write_atomically
 from ..export.mapsheets import (MUTED_OPACITY, SheetLayer, crs_note, export_png, fill_legend, fit_extent,
-                                make_room_for_legend, nice_length, nice_scale, plain_title, present_classes, today)
+                                make_room_for_legend, nice_length, nice_scale, present_classes, today)
 from ..export.report_pdf import export_pdf, load_template
 from ..read.sources import ogr_uri, source_title
 from ..read.styles import apply_style
@@ -140,7 +140,6 @@ def export_sheet(comparison, path, paper="A3", title="", compiler="", date=""):
     area = QgsGeometry.fromRect(extent)
     orientation = "landscape" if extent.width() >= extent.height() else "portrait"
     layout = load_template("mapsheet_{}_{}.qpt".format(paper, orientation), project)
-    plain_title(layout)
     map_item = next(item for item in layout.items() if isinstance(item, QgsLayoutItemMap))
     legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))
     entries = [SheetLayer(changes, "changes", "规划调整")] + \
