@@ -148,8 +148,8 @@ def display(path):
 
 def reading_connection(path):
     """The OGR "PG:" string of a read-only session whose statements time out. A view or foreign table taken for a
-    plan layer is read through it (OGR's provider): QGIS's postgres provider opens no view without a key column,
-    and its statements have no time limit."""
+    plan layer of a `PG:` source is read through it (OGR's provider): QGIS's postgres provider opens no view
+    without a key column, and its statements have no time limit."""
     return OGR_PREFIX + libpq_conninfo(path, reading=True)
 
 

@@ -224,7 +224,9 @@ def _list_dataset(path, driver):
             found.append(SourceLayer(name=name, uri="", geometry="unknown", count=0, field_names=[],
                                      problem="无法读取 (cannot read)：{}".format(mask(str(exc)).strip())))
             continue
-        if driver == "PostgreSQL" and query:      # a view or foreign table taken for a plan layer
+        if driver == "PostgreSQL" and query and not path.startswith(postgis.SAVED_PREFIX):
+            # a view or foreign table taken for a plan layer, read by OGR (postgis.reading_connection); not for a
+            # saved connection, whose credentials would then be written out in the layer's source
             layer.uri = ogr_uri(postgis.reading_connection(path), "{}.{}".format(postgis.active_schema(path), name))
         elif driver == "PostgreSQL":
             layer.uri = postgis.qgis_table_uri(path, name, ogr_layer.GetGeometryColumn(), ogr_layer.GetFIDColumn())
