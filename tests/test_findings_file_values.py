@@ -263,3 +263,16 @@ def test_previous_with_a_damaged_decided_part_fails_before_the_check(findings, t
     monkeypatch.setattr(engine, "run_rules", no_rules)
     with pytest.raises(OneMapError, match=damaged):
         verify(sample(PLAN), sample(ONEMAP), output=str(tmp_path / "new.gpkg"), previous=findings)
+
+
+def test_a_decision_of_no_known_kind_is_to_confirm_in_the_report_as_in_the_panel(findings):
+    """A row `decision = 'bogus<U+202E>'` written past the dialog: the panel counted it 需复核 while the report dropped
+    it and the merge said 无效; now the report reads the same decisions and prints its kind plain."""
+    first = error_ids(findings)[0]
+    decide(findings, first, decision="bogus\u202e")
+    report = read_report(findings)
+    assert report.count("error", "review") == 1 and Review(findings).decision(
+        next(f for f in Review(findings).findings if f.finding_id == first)).state == "review"
+    said = report.decision_zh(next(f for f in report.findings if f["finding_id"] == first))
+    assert said.startswith("需复核（bogus；记录无效") and "\u202e" not in said
+    assert report.verdict == "不通过"

@@ -15,7 +15,7 @@ from ..read.schema import schema
 from ..read.sources import source_title
 from ..review import decisions, readback
 from ..review.layout import SEVERITIES
-from .text import clip
+from .text import clip, plain
 
 MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
 INDICATOR_STATUS_ZH = {"pass": "符合", "fail": "不符合", "not_applicable": "不适用",
@@ -69,7 +69,8 @@ class Report:
         kind = self.decision_kind(finding)
         if kind == "review":
             why = "；记录无效：{}".format(decision.problem) if decision.problem else ""
-            return "{}（{}{}）".format(DECISION_ZH["review"], DECISION_ZH.get(decision.decision, decision.decision), why)
+            return "{}（{}{}）".format(DECISION_ZH["review"], DECISION_ZH.get(decision.decision, plain(decision.decision)),
+                                      why)
         return DECISION_ZH.get(kind, kind)
 
     @property
@@ -178,6 +179,5 @@ def read_report(path):
     findings = sorted(stored.findings, key=lambda f: (rule_order.get(f["rule_id"], 999), order[f["severity"]],
                                                       f.get("plan_fid") or 0))
     return Report(path=path, run=stored.run, rules=stored.rules, indicators=stored.indicators, findings=findings,
-                  decisions={d.finding_id: d for d in decisions.read(path)
-                             if not d.resolved and d.decision in decisions.KINDS},
+                  decisions={d.finding_id: d for d in decisions.read(path) if not d.resolved},   # as the panel
                   villages=_villages(stored), problems=stored.problems, stored=stored)

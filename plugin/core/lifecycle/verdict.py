@@ -34,7 +34,7 @@ class Check:
         report = self.report
         to_confirm = report.count("error", "review")
         open_errors = report.open_count("error") - to_confirm
-        failed = [rule["rule_id"] for rule in report.rules if rule["status"] == "error"]
+        failed = report.failed_rules
         zh = ["未处理的错误 {} 项".format(open_errors)]
         en = ["{} open errors".format(open_errors)]
         if to_confirm:

@@ -71,7 +71,7 @@ def missing(decision, reason, approval_no):
     """[(zh, en)] of what a decision lacks; [] for a complete one. A reason or 批复文号 that prints nothing
     (zero-width spaces, Hangul fillers, blanks: core.export.text.shows) is none."""
     if decision not in KINDS:
-        return [("未知的审查决定：{}".format(decision), "Unknown decision: {}".format(decision))]
+        return [("未知的审查决定：{}".format(plain(decision)), "Unknown decision: {}".format(plain(decision)))]
     lacks = []
     if not shows(reason):
         lacks.append(("“{}”须填写理由{}".format(KINDS[decision][0], _invisible_zh(reason)), "{} needs a reason{}".format(

@@ -14,7 +14,7 @@ class FindingRow:
 
     def __init__(self, values, review):
         self.__dict__.update(values)                  # finding.rule_id, finding.message … (read very often)
-        self.fid, self.values, self._review = values["fid"], values, review
+        self.fid, self._review = values["fid"], review
         self.has_area = self.has_geometry  # or an area figure without a part (GEO-06's difference): Review._add
         self._geometry = None
 
@@ -98,10 +98,6 @@ class Review:
 
     def decision(self, finding):
         return self.decisions.get(finding.finding_id)
-
-    @property
-    def resolved_decisions(self):
-        return [d for d in decisions_mod.read(self.path) if d.resolved]
 
     def villages(self):
         return sorted({f.village for f in self.findings if f.village})
