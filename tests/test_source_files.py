@@ -98,3 +98,18 @@ def test_a_plain_view_is_read_and_one_that_is_no_plan_layer_or_fails_is_listed(q
     assert {layer.name: layer.problem for layer in source.unknown}["notes"].endswith("a view that is no plan layer: not read)")
     assert verify(plan, sample("township_onemap.gpkg")).counts == verify(sample("village_conflicts.gpkg"),
                                                                            sample("township_onemap.gpkg")).counts
+
+
+def test_a_views_outcome_is_read_once_while_its_file_is_unchanged(qgis_app, tmp_path):
+    """A check opens its sources several times (a folder check: the one map once a plan): each view is read
+    whole once, and again only when the file changed."""
+    from plugin.core.read import gpkg_views
+    plan = with_view(tmp_path, "GHDLTB", "SELECT * FROM {real}")
+    gpkg_views._outcome.cache_clear()
+    for _ in range(3):
+        assert open_source(plan).get("GHYDYH").name == "GHDLTB"
+    assert gpkg_views._outcome.cache_info().misses == 1
+    add_view(plan, "notes", "SELECT 1 AS remark")
+    open_source(plan)
+    assert gpkg_views._outcome.cache_info().misses == 3               # both views read again
+

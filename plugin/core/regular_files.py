@@ -11,14 +11,6 @@ import stat
 from .errors import OneMapError
 
 
-def is_regular(path):
-    """True for a regular file (a symlink to one included)."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return False
-
-
 def not_regular_error(path):
     return OneMapError("{} 不是普通文件（文件夹、管道、设备等），未读取".format(path),
                        "{} is not a regular file (a folder, a FIFO, a device …): not read".format(path))

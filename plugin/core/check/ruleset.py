@@ -19,7 +19,7 @@ from ..paths import data_path
 from ..read import overrides
 from ..read.codes import code_list, in_classes
 from ..read.schema import schema
-from ..regular_files import is_regular, not_regular_error
+from ..regular_files import not_regular_error
 from ..yamlfile import Marked, load_yaml
 from .rules import RULE_KINDS
 from .rules.base import SEVERITIES
@@ -123,7 +123,7 @@ class RuleSet:
                     "中、或本规则集所在文件夹中的文件 (extends may only name a rule set's id or a file in a rule-set "
                     "folder or in this rule set's own folder)".format(os.path.normpath(path)))
         self._check(os.path.exists(path), ("extends",), "extends 指定的文件不存在：{} (no such file)".format(path))
-        self._check(is_regular(path), ("extends",), "extends 指定的 {} 不是普通文件，未读取 (not a regular file)".format(path))
+        self._check(os.path.isfile(path), ("extends",), "extends 指定的 {} 不是普通文件，未读取 (not a regular file)".format(path))
         return _load(path, self._chain)
 
     def _check(self, condition, trail, message):

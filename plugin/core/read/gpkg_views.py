@@ -12,6 +12,7 @@ a runaway view after a few seconds. A file holding a view that does not end is r
 view that fails is listed unread.
 """
 import contextlib
+import functools
 import os
 import sqlite3
 from urllib.request import pathname2url
@@ -52,7 +53,21 @@ ENDLESS = "endless"          # the outcome of a view SQLite cannot read within M
 
 
 def outcome(path, name):
-    """'' when SQLite reads the view `name` whole within MAX_STEPS, ENDLESS when it needs more, else SQLite's error."""
+    """'' when SQLite reads the view `name` whole within MAX_STEPS, ENDLESS when it needs more, else SQLite's error.
+    Remembered while the file (and its write-ahead log) is unchanged: a check opens its sources several times."""
+    return _outcome(os.path.realpath(path), name.lower(), _state(path) + _state(path + "-wal"))
+
+
+def _state(path):
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (None, None)
+    return (info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _outcome(path, name, _state_key):
     calls = [0]
 
     def budget():

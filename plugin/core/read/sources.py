@@ -16,7 +16,7 @@ from osgeo import gdal, ogr
 from qgis.core import QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
 
 from ..errors import OneMapError
-from ..regular_files import is_regular, not_regular_error
+from ..regular_files import not_regular_error
 from ..secrets import mask
 from . import gpkg_views, history, postgis, query_layers
 from .dbf import detect_encoding
@@ -362,7 +362,7 @@ def _refuse_special_files(path, fmt):
     else:
         files = [path] + [path + suffix for suffix in GPKG_COMPANIONS if os.path.lexists(path + suffix)]
     for name in sorted(files):
-        if not is_regular(name):
+        if not os.path.isfile(name):
             raise not_regular_error(name)
 
 

@@ -28,7 +28,7 @@ from qgis.PyQt.QtXml import QDomDocument
 from ..compat import MARKER_SHAPES, MILLIMETERS, POLYGON_GEOMETRY
 from ..errors import OneMapError
 from ..paths import STYLES_DIR, data_path
-from ..regular_files import is_regular, read_bounded
+from ..regular_files import read_bounded
 from ..yamlfile import load_data
 from . import overrides
 from .qml_safety import CATEGORIES, sanitize_qml
@@ -176,7 +176,7 @@ def style_path(key):
         path = os.path.join(folder, "{}.qml".format(key))
         if not os.path.lexists(path):
             continue
-        problem = "" if is_regular(path) else "不是普通文件 (not a regular file)"
+        problem = "" if os.path.isfile(path) else "不是普通文件 (not a regular file)"
         if not problem and os.path.getsize(path) > MAX_STYLE_BYTES:
             problem = "超过 {} MB (larger than {} MB)".format(MAX_STYLE_BYTES >> 20, MAX_STYLE_BYTES >> 20)
         if not problem:
@@ -186,8 +186,9 @@ def style_path(key):
 
 
 def only_a_look(layer):
-    """No form code, custom form, actions or map tip on the layer, whatever style it brought (a GeoPackage's
-    own default style is loaded with the layer)."""
+    """No form code, custom form, actions or map tip on the layer, whatever it holds: a second guard behind
+    sources.open_vector (which loads no source's own default style) and the import of only the look's
+    categories."""
     layer.setEditFormConfig(QgsEditFormConfig())
     layer.actions().clearActions()
     layer.setMapTipTemplate("")

@@ -18,16 +18,6 @@ from .params import CODES, LAYER, TEXTS
 from .selection import code_selector, describe
 
 
-def control_matcher(control, wanted, unwanted=()):
-    """A predicate on control features: code under one of `wanted`, or name holding a non-numeric entry
-    ('建设控制地带' matches '东街历史文化街区建设控制地带'); none of `unwanted` (empty `wanted`: any feature)."""
-    named = matching_names(control, wanted, unwanted)
-
-    def matches(feature):
-        return named(feature.code, feature.attrs.get(_name_field(control)))
-    return matches
-
-
 def matching_numbers(control, wanted, unwanted=()):
     """Numbers of the control layer's features that `wanted` picks and `unwanted` does not (all of them
     when both are empty)."""
