@@ -20,6 +20,7 @@ from qgis.core import (
     QgsCallout,
     QgsFeature,
     QgsFillSymbol,
+    QgsGeometry,
     QgsLabelObstacleSettings,
     QgsLineSymbol,
     QgsMarkerSymbol,
@@ -30,7 +31,6 @@ from qgis.core import (
     QgsSimpleLineCallout,
     QgsSingleSymbolRenderer,
     QgsTextBackgroundSettings,
-    QgsTextBufferSettings,
     QgsTextFormat,
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
@@ -88,7 +88,6 @@ def _memory(kind, crs, name):
 
 def marked_findings(report, crs):
     """Every finding with a geometry as Marked, numbered as the report's 问题清单 numbers it (its order)."""
-    from qgis.core import QgsGeometry
     marked = []
     for number, finding in enumerate(report.findings, 1):
         if not finding.get("_wkb"):
@@ -97,22 +96,25 @@ def marked_findings(report, crs):
         geometry.fromWkb(finding["_wkb"])
         if geometry.isEmpty():
             continue
-        kind = decision_kind(report, finding)
+        kind = report.decision_kind(finding)
         marked.append(Marked(number, finding, kind if kind in KINDS else "", kind == "review", geometry))
     return marked
 
 
-def decision_kind(report, finding):
-    """'accepted', 'false_positive', 'review' (需复核: closes nothing) or '' — as the report reads it."""
-    return report.decision_kind(finding)
+def area_text(marked, indicator_rules):
+    """The finding's area in m² as sheet 04 shows it ('10,000'), or '' (none, or an indicator's)."""
+    area = marked.finding.get("area_m2")
+    if not area or area <= 0 or marked.finding["rule_id"] in indicator_rules:
+        return ""
+    return "{:,.0f}".format(area)
 
 
 def label_text(marked, indicator_rules):
     """'CL-07 / 10,000 m² / （误报）', each line with a space either side: neighbouring labels never touch."""
-    area = marked.finding.get("area_m2")
+    area = area_text(marked, indicator_rules)
     lines = [plain(marked.finding["rule_id"] or "")]
-    if area and area > 0 and marked.finding["rule_id"] not in indicator_rules:
-        lines.append("{:,.0f} m²".format(area))
+    if area:
+        lines.append("{} m²".format(area))
     suffix = KINDS[marked.decision][0] if marked.decision else "需复核" if marked.review else ""
     if suffix:
         lines.append("（{}）".format(suffix))
@@ -218,10 +220,10 @@ def label_anchors(layer, form):
                        (QgsPalLayerSettings.Property.MultiLineAlignment, QgsProperty.fromValue("Center")),
                        (QgsPalLayerSettings.Property.AlwaysShow, QgsProperty.fromExpression("\"label_x\" IS NOT NULL"))):
         properties.setProperty(key, value)
-    text = QgsTextFormat()
-    text.setFont(fonts.font(bold=form == NUMBERS))
-    text.setSize(7.5 if form == NUMBERS else 8)
     if form == NUMBERS:
+        text = QgsTextFormat()
+        text.setFont(fonts.font(bold=True))
+        text.setSize(7.5)
         text.setColor(QColor(255, 255, 255))
         background = QgsTextBackgroundSettings()
         background.setEnabled(True)
@@ -234,11 +236,7 @@ def label_anchors(layer, form):
         text.setBackground(background)
         properties.setProperty(QgsPalLayerSettings.Property.ShapeFillColor, QgsProperty.fromField("colour"))
     else:
-        buffer = QgsTextBufferSettings()
-        buffer.setEnabled(True)
-        buffer.setSize(0.9)
-        buffer.setColor(QColor(255, 255, 255))
-        text.setBuffer(buffer)
+        text = fonts.label_format(8, (0, 0, 0), 0.9)          # its colour is the finding's (data-defined)
         properties.setProperty(QgsPalLayerSettings.Property.Color, QgsProperty.fromField("colour"))
     settings.setFormat(text)
     settings.setDataDefinedProperties(properties)

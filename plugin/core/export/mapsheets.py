@@ -22,7 +22,6 @@ from qgis.core import (
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
-    QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
     QgsLayoutMeasurement,
     QgsLegendRenderer,
@@ -45,6 +44,7 @@ from .findings_sheet import (
     MARK_COLOURS,
     NUMBERS,
     anchors,
+    area_text,
     findings_polygons,
     label_anchors,
     make_obstacle,
@@ -58,6 +58,7 @@ from .sheet_layout import (
     fit_title,
     fits_one_line,
     make_room_for_legend,
+    north_arrow,
     place_findings_table,
     remove_findings_table,
     scale_factor,
@@ -483,16 +484,17 @@ def make_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler=
         marks = data.finding_anchors(village)
         label_anchors(marks, form)
         entries = [SheetLayer(marks, "findings", in_legend=False)] + entries
-    present = {id(entry): present_classes(entry.layer, village.area, data.crs,
+    present = {id(entry): present_classes(entry.layer, village.area, data.crs,      # (the muted land use: none)
                                           data.code_field if entry.layer is data.landuse else None)
-               for entry in entries}
+               for entry in entries if entry.in_legend or entry.key in CONTROL_KEYS}
     lines = fill_legend(legend, entries, present)
     make_room_for_legend(layout, legend, map_item, lines, orientation)
     listed = 0
     if form == NUMBERS and marks is not None:
+        marked = data.marked_on(marks)
         rows = [[str(m.number), plain(m.finding["rule_id"]), plain(m.finding.get("rule_title") or ""), m.status_zh,
-                 _area_text(m, data)] for m in data.marked_on(marks)]
-        colours = [MARK_COLOURS.get(m.mark) for m in data.marked_on(marks)]
+                 area_text(m, data.indicator_rules)] for m in marked]
+        colours = [MARK_COLOURS.get(m.mark) for m in marked]
         listed = place_findings_table(layout, legend, lines, map_item, rows, colours, orientation,
                                       "其余 {} 项见核对报告问题清单".format)
     else:
@@ -501,7 +503,7 @@ def make_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler=
     map_item.setLayers([entry.layer for entry in entries])
     map_item.setKeepLayerSet(True)
     map_item.setLabelMargin(QgsLayoutMeasurement(1.5))
-    north = next((item for item in layout.items() if isinstance(item, QgsLayoutItemPicture)), None)
+    north = north_arrow(layout)
     if north is not None:
         map_item.addLabelBlockingItem(north)
     map_item.setExtent(fit_extent(village.extent, map_item.rect().width() / map_item.rect().height()))
@@ -538,13 +540,6 @@ def make_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler=
         QgsExpressionContextUtils.setLayoutVariable(layout, name, value)
     layout.refresh()
     return Sheet(layout, map_item, marks, form, listed)
-
-
-def _area_text(marked, data):
-    area = marked.finding.get("area_m2")
-    if not area or area <= 0 or marked.finding["rule_id"] in data.indicator_rules:
-        return ""
-    return "{:,.0f}".format(area)
 
 
 def export_png(layout, path):

@@ -40,15 +40,17 @@ def safe_name(name, fallback="村域"):
 
 def unique_names(names):
     """Safe, distinct file-name parts for `names` in order (case-insensitively distinct: Windows, macOS)."""
-    taken, result = set(), []
-    for index, name in enumerate(names, 1):
-        base = safe_name(name, "村域{}".format(index))
-        candidate, number = base, 2
-        while candidate.casefold() in taken:
-            candidate, number = "{}_{}".format(base, number), number + 1
-        taken.add(candidate.casefold())
-        result.append(candidate)
-    return result
+    taken = set()
+    return [unique_name(safe_name(name, "村域{}".format(index)), taken) for index, name in enumerate(names, 1)]
+
+
+def unique_name(base, taken):
+    """`base`, or `base_2`, `base_3` … whichever is not in `taken` (case-folded); added to `taken`."""
+    candidate, number = base, 2
+    while candidate.casefold() in taken:
+        candidate, number = "{}_{}".format(base, number), number + 1
+    taken.add(candidate.casefold())
+    return candidate
 
 
 def check_output_folder(output_dir, inputs=()):

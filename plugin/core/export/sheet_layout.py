@@ -30,14 +30,14 @@ def scale_factor(legend):
     return legend.symbolHeight() / 5.0
 
 
-def _north(layout):
+def north_arrow(layout):
     return next((item for item in layout.items() if isinstance(item, QgsLayoutItemPicture)), None)
 
 
 def _shrink_map_left(layout, map_item, width):
     """The map gives `width` mm on its right; the north arrow moves with the map's right edge."""
     map_item.attemptResize(QgsLayoutSize(map_item.rect().width() - width, map_item.rect().height()))
-    north = _north(layout)
+    north = north_arrow(layout)
     if north is not None and width:
         north.attemptMove(QgsLayoutPoint(north.positionWithUnits().x() - width, north.positionWithUnits().y()))
 

@@ -53,7 +53,7 @@ from .mapsheets import (
     today,
 )
 from .report_pdf import export_pdf, load_template
-from .sheet_files import check_targets, safe_name
+from .sheet_files import check_targets, safe_name, unique_name
 
 LANDUSE_SHEET = "土地使用规划图"
 LINES = ("CSLVX", "CSLANX", "CSHX", "CSZX")           # the 城市四线, drawn above the parcels
@@ -226,7 +226,7 @@ def export_detailed_sheets(data, staged, numbers, title="", compiler="", date=""
     written = [_write(layout, staged, "{:02d}_{}".format(numbers[0], LANDUSE_SHEET), Written(name, LANDUSE_SHEET))]
     tuze, taken = Tuze(sheets, area), set()
     for block in tuze.pages(feedback):
-        stem = "{:02d}_图则_{}".format(numbers[1], _unique(safe_name(str(block), "街区"), taken))
+        stem = "{:02d}_图则_{}".format(numbers[1], unique_name(safe_name(str(block), "街区"), taken))
         check_targets([staged.target(stem + extension) for extension in EXTENSIONS])
         tuze.fill("{}　图则　街区 {}".format(title, block), compiler, date)
         written.append(_write(tuze.layout, staged, stem, Written(name, "图则 {}".format(block))))
@@ -237,14 +237,6 @@ def sheet_names(numbers):
     """Patterns (regular expressions) of the file stems export_detailed_sheets writes: an earlier set's are
     replaced by the new one."""
     return [re.escape("{:02d}_{}".format(numbers[0], LANDUSE_SHEET)), re.escape("{:02d}_图则_".format(numbers[1])) + ".+"]
-
-
-def _unique(name, taken):
-    candidate, number = name, 2
-    while candidate.casefold() in taken:
-        candidate, number = "{}_{}".format(name, number), number + 1
-    taken.add(candidate.casefold())
-    return candidate
 
 
 def _write(layout, staged, stem, done):
