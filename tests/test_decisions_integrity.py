@@ -8,34 +8,12 @@ import sys
 import pytest
 
 from conftest import sample
+from hostile_findings import ONEMAP, PLAN, checked, error_ids, findings  # noqa: F401 — fixtures
 from plugin.core.check import engine
 from plugin.core.check.engine import verify
 from plugin.core.errors import OneMapError
 from plugin.core.export.report_data import read_report
 from plugin.core.review import decisions
-
-PLAN, ONEMAP = "village_conflicts.gpkg", "township_onemap.gpkg"
-
-
-@pytest.fixture(scope="module")
-def checked(tmp_path_factory):
-    """The conflicts plan checked once: 11 errors."""
-    output = str(tmp_path_factory.mktemp("checked") / "first.gpkg")
-    verify(sample(PLAN), sample(ONEMAP), output=output)
-    return output
-
-
-@pytest.fixture
-def findings(checked, tmp_path):
-    path = str(tmp_path / "findings.gpkg")
-    shutil.copy(checked, path)
-    return path
-
-
-def error_ids(path):
-    with sqlite3.connect(path) as db:
-        return [row[0] for row in db.execute("SELECT finding_id FROM findings WHERE severity = 'error'")]
-
 
 def insert(path, rows):
     """Decision rows written past the dialog, as sqlite3 (or an older tool) would."""
