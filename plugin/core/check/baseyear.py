@@ -7,11 +7,9 @@ could not be told apart instead of guessing.
 from .geomops import union
 
 
-def tiankan_share(feature):
-    """The 田坎 share of a base-year parcel: KCXS (a fraction, or a percentage above 1), else from
-    TBDLMJ/TBMJ or KCMJ/TBMJ; 0 when the fields do not give it."""
-    attrs = feature.attrs
-
+def tiankan_share(attrs):
+    """The 田坎 share of a base-year parcel from its fields `attrs`: KCXS (a fraction, or a percentage above
+    1), else from TBDLMJ/TBMJ or KCMJ/TBMJ; 0 when the fields do not give it."""
     def number(name):
         try:
             return float(attrs.get(name))

@@ -13,7 +13,6 @@ import re
 from collections import defaultdict
 
 from qgis.core import (
-    QgsDistanceArea,
     QgsExpressionContextUtils,
     QgsFeature,
     QgsFillSymbol,
@@ -31,7 +30,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..check.measures import CGCS2000_ELLIPSOID, DENSIFY_M, M2_PER_HA
+from ..check.ellipsoid import EllipsoidalAreas
+from ..check.measures import CGCS2000_ELLIPSOID, M2_PER_HA
 from ..read.codes import code_list
 from ..read.plankind import plan_title
 from ..read.styles import apply_style
@@ -118,9 +118,7 @@ class DetailedSheets:
         """The parcels as the table lists and the map labels them: a memory copy with the 图则's columns."""
         layer = memory_layer(self.crs, "地块编号", [name for name, _heading, _width in COLUMNS] + ["JQBH"])
         provider = layer.dataProvider()
-        distance = QgsDistanceArea()
-        distance.setSourceCrs(self.crs, self.project.transformContext())
-        distance.setEllipsoid(CGCS2000_ELLIPSOID)
+        areas = EllipsoidalAreas(self.crs, self.project.transformContext(), CGCS2000_ELLIPSOID)
         rows = []
         for source in self.data.landuse.getFeatures():
             if not source.hasGeometry():
@@ -129,11 +127,10 @@ class DetailedSheets:
             number = shown(self._value(source, "DKBH"))
             code = shown(self._value(source, "YDYHFLDM"))
             lower, upper = shown(self._value(source, "RJLXX")), shown(self._value(source, "RJLSX"))
-            dense = geometry.densifyByDistance(DENSIFY_M) if not self.crs.isGeographic() else geometry
             feature = QgsFeature(layer.fields())
             feature.setGeometry(geometry)
             feature.setAttributes([number, code, shown(self._value(source, "YDYHFLMC")) or code_list("ydyh").name(code),
-                                   "{:.4f}".format(distance.measureArea(dense) / M2_PER_HA),
+                                   "{:.4f}".format(areas.of_geometry(geometry) / M2_PER_HA),
                                    "{}-{}".format(lower, upper) if lower and upper else upper,
                                    shown(self._value(source, "JZMDSX")), shown(self._value(source, "LDLXX")),
                                    shown(self._value(source, "JZXG")), self._block_of(source, number)])

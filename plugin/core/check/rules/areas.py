@@ -1,5 +1,7 @@
 """area: 面积一致性 — recorded areas (GHDLMJ, TBMJ) against the computed ellipsoidal area, and the
 parcels' total against the village's area."""
+import numpy as np
+
 from ...read.schema import schema
 from ..measures import M2_PER_HA
 from .base import NotApplicable, Rule
@@ -30,24 +32,25 @@ class AreaRule(Rule):
             if spec is None or ctx.plan.get(layer.key).fields.get(spec.name) is None:
                 continue                          # no recorded area in this layer: nothing to compare
             compared = True
-            for feature in layer.features:
-                recorded = number(feature.attrs.get(spec.name))
-                if recorded is None or feature.shape.isEmpty():
-                    continue
-                computed = figures.parcel_area(feature) if layer.key == "GHYDYH" else figures.area(feature.shape)
-                if self.differs(recorded, computed):
-                    findings.append(self.finding(
-                        "{} 要素 {} 的面积字段 {} 为 {:.2f} 平方米，椭球面积 {:.2f} 平方米，相差 {:.2f} 平方米".format(
-                            schema().layers[layer.key].zh, feature.label, spec.name, recorded, computed,
-                            recorded - computed),
-                        plan_layer=layer.key, plan_fid=feature.fid, plan_code=feature.code,
-                        area_m2=recorded - computed, geometry=feature.geometry))
+            values = layer.features.columns.get(spec.name) or [None] * len(layer.features)
+            recorded = np.array([np.nan if n is None else n for n in map(number, values)], dtype=np.float64)
+            computed = figures.areas(layer)
+            with np.errstate(invalid="ignore"):
+                differing = np.flatnonzero(self.differs(recorded, computed))    # NaN (no value, no shape): never
+            for at in differing.tolist():
+                feature = layer.features[at]
+                findings.append(self.finding(
+                    "{} 要素 {} 的面积字段 {} 为 {:.2f} 平方米，椭球面积 {:.2f} 平方米，相差 {:.2f} 平方米".format(
+                        schema().layers[layer.key].zh, feature.label, spec.name, recorded[at], computed[at],
+                        recorded[at] - computed[at]),
+                    plan_layer=layer.key, plan_fid=feature.fid, plan_code=feature.code,
+                    area_m2=float(recorded[at] - computed[at]), geometry=feature.geometry))
         village = ctx.plan_layer(self.args["village"]) if "village" in self.args else None
         landuse = ctx.plan_layer("GHYDYH")
         if village is not None and landuse is not None and landuse in layers:
             compared = True
-            total = sum(figures.parcel_area(f) for f in landuse.features)
-            region = sum(figures.area(f.shape) for f in village.features)
+            total = float(np.nansum(figures.areas(landuse)))
+            region = float(np.nansum(figures.areas(village)))
             if self.differs(total, region):
                 anchor = village.union().pointOnSurface().asPoint()
                 findings.append(self.finding(
@@ -62,8 +65,8 @@ class AreaRule(Rule):
         return findings
 
     def differs(self, recorded, computed):
-        """Beyond the absolute or the relative tolerance (either)."""
+        """Beyond the absolute or the relative tolerance (either); numbers or NumPy arrays."""
         tolerances = self.ruleset.tolerances
-        allowed = min(float(tolerances.get("area_m2", 20.0)),
-                      float(tolerances.get("area_relative", 0.02)) * max(abs(computed), 1e-9))
-        return abs(recorded - computed) > allowed
+        allowed = np.minimum(float(tolerances.get("area_m2", 20.0)),
+                             float(tolerances.get("area_relative", 0.02)) * np.maximum(np.abs(computed), 1e-9))
+        return np.abs(recorded - computed) > allowed
