@@ -1,6 +1,7 @@
 """The NumPy side of a run checked against GEOS: rings read from WKB, open parcels (seams), box pairs,
 inside grids. Each is exact or errs towards more GEOS work, never towards a missed finding."""
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from qgis.core import QgsGeometry
@@ -118,6 +119,18 @@ def test_overlaps_inside_a_stacked_copy_are_all_found():
     assert 25 + 4 not in opened and 6 not in opened            # the middles of both copies meet edge to edge
     found = sorted((a.fid, b.fid, round(piece.area(), 6)) for a, b, piece in parcel_overlaps(layer))
     assert found == brute_overlaps(layer) and len(found) >= 9 * 4
+
+
+def test_seams_matched_beside_the_rules_give_the_same_open_parcels():
+    """GEO-02/03 start the edge matching on a thread of its own (Rule.prepare): the same parcels come out,
+    an invalid one (made valid, so open) included, as when the rule matches them itself."""
+    wkts = grid(size=6, steps=4) + ["POLYGON((0 0, 10 10, 10 0, 0 10, 0 0))"]          # a bow-tie: invalid
+    by_itself = layer_of(wkts).open_parcels()
+    beside = layer_of(wkts)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        beside.find_seams_beside(pool)
+        assert beside.open_parcels().tolist() == by_itself.tolist()
+    assert len(wkts) - 1 in by_itself.tolist()
 
 
 def test_overlaps_of_a_turned_grid_with_seeded_pieces_are_the_brute_force_ones():

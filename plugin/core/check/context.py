@@ -4,6 +4,7 @@ Features are held in memory with a spatial index; rules ask for candidates by bo
 CRS decisions (assumed, detected, reprojected) are recorded for the crs rule to report.
 """
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,6 +97,7 @@ class LayerData:
         self._queries = 0
         self._index = None
         self._union = None
+        self._seams = None               # seams.open_parcels of the stored geometries (or its Future)
         self._open = None
 
     @property
@@ -115,12 +117,20 @@ class LayerData:
             self._index = BoxIndex.of_boxes(self.features.boxes)
         return self._index
 
+    def find_seams_beside(self, beside):
+        """Start matching the parcels' edges on `beside` (an executor) while other rules run: NumPy and
+        the stored WKB only — no QGIS object, no PROJ, nothing another thread changes."""
+        if self._seams is None and self._open is None:
+            self._seams = beside.submit(open_parcels, self.features.wkbs)
+
     def open_parcels(self):
         """Numbers of the features that meet a neighbour otherwise than edge to edge, or lie on the
-        layer's outline or a gap (seams.py): the only ones an overlap or gap test must start from."""
+        layer's outline or a gap (seams.py), or were made valid: the only ones an overlap or gap test
+        must start from."""
         if self._open is None:
             table = self.features
-            self._open = np.flatnonzero(open_parcels(table.wkbs, trusted=table.valid()))
+            seams = open_parcels(table.wkbs) if self._seams is None else self._seams.result()
+            self._open, self._seams = np.flatnonzero(seams | ~table.valid()), None
         return self._open
 
     def candidates(self, rect):
@@ -180,6 +190,7 @@ class Context:
         self.as_of = None                # the one map's approved plans read as of (core.read.history.AsOf)
         self.declared_change = ""        # what the plan declares itself: 新编, 修改 … (core.lifecycle.changes)
         self._measures = None
+        self._beside = None
         landuse = plan.open_layer("GHYDYH")
         self._opened = {("plan", "GHYDYH"): landuse}       # read again by _load: open it once
         self.plan_crs = self._layer_crs("plan", plan.get("GHYDYH").name, landuse, fallback=None)
@@ -242,6 +253,20 @@ class Context:
         if self._base_year is None:
             self._base_year = BaseYear(self.plan_layer("JQDLTB"))
         return self._base_year
+
+    def beside(self):
+        """A thread for work that goes on beside the rules (Rule.prepare); NumPy only: a short-lived
+        thread must not use PROJ (core/threads.py)."""
+        if self._beside is None:
+            self._beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onemap-beside")
+        return self._beside
+
+    def close(self):
+        """Let go of the thread beside the rules and the shared database (a cancelled run does not wait)."""
+        if self._beside is not None:
+            self._beside.shutdown(wait=False, cancel_futures=True)
+        if self.database is not None:
+            self.database.close()
 
     def measures(self):
         """Indicator figures in ellipsoidal area (see measures.py), made once."""

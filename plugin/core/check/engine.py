@@ -144,15 +144,18 @@ def to_plan_crs(findings, ctx):
 
 def run_rules(rules, ctx, feedback=None):
     """(findings, outcomes) of each rule, in rule-set order, once each rule has started what can run beside
-    the others (Rule.prepare). A rule that fails is recorded and the run goes on; an input that cannot be
-    read (OneMapError) or a cancel ends it. Rules of kind `usable` run last: they report what the geometry
-    screen changed in the layers the other rules read (layers are read when a rule first asks)."""
-    for rule in rules.rules:
+    the others (Rule.prepare); the rules that started something run after those that did not, so that the
+    work has the others' time to finish in. A rule that fails is recorded and the run goes on; an input that
+    cannot be read (OneMapError) or a cancel ends it. Rules of kind `usable` run last: they report what the
+    geometry screen changed in the layers the other rules read (layers are read when a rule first asks)."""
+    started = set()
+    for index, rule in enumerate(rules.rules):
         try:
-            rule.prepare(ctx)
+            if rule.prepare(ctx):
+                started.add(index)
         except Exception:                             # noqa: BLE001 — its run() meets the same and records it
             pass
-    order = sorted(range(len(rules.rules)), key=lambda n: rules.rules[n].kind == "usable")
+    order = sorted(range(len(rules.rules)), key=lambda n: (rules.rules[n].kind == "usable", n in started))
     done = {}
     for step, index in enumerate(order):
         rule = rules.rules[index]
@@ -223,8 +226,8 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
         plan_sha256, onemap_sha256 = hashes.result()
     finally:
         hashes.close()
-        if ctx is not None and ctx.database is not None:
-            ctx.database.close()
+        if ctx is not None:
+            ctx.close()
     name_plan_features(findings, ctx)
     place_in_villages(findings, ctx)
     to_plan_crs(findings, ctx)

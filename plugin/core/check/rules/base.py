@@ -79,7 +79,8 @@ class Rule:
         self.ruleset = ruleset
 
     def prepare(self, ctx):
-        """Start work that can go on beside the rules before this one (e.g. a database query)."""
+        """Start work that can go on beside the rules before this one (e.g. a database query); True when
+        it started some (the rule then runs after the rules that did not)."""
 
     def run(self, ctx):
         raise NotImplementedError

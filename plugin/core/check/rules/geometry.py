@@ -72,6 +72,13 @@ class GeometryRule(Rule):
     kind = "geometry"
     params = {"layer": (LAYER, True), "check": (str, True, CHECKS), "boundary": (LAYER, False)}
 
+    def prepare(self, ctx):
+        """The overlap and gap checks start from the open parcels: their edges are matched beside the rules."""
+        if self.args["check"] in ("overlap", "gap"):
+            self.plan_layer(ctx, self.args["layer"]).find_seams_beside(ctx.beside())
+            return True
+        return False
+
     def run(self, ctx):
         data = self.plan_layer(ctx, self.args["layer"])
         return getattr(self, "_" + self.args["check"])(ctx, data)
