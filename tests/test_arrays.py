@@ -7,7 +7,7 @@ import numpy as np
 from qgis.core import QgsGeometry
 
 from plugin.core.check import rings as rings_mod
-from plugin.core.check.compact import measured
+from plugin.core.check.compact import copied, measured
 from plugin.core.check.context import Feature, LayerData
 from plugin.core.check.geomops import Prepared
 from plugin.core.check.inside import EDGE, INSIDE, OUTSIDE, InsideGrid
@@ -131,6 +131,19 @@ def test_seams_matched_beside_the_rules_give_the_same_open_parcels():
         beside.find_seams_beside(pool)
         assert beside.open_parcels().tolist() == by_itself.tolist()
     assert len(wkts) - 1 in by_itself.tolist()
+
+
+def test_patches_copied_as_they_are_are_found_by_their_bytes():
+    """KEEP-*: a one-map patch the plan holds with the very same WKB needs no overlay. Same box but other
+    vertices (a ring started elsewhere), a shift of 1e-9 m, a duplicate and no geometry are told apart."""
+    square = "POLYGON((0 0, 10 0, 10 10, 0 10, 0 0))"
+    onemap = layer_of([square, "POLYGON((20 0, 30 0, 30 10, 20 10, 20 0))", "POLYGON((40 0, 50 0, 50 10, 40 10, 40 0))",
+                       "POLYGON((60 0, 70 0, 70 10, 60 10, 60 0))", "POLYGON EMPTY"])
+    plan = layer_of(["POLYGON((50 50, 51 50, 51 51, 50 50))", square, square,
+                     "POLYGON((30 0, 30 10, 20 10, 20 0, 30 0))", "POLYGON((40 0, 50 0, 50 10, 40 10.000000001, 40 0))",
+                     "POLYGON((60 0, 70 0, 70 10, 60 10, 60 0))", "POLYGON EMPTY"])
+    assert copied(onemap.features, np.arange(5), plan.features).tolist() == [True, False, False, True, False]
+    assert copied(plan.features, np.array([6, 2, 0]), onemap.features).tolist() == [False, True, False]
 
 
 def test_overlaps_of_a_turned_grid_with_seeded_pieces_are_the_brute_force_ones():

@@ -151,6 +151,9 @@ def test_cgcs2000_zones_from_the_meridian_to_the_zone_edge(code):
     meridian = ZONE_3DEG_CM.get(code, ZONE_6DEG_CM.get(code))
     shapes = [g for lat in (20.0, 35.0, 50.0) for offset in (0.0, half - 0.02)
               for g in parcels_at(crs, meridian + offset, lat)]
+    areas = EllipsoidalAreas(crs, context(), CGCS2000_ELLIPSOID)
+    assert areas.frame is not None                    # measured in NumPy, not handed back to QGIS
+    assert areas.measurable(ellipsoid.Rings(ellipsoid.WkbBlob.joined([g.asWkb() for g in shapes])), len(shapes))[0].all()
     assert_agrees(crs, shapes)
 
 

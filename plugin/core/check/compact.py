@@ -196,6 +196,42 @@ class Shared:
         return value
 
 
+def copied(table, numbers, other):
+    """Per feature of `table` among `numbers`: True where the FeatureTable `other` holds a feature of exactly
+    the same WKB bytes (a patch copied from the one map). Candidates are found by their boxes, all at once
+    (sorted hashes of the four coordinates), and their bytes compared; no Feature is made."""
+    numbers = np.asarray(numbers, dtype=np.int64)
+    result = np.zeros(len(numbers), dtype=bool)
+    if not len(numbers) or not len(other):
+        return result
+    theirs = _box_hash(other.boxes)
+    order = np.argsort(theirs, kind="stable")
+    ranked = theirs[order]
+    mine = _box_hash(table.boxes[numbers])
+    first, last = np.searchsorted(ranked, mine, "left"), np.searchsorted(ranked, mine, "right")
+    found = np.flatnonzero(~np.isnan(table.boxes[numbers, 0]) & (last > first))
+    one = found[last[found] - first[found] == 1]             # the usual case: one candidate, compared in a loop
+    mine, theirs = table.wkbs, other.wkbs
+    starts, ends = mine.offsets[numbers[one]], mine.offsets[numbers[one] + 1]
+    other_starts, other_ends = theirs.offsets[order[first[one]]], theirs.offsets[order[first[one]] + 1]
+    sized = ends - starts == other_ends - other_starts
+    result[one[sized]] = [mine.blob[s:e] == theirs.blob[t:u] for s, e, t, u in zip(
+        starts[sized].tolist(), ends[sized].tolist(), other_starts[sized].tolist(), other_ends[sized].tolist())]
+    for at in found[last[found] - first[found] > 1].tolist():
+        wkb = mine.wkb(int(numbers[at]))
+        result[at] = any(theirs.wkb(n) == wkb for n in order[first[at]:last[at]].tolist())
+    return result
+
+
+_MIX = tuple(np.uint64(k) for k in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93))
+
+
+def _box_hash(boxes):
+    """A 64-bit hash of each box's four coordinates (equal boxes, equal hashes; −0.0 as 0.0)."""
+    bits = (np.ascontiguousarray(boxes, dtype=np.float64) + 0.0).view(np.uint64)
+    return bits[:, 0] * _MIX[0] ^ bits[:, 1] * _MIX[1] ^ bits[:, 2] * _MIX[2] ^ bits[:, 3] * _MIX[3]
+
+
 def measured(wkbs):
     """(boxes, areas) of the features of a WkbBlob from their points: (n, 4) boxes (NaN where there is no
     geometry; one that is not a plain polygon measured by QGIS) and planar areas (NaN where unknown)."""

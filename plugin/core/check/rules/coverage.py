@@ -5,6 +5,7 @@ from qgis.core import QgsGeometry
 
 from ...read.schema import schema
 from ..boxindex import box_of
+from ..compact import copied
 from ..geomops import Prepared, polygonal, single_parts, union
 from ..inside import EDGE, INSIDE, WORTH_IT, InsideGrid
 from ..reading import label_text
@@ -12,13 +13,10 @@ from .base import SEVERITIES, Rule, reaches
 from .params import FINITE, LAYER
 
 
-def not_held(shape, layer, wkb=None):
+def not_held(shape, layer):
     """What of `shape` the layer's shapes do not cover; nothing at once when one of them is the same
-    polygon (a patch copied from the one map: the same WKB bytes — `wkb`, of the feature `shape` is whole
-    of —, or the same box and vertices) or holds it whole (the usual cases: no union, no overlay)."""
+    polygon (the same box and vertices) or holds it whole (the usual cases: no union, no overlay)."""
     box = box_of(shape)
-    if wkb is not None and same_wkb(layer, box, wkb):
-        return QgsGeometry()
     near = list(layer.candidates(box))
     if any(other.box == box and other.shape.equals(shape) for other in near):
         return QgsGeometry()
@@ -26,12 +24,6 @@ def not_held(shape, layer, wkb=None):
         return QgsGeometry()
     held = union(other.shape for other in near)
     return polygonal(shape.difference(held)) if not held.isEmpty() else shape
-
-
-def same_wkb(layer, box, wkb):
-    """Whether a feature of the layer near `box` has exactly these WKB bytes (no Feature made)."""
-    wkbs = layer.features.wkbs
-    return any(wkbs.wkb(n) == wkb for n in layer.near_numbers(box))
 
 
 class CoverageRule(Rule):
@@ -75,8 +67,9 @@ class CoverageRule(Rule):
         name = schema().layers[control.key].zh
         findings = []
         table = control.features
-        for number, whole in within(control, control.near_numbers(area.boundingBox()), prepared):
-            if whole and kept_layer is not None and same_wkb(kept_layer, table.box(number), table.wkbs.wkb(number)):
+        for number, whole, kept in unchanged(within(control, control.near_numbers(area.boundingBox()), prepared),
+                                             control, kept_layer):
+            if kept:
                 continue                                  # kept as it is: no Feature, no GEOS
             other = table[number]
             inside = other.shape if whole else polygonal(other.shape.intersection(area))
@@ -114,8 +107,8 @@ class CoverageRule(Rule):
         """The plan's features (inside the plan area) that the one map does not hold."""
         findings = []
         table = kept_layer.features
-        for number, whole in within(kept_layer, range(len(table)), prepared):
-            if whole and same_wkb(control, table.box(number), table.wkbs.wkb(number)):
+        for number, whole, held in unchanged(within(kept_layer, range(len(table)), prepared), kept_layer, control):
+            if held:
                 continue
             kept = table[number]
             inside = kept.shape if whole else polygonal(kept.shape.intersection(area))
@@ -129,6 +122,18 @@ class CoverageRule(Rule):
                     plan_layer=kept_layer.key, plan_fid=kept.fid, control_layer=control.key,
                     area_m2=part.area(), geometry=part))
         return findings
+
+
+def unchanged(placed, layer, other):
+    """(number, wholly inside, copied as it is into `other`) for the (number, wholly inside) of `placed`:
+    a feature wholly inside whose very WKB bytes `other` (a LayerData, or None) holds needs no overlay."""
+    placed = list(placed)
+    whole = np.array([w for _n, w in placed], dtype=bool)
+    numbers = np.array([n for n, _w in placed], dtype=np.int64)
+    same = np.zeros(len(placed), dtype=bool)
+    if other is not None and whole.any():
+        same[whole] = copied(layer.features, numbers[whole], other.features)
+    return zip(numbers.tolist(), whole.tolist(), same.tolist())
 
 
 def within(layer, numbers, prepared):
