@@ -20,7 +20,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..read.codes import normalize_code
 from ..read.schema import schema
-from .compact import COMPACT_OVER, FeatureTable, Shared
+from .compact import BOX_CHUNK, COMPACT_OVER, FeatureTable, Shared
 from .geomops import COORDINATE_LIMIT, SOUND_RING_POINTS
 from .rings import Rings, WkbBlob, WkbBuilder
 
@@ -171,20 +171,13 @@ def screened(wkbs, fids, screen, where, polygonal):
     """The WkbBlob with every geometry the screen would change replaced by what it keeps (geomops.Screen,
     one QgsGeometry each). A plain 2D one-ring polygon (or multipolygon of one such part) of finite
     coordinates and five points or more — the usual parcel — passes as read, judged for all features at
-    once from its header and points; any other goes through the screen."""
-    rings = Rings(wkbs)
+    once from its header and points (BOX_CHUNK features at a time: a million patches' points are never
+    all held twice); any other goes through the screen."""
     count = len(wkbs)
     plain = np.zeros(count, dtype=bool)
-    if polygonal and len(rings):
-        per_feature = np.bincount(rings.owner, minlength=count)
-        sizes = np.diff(rings.starts)
-        finite = np.isfinite(rings.x) & np.isfinite(rings.y) & (np.abs(rings.x) <= COORDINATE_LIMIT) & (
-            np.abs(rings.y) <= COORDINATE_LIMIT)
-        ring_ok = (sizes >= SOUND_RING_POINTS) & ~rings.hole
-        nonempty = np.flatnonzero(sizes > 0)
-        ring_ok[nonempty] &= np.logical_and.reduceat(finite, rings.starts[nonempty])
-        plain[rings.owner[ring_ok]] = True
-        plain &= rings.simple & (per_feature == 1)
+    for start in range(0, count if polygonal else 0, BOX_CHUNK):
+        part = WkbBlob(wkbs.blob, wkbs.offsets[start:start + BOX_CHUNK + 1])
+        plain[start:start + len(part)] = _plain(Rings(part), len(part))
     empty = np.diff(wkbs.offsets) == 0
     suspects = np.flatnonzero(~plain & ~empty)
     if not len(suspects):
@@ -202,38 +195,57 @@ def screened(wkbs, fids, screen, where, polygonal):
     return builder.done()
 
 
+def _plain(rings, count):
+    """Per feature of `rings`: True for a plain 2D one-ring polygon of finite coordinates and
+    SOUND_RING_POINTS points or more."""
+    plain = np.zeros(count, dtype=bool)
+    if not len(rings):
+        return plain
+    per_feature = np.bincount(rings.owner, minlength=count)
+    sizes = np.diff(rings.starts)
+    finite = np.isfinite(rings.x) & np.isfinite(rings.y) & (np.abs(rings.x) <= COORDINATE_LIMIT) & (
+        np.abs(rings.y) <= COORDINATE_LIMIT)
+    ring_ok = (sizes >= SOUND_RING_POINTS) & ~rings.hole
+    nonempty = np.flatnonzero(sizes > 0)
+    ring_ok[nonempty] &= np.logical_and.reduceat(finite, rings.starts[nonempty])
+    plain[rings.owner[ring_ok]] = True
+    return plain & rings.simple & (per_feature == 1)
+
+
 def reprojected(wkbs, transform):
     """The WkbBlob with every point put through the PROJ pipeline QGIS instantiates for `transform` (so the
-    coordinates are QGIS's to the last bit), a million points per call; None when the pipeline cannot be
-    had or a point does not transform (QGIS then reads the layer and says what went wrong)."""
-    blob, rings = wkbs.blob, Rings(wkbs)
-    if not isinstance(blob, bytearray):
-        blob = bytearray(blob)
-    if not rings.parsed.all():                            # curves, Z …: not read here
-        return None
-    if not len(rings.x):
-        return wkbs
-    pipeline = _pipeline(transform, QgsPointXY(float(rings.x[0]), float(rings.y[0])))
-    options = osr.CoordinateTransformationOptions()
-    if pipeline is None or not options.SetOperation(pipeline):
-        return None
-    to_working = osr.CreateCoordinateTransformation(None, None, options)
-    points = np.column_stack([rings.x, rings.y])
-    for start in range(0, len(points), TRANSFORM_CHUNK):
-        part = points[start:start + TRANSFORM_CHUNK]
-        line = ogr.CreateGeometryFromWkb(struct.pack("<BII", 1, ogr.wkbLineString, len(part)) + part.tobytes())
-        try:
-            if line.Transform(to_working) != 0:
+    coordinates are QGIS's to the last bit), a million points per call, BOX_CHUNK features at a time; None
+    when the pipeline cannot be had or a point does not transform (QGIS then reads the layer and says what
+    went wrong)."""
+    blob = wkbs.blob if isinstance(wkbs.blob, bytearray) else bytearray(wkbs.blob)
+    to_working = None
+    for start in range(0, len(wkbs), BOX_CHUNK):
+        rings = Rings(WkbBlob(blob, wkbs.offsets[start:start + BOX_CHUNK + 1]))
+        if not rings.parsed.all():                        # curves, Z …: not read here
+            return None
+        if not len(rings.x):
+            continue
+        if to_working is None:
+            pipeline = _pipeline(transform, QgsPointXY(float(rings.x[0]), float(rings.y[0])))
+            options = osr.CoordinateTransformationOptions()
+            if pipeline is None or not options.SetOperation(pipeline):
                 return None
-        except RuntimeError:
-            return None
-        moved = np.frombuffer(line.ExportToWkb(ogr.wkbNDR), dtype="<f8", offset=9).reshape(-1, 2)
-        if not np.isfinite(moved).all():
-            return None
-        points[start:start + TRANSFORM_CHUNK] = moved
-    sizes = np.diff(rings.starts)
-    for at, first, count in zip(rings.at.tolist(), rings.starts[:-1].tolist(), sizes.tolist()):
-        blob[at:at + 16 * count] = points[first:first + count].tobytes()
+            to_working = osr.CreateCoordinateTransformation(None, None, options)
+        points = np.column_stack([rings.x, rings.y])
+        for first in range(0, len(points), TRANSFORM_CHUNK):
+            part = points[first:first + TRANSFORM_CHUNK]
+            line = ogr.CreateGeometryFromWkb(struct.pack("<BII", 1, ogr.wkbLineString, len(part)) + part.tobytes())
+            try:
+                if line.Transform(to_working) != 0:
+                    return None
+            except RuntimeError:
+                return None
+            moved = np.frombuffer(line.ExportToWkb(ogr.wkbNDR), dtype="<f8", offset=9).reshape(-1, 2)
+            if not np.isfinite(moved).all():
+                return None
+            points[first:first + TRANSFORM_CHUNK] = moved
+        for at, first, count in zip(rings.at.tolist(), rings.starts[:-1].tolist(), np.diff(rings.starts).tolist()):
+            blob[at:at + 16 * count] = points[first:first + count].tobytes()
     return WkbBlob(blob, wkbs.offsets)
 
 

@@ -67,10 +67,8 @@ class CoverageRule(Rule):
         name = schema().layers[control.key].zh
         findings = []
         table = control.features
-        for number, whole, kept in unchanged(within(control, control.near_numbers(area.boundingBox()), prepared),
-                                             control, kept_layer):
-            if kept:
-                continue                                  # kept as it is: no Feature, no GEOS
+        near = control.near_numbers(area.boundingBox())
+        for number, whole in unchanged(within(control, near, prepared), control, kept_layer):    # kept whole: left out
             other = table[number]
             inside = other.shape if whole else polygonal(other.shape.intersection(area))
             if not reaches(inside.area(), tolerance):
@@ -107,9 +105,7 @@ class CoverageRule(Rule):
         """The plan's features (inside the plan area) that the one map does not hold."""
         findings = []
         table = kept_layer.features
-        for number, whole, held in unchanged(within(kept_layer, range(len(table)), prepared), kept_layer, control):
-            if held:
-                continue
+        for number, whole in unchanged(within(kept_layer, np.arange(len(table)), prepared), kept_layer, control):
             kept = table[number]
             inside = kept.shape if whole else polygonal(kept.shape.intersection(area))
             added = not_held(inside, control)
@@ -125,30 +121,29 @@ class CoverageRule(Rule):
 
 
 def unchanged(placed, layer, other):
-    """(number, wholly inside, copied as it is into `other`) for the (number, wholly inside) of `placed`:
-    a feature wholly inside whose very WKB bytes `other` (a LayerData, or None) holds needs no overlay."""
-    placed = list(placed)
-    whole = np.array([w for _n, w in placed], dtype=bool)
-    numbers = np.array([n for n, _w in placed], dtype=np.int64)
-    same = np.zeros(len(placed), dtype=bool)
+    """(number, wholly inside) for the (numbers, wholly inside) arrays `placed`, leaving out a feature wholly
+    inside whose very WKB bytes `other` (a LayerData, or None) holds: it needs no overlay."""
+    numbers, whole = placed
     if other is not None and whole.any():
-        same[whole] = copied(layer.features, numbers[whole], other.features)
-    return zip(numbers.tolist(), whole.tolist(), same.tolist())
+        keep = np.ones(len(numbers), dtype=bool)
+        keep[whole] = ~copied(layer.features, numbers[whole], other.features)
+        numbers, whole = numbers[keep], whole[keep]
+    return zip(numbers.tolist(), whole.tolist())
 
 
 def within(layer, numbers, prepared):
-    """(number, wholly inside) for the layer's features among `numbers` that meet the prepared area, in
-    order; the area's inside grid (inside.py) places most of them without GEOS when there are many."""
-    numbers = np.asarray(list(numbers), dtype=np.int64)
+    """(numbers, wholly inside) of the layer's features among `numbers` (an array) that meet the prepared
+    area, in order, as two arrays; the area's inside grid (inside.py) places most of them without GEOS when
+    there are many."""
+    numbers = np.asarray(numbers, dtype=np.int64)
     table = layer.features
     numbers = numbers[~np.isnan(table.boxes[numbers, 0])] if len(numbers) else numbers
     placed = np.full(len(numbers), EDGE, dtype=np.int8)
     if len(numbers) >= WORTH_IT:
         placed = InsideGrid(prepared).place(table.boxes[numbers])
-    for number, where in zip(numbers.tolist(), placed.tolist()):
-        if where == INSIDE:
-            yield number, True
-        elif where == EDGE:
-            shape = table[number].shape
-            if prepared.intersects(shape):
-                yield number, prepared.contains(shape)
+    meets, whole = placed == INSIDE, placed == INSIDE
+    for at in np.flatnonzero(placed == EDGE).tolist():
+        shape = table[int(numbers[at])].shape
+        if prepared.intersects(shape):
+            meets[at], whole[at] = True, prepared.contains(shape)
+    return numbers[meets], whole[meets]
