@@ -145,3 +145,38 @@ def test_a_finding_keeps_its_part_compactly_and_gives_it_back_whole():
     assert Finding("IND-01", "error", "").geometry is None  # no place (an indicator) ≠ an empty part
     assert Finding("GEO-01", "error", "", geometry=QgsGeometry()).geometry.isEmpty()
     assert "x" not in Finding("GEO-01", "error", "").extra
+
+
+def test_the_collector_is_held_back_while_a_run_goes_on_and_given_back_after(monkeypatch):
+    """collector.py: Python's thresholds are raised during verify() only, nested runs included."""
+    import gc
+
+    from plugin.core.check import collector, engine
+    before, seen = gc.get_threshold(), []
+
+    def rules_seen(rules, ctx, feedback=None):
+        seen.append(gc.get_threshold())
+        with collector.fewer_collections():                  # a second run meanwhile shares the change
+            seen.append(gc.get_threshold())
+        seen.append(gc.get_threshold())
+        return run_rules(rules, ctx, feedback)
+    run_rules = engine.run_rules
+    monkeypatch.setattr(engine, "run_rules", rules_seen)
+    verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))
+    assert seen == [collector.RUN_THRESHOLDS] * 3 and gc.get_threshold() == before
+
+
+def test_an_indicator_row_is_the_same_whichever_rule_records_it_first():
+    """IND-01 (not allocated) and BASE-01 (computed) both give 新增建设用地: one row, in either order."""
+    from types import SimpleNamespace
+
+    from plugin.core.check.rules.indicator import record_indicator
+    unallocated = {"indicator": "新增建设用地", "status": "not_applicable", "note": "未分解该指标", "village_code": "V1"}
+    computed = {"indicator": "新增建设用地", "status": "computed", "note": "基期对比", "planned_m2": 12.5}
+    rows = []
+    for order in ((unallocated, computed), (computed, unallocated)):
+        ctx = SimpleNamespace(indicator_rows=[])
+        for row in order:
+            record_indicator(ctx, dict(row))
+        rows.append(ctx.indicator_rows)
+    assert rows[0] == rows[1] == [dict(computed, note="未分解该指标；基期对比", village_code="V1")]

@@ -181,15 +181,33 @@ class EllipsoidalAreas:
 
     def of_blob(self, wkbs):
         """Per feature of a WkbBlob, its ellipsoidal area (0 where it has no geometry)."""
-        areas = np.zeros(len(wkbs))
+        return self.finish(wkbs, self.moments(wkbs))
+
+    def moments(self, wkbs):
+        """What the NumPy path needs of the features' rings, FEATURE_CHUNK features at a time: [(first
+        feature, chosen, ring owners, holes, reference points, moments)]. NumPy only — no QGIS object, no
+        PROJ — so that it can be worked out on a thread beside the rules; finish() makes areas of it."""
+        chunks = []
         for start in range(0, len(wkbs), FEATURE_CHUNK):
-            part = WkbBlob(wkbs.blob, wkbs.offsets[start:start + FEATURE_CHUNK + 1])
-            rings = Rings(part)
-            chosen, boxes = self.measurable(rings, len(part))
-            if chosen.any():
-                areas[start:start + len(part)] = self._numpy(rings, chosen, boxes, len(part))
-            for number in np.flatnonzero(~chosen & (np.diff(part.offsets) > 0)).tolist():
-                areas[start + number] = self.by_qgis(_geometry(part.wkb(number)))
+            rings = Rings(WkbBlob(wkbs.blob, wkbs.offsets[start:start + FEATURE_CHUNK + 1]))
+            chosen, boxes = self.measurable(rings, len(rings.parsed))
+            rest = _ring_moments(rings, chosen, boxes) if chosen.any() else (None, None, None, None)
+            chunks.append((start, chosen) + rest)
+        return chunks
+
+    def finish(self, wkbs, moments):
+        """Per feature of `wkbs`, its ellipsoidal area from its `moments` (self.moments), QgsDistanceArea's
+        for the features the NumPy path does not take; 0 where there is no geometry."""
+        areas = np.zeros(len(wkbs))
+        for start, chosen, owner, hole, origin, sums in moments:
+            count = len(chosen)
+            if owner is not None:
+                signed = _integrals(sums, self._coefficients(origin))
+                areas[start:start + count] = np.bincount(owner, weights=np.where(hole, -1.0, 1.0) * np.abs(signed),
+                                                         minlength=count)
+            lengths = np.diff(wkbs.offsets[start:start + count + 1])
+            for number in np.flatnonzero(~chosen & (lengths > 0)).tolist():
+                areas[start + number] = self.by_qgis(_geometry(wkbs.wkb(start + number)))
         return areas
 
     def by_qgis(self, geometry):
@@ -220,25 +238,6 @@ class EllipsoidalAreas:
         chosen[rings.owner] = True
         chosen &= rings.parsed & (np.bincount(rings.owner[~ok], minlength=count) == 0)
         return chosen, boxes
-
-    def _numpy(self, rings, chosen, boxes, count):
-        """The chosen features' areas (0 for the others)."""
-        keep = chosen[rings.owner]
-        owner, hole, boxes = rings.owner[keep], rings.hole[keep], boxes[:, keep]
-        sizes = np.diff(rings.starts)
-        points = np.repeat(keep, sizes)
-        starts = np.zeros(keep.sum() + 1, dtype=np.int64)
-        np.cumsum(sizes[keep], out=starts[1:])
-        first_of_feature = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-        width = np.maximum.reduceat(boxes[2], first_of_feature) - np.minimum.reduceat(boxes[0], first_of_feature)
-        height = np.maximum.reduceat(boxes[3], first_of_feature) - np.minimum.reduceat(boxes[1], first_of_feature)
-        dense = np.repeat(width ** 2 + height ** 2 > DENSIFY_M ** 2, np.diff(np.r_[first_of_feature, len(owner)]))
-        x, y, starts = _densified(rings.x[points], rings.y[points], starts, dense)
-        origin = reference(boxes)
-        per_point = np.diff(starts)
-        signed = _ring_integrals(x - np.repeat(origin[0], per_point), y - np.repeat(origin[1], per_point), starts,
-                                 self._coefficients(origin))
-        return np.bincount(owner, weights=np.where(hole, -1.0, 1.0) * np.abs(signed), minlength=count)
 
     def _coefficients(self, reference):
         """Per ring, the Taylor coefficients of k⁻² and ln k at its reference point (cached per point)."""
@@ -283,9 +282,23 @@ def _densified(x, y, starts, dense):
     return new_x, new_y, np.r_[first[starts[:-1]], counts.sum()]
 
 
-def _ring_integrals(u, v, starts, coefficients):
-    """Signed ellipsoidal area of each ring (coordinates relative to its reference point)."""
-    g0, gu, gv, guu, guv, gvv, fe, fn, fee, fen, fnn = coefficients
+def _ring_moments(rings, chosen, boxes):
+    """(owner, hole, reference point, moments) of each ring of the chosen features: its edges densified as
+    QGIS densifies them, moments of its straight-edged polygon and of its edges about its reference point."""
+    keep = chosen[rings.owner]
+    owner, hole, boxes = rings.owner[keep], rings.hole[keep], boxes[:, keep]
+    sizes = np.diff(rings.starts)
+    points = np.repeat(keep, sizes)
+    starts = np.zeros(keep.sum() + 1, dtype=np.int64)
+    np.cumsum(sizes[keep], out=starts[1:])
+    first_of_feature = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    width = np.maximum.reduceat(boxes[2], first_of_feature) - np.minimum.reduceat(boxes[0], first_of_feature)
+    height = np.maximum.reduceat(boxes[3], first_of_feature) - np.minimum.reduceat(boxes[1], first_of_feature)
+    dense = np.repeat(width ** 2 + height ** 2 > DENSIFY_M ** 2, np.diff(np.r_[first_of_feature, len(owner)]))
+    x, y, starts = _densified(rings.x[points], rings.y[points], starts, dense)
+    origin = reference(boxes)
+    per_point = np.diff(starts)
+    u, v = x - np.repeat(origin[0], per_point), y - np.repeat(origin[1], per_point)
     u1, u2, v1, v2 = u[:-1], u[1:], v[:-1], v[1:]
     ends = starts[1:-1] - 1                          # the steps from one ring's last point to the next ring
     cross = u1 * v2 - u2 * v1
@@ -296,7 +309,13 @@ def _ring_integrals(u, v, starts, coefficients):
     l2du, l2dv = length2 * du, length2 * dv
     terms = np.stack([cross, su * cross, sv * cross, (su * su - u1 * u2) * cross, (su * sv + u1 * v1 + u2 * v2) * cross,
                       (sv * sv - v1 * v2) * cross, l2dv, l2du, su * l2dv, sv * l2dv - su * l2du, sv * l2du])
-    m00, m10, m01, m20, m11, m02, s1, s2, s3, s4, s5 = np.add.reduceat(terms, starts[:-1], axis=1)
+    return owner, hole, origin, np.add.reduceat(terms, starts[:-1], axis=1)
+
+
+def _integrals(moments, coefficients):
+    """Signed ellipsoidal area of each ring from its moments and the Taylor coefficients at its reference point."""
+    g0, gu, gv, guu, guv, gvv, fe, fn, fee, fen, fnn = coefficients
+    m00, m10, m01, m20, m11, m02, s1, s2, s3, s4, s5 = moments
     plane = (g0 * m00 / 2 + (gu * m10 + gv * m01) / 6 + (guu * m20 + gvv * m02) / 24 + guv * m11 / 24)
     slivers = g0 / 12 * (fe * s1 - fn * s2 + (fee * s3 + fen * s4 - fnn * s5) / 2)
     return plane + slivers

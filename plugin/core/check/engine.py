@@ -18,6 +18,7 @@ from ..review.decisions import carry_over, check_previous
 from ..review.findings import navigation_point, write_results
 from ..secrets import mask
 from . import preflight
+from .collector import fewer_collections
 from .context import Context
 from .reading import bounded
 from .rules.base import NotApplicable
@@ -144,8 +145,8 @@ def to_plan_crs(findings, ctx):
 
 def run_rules(rules, ctx, feedback=None):
     """(findings, outcomes) of each rule, in rule-set order, once each rule has started what can run beside
-    the others (Rule.prepare); the rules that started something run after those that did not, so that the
-    work has the others' time to finish in. A rule that fails is recorded and the run goes on; an input that
+    the others (Rule.prepare); a rule whose prepare() says so runs after those whose does not, so that its
+    work has their time to finish in. A rule that fails is recorded and the run goes on; an input that
     cannot be read (OneMapError) or a cancel ends it. Rules of kind `usable` run last: they report what the
     geometry screen changed in the layers the other rules read (layers are read when a rule first asks)."""
     started = set()
@@ -187,6 +188,7 @@ def run_rules(rules, ctx, feedback=None):
     return findings, [done[index][1] for index in sorted(done)]
 
 
+@fewer_collections()
 def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedback=None, transform_context=None,
            previous=None, as_of=None, change=""):
     """Verify a plan (a source path, or a PlanSource such as core.read.layer_source's) against the one map;

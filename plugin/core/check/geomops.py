@@ -249,7 +249,10 @@ class Prepared:
     def common(self, other):
         """The area both share, as polygons: empty when they are apart or only touch (a shared edge is
         not an overlap). One intersection through this engine, no separate touches() test."""
-        geometry = other.constGet()
-        if not self.engine.intersects(geometry):
+        if not self.engine.intersects(other.constGet()):
             return QgsGeometry()
-        return polygonal(QgsGeometry(self.engine.intersection(geometry)))
+        return self.shared(other)
+
+    def shared(self, other):
+        """common() for a geometry already known to meet this one."""
+        return polygonal(QgsGeometry(self.engine.intersection(other.constGet())))

@@ -27,6 +27,7 @@ class Measures:
         self.cropland = rules.codes(["耕地"])
         self._changes = None
         self._areas = {}                        # LayerData -> its features' ellipsoidal m² (several rules ask)
+        self._moments = {}                      # LayerData -> a Future of its rings' moments (ellipsoid.py)
 
     def area(self, geometry):
         """Ellipsoidal area in m² of a geometry in the working CRS.
@@ -38,12 +39,19 @@ class Measures:
             return 0.0
         return self.ellipsoidal.of_geometry(geometry)
 
+    def measure_beside(self, layer, beside):
+        """Start the NumPy part of `layer`'s areas on `beside` (an executor) while other rules run."""
+        if layer not in self._areas and layer not in self._moments:
+            self._moments[layer] = beside.submit(self.ellipsoidal.moments, layer.features.wkbs)
+
     def areas(self, layer):
         """Per feature of `layer` (a LayerData), by number, the ellipsoidal m² of its shape (the geometry
         made valid); NaN where it has none. All features at once, computed once per run."""
         if layer not in self._areas:
             table = layer.features
-            values = self.ellipsoidal.of_blob(table.wkbs)
+            started = self._moments.pop(layer, None)
+            moments = started.result() if started is not None else self.ellipsoidal.moments(table.wkbs)
+            values = self.ellipsoidal.finish(table.wkbs, moments)
             values[np.diff(table.wkbs.offsets) == 0] = np.nan
             for number in np.flatnonzero(~table.valid()).tolist():     # made valid: measured as GEOS mends it
                 shape = table[number].shape

@@ -19,6 +19,16 @@ class AreaRule(Rule):
     kind = "area"
     params = {"layers": (ListOf(LAYER), True), "village": (LAYER, False)}
 
+    def prepare(self, ctx):
+        """The layers' ellipsoidal areas are worked out beside the rules (their NumPy part)."""
+        figures, started = ctx.measures(), False
+        for key in self.args["layers"] + ([self.args["village"]] if "village" in self.args else []):
+            layer = ctx.plan_layer(key)
+            if layer is not None:
+                figures.measure_beside(layer, ctx.beside())
+                started = True
+        return started
+
     def run(self, ctx):
         figures = ctx.measures()
         layers = [ctx.plan_layer(key) for key in self.args["layers"]]

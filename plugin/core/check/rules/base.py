@@ -79,8 +79,8 @@ class Rule:
         self.ruleset = ruleset
 
     def prepare(self, ctx):
-        """Start work that can go on beside the rules before this one (e.g. a database query); True when
-        it started some (the rule then runs after the rules that did not)."""
+        """Start work that can go on beside the rules before this one (e.g. a database query); True when the
+        rule is to run after the rules that return False, so that the work has their time to finish in."""
 
     def run(self, ctx):
         raise NotImplementedError

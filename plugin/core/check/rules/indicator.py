@@ -21,6 +21,15 @@ class IndicatorRule(Rule):
         MEASURED_BY, names=(TEXTS, False), compare=(str, False, tuple(COMPARE)), severity=(str, False, SEVERITIES),
         match=(str, False), **INDICATOR)), True)}
 
+    def prepare(self, ctx):
+        """The plan layers the indicators measure get their ellipsoidal areas worked out beside the rules;
+        the rule keeps its place (the `indicators` table lists its rows first, as the rule set orders them)."""
+        keys = {d.get("layer") or "GHYDYH" for d in self.args["indicators"] if "layer" in d or "codes" in d}
+        for layer in map(ctx.plan_layer, sorted(keys)):
+            if layer is not None:
+                ctx.measures().measure_beside(layer, ctx.beside())
+        return False
+
     def run(self, ctx):
         table = self.onemap_layer(ctx, self.args["allocation"])
         village = self.plan_layer(ctx, self.args["village"])
@@ -87,6 +96,7 @@ def record_indicator(ctx, row):
 
     IND-01 and BASE-01 both know 新增建设用地 and 建设占用耕地: the better-founded row stays — a comparison
     with the allocation over a computed figure over 不适用; a computed figure replacing "未分解该指标" says so.
+    Whichever rule runs first, the row is the same.
     """
     rows = ctx.indicator_rows
     index = next((i for i, old in enumerate(rows) if old["indicator"] == row["indicator"]), None)
@@ -94,12 +104,13 @@ def record_indicator(ctx, row):
         rows.append(row)
         return
     old = rows[index]
-    if RANK.get(row["status"], 2) <= RANK.get(old["status"], 2):
-        return
-    row = dict(row, village_code=row.get("village_code") or old.get("village_code"))
-    if old["status"] == "not_applicable" and old.get("note"):
-        row["note"] = "{}；{}".format(old["note"], row.get("note") or "").rstrip("；")
-    rows[index] = row
+    if RANK.get(row["status"], 2) == RANK.get(old["status"], 2):
+        return                                          # as well founded: the first stays
+    better, worse = (row, old) if RANK.get(row["status"], 2) > RANK.get(old["status"], 2) else (old, row)
+    kept = dict(better, village_code=better.get("village_code") or worse.get("village_code"))
+    if worse["status"] == "not_applicable" and worse.get("note"):
+        kept["note"] = "{}；{}".format(worse["note"], better.get("note") or "").rstrip("；")
+    rows[index] = kept
 
 
 def planned_figure(ctx, rule, definition):

@@ -31,10 +31,13 @@ class Matrix:
     def __init__(self, rule):
         self.rule = rule
         self.entries = [(rule.ruleset.codes(entry["codes"]), entry) for entry in rule.args.get("matrix", [])]
+        self._entry = {}                          # code -> its deciding entry (a run meets few codes, many pieces)
 
     def parts(self, ctx, code, piece):
         """[(severity, geometry, state note)] for a conflicting piece of a parcel coded `code`."""
-        entry = strictest_entry(self.rule, self.entries, code)          # mixed use: its strictest use
+        if code not in self._entry:
+            self._entry[code] = strictest_entry(self.rule, self.entries, code)      # mixed use: its strictest use
+        entry = self._entry[code]
         if entry is None:
             return [(self.rule.severity, piece, "")]
         note = "；{}".format(entry["note"]) if entry.get("note") else ""

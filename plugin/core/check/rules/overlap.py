@@ -120,7 +120,7 @@ class OverlapRule(Rule):
             elif against.prepared.contains(feature.shape):
                 piece = feature.shape
             else:
-                piece = against.prepared.common(feature.shape)
+                piece = against.prepared.shared(feature.shape)
             area = piece.area()
             if not piece.isEmpty() and reaches(area, noise):
                 yield feature, against.fid, piece, area

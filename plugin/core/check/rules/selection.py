@@ -56,6 +56,7 @@ def strictest_entry(rule, entries, code):
     return max(found, key=strictness)          # the first of equally strict ones
 
 
+@functools.lru_cache(maxsize=4096)
 def describe(code):
     """'0703 农村宅基地', '混合用地 0701/0901 城镇住宅用地/商业用地' for a listed code; an unreadable one says so."""
     ydyh = code_list("ydyh")
