@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from qgis.core import QgsGeometry
 
-from .rings import Rings, WkbBlob
+from .rings import Rings, WkbBlob, hash4
 
 COMPACT_OVER = 250000        # a layer with more features than this keeps no Feature between two uses
 BOX_CHUNK = 16384            # features whose boxes are worked out at a time (their points are held meanwhile)
@@ -204,11 +204,10 @@ def copied(table, numbers, other):
     result = np.zeros(len(numbers), dtype=bool)
     if not len(numbers) or not len(other):
         return result
-    theirs = _box_hash(other.boxes)
-    order = np.argsort(theirs, kind="stable")
-    ranked = theirs[order]
-    mine = _box_hash(table.boxes[numbers])
-    first, last = np.searchsorted(ranked, mine, "left"), np.searchsorted(ranked, mine, "right")
+    their_hashes = hash4(*other.boxes.T)
+    order = np.argsort(their_hashes, kind="stable")
+    ranked, my_hashes = their_hashes[order], hash4(*table.boxes[numbers].T)
+    first, last = np.searchsorted(ranked, my_hashes, "left"), np.searchsorted(ranked, my_hashes, "right")
     found = np.flatnonzero(~np.isnan(table.boxes[numbers, 0]) & (last > first))
     one = found[last[found] - first[found] == 1]             # the usual case: one candidate, compared in a loop
     mine, theirs = table.wkbs, other.wkbs
@@ -221,15 +220,6 @@ def copied(table, numbers, other):
         wkb = mine.wkb(int(numbers[at]))
         result[at] = any(theirs.wkb(n) == wkb for n in order[first[at]:last[at]].tolist())
     return result
-
-
-_MIX = tuple(np.uint64(k) for k in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93))
-
-
-def _box_hash(boxes):
-    """A 64-bit hash of each box's four coordinates (equal boxes, equal hashes; −0.0 as 0.0)."""
-    bits = (np.ascontiguousarray(boxes, dtype=np.float64) + 0.0).view(np.uint64)
-    return bits[:, 0] * _MIX[0] ^ bits[:, 1] * _MIX[1] ^ bits[:, 2] * _MIX[2] ^ bits[:, 3] * _MIX[3]
 
 
 def measured(wkbs):

@@ -86,8 +86,9 @@ class Measures:
 
     def base_cropland(self):
         layer = self.ctx.base_year().layer
-        shares = np.array([1.0 - tiankan_share(layer.features.attrs(n)) for n in _coded(layer, self.cropland).tolist()])
-        return float(np.nansum(self.areas(layer)[_coded(layer, self.cropland)] * shares))
+        numbers = _coded(layer, self.cropland)
+        shares = np.array([1.0 - tiankan_share(layer.features.attrs(n)) for n in numbers.tolist()], dtype=np.float64)
+        return float(np.nansum(self.areas(layer)[numbers] * shares))
 
     def base_of_codes(self, codes):
         layer = self.ctx.base_year().layer

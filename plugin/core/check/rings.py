@@ -10,6 +10,9 @@ import struct
 import numpy as np
 
 POLYGON, MULTIPOLYGON = 3, 6
+# odd 64-bit constants spreading four coordinates over a hash (any would do: callers compare equal hashes
+# exactly afterwards)
+_MIX = tuple(np.uint64(k) for k in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93))
 ONE_RING = {POLYGON: 13, MULTIPOLYGON: 22}     # header bytes before the points of a one-ring (multi)polygon
 
 
@@ -162,3 +165,10 @@ def _polygon(blob, at, end):
     if at > end:
         raise ValueError("points beyond the geometry")
     return rings, at
+
+
+def hash4(a, b, c, d):
+    """A 64-bit hash of four coordinate arrays, element by element (equal coordinates, equal hashes;
+    −0.0 taken as 0.0)."""
+    bits = [(np.asarray(v, dtype=np.float64) + 0.0).view(np.uint64) for v in (a, b, c, d)]
+    return bits[0] * _MIX[0] ^ bits[1] * _MIX[1] ^ bits[2] * _MIX[2] ^ bits[3] * _MIX[3]

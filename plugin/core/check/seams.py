@@ -23,11 +23,7 @@ open (more work, never a missed finding).
 """
 import numpy as np
 
-from .rings import Rings
-
-# odd 64-bit constants spreading an edge's four coordinates over a hash (any would do: edges of equal
-# hash are compared exactly afterwards)
-_MIX = tuple(np.uint64(k) for k in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93))
+from .rings import Rings, hash4
 
 
 CHUNK = 1 << 18          # edges handled at a time where no sort is involved: small temporaries are reused
@@ -78,8 +74,7 @@ def _edges(x, y, head, backwards):
         lower, upper = np.where(swap, q, p), np.where(swap, p, q)
         low[at] = np.where((px == qx) & (py == qy), -1, lower)
         forward[at] = swap == backwards[at]
-        mixed[at] = (_bits(x[lower]) * _MIX[0] ^ _bits(y[lower]) * _MIX[1] ^ _bits(x[upper]) * _MIX[2]
-                     ^ _bits(y[upper]) * _MIX[3])
+        mixed[at] = hash4(x[lower], y[lower], x[upper], y[upper])
     return low, forward, mixed
 
 
@@ -125,8 +120,3 @@ def _orientation(x, y, head, edges):
         ring_twice[some] = np.add.reduceat(twice, firsts)
         ring_scale[some] = np.add.reduceat(scale, firsts)
     return np.where(np.abs(ring_twice) > 1e-12 * ring_scale, np.sign(ring_twice), 0).astype(np.int8)
-
-
-def _bits(values):
-    """Doubles as their 64-bit patterns, −0.0 taken as 0.0 (equal coordinates, equal bits)."""
-    return (values + 0.0).view(np.uint64)

@@ -68,7 +68,7 @@ class CoverageRule(Rule):
         findings = []
         table = control.features
         near = control.near_numbers(area.boundingBox())
-        for number, whole in unchanged(within(control, near, prepared), control, kept_layer):    # kept whole: left out
+        for number, whole in not_copied(within(control, near, prepared), control, kept_layer):    # kept whole: left out
             other = table[number]
             inside = other.shape if whole else polygonal(other.shape.intersection(area))
             if not reaches(inside.area(), tolerance):
@@ -105,7 +105,7 @@ class CoverageRule(Rule):
         """The plan's features (inside the plan area) that the one map does not hold."""
         findings = []
         table = kept_layer.features
-        for number, whole in unchanged(within(kept_layer, np.arange(len(table)), prepared), kept_layer, control):
+        for number, whole in not_copied(within(kept_layer, np.arange(len(table)), prepared), kept_layer, control):
             kept = table[number]
             inside = kept.shape if whole else polygonal(kept.shape.intersection(area))
             added = not_held(inside, control)
@@ -120,7 +120,7 @@ class CoverageRule(Rule):
         return findings
 
 
-def unchanged(placed, layer, other):
+def not_copied(placed, layer, other):
     """(number, wholly inside) for the (numbers, wholly inside) arrays `placed`, leaving out a feature wholly
     inside whose very WKB bytes `other` (a LayerData, or None) holds: it needs no overlay."""
     numbers, whole = placed
