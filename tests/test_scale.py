@@ -180,3 +180,20 @@ def test_an_indicator_row_is_the_same_whichever_rule_records_it_first():
             record_indicator(ctx, dict(row))
         rows.append(ctx.indicator_rows)
     assert rows[0] == rows[1] == [dict(computed, note="未分解该指标；基期对比", village_code="V1")]
+
+
+def test_findings_are_the_same_and_in_the_same_order_when_no_layer_keeps_its_features(monkeypatch, tmp_path):
+    """Against a layer too large to keep its Features (COMPACT_OVER), CL-* walk the pairs control feature
+    by control feature: the findings, and their order, are those of a run that keeps every Feature."""
+    from bench_data import Tier, generate
+
+    from plugin.core.check import reading
+    plan, onemap, _expected = generate(Tier("2k", 45, turn=15.0, vertices=9), str(tmp_path))
+
+    def listed():
+        return [(f.rule_id, f.plan_fid, f.control_fid, round(f.area_m2 or 0.0, 6), f.message)
+                for f in verify(plan, onemap).findings]
+    kept = listed()
+    monkeypatch.setattr(reading, "COMPACT_OVER", 0)
+    assert listed() == kept
+    assert sum(1 for f in kept if f[0] == "CL-01") > 100

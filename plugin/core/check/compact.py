@@ -66,6 +66,11 @@ class FeatureTable:
     def __len__(self):
         return len(self.fids)
 
+    @property
+    def keeps(self):
+        """True when a Feature made stays made (a plan-size layer)."""
+        return self._kept is not None
+
     def valid(self):
         """Per feature: True where its stored geometry is empty or valid (GEOS), worked out once for all
         features not yet made, on every core (GEOS releases Python's lock while it works)."""

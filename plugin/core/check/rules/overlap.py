@@ -73,7 +73,9 @@ class OverlapRule(Rule):
         wanted = [str(c) for c in self.args.get("control_codes", [])]
         control_key = self.args["control"]
         pieces = self.answered(ctx, "overlaps")
-        if pieces is None:
+        if pieces is not None:
+            pieces = enumerate(pieces)
+        else:
             on_plan = self.args.get("control_side") == "plan"
             control = self.plan_layer(ctx, control_key) if on_plan else self.onemap_layer(ctx, control_key)
             plan = self.plan_layer(ctx, self.args["plan_layer"])
@@ -87,32 +89,39 @@ class OverlapRule(Rule):
         control_name = schema().layers[control_key].zh
         matrix = Matrix(self)
         findings = []
-        for feature, control_fid, piece, _area in pieces:
+        for at, (feature, control_fid, piece, _area) in pieces:
             for severity, part, state in matrix.parts(ctx, feature.code, piece):
                 area = part.area()
                 if severity == NONE or not reaches(area, self.ruleset.noise_m2):
                     continue
-                findings.append(self.finding(
+                findings.append((at, self.finding(
                     "规划{}（要素 {}）位于{}内，面积 {:.2f} 平方米{}".format(
                         describe(feature.code), feature.label, control_name, area, state),
                     severity=severity, plan_layer=self.args["plan_layer"], plan_fid=feature.fid, plan_code=feature.code,
-                    control_layer=control_key, control_fid=control_fid, area_m2=area, geometry=part))
-        return findings
+                    control_layer=control_key, control_fid=control_fid, area_m2=area, geometry=part)))
+        findings.sort(key=lambda keyed: keyed[0])        # pieces may come control by control: back in plan order
+        return [finding for _at, finding in findings]
 
     def pieces(self, plan, numbers, control, control_numbers):
-        """(plan feature, control fid, piece, area) for each pair sharing at least the noise area, in plan
-        order, one at a time: a county run has some 300 000 pieces, each a finding as soon as it is made.
-        Candidate pairs come from the boxes all at once (pairs.py); against a large control polygon its
-        inside grid (inside.py) places most parcels wholly inside or outside without GEOS."""
+        """(position in plan order, (plan feature, control fid, piece, area)) for each pair sharing at least
+        the noise area, one at a time: a county run has some 300 000 pieces, each a finding as soon as it is
+        made. Candidate pairs come from the boxes all at once (pairs.py); against a large control polygon
+        its inside grid (inside.py) places most parcels wholly inside or outside without GEOS. Against a
+        layer too large to keep its Features (a million patches) the pairs are walked control feature by
+        control feature, each made once, not once per parcel it meets."""
         noise = self.ruleset.noise_m2
         table, controls = plan.features, control.features
         i, j = overlapping_pairs(table.boxes[numbers], controls.boxes[control_numbers])
         parcel, other = numbers[i], control_numbers[j]
         placed = placements(control, parcel, other, table.boxes)
-        for a, c, where in zip(parcel.tolist(), other.tolist(), placed.tolist()):
+        walk = np.arange(len(parcel)) if controls.keeps else np.argsort(other, kind="stable")
+        last, against = -1, None
+        for at, a, c, where in zip(walk.tolist(), parcel[walk].tolist(), other[walk].tolist(), placed[walk].tolist()):
             if where == OUTSIDE:
                 continue
-            feature, against = table[a], controls[c]
+            if c != last:
+                last, against = c, controls[c]
+            feature = table[a]
             if where == INSIDE:
                 piece = feature.shape                     # wholly inside: no overlay needed
             elif not against.prepared.intersects(feature.shape):
@@ -123,7 +132,7 @@ class OverlapRule(Rule):
                 piece = against.prepared.shared(feature.shape)
             area = piece.area()
             if not piece.isEmpty() and reaches(area, noise):
-                yield feature, against.fid, piece, area
+                yield at, (feature, against.fid, piece, area)
 
 
 def chosen_numbers(rule, plan):
