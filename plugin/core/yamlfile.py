@@ -5,7 +5,6 @@ than expanded — an alias bomb never grows — and nesting deeper than Python a
 UTF-8 with or without BOM is read, and GBK/GB18030 (what Chinese Windows editors save as "ANSI").
 """
 import functools
-import os
 
 import yaml
 

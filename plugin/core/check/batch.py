@@ -18,6 +18,7 @@ from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsProject
 from ..errors import OneMapError
 from ..export.atomic import write_atomically
 from ..export.report_data import read_report
+from ..export.xlsx import write_workbook
 from ..read.sources import open_source, source_format
 from ..read.villages import read_villages
 from ..review.decisions import same_plan
@@ -206,36 +207,28 @@ def summary_crs(onemap):
 
 
 def write_summary(rows, output_dir, crs):
-    """OUTPUT/summary.gpkg (layer `plans`) and OUTPUT/summary.xlsx, each written atomically."""
+    """OUTPUT/summary.gpkg (layer `plans`) and OUTPUT/summary.xlsx (export/xlsx.py), each written atomically."""
     def gpkg(path):
         dataset = ogr.GetDriverByName("GPKG").CreateDataSource(path)
         srs = osr.SpatialReference()
         srs.SetFromUserInput(crs.authid() or crs.toWkt())
         srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
         layer = dataset.CreateLayer("plans", srs, ogr.wkbMultiPolygon, ["FID=fid", "GEOMETRY_NULLABLE=YES"])
-        _fill(layer, rows, [(key, kind, key) for key, kind, _zh in COLUMNS], with_geometry=True)
+        for key, kind, _zh in COLUMNS:
+            layer.CreateField(ogr.FieldDefn(key, kind))
+        for row in rows:
+            feature = ogr.Feature(layer.GetLayerDefn())
+            for index, (key, _kind, _zh) in enumerate(COLUMNS):
+                if row.get(key) not in (None, ""):
+                    feature.SetField(index, row[key])
+            if row.get("geometry"):
+                feature.SetGeometry(ogr.CreateGeometryFromWkb(row["geometry"]))
+            layer.CreateFeature(feature)
 
-    def xlsx(path):
-        dataset = ogr.GetDriverByName("XLSX").CreateDataSource(path)
-        layer = dataset.CreateLayer("汇总", None, ogr.wkbNone)
-        _fill(layer, rows, [(key, kind, zh) for key, kind, zh in COLUMNS if zh])
-
+    shown = [(key, kind, zh) for key, kind, zh in COLUMNS if zh]
     return [write_atomically(os.path.join(output_dir, "summary.gpkg"), gpkg),
-            write_atomically(os.path.join(output_dir, "summary.xlsx"), xlsx)]
-
-
-def _fill(layer, rows, columns, with_geometry=False):
-    """columns: (row key, OGR type, field name)."""
-    for _key, kind, name in columns:
-        layer.CreateField(ogr.FieldDefn(name, kind))
-    for row in rows:
-        feature = ogr.Feature(layer.GetLayerDefn())
-        for index, (key, _kind, _name) in enumerate(columns):
-            if row.get(key) not in (None, ""):
-                feature.SetField(index, row[key])
-        if with_geometry and row.get("geometry"):
-            feature.SetGeometry(ogr.CreateGeometryFromWkb(row["geometry"]))
-        layer.CreateFeature(feature)
+            write_workbook(os.path.join(output_dir, "summary.xlsx"), [
+                ("汇总", [(zh, kind) for _key, kind, zh in shown], [[row.get(key) for key, _k, _z in shown] for row in rows])])]
 
 
 def verify_folder(folder, onemap, output_dir, ruleset=None, feedback=None, log=None):

@@ -12,12 +12,10 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from qgis.core import QgsGeometry
-
+from .geomops import from_wkb
 from .rings import Rings, WkbBlob, hash4
 
 COMPACT_OVER = 250000        # a layer with more features than this keeps no Feature between two uses
-BOX_CHUNK = 16384            # features whose boxes are worked out at a time (their points are held meanwhile)
 SHARED_LENGTH = 6            # strings this short (codes, units, classes) repeat: one object each
 UNKNOWN, INVALID, VALID = -1, 0, 1
 THREADS = os.cpu_count() or 1
@@ -91,11 +89,7 @@ class FeatureTable:
 
     def geometry(self, number):
         """A new QgsGeometry of feature `number` (empty when it has none)."""
-        geometry = QgsGeometry()
-        wkb = self.wkbs.wkb(number)
-        if wkb:
-            geometry.fromWkb(wkb)
-        return geometry
+        return from_wkb(self.wkbs.wkb(number))
 
     def attrs(self, number):
         return Row(self.columns, number)
@@ -232,8 +226,7 @@ def measured(wkbs):
     geometry; one that is not a plain polygon measured by QGIS) and planar areas (NaN where unknown)."""
     count = len(wkbs)
     boxes, areas = np.full((count, 4), np.nan), np.full(count, np.nan)
-    for start in range(0, count, BOX_CHUNK):
-        part = WkbBlob(wkbs.blob, wkbs.offsets[start:start + BOX_CHUNK + 1])
+    for start, part in wkbs.chunks():
         rings = Rings(part)
         sizes = np.diff(rings.starts)
         some = np.flatnonzero(sizes > 0)
@@ -248,8 +241,7 @@ def measured(wkbs):
             areas[start:start + len(part)][rings.parsed] = 0.0
             areas[where] = np.add.reduceat(signed, first_of_feature)
         for number in np.flatnonzero(~rings.parsed):
-            geometry = QgsGeometry()
-            geometry.fromWkb(part.wkb(number))
+            geometry = from_wkb(part.wkb(number))
             if not geometry.isEmpty():
                 rect = geometry.boundingBox()
                 boxes[start + number] = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())

@@ -35,19 +35,18 @@ another projection).
 """
 import math
 import re
-import struct
 
 import numpy as np
-from osgeo import ogr, osr
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCsException,
     QgsDistanceArea,
     QgsEllipsoidUtils,
-    QgsGeometry,
 )
 
+from .geomops import from_wkb
+from .reading import operation, pipeline_of, through
 from .rings import Rings, WkbBlob
 
 DENSIFY_M = 100.0        # edges longer than this get points every DENSIFY_M (measures.py says why)
@@ -83,9 +82,7 @@ class TransverseMercator:
         self.alpha = [sum(c * n ** p for p, c in enumerate(row)) for row in ALPHA]
         # ln of the scale on the central meridian's equator: k0 · A/a, A the rectifying radius (to n⁶, as PROJ)
         self.log_k_axis = math.log(k0) + math.log((1.0 + n * n / 4.0 + n ** 4 / 64.0 + n ** 6 / 256.0) / (1.0 + n))
-        options = osr.CoordinateTransformationOptions()
-        options.SetOperation(pipeline)
-        self._to_lonlat = osr.CreateCoordinateTransformation(None, None, options)
+        self._to_lonlat = operation(pipeline)
 
     @classmethod
     def of(cls, crs, ellipsoid, transform_context):
@@ -94,10 +91,9 @@ class TransverseMercator:
             return None
         transform = QgsCoordinateTransform(crs, ellipsoid.crs, transform_context)
         try:
-            transform.transform(_a_point_of(crs, transform_context))    # QGIS instantiates its pipeline
-        except QgsCsException:
+            pipeline = pipeline_of(transform, _a_point_of(crs, transform_context)) or ""
+        except QgsCsException:                      # no point of the CRS's area of use to begin with
             return None
-        pipeline = transform.instantiatedCoordinateOperationDetails().proj or ""
         steps = [step.split() for step in re.split(r"\s*\+step\s*", pipeline)]
         if len(steps) != 3 or steps[0] != ["+proj=pipeline"] or sorted(steps[2]) != [
                 "+proj=unitconvert", "+xy_in=rad", "+xy_out=deg"]:
@@ -116,11 +112,9 @@ class TransverseMercator:
 
     def lonlat(self, x, y):
         """Longitude and latitude in degrees of working-CRS points, through QGIS's own pipeline."""
-        points = np.column_stack([x, y]).astype(np.float64)
-        line = ogr.CreateGeometryFromWkb(struct.pack("<BII", 1, ogr.wkbLineString, len(points)) + points.tobytes())
-        if line.Transform(self._to_lonlat) != 0:
+        moved = through(self._to_lonlat, np.column_stack([x, y]))
+        if moved is None:
             raise ValueError("points outside the projection")
-        moved = np.frombuffer(line.ExportToWkb(ogr.wkbNDR), dtype="<f8", offset=9).reshape(-1, 2)
         return moved[:, 0], moved[:, 1]
 
     def log_scale(self, lon, lat):
@@ -158,7 +152,6 @@ def _a_point_of(crs, transform_context):
     return QgsCoordinateTransform(wgs84, crs, transform_context).transform(crs.bounds().center())
 
 
-FEATURE_CHUNK = 16384    # features measured at a time (their points are held meanwhile)
 MIN_RING_POINTS = 4      # a ring with fewer (no polygon) is left to QgsDistanceArea
 
 
@@ -184,12 +177,12 @@ class EllipsoidalAreas:
         return self.finish(wkbs, self.moments(wkbs))
 
     def moments(self, wkbs):
-        """What the NumPy path needs of the features' rings, FEATURE_CHUNK features at a time: [(first
+        """What the NumPy path needs of the features' rings, a chunk of features at a time: [(first
         feature, chosen, ring owners, holes, reference points, moments)]. NumPy only — no QGIS object, no
         PROJ — so that it can be worked out on a thread beside the rules; finish() makes areas of it."""
         chunks = []
-        for start in range(0, len(wkbs), FEATURE_CHUNK):
-            rings = Rings(WkbBlob(wkbs.blob, wkbs.offsets[start:start + FEATURE_CHUNK + 1]))
+        for start, part in wkbs.chunks():
+            rings = Rings(part)
             chosen, boxes = self.measurable(rings, len(rings.parsed))
             rest = _ring_moments(rings, chosen, boxes) if chosen.any() else (None, None, None, None)
             chunks.append((start, chosen) + rest)
@@ -207,7 +200,7 @@ class EllipsoidalAreas:
                                                          minlength=count)
             lengths = np.diff(wkbs.offsets[start:start + count + 1])
             for number in np.flatnonzero(~chosen & (lengths > 0)).tolist():
-                areas[start + number] = self.by_qgis(_geometry(wkbs.wkb(start + number)))
+                areas[start + number] = self.by_qgis(from_wkb(wkbs.wkb(start + number)))
         return areas
 
     def by_qgis(self, geometry):
@@ -319,9 +312,3 @@ def _integrals(moments, coefficients):
     plane = (g0 * m00 / 2 + (gu * m10 + gv * m01) / 6 + (guu * m20 + gvv * m02) / 24 + guv * m11 / 24)
     slivers = g0 / 12 * (fe * s1 - fn * s2 + (fee * s3 + fen * s4 - fnn * s5) / 2)
     return plane + slivers
-
-
-def _geometry(wkb):
-    geometry = QgsGeometry()
-    geometry.fromWkb(wkb)
-    return geometry

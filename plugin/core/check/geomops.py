@@ -196,6 +196,14 @@ def _rebuilt(geometry):
     return shape, ("curves" if curved[0] else None), ()
 
 
+def from_wkb(wkb):
+    """A new QgsGeometry of WKB bytes (empty for None or no bytes)."""
+    geometry = QgsGeometry()
+    if wkb:
+        geometry.fromWkb(bytes(wkb))
+    return geometry
+
+
 def polygonal(geometry):
     """Only the polygon parts (an intersection along a shared edge yields lines, not area); nested
     collections are walked."""

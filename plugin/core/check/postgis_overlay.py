@@ -12,10 +12,9 @@ database cannot do (no psycopg2, no rights, unknown SRID) leaves the rule to the
 """
 from concurrent.futures import ThreadPoolExecutor
 
-from qgis.core import QgsGeometry
-
 from ..read import postgis
 from ..read.codes import in_classes, normalize_code
+from .geomops import from_wkb
 from .reading import label_field
 from .rules.base import AREA_SLACK
 
@@ -66,12 +65,6 @@ FROM lost AS l CROSS JOIN LATERAL ST_Dump(l.lg) AS d
 WHERE ST_Area(d.geom) >= %(tolerance)s - %(slack)s
 ORDER BY l.fid, d.path
 """
-
-
-def _geometry(wkb):
-    geometry = QgsGeometry()
-    geometry.fromWkb(bytes(wkb))
-    return geometry
 
 
 def shared_database(plan, onemap):
@@ -178,7 +171,7 @@ class Database:
         if rows is None:
             return None
         plan_features, rows = rows
-        return [(plan_features.get(plan_fid), control_fid, _geometry(wkb), area)
+        return [(plan_features.get(plan_fid), control_fid, from_wkb(wkb), area)
                 for plan_fid, control_fid, wkb, area in rows]
 
     def outside(self, rule_id):
@@ -188,7 +181,7 @@ class Database:
         if rows is None:
             return None
         plan_features, rows = rows
-        return [(plan_features.get(plan_fid), _geometry(wkb)) for plan_fid, wkb, _area in rows]
+        return [(plan_features.get(plan_fid), from_wkb(wkb)) for plan_fid, wkb, _area in rows]
 
     def coverage(self, rule_id):
         """([(control fid, label, part)] lost, [(kept fid, label, part)] added or None), the answer to
@@ -197,7 +190,7 @@ class Database:
         if rows is None:
             return None
         lost, added = rows[1]
-        parts = lambda found: [(fid, label, _geometry(wkb)) for fid, label, wkb, _area in found]    # noqa: E731
+        parts = lambda found: [(fid, label, from_wkb(wkb)) for fid, label, wkb, _area in found]    # noqa: E731
         return parts(lost), parts(added) if added is not None else None
 
     def _answer(self, rule_id):

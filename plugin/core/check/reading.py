@@ -15,13 +15,13 @@ import struct
 
 import numpy as np
 from osgeo import gdal, ogr, osr
-from qgis.core import QgsCsException, QgsFeatureRequest, QgsGeometry, QgsPointXY, QgsProviderRegistry
+from qgis.core import QgsCsException, QgsFeatureRequest, QgsPointXY, QgsProviderRegistry
 from qgis.PyQt.QtCore import QVariant
 
 from ..read.codes import normalize_code
 from ..read.schema import schema
-from .compact import BOX_CHUNK, COMPACT_OVER, FeatureTable, Shared
-from .geomops import COORDINATE_LIMIT, SOUND_RING_POINTS
+from .compact import COMPACT_OVER, FeatureTable, Shared
+from .geomops import COORDINATE_LIMIT, SOUND_RING_POINTS, from_wkb
 from .rings import Rings, WkbBlob, WkbBuilder
 
 gdal.UseExceptions()
@@ -171,12 +171,11 @@ def screened(wkbs, fids, screen, where, polygonal):
     """The WkbBlob with every geometry the screen would change replaced by what it keeps (geomops.Screen,
     one QgsGeometry each). A plain 2D one-ring polygon (or multipolygon of one such part) of finite
     coordinates and five points or more — the usual parcel — passes as read, judged for all features at
-    once from its header and points (BOX_CHUNK features at a time: a million patches' points are never
-    all held twice); any other goes through the screen."""
+    once from its header and points (a chunk at a time: a million patches' points are never all held
+    twice); any other goes through the screen."""
     count = len(wkbs)
     plain = np.zeros(count, dtype=bool)
-    for start in range(0, count if polygonal else 0, BOX_CHUNK):
-        part = WkbBlob(wkbs.blob, wkbs.offsets[start:start + BOX_CHUNK + 1])
+    for start, part in wkbs.chunks() if polygonal else ():
         plain[start:start + len(part)] = _plain(Rings(part), len(part))
     empty = np.diff(wkbs.offsets) == 0
     suspects = np.flatnonzero(~plain & ~empty)
@@ -186,9 +185,7 @@ def screened(wkbs, fids, screen, where, polygonal):
     start = 0
     for number in suspects.tolist():
         builder.extend(wkbs.wkb(n) for n in range(start, number))
-        geometry = QgsGeometry()
-        geometry.fromWkb(wkbs.wkb(number))
-        shape = screen(geometry, None, (where[0], where[1], int(fids[number])), polygonal)
+        shape = screen(from_wkb(wkbs.wkb(number)), None, (where[0], where[1], int(fids[number])), polygonal)
         builder.extend([shape.asWkb() if not shape.isEmpty() else None])
         start = number + 1
     builder.extend(wkbs.wkb(n) for n in range(start, count))
@@ -214,34 +211,25 @@ def _plain(rings, count):
 
 def reprojected(wkbs, transform):
     """The WkbBlob with every point put through the PROJ pipeline QGIS instantiates for `transform` (so the
-    coordinates are QGIS's to the last bit), a million points per call, BOX_CHUNK features at a time; None
+    coordinates are QGIS's to the last bit), a million points per call, a chunk of features at a time; None
     when the pipeline cannot be had or a point does not transform (QGIS then reads the layer and says what
     went wrong)."""
     blob = wkbs.blob if isinstance(wkbs.blob, bytearray) else bytearray(wkbs.blob)
     to_working = None
-    for start in range(0, len(wkbs), BOX_CHUNK):
-        rings = Rings(WkbBlob(blob, wkbs.offsets[start:start + BOX_CHUNK + 1]))
+    for _start, part in WkbBlob(blob, wkbs.offsets).chunks():
+        rings = Rings(part)
         if not rings.parsed.all():                        # curves, Z …: not read here
             return None
         if not len(rings.x):
             continue
         if to_working is None:
-            pipeline = _pipeline(transform, QgsPointXY(float(rings.x[0]), float(rings.y[0])))
-            options = osr.CoordinateTransformationOptions()
-            if pipeline is None or not options.SetOperation(pipeline):
+            to_working = operation(pipeline_of(transform, QgsPointXY(float(rings.x[0]), float(rings.y[0]))))
+            if to_working is None:
                 return None
-            to_working = osr.CreateCoordinateTransformation(None, None, options)
         points = np.column_stack([rings.x, rings.y])
         for first in range(0, len(points), TRANSFORM_CHUNK):
-            part = points[first:first + TRANSFORM_CHUNK]
-            line = ogr.CreateGeometryFromWkb(struct.pack("<BII", 1, ogr.wkbLineString, len(part)) + part.tobytes())
-            try:
-                if line.Transform(to_working) != 0:
-                    return None
-            except RuntimeError:
-                return None
-            moved = np.frombuffer(line.ExportToWkb(ogr.wkbNDR), dtype="<f8", offset=9).reshape(-1, 2)
-            if not np.isfinite(moved).all():
+            moved = through(to_working, points[first:first + TRANSFORM_CHUNK])
+            if moved is None or not np.isfinite(moved).all():
                 return None
             points[first:first + TRANSFORM_CHUNK] = moved
         for at, first, count in zip(rings.at.tolist(), rings.starts[:-1].tolist(), np.diff(rings.starts).tolist()):
@@ -249,13 +237,33 @@ def reprojected(wkbs, transform):
     return WkbBlob(blob, wkbs.offsets)
 
 
-def _pipeline(transform, point):
-    """The PROJ pipeline QGIS uses for `transform` (known once a point of the layer has gone through)."""
+def pipeline_of(transform, point):
+    """The PROJ pipeline QGIS uses for `transform` (known once `point` has gone through), or None."""
     try:
         transform.transform(point)
     except QgsCsException:
         return None
     return transform.instantiatedCoordinateOperationDetails().proj or None
+
+
+def operation(pipeline):
+    """GDAL's coordinate transformation running exactly that PROJ pipeline, or None."""
+    options = osr.CoordinateTransformationOptions()
+    if pipeline is None or not options.SetOperation(pipeline):
+        return None
+    return osr.CreateCoordinateTransformation(None, None, options)
+
+
+def through(transformation, points):
+    """(n, 2) float64 points put through a GDAL coordinate transformation in one call; None when it fails."""
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    line = ogr.CreateGeometryFromWkb(struct.pack("<BII", 1, ogr.wkbLineString, len(points)) + points.tobytes())
+    try:
+        if line.Transform(transformation) != 0:
+            return None
+    except RuntimeError:
+        return None
+    return np.frombuffer(line.ExportToWkb(ogr.wkbNDR), dtype="<f8", offset=9).reshape(-1, 2)
 
 
 def _python_values(column, share):

@@ -10,6 +10,7 @@ import struct
 import numpy as np
 
 POLYGON, MULTIPOLYGON = 3, 6
+CHUNK = 16384            # features worked at a time where their points are held (never a million patches at once)
 # odd 64-bit constants spreading four coordinates over a hash (any would do: callers compare equal hashes
 # exactly afterwards)
 _MIX = tuple(np.uint64(k) for k in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93))
@@ -35,6 +36,11 @@ class WkbBlob:
 
     def wkb(self, number):
         return bytes(self.blob[self.offsets[number]:self.offsets[number + 1]])
+
+    def chunks(self):
+        """(first feature, a WkbBlob of the next CHUNK features) from the first feature to the last."""
+        for start in range(0, len(self), CHUNK):
+            yield start, WkbBlob(self.blob, self.offsets[start:start + CHUNK + 1])
 
 
 class WkbBuilder:

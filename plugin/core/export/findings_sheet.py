@@ -20,7 +20,6 @@ from qgis.core import (
     QgsCallout,
     QgsFeature,
     QgsFillSymbol,
-    QgsGeometry,
     QgsLabelObstacleSettings,
     QgsLineSymbol,
     QgsMarkerSymbol,
@@ -38,6 +37,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSizeF
 from qgis.PyQt.QtGui import QColor
 
+from ..check.geomops import from_wkb
 from ..read.styles import apply_style, build_renderer
 from ..review.decisions import KINDS
 from ..review.layout import SEVERITY_ZH
@@ -92,8 +92,7 @@ def marked_findings(report, crs):
     for number, finding in enumerate(report.findings, 1):
         if not finding.get("_wkb"):
             continue
-        geometry = QgsGeometry()
-        geometry.fromWkb(finding["_wkb"])
+        geometry = from_wkb(finding["_wkb"])
         if geometry.isEmpty():
             continue
         kind = report.decision_kind(finding)

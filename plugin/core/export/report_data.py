@@ -179,5 +179,5 @@ def read_report(path):
     findings = sorted(stored.findings, key=lambda f: (rule_order.get(f["rule_id"], 999), order[f["severity"]],
                                                       f.get("plan_fid") or 0))
     return Report(path=path, run=stored.run, rules=stored.rules, indicators=stored.indicators, findings=findings,
-                  decisions={d.finding_id: d for d in decisions.read(path) if not d.resolved},   # as the panel
+                  decisions=decisions.open_decisions(path),          # as the panel
                   villages=_villages(stored), problems=stored.problems, stored=stored)

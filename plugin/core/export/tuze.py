@@ -118,11 +118,11 @@ class DetailedSheets:
         """The parcels as the table lists and the map labels them: a memory copy with the 图则's columns."""
         layer = memory_layer(self.crs, "地块编号", [name for name, _heading, _width in COLUMNS] + ["JQBH"])
         provider = layer.dataProvider()
-        areas = EllipsoidalAreas(self.crs, self.project.transformContext(), CGCS2000_ELLIPSOID)
+        sources = [source for source in self.data.landuse.getFeatures() if source.hasGeometry()]
+        hectares = EllipsoidalAreas(self.crs, self.project.transformContext(), CGCS2000_ELLIPSOID).of_geometries(
+            [source.geometry() for source in sources]) / M2_PER_HA
         rows = []
-        for source in self.data.landuse.getFeatures():
-            if not source.hasGeometry():
-                continue
+        for source, area_ha in zip(sources, hectares.tolist()):
             geometry = source.geometry()
             number = shown(self._value(source, "DKBH"))
             code = shown(self._value(source, "YDYHFLDM"))
@@ -130,7 +130,7 @@ class DetailedSheets:
             feature = QgsFeature(layer.fields())
             feature.setGeometry(geometry)
             feature.setAttributes([number, code, shown(self._value(source, "YDYHFLMC")) or code_list("ydyh").name(code),
-                                   "{:.4f}".format(areas.of_geometry(geometry) / M2_PER_HA),
+                                   "{:.4f}".format(area_ha),
                                    "{}-{}".format(lower, upper) if lower and upper else upper,
                                    shown(self._value(source, "JZMDSX")), shown(self._value(source, "LDLXX")),
                                    shown(self._value(source, "JZXG")), self._block_of(source, number)])

@@ -125,6 +125,11 @@ def read(path):
     return [_checked(dict(zip(wanted, row))) for row in rows]
 
 
+def open_decisions(path):
+    """{finding_id: Decision} of the decisions not resolved: what the panel and the report show."""
+    return {d.finding_id: d for d in read(path) if not d.resolved}
+
+
 def _checked(values):
     """A Decision from a stored row; what makes it invalid said in `problem` (it then counts as 需复核). Its
     texts are made plain and bounded as every text read from a findings file (core.review.readback)."""

@@ -23,13 +23,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from osgeo import ogr
-from qgis.core import QgsCoordinateReferenceSystem, QgsGeometry
+from qgis.core import QgsCoordinateReferenceSystem
 
+from ..check.geomops import from_wkb
 from ..errors import OneMapError
 from ..export.text import clip, plain
 from ..outputs import read_only, sqlite_trouble
 from . import guard
-from .layout import SEVERITIES, SEVERITY_ZH, STATUS_ZH, STATUSES, TABLES
+from .layout import SEVERITIES, STATUS_ZH, STATUSES, TABLES
 
 REQUIRED = {"findings": ("finding_id", "rule_id", "severity"), "rules": ("rule_id", "status")}
 TEXT_MAX = 1000                    # characters of any text a finding, rule or indicator shows (a label, a message)
@@ -155,15 +156,7 @@ def finding_geometry(path, run_id, fid, finding_id):
         raise OneMapError("核对结果 {} 中已没有该问题（要素 {}），文件在打开后被改动；请重新打开".format(path, fid),
                           "The findings file {} no longer holds this finding (feature {}): it changed since it was "
                           "opened — open it again".format(path, fid))
-    return geometry(row.get("_wkb"))
-
-
-def geometry(wkb):
-    """A QgsGeometry of WKB the reader checked (empty for None)."""
-    result = QgsGeometry()
-    if wkb:
-        result.fromWkb(wkb)
-    return result
+    return from_wkb(row.get("_wkb"))
 
 
 class _Tables:

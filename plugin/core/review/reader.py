@@ -4,6 +4,7 @@ Everything is read through core.review.readback, which checks it, as the report'
 """
 from dataclasses import dataclass, field
 
+from ..check.geomops import from_wkb
 from ..check.rules.indicator import M2_PER_HA, M2_PER_MU
 from . import decisions as decisions_mod
 from . import readback
@@ -24,7 +25,7 @@ class FindingRow:
         file was replaced since it was opened or the part is damaged."""
         if self._geometry is None:
             self._geometry = readback.finding_geometry(self._review.path, self._review.run_id, self.fid,
-                                                       self.finding_id) if self.has_geometry else readback.geometry(None)
+                                                       self.finding_id) if self.has_geometry else from_wkb(None)
         return self._geometry
 
 
@@ -94,7 +95,7 @@ class Review:
         return removed, [self._add(row) for row in rows]
 
     def reload_decisions(self):
-        self.decisions = {d.finding_id: d for d in decisions_mod.read(self.path) if not d.resolved}
+        self.decisions = decisions_mod.open_decisions(self.path)
 
     def decision(self, finding):
         return self.decisions.get(finding.finding_id)

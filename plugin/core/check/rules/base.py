@@ -1,7 +1,7 @@
 """What every rule kind shares: the rule definition, findings, and 'not applicable'."""
 from types import MappingProxyType
 
-from qgis.core import QgsGeometry
+from ..geomops import from_wkb
 
 SEVERITIES = ("error", "warning", "info")
 AREA_SLACK = 1e-6        # m²: a shape turned or densified computes a millionth off its area (a 1 m² piece as
@@ -38,10 +38,7 @@ class Finding:
     def geometry(self):
         if self._wkb is None:
             return None
-        geometry = QgsGeometry()
-        if self._wkb:
-            geometry.fromWkb(self._wkb)
-        return geometry
+        return from_wkb(self._wkb)
 
     @geometry.setter
     def geometry(self, geometry):

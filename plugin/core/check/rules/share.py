@@ -22,7 +22,7 @@ class ShareRule(Rule):
         plan = self.plan_layer(ctx, self.args["plan_layer"])
         codes, construction = self.ruleset.codes(self.args["codes"]), self.ruleset.codes(["建设用地"])
         figures, base = ctx.measures(), ctx.base_year()
-        total = outside = 0.0
+        grounds, outs = [], []                            # measured together once all are known
         for feature in plan.features:
             if feature.shape.isEmpty() or feature.code not in codes:
                 continue
@@ -32,13 +32,14 @@ class ShareRule(Rule):
                 ground = polygonal(ground.difference(before)) if not before.isEmpty() else ground
             if ground.isEmpty():
                 continue
-            total += figures.area(ground)
+            grounds.append(ground)
             near = list(boundary.overlapping(feature.box))
             if any(b.prepared.contains(ground) for b in near):
                 continue
             out = polygonal(ground.difference(union(b.shape for b in near))) if near else ground
             if out.area() >= self.ruleset.noise_m2:
-                outside += figures.area(out)
+                outs.append(out)
+        total, outside = float(figures.areas_of(grounds).sum()), float(figures.areas_of(outs).sum())
         if total <= 0:
             raise NotApplicable("规划成果中没有{}".format("、".join(map(str, self.args["codes"]))),
                                 "the plan has none of {}".format(", ".join(map(str, self.args["codes"]))))

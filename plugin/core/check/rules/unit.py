@@ -109,7 +109,7 @@ class UnitRule(Rule):
         tolerance = float(self.ruleset.tolerances.get("indicator_m2", 0.0))
         findings = []
         for unit in units:
-            planned = sum(figures.area(piece) for parcel, piece in unit.pieces if parcel.code in codes)
+            planned = figures.weighted([(piece, 1.0) for parcel, piece in unit.pieces if parcel.code in codes])
             note = "；".join(n for n in (BASIS, unit.coverage_note()) if n)
             row = self.row(unit, "城镇建设用地规模", compare="<=", planned_m2=planned, planned_ha=planned / M2_PER_HA,
                            planned_mu=planned / M2_PER_MU)
@@ -137,14 +137,15 @@ class UnitRule(Rule):
                                 "the parcels have no upper floor-area ratio (RJLSX)")
         findings = []
         for unit in units:
-            total, without = 0.0, []
+            floors, without = [], []
             for parcel, piece in unit.pieces:
                 ratio = number(parcel.attrs.get(spec.name))
                 if ratio is None:
                     if parcel.code in self.ruleset.codes(self.args.get("codes", [])):
                         without.append(parcel.label)
                     continue
-                total += figures.area(piece) * ratio
+                floors.append((piece, ratio))
+            total = figures.weighted(floors)
             notes = ["地块椭球面积 × 容积率上限"] + (["{} 个地块无容积率上限，未计入（{}）".format(
                 len(without), "、".join(without[:5]) + ("等" if len(without) > 5 else ""))] if without else [])
             note = "；".join(notes + [n for n in (unit.coverage_note(),) if n])
