@@ -3,6 +3,7 @@ process, same CRS, EPSG:1024, edges densified every 100 m): per feature within Q
 (NOISE_M2) plus 1e-9 of the area, which any error in the model of the projection's scale would break
 (k² − 1 reaches 1e-3 at a zone's edge) — and steadier than QGIS where the true area does not change."""
 import math
+import struct
 
 import numpy as np
 import pytest
@@ -179,3 +180,44 @@ def test_other_projections_get_qgis_own_figure(authid, x, y):
     areas = EllipsoidalAreas(crs, context(), CGCS2000_ELLIPSOID)
     assert areas.frame is None
     assert areas.of_geometry(geometry) == by_qgis(crs, geometry)
+
+
+def polygon_wkb(*rings):
+    """Little-endian WKB of a 2D polygon with its rings exactly as given (closed or not)."""
+    out = struct.pack("<BII", 1, 3, len(rings))
+    for points in rings:
+        out += struct.pack("<I", len(points)) + b"".join(struct.pack("<dd", *p) for p in points)
+    return out
+
+
+def test_a_ring_stored_unclosed_is_measured_as_qgis_closes_it():
+    """Some tools write a ring whose last point is not its first; QGIS and GEOS close it. The closing edge
+    must count: 12 498.88 m² here, not the 9 999.11 m² of the open ring's shoelace (red-team e4)."""
+    crs = QgsCoordinateReferenceSystem("EPSG:4546")
+    x, y = 560200.0, 4100000.0
+    shell = [(x, y), (x + 100, y), (x + 100, y + 100), (x + 50, y + 150), (x, y + 100)]
+    hole = [(x + 10, y + 10), (x + 10, y + 60), (x + 60, y + 60), (x + 60, y + 10), (x + 30, y + 10)]
+    blob = ellipsoid.WkbBlob.joined([polygon_wkb(shell), polygon_wkb(shell + shell[:1], hole)])
+    rings = ellipsoid.Rings(blob)
+    assert not rings.parsed.any() and not len(rings)              # not guessed at: left to QGIS
+    closed = [QgsGeometry.fromPolygonXY([[QgsPointXY(*p) for p in shell + shell[:1]]]),
+              QgsGeometry.fromPolygonXY([[QgsPointXY(*p) for p in shell + shell[:1]],
+                                         [QgsPointXY(*p) for p in hole + hole[:1]]])]
+    areas = EllipsoidalAreas(crs, context(), CGCS2000_ELLIPSOID).of_blob(blob)
+    assert areas == pytest.approx([by_qgis(crs, g) for g in closed], abs=NOISE_M2)
+    assert areas[0] == pytest.approx(12498.88, abs=0.01) and areas[1] == pytest.approx(12498.88 - 2500.0, abs=0.5)
+
+
+def test_coordinates_the_projection_cannot_invert_get_qgis_figure_not_an_error():
+    """x carrying a zone number (37 560 000) in a CRS without one: QGIS measures 0; the others stay measured."""
+    crs = QgsCoordinateReferenceSystem("EPSG:4546")
+    stray, good = box(37560050.0, 4100050.0, 100.0, 100.0), box(560050.0, 4100050.0, 100.0, 100.0)
+    areas = EllipsoidalAreas(crs, context(), CGCS2000_ELLIPSOID).of_geometries([stray, good])
+    assert areas[0] == by_qgis(crs, stray) == 0.0
+    assert areas[1] == pytest.approx(by_qgis(crs, good), abs=NOISE_M2)
+
+
+def test_rings_of_no_points_have_no_area():
+    zero = struct.pack("<BIII", 1, 3, 1, 0)
+    areas = EllipsoidalAreas(QgsCoordinateReferenceSystem("EPSG:4546"), context(), CGCS2000_ELLIPSOID)
+    assert areas.of_blob(ellipsoid.WkbBlob.joined([zero, zero])).tolist() == [0.0, 0.0]

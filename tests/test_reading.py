@@ -1,6 +1,8 @@
 """A layer read through GDAL's Arrow batches or through QGIS gives the same features, so the same findings."""
 import os
+import re
 
+import pytest
 from osgeo import gdal
 
 from conftest import sample
@@ -114,3 +116,33 @@ def test_a_project_layer_with_unsaved_edits_is_read_by_qgis(monkeypatch, qgis_ap
     layer.rollBack()
     assert taken["GHDLTB"] == "qgis"
     assert any(f.plan_fid == feature.id() and f.plan_code == "1001" for f in result.findings)
+
+
+def test_a_ring_stored_unclosed_is_judged_as_qgis_closes_it(monkeypatch, tmp_path):
+    """A 200 m² 耕地 sliver (minimum 400 m²) whose ring of six points is stored unclosed, as some tools write: GEO-04
+    reports it and GEO-06 sums the closed ring's area, through Arrow as through QGIS (red-team e6: the open
+    ring's shoelace cleared the sliver and halved its area)."""
+    import struct
+
+    from osgeo import ogr
+
+    from helpers import gpkg, square
+    x, y = 560000.0, 4100000.0
+    plan = gpkg(tmp_path / "plan.gpkg", 4546, {
+        "GHYDYH": ([("YDYHFLDM", ogr.OFTString)], [(square(x, y, x + 2000, y + 1000), {"YDYHFLDM": "0701"})]),
+        "CJDCQ": ([("ZLDWMC", ogr.OFTString)], [(square(x, y, x + 2020, y + 1000), {"ZLDWMC": "村"})])})
+    points = [(x + 2000, y), (x + 2010, y), (x + 2020, y), (x + 2020, y + 10), (x + 2010, y + 10), (x + 2000, y + 10)]
+    sliver = struct.pack("<BII", 1, 6, 1) + struct.pack("<BII", 1, 3, 1) + struct.pack("<I", len(points)) + \
+        b"".join(struct.pack("<dd", *p) for p in points)
+    dataset = ogr.Open(plan, 1)
+    layer = dataset.GetLayerByName("GHYDYH")
+    feature = ogr.Feature(layer.GetLayerDefn())
+    feature.SetField("YDYHFLDM", "0103")
+    feature.SetGeometryDirectly(ogr.CreateGeometryFromWkb(sliver))
+    layer.CreateFeature(feature)
+    dataset = None
+    with_arrow, with_qgis, taken = both_ways(monkeypatch, plan, sample("township_onemap.gpkg"))
+    assert taken["GHYDYH"] == "arrow" and with_arrow == with_qgis
+    assert [row[8] for row in with_arrow if row[0] == "GEO-04"] == [200.0]
+    total, village = map(float, re.findall(r"([\d.]+) 平方米", next(row[2] for row in with_arrow if row[0] == "GEO-06"))[:2])
+    assert total == pytest.approx(2000200.0 * village / (2020.0 * 1000.0), abs=0.5)     # the sliver counted whole

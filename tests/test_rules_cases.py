@@ -110,6 +110,19 @@ def test_missing_prj_with_zone_prefixed_x_is_detected(tmp_path):
     assert result.record["plan_crs"] == "EPSG:4525"
 
 
+def test_a_layer_whose_x_carries_a_zone_number_its_crs_lacks_is_an_error(tmp_path):
+    """The village boundary written with 带号 (37 560 000) in EPSG:4546: CRS-01 says so instead of passing;
+    the village's area, which the projection cannot give, is QGIS's 0 (red-team e2), never an error."""
+    village = ([("XZQDM", ogr.OFTString)], [(square(X, Y, X + 200, Y + 100, PREFIX), {"XZQDM": "1"})])
+    result = run(tmp_path, [("0103", square(X, Y, X + 100, Y + 100)), ("0701", square(X + 100, Y, X + 200, Y + 100))],
+                 {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100))}, extra={"CJDCQ": village})
+    errors = [f.message for f in result.findings if f.rule_id == "CRS-01" and f.severity == "error"]
+    assert errors == ["规划成果（CJDCQ）：坐标（37560000,4100000 : 37560200,4100100）不在坐标系 EPSG:4546 的范围内"
+                      "（带号或坐标系定义有误？），该图层的核对结果不可信"]
+    assert next(o for o in result.outcomes if o["rule_id"] == "GEO-06")["status"] == "failed"
+    assert any("与村域面积 0.00 平方米不一致" in f.message for f in result.findings if f.rule_id == "GEO-06")
+
+
 def test_non_cgcs2000_crs_is_an_error(tmp_path):
     plan, onemap = plan_and_map(tmp_path, [("0703", square(X, Y, X + 10, Y + 10))],
                                 {"YJJBNTBHTB": control(square(X, Y, X + 5, Y + 5))})

@@ -212,6 +212,11 @@ class Context:
         if not known and layer_crs != self.plan_crs:
             self.crs_notes.append(CrsNote(side, found.name, "info", "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
                 layer_crs.authid(), self.plan_crs.authid(), self.crs.authid())))
+        if not known and layer_crs.isValid():
+            extent = finite_extent(layer)
+            if not crsmod.reaches_ellipsoid(layer_crs, extent, self.transform_context):
+                self.crs_notes.append(CrsNote(side, found.name, "error", "坐标（{}）不在坐标系 {} 的范围内（带号或坐标系定义有误？），"
+                                              "该图层的核对结果不可信".format(extent.toString(0), layer_crs.authid())))
         return layer_crs
 
     def _layer_crs(self, side, name, layer, fallback):

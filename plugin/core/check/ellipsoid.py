@@ -18,8 +18,8 @@ Mercator at the point, Krüger's series to n⁶ as PROJ's, longitude and latitud
 pipeline), k⁻² integrated over the straight-edged polygon through its moments, and each edge's sliver
 added. Per vertex that is some thirty multiplications; no trigonometry.
 
-How close (tests/test_ellipsoid.py): within 1e-9 of QGIS's figure on polygons of a hectare and more, and
-within 1.2e-4 m² of it on a small parcel — QGIS's own noise, not this module's: GeographicLib sums each
+How close (tests/test_ellipsoid.py): within 1.2e-4 m² plus 1e-9 of the area of QGIS's figure (so 1e-9 from
+about 10 ha up) — QGIS's own noise, not this module's: GeographicLib sums each
 edge's area down to the equator in degrees, and the same 69 m² box turned about its centre or given
 collinear extra points gets QGIS figures spread over 2.4e-4 m², where this module's spread is under
 1e-6 m². The differences average out (2 500 parcels: their sum moves by 0.002 m² of 1 km²); a 200 000
@@ -30,8 +30,9 @@ QGIS's is a judgement (README, "Speed and scale"): it is the steadier of the two
 `EllipsoidalAreas.measurable` decides, per feature, which way it is measured: NumPy for a plain 2D
 (multi)polygon (rings.py) of finite coordinates whose every ring lies within REACH_M of its reference
 point, when the working CRS reaches the ellipsoid through exactly such a pipeline on the same ellipsoid;
-QgsDistanceArea for everything else (curves, Z/M, damaged WKB, a village boundary several km across,
-another projection).
+QgsDistanceArea for everything else (curves, Z/M, damaged WKB, a ring stored unclosed, a village
+boundary several km across, coordinates the projection cannot invert — a 带号 put on x where the CRS
+has none —, another projection).
 """
 import math
 import re
@@ -195,9 +196,13 @@ class EllipsoidalAreas:
         for start, chosen, owner, hole, origin, sums in moments:
             count = len(chosen)
             if owner is not None:
-                signed = _integrals(sums, self._coefficients(origin))
+                coefficients = self._coefficients(origin)
+                lost = np.isnan(coefficients[0])             # PROJ cannot invert its reference point
+                chosen = chosen.copy()
+                chosen[owner[lost]] = False
+                signed = np.where(lost, 0.0, _integrals(sums, coefficients))
                 areas[start:start + count] = np.bincount(owner, weights=np.where(hole, -1.0, 1.0) * np.abs(signed),
-                                                         minlength=count)
+                                                         minlength=count) * chosen
             lengths = np.diff(wkbs.offsets[start:start + count + 1])
             for number in np.flatnonzero(~chosen & (lengths > 0)).tolist():
                 areas[start + number] = self.by_qgis(from_wkb(wkbs.wkb(start + number)))
@@ -217,9 +222,10 @@ class EllipsoidalAreas:
         a plain 2D (multi)polygon (rings.py) whose every ring has MIN_RING_POINTS points or more, all
         finite, within REACH_M of its reference point (`reference`), in a working CRS QGIS takes to the
         ellipsoid by an inverse transverse Mercator on it (TransverseMercator.of). The rest —
-        curves, Z/M, damaged WKB, a ring kilometres across, another projection — is QgsDistanceArea's."""
+        curves, Z/M, damaged WKB, a ring stored unclosed, a ring kilometres across, another projection —
+        is QgsDistanceArea's; so is a ring whose reference point the projection cannot invert (finish)."""
         chosen = np.zeros(count, dtype=bool)
-        if self.frame is None or not len(rings):
+        if self.frame is None or not len(rings.x):
             return chosen, None
         sizes = np.diff(rings.starts)
         firsts = np.minimum(rings.starts[:-1], len(rings.x) - 1)
@@ -237,13 +243,22 @@ class EllipsoidalAreas:
         keys = list(zip(reference[0].tolist(), reference[1].tolist()))
         missing = sorted(set(keys) - set(self._local))
         if missing:
-            east, north = np.array(missing).T
-            f, fe, fn, fee, fen, fnn = self.frame.local_scale(east, north)
-            g = np.exp(-2.0 * f)
-            rows = np.column_stack([g, -2 * g * fe, -2 * g * fn, g * (4 * fe * fe - 2 * fee),
-                                    g * (4 * fe * fn - 2 * fen), g * (4 * fn * fn - 2 * fnn), fe, fn, fee, fen, fnn])
-            self._local.update(zip(missing, rows))
+            try:
+                self._local.update(zip(missing, self._rows(np.array(missing))))
+            except ValueError:                       # some point PROJ cannot invert: point by point, NaN for those
+                for key in missing:
+                    try:
+                        self._local[key] = self._rows(np.array([key]))[0]
+                    except ValueError:
+                        self._local[key] = np.full(11, np.nan)
         return np.array([self._local[key] for key in keys]).T
+
+    def _rows(self, points):
+        """Rows of Taylor coefficients at (n, 2) reference points; ValueError when PROJ cannot invert one."""
+        f, fe, fn, fee, fen, fnn = self.frame.local_scale(points[:, 0], points[:, 1])
+        g = np.exp(-2.0 * f)
+        return np.column_stack([g, -2 * g * fe, -2 * g * fn, g * (4 * fe * fe - 2 * fee),
+                                g * (4 * fe * fn - 2 * fen), g * (4 * fn * fn - 2 * fnn), fe, fn, fee, fen, fnn])
 
 
 def reference(boxes):

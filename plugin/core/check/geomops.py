@@ -31,6 +31,7 @@ from qgis.core import (
     QgsMultiPolygon,
     QgsPoint,
     QgsPolygon,
+    QgsWkbTypes,
 )
 
 from ..compat import MULTIPOLYGON_WKB, POLYGON_GEOMETRY, POLYGON_WKB
@@ -117,24 +118,25 @@ def _finite(rect):
 
 
 def _sound(geometry):
-    """No NaN (the box skips them, the area does not), no part empty, every ring of five points or more
-    (a ring of four may be a QgsTriangle, which no MultiPolygon can be written with: rebuilt)."""
+    """No NaN (the box skips them, the area does not), no part empty, every ring closed (its last point
+    its first) and of five points or more (a ring of four may be a QgsTriangle, which no MultiPolygon can
+    be written with: rebuilt)."""
     area = geometry.area()
     if area != area or area == math.inf:
         return False
     abstract = geometry.constGet()
-    if abstract.partCount() == 1 and abstract.ringCount(0) == 1:          # the usual parcel
-        return abstract.nCoordinates() >= SOUND_RING_POINTS
     polygons = [abstract.geometryN(i) for i in range(abstract.numGeometries())] \
         if isinstance(abstract, QgsGeometryCollection) else [abstract]
     for polygon in polygons:
-        ring = polygon.exteriorRing()
-        if ring is None or ring.numPoints() < SOUND_RING_POINTS:
+        rings = [polygon.exteriorRing()] + [polygon.interiorRing(i) for i in range(polygon.numInteriorRings())]
+        if not all(ring is not None and _sound_ring(ring) for ring in rings):
             return False
-        for index in range(polygon.numInteriorRings()):
-            if polygon.interiorRing(index).numPoints() < SOUND_RING_POINTS:
-                return False
     return bool(polygons)
+
+
+def _sound_ring(ring):
+    last = ring.numPoints() - 1
+    return last + 1 >= SOUND_RING_POINTS and ring.xAt(0) == ring.xAt(last) and ring.yAt(0) == ring.yAt(last)
 
 
 def _rebuilt(geometry):
@@ -184,7 +186,7 @@ def _rebuilt(geometry):
         return QgsGeometry(), "coordinates", ()
     if not polygons:
         return QgsGeometry(), ("too_few_points" if dropped <= {"ring"} else "not_polygonal"), ()
-    if len(polygons) == 1:
+    if len(polygons) == 1 and not QgsWkbTypes.isMultiType(geometry.wkbType()):    # a MultiPolygon stays one
         shape = QgsGeometry(polygons[0])
     else:
         multi = QgsMultiPolygon()

@@ -3,7 +3,9 @@
 The usual feature — a 2D Polygon or MultiPolygon of one ring, little-endian — is recognised for every
 feature at once from its header bytes; any other (multi)polygon is walked with `struct`. What is not a
 plain 2D (multi)polygon (curves, Z/M, big-endian, collections, damaged bytes) is left out and marked
-not `parsed`: callers treat such a feature as GEOS would have to (they never guess about it).
+not `parsed`: callers treat such a feature as GEOS would have to (they never guess about it). So is a
+feature with a ring stored unclosed (its last point not its first, as some tools write): QGIS and GEOS
+close such a ring, and only the slow path (geomops.Screen) closes it the same way.
 """
 import struct
 
@@ -115,6 +117,11 @@ class Rings:
         owner, hole, at, points = (np.concatenate(c) for c in (ring_owner, ring_hole, ring_at, ring_points))
         order = np.argsort(owner, kind="stable")        # rings in feature order (walked ones were appended)
         self.owner, self.hole, self.at, points = owner[order], hole[order], at[order], points[order]
+        unclosed = np.unique(self.owner[~_closed(data, self.at, points)])
+        if len(unclosed):                              # left out, as features not parsed
+            keep = ~np.isin(self.owner, unclosed)
+            self.owner, self.hole, self.at, points = self.owner[keep], self.hole[keep], self.at[keep], points[keep]
+            self.parsed[unclosed], self.simple[unclosed] = False, False
         at = self.at
         self.starts = np.zeros(len(points) + 1, dtype=np.int64)
         np.cumsum(points, out=self.starts[1:])
@@ -125,6 +132,19 @@ class Rings:
 
     def __len__(self):
         return len(self.owner)
+
+
+def _closed(data, at, points):
+    """Per ring (its points' first byte `at`, its point count): whether its last point's 16 bytes are its
+    first's (a ring of no points counts as closed: it has no edge to leave out)."""
+    some = points > 0
+    first, last = at[some], at[some] + 16 * (points[some] - 1)
+    closed = np.ones(len(at), dtype=bool)
+    same = np.ones(len(first), dtype=bool)
+    for offset in range(16):
+        same &= data[first + offset] == data[last + offset]
+    closed[some] = same
+    return closed
 
 
 def _u32(data, at):

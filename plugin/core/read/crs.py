@@ -5,7 +5,7 @@ EPSG:4509+zone without it; 6° zones EPSG:4491–4512; EPSG:4490 geographic.
 """
 import math
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY
+from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsCsException, QgsPointXY
 
 from ..errors import OneMapError
 
@@ -70,6 +70,17 @@ def working_crs(crs, extent, transform_context):
     zone = int((centre.x() + 1.5) // 3)
     zone = min(max(zone, ZONES_3DEG.start), ZONES_3DEG.stop - 1)
     return QgsCoordinateReferenceSystem("EPSG:{}".format(4509 + zone))
+
+
+def reaches_ellipsoid(crs, extent, transform_context):
+    """Whether the centre of `extent` (in `crs`) has a longitude and latitude: False for coordinates the
+    projection cannot invert, such as x carrying a zone number (带号) in a CRS without one."""
+    point = QgsPointXY(extent.center())
+    try:
+        lonlat = QgsCoordinateTransform(crs, QgsCoordinateReferenceSystem("EPSG:4490"), transform_context).transform(point)
+    except QgsCsException:
+        return False
+    return _plausible(crs, point, lonlat)
 
 
 def _plausible(crs, point, lonlat):
