@@ -377,3 +377,48 @@ def test_unit_rules_say_why_they_cannot_judge(tmp_path):
     far = units((square(X + 9000, Y, X + 9100, Y + 100), "U9", 1.0, 1.0))
     result = check(tmp_path / "b", {"GHDK": parcels(("0701", cell(0)))}, {"GHDY": far})
     assert "不在一张图的任何规划单元" in outcome(result, "UNIT-01")["reason"]
+
+
+def test_unit_rules_never_pass_over_what_they_cannot_read(tmp_path):
+    """Caps written as text ('1.5公顷'), negative or blank, and facility counts written '两处', -3, 2.5 or
+    left out are never taken as 0: each is a warning naming the unit and the value, its row not_applicable;
+    a rule no unit gave a figure to is not_applicable (red-team: UNIT-03 had waived a 幼儿园 as '需配置 0 处')."""
+    unit_fields = [("DYBH", S), ("DYMC", S), ("CZJSYDSX", S), ("JZMJSX", R)]
+    u1, u2 = square(X - 50, Y - 50, X + 250, Y + 150), square(X + 250, Y - 50, X + 1000, Y + 150)
+    facilities = ([("DYBH", S), ("SSMC", S), ("SSDM", S), ("SL", S)],
+                  [(None, {"DYBH": "U1", "SSMC": name, "SSDM": "080404", "SL": count})
+                   for name, count in (("幼儿园", "两处"), ("托儿所", "-3"), ("小学", "2.5"), ("中学", None), ("书店", "1"))])
+    result = check(tmp_path, {"GHDK": parcels(("0701", cell(0)), ("0701", cell(2)))},
+                   {"GHDY": (unit_fields, [(u1, {"DYBH": "U1", "CZJSYDSX": "1.5公顷", "JZMJSX": None}),
+                                           (u2, {"DYBH": "U2", "CZJSYDSX": "-2", "JZMJSX": None})]),
+                    "DYSSPZ": facilities})
+    table = indicators(result)
+    assert outcome(result, "UNIT-01")["status"] == "failed"
+    assert sorted(f.message for f in result.findings if f.rule_id == "UNIT-01") == [
+        "单元 U1 的城镇建设用地规模上限（CZJSYDSX）“1.5公顷”无法读作数字（应为不小于 0 的数值），未核对",
+        "单元 U2 的城镇建设用地规模上限（CZJSYDSX）“-2”无法读作数字（应为不小于 0 的数值），未核对"]
+    assert {f.severity for f in result.findings if f.rule_id == "UNIT-01"} == {"warning"}
+    assert table["城镇建设用地规模（U1）"]["status"] == "not_applicable"
+    assert outcome(result, "UNIT-02")["status"] == "not_applicable"               # no unit gives JZMJSX
+    assert "均未给出总建筑面积上限" in outcome(result, "UNIT-02")["reason"]
+    got = {k: v["status"] for k, v in table.items() if v["rule_id"] == "UNIT-03"}
+    assert got == {"幼儿园（U1）": "not_applicable", "托儿所（U1）": "not_applicable", "小学（U1）": "not_applicable",
+                   "中学（U1）": "not_applicable", "书店（U1）": "fail"}
+    messages = sorted(f.message for f in result.findings if f.rule_id == "UNIT-03" and f.severity == "warning")
+    assert len(messages) == 4 and any("“两处”无法读作处数" in m for m in messages)
+    assert any("配置数量（SL）未给出" in m for m in messages)
+
+
+def test_a_huge_parcel_serial_costs_nothing(tmp_path):
+    """DK-02 counts the missing numbers, it does not list them: A01-200000000 is one finding at once (it took
+    8 GB); a serial of non-ASCII digits ('²') is no serial (it raised)."""
+    items = [("0701", cell(0), {"DKBH": "A01-01"}), ("0701", cell(1), {"DKBH": "A01-200000000"}),
+             ("0701", cell(2), {"DKBH": "A01-²"}), ("0701", cell(3), {"DKBH": "B01-01"}),
+             ("0701", cell(4), {"DKBH": "B01-04"})]
+    result = check(tmp_path, {"GHDK": parcels(*items)}, {})
+    assert outcome(result, "DK-02")["status"] == "failed"
+    messages = sorted(f.message for f in result.findings if f.rule_id == "DK-02")
+    assert messages == ["街区 A01 的地块编号不连续：缺少 A01-000000002、A01-000000003、A01-000000004、A01-000000005、"
+                        "A01-000000006、A01-000000007、A01-000000008、A01-000000009、A01-000000010、A01-000000011等"
+                        "（共 199999998 个）",
+                        "街区 B01 的地块编号不连续：缺少 B01-02、B01-03（共 2 个）"]

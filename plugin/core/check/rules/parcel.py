@@ -56,6 +56,17 @@ def is_lower(spec):
     return spec.role.endswith("_min")
 
 
+def _first_missing(present, limit):
+    """The first `limit` numbers from 1 up that the ascending list `present` lacks."""
+    missing, expected = [], 1
+    for number in present:
+        missing.extend(range(expected, min(number, expected + limit - len(missing))))
+        if len(missing) >= limit:
+            break
+        expected = number + 1
+    return missing
+
+
 class ParcelRule(Rule):
     kind = "parcel"
     params = {"layer": (LAYER, True), "check": (str, True, CHECKS), "codes": (CODES, False),
@@ -156,18 +167,20 @@ class ParcelCheck:
             block, _dash, serial = number.rpartition("-")
             if block_spec is not None and str(feature.attrs.get(block_spec.name) or "").strip():
                 block = str(feature.attrs.get(block_spec.name)).strip()
-            if block and serial.isdigit():
+            if block and serial.isascii() and serial.isdigit():
                 blocks[block].setdefault(int(serial), feature)
         findings = []
         for block in sorted(blocks):
             serials = blocks[block]
-            missing = [n for n in range(1, max(serials) + 1) if n not in serials]
+            present = sorted(n for n in serials if n >= 1)
+            missing = present[-1] - len(present) if present else 0      # counted: a serial may be 200000000
             if not missing:
                 continue
             width = max(2, max(len(self.number_of(f, field).rpartition("-")[2]) for f in serials.values()))
-            shown = "、".join("{}-{:0{}d}".format(block, n, width) for n in missing[:10]) + ("等" if len(missing) > 10 else "")
+            first = _first_missing(present, 10)
+            shown = "、".join("{}-{:0{}d}".format(block, n, width) for n in first) + ("等" if missing > 10 else "")
             anchor = serials[min(serials)].shape.pointOnSurface().asPoint()
-            findings.append(self.finding("街区 {} 的地块编号不连续：缺少 {}（共 {} 个）".format(block, shown, len(missing)),
+            findings.append(self.finding("街区 {} 的地块编号不连续：缺少 {}（共 {} 个）".format(block, shown, missing),
                                          plan_layer=self.layer.key, extra={"x": anchor.x(), "y": anchor.y()}))
         return findings
 

@@ -7,6 +7,8 @@ SSMC, SSDM, SL) present SL times, as facility points of that name or code or as 
 用地用海 class (a point inside such a parcel is the same site). Each figure is a row of the run's
 `indicators` table keyed by the unit's code, shown by the findings browser and the report.
 """
+import math
+
 from ...read.codes import code_list, in_classes, uses
 from ...read.schema import schema
 from ..geomops import Prepared
@@ -28,6 +30,15 @@ def number(value):
     return None if value is None or isinstance(value, Unreadable) else value
 
 
+def allocation(value):
+    """A unit's allocated figure (a cap, a facility count): None when blank, the number when it is finite and
+    not negative, else an Unreadable of the value as written ('1.5公顷', '两处', -3, inf): never taken as 0."""
+    read = reading(value)
+    if read is None or isinstance(read, Unreadable):
+        return read
+    return read if math.isfinite(read) and read >= 0 else Unreadable(str(value).strip())
+
+
 def record(ctx, rule, row):
     """A row of the `indicators` table; one per unit and figure (rows are never merged across units)."""
     row = dict({"rule_id": rule.id, "tolerance_m2": float(rule.ruleset.tolerances.get("indicator_m2", 0.0))}, **row)
@@ -42,8 +53,9 @@ class Unit:
         self.feature, self.pieces = feature, pieces
         self.code = text(feature.attrs.get(fields["unit_code"])) or str(feature.fid)
         self.name = text(feature.attrs.get(fields["name"])) if fields["name"] else ""
-        self.land_cap = number(feature.attrs.get(fields["urban_land_cap"])) if fields["urban_land_cap"] else None
-        self.floor_cap = number(feature.attrs.get(fields["floor_area_cap"])) if fields["floor_area_cap"] else None
+        self.fields = fields
+        self.land_cap = allocation(feature.attrs.get(fields["urban_land_cap"])) if fields["urban_land_cap"] else None
+        self.floor_cap = allocation(feature.attrs.get(fields["floor_area_cap"])) if fields["floor_area_cap"] else None
         self.population = number(feature.attrs.get(fields["population"])) if fields["population"] else None
         self.covered = covered           # share of the unit the plan's parcels cover
 
@@ -113,8 +125,7 @@ class UnitRule(Rule):
             note = "；".join(n for n in (BASIS, unit.coverage_note()) if n)
             row = self.row(unit, "城镇建设用地规模", compare="<=", planned_m2=planned, planned_ha=planned / M2_PER_HA,
                            planned_mu=planned / M2_PER_MU)
-            if unit.land_cap is None:
-                record(ctx, self, dict(row, status="not_applicable", note="单元未给出城镇建设用地规模上限（CZJSYDSX）"))
+            if not self.has_cap(ctx, unit, row, "urban_land_cap", "城镇建设用地规模上限", parcels, findings):
                 continue
             allowed = unit.land_cap * M2_PER_HA
             passed = planned - tolerance <= allowed
@@ -126,7 +137,7 @@ class UnitRule(Rule):
                         unit.title, row["indicator"], planned / M2_PER_HA, planned, BASIS, unit.land_cap,
                         planned - allowed), plan_layer=parcels.key, control_layer=self.args["units"],
                     control_fid=unit.feature.fid, extra=unit.anchor()))
-        return findings
+        return self.examined(units, "land_cap", "城镇建设用地规模上限", findings)
 
     # -- 总建筑面积
     def _floor(self, ctx, parcels, units):
@@ -150,8 +161,7 @@ class UnitRule(Rule):
                 len(without), "、".join(without[:5]) + ("等" if len(without) > 5 else ""))] if without else [])
             note = "；".join(notes + [n for n in (unit.coverage_note(),) if n])
             row = dict(self.row(unit, "总建筑面积", compare="<=", planned_value=total / M2_PER_WAN), unit="万平方米")
-            if unit.floor_cap is None:
-                record(ctx, self, dict(row, status="not_applicable", note="单元未给出总建筑面积上限（JZMJSX）；" + note))
+            if not self.has_cap(ctx, unit, row, "floor_area_cap", "总建筑面积上限", parcels, findings, note):
                 continue
             passed = total <= unit.floor_cap * M2_PER_WAN + 1e-6
             record(ctx, self, dict(row, allocated_value=unit.floor_cap, status="pass" if passed else "fail", note=note))
@@ -161,6 +171,31 @@ class UnitRule(Rule):
                         unit.title, row["indicator"], total / M2_PER_WAN, notes[0], unit.floor_cap),
                     plan_layer=parcels.key, control_layer=self.args["units"], control_fid=unit.feature.fid,
                     extra=unit.anchor()))
+        return self.examined(units, "floor_cap", "总建筑面积上限", findings)
+
+    def has_cap(self, ctx, unit, row, role, what, parcels, findings, note=""):
+        """Whether the unit gives a usable cap for `role`; if not, its row says why (not_applicable) and an
+        unreadable one is a warning naming the unit and the value as written."""
+        cap, field = getattr(unit, {"urban_land_cap": "land_cap", "floor_area_cap": "floor_cap"}[role]), unit.fields[role]
+        if cap is None:
+            record(ctx, self, dict(row, status="not_applicable", note="单元未给出{}（{}）{}".format(
+                what, field, "；" + note if note else "")))
+            return False
+        if isinstance(cap, Unreadable):
+            record(ctx, self, dict(row, status="not_applicable", note="单元的{}（{}）“{}”无法读作数字，未核对".format(
+                what, field, cap)))
+            findings.append(self.finding("{} 的{}（{}）“{}”无法读作数字（应为不小于 0 的数值），未核对".format(
+                unit.title, what, field, cap), severity="warning", plan_layer=parcels.key,
+                control_layer=self.args["units"], control_fid=unit.feature.fid, extra=unit.anchor()))
+            return False
+        return True
+
+    @staticmethod
+    def examined(units, attribute, what, findings):
+        """The findings, or NotApplicable when no unit gave this cap at all (nothing was compared)."""
+        if all(getattr(unit, attribute) is None for unit in units):
+            raise NotApplicable("一张图的规划单元均未给出{}".format(what), "no unit of the one map gives its {}".format(
+                {"land_cap": "urban construction land cap", "floor_cap": "floor area cap"}[attribute]))
         return findings
 
     # -- 配套设施
@@ -177,7 +212,10 @@ class UnitRule(Rule):
             inside = Prepared(unit.feature.shape)
             for row in wanted:
                 name, code = text(row.attrs.get(field["name"])), text(row.attrs.get(field["facility_code"]))
-                required = int(number(row.attrs.get(field["count"])) or 0)
+                indicator = "{}（{}）".format(name or code, unit.code)
+                required = self.count(ctx, unit, row, field["count"], indicator, parcels, findings)
+                if required is None:
+                    continue
                 holding = [parcel for parcel, _piece in unit.pieces if code and code in code_list("ydyh")
                            and any(in_classes(use, [code]) for use in uses(parcel.code))
                            and inside.intersects(parcel.shape.pointOnSurface())]
@@ -191,7 +229,6 @@ class UnitRule(Rule):
                     if any(parcel.prepared.intersects(point.shape) for parcel in holding):
                         continue                           # the parcel already counts this site
                     sites.append("设施点 {}".format(named or point.label))
-                indicator = "{}（{}）".format(name or code, unit.code)
                 passed = len(sites) >= required
                 note = "需配置 {} 处，规划 {} 处{}".format(required, len(sites), "：" + "、".join(sites) if sites else "")
                 record(ctx, self, {"village_code": unit.code, "indicator": indicator, "compare": ">=",
@@ -202,3 +239,18 @@ class UnitRule(Rule):
                                                  plan_layer=parcels.key, control_layer=table.key,
                                                  control_fid=row.fid, extra=unit.anchor()))
         return findings
+
+    def count(self, ctx, unit, row, field, indicator, parcels, findings):
+        """How many sites a DYSSPZ row requires, or None when it does not say in a whole number (blank, '两处',
+        -3, 2.5): its row is then not_applicable and a warning names the unit, the facility and the value."""
+        written = row.attrs.get(field)
+        required = allocation(written)
+        if required is not None and not isinstance(required, Unreadable) and float(required).is_integer():
+            return int(required)
+        what = "“{}”无法读作处数".format(written) if required is not None else "未给出"
+        record(ctx, self, {"village_code": unit.code, "indicator": indicator, "compare": ">=", "unit": "处",
+                           "status": "not_applicable", "note": "配置数量（{}）{}，未核对".format(field, what)})
+        findings.append(self.finding("{} 指标“{}”：配置数量（{}）{}（应为不小于 0 的整数），未核对".format(
+            unit.title, indicator, field, what), severity="warning", plan_layer=parcels.key,
+            control_layer=self.args["facilities"], control_fid=row.fid, extra=unit.anchor()))
+        return None
