@@ -1,5 +1,6 @@
 """The one map learns (issue 20): approved plans merged with their history, refusals that leave the one map
 byte-identical, reads as of a version or date, the approved-plans rules, comparisons with exact areas."""
+import datetime
 import os
 import sqlite3
 
@@ -272,6 +273,27 @@ def test_bad_merge_arguments_are_refused(county, approval_no, approved_on, chang
     onemap, plan_b, tmp = county
     findings = check(plan_b, onemap, tmp, "b", change="修改")
     refused(onemap, match, plan_b, findings, onemap, approval_no, approved_on, change)
+
+
+def test_an_approval_date_after_today_or_before_1949_is_refused(county):
+    onemap, plan_b, tmp = county
+    findings = check(plan_b, onemap, tmp, "b", change="修改")
+    today = datetime.date.today()
+    tomorrow = today + datetime.timedelta(days=1)
+    refused(onemap, "批复日期“{}”晚于今天（{}）".format(tomorrow, today), plan_b, findings, onemap, HOUSING_NO,
+            tomorrow.isoformat(), "修改")
+    refused(onemap, "批复日期“2099-01-10”晚于今天", plan_b, findings, onemap, HOUSING_NO, "2099-01-10", "修改",
+            dry_run=True)
+    for early in ("0001-01-01", "1949-09-30"):
+        refused(onemap, "批复日期“{}”早于 1949-10-01".format(early), plan_b, findings, onemap, HOUSING_NO, early, "修改")
+    assert merge_plan(plan_b, findings, onemap, HOUSING_NO, today, "修改").approved_on == today.isoformat()
+
+
+def test_an_approval_on_1949_10_01_is_taken(tmp_path):
+    onemap = data.one_map(tmp_path / "onemap.gpkg")
+    plan = data.plan(tmp_path / "a.gpkg", data.PLAN_A)
+    merge_plan(plan, check(plan, onemap, tmp_path, "a"), onemap, SCHOOL_NO, "1949-10-01", "新编")
+    assert {row["PFRQ"] for row in rows(onemap, "YPGHYDYH")} == {"1949-10-01"}
 
 
 def test_a_partial_adjustment_that_changes_nothing_is_refused(county):

@@ -36,6 +36,9 @@ from .store import TRAIL, open_store
 from .verdict import read_check
 
 PAUSE_ENV = "ONEMAP_TEST_PAUSE_AT"     # tests only: stop at a named step (see _pause)
+# The earliest approval date taken: OneMap's judgement (no standard says it) — no plan in a one map was
+# approved before the People's Republic was founded; an earlier date is a typo (0001-01-01, 1024 for 2024).
+EARLIEST_APPROVAL = datetime.date(1949, 10, 1)
 
 
 @dataclass
@@ -89,16 +92,29 @@ def _now():
 
 
 def _date(value):
-    """'YYYY-MM-DD' from a date, a QDate/QDateTime or text; OneMapError for anything else."""
+    """'YYYY-MM-DD' of an approval date given as a date, a QDate/QDateTime or text; OneMapError for anything
+    else, for a date after today (the machine's local date) and for one before EARLIEST_APPROVAL. A typo such
+    as 2099 for 2024 would otherwise leave nothing in force as of today and bar every later plan there."""
     if hasattr(value, "toString") and hasattr(value, "isValid"):
         value = value.toString("yyyy-MM-dd") if value.isValid() else ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()[:10]
-    try:
-        return datetime.date.fromisoformat(str(value or "").strip()).isoformat()
-    except ValueError:
-        raise OneMapError("批复日期“{}”无效：应为日期，如 2024-05-01".format(value or ""),
-                          "Invalid approval date '{}': give a date such as 2024-05-01".format(value or ""))
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(str(value or "").strip())
+        except ValueError:
+            raise OneMapError("批复日期“{}”无效：应为日期，如 2024-05-01".format(value or ""),
+                              "Invalid approval date '{}': give a date such as 2024-05-01".format(value or ""))
+    today = datetime.date.today()
+    if value > today:
+        raise OneMapError("批复日期“{}”晚于今天（{}）：批复日期不能是将来的日期，请核对".format(value, today),
+                          "The approval date {} is after today ({}): an approval cannot lie in the future".format(
+                              value, today))
+    if value < EARLIEST_APPROVAL:
+        raise OneMapError("批复日期“{}”早于 {}，不可能是规划的批复日期，请核对".format(value, EARLIEST_APPROVAL),
+                          "The approval date {} is before {}: no plan in the one map was approved then".format(
+                              value, EARLIEST_APPROVAL))
+    return value.isoformat()
 
 
 def _refuse_check(check, change):
