@@ -296,6 +296,35 @@ def test_an_approval_on_1949_10_01_is_taken(tmp_path):
     assert {row["PFRQ"] for row in rows(onemap, "YPGHYDYH")} == {"1949-10-01"}
 
 
+@pytest.mark.parametrize("approval_no, reviewer, match", [
+    ("\u200b\u3164", "", "入库须填写批复文号（所填只有不显示的字符，如零宽空格、填充符）"),
+    ("\u200b\x00\u202e", "", "入库须填写批复文号（所填只有不显示的字符"),
+    ("号" * 10000, "", "批复文号过长（10000 个字符，最多 1000 个）"),
+    (HOUSING_NO, "张" * 1001, "入库人过长（1001 个字符，最多 1000 个）"),
+    ("甲政函\x00〔2024〕1号", "", "批复文号 甲政函〔2024〕1号 已于 .* 入库为版本 1"),
+    ("\u202d甲政函〔2024〕1号\u200b\x07", "", "批复文号 甲政函〔2024〕1号 已于 .* 入库为版本 1")],
+    ids=["invisible", "nul-bidi-only", "long-approval-no", "long-reviewer", "nul-hides-merged", "bidi-hides-merged"])
+def test_an_approval_number_or_name_that_prints_nothing_is_too_long_or_hides_a_merged_one_is_refused(
+        county, approval_no, reviewer, match):
+    onemap, plan_b, tmp = county
+    findings = check(plan_b, onemap, tmp, "b", change="修改")
+    refused(onemap, match, plan_b, findings, onemap, approval_no, "2024-06-01", "修改", reviewer=reviewer)
+
+
+def test_control_and_bidi_characters_are_removed_from_the_approval_number_and_name(county):
+    onemap, plan_b, tmp = county
+    findings = check(plan_b, onemap, tmp, "b", change="修改")
+    reviewer = "\u202e张\x08三" + "三" * 998
+    merged = merge_plan(plan_b, findings, onemap, " 甲政函\x00〔2024〕\x1b9号\u200f\r\n", "2024-06-01", "修改",
+                        reviewer=reviewer)
+    assert merged.approval_no == HOUSING_NO
+    version = rows(onemap, "onemap_versions")[-1]
+    assert (version["approval_no"], version["reviewer"]) == (HOUSING_NO, "张三" + "三" * 998)
+    assert {row["PFWH"] for row in rows(onemap, "YPGHYDYH", "WHERE version_from = 2")} == {HOUSING_NO}
+    assert {(row["event"], row["approval_no"]) for row in rows(onemap, "onemap_trail", "WHERE version = 2")} == {
+        ("核对", None), ("批复", HOUSING_NO), ("入库", HOUSING_NO)}
+
+
 def test_a_partial_adjustment_that_changes_nothing_is_refused(county):
     onemap, _plan_b, tmp = county
     same = data.plan(tmp / "same.gpkg", data.PLAN_A)
