@@ -8,6 +8,7 @@ import pytest
 from osgeo import gdal, ogr
 
 import lifecycle_data as data
+from helpers import gpkg, square
 from plugin.core.check.engine import verify
 from plugin.core.errors import OneMapError
 from plugin.core.lifecycle.merge import merge_plan
@@ -181,6 +182,26 @@ def test_a_plan_in_another_projection_is_merged_in_the_one_maps(tmp_path):
     school = next(f for f in layer.getFeatures() if f["BSM"] == "1")
     assert school.geometry().area() == pytest.approx(20000.0, abs=1e-3)
     assert school.geometry().boundingBox().xMinimum() == pytest.approx(data.X0, abs=1e-3)
+
+
+def test_a_detailed_plans_parcel_number_goes_in_whole(tmp_path):
+    """BSM is declared as text without a width: a 控规's DKBH longer than a finding carries (100
+    characters, core.check.reading.MAX_TEXT) is written as the plan holds it, not cut to 99 and '…'."""
+    number = "A01-03-" + "区" * 143
+    fields = [("DKBH", ogr.OFTString), ("YDYHFLDM", ogr.OFTString), ("RJLSX", ogr.OFTString),
+              ("JZMDSX", ogr.OFTReal), ("LDLXX", ogr.OFTReal), ("JZXG", ogr.OFTReal)]
+    indicators = {"RJLSX": "2.0", "JZMDSX": 30.0, "LDLXX": 30.0, "JZXG": 40.0}
+    parcels = [(data.box(i * 200, 0, i * 200 + 200, 200), dict(indicators, DKBH=label, YDYHFLDM=code))
+               for i, (label, code) in enumerate([("A01-01", "0804"), ("A01-02", "0701"), (number, "0901")])]
+    plan = gpkg(tmp_path / "kg.gpkg", data.EPSG, {
+        "GHDK": (fields, parcels), "GHFW": ([("MC", ogr.OFTString)], [(data.box(0, 0, 600, 200), {"MC": "范围"})])})
+    world = square(data.X0 - 5000, data.Y0 - 5000, data.X0 + 5000, data.Y0 + 5000)
+    onemap = gpkg(tmp_path / "onemap.gpkg", data.EPSG, {
+        "CZKFBJ": ([("GHFQDM", ogr.OFTString), ("GHFQMC", ogr.OFTString)],
+                   [(world, {"GHFQDM": "0401", "GHFQMC": "城镇集中建设区"})]),
+        "XZQ": ([("XZQDM", ogr.OFTString), ("XZQMC", ogr.OFTString)], [(world, {"XZQDM": "140311", "XZQMC": "测试镇"})])})
+    merge_plan(plan, check(plan, onemap, tmp_path, "kg"), onemap, SCHOOL_NO, "2024-01-10", "新编")
+    assert [row["BSM"] for row in rows(onemap, "YPGHYDYH")] == ["A01-01", "A01-02", number]
 
 
 # -- refusals: the one map byte-identical after each

@@ -276,7 +276,7 @@ def merge_plan(plan, findings, onemap, approval_no, approved_on, change, dry_run
     onemap_sha256 = _refuse_onemap(check, onemap_source)
     _refuse_merged(store, approval_no)
     crs = store_crs(onemap_source)
-    parcels = read_parcels(plan_source, key, crs, transform_context=context)
+    parcels = read_parcels(plan_source, key, crs, transform_context=context, whole_labels=True)
     areas = Areas(crs, parcels, context)
     report = check.report
     plan_name = plan_title(report.village, check.run.get("plan_kind"))
