@@ -1,5 +1,6 @@
 """The one map learns (issue 20): approved plans merged with their history, refusals that leave the one map
 byte-identical, reads as of a version or date, the approved-plans rules, comparisons with exact areas."""
+import datetime
 import os
 import sqlite3
 
@@ -7,6 +8,7 @@ import pytest
 from osgeo import gdal, ogr
 
 import lifecycle_data as data
+from helpers import gpkg, square
 from plugin.core.check.engine import verify
 from plugin.core.errors import OneMapError
 from plugin.core.lifecycle.merge import merge_plan
@@ -182,6 +184,26 @@ def test_a_plan_in_another_projection_is_merged_in_the_one_maps(tmp_path):
     assert school.geometry().boundingBox().xMinimum() == pytest.approx(data.X0, abs=1e-3)
 
 
+def test_a_detailed_plans_parcel_number_goes_in_whole(tmp_path):
+    """BSM is declared as text without a width: a 控规's DKBH longer than a finding carries (100
+    characters, core.check.reading.MAX_TEXT) is written as the plan holds it, not cut to 99 and '…'."""
+    number = "A01-03-" + "区" * 143
+    fields = [("DKBH", ogr.OFTString), ("YDYHFLDM", ogr.OFTString), ("RJLSX", ogr.OFTString),
+              ("JZMDSX", ogr.OFTReal), ("LDLXX", ogr.OFTReal), ("JZXG", ogr.OFTReal)]
+    indicators = {"RJLSX": "2.0", "JZMDSX": 30.0, "LDLXX": 30.0, "JZXG": 40.0}
+    parcels = [(data.box(i * 200, 0, i * 200 + 200, 200), dict(indicators, DKBH=label, YDYHFLDM=code))
+               for i, (label, code) in enumerate([("A01-01", "0804"), ("A01-02", "0701"), (number, "0901")])]
+    plan = gpkg(tmp_path / "kg.gpkg", data.EPSG, {
+        "GHDK": (fields, parcels), "GHFW": ([("MC", ogr.OFTString)], [(data.box(0, 0, 600, 200), {"MC": "范围"})])})
+    world = square(data.X0 - 5000, data.Y0 - 5000, data.X0 + 5000, data.Y0 + 5000)
+    onemap = gpkg(tmp_path / "onemap.gpkg", data.EPSG, {
+        "CZKFBJ": ([("GHFQDM", ogr.OFTString), ("GHFQMC", ogr.OFTString)],
+                   [(world, {"GHFQDM": "0401", "GHFQMC": "城镇集中建设区"})]),
+        "XZQ": ([("XZQDM", ogr.OFTString), ("XZQMC", ogr.OFTString)], [(world, {"XZQDM": "140311", "XZQMC": "测试镇"})])})
+    merge_plan(plan, check(plan, onemap, tmp_path, "kg"), onemap, SCHOOL_NO, "2024-01-10", "新编")
+    assert [row["BSM"] for row in rows(onemap, "YPGHYDYH")] == ["A01-01", "A01-02", number]
+
+
 # -- refusals: the one map byte-identical after each
 def refused(onemap, match, *args, **kwargs):
     before = data.sha256(onemap)
@@ -272,6 +294,56 @@ def test_bad_merge_arguments_are_refused(county, approval_no, approved_on, chang
     onemap, plan_b, tmp = county
     findings = check(plan_b, onemap, tmp, "b", change="修改")
     refused(onemap, match, plan_b, findings, onemap, approval_no, approved_on, change)
+
+
+def test_an_approval_date_after_today_or_before_1949_is_refused(county):
+    onemap, plan_b, tmp = county
+    findings = check(plan_b, onemap, tmp, "b", change="修改")
+    today = datetime.date.today()
+    tomorrow = today + datetime.timedelta(days=1)
+    refused(onemap, "批复日期“{}”晚于今天（{}）".format(tomorrow, today), plan_b, findings, onemap, HOUSING_NO,
+            tomorrow.isoformat(), "修改")
+    refused(onemap, "批复日期“2099-01-10”晚于今天", plan_b, findings, onemap, HOUSING_NO, "2099-01-10", "修改",
+            dry_run=True)
+    for early in ("0001-01-01", "1949-09-30"):
+        refused(onemap, "批复日期“{}”早于 1949-10-01".format(early), plan_b, findings, onemap, HOUSING_NO, early, "修改")
+    assert merge_plan(plan_b, findings, onemap, HOUSING_NO, today, "修改").approved_on == today.isoformat()
+
+
+def test_an_approval_on_1949_10_01_is_taken(tmp_path):
+    onemap = data.one_map(tmp_path / "onemap.gpkg")
+    plan = data.plan(tmp_path / "a.gpkg", data.PLAN_A)
+    merge_plan(plan, check(plan, onemap, tmp_path, "a"), onemap, SCHOOL_NO, "1949-10-01", "新编")
+    assert {row["PFRQ"] for row in rows(onemap, "YPGHYDYH")} == {"1949-10-01"}
+
+
+@pytest.mark.parametrize("approval_no, reviewer, match", [
+    ("\u200b\u3164", "", "入库须填写批复文号（所填只有不显示的字符，如零宽空格、填充符）"),
+    ("\u200b\x00\u202e", "", "入库须填写批复文号（所填只有不显示的字符"),
+    ("号" * 10000, "", "批复文号过长（10000 个字符，最多 1000 个）"),
+    (HOUSING_NO, "张" * 1001, "入库人过长（1001 个字符，最多 1000 个）"),
+    ("甲政函\x00〔2024〕1号", "", "批复文号 甲政函〔2024〕1号 已于 .* 入库为版本 1"),
+    ("\u202d甲政函〔2024〕1号\u200b\x07", "", "批复文号 甲政函〔2024〕1号 已于 .* 入库为版本 1")],
+    ids=["invisible", "nul-bidi-only", "long-approval-no", "long-reviewer", "nul-hides-merged", "bidi-hides-merged"])
+def test_an_approval_number_or_name_that_prints_nothing_is_too_long_or_hides_a_merged_one_is_refused(
+        county, approval_no, reviewer, match):
+    onemap, plan_b, tmp = county
+    findings = check(plan_b, onemap, tmp, "b", change="修改")
+    refused(onemap, match, plan_b, findings, onemap, approval_no, "2024-06-01", "修改", reviewer=reviewer)
+
+
+def test_control_and_bidi_characters_are_removed_from_the_approval_number_and_name(county):
+    onemap, plan_b, tmp = county
+    findings = check(plan_b, onemap, tmp, "b", change="修改")
+    reviewer = "\u202e张\x08三" + "三" * 998
+    merged = merge_plan(plan_b, findings, onemap, " 甲政函\x00〔2024〕\x1b9号\u200f\r\n", "2024-06-01", "修改",
+                        reviewer=reviewer)
+    assert merged.approval_no == HOUSING_NO
+    version = rows(onemap, "onemap_versions")[-1]
+    assert (version["approval_no"], version["reviewer"]) == (HOUSING_NO, "张三" + "三" * 998)
+    assert {row["PFWH"] for row in rows(onemap, "YPGHYDYH", "WHERE version_from = 2")} == {HOUSING_NO}
+    assert {(row["event"], row["approval_no"]) for row in rows(onemap, "onemap_trail", "WHERE version = 2")} == {
+        ("核对", None), ("批复", HOUSING_NO), ("入库", HOUSING_NO)}
 
 
 def test_a_partial_adjustment_that_changes_nothing_is_refused(county):

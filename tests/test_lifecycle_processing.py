@@ -75,6 +75,9 @@ def test_qgis_process_refuses_a_merge_with_exit_code_1_and_a_message(tmp_path, c
     args = ["{}={}".format(key, value) for key, value in dict(checked, APPROVAL_NO="").items()]
     done = qgis_process(tmp_path, "run", "onemap:mergeplan", "--", *args)
     assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
+    args = ["{}={}".format(key, value) for key, value in dict(checked, APPROVED_ON="2099-01-10").items()]
+    done = qgis_process(tmp_path, "run", "onemap:mergeplan", "--", *args)
+    assert done.returncode == 1 and "批复日期“2099-01-10”晚于今天" in done.stdout + done.stderr
     args = ["{}={}".format(key, value) for key, value in dict(checked, CHANGE=1).items()]
     done = qgis_process(tmp_path, "run", "onemap:mergeplan", "--", *args)
     assert done.returncode == 1 and "核对时本规划声明为“新编”，入库为“修改”" in done.stdout + done.stderr

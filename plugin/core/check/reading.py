@@ -332,12 +332,14 @@ def label_field(found, names):
     return None
 
 
-def label_text(value):
-    """A BSM/TBBH value as text (bounded), or '' (then its fid names it)."""
+def label_text(value, whole=False):
+    """A BSM/TBBH value as text (bounded unless `whole`: the one map keeps a parcel's number as its plan
+    has it), or '' (then its fid names it)."""
     value = python_value(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return "" if value is None else bounded(str(value).strip())
+    text = "" if value is None else str(value).strip()
+    return text if whole else bounded(text)
 
 
 def bounded(text):

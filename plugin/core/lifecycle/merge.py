@@ -8,7 +8,9 @@ one map does not already hold with the same use on the same ground).
 
 Refused, the one map untouched: findings that did not pass (decisions validated) or were made as of an
 earlier state, findings of another plan, a plan or one map changed since the check (SHA-256 against the
-run record), a 批复文号 already merged. The hash and the 批复文号 are looked at again under the lock,
+run record), a 批复文号 already merged, an approval date after today or before 1949-10-01. The 批复文号
+and the name of who merges are cleaned as decisions' are (control and invisible format characters
+removed; one that prints nothing is none; too long is refused) before they are compared or written. The hash and the 批复文号 are looked at again under the lock,
 so two merges of plans checked against the same state never both go in.
 """
 import datetime
@@ -22,12 +24,14 @@ from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsProject, QgsRectan
 from ..check.context import Feature, LayerData
 from ..check.geomops import union
 from ..errors import OneMapError
+from ..export.text import plain, shows
 from ..read import crs as crsmod
 from ..read.history import VERSIONS_TABLE, iso_date
 from ..read.plankind import plan_title
 from ..read.schema import schema
 from ..read.sources import open_source, source_hash
-from ..review.decisions import same_plan
+from ..review.decisions import invisible_en, invisible_zh, same_plan
+from ..review.readback import TEXT_MAX
 from . import overlay, trail
 from .overlay import NOISE_M2
 from .changes import PARTIAL, change_name
@@ -36,6 +40,9 @@ from .store import TRAIL, open_store
 from .verdict import read_check
 
 PAUSE_ENV = "ONEMAP_TEST_PAUSE_AT"     # tests only: stop at a named step (see _pause)
+# The earliest approval date taken: OneMap's judgement (no standard says it) — no plan in a one map was
+# approved before the People's Republic was founded; an earlier date is a typo (0001-01-01, 1024 for 2024).
+EARLIEST_APPROVAL = datetime.date(1949, 10, 1)
 
 
 @dataclass
@@ -89,16 +96,48 @@ def _now():
 
 
 def _date(value):
-    """'YYYY-MM-DD' from a date, a QDate/QDateTime or text; OneMapError for anything else."""
+    """'YYYY-MM-DD' of an approval date given as a date, a QDate/QDateTime or text; OneMapError for anything
+    else, for a date after today (the machine's local date) and for one before EARLIEST_APPROVAL. A typo such
+    as 2099 for 2024 would otherwise leave nothing in force as of today and bar every later plan there."""
     if hasattr(value, "toString") and hasattr(value, "isValid"):
         value = value.toString("yyyy-MM-dd") if value.isValid() else ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()[:10]
-    try:
-        return datetime.date.fromisoformat(str(value or "").strip()).isoformat()
-    except ValueError:
-        raise OneMapError("批复日期“{}”无效：应为日期，如 2024-05-01".format(value or ""),
-                          "Invalid approval date '{}': give a date such as 2024-05-01".format(value or ""))
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(str(value or "").strip())
+        except ValueError:
+            raise OneMapError("批复日期“{}”无效：应为日期，如 2024-05-01".format(value or ""),
+                              "Invalid approval date '{}': give a date such as 2024-05-01".format(value or ""))
+    today = datetime.date.today()
+    if value > today:
+        raise OneMapError("批复日期“{}”晚于今天（{}）：批复日期不能是将来的日期，请核对".format(value, today),
+                          "The approval date {} is after today ({}): an approval cannot lie in the future".format(
+                              value, today))
+    if value < EARLIEST_APPROVAL:
+        raise OneMapError("批复日期“{}”早于 {}，不可能是规划的批复日期，请核对".format(value, EARLIEST_APPROVAL),
+                          "The approval date {} is before {}: no plan in the one map was approved then".format(
+                              value, EARLIEST_APPROVAL))
+    return value.isoformat()
+
+
+def _cleaned(value):
+    """A text as decisions keep theirs: without invisible format and control characters (a NUL, which cut
+    the stored value short, a bidi override, a zero-width space: core.export.text.plain), trimmed."""
+    return plain(str(value or "")).strip()
+
+
+def _entered(value, zh_name, en_name):
+    """A 批复文号 or name typed for a merge, cleaned; '' when nothing in it prints (core.export.text.shows:
+    zero-width spaces, Hangul fillers), OneMapError when longer than a findings file's texts may be."""
+    text = _cleaned(value)
+    if not shows(text):
+        return ""
+    if len(text) > TEXT_MAX:
+        raise OneMapError("{}过长（{} 个字符，最多 {} 个）：“{}…”".format(zh_name, len(text), TEXT_MAX, text[:20]),
+                          "The {} is too long ({} characters, at most {}): '{}…'".format(
+                              en_name, len(text), TEXT_MAX, text[:20]))
+    return text
 
 
 def _refuse_check(check, change):
@@ -143,7 +182,7 @@ def _refuse_onemap(check, onemap):
 
 def _refuse_merged(store, approval_no):
     for row in store.versions():
-        if (row.get("approval_no") or "").strip() == approval_no:
+        if _cleaned(row.get("approval_no")) == approval_no:            # one stored before texts were cleaned too
             raise OneMapError("批复文号 {} 已于 {} 入库为版本 {}".format(approval_no, row.get("merged_at") or "", row["version"]),
                               "Approval {} was merged already, as version {} ({})".format(
                                   approval_no, row["version"], row.get("merged_at") or ""))
@@ -213,9 +252,11 @@ def merge_plan(plan, findings, onemap, approval_no, approved_on, change, dry_run
                feedback=None, transform_context=None):
     """Merge an approved plan into the one map (or, `dry_run`, say what would change and write nothing).
     Returns a MergeResult; OneMapError (the one map untouched) when it is refused or fails."""
-    approval_no = (approval_no or "").strip()
+    typed, approval_no = approval_no, _entered(approval_no, "批复文号", "approval document number")
     if not approval_no:
-        raise OneMapError("入库须填写批复文号", "A merge needs the approval document number (批复文号)")
+        raise OneMapError("入库须填写批复文号" + invisible_zh(typed),
+                          "A merge needs the approval document number (批复文号)" + invisible_en(typed))
+    who = _entered(reviewer, "入库人", "name of who merges") or getpass.getuser()
     approved_on, change = _date(approved_on), change_name(change)
     if not change:
         raise OneMapError("入库须说明变更类型（新编、修改、局部调整或技术修正）",
@@ -235,7 +276,7 @@ def merge_plan(plan, findings, onemap, approval_no, approved_on, change, dry_run
     onemap_sha256 = _refuse_onemap(check, onemap_source)
     _refuse_merged(store, approval_no)
     crs = store_crs(onemap_source)
-    parcels = read_parcels(plan_source, key, crs, transform_context=context)
+    parcels = read_parcels(plan_source, key, crs, transform_context=context, whole_labels=True)
     areas = Areas(crs, parcels, context)
     report = check.report
     plan_name = plan_title(report.village, check.run.get("plan_kind"))
@@ -267,7 +308,7 @@ def merge_plan(plan, findings, onemap, approval_no, approved_on, change, dry_run
         writer.add(kept + new)
         _pause("added")
         done = result(version, parent, incoming, replaced, ground, False)
-        merged_at, who = _now(), (reviewer or "").strip() or getpass.getuser()
+        merged_at = _now()
         writer.record(VERSIONS_TABLE, [{
             "version": version, "parent": parent, "approval_no": approval_no, "approved_on": approved_on,
             "change": change, "plan_name": plan_name, "plan_path": plan_source.label, "plan_sha256": plan_sha256,

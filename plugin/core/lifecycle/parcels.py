@@ -7,7 +7,7 @@ from qgis.core import QgsCoordinateTransform, QgsFeatureRequest, QgsProject, Qgs
 
 from ..check.context import Feature, LayerData
 from ..check.geomops import Screen
-from ..check.reading import FeatureReader, label_field
+from ..check.reading import FeatureReader, label_field, label_text
 from ..errors import OneMapError
 from ..read import crs as crsmod
 
@@ -36,10 +36,11 @@ def layer_crs(layer, label):
     return crs
 
 
-def read_parcels(source, key, crs=None, near=None, transform_context=None):
+def read_parcels(source, key, crs=None, near=None, transform_context=None, whole_labels=False):
     """LayerData of the source's layer `key` in `crs` (default: the layer's own), only features whose box
-    meets `near` (a QgsRectangle in `crs`) when given. Features carry code, label (BSM/DKBH …) and the
-    schema's fields by canonical name."""
+    meets `near` (a QgsRectangle in `crs`) when given. Features carry code, label (BSM/DKBH …: bounded as
+    findings carry it, or `whole_labels` as the layer holds it — what a merge writes) and the schema's
+    fields by canonical name."""
     found = source.get(key)
     layer = source.open_layer(key)
     own = layer_crs(layer, source.label)
@@ -61,6 +62,8 @@ def read_parcels(source, key, crs=None, near=None, transform_context=None):
         if transform is not None:
             geometry = geometry.snappedToGrid(GRID_M, GRID_M)     # shared edges stay shared after reprojection
         attrs, code, label = read(feature)
+        if whole_labels and read.label_at is not None:
+            label = label_text(feature.attribute(read.label_at), whole=True)
         features.append(Feature(feature.id(), geometry, attrs, code, label=label))
     data = LayerData(key, found.name, features, crs)
     data.labelled = label_field(found, layer.fields().names()) is not None     # else a label is only the fid

@@ -74,19 +74,20 @@ def missing(decision, reason, approval_no):
         return [("未知的审查决定：{}".format(plain(decision)), "Unknown decision: {}".format(plain(decision)))]
     lacks = []
     if not shows(reason):
-        lacks.append(("“{}”须填写理由{}".format(KINDS[decision][0], _invisible_zh(reason)), "{} needs a reason{}".format(
-            {"accepted": "An approved exception", "false_positive": "A false positive"}[decision], _invisible_en(reason))))
+        lacks.append(("“{}”须填写理由{}".format(KINDS[decision][0], invisible_zh(reason)), "{} needs a reason{}".format(
+            {"accepted": "An approved exception", "false_positive": "A false positive"}[decision], invisible_en(reason))))
     if decision == "accepted" and not shows(approval_no):
-        lacks.append(("已认可例外须填写批复文号" + _invisible_zh(approval_no),
-                      "An approved exception needs the approval document number (批复文号)" + _invisible_en(approval_no)))
+        lacks.append(("已认可例外须填写批复文号" + invisible_zh(approval_no),
+                      "An approved exception needs the approval document number (批复文号)" + invisible_en(approval_no)))
     return lacks
 
 
-def _invisible_zh(text):
+def invisible_zh(text):
+    """What to add to '须填写…' when something was entered that prints nothing (also core.lifecycle.merge)."""
     return "（所填只有不显示的字符，如零宽空格、填充符）" if (text or "").strip() else ""
 
 
-def _invisible_en(text):
+def invisible_en(text):
     return " (what was entered prints nothing: zero-width or filler characters)" if (text or "").strip() else ""
 
 
