@@ -4,8 +4,10 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
 from qgis.core import QgsGeometry
 
+from plugin.core.check import pairs
 from plugin.core.check import rings as rings_mod
 from plugin.core.check.compact import copied, measured
 from plugin.core.check.context import Feature, LayerData
@@ -155,7 +157,12 @@ def test_overlaps_of_a_turned_grid_with_seeded_pieces_are_the_brute_force_ones()
     assert found == brute_overlaps(layer) == [(15, 37, round(extra.area(), 6))]
 
 
-def test_box_pairs_are_the_overlapping_boxes():
+@pytest.mark.parametrize("chunk", [1 << 16, 7])
+@pytest.mark.parametrize("larger", ["a", "b"])
+def test_box_pairs_are_the_overlapping_boxes(monkeypatch, chunk, larger):
+    """Whichever set is the larger (it is gridded a chunk at a time), with boxes spanning every cell on
+    either side and boxes with no geometry."""
+    monkeypatch.setattr(pairs, "CHUNK", chunk)
     random.seed(7)
 
     def boxes(count, size):
@@ -164,8 +171,9 @@ def test_box_pairs_are_the_overlapping_boxes():
             x, y = random.uniform(0, 100), random.uniform(0, 100)
             rows.append((x, y, x + random.uniform(0, size), y + random.uniform(0, size)))
         return np.array(rows)
-    a, b = boxes(300, 8.0), boxes(200, 15.0)
+    a, b = (boxes(300, 8.0), boxes(200, 15.0)) if larger == "a" else (boxes(200, 8.0), boxes(300, 15.0))
     b[3] = (-1000.0, -1000.0, 1000.0, 1000.0)                          # spans every cell
+    a[9] = (-900.0, -900.0, 900.0, 900.0)
     a[5] = np.nan                                                       # no geometry
     i, j = overlapping_pairs(a, b)
     expected = [(p, q) for p in range(len(a)) for q in range(len(b)) if not np.isnan(a[p, 0])
@@ -219,3 +227,25 @@ def test_parcels_that_do_not_meet_vertex_for_vertex_are_still_judged_exactly():
     gap = tiles.uncovered(region, layer)
     expected = region.difference(QgsGeometry.unaryUnion([f.shape for f in layer.features]))
     assert abs(gap.area() - expected.area()) < 1e-9 and round(gap.area(), 6) == 100.0
+
+
+def test_the_first_queries_scan_and_give_what_the_index_gives():
+    """A layer answers its first SCANS box queries by scanning every box, then builds its index: both give
+    the same numbers in the same order, touching boxes counted by `near` only, empty shapes never."""
+    from plugin.core.check import context
+    random.seed(11)
+    wkts = []
+    for _ in range(400):
+        x, y = random.uniform(0, 100), random.uniform(0, 100)
+        wkts.append("POLYGON(({0} {1},{2} {1},{2} {3},{0} {3},{0} {1}))".format(x, y, x + random.uniform(1, 9),
+                                                                                y + random.uniform(1, 9)))
+    wkts += ["POLYGON EMPTY", "POLYGON((10 10,20 10,20 20,10 20,10 10))"]
+    layer = layer_of(wkts)
+    queries = [(10.0, 10.0, 20.0, 20.0), (20.0, 20.0, 20.0, 20.0), (-5.0, -5.0, 0.0, 0.0), (-50.0, -50.0, 500.0, 500.0)]
+    queries += [(x, y, x + random.uniform(0, 30), y + random.uniform(0, 30))
+                for x, y in ((random.uniform(-10, 100), random.uniform(-10, 100)) for _ in range(60))]
+    answers = [(layer.near_numbers(q), layer.overlapping_numbers(q)) for q in queries]
+    assert layer._index is not None and layer._scans == context.SCANS            # scanned first, then indexed
+    for query, (near, overlapping) in zip(queries, answers):
+        assert near == layer.index.near(query) and overlapping == layer.index.overlapping(query), query
+    assert answers[0][0] and 401 in answers[0][0] and 400 not in answers[0][0]

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from .geomops import from_wkb
-from .rings import Rings, WkbBlob, hash4
+from .rings import CHUNK, Rings, WkbBlob, hash4
 
 COMPACT_OVER = 250000        # a layer with more features than this keeps no Feature between two uses
 SHARED_LENGTH = 6            # strings this short (codes, units, classes) repeat: one object each
@@ -82,6 +82,12 @@ class FeatureTable:
                 self.validity[unknown] = np.concatenate([np.asarray(v, dtype=np.int8) for v in pool.map(
                     judge, [part.tolist() for part in parts])])
         return self.validity == VALID
+
+    def meeting(self, box):
+        """Numbers of the features whose boxes meet `box` (touching included), ascending: one query, no index."""
+        x0, y0, x1, y1 = box
+        boxes = self.boxes
+        return np.flatnonzero((boxes[:, 0] <= x1) & (x0 <= boxes[:, 2]) & (boxes[:, 1] <= y1) & (y0 <= boxes[:, 3]))
 
     def box(self, number):
         box = self.boxes[number]
@@ -210,11 +216,13 @@ def copied(table, numbers, other):
     found = np.flatnonzero(~np.isnan(table.boxes[numbers, 0]) & (last > first))
     one = found[last[found] - first[found] == 1]             # the usual case: one candidate, compared in a loop
     mine, theirs = table.wkbs, other.wkbs
-    starts, ends = mine.offsets[numbers[one]], mine.offsets[numbers[one] + 1]
-    other_starts, other_ends = theirs.offsets[order[first[one]]], theirs.offsets[order[first[one]] + 1]
-    sized = ends - starts == other_ends - other_starts
-    result[one[sized]] = [mine.blob[s:e] == theirs.blob[t:u] for s, e, t, u in zip(
-        starts[sized].tolist(), ends[sized].tolist(), other_starts[sized].tolist(), other_ends[sized].tolist())]
+    for part in range(0, len(one), CHUNK):                    # a chunk at a time: no million-long lists
+        at = one[part:part + CHUNK]
+        starts, ends = mine.offsets[numbers[at]], mine.offsets[numbers[at] + 1]
+        other_starts, other_ends = theirs.offsets[order[first[at]]], theirs.offsets[order[first[at]] + 1]
+        sized = ends - starts == other_ends - other_starts
+        result[at[sized]] = [mine.blob[s:e] == theirs.blob[t:u] for s, e, t, u in zip(
+            starts[sized].tolist(), ends[sized].tolist(), other_starts[sized].tolist(), other_ends[sized].tolist())]
     for at in found[last[found] - first[found] > 1].tolist():
         wkb = mine.wkb(int(numbers[at]))
         result[at] = any(theirs.wkb(n) == wkb for n in order[first[at]:last[at]].tolist())

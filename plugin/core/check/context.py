@@ -32,6 +32,7 @@ from .reading import FeatureReader  # noqa: F401 — core.check.recheck reads a 
 from .seams import open_parcels
 
 POLL_EVERY = 4096        # box queries answered (and features read) between two looks at the cancel button
+SCANS = 32               # box queries a layer answers by scanning its boxes before it builds its index
 
 
 @dataclass
@@ -95,6 +96,7 @@ class LayerData:
         self.crs = crs                   # the layer's own CRS (features are held in the working CRS)
         self.poll = poll                 # raises Cancelled when the run is cancelled (Context.poll)
         self._queries = 0
+        self._scans = 0
         self._index = None
         self._union = None
         self._seams = None               # seams.open_parcels of the stored geometries (or its Future)
@@ -142,7 +144,7 @@ class LayerData:
         if isinstance(rect, QgsRectangle):
             rect = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
         self._poll()
-        return self.index.near(rect)
+        return self._scanned(rect, strict=False) if self._scan_first() else self.index.near(rect)
 
     def overlapping(self, box):
         """Features whose bounding box overlaps `box` with positive area: all that can share area with it."""
@@ -150,7 +152,25 @@ class LayerData:
 
     def overlapping_numbers(self, box):
         self._poll()
-        return self.index.overlapping(box)
+        return self._scanned(box, strict=True) if self._scan_first() else self.index.overlapping(box)
+
+    def _scan_first(self):
+        """Whether to answer this query by scanning every box: the first SCANS queries are, so that a layer
+        asked a few times (a million patches asked about the few the plan changed) builds no index."""
+        if self._index is not None or self._scans >= SCANS:
+            return False
+        self._scans += 1
+        return True
+
+    def _scanned(self, box, strict):
+        """What the index's near (or, `strict`, overlapping) gives, from every box at once."""
+        boxes = self.features.boxes
+        x0, y0, x1, y1 = box
+        if strict:
+            meets = (boxes[:, 0] < x1) & (x0 < boxes[:, 2]) & (boxes[:, 1] < y1) & (y0 < boxes[:, 3])
+        else:
+            meets = (boxes[:, 0] <= x1) & (x0 <= boxes[:, 2]) & (boxes[:, 1] <= y1) & (y0 <= boxes[:, 3])
+        return np.flatnonzero(meets).tolist()
 
     def _features(self, numbers):
         """Features made one at a time as the caller walks them (never all at once)."""

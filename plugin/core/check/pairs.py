@@ -3,11 +3,13 @@
 Both sets are put on one grid (cells about twice the larger median box); boxes sharing a cell are
 joined by sorting on the cell, and only pairs whose boxes overlap with positive area are kept: two
 shapes that share area must have such boxes, so the pairs are exactly the candidates a rule's GEOS
-test needs, found without a Python loop over parcels.
+test needs, found without a Python loop over parcels. The larger set is gridded CHUNK boxes at a time
+against the smaller set's sorted cells, so a million farmland patches never have all their cells held.
 """
 import numpy as np
 
 MAX_CELLS = 4096         # a box spanning more cells is paired with every box of the other set (then filtered)
+CHUNK = 1 << 16          # boxes of the larger set gridded at a time
 
 
 def overlapping_pairs(a, b):
@@ -19,17 +21,36 @@ def overlapping_pairs(a, b):
     a_boxes, b_boxes = a[usable_a], b[usable_b]
     size = 2.0 * max(_median_size(a_boxes), _median_size(b_boxes), 1e-6)
     origin = np.minimum(a_boxes[:, :2].min(axis=0), b_boxes[:, :2].min(axis=0))
-    cells_a, rows_a, large_a = _cells(a_boxes, origin, size)
-    cells_b, rows_b, large_b = _cells(b_boxes, origin, size)
-    i, j = _join(cells_a, rows_a, cells_b, rows_b)
-    extra = [(np.repeat(large_a, len(b_boxes)), np.tile(np.arange(len(b_boxes)), len(large_a))),
-             (np.tile(np.arange(len(a_boxes)), len(large_b)), np.repeat(large_b, len(a_boxes)))]
-    i = np.concatenate([i] + [e[0] for e in extra])
-    j = np.concatenate([j] + [e[1] for e in extra])
-    keep = ((a_boxes[i, 0] < b_boxes[j, 2]) & (b_boxes[j, 0] < a_boxes[i, 2])
-            & (a_boxes[i, 1] < b_boxes[j, 3]) & (b_boxes[j, 1] < a_boxes[i, 3]))
-    key = np.unique(i[keep] * np.int64(len(b_boxes)) + j[keep])       # sorted, each pair once
-    return usable_a[key // len(b_boxes)], usable_b[key % len(b_boxes)]
+    swapped = len(a_boxes) > len(b_boxes)                 # the smaller set is sorted once, the larger chunked
+    small, large = (b_boxes, a_boxes) if swapped else (a_boxes, b_boxes)
+    cells, rows, large_small = _cells(small, origin, size)
+    order = np.argsort(cells, kind="stable")
+    cells, rows = cells[order], rows[order]
+    keys = []
+    for start in range(0, len(large), CHUNK):
+        chunk_cells, chunk_rows, large_chunk = _cells(large[start:start + CHUNK], origin, size)
+        s, l = _join(cells, rows, chunk_cells, chunk_rows + start)
+        s = np.concatenate([s, np.repeat(np.arange(len(small)), len(large_chunk))])
+        l = np.concatenate([l, np.tile(large_chunk + start, len(small))])
+        keys.append(_overlapping(small, large, s, l, len(large)))
+    for row in large_small.tolist():                      # a small-set box spanning many cells: every large box
+        for start in range(0, len(large), CHUNK):
+            l = np.arange(start, min(start + CHUNK, len(large)))
+            keys.append(_overlapping(small, large, np.full(len(l), row), l, len(large)))
+    key = np.unique(np.concatenate(keys))                 # each pair once
+    s, l = key // len(large), key % len(large)
+    i, j = (l, s) if swapped else (s, l)
+    if swapped:                                            # sorted by i, then j
+        order = np.lexsort((j, i))
+        i, j = i[order], j[order]
+    return usable_a[i], usable_b[j]
+
+
+def _overlapping(small, large, s, l, count):
+    """Keys s · count + l of the pairs whose boxes overlap with positive area."""
+    keep = ((small[s, 0] < large[l, 2]) & (large[l, 0] < small[s, 2])
+            & (small[s, 1] < large[l, 3]) & (large[l, 1] < small[s, 3]))
+    return s[keep] * np.int64(count) + l[keep]
 
 
 def _median_size(boxes):
@@ -53,14 +74,11 @@ def _cells(boxes, origin, size):
     return x * np.int64(1 << 31) + y, rows, np.flatnonzero(spans > MAX_CELLS)
 
 
-def _join(cells_a, rows_a, cells_b, rows_b):
-    """Every (row of a, row of b) sharing a cell key."""
-    order = np.argsort(cells_b, kind="stable")
-    cells_b, rows_b = cells_b[order], rows_b[order]
-    start = np.searchsorted(cells_b, cells_a, side="left")
-    stop = np.searchsorted(cells_b, cells_a, side="right")
+def _join(sorted_cells, sorted_rows, cells, rows):
+    """Every (row of the sorted set, row of the other) sharing a cell key."""
+    start = np.searchsorted(sorted_cells, cells, side="left")
+    stop = np.searchsorted(sorted_cells, cells, side="right")
     count = stop - start
-    i = np.repeat(rows_a, count)
+    other = np.repeat(rows, count)
     offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-    j = rows_b[np.repeat(start, count) + offsets]
-    return i, j
+    return sorted_rows[np.repeat(start, count) + offsets], other

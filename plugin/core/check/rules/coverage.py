@@ -8,22 +8,38 @@ from ..boxindex import box_of
 from ..compact import copied
 from ..geomops import Prepared, polygonal, single_parts, union
 from ..inside import EDGE, INSIDE, WORTH_IT, InsideGrid
+from ..pairs import overlapping_pairs
 from ..reading import label_text
 from .base import SEVERITIES, Rule, reaches
 from .params import FINITE, LAYER
 
 
-def not_held(shape, layer):
-    """What of `shape` the layer's shapes do not cover; nothing at once when one of them is the same
-    polygon (the same box and vertices) or holds it whole (the usual cases: no union, no overlay)."""
+def not_held(shape, near):
+    """What of `shape` the Features `near` (all that can share area with it) do not cover; nothing at once
+    when one of them is the same polygon (the same box and vertices) or holds it whole (the usual cases:
+    no union, no overlay)."""
     box = box_of(shape)
-    near = list(layer.candidates(box))
     if any(other.box == box and other.shape.equals(shape) for other in near):
         return QgsGeometry()
     if any(other.prepared.contains(shape) for other in near):
         return QgsGeometry()
     held = union(other.shape for other in near)
     return polygonal(shape.difference(held)) if not held.isEmpty() else shape
+
+
+def sharing(placed, layer, other):
+    """(number, wholly inside, [Features of `other` whose boxes overlap its box]) for each feature of `layer`
+    placed (see not_copied); the boxes paired all at once (pairs.py), no index of `other` built — a million
+    patches asked about the few a plan changed. `other` None: no Features."""
+    placed = list(placed)
+    if other is None or not placed:
+        return [(number, whole, []) for number, whole in placed]
+    numbers = np.array([number for number, _whole in placed], dtype=np.int64)
+    i, j = overlapping_pairs(layer.features.boxes[numbers], other.features.boxes)
+    bounds = np.searchsorted(i, np.arange(len(numbers) + 1))
+    table = other.features
+    return [(number, whole, [table[n] for n in j[bounds[k]:bounds[k + 1]].tolist()])
+            for k, (number, whole) in enumerate(placed)]
 
 
 class CoverageRule(Rule):
@@ -67,13 +83,14 @@ class CoverageRule(Rule):
         name = schema().layers[control.key].zh
         findings = []
         table = control.features
-        near = control.near_numbers(area.boundingBox())
-        for number, whole in not_copied(within(control, near, prepared), control, kept_layer):    # kept whole: left out
+        near = control.features.meeting(box_of(area))
+        placed = not_copied(within(control, near, prepared), control, kept_layer)    # kept whole: left out
+        for number, whole, kept in sharing(placed, control, kept_layer):
             other = table[number]
             inside = other.shape if whole else polygonal(other.shape.intersection(area))
             if not reaches(inside.area(), tolerance):
                 continue
-            lost = not_held(inside, kept_layer) if kept_layer else inside
+            lost = not_held(inside, kept) if kept_layer else inside
             for part in single_parts(lost):
                 if not reaches(part.area(), tolerance):
                     continue
@@ -105,10 +122,11 @@ class CoverageRule(Rule):
         """The plan's features (inside the plan area) that the one map does not hold."""
         findings = []
         table = kept_layer.features
-        for number, whole in not_copied(within(kept_layer, np.arange(len(table)), prepared), kept_layer, control):
+        placed = not_copied(within(kept_layer, np.arange(len(table)), prepared), kept_layer, control)
+        for number, whole, near in sharing(placed, kept_layer, control):
             kept = table[number]
             inside = kept.shape if whole else polygonal(kept.shape.intersection(area))
-            added = not_held(inside, control)
+            added = not_held(inside, near)
             for part in single_parts(added):
                 if not reaches(part.area(), tolerance):
                     continue
