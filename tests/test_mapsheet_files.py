@@ -50,6 +50,34 @@ def test_long_and_clashing_names_stay_apart():
     assert len(names[4].encode("utf-8")) <= NAME_BYTES and names[4].startswith("很")
 
 
+@pytest.mark.parametrize("name", ["很" * 300, "a很" * 100, "ab" * 100 + "很", "a" * 119 + "很很", "😀" * 40 + ". x"])
+def test_a_long_name_keeps_the_longest_prefix_within_the_byte_budget(name):
+    from plugin.core.export.sheet_files import NAME_BYTES, safe_name
+    cut = safe_name(name)
+    longest = max(k for k in range(len(name) + 1) if len(name[:k].encode("utf-8")) <= NAME_BYTES)
+    assert cut == name[:longest].rstrip(". ")
+
+
+def test_a_long_name_is_cut_in_one_pass():
+    """safe_name's work does not grow with the name's length (it dropped one character at a time and encoded the
+    rest again: 100 000 characters took 5 s): counted in lines run, not timed."""
+    import sys
+    from plugin.core.export.sheet_files import safe_name
+    lines = []
+
+    def trace(frame, event, _arg):
+        if frame.f_code is safe_name.__code__:
+            lines.append(event)
+            return trace
+        return None
+    sys.settrace(trace)
+    try:
+        safe_name("街" * 10000, "街区")
+    finally:
+        sys.settrace(None)
+    assert len(lines) < 20
+
+
 def test_village_names_never_write_outside_output(qgis_app, tmp_path):
     from plugin.core.export.mapsheets import export_mapsheets
     plan = two_villages(tmp_path / "plan.gpkg", "../../x", "/abs/dir/x")

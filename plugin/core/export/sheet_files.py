@@ -30,9 +30,8 @@ STALE_S = 86400
 def safe_name(name, fallback="村域"):
     """`name` as one file-name component that is safe on Windows, macOS and Linux; `fallback` if nothing is left."""
     text = FORBIDDEN.sub("_", plain(name)).strip().strip(".").strip()
-    while len(text.encode("utf-8")) > NAME_BYTES:
-        text = text[:-1]
-    text = text.rstrip(". ")
+    # the longest prefix within NAME_BYTES, in one pass: a character the cut splits is dropped whole
+    text = text.encode("utf-8")[:NAME_BYTES].decode("utf-8", "ignore").rstrip(". ")
     if RESERVED.match(text):
         text = "_" + text
     return text or fallback

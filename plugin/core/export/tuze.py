@@ -7,10 +7,16 @@ atlas over the plan's 街区 — the 街区's map with its parcels labelled, the
 the legend of what the page shows, scales and north arrow. 街区 are the plan's JQBH (else the 地块编号's part
 before its last '-', else the unit); a 街区 of roads only gets no 图则. Areas are ellipsoidal (CGCS2000), as the
 check's. Everything is drawn in the sheets' private project: the user's is never touched.
+
+Every parcel is listed: texts of any length are read (a cell shows at most CELL_CHARS characters of one,
+broken to its column's width, a cut one ending in text.CUT; titles show a 街区 number on one line), and a 街区
+whose table outgrows page 1 goes on on the template's 续表 pages; the note under the table says how many parcels
+the 街区 has, where the table goes on, and which did not fit if even the 续表 pages are full.
 """
 import os
 import re
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 
 from qgis.core import (
     QgsExpressionContextUtils,
@@ -22,6 +28,7 @@ from qgis.core import (
     QgsLayoutItemMap,
     QgsLayoutItemScaleBar,
     QgsLayoutTableColumn,
+    QgsLayoutUtils,
     QgsNullSymbolRenderer,
     QgsPalLayerSettings,
     QgsRuleBasedRenderer,
@@ -32,6 +39,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..check.ellipsoid import EllipsoidalAreas
 from ..check.measures import CGCS2000_ELLIPSOID, M2_PER_HA
+from ..errors import OneMapError
 from ..read.codes import code_list
 from ..read.plankind import plan_title
 from ..read.styles import apply_style
@@ -54,6 +62,7 @@ from .mapsheets import (
 )
 from .report_pdf import export_pdf, load_template
 from .sheet_files import check_targets, safe_name, unique_name
+from .text import clip, one_line
 
 LANDUSE_SHEET = "土地使用规划图"
 LINES = ("CSLVX", "CSLANX", "CSHX", "CSZX")           # the 城市四线, drawn above the parcels
@@ -61,15 +70,49 @@ ROAD = "1207"                                        # a 街区 of roads only ge
 COLUMNS = [("DKBH", "地块编号", 15), ("YDDM", "用地代码", 16), ("YDMC", "用地名称", 27), ("MJ", "用地面积（公顷）", 17),
            ("RJL", "容积率", 15), ("JZMD", "建筑密度（%）", 14), ("LDL", "绿地率（%）", 14), ("XG", "建筑限高（米）", 14)]
 AREA_NOTE = "用地面积为 CGCS2000 椭球面积，与核对报告一致。"
+CELL_CHARS = 60                                      # a table cell or map label shows at most this much of a text
+TITLE_CHARS = 40                                     # … and a 图则's title of its 街区 number
+TABLE_TEXT_PT, CELL_MARGIN_MM = 7.0, 0.8             # the table's text and cell margin (tools/make_tuze_layout.py)
+MM_PER_PT = 25.4 / 72
 OUTLINE_CURRENT = {"color": "0,0,0,0", "outline_color": "180,30,30", "outline_width": "0.7", "outline_style": "solid"}
 OUTLINE_OTHER = {"color": "0,0,0,0", "outline_color": "120,120,120", "outline_width": "0.25", "outline_style": "dash"}
 OVERVIEW_CURRENT = {"color": "220,40,40,150", "outline_color": "180,30,30", "outline_width": "0.3"}
 
 
 def memory_layer(crs, name, fields):
-    """A polygon layer in memory with text fields (declared in its URI: no QVariant type constants)."""
+    """A polygon layer in memory with text fields of any length (declared in its URI: no QVariant type
+    constants; `string` alone would refuse texts over 255 characters)."""
     return QgsVectorLayer("MultiPolygon?crs={}{}".format(crs.authid() or crs.toWkt(), "".join(
-        "&field={}:string".format(field) for field in fields)), name, "memory")
+        "&field={}:string(0)".format(field) for field in fields)), name, "memory")
+
+
+def add_all(layer, features, what):
+    """Store `features` in the memory `layer`, or OneMapError naming the first one it refused (`what(feature)`)."""
+    ok, _added = layer.dataProvider().addFeatures(features)
+    if not ok:
+        refused = what(features[min(layer.featureCount(), len(features) - 1)])
+        error = layer.dataProvider().lastError()
+        raise OneMapError("图则无法收录{}：{}".format(refused, error),
+                          "The 图则 cannot hold {}: {}".format(refused, error))
+
+
+def named(value):
+    """A 街区 or parcel number as a title or message names it: one line, at most TITLE_CHARS characters."""
+    return clip(one_line(value), TITLE_CHARS)
+
+
+def cell(value, width_mm):
+    """A text as the table's column `width_mm` wide (and the map's label) shows it: at most CELL_CHARS characters,
+    broken into lines that fit the column — QGIS wraps a cell only at spaces, and Chinese has none."""
+    room = 2 * (width_mm - 2 * CELL_MARGIN_MM) / (TABLE_TEXT_PT * MM_PER_PT)      # in half-em: Chinese takes 2
+    lines, line, used = [], "", 0
+    for char in clip(one_line(value), CELL_CHARS):
+        units = 2 if unicodedata.east_asian_width(char) in "WFA" else 1
+        if line and used + units > room:
+            lines.append(line)
+            line, used = "", 0
+        line, used = line + char, used + units
+    return "\n".join(lines + [line])
 
 
 def shown(value):
@@ -88,6 +131,7 @@ class DetailedSheets:
         self.data, self.project, self.crs = data, data.project, data.crs
         self.found = data.plan.get("GHYDYH")                     # the plan's parcels (GHDK serves as its land use)
         self.parcels = self._parcel_layer()
+        self.counts = Counter(parcel["JQBH"] for parcel in self.parcels.getFeatures())
         self.blocks = self._block_layer("街区界线", OUTLINE_CURRENT, OUTLINE_OTHER)
         self.located = self._block_layer("区位", OVERVIEW_CURRENT, OUTLINE_OTHER)
         self.lines = [(key, layer) for key, layer in ((key, self._either(key)) for key in LINES) if layer is not None]
@@ -117,7 +161,6 @@ class DetailedSheets:
     def _parcel_layer(self):
         """The parcels as the table lists and the map labels them: a memory copy with the 图则's columns."""
         layer = memory_layer(self.crs, "地块编号", [name for name, _heading, _width in COLUMNS] + ["JQBH"])
-        provider = layer.dataProvider()
         sources = [source for source in self.data.landuse.getFeatures() if source.hasGeometry()]
         hectares = EllipsoidalAreas(self.crs, self.project.transformContext(), CGCS2000_ELLIPSOID).of_geometries(
             [source.geometry() for source in sources]) / M2_PER_HA
@@ -129,14 +172,15 @@ class DetailedSheets:
             lower, upper = shown(self._value(source, "RJLXX")), shown(self._value(source, "RJLSX"))
             feature = QgsFeature(layer.fields())
             feature.setGeometry(geometry)
-            feature.setAttributes([number, code, shown(self._value(source, "YDYHFLMC")) or code_list("ydyh").name(code),
-                                   "{:.4f}".format(area_ha),
-                                   "{}-{}".format(lower, upper) if lower and upper else upper,
-                                   shown(self._value(source, "JZMDSX")), shown(self._value(source, "LDLXX")),
-                                   shown(self._value(source, "JZXG")), self._block_of(source, number)])
+            texts = [number, code, shown(self._value(source, "YDYHFLMC")) or code_list("ydyh").name(code),
+                     "{:.4f}".format(area_ha), "{}-{}".format(lower, upper) if lower and upper else upper,
+                     shown(self._value(source, "JZMDSX")), shown(self._value(source, "LDLXX")),
+                     shown(self._value(source, "JZXG"))]
+            feature.setAttributes([cell(value, width) for value, (_name, _heading, width) in zip(texts, COLUMNS)]
+                                  + [self._block_of(source, number)])
             rows.append(feature)
         rows.sort(key=lambda f: (f["JQBH"], f["DKBH"]))
-        provider.addFeatures(rows)
+        add_all(layer, rows, lambda f: "街区 {} 的地块 {}".format(named(f["JQBH"]), named(f["DKBH"])))
         layer.setRenderer(QgsNullSymbolRenderer())             # labels only: the styled parcels lie beneath
         layer.setLabeling(QgsVectorLayerSimpleLabeling(self._label_settings()))
         layer.setLabelsEnabled(True)
@@ -173,7 +217,7 @@ class DetailedSheets:
             feature.setGeometry(QgsGeometry.unaryUnion(groups[block]))
             feature.setAttributes([block])
             blocks.append(feature)
-        layer.dataProvider().addFeatures(blocks)
+        add_all(layer, blocks, lambda f: "街区 {}".format(named(f["JQBH"])))
         renderer = QgsRuleBasedRenderer(QgsFillSymbol.createSimple(other))
         root = renderer.rootRule()
         root.removeChildAt(0)
@@ -223,10 +267,14 @@ def export_detailed_sheets(data, staged, numbers, title="", compiler="", date=""
     written = [_write(layout, staged, "{:02d}_{}".format(numbers[0], LANDUSE_SHEET), Written(name, LANDUSE_SHEET))]
     tuze, taken = Tuze(sheets, area), set()
     for block in tuze.pages(feedback):
-        stem = "{:02d}_图则_{}".format(numbers[1], unique_name(safe_name(str(block), "街区"), taken))
-        check_targets([staged.target(stem + extension) for extension in EXTENSIONS])
-        tuze.fill("{}　图则　街区 {}".format(title, block), compiler, date)
-        written.append(_write(tuze.layout, staged, stem, Written(name, "图则 {}".format(block))))
+        pages = tuze.fill("{}　图则　街区 {}".format(title, named(block)), compiler, date, block)
+        base = unique_name(safe_name(str(block), "街区"), taken)
+        taken.update("{}_{}".format(base, page).casefold() for page in range(2, pages + 1))   # its 续表 PNGs
+        stem = "{:02d}_图则_{}".format(numbers[1], base)
+        files = [stem + extension for extension in EXTENSIONS] + ["{}_{}.png".format(stem, page)
+                                                                  for page in range(2, pages + 1)]
+        check_targets([staged.target(file) for file in files])
+        written.append(_write(tuze.layout, staged, stem, Written(name, "图则 {}".format(block)), files))
     return written
 
 
@@ -236,10 +284,12 @@ def sheet_names(numbers):
     return [re.escape("{:02d}_{}".format(numbers[0], LANDUSE_SHEET)), re.escape("{:02d}_图则_".format(numbers[1])) + ".+"]
 
 
-def _write(layout, staged, stem, done):
+def _write(layout, staged, stem, done, files=None):
+    """The layout as <stem>.pdf and <stem>.png (QGIS writes a further page as <stem>_<page>.png, `files` lists
+    them)."""
     export_pdf(layout, staged.path(stem + ".pdf"))
     export_png(layout, staged.path(stem + ".png"))
-    done.files.extend(staged.target(stem + extension) for extension in EXTENSIONS)
+    done.files.extend(staged.target(file) for file in files or [stem + extension for extension in EXTENSIONS])
     return done
 
 
@@ -267,7 +317,8 @@ class Tuze:
         self.map.setAtlasDriven(True)
         self.map.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Predefined)
         self.map.setAtlasMargin(0.12)
-        table = next(item for item in layout.multiFrames() if isinstance(item, QgsLayoutItemAttributeTable))
+        self.table = table = next(item for item in layout.multiFrames()
+                                  if isinstance(item, QgsLayoutItemAttributeTable))
         table.setVectorLayer(sheets.parcels)
         columns = []
         for field, heading, width in COLUMNS:
@@ -294,8 +345,9 @@ class Tuze:
         finally:
             atlas.endRender()
 
-    def fill(self, title, compiler, date):
-        """The page's legend (only what its map shows), scale bar and texts."""
+    def fill(self, title, compiler, date, block):
+        """The page's legend (only what its map shows), scale bar, texts and the table's note; returns the number
+        of pages the 街区's 图则 has (1 + its 续表 pages)."""
         sheets = self.sheets
         shown_area = QgsGeometry.fromRect(self.map.extent())
         present = {id(entry): present_classes(entry.layer, shown_area, sheets.crs,
@@ -308,9 +360,29 @@ class Tuze:
         scale = int(round(self.map.scale()))
         self.scalebar.setUnitsPerSegment(nice_length(scale * self.map.rect().width() / 16.0 / 1000.0))
         self.scalebar.update()
+        pages, note = self._table_pages(sheets.counts[block])
         variables = {"onemap_title": title, "onemap_compiler": compiler or "", "onemap_date": date or today(),
                      "onemap_scale": str(scale), "onemap_crs": crs_note(sheets.crs),
-                     "onemap_footnote": (footnote(self.entries, present) or "注：") + AREA_NOTE}
+                     "onemap_footnote": (footnote(self.entries, present) or "注：") + AREA_NOTE,
+                     "onemap_table_note": note, "onemap_pages": str(pages)}
         for name, value in variables.items():
             QgsExpressionContextUtils.setLayoutVariable(self.layout, name, value)
         self.layout.refresh()
+        return pages
+
+    def _table_pages(self, parcels):
+        """(pages the 图则 exports, the note on them) for a 街区 of `parcels` parcels, the table filled for it:
+        the template's 续表 pages hide themselves while their frames are empty."""
+        self.table.refreshAttributes()
+        context = QgsLayoutUtils.createRenderContextForLayout(self.layout, None)
+        listed = max(self.table.rowRange(context, index)[1] for index in range(self.table.frameCount()))
+        for frame in self.table.frames()[1:]:
+            frame.setVisibility(not frame.isEmpty())        # no lone header beside the last rows of a 续表 page
+        collection = self.layout.pageCollection()
+        pages = sum(1 for page in range(collection.pageCount()) if collection.shouldExportPage(page))
+        note = "本街区共 {} 个地块".format(parcels)
+        if pages > 1:
+            note += "；地块控制指标一览表共 {} 页，续表在第 2{} 页".format(pages, "–{}".format(pages) if pages > 2 else "")
+        if listed < parcels:
+            note += "；表中只列出前 {} 个，其余 {} 个超出图则续表的容量，未列出".format(listed, parcels - listed)
+        return pages, note + "。"
