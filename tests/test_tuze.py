@@ -45,7 +45,7 @@ def test_tuze_lists_the_blocks_parcels_and_nothing_else(sheets):
     folder, _written = sheets
     page = text(os.path.join(folder, "05_图则_A04.pdf"))
     assert "阳泉曲镇镇区控制性详细规划" in page and "图则" in page and "街区 A04" in page
-    assert "地块控制指标一览表" in page and "用地面积（公顷）" in page and "建筑限高（米）" in page
+    assert "地块控制指标一览表" in page and "用地面积(公顷)" in page and "建筑限高(米)" in page
     rows = [line.split() for line in text(os.path.join(folder, "05_图则_A04.pdf"), TABLE).splitlines()
             if line.strip().startswith("A04-")]
     table = {row[0]: row for row in rows if len(row) >= 4}

@@ -155,3 +155,25 @@ def test_a_block_beyond_the_continuation_pages_says_what_is_not_listed(many):
                      r"其余 (\d+) 个超出图则续表的容量，未列出。", text(path, 1).replace("\n", ""))
     assert note and int(note.group(1)) + int(note.group(2)) == 400
     assert sorted(numbers) == ["B01-{:03d}".format(k) for k in range(1, int(note.group(1)) + 1)]
+
+
+def test_every_heading_fits_its_column_on_one_line(qgis_app):
+    """QGIS 3.22 sizes the header row for one line: a heading wider than its column ran into its neighbour
+    ("用地面积（公顷）" over 用地代码)."""
+    from qgis.core import QgsLayoutItemAttributeTable, QgsPrintLayout, QgsProject, QgsReadWriteContext, \
+        QgsRenderContext, QgsTextRenderer
+    from qgis.PyQt.QtXml import QDomDocument
+
+    from conftest import ROOT
+    from plugin.core.export.tuze import CELL_MARGIN_MM, COLUMNS
+    document = QDomDocument()
+    with open(os.path.join(ROOT, "resources", "tuze_A3.qpt"), encoding="utf-8") as template:
+        document.setContent(template.read())
+    layout = QgsPrintLayout(QgsProject.instance())
+    layout.loadFromTemplate(document, QgsReadWriteContext())
+    table = next(frame for frame in layout.multiFrames() if isinstance(frame, QgsLayoutItemAttributeTable))
+    context = QgsRenderContext()
+    context.setScaleFactor(300 / 25.4)                          # painter units per mm
+    for _field, heading, width in COLUMNS:
+        needed = QgsTextRenderer.textWidth(context, table.headerTextFormat(), [heading]) / context.scaleFactor()
+        assert needed + 2 * CELL_MARGIN_MM <= width, (heading, round(needed, 2), width)

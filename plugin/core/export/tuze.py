@@ -67,8 +67,9 @@ from .text import clip, one_line
 LANDUSE_SHEET = "土地使用规划图"
 LINES = ("CSLVX", "CSLANX", "CSHX", "CSZX")           # the 城市四线, drawn above the parcels
 ROAD = "1207"                                        # a 街区 of roads only gets no 图则
-COLUMNS = [("DKBH", "地块编号", 15), ("YDDM", "用地代码", 16), ("YDMC", "用地名称", 27), ("MJ", "用地面积（公顷）", 17),
-           ("RJL", "容积率", 15), ("JZMD", "建筑密度（%）", 14), ("LDL", "绿地率（%）", 14), ("XG", "建筑限高（米）", 14)]
+# (field, heading, width mm): each heading fits its column on one line (QGIS 3.22 sizes the header row for one)
+COLUMNS = [("DKBH", "地块编号", 15), ("YDDM", "用地代码", 14), ("YDMC", "用地名称", 27), ("MJ", "用地面积(公顷)", 19),
+           ("RJL", "容积率", 13), ("JZMD", "建筑密度(%)", 15), ("LDL", "绿地率(%)", 13), ("XG", "建筑限高(米)", 16)]
 AREA_NOTE = "用地面积为 CGCS2000 椭球面积，与核对报告一致。"
 CELL_CHARS = 60                                      # a table cell or map label shows at most this much of a text
 TITLE_CHARS = 40                                     # … and a 图则's title of its 街区 number
