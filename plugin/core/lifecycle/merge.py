@@ -10,8 +10,9 @@ Refused, the one map untouched: findings that did not pass (decisions validated)
 earlier state, findings of another plan, a plan or one map changed since the check (SHA-256 against the
 run record), a 批复文号 already merged, an approval date after today or before 1949-10-01. The 批复文号
 and the name of who merges are cleaned as decisions' are (control and invisible format characters
-removed; one that prints nothing is none; too long is refused) before they are compared or written. The hash and the 批复文号 are looked at again under the lock,
-so two merges of plans checked against the same state never both go in.
+removed; one that prints nothing is none; too long is refused) before they are compared or written.
+The hash and the 批复文号 are looked at again under the lock, so two merges of plans checked against the
+same state never both go in.
 """
 import datetime
 import getpass
