@@ -4,7 +4,7 @@ import os
 import pytest
 from osgeo import gdal, ogr
 
-from helpers import control, gpkg, landuse, square
+from helpers import control, gpkg, landuse, outcome, square
 from plugin.core.check.engine import Cancelled, verify
 from plugin.core.errors import OneMapError
 
@@ -111,16 +111,32 @@ def test_missing_prj_with_zone_prefixed_x_is_detected(tmp_path):
 
 
 def test_a_layer_whose_x_carries_a_zone_number_its_crs_lacks_is_an_error(tmp_path):
-    """The village boundary written with 带号 (37 560 000) in EPSG:4546: CRS-01 says so instead of passing;
-    the village's area, which the projection cannot give, is QGIS's 0 (red-team e2), never an error."""
+    """The village boundary written with 带号 (37 560 000) in EPSG:4546: CRS-01 says so, with the zone and what
+    to do, instead of passing (red-team e2); the layer is left out, so the rules needing it are not applicable
+    with that reason — not 7 parcels 'outside the village' and a village of 0 m² (desktop walk)."""
     village = ([("XZQDM", ogr.OFTString)], [(square(X, Y, X + 200, Y + 100, PREFIX), {"XZQDM": "1"})])
     result = run(tmp_path, [("0103", square(X, Y, X + 100, Y + 100)), ("0701", square(X + 100, Y, X + 200, Y + 100))],
-                 {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100))}, extra={"CJDCQ": village})
+                 {"YJJBNTBHTB": control(square(X, Y, X + 200, Y + 100))}, extra={"CJDCQ": village})
     errors = [f.message for f in result.findings if f.rule_id == "CRS-01" and f.severity == "error"]
-    assert errors == ["规划成果（CJDCQ）：坐标（37560000,4100000 : 37560200,4100100）不在坐标系 EPSG:4546 的范围内"
-                      "（带号或坐标系定义有误？），该图层的核对结果不可信"]
-    assert next(o for o in result.outcomes if o["rule_id"] == "GEO-06")["status"] == "failed"
-    assert any("与村域面积 0.00 平方米不一致" in f.message for f in result.findings if f.rule_id == "GEO-06")
+    assert errors == ["规划成果（CJDCQ）：坐标（x 37560000–37560200，y 4100000–4100100）不在坐标系 EPSG:4546 的范围内"
+                      "（x 坐标带 37 带号，而 EPSG:4546 不带带号：请去掉 x 的带号，或将坐标系定义为 EPSG:4525）；该图层未参与核对"]
+    for rule_id in ("GEO-03", "GEO-05"):
+        assert outcome(result, rule_id)["status"] == "not_applicable", rule_id
+        assert outcome(result, rule_id)["reason"] == "规划成果的图层 CJDCQ 坐标不在其坐标系范围内（见 CRS-01），未参与核对"
+    assert not [f for f in result.findings if f.rule_id in ("GEO-03", "GEO-05", "GEO-06")]
+    assert areas(result, "CL-01") == [10000.0]                   # the plan's other layers are checked as ever
+
+
+def test_farmland_whose_x_carries_a_zone_number_is_not_passed_over(tmp_path):
+    """The one map's 永久基本农田 with 带号 in a CRS without one lies 37 000 km away (its 行政区 where it should
+    be): CL-01 must not say 'passed' (nothing overlaps there) but not applicable, naming the layer and CRS-01."""
+    county = ([("XZQDM", ogr.OFTString)], [(square(X - 1000, Y - 1000, X + 1000, Y + 1000), {"XZQDM": "1"})])
+    result = run(tmp_path, [("0701", square(X, Y, X + 100, Y + 100))],
+                 {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100, PREFIX)), "XZQ": county})
+    assert outcome(result, "CL-01")["status"] == "not_applicable"
+    assert outcome(result, "CL-01")["reason"] == "一张图的图层 YJJBNTBHTB 坐标不在其坐标系范围内（见 CRS-01），未参与核对"
+    assert any(f.severity == "error" and "一张图（YJJBNTBHTB）" in f.message and "EPSG:4525" in f.message
+               for f in result.findings if f.rule_id == "CRS-01")
 
 
 def test_non_cgcs2000_crs_is_an_error(tmp_path):

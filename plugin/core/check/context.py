@@ -28,6 +28,7 @@ from .boxindex import BoxIndex, box_of
 from .compact import FeatureTable
 from .geomops import Prepared, Screen, polygonal, union
 from .postgis_overlay import shared_database
+from .rules.base import SIDE_EN, SIDE_ZH
 from .reading import FeatureReader  # noqa: F401 — core.check.recheck reads a feature as a run does
 from .seams import open_parcels
 
@@ -198,6 +199,7 @@ class Context:
         # captured on the calling thread: a QgsTask must not touch the project while it runs
         self.transform_context = transform_context or QgsProject.instance().transformContext()
         self.crs_notes = []
+        self.misplaced = {}              # (side, layer name) -> (zh, en): coordinates outside the layer's CRS
         self.screen = Screen()           # every geometry read made safe; its notes for the `usable` rule
         self.indicator_rows = []         # filled by the indicator rule, written to the `indicators` table
         self._cache = {}
@@ -232,12 +234,33 @@ class Context:
         if not known and layer_crs != self.plan_crs:
             self.crs_notes.append(CrsNote(side, found.name, "info", "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
                 layer_crs.authid(), self.plan_crs.authid(), self.crs.authid())))
-        if not known and layer_crs.isValid():
-            extent = finite_extent(layer)
-            if not crsmod.reaches_ellipsoid(layer_crs, extent, self.transform_context):
-                self.crs_notes.append(CrsNote(side, found.name, "error", "坐标（{}）不在坐标系 {} 的范围内（带号或坐标系定义有误？），"
-                                              "该图层的核对结果不可信".format(extent.toString(0), layer_crs.authid())))
+        if not known and layer_crs.isValid() and not crsmod.reaches_ellipsoid(layer_crs, finite_extent(layer),
+                                                                             self.transform_context):
+            self.misplaced[(side, found.name)] = self._misplaced_note(side, found.name, layer, layer_crs)
         return layer_crs
+
+    def _misplaced_note(self, side, name, layer, crs):
+        """The CRS-01 error for a layer whose coordinates its CRS cannot place (带号 on x where the CRS has none):
+        its features' own extent (a GeoPackage's stored extent can be stale), the zone its x names, what to do."""
+        extent = QgsRectangle()
+        extent.setMinimal()
+        for feature in layer.getFeatures(QgsFeatureRequest().setNoAttributes()):
+            box = feature.geometry().boundingBox()
+            if not feature.geometry().isEmpty() and _finite_rect(box):
+                extent.combineExtentWith(box)
+        zone = crsmod.prefixed_zone(extent.xMinimum(), extent.xMaximum()) if _finite_rect(extent) else None
+        hint = "x 坐标带 {} 带号，而 {} 不带带号：请去掉 x 的带号，或将坐标系定义为 {}".format(
+            zone, crs.authid(), crsmod.crs_for_prefixed_zone(zone).authid()) if zone else "带号或坐标系定义有误？"
+        self.crs_notes.append(CrsNote(side, name, "error", "坐标（x {:.0f}–{:.0f}，y {:.0f}–{:.0f}）不在坐标系 {} 的范围内（{}）；"
+                                      "该图层未参与核对".format(extent.xMinimum(), extent.xMaximum(), extent.yMinimum(),
+                                                          extent.yMaximum(), crs.authid(), hint)))
+        return ("{}的图层 {} 坐标不在其坐标系范围内（见 CRS-01），未参与核对".format(SIDE_ZH[side], name),
+                "the {} layer {} lies outside its CRS (see CRS-01): not checked".format(SIDE_EN[side], name))
+
+    def unusable(self, side, key):
+        """(zh, en) why the recognised layer `key` is left out of every rule, or None."""
+        found = (self.plan if side == "plan" else self.onemap).get(key)
+        return self.misplaced.get((side, found.name)) if found is not None else None
 
     def _layer_crs(self, side, name, layer, fallback):
         """The layer's CRS; a missing one is guessed from zone-prefixed x values or taken from fallback."""
@@ -336,6 +359,9 @@ class Context:
             layer_crs, transform, near = None, None, None
             if not found.spec.is_table:
                 layer_crs = self._decide(side, found, layer)
+                if (side, found.name) in self.misplaced:        # its features would land anywhere: left out
+                    self._cache[(side, key)] = None
+                    return None
                 if layer_crs != self.crs:
                     transform = QgsCoordinateTransform(layer_crs, self.crs, self.transform_context)
                 if side == "onemap" and self.read_near_plan:

@@ -103,6 +103,8 @@ def _matched(x, y, head, low, forward, mixed):
     matched[first[same]] = True
     matched[second[same]] = True
     return matched
+
+
 def _orientation(x, y, head, edges):
     """Per ring (with `edges` edges each, in order): +1 turning left (anticlockwise), −1 right, 0 when its
     area is too small to tell. Coordinates are taken from the layer's middle: products stay small."""

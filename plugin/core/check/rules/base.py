@@ -12,6 +12,7 @@ def reaches(area, threshold):
     """Whether an area reaches a threshold (noise, tolerance, minimum), floating error allowed for."""
     return area >= threshold - AREA_SLACK
 _NO_EXTRA = MappingProxyType({})
+SIDE_ZH, SIDE_EN = {"plan": "规划成果", "onemap": "一张图"}, {"plan": "plan", "onemap": "one-map"}    # a run's two sides
 
 
 class Finding:
@@ -98,11 +99,13 @@ class Rule:
     def plan_layer(self, ctx, key):
         layer = ctx.plan_layer(key)
         if layer is None:
-            raise NotApplicable("规划成果中没有图层 {}".format(key), "the plan has no {} layer".format(key))
+            raise NotApplicable(*ctx.unusable("plan", key) or (
+                "规划成果中没有图层 {}".format(key), "the plan has no {} layer".format(key)))
         return layer
 
     def onemap_layer(self, ctx, key):
         layer = ctx.onemap_layer(key)
         if layer is None:
-            raise NotApplicable("一张图中没有图层 {}".format(key), "the one map has no {} layer".format(key))
+            raise NotApplicable(*ctx.unusable("onemap", key) or (
+                "一张图中没有图层 {}".format(key), "the one map has no {} layer".format(key)))
         return layer

@@ -1,7 +1,5 @@
 """crs: inputs in the CGCS2000 family; a missing .prj read from zone-prefixed x; reprojection recorded."""
-from .base import Rule
-
-SIDES = {"plan": "规划成果", "onemap": "一张图"}
+from .base import SIDE_ZH, Rule
 
 
 class CrsRule(Rule):
@@ -15,7 +13,7 @@ class CrsRule(Rule):
         grouped = {}
         for note in ctx.crs_notes:
             grouped.setdefault((note.side, note.level, note.text), []).append(note.layer)
-        return [self.finding("{}（{}）：{}".format(SIDES[side], "、".join(layers), text),
+        return [self.finding("{}（{}）：{}".format(SIDE_ZH[side], "、".join(layers), text),
                              severity=severities[level],
                              plan_layer="、".join(layers) if side == "plan" else "",
                              control_layer="、".join(layers) if side == "onemap" else "")

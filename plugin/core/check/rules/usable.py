@@ -6,9 +6,7 @@ changed or left out, naming the side, the layer and the feature: polygon parts k
 points only, rings of too few points — (error: the feature took part in no rule).
 """
 from ...read.schema import schema
-from .base import Rule
-
-SIDES = {"plan": "规划成果", "onemap": "一张图"}
+from .base import SIDE_ZH, Rule
 
 
 class UsableRule(Rule):
@@ -26,7 +24,7 @@ class UsableRule(Rule):
             layer = "{}（{}）".format(schema().layers[note.key].zh, data.name if data is not None else note.key)
             on_plan = note.side == "plan"
             findings.append(self.finding(
-                "{}图层 {} 要素 {}：{}".format(SIDES[note.side], layer, label, note.zh), severity=severities[note.level],
+                "{}图层 {} 要素 {}：{}".format(SIDE_ZH[note.side], layer, label, note.zh), severity=severities[note.level],
                 plan_layer=note.key if on_plan else "", plan_fid=note.fid if on_plan else None,
                 plan_code=feature.code if on_plan and feature is not None else "", plan_label=label if on_plan else "",
                 control_layer="" if on_plan else note.key, control_fid=None if on_plan else note.fid, detail=note.en))
