@@ -395,8 +395,8 @@ def test_unit_rules_never_pass_over_what_they_cannot_read(tmp_path):
     table = indicators(result)
     assert outcome(result, "UNIT-01")["status"] == "failed"
     assert sorted(f.message for f in result.findings if f.rule_id == "UNIT-01") == [
-        "单元 U1 的城镇建设用地规模上限（CZJSYDSX）“1.5公顷”无法读作数字（应为不小于 0 的数值），未核对",
-        "单元 U2 的城镇建设用地规模上限（CZJSYDSX）“-2”无法读作数字（应为不小于 0 的数值），未核对"]
+        "单元 U1 指标“城镇建设用地规模（U1）”：城镇建设用地规模上限（CZJSYDSX）“1.5公顷”无法读作数字（应为不小于 0 的数值），未核对",
+        "单元 U2 指标“城镇建设用地规模（U2）”：城镇建设用地规模上限（CZJSYDSX）“-2”无法读作数字（应为不小于 0 的数值），未核对"]
     assert {f.severity for f in result.findings if f.rule_id == "UNIT-01"} == {"warning"}
     assert table["城镇建设用地规模（U1）"]["status"] == "not_applicable"
     assert outcome(result, "UNIT-02")["status"] == "not_applicable"               # no unit gives JZMJSX
@@ -407,6 +407,15 @@ def test_unit_rules_never_pass_over_what_they_cannot_read(tmp_path):
     messages = sorted(f.message for f in result.findings if f.rule_id == "UNIT-03" and f.severity == "warning")
     assert len(messages) == 4 and any("“两处”无法读作处数" in m for m in messages)
     assert any("配置数量（SL）未给出" in m for m in messages)
+    # each warning quotes its indicator, so the browser shows it on its indicator's row; the report keeps the unit
+    assert all("指标“{}”".format(name) in message for name, message in zip(
+        ("中学（U1）", "小学（U1）", "幼儿园（U1）", "托儿所（U1）"), sorted(messages, key=lambda m: m.split("“")[1])))
+    from plugin.core.export.report import export_report
+    export_report(str(tmp_path / "findings.gpkg"), str(tmp_path / "report.xlsx"))
+    workbook = ogr.Open(str(tmp_path / "report.xlsx"))           # held: a layer outliving its dataset crashes GDAL
+    units = {(f["单元"], f["指标"]): (f["单位"], f["结论"]) for f in workbook.GetLayerByName("单元指标传导")}
+    workbook = None
+    assert units[("U1", "幼儿园")] == ("处", "不适用") and units[("U1", "城镇建设用地规模")] == ("公顷", "不适用")
 
 
 def test_a_huge_parcel_serial_costs_nothing(tmp_path):

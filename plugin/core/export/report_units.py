@@ -28,9 +28,9 @@ def general_rows(report):
 
 
 def figures(row):
-    """(下达, 规划, 单位) of a row as numbers in the row's unit: 公顷 for areas."""
-    if row.get("planned_value") is not None:
-        return row.get("allocated_value"), row["planned_value"], row.get("unit") or ""
+    """(下达, 规划, 单位) of a row as numbers in the row's unit: 公顷 for areas (a row with figures in m²)."""
+    if row.get("planned_m2") is None and row.get("allocated_m2") is None:
+        return row.get("allocated_value"), row.get("planned_value"), row.get("unit") or ""
     allocated = row.get("allocated_m2")
     planned = row.get("planned_m2")
     return (None if allocated is None else allocated / 10000.0, None if planned is None else planned / 10000.0, "公顷")

@@ -184,8 +184,8 @@ class UnitRule(Rule):
         if isinstance(cap, Unreadable):
             record(ctx, self, dict(row, status="not_applicable", note="单元的{}（{}）“{}”无法读作数字，未核对".format(
                 what, field, cap)))
-            findings.append(self.finding("{} 的{}（{}）“{}”无法读作数字（应为不小于 0 的数值），未核对".format(
-                unit.title, what, field, cap), severity="warning", plan_layer=parcels.key,
+            findings.append(self.finding("{} 指标“{}”：{}（{}）“{}”无法读作数字（应为不小于 0 的数值），未核对".format(
+                unit.title, row["indicator"], what, field, cap), severity="warning", plan_layer=parcels.key,
                 control_layer=self.args["units"], control_fid=unit.feature.fid, extra=unit.anchor()))
             return False
         return True
