@@ -130,7 +130,7 @@ def test_a_block_that_fits_gets_one_page(many):
     path = os.path.join(out, "05_图则_C01.pdf")
     assert page_count(path) == 1 and not os.path.exists(os.path.join(out, "05_图则_C01_2.png"))
     assert sorted(listed(path, "C01")) == ["C01-001", "C01-002", "C01-003"]
-    assert "本街区共 3 个地块。" in text(path)
+    assert "本街区共 3 个地块。" in text(path) and "第 1 页" not in text(path)
 
 
 def test_a_block_of_60_parcels_lists_them_all_on_a_continuation_page(many):
@@ -142,6 +142,7 @@ def test_a_block_of_60_parcels_lists_them_all_on_a_continuation_page(many):
     assert "本街区共 60 个地块；地块控制指标一览表共 2 页，续表在第 2 页。" in first
     assert "测试控规 图则 街区 A01（续表）" in second and "地块控制指标一览表（续）" in second
     assert "第 2 页 共 2 页" in second and "A01-001" not in second and "A01-060" in second
+    assert "第 1 页 共 2 页" in first                                   # page 1 numbered too (desktop walk)
     files = next(w.files for w in written if w.sheet == "图则 A01")
     assert sorted(os.path.basename(f) for f in files) == ["05_图则_A01.pdf", "05_图则_A01.png", "05_图则_A01_2.png"]
     assert all(os.path.getsize(f) > 0 for f in files)

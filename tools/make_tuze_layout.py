@@ -45,10 +45,10 @@ def tuze_template():
 
     x, y, w, h = MAP
     item = add_map(layout, "map", MAP)
-    add_north_arrow(layout, item, (x + w - 14, y + 3, 10, 14))
+    add_north_arrow(layout, item, (x + w - 10, y + h + 2, 10, 14))       # below the map: it hid parcel labels
     add_scale_bar(layout, item, (x, y + h + 3, 75, 12), 2.5, 8.0, 50)
     label(layout, "scale", "比例尺 1:[% @onemap_scale %]", (x + 80, y + h + 3, 45, 7), 10.0)
-    label(layout, "crs", "[% @onemap_crs %]", (x + 80, y + h + 10, 140, 6), 8.0)
+    label(layout, "crs", "[% @onemap_crs %]", (x + 80, y + h + 10, 130, 6), 8.0)
 
     label(layout, "table_title", "地块控制指标一览表", (SIDE_X, y, SIDE_W, 7), 11.0, True, Qt.AlignHCenter)
     table = parcel_table(layout)
@@ -59,7 +59,7 @@ def tuze_template():
     add_map(layout, "overview", (SIDE_X, y + 145, 62, 52))
     add_legend(layout, item, (SIDE_X + 65, y + 139, SIDE_W - 65, 82), (11.0, 8.5, 8.0, 7.5), (7.0, 3.6), 1.8, 3.0)
 
-    label(layout, "compiler", "编制单位：[% @onemap_compiler %]　　编制日期：[% @onemap_date %]",
+    label(layout, "compiler", "[% @onemap_page_note %]编制单位：[% @onemap_compiler %]　　编制日期：[% @onemap_date %]",
           (SIDE_X, y + h + 3, SIDE_W, 7), 9.0, False, Qt.AlignRight)
     label(layout, "footnote", "[% @onemap_footnote %]", (x, y + h + 17, WIDTH - 2 * MARGIN - 8, 6), 7.0,
           False, Qt.AlignRight)

@@ -365,7 +365,8 @@ class Tuze:
         variables = {"onemap_title": title, "onemap_compiler": compiler or "", "onemap_date": date or today(),
                      "onemap_scale": str(scale), "onemap_crs": crs_note(sheets.crs),
                      "onemap_footnote": (footnote(self.entries, present) or "注：") + AREA_NOTE,
-                     "onemap_table_note": note, "onemap_pages": str(pages)}
+                     "onemap_table_note": note, "onemap_pages": str(pages),
+                     "onemap_page_note": "第 1 页 共 {} 页　　".format(pages) if pages > 1 else ""}
         for name, value in variables.items():
             QgsExpressionContextUtils.setLayoutVariable(self.layout, name, value)
         self.layout.refresh()
