@@ -28,8 +28,8 @@ from .boxindex import BoxIndex, box_of
 from .compact import FeatureTable
 from .geomops import Prepared, Screen, polygonal, union
 from .postgis_overlay import shared_database
-from .rules.base import SIDE_EN, SIDE_ZH
 from .reading import FeatureReader  # noqa: F401 — core.check.recheck reads a feature as a run does
+from .rules.base import SIDE_EN, SIDE_ZH
 from .seams import open_parcels
 
 POLL_EVERY = 4096        # box queries answered (and features read) between two looks at the cancel button
@@ -72,8 +72,12 @@ def finite_extent(layer):
     """The layer's extent; when it is not finite (QGIS 3.40 counts a feature's NaN or infinite coordinates
     in it), the box of the features whose own boxes are finite (the screen leaves the others out)."""
     extent = layer.extent()
-    if _finite_rect(extent):
-        return extent
+    return extent if _finite_rect(extent) else features_extent(layer)
+
+
+def features_extent(layer):
+    """The box of the layer's features whose own boxes are finite, from the features themselves (not the
+    extent a provider keeps: a GeoPackage's can be stale)."""
     rect = QgsRectangle()
     rect.setMinimal()
     for feature in layer.getFeatures(QgsFeatureRequest().setNoAttributes()):
@@ -241,13 +245,8 @@ class Context:
 
     def _misplaced_note(self, side, name, layer, crs):
         """The CRS-01 error for a layer whose coordinates its CRS cannot place (带号 on x where the CRS has none):
-        its features' own extent (a GeoPackage's stored extent can be stale), the zone its x names, what to do."""
-        extent = QgsRectangle()
-        extent.setMinimal()
-        for feature in layer.getFeatures(QgsFeatureRequest().setNoAttributes()):
-            box = feature.geometry().boundingBox()
-            if not feature.geometry().isEmpty() and _finite_rect(box):
-                extent.combineExtentWith(box)
+        its features' own extent, the zone its x names, what to do."""
+        extent = features_extent(layer)
         zone = crsmod.prefixed_zone(extent.xMinimum(), extent.xMaximum()) if _finite_rect(extent) else None
         hint = "x 坐标带 {} 带号，而 {} 不带带号：请去掉 x 的带号，或将坐标系定义为 {}".format(
             zone, crs.authid(), crsmod.crs_for_prefixed_zone(zone).authid()) if zone else "带号或坐标系定义有误？"
