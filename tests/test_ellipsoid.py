@@ -10,6 +10,7 @@ import pytest
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsDistanceArea,
     QgsGeometry,
     QgsPointXY,
@@ -213,7 +214,11 @@ def test_coordinates_the_projection_cannot_invert_get_qgis_figure_not_an_error()
     crs = QgsCoordinateReferenceSystem("EPSG:4546")
     stray, good = box(37560050.0, 4100050.0, 100.0, 100.0), box(560050.0, 4100050.0, 100.0, 100.0)
     areas = EllipsoidalAreas(crs, context(), CGCS2000_ELLIPSOID).of_geometries([stray, good])
-    assert areas[0] == by_qgis(crs, stray) == 0.0
+    try:
+        reference = by_qgis(crs, stray)
+    except QgsCsException:                        # QGIS 3.40 raises where 3.22 gives 0
+        reference = 0.0
+    assert areas[0] == reference == 0.0
     assert areas[1] == pytest.approx(by_qgis(crs, good), abs=NOISE_M2)
 
 

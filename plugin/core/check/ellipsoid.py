@@ -209,13 +209,17 @@ class EllipsoidalAreas:
         return areas
 
     def by_qgis(self, geometry):
-        """QgsDistanceArea's figure, edges densified: the path for what the NumPy path does not take."""
+        """QgsDistanceArea's figure, edges densified: the path for what the NumPy path does not take; 0 for
+        coordinates the projection cannot invert (QGIS 3.22 gives 0 there, 3.40 raises)."""
         if geometry.isEmpty():
             return 0.0
         box = geometry.boundingBox()
         if box.width() ** 2 + box.height() ** 2 > DENSIFY_M ** 2:    # else no edge is that long: nothing to add
             geometry = geometry.densifyByDistance(DENSIFY_M)
-        return self.distance.measureArea(geometry)
+        try:
+            return self.distance.measureArea(geometry)
+        except QgsCsException:
+            return 0.0
 
     def measurable(self, rings, count):
         """Which features the NumPy path measures — the one place that decides — with each ring's box:
