@@ -18,6 +18,9 @@ from .params import CODES, LAYER
 from .parcel import Unreadable, reading
 
 CHECKS = ("land", "floor", "facilities")
+# a unit's caps: Unit attribute -> (schema role of its field, what it is in Chinese, in English)
+CAPS = {"land_cap": ("urban_land_cap", "城镇建设用地规模上限", "urban construction land cap"),
+        "floor_cap": ("floor_area_cap", "总建筑面积上限", "floor area cap")}
 M2_PER_WAN = 10000.0                   # 万平方米
 
 
@@ -125,7 +128,7 @@ class UnitRule(Rule):
             note = "；".join(n for n in (BASIS, unit.coverage_note()) if n)
             row = self.row(unit, "城镇建设用地规模", compare="<=", planned_m2=planned, planned_ha=planned / M2_PER_HA,
                            planned_mu=planned / M2_PER_MU)
-            if not self.has_cap(ctx, unit, row, "urban_land_cap", "城镇建设用地规模上限", parcels, findings):
+            if not self.has_cap(ctx, unit, row, "land_cap", parcels, findings):
                 continue
             allowed = unit.land_cap * M2_PER_HA
             passed = planned - tolerance <= allowed
@@ -137,7 +140,7 @@ class UnitRule(Rule):
                         unit.title, row["indicator"], planned / M2_PER_HA, planned, BASIS, unit.land_cap,
                         planned - allowed), plan_layer=parcels.key, control_layer=self.args["units"],
                     control_fid=unit.feature.fid, extra=unit.anchor()))
-        return self.examined(units, "land_cap", "城镇建设用地规模上限", findings)
+        return self.examined(units, "land_cap", findings)
 
     # -- 总建筑面积
     def _floor(self, ctx, parcels, units):
@@ -161,7 +164,7 @@ class UnitRule(Rule):
                 len(without), "、".join(without[:5]) + ("等" if len(without) > 5 else ""))] if without else [])
             note = "；".join(notes + [n for n in (unit.coverage_note(),) if n])
             row = dict(self.row(unit, "总建筑面积", compare="<=", planned_value=total / M2_PER_WAN), unit="万平方米")
-            if not self.has_cap(ctx, unit, row, "floor_area_cap", "总建筑面积上限", parcels, findings, note):
+            if not self.has_cap(ctx, unit, row, "floor_cap", parcels, findings, note):
                 continue
             passed = total <= unit.floor_cap * M2_PER_WAN + 1e-6
             record(ctx, self, dict(row, allocated_value=unit.floor_cap, status="pass" if passed else "fail", note=note))
@@ -171,12 +174,13 @@ class UnitRule(Rule):
                         unit.title, row["indicator"], total / M2_PER_WAN, notes[0], unit.floor_cap),
                     plan_layer=parcels.key, control_layer=self.args["units"], control_fid=unit.feature.fid,
                     extra=unit.anchor()))
-        return self.examined(units, "floor_cap", "总建筑面积上限", findings)
+        return self.examined(units, "floor_cap", findings)
 
-    def has_cap(self, ctx, unit, row, role, what, parcels, findings, note=""):
-        """Whether the unit gives a usable cap for `role`; if not, its row says why (not_applicable) and an
-        unreadable one is a warning naming the unit and the value as written."""
-        cap, field = getattr(unit, {"urban_land_cap": "land_cap", "floor_area_cap": "floor_cap"}[role]), unit.fields[role]
+    def has_cap(self, ctx, unit, row, attribute, parcels, findings, note=""):
+        """Whether the unit gives a usable cap (`attribute`, see CAPS); if not, its row says why (not_applicable)
+        and an unreadable one is a warning naming the unit and the value as written."""
+        role, what, _english = CAPS[attribute]
+        cap, field = getattr(unit, attribute), unit.fields[role]
         if cap is None:
             record(ctx, self, dict(row, status="not_applicable", note="单元未给出{}（{}）{}".format(
                 what, field, "；" + note if note else "")))
@@ -191,11 +195,11 @@ class UnitRule(Rule):
         return True
 
     @staticmethod
-    def examined(units, attribute, what, findings):
-        """The findings, or NotApplicable when no unit gave this cap at all (nothing was compared)."""
+    def examined(units, attribute, findings):
+        """The findings, or NotApplicable when no unit gave this cap (`attribute`, see CAPS) at all."""
         if all(getattr(unit, attribute) is None for unit in units):
-            raise NotApplicable("一张图的规划单元均未给出{}".format(what), "no unit of the one map gives its {}".format(
-                {"land_cap": "urban construction land cap", "floor_cap": "floor area cap"}[attribute]))
+            _role, what, english = CAPS[attribute]
+            raise NotApplicable("一张图的规划单元均未给出{}".format(what), "no unit of the one map gives its {}".format(english))
         return findings
 
     # -- 配套设施
