@@ -127,6 +127,17 @@ def test_a_layer_whose_x_carries_a_zone_number_its_crs_lacks_is_an_error(tmp_pat
     assert areas(result, "CL-01") == [10000.0]                   # the plan's other layers are checked as ever
 
 
+def test_an_empty_layer_in_a_zone_prefixed_crs_is_no_crs_error(tmp_path):
+    """An empty layer's extent is (0, 0): in EPSG:4525 that is 37 000 km west of the zone, no reason for CRS-01."""
+    empty = ([("XZQDM", ogr.OFTString)], [])
+    result = run(tmp_path, [("0701", square(X, Y, X + 100, Y + 100, PREFIX))],
+                 {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100, PREFIX)), "STBHHX": control()},
+                 plan_epsg=4525, map_epsg=4525, extra={"CJDCQ": empty})
+    assert not [f.message for f in result.findings if f.rule_id == "CRS-01" and f.severity == "error"]
+    assert areas(result, "CL-01") == [10000.0]
+    assert "CRS-01" not in (outcome(result, "CL-02").get("reason") or "")
+
+
 def test_farmland_whose_x_carries_a_zone_number_is_not_passed_over(tmp_path):
     """The one map's 永久基本农田 with 带号 in a CRS without one lies 37 000 km away (its 行政区 where it should
     be): CL-01 must not say 'passed' (nothing overlaps there) but not applicable, naming the layer and CRS-01."""

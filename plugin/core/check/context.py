@@ -238,16 +238,17 @@ class Context:
         if not known and layer_crs != self.plan_crs:
             self.crs_notes.append(CrsNote(side, found.name, "info", "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
                 layer_crs.authid(), self.plan_crs.authid(), self.crs.authid())))
-        if not known and layer_crs.isValid() and not crsmod.reaches_ellipsoid(layer_crs, finite_extent(layer),
-                                                                             self.transform_context):
-            self.misplaced[(side, found.name)] = self._misplaced_note(side, found.name, layer, layer_crs)
+        if not known and layer_crs.isValid() and layer.featureCount() != 0 and not crsmod.reaches_ellipsoid(
+                layer_crs, finite_extent(layer), self.transform_context):
+            extent = features_extent(layer)               # the features' own: a GeoPackage's stored one can be stale
+            if _finite_rect(extent) and not crsmod.reaches_ellipsoid(layer_crs, extent, self.transform_context):
+                self.misplaced[(side, found.name)] = self._misplaced_note(side, found.name, extent, layer_crs)
         return layer_crs
 
-    def _misplaced_note(self, side, name, layer, crs):
-        """The CRS-01 error for a layer whose coordinates its CRS cannot place (带号 on x where the CRS has none):
-        its features' own extent, the zone its x names, what to do."""
-        extent = features_extent(layer)
-        zone = crsmod.prefixed_zone(extent.xMinimum(), extent.xMaximum()) if _finite_rect(extent) else None
+    def _misplaced_note(self, side, name, extent, crs):
+        """The CRS-01 error for a layer whose coordinates (`extent`) its CRS cannot place (带号 on x where the
+        CRS has none): where they are, the zone its x names, what to do; (zh, en) why rules leave it out."""
+        zone = crsmod.prefixed_zone(extent.xMinimum(), extent.xMaximum())
         hint = "x 坐标带 {} 带号，而 {} 不带带号：请去掉 x 的带号，或将坐标系定义为 {}".format(
             zone, crs.authid(), crsmod.crs_for_prefixed_zone(zone).authid()) if zone else "带号或坐标系定义有误？"
         self.crs_notes.append(CrsNote(side, name, "error", "坐标（x {:.0f}–{:.0f}，y {:.0f}–{:.0f}）不在坐标系 {} 的范围内（{}）；"
