@@ -234,3 +234,23 @@ def test_export_buttons_after_a_check_write_report_and_sheets(dock, tmp_path, mo
     wait_for(lambda: dock.export_panel.task is None)
     assert len([n for n in os.listdir(tmp_path / "sheets") if n.endswith(".pdf")]) == 4
     assert str(tmp_path / "sheets") in dock.export_panel.status.text()
+
+
+def test_the_map_zooms_to_the_plan_not_to_a_layer_its_crs_cannot_place(qgis_iface, qgis_new_project, tmp_path):
+    """A village boundary written with 带号 (37 560 000) in EPSG:4546 beside sound land use: the map shows the
+    land use, not the whole world (desktop walk: 1:221 150 832 and a blank map)."""
+    from osgeo import ogr
+    from qgis.core import QgsCoordinateReferenceSystem, QgsVectorLayer
+
+    from helpers import gpkg, landuse, square
+    from plugin.gui.findings_view import zoom_to_layers
+    x, y = 560000.0, 4100000.0
+    path = gpkg(tmp_path / "plan.gpkg", 4546, {
+        "GHYDYH": landuse(("0701", square(x, y, x + 200, y + 100))),
+        "CJDCQ": ([("XZQDM", ogr.OFTString)], [(square(x + 37000000, y, x + 37000200, y + 100), {"XZQDM": "1"})])})
+    layers = [QgsVectorLayer("{}|layername={}".format(path, name), name, "ogr") for name in ("GHYDYH", "CJDCQ")]
+    QgsProject.instance().addMapLayers(layers)
+    qgis_iface.mapCanvas().setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4546"))
+    zoom_to_layers(qgis_iface, [layer.id() for layer in layers])
+    extent = qgis_iface.mapCanvas().extent()
+    assert extent.contains(layers[0].extent()) and extent.width() < 2000, extent.toString()
