@@ -127,6 +127,41 @@ def test_a_layer_whose_x_carries_a_zone_number_its_crs_lacks_is_an_error(tmp_pat
     assert areas(result, "CL-01") == [10000.0]                   # the plan's other layers are checked as ever
 
 
+def test_one_stray_patch_with_a_zone_number_is_not_passed_over_in_any_zone(tmp_path):
+    """Zone 25 (EPSG:4534): the centre between x 500 100 and x 25 500 200 still inverts, so only the extent's
+    corners tell (red team: CL-01 had lost parcel 2's conflict without a word)."""
+    x, y = 500000.0, 4400000.0
+    plan = gpkg(tmp_path / "plan.gpkg", 4534, {"GHYDYH": landuse(("0701", square(x, y, x + 100, y + 100)),
+                                                                 ("0701", square(x + 100, y, x + 200, y + 100)))})
+    onemap = gpkg(tmp_path / "onemap.gpkg", 4534, {"YJJBNTBHTB": control(
+        square(x, y, x + 100, y + 100), square(x + 100, y, x + 200, y + 100, 25e6))})
+    result = verify(plan, onemap, ruleset="village-default", output=str(tmp_path / "f.gpkg"))
+    assert outcome(result, "CL-01")["status"] == "not_applicable"
+    errors = [f.message for f in result.findings if f.rule_id == "CRS-01" and f.severity == "error"]
+    assert len(errors) == 1 and "x 坐标有的带带号、有的不带（x 从 500000 到 25500200）" in errors[0]
+
+
+def test_a_stray_parcel_with_a_zone_number_stops_the_check_instead_of_choosing_the_zone(tmp_path):
+    """A zone-25 parcel with 带号 among sound ones chose the working zone (CL-01 17 964 m² for 10 000)."""
+    x, y = 500000.0, 4400000.0
+    plan = gpkg(tmp_path / "plan.gpkg", 4534, {"GHYDYH": landuse(("0701", square(x, y, x + 100, y + 100)),
+                                                                 ("0701", square(x, y, x + 100, y + 100, 25e6)))})
+    onemap = gpkg(tmp_path / "onemap.gpkg", 4534, {"YJJBNTBHTB": control(square(x, y, x + 100, y + 100))})
+    with pytest.raises(OneMapError) as refused:
+        verify(plan, onemap, ruleset="village-default", output=str(tmp_path / "f.gpkg"))
+    assert "规划用地图层的坐标（x 500000–25500100" in refused.value.zh and "有的带带号、有的不带" in refused.value.zh
+
+
+def test_x_without_the_zone_number_its_crs_expects_is_told_which_crs_fits(tmp_path):
+    village = ([("XZQDM", ogr.OFTString)], [(square(X, Y, X + 200, Y + 100), {"XZQDM": "1"})])   # no 带号 in 4525
+    result = run(tmp_path, [("0701", square(X, Y, X + 200, Y + 100, PREFIX))],
+                 {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100, PREFIX))}, plan_epsg=4525, map_epsg=4525,
+                 extra={"CJDCQ": village})
+    errors = [f.message for f in result.findings if f.rule_id == "CRS-01" and f.severity == "error"]
+    assert errors == ["规划成果（CJDCQ）：坐标（x 560000–560200，y 4100000–4100100）不在坐标系 EPSG:4525 的范围内"
+                      "（x 坐标不带带号，而 EPSG:4525 要求 37 带号：请给 x 加上带号，或将坐标系定义为 EPSG:4546）；该图层未参与核对"]
+
+
 def test_an_empty_layer_in_a_zone_prefixed_crs_is_no_crs_error(tmp_path):
     """An empty layer's extent is (0, 0): in EPSG:4525 that is 37 000 km west of the zone, no reason for CRS-01."""
     empty = ([("XZQDM", ogr.OFTString)], [])

@@ -223,13 +223,26 @@ class Context:
         if not self.plan_crs.isValid():
             raise OneMapError("无法确定规划用地图层的坐标系：{}".format(plan.label),
                               "Cannot determine the CRS of the plan's land-use layer: {}".format(plan.label))
+        self.crs = self._working_crs(finite_extent(landuse))
+        if self.crs is None:                    # a second look: a GeoPackage's stored extent can be stale
+            extent = features_extent(landuse)
+            self.crs = self._working_crs(extent)
+        if self.crs is None:
+            where = "x {:.0f}–{:.0f}，y {:.0f}–{:.0f}".format(extent.xMinimum(), extent.xMaximum(), extent.yMinimum(),
+                                                          extent.yMaximum())
+            raise OneMapError("规划用地图层的坐标（{}）不在其坐标系 {} 的范围内（{}）：{}".format(
+                where, self.plan_crs.authid(), crsmod.prefix_hint(self.plan_crs, extent.xMinimum(), extent.xMaximum()),
+                plan.label), "The plan's land-use coordinates ({}) lie outside its CRS {}: {}".format(
+                    where, self.plan_crs.authid(), plan.label))
+
+    def _working_crs(self, extent):
+        """The working CRS for the land use's `extent`, or None when its CRS cannot place all of it (a stray
+        parcel with 带号 would otherwise choose the zone)."""
         try:
-            self.crs = crsmod.working_crs(self.plan_crs, finite_extent(landuse), self.transform_context)
+            crs = crsmod.working_crs(self.plan_crs, extent, self.transform_context)   # (it names QGIS's own failure)
         except QgsCsException:
-            extent = landuse.extent().toString(0)
-            raise OneMapError("规划用地图层的坐标（{}）不在其坐标系 {} 的范围内：{}".format(extent, self.plan_crs.authid(), plan.label),
-                              "The plan's land-use coordinates ({}) lie outside its CRS {}: {}".format(
-                                  extent, self.plan_crs.authid(), plan.label))
+            return None
+        return crs if crsmod.reaches_ellipsoid(self.plan_crs, extent, self.transform_context) else None
 
     def _decide(self, side, found, layer):
         """A layer's CRS, decided once, with a note when it differs from the plan's."""
@@ -248,9 +261,7 @@ class Context:
     def _misplaced_note(self, side, name, extent, crs):
         """The CRS-01 error for a layer whose coordinates (`extent`) its CRS cannot place (带号 on x where the
         CRS has none): where they are, the zone its x names, what to do; (zh, en) why rules leave it out."""
-        zone = crsmod.prefixed_zone(extent.xMinimum(), extent.xMaximum())
-        hint = "x 坐标带 {} 带号，而 {} 不带带号：请去掉 x 的带号，或将坐标系定义为 {}".format(
-            zone, crs.authid(), crsmod.crs_for_prefixed_zone(zone).authid()) if zone else "带号或坐标系定义有误？"
+        hint = crsmod.prefix_hint(crs, extent.xMinimum(), extent.xMaximum())
         self.crs_notes.append(CrsNote(side, name, "error", "坐标（x {:.0f}–{:.0f}，y {:.0f}–{:.0f}）不在坐标系 {} 的范围内（{}）；"
                                       "该图层未参与核对".format(extent.xMinimum(), extent.xMaximum(), extent.yMinimum(),
                                                           extent.yMaximum(), crs.authid(), hint)))

@@ -11,6 +11,7 @@ from ..errors import OneMapError
 
 CGCS2000_EPSG = set(range(4490, 4555)) | {4479, 4480}
 ZONES_3DEG = range(25, 46)
+PREFIXED_X = 10000000          # an x of 8 digits carries its zone number (带号)
 
 
 def epsg_code(crs):
@@ -43,7 +44,7 @@ def is_defined(crs):
 
 def prefixed_zone(x_min, x_max):
     """The 3° zone an 8-digit zone-prefixed x range lies in, or None."""
-    zones = {int(x // 1000000) for x in (x_min, x_max) if 10000000 <= x < 100000000}
+    zones = {int(x // 1000000) if PREFIXED_X <= x < 100000000 else None for x in (x_min, x_max)}
     if len(zones) == 1 and next(iter(zones)) in ZONES_3DEG:
         return next(iter(zones))
     return None
@@ -73,14 +74,37 @@ def working_crs(crs, extent, transform_context):
 
 
 def reaches_ellipsoid(crs, extent, transform_context):
-    """Whether the centre of `extent` (in `crs`) has a longitude and latitude: False for coordinates the
-    projection cannot invert, such as x carrying a zone number (带号) in a CRS without one."""
-    point = QgsPointXY(extent.center())
-    try:
-        lonlat = QgsCoordinateTransform(crs, QgsCoordinateReferenceSystem("EPSG:4490"), transform_context).transform(point)
-    except QgsCsException:
-        return False
-    return _plausible(crs, point, lonlat)
+    """Whether the centre and the four corners of `extent` (in `crs`) have a longitude and latitude: False
+    for coordinates the projection cannot invert, such as x carrying a zone number (带号) in a CRS without
+    one — in a whole layer, or in one stray feature that stretches its extent (the centre alone can still
+    invert: 13 000 km east of a meridian does)."""
+    transform = QgsCoordinateTransform(crs, QgsCoordinateReferenceSystem("EPSG:4490"), transform_context)
+    corners = [extent.center()] + [QgsPointXY(x, y) for x in (extent.xMinimum(), extent.xMaximum())
+                                   for y in (extent.yMinimum(), extent.yMaximum())]
+    for point in map(QgsPointXY, corners):
+        try:
+            if not _plausible(crs, point, transform.transform(point)):
+                return False
+        except QgsCsException:
+            return False
+    return True
+
+
+def prefix_hint(crs, x_min, x_max):
+    """What to do about x values from x_min to x_max that `crs` cannot place: 带号 where the CRS has none, none
+    where it has one, or some features with and some without."""
+    code = epsg_code(crs)
+    crs_zone = code - 4488 if code is not None and 4513 <= code <= 4533 else None      # a 3° CRS with 带号
+    zone = prefixed_zone(x_min, x_max)
+    if zone is not None and crs_zone is None:
+        return "x 坐标带 {} 带号，而 {} 不带带号：请去掉 x 的带号，或将坐标系定义为 {}".format(
+            zone, crs.authid(), crs_for_prefixed_zone(zone).authid())
+    if crs_zone is not None and x_max < PREFIXED_X:
+        return "x 坐标不带带号，而 {} 要求 {} 带号：请给 x 加上带号，或将坐标系定义为 EPSG:{}".format(
+            crs.authid(), crs_zone, 4509 + crs_zone)
+    if x_min < PREFIXED_X <= x_max:
+        return "x 坐标有的带带号、有的不带（x 从 {:.0f} 到 {:.0f}）：请找出与其他要素不同的要素并改正".format(x_min, x_max)
+    return "带号或坐标系定义有误？"
 
 
 def _plausible(crs, point, lonlat):
