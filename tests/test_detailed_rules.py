@@ -380,7 +380,7 @@ def test_unit_rules_say_why_they_cannot_judge(tmp_path):
 
 
 def test_unit_rules_never_pass_over_what_they_cannot_read(tmp_path):
-    """Caps written as text ('1.5公顷'), negative or blank, and facility counts written '两处', -3, 2.5 or
+    """Caps written in another unit ('1.5亩'), negative or blank, and facility counts written '两处', -3, 2.5 or
     left out are never taken as 0: each is a warning naming the unit and the value, its row not_applicable;
     a rule no unit gave a figure to is not_applicable (red-team: UNIT-03 had waived a 幼儿园 as '需配置 0 处')."""
     unit_fields = [("DYBH", S), ("DYMC", S), ("CZJSYDSX", S), ("JZMJSX", R)]
@@ -389,13 +389,13 @@ def test_unit_rules_never_pass_over_what_they_cannot_read(tmp_path):
                   [(None, {"DYBH": "U1", "SSMC": name, "SSDM": "080404", "SL": count})
                    for name, count in (("幼儿园", "两处"), ("托儿所", "-3"), ("小学", "2.5"), ("中学", None), ("书店", "1"))])
     result = check(tmp_path, {"GHDK": parcels(("0701", cell(0)), ("0701", cell(2)))},
-                   {"GHDY": (unit_fields, [(u1, {"DYBH": "U1", "CZJSYDSX": "1.5公顷", "JZMJSX": None}),
+                   {"GHDY": (unit_fields, [(u1, {"DYBH": "U1", "CZJSYDSX": "1.5亩", "JZMJSX": None}),
                                            (u2, {"DYBH": "U2", "CZJSYDSX": "-2", "JZMJSX": None})]),
                     "DYSSPZ": facilities})
     table = indicators(result)
     assert outcome(result, "UNIT-01")["status"] == "failed"
     assert sorted(f.message for f in result.findings if f.rule_id == "UNIT-01") == [
-        "单元 U1 指标“城镇建设用地规模（U1）”：城镇建设用地规模上限（CZJSYDSX）“1.5公顷”无法读作数字（应为不小于 0 的数值），未核对",
+        "单元 U1 指标“城镇建设用地规模（U1）”：城镇建设用地规模上限（CZJSYDSX）“1.5亩”无法读作数字（应为不小于 0 的数值），未核对",
         "单元 U2 指标“城镇建设用地规模（U2）”：城镇建设用地规模上限（CZJSYDSX）“-2”无法读作数字（应为不小于 0 的数值），未核对"]
     assert {f.severity for f in result.findings if f.rule_id == "UNIT-01"} == {"warning"}
     assert table["城镇建设用地规模（U1）"]["status"] == "not_applicable"
@@ -431,3 +431,32 @@ def test_a_huge_parcel_serial_costs_nothing(tmp_path):
                         "A01-000000006、A01-000000007、A01-000000008、A01-000000009、A01-000000010、A01-000000011等"
                         "（共 199999998 个）",
                         "街区 B01 的地块编号不连续：缺少 B01-02、B01-03（共 2 个）"]
+
+
+def test_unit_allocations_are_read_in_their_own_unit_and_ranges_as_a_minimum_count(tmp_path):
+    """Second red team: '15%' and '2m' were read as 15 and 2 公顷; a count of '1-2' asked for 2; a DYSSPZ row
+    keyed 1.0 did not find unit 1; no row for the plan's units let UNIT-03 pass having compared nothing."""
+    unit_fields = [("DYBH", ogr.OFTInteger), ("DYMC", S), ("CZJSYDSX", S), ("JZMJSX", S)]
+    u1 = square(X - 50, Y - 50, X + 1000, Y + 150)
+    facilities = ([("DYBH", R), ("SSMC", S), ("SSDM", S), ("SL", S)],
+                  [(None, {"DYBH": 1.0, "SSMC": "幼儿园", "SSDM": "080404", "SL": "1-2"}),
+                   (None, {"DYBH": 1.0, "SSMC": "托儿所", "SSDM": "080404", "SL": "≥1处"})])
+    result = check(tmp_path, {"GHDK": parcels(("080404", cell(0)), ("0701", cell(2)))},
+                   {"GHDY": (unit_fields, [(u1, {"DYBH": 1, "CZJSYDSX": "15%", "JZMJSX": "2m"})]),
+                    "DYSSPZ": facilities})
+    table = indicators(result)
+    assert (table["幼儿园（1）"]["allocated_value"], table["幼儿园（1）"]["status"]) == (1, "pass")
+    assert (table["托儿所（1）"]["allocated_value"], table["托儿所（1）"]["status"]) == (1, "pass")
+    assert sorted(f.message.split("：")[1] for f in result.findings if f.rule_id in ("UNIT-01", "UNIT-02")) == [
+        "城镇建设用地规模上限（CZJSYDSX）“15%”无法读作数字（应为不小于 0 的数值），未核对",
+        "总建筑面积上限（JZMJSX）“2m”无法读作数字（应为不小于 0 的数值），未核对"]
+    (tmp_path / "b").mkdir()
+    elsewhere = ([("DYBH", S), ("SSMC", S), ("SSDM", S), ("SL", S)],
+                 [(None, {"DYBH": "U9", "SSMC": "幼儿园", "SSDM": "080404", "SL": "2"})])
+    result = check(tmp_path / "b", {"GHDK": parcels(("0701", cell(0)))},
+                   {"GHDY": (unit_fields, [(u1, {"DYBH": 1, "CZJSYDSX": "56公顷", "JZMJSX": "≤9.5"})]),
+                    "DYSSPZ": elsewhere})
+    assert outcome(result, "UNIT-03")["status"] == "not_applicable"
+    assert outcome(result, "UNIT-03")["reason"] == "一张图的单元设施配置（DYSSPZ）中没有规划所在单元（1）的记录"
+    table = indicators(result)
+    assert table["城镇建设用地规模（1）"]["allocated_value"] == 56.0 and table["总建筑面积（1）"]["allocated_value"] == 9.5

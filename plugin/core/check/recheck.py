@@ -20,7 +20,7 @@ and saved fids together); reviewer decisions on the replaced findings move with 
 would carry them over — kept on the finding covering the same ground, 需复核 on another finding of the
 same rule on that parcel, resolved only when the parcel has none — never dropped.
 """
-from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsRectangle
+from qgis.core import QgsCoordinateTransform, QgsGeometry
 
 from ..errors import OneMapError
 from ..read.sources import PlanSource, open_source
@@ -69,7 +69,7 @@ class Recheck:
             for key in (rule.args.get("control"), rule.args.get("boundary")):
                 data = self.ctx.onemap_layer(key) if key else None
                 if data is not None:
-                    data.candidates(QgsRectangle())        # builds the spatial index
+                    data.index                             # noqa: B018 — its box index built now, not at a re-check
 
     def feature(self, qgs_feature):
         """The engine's view of a QGIS feature of the land-use layer (working CRS, canonical fields)."""

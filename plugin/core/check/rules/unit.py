@@ -15,12 +15,14 @@ from ..geomops import Prepared
 from ..measures import BASIS, M2_PER_HA, M2_PER_MU
 from .base import NotApplicable, Rule
 from .params import CODES, LAYER
-from .parcel import Unreadable, reading
+from ..reading import label_text
+from .parcel import BOUND, RANGE, Unreadable, reading
 
 CHECKS = ("land", "floor", "facilities")
-# a unit's caps: Unit attribute -> (schema role of its field, what it is in Chinese, in English)
-CAPS = {"land_cap": ("urban_land_cap", "城镇建设用地规模上限", "urban construction land cap"),
-        "floor_cap": ("floor_area_cap", "总建筑面积上限", "floor area cap")}
+# a unit's caps: Unit attribute -> (schema role of its field, what it is in Chinese, in English, units written)
+CAPS = {"land_cap": ("urban_land_cap", "城镇建设用地规模上限", "urban construction land cap", ("公顷", "ha")),
+        "floor_cap": ("floor_area_cap", "总建筑面积上限", "floor area cap", ("万平方米", "万㎡", "万m²", "万m2"))}
+COUNT_UNITS = ("处", "个")
 M2_PER_WAN = 10000.0                   # 万平方米
 
 
@@ -33,13 +35,30 @@ def number(value):
     return None if value is None or isinstance(value, Unreadable) else value
 
 
-def allocation(value):
-    """A unit's allocated figure (a cap, a facility count): None when blank, the number when it is finite and
-    not negative, else an Unreadable of the value as written ('1.5公顷', '两处', -3, inf): never taken as 0."""
-    read = reading(value)
-    if read is None or isinstance(read, Unreadable):
-        return read
-    return read if math.isfinite(read) and read >= 0 else Unreadable(str(value).strip())
+def allocation(value, units=(), lower=False):
+    """A unit's allocated figure: None when blank; the number when it is finite, not negative and written as
+    a number — with one of `units` after it ('56公顷'), after ≤ (≥ with `lower`), or as a range read by its
+    upper bound (its lower with `lower`: a count of '1-2' asks for 1); else an Unreadable of the value as
+    written ('15%', '2m', '两处', -3, inf) — never taken as 0, nor in another unit."""
+    if value is None:
+        return None
+    written = str(value).strip()
+    if isinstance(value, bool):
+        return Unreadable(written)
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = next((written[:-len(unit)].strip() for unit in units if written.endswith(unit)), written)
+        if not text:
+            return None if not written else Unreadable(written)
+        span, bound = RANGE.match(text), BOUND.match(text)
+        if span:
+            number = float(span.group(1) if lower else span.group(2))
+        elif bound and (bound.group(1) or "") in (("", "≥", ">=") if lower else ("", "≤", "<=")):
+            number = float(bound.group(2))
+        else:
+            return Unreadable(written)
+    return number if math.isfinite(number) and number >= 0 else Unreadable(written)
 
 
 def record(ctx, rule, row):
@@ -54,11 +73,11 @@ class Unit:
 
     def __init__(self, feature, fields, pieces, covered):
         self.feature, self.pieces = feature, pieces
-        self.code = text(feature.attrs.get(fields["unit_code"])) or str(feature.fid)
+        self.code = label_text(feature.attrs.get(fields["unit_code"])) or str(feature.fid)
         self.name = text(feature.attrs.get(fields["name"])) if fields["name"] else ""
         self.fields = fields
-        self.land_cap = allocation(feature.attrs.get(fields["urban_land_cap"])) if fields["urban_land_cap"] else None
-        self.floor_cap = allocation(feature.attrs.get(fields["floor_area_cap"])) if fields["floor_area_cap"] else None
+        for attribute, (role, _zh, _en, units) in CAPS.items():
+            setattr(self, attribute, allocation(feature.attrs.get(fields[role]), units) if fields[role] else None)
         self.population = number(feature.attrs.get(fields["population"])) if fields["population"] else None
         self.covered = covered           # share of the unit the plan's parcels cover
 
@@ -179,7 +198,7 @@ class UnitRule(Rule):
     def has_cap(self, ctx, unit, row, attribute, parcels, findings, note=""):
         """Whether the unit gives a usable cap (`attribute`, see CAPS); if not, its row says why (not_applicable)
         and an unreadable one is a warning naming the unit and the value as written."""
-        role, what, _english = CAPS[attribute]
+        role, what, _english, _units = CAPS[attribute]
         cap, field = getattr(unit, attribute), unit.fields[role]
         if cap is None:
             record(ctx, self, dict(row, status="not_applicable", note="单元未给出{}（{}）{}".format(
@@ -198,7 +217,7 @@ class UnitRule(Rule):
     def examined(units, attribute, findings):
         """The findings, or NotApplicable when no unit gave this cap (`attribute`, see CAPS) at all."""
         if all(getattr(unit, attribute) is None for unit in units):
-            _role, what, english = CAPS[attribute]
+            _role, what, english, _units = CAPS[attribute]
             raise NotApplicable("一张图的规划单元均未给出{}".format(what), "no unit of the one map gives its {}".format(english))
         return findings
 
@@ -210,9 +229,10 @@ class UnitRule(Rule):
         points = ctx.plan_layer(self.args["points"]) if "points" in self.args else None
         point_spec = schema().layers[points.key] if points is not None else None
         point_name = point_spec.field_for("name").name if point_spec and point_spec.field_for("name") else None
-        findings = []
+        findings, listed = [], False
         for unit in units:
-            wanted = [row for row in table.features if text(row.attrs.get(field["unit_code"])) == unit.code]
+            wanted = [row for row in table.features if label_text(row.attrs.get(field["unit_code"])) == unit.code]
+            listed |= bool(wanted)
             inside = Prepared(unit.feature.shape)
             for row in wanted:
                 name, code = text(row.attrs.get(field["name"])), text(row.attrs.get(field["facility_code"]))
@@ -242,13 +262,17 @@ class UnitRule(Rule):
                     findings.append(self.finding("{} 指标“{}”：{}".format(unit.title, indicator, note),
                                                  plan_layer=parcels.key, control_layer=table.key,
                                                  control_fid=row.fid, extra=unit.anchor()))
+        if not listed:                    # nothing compared: no row names a unit the plan reaches
+            codes = "、".join(unit.code for unit in units)
+            raise NotApplicable("一张图的单元设施配置（{}）中没有规划所在单元（{}）的记录".format(table.key, codes),
+                                "the one map's {} lists no facility for the plan's units ({})".format(table.key, codes))
         return findings
 
     def count(self, ctx, unit, row, field, indicator, parcels, findings):
         """How many sites a DYSSPZ row requires, or None when it does not say in a whole number (blank, '两处',
         -3, 2.5): its row is then not_applicable and a warning names the unit, the facility and the value."""
         written = row.attrs.get(field)
-        required = allocation(written)
+        required = allocation(written, COUNT_UNITS, lower=True)
         if required is not None and not isinstance(required, Unreadable) and float(required).is_integer():
             return int(required)
         what = "“{}”无法读作处数".format(written) if required is not None else "未给出"
