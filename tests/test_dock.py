@@ -248,9 +248,17 @@ def test_the_map_zooms_to_the_plan_not_to_a_layer_its_crs_cannot_place(qgis_ifac
     path = gpkg(tmp_path / "plan.gpkg", 4546, {
         "GHYDYH": landuse(("0701", square(x, y, x + 200, y + 100))),
         "CJDCQ": ([("XZQDM", ogr.OFTString)], [(square(x + 37000000, y, x + 37000200, y + 100), {"XZQDM": "1"})])})
+    stale = gpkg(tmp_path / "stale.gpkg", 4546, {"GHYDYH": landuse(
+        ("0701", square(x + 300, y, x + 400, y + 100)), ("0701", square(x + 37000000, y, x + 37000100, y + 100)))})
+    dataset = ogr.Open(stale, 1)                      # the stray parcel deleted: the stored extent still spans it
+    dataset.GetLayerByName("GHYDYH").DeleteFeature(2)
+    dataset = None
     layers = [QgsVectorLayer("{}|layername={}".format(path, name), name, "ogr") for name in ("GHYDYH", "CJDCQ")]
+    layers.append(QgsVectorLayer("{}|layername=GHYDYH".format(stale), "stale", "ogr"))
+    assert layers[2].extent().xMaximum() > 37000000                   # (the case: a stale stored extent)
     QgsProject.instance().addMapLayers(layers)
     qgis_iface.mapCanvas().setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4546"))
     zoom_to_layers(qgis_iface, [layer.id() for layer in layers])
     extent = qgis_iface.mapCanvas().extent()
     assert extent.contains(layers[0].extent()) and extent.width() < 2000, extent.toString()
+    assert extent.xMaximum() > x + 400                                 # the sound layer with a stale extent kept

@@ -127,6 +127,18 @@ def test_a_layer_whose_x_carries_a_zone_number_its_crs_lacks_is_an_error(tmp_pat
     assert areas(result, "CL-01") == [10000.0]                   # the plan's other layers are checked as ever
 
 
+def test_a_misplaced_layer_a_rule_reads_directly_is_not_taken_as_absent(tmp_path):
+    """The plan's own 永久基本农田 with 带号 its CRS lacks: KEEP-01 (which asks the context for it directly) is
+    not applicable naming CRS-01 — not an error "规划成果未包含该图层" for every one-map patch (review)."""
+    village = ([("XZQDM", ogr.OFTString)], [(square(X, Y, X + 200, Y + 100), {"XZQDM": "1"})])
+    kept = control(square(X, Y, X + 100, Y + 100, PREFIX))
+    result = run(tmp_path, [("0103", square(X, Y, X + 200, Y + 100))],
+                 {"YJJBNTBHTB": control(square(X, Y, X + 100, Y + 100))}, extra={"CJDCQ": village, "YJJBNTBHTB": kept})
+    assert outcome(result, "KEEP-01")["status"] == "not_applicable"
+    assert outcome(result, "KEEP-01")["reason"] == "规划成果的图层 YJJBNTBHTB 坐标不在其坐标系范围内（见 CRS-01），未参与核对"
+    assert not [f for f in result.findings if f.rule_id == "KEEP-01"]
+
+
 def test_one_stray_patch_with_a_zone_number_is_not_passed_over_in_any_zone(tmp_path):
     """Zone 25 (EPSG:4534): the centre between x 500 100 and x 25 500 200 still inverts, so only the extent's
     corners tell (red team: CL-01 had lost parcel 2's conflict without a word)."""

@@ -8,6 +8,7 @@ import subprocess
 import pytest
 from osgeo import ogr
 
+from export_helpers import pdf_pages
 from helpers import gpkg, square
 
 X, Y = 560000.0, 4100000.0
@@ -44,11 +45,6 @@ def text(path, page=None, layout=False):
     found = subprocess.run(["pdftotext"] + (["-layout"] if layout else ["-raw"]) + pages + [path, "-"],
                            capture_output=True, text=True, check=True).stdout
     return found if layout else "\n".join(" ".join(line.split()) for line in found.splitlines())
-
-
-def page_count(path):
-    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
 
 
 def listed(path, block):
@@ -128,7 +124,7 @@ def many(tmp_path_factory):
 def test_a_block_that_fits_gets_one_page(many):
     out, _written = many
     path = os.path.join(out, "05_图则_C01.pdf")
-    assert page_count(path) == 1 and not os.path.exists(os.path.join(out, "05_图则_C01_2.png"))
+    assert pdf_pages(path) == 1 and not os.path.exists(os.path.join(out, "05_图则_C01_2.png"))
     assert sorted(listed(path, "C01")) == ["C01-001", "C01-002", "C01-003"]
     assert "本街区共 3 个地块。" in text(path) and "第 1 页" not in text(path)
 
@@ -136,7 +132,7 @@ def test_a_block_that_fits_gets_one_page(many):
 def test_a_block_of_60_parcels_lists_them_all_on_a_continuation_page(many):
     out, written = many
     path = os.path.join(out, "05_图则_A01.pdf")
-    assert page_count(path) == 2
+    assert pdf_pages(path) == 2
     assert sorted(listed(path, "A01")) == ["A01-{:03d}".format(k) for k in range(1, 61)]
     first, second = text(path, 1), text(path, 2)
     assert "本街区共 60 个地块；地块控制指标一览表共 2 页，续表在第 2 页。" in first
@@ -162,17 +158,11 @@ def test_a_block_beyond_the_continuation_pages_says_what_is_not_listed(many):
 def test_every_heading_fits_its_column_on_one_line(qgis_app):
     """QGIS 3.22 sizes the header row for one line: a heading wider than its column ran into its neighbour
     ("用地面积（公顷）" over 用地代码)."""
-    from qgis.core import QgsLayoutItemAttributeTable, QgsPrintLayout, QgsProject, QgsReadWriteContext, \
-        QgsRenderContext, QgsTextRenderer
-    from qgis.PyQt.QtXml import QDomDocument
+    from qgis.core import QgsLayoutItemAttributeTable, QgsRenderContext, QgsTextRenderer
 
-    from conftest import ROOT
+    from plugin.core.export.report_pdf import load_template
     from plugin.core.export.tuze import CELL_MARGIN_MM, COLUMNS
-    document = QDomDocument()
-    with open(os.path.join(ROOT, "resources", "tuze_A3.qpt"), encoding="utf-8") as template:
-        document.setContent(template.read())
-    layout = QgsPrintLayout(QgsProject.instance())
-    layout.loadFromTemplate(document, QgsReadWriteContext())
+    layout = load_template("tuze_A3.qpt")
     table = next(frame for frame in layout.multiFrames() if isinstance(frame, QgsLayoutItemAttributeTable))
     context = QgsRenderContext()
     context.setScaleFactor(300 / 25.4)                          # painter units per mm

@@ -22,8 +22,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core.check.context import placed_extent
 from ..core.errors import OneMapError
-from ..core.read.crs import reaches_ellipsoid
 from ..core.read.layer_source import CHECKED_AS
 from ..core.read.loading import PROPERTY_KEY, PROPERTY_SOURCE
 from ..core.read.schema import schema
@@ -44,7 +44,7 @@ POINT_VIEW_M = 150.0           # extent shown around a finding that is only a po
 def zoom_to_layers(iface, layer_ids):
     """Show the layers' whole extent (in the canvas CRS) with a little margin, leaving out a layer whose
     coordinates its CRS cannot place (带号 on x where the CRS has none: CRS-01), which would zoom the map out
-    to the whole world. The canvas takes the project's layers first: in a fresh project QGIS sets the canvas
+    to the whole world, and taking a stale stored extent from the features. The canvas takes the project's layers first: in a fresh project QGIS sets the canvas
     CRS and zooms to every layer when its layer-tree bridge next runs (deferred), which would undo this zoom."""
     if iface is None:
         return
@@ -54,11 +54,13 @@ def zoom_to_layers(iface, layer_ids):
     canvas, project = iface.mapCanvas(), QgsProject.instance()
     extent = QgsRectangle()
     for layer in filter(None, map(project.mapLayer, layer_ids)):
-        if not layer.isSpatial() or layer.extent().isEmpty() or layer.crs().isValid() and not reaches_ellipsoid(
-                layer.crs(), layer.extent(), project.transformContext()):
+        if not layer.isSpatial():
+            continue
+        own = placed_extent(layer, layer.crs(), project.transformContext()) if layer.crs().isValid() else layer.extent()
+        if own is None or own.isEmpty():
             continue
         transform = QgsCoordinateTransform(layer.crs(), canvas.mapSettings().destinationCrs(), project)
-        rect = transform.transformBoundingBox(layer.extent())
+        rect = transform.transformBoundingBox(own)
         if extent.isEmpty():
             extent = QgsRectangle(rect)
         else:

@@ -83,11 +83,16 @@ class FeatureTable:
                     judge, [part.tolist() for part in parts])])
         return self.validity == VALID
 
-    def meeting(self, box):
-        """Numbers of the features whose boxes meet `box` (touching included), ascending: one query, no index."""
+    def meeting(self, box, strict=False):
+        """Numbers of the features whose boxes meet `box` (touching included; `strict`: overlap with positive
+        area), ascending, as BoxIndex.near (overlapping) gives them: one query, no index."""
         x0, y0, x1, y1 = box
         boxes = self.boxes
-        return np.flatnonzero((boxes[:, 0] <= x1) & (x0 <= boxes[:, 2]) & (boxes[:, 1] <= y1) & (y0 <= boxes[:, 3]))
+        if strict:
+            meets = (boxes[:, 0] < x1) & (x0 < boxes[:, 2]) & (boxes[:, 1] < y1) & (y0 < boxes[:, 3])
+        else:
+            meets = (boxes[:, 0] <= x1) & (x0 <= boxes[:, 2]) & (boxes[:, 1] <= y1) & (y0 <= boxes[:, 3])
+        return np.flatnonzero(meets)
 
     def box(self, number):
         box = self.boxes[number]

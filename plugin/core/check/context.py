@@ -29,7 +29,7 @@ from .compact import FeatureTable
 from .geomops import Prepared, Screen, polygonal, union
 from .postgis_overlay import shared_database
 from .reading import FeatureReader  # noqa: F401 — core.check.recheck reads a feature as a run does
-from .rules.base import SIDE_EN, SIDE_ZH
+from .rules.base import SIDE_EN, SIDE_ZH, NotApplicable
 from .seams import open_parcels
 
 POLL_EVERY = 4096        # box queries answered (and features read) between two looks at the cancel button
@@ -73,6 +73,17 @@ def finite_extent(layer):
     in it), the box of the features whose own boxes are finite (the screen leaves the others out)."""
     extent = layer.extent()
     return extent if _finite_rect(extent) else features_extent(layer)
+
+
+def placed_extent(layer, crs, transform_context):
+    """The layer's extent when `crs` can place every feature of it (crs.reaches_ellipsoid), else None: its
+    stored extent, or — a GeoPackage's stored extent can be stale — its features' own. An empty layer, or one
+    without a finite geometry, has nothing to misplace."""
+    extent = finite_extent(layer)
+    if layer.featureCount() == 0 or crsmod.reaches_ellipsoid(crs, extent, transform_context):
+        return extent
+    extent = features_extent(layer)
+    return extent if not _finite_rect(extent) or crsmod.reaches_ellipsoid(crs, extent, transform_context) else None
 
 
 def features_extent(layer):
@@ -149,7 +160,7 @@ class LayerData:
         if isinstance(rect, QgsRectangle):
             rect = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
         self._poll()
-        return self._scanned(rect, strict=False) if self._scan_first() else self.index.near(rect)
+        return self.features.meeting(rect).tolist() if self._scan_first() else self.index.near(rect)
 
     def overlapping(self, box):
         """Features whose bounding box overlaps `box` with positive area: all that can share area with it."""
@@ -157,7 +168,7 @@ class LayerData:
 
     def overlapping_numbers(self, box):
         self._poll()
-        return self._scanned(box, strict=True) if self._scan_first() else self.index.overlapping(box)
+        return self.features.meeting(box, strict=True).tolist() if self._scan_first() else self.index.overlapping(box)
 
     def _scan_first(self):
         """Whether to answer this query by scanning every box: the first SCANS queries are, so that a layer
@@ -166,16 +177,6 @@ class LayerData:
             return False
         self._scans += 1
         return True
-
-    def _scanned(self, box, strict):
-        """What the index's near (or, `strict`, overlapping) gives, from every box at once."""
-        boxes = self.features.boxes
-        x0, y0, x1, y1 = box
-        if strict:
-            meets = (boxes[:, 0] < x1) & (x0 < boxes[:, 2]) & (boxes[:, 1] < y1) & (y0 < boxes[:, 3])
-        else:
-            meets = (boxes[:, 0] <= x1) & (x0 <= boxes[:, 2]) & (boxes[:, 1] <= y1) & (y0 <= boxes[:, 3])
-        return np.flatnonzero(meets).tolist()
 
     def _features(self, numbers):
         """Features made one at a time as the caller walks them (never all at once)."""
@@ -228,12 +229,9 @@ class Context:
             extent = features_extent(landuse)
             self.crs = self._working_crs(extent)
         if self.crs is None:
-            where = "x {:.0f}–{:.0f}，y {:.0f}–{:.0f}".format(extent.xMinimum(), extent.xMaximum(), extent.yMinimum(),
-                                                          extent.yMaximum())
-            raise OneMapError("规划用地图层的坐标（{}）不在其坐标系 {} 的范围内（{}）：{}".format(
-                where, self.plan_crs.authid(), crsmod.prefix_hint(self.plan_crs, extent.xMinimum(), extent.xMaximum()),
-                plan.label), "The plan's land-use coordinates ({}) lie outside its CRS {}: {}".format(
-                    where, self.plan_crs.authid(), plan.label))
+            raise OneMapError("规划用地图层的{}：{}".format(crsmod.outside_text(self.plan_crs, extent), plan.label),
+                              "The plan's land-use coordinates ({}) lie outside its CRS {}: {}".format(
+                                  extent.toString(0), self.plan_crs.authid(), plan.label))
 
     def _working_crs(self, extent):
         """The working CRS for the land use's `extent`, or None when its CRS cannot place all of it (a stray
@@ -251,27 +249,17 @@ class Context:
         if not known and layer_crs != self.plan_crs:
             self.crs_notes.append(CrsNote(side, found.name, "info", "坐标系 {} 与规划用地图层 {} 不同，已统一转换到 {} 计算".format(
                 layer_crs.authid(), self.plan_crs.authid(), self.crs.authid())))
-        if not known and layer_crs.isValid() and layer.featureCount() != 0 and not crsmod.reaches_ellipsoid(
-                layer_crs, finite_extent(layer), self.transform_context):
-            extent = features_extent(layer)               # the features' own: a GeoPackage's stored one can be stale
-            if _finite_rect(extent) and not crsmod.reaches_ellipsoid(layer_crs, extent, self.transform_context):
-                self.misplaced[(side, found.name)] = self._misplaced_note(side, found.name, extent, layer_crs)
+        if not known and layer_crs.isValid() and placed_extent(layer, layer_crs, self.transform_context) is None:
+            self.misplaced[(side, found.name)] = self._misplaced_note(side, found.name, features_extent(layer),
+                                                                     layer_crs)
         return layer_crs
 
     def _misplaced_note(self, side, name, extent, crs):
         """The CRS-01 error for a layer whose coordinates (`extent`) its CRS cannot place (带号 on x where the
         CRS has none): where they are, the zone its x names, what to do; (zh, en) why rules leave it out."""
-        hint = crsmod.prefix_hint(crs, extent.xMinimum(), extent.xMaximum())
-        self.crs_notes.append(CrsNote(side, name, "error", "坐标（x {:.0f}–{:.0f}，y {:.0f}–{:.0f}）不在坐标系 {} 的范围内（{}）；"
-                                      "该图层未参与核对".format(extent.xMinimum(), extent.xMaximum(), extent.yMinimum(),
-                                                          extent.yMaximum(), crs.authid(), hint)))
+        self.crs_notes.append(CrsNote(side, name, "error", crsmod.outside_text(crs, extent) + "；该图层未参与核对"))
         return ("{}的图层 {} 坐标不在其坐标系范围内（见 CRS-01），未参与核对".format(SIDE_ZH[side], name),
                 "the {} layer {} lies outside its CRS (see CRS-01): not checked".format(SIDE_EN[side], name))
-
-    def unusable(self, side, key):
-        """(zh, en) why the recognised layer `key` is left out of every rule, or None."""
-        found = (self.plan if side == "plan" else self.onemap).get(key)
-        return self.misplaced.get((side, found.name)) if found is not None else None
 
     def _layer_crs(self, side, name, layer, fallback):
         """The layer's CRS; a missing one is guessed from zone-prefixed x values or taken from fallback."""
@@ -340,10 +328,25 @@ class Context:
             raise Cancelled()
 
     def plan_layer(self, key):
-        return self._load("plan", self.plan, key)
+        """The plan's layer `key` (None when the plan has none); NotApplicable, saying why, for a layer its
+        CRS cannot place (CRS-01): every rule that needs it is then not applicable, not misled."""
+        return self._usable("plan", self.plan, key)
 
     def onemap_layer(self, key):
-        return self._load("onemap", self.onemap, key)
+        return self._usable("onemap", self.onemap, key)
+
+    def placed(self, side, key):
+        """The layer, None when absent or left out (CRS-01): for the run's own steps, which never raise."""
+        return self._load(side, self.plan if side == "plan" else self.onemap, key)
+
+    def _usable(self, side, source, key):
+        data = self._load(side, source, key)
+        if data is None:
+            host = schema().stand_in(key) if source.get(key) is None and side == "plan" else None
+            found = source.get(host[0] if host else key)          # (a stand-in's host: 永久基本农田 in GKBJ)
+            if found is not None and (side, found.name) in self.misplaced:
+                raise NotApplicable(*self.misplaced[(side, found.name)])
+        return data
 
     def layer_point(self, data, point):
         """A working-CRS point as stored in the layer's own CRS (zone prefix kept), for messages."""
@@ -386,13 +389,16 @@ class Context:
     def _stand_in(self, side, source, key, host_key, codes):
         """A layer the plan delivers as coded features of another (永久基本农田 as GKBJ 0202)."""
         host = self._load(side, source, host_key)
+        if host is None:                                   # its host left out (CRS-01)
+            return None
         features = [f for f in host.features if in_classes(f.code, codes)]
         return LayerData(key, "{}（{}）".format(host.name, "/".join(codes)), features, host.crs, self.poll)
 
     def plan_box(self):
         """The box around every plan layer in the working CRS (None when the plan has no geometry)."""
         if self._plan_box is None:
-            boxes = [layer.features.boxes for layer in map(self.plan_layer, self.plan.recognised) if layer is not None]
+            layers = (self.placed("plan", key) for key in self.plan.recognised)
+            boxes = [layer.features.boxes for layer in layers if layer is not None]
             stacked = np.vstack(boxes) if boxes else np.empty((0, 4))
             present = stacked[~np.isnan(stacked[:, 0])]
             self._plan_box = tuple(present[:, :2].min(axis=0).tolist() + present[:, 2:].max(axis=0).tolist()) \

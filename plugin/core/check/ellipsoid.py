@@ -54,7 +54,6 @@ DENSIFY_M = 100.0        # edges longer than this get points every DENSIFY_M (me
 GRID_M = 250.0           # reference points lie on this grid of the working CRS
 REACH_M = 1000.0         # a ring measured in NumPy lies within this of its reference point (both axes)
 STEP_M = 1000.0          # finite-difference step for ln k's gradient and Hessian
-CHUNK_POINTS = 1 << 19   # points worked at a time (arrays stay in the cache)
 # Krüger's series, sphere → ellipsoid (Karney 2011 eq. 35; PROJ's `gtu`): alpha_j as polynomials in n
 ALPHA = (
     (0, 1 / 2, -2 / 3, 5 / 16, 41 / 180, -127 / 288, 7891 / 37800),
@@ -74,12 +73,11 @@ class TransverseMercator:
     no axis swap). `of` gives None for any other pipeline."""
 
     def __init__(self, pipeline, semi_major, inverse_flattening, k0, lon0):
-        self.pipeline = pipeline
         flattening = 1.0 / inverse_flattening
         n = flattening / (2.0 - flattening)
         self.e2 = flattening * (2.0 - flattening)
         self.e = math.sqrt(self.e2)
-        self.k0, self.lon0 = k0, math.radians(lon0)
+        self.lon0 = math.radians(lon0)
         self.alpha = [sum(c * n ** p for p, c in enumerate(row)) for row in ALPHA]
         # ln of the scale on the central meridian's equator: k0 · A/a, A the rectifying radius (to n⁶, as PROJ)
         self.log_k_axis = math.log(k0) + math.log((1.0 + n * n / 4.0 + n ** 4 / 64.0 + n ** 6 / 256.0) / (1.0 + n))

@@ -69,7 +69,7 @@ def name_plan_features(findings, ctx):
     for finding in findings:
         if finding.plan_fid is None or finding.plan_label:
             continue
-        data = ctx.plan_layer(finding.plan_layer) if finding.plan_layer in ctx.plan.recognised else None
+        data = ctx.placed("plan", finding.plan_layer) if finding.plan_layer in ctx.plan.recognised else None
         if data is not None:
             finding.plan_layer = data.key              # the layer read: a detailed plan's GHDK for GHYDYH
         feature = data.by_fid.get(finding.plan_fid) if data is not None else None
@@ -78,7 +78,7 @@ def name_plan_features(findings, ctx):
 
 def place_in_villages(findings, ctx):
     """Name the plan's village (村级调查区: XZQMC, else XZQDM) each finding's navigation point lies in."""
-    villages = ctx.plan_layer("CJDCQ") if "CJDCQ" in ctx.plan.recognised else None
+    villages = ctx.placed("plan", "CJDCQ") if "CJDCQ" in ctx.plan.recognised else None
     if villages is None:
         return
     spec = schema().layers["CJDCQ"]
@@ -97,7 +97,7 @@ def place_in_villages(findings, ctx):
 def village_names(ctx):
     """The plan's villages (村级调查区: XZQMC, else XZQDM), each once in feature order: recorded in the run
     record, so that exports name them without opening the plan a findings file points to."""
-    villages = ctx.plan_layer("CJDCQ") if "CJDCQ" in ctx.plan.recognised else None
+    villages = ctx.placed("plan", "CJDCQ") if "CJDCQ" in ctx.plan.recognised else None
     spec = schema().layers["CJDCQ"]
     for key in ("village_name", "village_code") if villages is not None else ():
         name = spec.field_for(key).name

@@ -16,6 +16,7 @@ M2_PER_HA = 10000.0
 M2_PER_MU = 10000.0 / 15.0
 BASIS = "椭球面积（CGCS2000）"
 BASIS_NET = "椭球面积（CGCS2000），耕地扣除田坎"
+GROUND = object()        # in changes(): the changed ground of a parcel, measured with its figures
 
 
 class Measures:
@@ -111,10 +112,10 @@ class Measures:
     def changes(self):
         """Per plan parcel (computed once): what changed against the base year and on which ground.
 
-        [(feature, figures, ground)], only parcels with any change: figures {'新增建设用地': m²,
+        [(feature, figures, ground, ground m²)], only parcels with any change: figures {'新增建设用地': m²,
         '建设占用耕地': m², '耕地转入': m², '耕地转出': m²} (cropland net of 田坎; 建设占用耕地 lies inside
         新增建设用地), ground the part of the parcel whose class changed — new construction, cropland
-        gained, or cropland given up — counted once.
+        gained, or cropland given up — counted once, and its ellipsoidal area.
         """
         if self._changes is None:
             self._changes = self._changes_by_parcel()
@@ -131,27 +132,32 @@ class Measures:
                 continue
             was_cropland = self.was_cropland(feature)
             taken = [(part, 1.0 - tiankan_share(old.attrs)) for old, part in was_cropland]
-            if feature.code in self.construction:
-                ground = self._outside(feature.shape, base.part_of(feature.shape, self.construction))
-                parts = [("新增建设用地", ground, 1.0)] + [("建设占用耕地", part, share) for part, share in taken]
+            if feature.code in self.construction:            # the ground's own area is a figure, or none
+                ground, figure = self._outside(feature.shape, base.part_of(feature.shape, self.construction)), "新增建设用地"
+                parts = [("建设占用耕地", part, share) for part, share in taken]
             elif feature.code in self.cropland:
-                ground = self._outside(feature.shape, union(part for _old, part in was_cropland))
-                parts = [("耕地转入", ground, 1.0)]
+                ground, figure = self._outside(feature.shape, union(part for _old, part in was_cropland)), "耕地转入"
+                parts = []
             elif feature.code in code_list("ydyh"):
-                ground = union(part for _old, part in was_cropland)
+                ground, figure = union(part for _old, part in was_cropland), None
                 parts = [("耕地转出", part, share) for part, share in taken]
             else:
                 continue
-            measured += [(len(parcels), figure, geometry, weight) for figure, geometry, weight in parts]
-            parcels.append((feature, {}, ground))
-        areas = self.areas_of([geometry for _parcel, _figure, geometry, _weight in measured])
-        for (parcel, figure, _geometry, weight), area in zip(measured, areas.tolist()):
+            measured += [(len(parcels), GROUND, ground, 1.0)] + [
+                (len(parcels), name, geometry, weight) for name, geometry, weight in parts]
+            parcels.append([feature, {}, ground, 0.0, figure])
+        areas = self.areas_of([geometry for _parcel, _name, geometry, _weight in measured])
+        for (parcel, name, _geometry, weight), area in zip(measured, areas.tolist()):
+            if name is GROUND:                       # measured once: the parcel's change, and a figure or none
+                parcels[parcel][3], name = area, parcels[parcel][4]
+                if name is None:
+                    continue
             figures = parcels[parcel][1]
-            figures[figure] = figures.get(figure, 0.0) + area * weight
-        for feature, figures, ground in parcels:
+            figures[name] = figures.get(name, 0.0) + area * weight
+        for feature, figures, ground, ground_m2, _figure in parcels:
             figures = {k: v for k, v in figures.items() if v >= self.ctx.ruleset.noise_m2}
             if figures:
-                result.append((feature, figures, ground))
+                result.append((feature, figures, ground, ground_m2))
         return result
 
     @staticmethod
@@ -161,7 +167,7 @@ class Measures:
     def totals(self):
         """Sums of changes() by figure, plus the balance 耕地进出平衡 = 转入 − 转出 (m²)."""
         totals = {"新增建设用地": 0.0, "建设占用耕地": 0.0, "耕地转入": 0.0, "耕地转出": 0.0}
-        for _feature, figures, _ground in self.changes():
+        for _feature, figures, _ground, _ground_m2 in self.changes():
             for key, value in figures.items():
                 totals[key] += value
         totals["耕地进出平衡"] = totals["耕地转入"] - totals["耕地转出"]

@@ -38,12 +38,12 @@ def check_coverage(ctx):
                           "The plan {}'s land-use layer has no geometry".format(ctx.plan.label))
     keys = [key for key in AREA_LAYERS if key in ctx.onemap.recognised]
     if keys:
-        if not any(data.features for data in map(ctx.onemap_layer, keys) if data is not None):
+        if not any(data.features for data in (ctx.placed("onemap", key) for key in keys) if data is not None):
             raise _outside(ctx, "{} 在规划范围附近没有要素".format("、".join(keys)),
                            "{} have no feature near the plan".format(", ".join(keys)))
         return
     spatial = [key for key, found in ctx.onemap.recognised.items() if not found.spec.is_table]
-    if any(data.features for data in map(ctx.onemap_layer, spatial) if data is not None):
+    if any(data.features for data in (ctx.placed("onemap", key) for key in spatial) if data is not None):
         return
     if not any(_extent_meets_plan(ctx, key) for key in spatial):
         raise _outside(ctx, "一张图没有行政区或分区图层，且规划范围距其各图层（{}）的范围均超过 {:.0f} 千米".format(

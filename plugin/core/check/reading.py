@@ -38,14 +38,16 @@ HAS_ARROW = hasattr(ogr.Layer, "GetArrowStreamAsNumPy")
 class FeatureReader:
     """What a run takes of a recognised layer's features: the canonical fields the schema maps, the code
     and the field that names a feature in messages (BSM, TBBH). Called with a QgsFeature it gives
-    (canonical attrs, code, label) from one `attributes()` call (field positions looked up once)."""
+    (canonical attrs, code, label) from one `attributes()` call (field positions looked up once); labels
+    bounded as findings carry them, or `whole` as the layer holds them (what a merge writes)."""
 
-    def __init__(self, found, names):
+    def __init__(self, found, names, whole=False):
         code_field = found.spec.field_for("code")
         code_name = found.fields.get(code_field.name) if code_field else None
         label_name = label_field(found, names)
         self.fields = {canonical: actual for canonical, actual in found.fields.items() if actual in names}
         self.code = code_name if code_name in names else None
+        self.whole = whole
         self.label = label_name if label_name in names else None
         self.keys = tuple(self.fields)
         positions = [names.index(actual) for actual in self.fields.values()]
@@ -66,7 +68,7 @@ class FeatureReader:
         if QVariant in set(map(type, picked)):                 # a NULL among them
             picked = map(python_value, picked)
         code = bounded(normalize_code(python_value(values[self.code_at]))) if self.code_at is not None else ""
-        label = label_text(values[self.label_at]) if self.label_at is not None else ""
+        label = label_text(values[self.label_at], self.whole) if self.label_at is not None else ""
         return dict(zip(self.keys, picked)), code, label
 
 

@@ -67,7 +67,7 @@ class Recheck:
         """Read and index every control layer the local rules use (else the first check does it)."""
         for rule in self.rules:
             for key in (rule.args.get("control"), rule.args.get("boundary")):
-                data = self.ctx.onemap_layer(key) if key else None
+                data = self.ctx.placed("onemap", key) if key else None
                 if data is not None:
                     data.index                             # noqa: B018 — its box index built now, not at a re-check
 

@@ -131,8 +131,7 @@ class DetailedSheets:
     def __init__(self, data):
         self.data, self.project, self.crs = data, data.project, data.crs
         self.found = data.plan.get("GHYDYH")                     # the plan's parcels (GHDK serves as its land use)
-        self.parcels = self._parcel_layer()
-        self.counts = Counter(parcel["JQBH"] for parcel in self.parcels.getFeatures())
+        self.parcels, self.counts = self._parcel_layer()
         self.blocks = self._block_layer("街区界线", OUTLINE_CURRENT, OUTLINE_OTHER)
         self.located = self._block_layer("区位", OVERVIEW_CURRENT, OUTLINE_OTHER)
         self.lines = [(key, layer) for key, layer in ((key, self._either(key)) for key in LINES) if layer is not None]
@@ -160,7 +159,8 @@ class DetailedSheets:
         return feature[actual] if actual is not None else None
 
     def _parcel_layer(self):
-        """The parcels as the table lists and the map labels them: a memory copy with the 图则's columns."""
+        """The parcels as the table lists and the map labels them (a memory copy with the 图则's columns), and
+        how many each 街区 has."""
         layer = memory_layer(self.crs, "地块编号", [name for name, _heading, _width in COLUMNS] + ["JQBH"])
         sources = [source for source in self.data.landuse.getFeatures() if source.hasGeometry()]
         hectares = EllipsoidalAreas(self.crs, self.project.transformContext(), CGCS2000_ELLIPSOID).of_geometries(
@@ -186,7 +186,7 @@ class DetailedSheets:
         layer.setLabeling(QgsVectorLayerSimpleLabeling(self._label_settings()))
         layer.setLabelsEnabled(True)
         self.project.addMapLayer(layer, False)
-        return layer
+        return layer, Counter(row["JQBH"] for row in rows)
 
     def _block_of(self, feature, number):
         block = shown(self._value(feature, "JQBH"))
@@ -270,13 +270,21 @@ def export_detailed_sheets(data, staged, numbers, title="", compiler="", date=""
     for block in tuze.pages(feedback):
         pages = tuze.fill("{}　图则　街区 {}".format(title, named(block)), compiler, date, block)
         base = unique_name(safe_name(str(block), "街区"), taken)
-        taken.update("{}_{}".format(base, page).casefold() for page in range(2, pages + 1))   # its 续表 PNGs
+        taken.update(name.casefold() for name in continued(base, pages))         # its 续表 PNGs' stems
         stem = "{:02d}_图则_{}".format(numbers[1], base)
-        files = [stem + extension for extension in EXTENSIONS] + ["{}_{}.png".format(stem, page)
-                                                                  for page in range(2, pages + 1)]
-        check_targets([staged.target(file) for file in files])
-        written.append(_write(tuze.layout, staged, stem, Written(name, "图则 {}".format(block)), files))
+        check_targets([staged.target(file) for file in sheet_files(stem, pages)])
+        written.append(_write(tuze.layout, staged, stem, Written(name, "图则 {}".format(block)), pages))
     return written
+
+
+def continued(stem, pages):
+    """The stems QGIS gives the PNGs of a layout's further pages: <stem>_2 … <stem>_<pages>."""
+    return ["{}_{}".format(stem, page) for page in range(2, pages + 1)]
+
+
+def sheet_files(stem, pages=1):
+    """The files a sheet of `pages` pages is written as: <stem>.pdf, <stem>.png and a PNG per further page."""
+    return [stem + extension for extension in EXTENSIONS] + [name + ".png" for name in continued(stem, pages)]
 
 
 def sheet_names(numbers):
@@ -285,12 +293,11 @@ def sheet_names(numbers):
     return [re.escape("{:02d}_{}".format(numbers[0], LANDUSE_SHEET)), re.escape("{:02d}_图则_".format(numbers[1])) + ".+"]
 
 
-def _write(layout, staged, stem, done, files=None):
-    """The layout as <stem>.pdf and <stem>.png (QGIS writes a further page as <stem>_<page>.png, `files` lists
-    them)."""
+def _write(layout, staged, stem, done, pages=1):
+    """The layout of `pages` pages as sheet_files(stem, pages)."""
     export_pdf(layout, staged.path(stem + ".pdf"))
     export_png(layout, staged.path(stem + ".png"))
-    done.files.extend(staged.target(file) for file in files or [stem + extension for extension in EXTENSIONS])
+    done.files.extend(staged.target(file) for file in sheet_files(stem, pages))
     return done
 
 

@@ -7,7 +7,7 @@ from qgis.core import QgsCoordinateTransform, QgsFeatureRequest, QgsProject, Qgs
 
 from ..check.context import Feature, LayerData
 from ..check.geomops import Screen
-from ..check.reading import FeatureReader, label_field, label_text
+from ..check.reading import FeatureReader
 from ..errors import OneMapError
 from ..read import crs as crsmod
 
@@ -47,7 +47,7 @@ def read_parcels(source, key, crs=None, near=None, transform_context=None, whole
     crs = crs or own
     context = transform_context or QgsProject.instance().transformContext()
     transform = QgsCoordinateTransform(own, crs, context) if own != crs else None
-    read = FeatureReader(found, layer.fields().names())
+    read = FeatureReader(found, layer.fields().names(), whole=whole_labels)
     request = QgsFeatureRequest().setSubsetOfAttributes(read.positions)
     if near is not None:
         rect = QgsRectangle(near)
@@ -62,10 +62,8 @@ def read_parcels(source, key, crs=None, near=None, transform_context=None, whole
         if transform is not None:
             geometry = geometry.snappedToGrid(GRID_M, GRID_M)     # shared edges stay shared after reprojection
         attrs, code, label = read(feature)
-        if whole_labels and read.label_at is not None:
-            label = label_text(feature.attribute(read.label_at), whole=True)
         features.append(Feature(feature.id(), geometry, attrs, code, label=label))
     data = LayerData(key, found.name, features, crs)
-    data.labelled = label_field(found, layer.fields().names()) is not None     # else a label is only the fid
+    data.labelled = read.label is not None                 # else a label is only the fid
     return data
 

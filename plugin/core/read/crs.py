@@ -90,6 +90,13 @@ def reaches_ellipsoid(crs, extent, transform_context):
     return True
 
 
+def outside_text(crs, extent):
+    """'坐标（x …，y …）不在坐标系 … 的范围内（what to do）' for features spanning `extent` that `crs` cannot place."""
+    return "坐标（x {:.0f}–{:.0f}，y {:.0f}–{:.0f}）不在坐标系 {} 的范围内（{}）".format(
+        extent.xMinimum(), extent.xMaximum(), extent.yMinimum(), extent.yMaximum(), crs.authid(),
+        prefix_hint(crs, extent.xMinimum(), extent.xMaximum()))
+
+
 def prefix_hint(crs, x_min, x_max):
     """What to do about x values from x_min to x_max that `crs` cannot place: 带号 where the CRS has none, none
     where it has one, or some features with and some without."""

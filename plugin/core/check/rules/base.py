@@ -99,13 +99,11 @@ class Rule:
     def plan_layer(self, ctx, key):
         layer = ctx.plan_layer(key)
         if layer is None:
-            raise NotApplicable(*ctx.unusable("plan", key) or (
-                "规划成果中没有图层 {}".format(key), "the plan has no {} layer".format(key)))
+            raise NotApplicable("规划成果中没有图层 {}".format(key), "the plan has no {} layer".format(key))
         return layer
 
     def onemap_layer(self, ctx, key):
         layer = ctx.onemap_layer(key)
         if layer is None:
-            raise NotApplicable(*ctx.unusable("onemap", key) or (
-                "一张图中没有图层 {}".format(key), "the one map has no {} layer".format(key)))
+            raise NotApplicable("一张图中没有图层 {}".format(key), "the one map has no {} layer".format(key))
         return layer

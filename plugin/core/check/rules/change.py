@@ -22,8 +22,7 @@ class ChangeRule(Rule):
             raise NotApplicable("规划成果没有基期地类图斑（JQDLTB）", "the plan has no base-year parcels (JQDLTB)")
         figures = ctx.measures()
         findings = []
-        parcels = figures.changes()
-        for (feature, changes, ground), changed in zip(parcels, figures.areas_of([g for _f, _c, g in parcels]).tolist()):
+        for feature, changes, ground, changed in figures.changes():
             findings.append(self.finding("规划{}（要素 {}）较基期变化 {:.2f} 平方米：{}（{}）".format(
                 describe(feature.code), feature.label, changed, split(changes), BASIS), severity="info",
                 plan_layer="GHYDYH", plan_fid=feature.fid, plan_code=feature.code, area_m2=changed,

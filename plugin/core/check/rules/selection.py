@@ -80,7 +80,7 @@ def unexamined_note(rule, ctx):
     use cannot be read were not examined by it (ATT-01 reports them)."""
     if rule.kind not in SELECTING_KINDS or "plan_layer" not in rule.args or not by_code(rule):
         return ""
-    layer = ctx.plan_layer(rule.args["plan_layer"])
+    layer = ctx.placed("plan", rule.args["plan_layer"])
     if layer is None:
         return ""
     if layer not in _UNREADABLE:
