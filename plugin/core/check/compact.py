@@ -31,9 +31,10 @@ class FeatureTable:
              for the area rules, which ask GEOS about the few it does not clear
     codes    normalised codes, labels: how messages name each feature
     columns  canonical field -> list of values (Python values, None for NULL)
+    twin     the table whose features this one shares (wkbs.twin is its WkbBlob), or None
     """
 
-    def __init__(self, make, fids, wkbs, codes, labels, columns, keep=True, boxes=None):
+    def __init__(self, make, fids, wkbs, codes, labels, columns, keep=True, boxes=None, twin=None):
         self._make = make
         self.fids = np.asarray(fids, dtype=np.int64)
         self.wkbs = wkbs
@@ -43,6 +44,7 @@ class FeatureTable:
         if boxes is not None:
             self.boxes = boxes
         self.validity = np.full(len(self.fids), UNKNOWN, dtype=np.int8)   # found by GEOS when first made
+        self.twin = twin
         self._kept = [None] * len(self.fids) if keep else None
         self._all_kept = False
         self._numbers = None
@@ -71,8 +73,14 @@ class FeatureTable:
 
     def valid(self):
         """Per feature: True where its stored geometry is empty or valid (GEOS), worked out once for all
-        features not yet made, on every core (GEOS releases Python's lock while it works)."""
+        features not yet made, on every core (GEOS releases Python's lock while it works); a feature shared
+        with the twin table is as valid as the twin's."""
         unknown = np.flatnonzero(self.validity == UNKNOWN)
+        if len(unknown) and self.twin is not None:
+            refs = self.wkbs.refs[unknown]
+            shared = refs >= 0
+            self.validity[unknown[shared]] = np.where(self.twin.valid()[refs[shared]], VALID, INVALID)
+            unknown = unknown[~shared]
         if len(unknown):
             def judge(numbers):
                 return [VALID if geometry.isEmpty() or geometry.isGeosValid() else INVALID
@@ -208,26 +216,27 @@ class Shared:
 
 def copied(table, numbers, other):
     """Per feature of `table` among `numbers`: True where the FeatureTable `other` holds a feature of exactly
-    the same WKB bytes (a patch copied from the one map). Candidates are found by their boxes, all at once
-    (sorted hashes of the four coordinates), and their bytes compared; no Feature is made."""
+    the same WKB bytes (a patch copied from the one map). A feature the two tables share (rings.Twins) is
+    such; for the others candidates are found by their boxes, all at once (sorted hashes of the four
+    coordinates), and their bytes compared; no Feature is made."""
     numbers = np.asarray(numbers, dtype=np.int64)
     result = np.zeros(len(numbers), dtype=bool)
     if not len(numbers) or not len(other):
         return result
+    mine, theirs = table.wkbs, other.wkbs
+    if mine.twin is theirs:
+        result |= mine.refs[numbers] >= 0
+    if theirs.twin is mine:
+        result |= np.isin(numbers, theirs.refs)
     their_hashes = hash4(*other.boxes.T)
     order = np.argsort(their_hashes, kind="stable")
     ranked, my_hashes = their_hashes[order], hash4(*table.boxes[numbers].T)
     first, last = np.searchsorted(ranked, my_hashes, "left"), np.searchsorted(ranked, my_hashes, "right")
-    found = np.flatnonzero(~np.isnan(table.boxes[numbers, 0]) & (last > first))
+    found = np.flatnonzero(~result & ~np.isnan(table.boxes[numbers, 0]) & (last > first))
     one = found[last[found] - first[found] == 1]             # the usual case: one candidate, compared in a loop
-    mine, theirs = table.wkbs, other.wkbs
     for part in range(0, len(one), CHUNK):                    # a chunk at a time: no million-long lists
         at = one[part:part + CHUNK]
-        starts, ends = mine.offsets[numbers[at]], mine.offsets[numbers[at] + 1]
-        other_starts, other_ends = theirs.offsets[order[first[at]]], theirs.offsets[order[first[at]] + 1]
-        sized = ends - starts == other_ends - other_starts
-        result[at[sized]] = [mine.blob[s:e] == theirs.blob[t:u] for s, e, t, u in zip(
-            starts[sized].tolist(), ends[sized].tolist(), other_starts[sized].tolist(), other_ends[sized].tolist())]
+        result[at] = [a == b for a, b in zip(mine.pieces(numbers[at]), theirs.pieces(order[first[at]]))]
     for at in found[last[found] - first[found] > 1].tolist():
         wkb = mine.wkb(int(numbers[at]))
         result[at] = any(theirs.wkb(n) == wkb for n in order[first[at]:last[at]].tolist())

@@ -381,10 +381,16 @@ class Context:
                 if side == "onemap" and self.read_near_plan:
                     near = self._near_plan(layer_crs)
             features = reading.read_layer(source, found, layer, transform, near, make_feature, self.poll,
-                                          self.screen, (side, key))
+                                          self.screen, (side, key), self._twin(side, key))
             data = LayerData(key, found.name, features, layer_crs, self.poll)
         self._cache[(side, key)] = data
         return data
+
+    def _twin(self, side, key):
+        """For a one-map layer, the plan's table of the same layer: what the plan copied of it (its
+        永久基本农田 patches, as a rule) is then held once (reading.read_layer)."""
+        plan = self.placed("plan", key) if side == "onemap" else None
+        return plan.features if plan is not None and isinstance(plan.features, FeatureTable) else None
 
     def _stand_in(self, side, source, key, host_key, codes):
         """A layer the plan delivers as coded features of another (永久基本农田 as GKBJ 0202)."""

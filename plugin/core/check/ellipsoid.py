@@ -190,7 +190,7 @@ class EllipsoidalAreas:
     def finish(self, wkbs, moments):
         """Per feature of `wkbs`, its ellipsoidal area from its `moments` (self.moments), QgsDistanceArea's
         for the features the NumPy path does not take; 0 where there is no geometry."""
-        areas = np.zeros(len(wkbs))
+        areas, lengths = np.zeros(len(wkbs)), wkbs.lengths()
         for start, chosen, owner, hole, origin, sums in moments:
             count = len(chosen)
             if owner is not None:
@@ -201,8 +201,7 @@ class EllipsoidalAreas:
                 signed = np.where(lost, 0.0, _integrals(sums, coefficients))
                 areas[start:start + count] = np.bincount(owner, weights=np.where(hole, -1.0, 1.0) * np.abs(signed),
                                                          minlength=count) * chosen
-            lengths = np.diff(wkbs.offsets[start:start + count + 1])
-            for number in np.flatnonzero(~chosen & (lengths > 0)).tolist():
+            for number in np.flatnonzero(~chosen & (lengths[start:start + count] > 0)).tolist():
                 areas[start + number] = self.by_qgis(from_wkb(wkbs.wkb(start + number)))
         return areas
 

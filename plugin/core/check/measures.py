@@ -44,7 +44,7 @@ class Measures:
             started = self._moments.pop(layer, None)
             moments = started.result() if started is not None else self.ellipsoidal.moments(table.wkbs)
             values = self.ellipsoidal.finish(table.wkbs, moments)
-            values[np.diff(table.wkbs.offsets) == 0] = np.nan
+            values[table.wkbs.lengths() == 0] = np.nan
             mended = np.flatnonzero(~table.valid())              # made valid: measured as GEOS mends it
             shapes = [table[number].shape for number in mended.tolist()]
             values[mended] = np.where([s.isEmpty() for s in shapes], np.nan, self.areas_of(shapes))

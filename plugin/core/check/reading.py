@@ -22,7 +22,7 @@ from ..read.codes import normalize_code
 from ..read.schema import schema
 from .compact import COMPACT_OVER, FeatureTable, Shared
 from .geomops import COORDINATE_LIMIT, SOUND_RING_POINTS, from_wkb
-from .rings import Rings, WkbBlob, WkbBuilder
+from .rings import Rings, Twins, WkbBlob, WkbBuilder
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -75,10 +75,11 @@ class FeatureReader:
 class Collected:
     """Columns gathered while reading, then made into a FeatureTable."""
 
-    def __init__(self, keys):
+    def __init__(self, keys, twin=None):
         self.keys = keys
+        self.twin = twin
         self.fids, self.codes, self.labels = [], [], []
-        self.wkbs = WkbBuilder()
+        self.wkbs = WkbBuilder(Twins(twin.wkbs) if twin is not None else None)
         self.columns = {key: [] for key in keys}
         self.share = Shared()
         self._codes = {}
@@ -91,18 +92,24 @@ class Collected:
         return code
 
     def table(self, make, keep, wkbs=None):
-        return FeatureTable(make, self.fids, wkbs or self.wkbs.done(), self.codes, self.labels, self.columns,
-                            keep=keep)
+        wkbs = wkbs or self.wkbs.done()
+        return FeatureTable(make, self.fids, wkbs, self.codes, self.labels, self.columns, keep=keep,
+                            twin=self.twin if wkbs.refs is not None else None)
 
 
-def read_layer(source, found, layer, transform, near, make, poll, screen, where):
+def read_layer(source, found, layer, transform, near, make, poll, screen, where, twin=None):
     """The FeatureTable of a recognised layer. `layer` is its QgsVectorLayer (opened by the caller),
     `transform` a QgsCoordinateTransform to the working CRS or None, `near` a QgsRectangle in the
     layer's CRS to read within, or None; `make` builds a Feature; `poll` raises Cancelled; `screen` (a
-    geomops.Screen) makes every geometry safe, noting what it changed under `where` = (side, key)."""
+    geomops.Screen) makes every geometry safe, noting what it changed under `where` = (side, key).
+    `twin`: a FeatureTable already read (the plan's copy of this one-map layer) whose features this layer
+    shares where their WKB bytes are the same (Arrow path, no reprojection: rings.Twins)."""
     keep = found.count <= COMPACT_OVER
     path = arrow_path(source, found)
-    table = read_arrow(path, found, near, make, keep, poll, transform, screen, where) if path is not None else None
+    if transform is not None or (twin is not None and twin.wkbs.refs is not None):
+        twin = None
+    table = read_arrow(path, found, near, make, keep, poll, transform, screen, where, twin) \
+        if path is not None else None
     if table is None:
         table = read_qgis(layer, found, transform, near, make, keep, poll, screen, where)
     return table
@@ -120,9 +127,10 @@ def arrow_path(source, found):
     return parts["path"], found.name
 
 
-def read_arrow(path, found, near, make, keep, poll, transform=None, screen=None, where=None):
+def read_arrow(path, found, near, make, keep, poll, transform=None, screen=None, where=None, twin=None):
     """The table through GDAL's Arrow batches, reprojected by `transform`'s own PROJ pipeline when it is
-    given, screened (see screened()); None when GDAL cannot give it so (QGIS reads it then)."""
+    given, screened (see screened()), sharing `twin`'s features of the same bytes (read_layer); None when
+    GDAL cannot give it so (QGIS reads it then)."""
     poll()
     try:
         dataset = gdal.OpenEx(path[0], gdal.OF_VECTOR | gdal.OF_READONLY)
@@ -145,7 +153,7 @@ def read_arrow(path, found, near, make, keep, poll, transform=None, screen=None,
         ogr_layer.SetSpatialFilterRect(near.xMinimum(), near.yMinimum(), near.xMaximum(), near.yMaximum())
     fid_name = ogr_layer.GetFIDColumn() or "OGC_FID"
     geometry_name = (ogr_layer.GetGeometryColumn() or "wkb_geometry") if not found.spec.is_table else None
-    collected = Collected(list(wanted.fields))
+    collected = Collected(list(wanted.fields), twin if geometry_name is not None else None)
     for batch in ogr_layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES"]):
         poll()
         collected.fids.extend(batch[fid_name].tolist())
@@ -179,19 +187,12 @@ def screened(wkbs, fids, screen, where, polygonal):
     plain = np.zeros(count, dtype=bool)
     for start, part in wkbs.chunks() if polygonal else ():
         plain[start:start + len(part)] = _plain(Rings(part), len(part))
-    empty = np.diff(wkbs.offsets) == 0
-    suspects = np.flatnonzero(~plain & ~empty)
-    if not len(suspects):
-        return wkbs
-    builder = WkbBuilder()
-    start = 0
+    suspects = np.flatnonzero(~plain & (wkbs.lengths() > 0))
+    new = {}
     for number in suspects.tolist():
-        builder.extend(wkbs.wkb(n) for n in range(start, number))
         shape = screen(from_wkb(wkbs.wkb(number)), None, (where[0], where[1], int(fids[number])), polygonal)
-        builder.extend([shape.asWkb() if not shape.isEmpty() else None])
-        start = number + 1
-    builder.extend(wkbs.wkb(n) for n in range(start, count))
-    return builder.done()
+        new[number] = shape.asWkb() if not shape.isEmpty() else None
+    return wkbs.replaced(new) if new else wkbs
 
 
 def _plain(rings, count):

@@ -20,11 +20,16 @@ ONE_RING = {POLYGON: 13, MULTIPOLYGON: 22}     # header bytes before the points 
 
 
 class WkbBlob:
-    """Many WKBs in one buffer: feature n's bytes are blob[offsets[n]:offsets[n + 1]] (empty: no geometry)."""
+    """Many WKBs in one buffer: feature n's bytes are blob[offsets[n]:offsets[n + 1]] (empty: no geometry).
 
-    def __init__(self, blob, offsets):
+    A blob may share features with another, its `twin` (a blob of its own bytes only): where refs[n] ≥ 0,
+    feature n is the twin's feature refs[n], byte for byte, and holds no bytes here. A one map's patches
+    that the plan copied are so held once (see Twins)."""
+
+    def __init__(self, blob, offsets, twin=None, refs=None):
         self.blob = blob                   # bytes or bytearray
         self.offsets = np.asarray(offsets, dtype=np.int64)
+        self.twin, self.refs = twin, refs
 
     @classmethod
     def joined(cls, wkbs):
@@ -37,30 +42,134 @@ class WkbBlob:
         return len(self.offsets) - 1
 
     def wkb(self, number):
+        if self.refs is not None and self.refs[number] >= 0:
+            return self.twin.wkb(self.refs[number])
         return bytes(self.blob[self.offsets[number]:self.offsets[number + 1]])
 
+    def lengths(self):
+        """Bytes of each feature's WKB (0: no geometry)."""
+        lengths = np.diff(self.offsets)
+        if self.refs is not None:
+            shared = self.refs >= 0
+            lengths[shared] = np.diff(self.twin.offsets)[self.refs[shared]]
+        return lengths
+
+    def pieces(self, numbers):
+        """The WKBs of features `numbers` (an int array) as bytes-like slices, wherever they are held."""
+        numbers = np.asarray(numbers, dtype=np.int64)
+        firsts, ends = self.offsets[numbers], self.offsets[numbers + 1]
+        if self.refs is None or not (self.refs[numbers] >= 0).any():
+            return [self.blob[a:e] for a, e in zip(firsts.tolist(), ends.tolist())]
+        refs = self.refs[numbers]
+        shared = refs >= 0
+        firsts = np.where(shared, self.twin.offsets[np.maximum(refs, 0)], firsts)
+        ends = np.where(shared, self.twin.offsets[np.maximum(refs, 0) + 1], ends)
+        blobs = self.blob, self.twin.blob
+        return [blobs[s][a:e] for s, a, e in zip(shared.tolist(), firsts.tolist(), ends.tolist())]
+
+    def own(self, start=0, end=None):
+        """Features start … end − 1 as a blob of their own bytes (a shared feature's copied in)."""
+        end = len(self) if end is None else end
+        if self.refs is None or not (self.refs[start:end] >= 0).any():
+            return WkbBlob(self.blob, self.offsets[start:end + 1])
+        parts = self.pieces(np.arange(start, end))
+        offsets = np.zeros(end - start + 1, dtype=np.int64)
+        np.cumsum([len(part) for part in parts], out=offsets[1:])
+        return WkbBlob(b"".join(parts), offsets)
+
     def chunks(self):
-        """(first feature, a WkbBlob of the next CHUNK features) from the first feature to the last."""
+        """(first feature, a blob of the next CHUNK features' own bytes) from the first feature to the last."""
         for start in range(0, len(self), CHUNK):
-            yield start, WkbBlob(self.blob, self.offsets[start:start + CHUNK + 1])
+            yield start, self.own(start, min(start + CHUNK, len(self)))
+
+    def replaced(self, new):
+        """This blob with the features `new` ({number: WKB or None}) replaced; the others as they are, shared
+        ones still shared."""
+        builder = WkbBuilder()
+        start = 0
+        for number in sorted(new):
+            builder.take(self, start, number)
+            builder.extend([new[number]])
+            start = number + 1
+        builder.take(self, start, len(self))
+        return builder.done()
 
 
 class WkbBuilder:
     """A WkbBlob filled a batch at a time: the batches' WKB objects are let go as they are copied in, so a
-    million patches are held once, not twice."""
+    million patches are held once, not twice. With `twins` (Twins), a WKB the twin blob holds already is
+    noted as shared, not copied."""
 
-    def __init__(self):
-        self._blob, self._lengths = bytearray(), []
+    def __init__(self, twins=None):
+        self._blob, self._lengths, self._refs = bytearray(), [], []
+        self._twins = twins
+        self._twin = twins.twin if twins is not None else None
 
     def extend(self, wkbs):
         parts = [bytes(w) if w is not None else b"" for w in wkbs]
+        if self._twins is not None:
+            refs = self._twins.find(parts)
+            parts = [b"" if ref >= 0 else part for part, ref in zip(parts, refs.tolist())]
+            self._refs.append(refs)
+        elif self._twin is not None:
+            self._refs.append(np.full(len(parts), -1, dtype=np.int64))
         self._lengths.extend(map(len, parts))
         self._blob += b"".join(parts)
+
+    def take(self, wkbs, start, end):
+        """Features start … end − 1 of the WkbBlob `wkbs` as they are (shared ones still shared)."""
+        if wkbs.refs is not None and self._twin is None:
+            self._twin = wkbs.twin
+            self._refs.append(np.full(len(self._lengths), -1, dtype=np.int64))
+        if self._twin is not None:
+            if wkbs.refs is not None and wkbs.twin is not self._twin:
+                raise ValueError("features shared with two different blobs")
+            self._refs.append(wkbs.refs[start:end] if wkbs.refs is not None else
+                              np.full(end - start, -1, dtype=np.int64))
+        self._lengths.extend(np.diff(wkbs.offsets[start:end + 1]).tolist())
+        self._blob += wkbs.blob[wkbs.offsets[start]:wkbs.offsets[end]]
 
     def done(self):
         offsets = np.zeros(len(self._lengths) + 1, dtype=np.int64)
         np.cumsum(self._lengths, out=offsets[1:])
-        return WkbBlob(self._blob, offsets)
+        refs = np.concatenate(self._refs) if self._refs else None
+        if refs is None or not (refs >= 0).any():
+            return WkbBlob(self._blob, offsets)
+        return WkbBlob(self._blob, offsets, self._twin, refs)
+
+
+class Twins:
+    """Finds, among WKBs being read, those a blob already read (`twin`, of its own bytes only) holds byte for
+    byte: a plan's copy of the one map's 永久基本农田 is then held once. Candidates by hash (Python's, of
+    the bytes), then the bytes compared."""
+
+    def __init__(self, twin):
+        self.twin = twin
+        view = memoryview(twin.blob)
+        offsets = twin.offsets.tolist()
+        hashes = np.fromiter((hash(bytes(view[a:e])) for a, e in zip(offsets[:-1], offsets[1:])),
+                             dtype=np.int64, count=len(twin))
+        self._order = np.argsort(hashes, kind="stable")
+        self._hashes = hashes[self._order]
+
+    def find(self, parts):
+        """Per WKB of `parts` (bytes; b'' for none), the twin's feature of the same bytes, or −1."""
+        refs = np.full(len(parts), -1, dtype=np.int64)
+        if not len(parts) or not len(self._hashes):
+            return refs
+        hashes = np.fromiter(map(hash, parts), dtype=np.int64, count=len(parts))
+        first = np.searchsorted(self._hashes, hashes, "left")
+        last = np.searchsorted(self._hashes, hashes, "right")
+        blob, offsets = self.twin.blob, self.twin.offsets
+        for number in np.flatnonzero(last > first).tolist():
+            part = parts[number]
+            if not part:
+                continue
+            for candidate in self._order[first[number]:last[number]].tolist():
+                if blob[offsets[candidate]:offsets[candidate + 1]] == part:
+                    refs[number] = candidate
+                    break
+        return refs
 
 
 class Rings:
@@ -77,6 +186,7 @@ class Rings:
     """
 
     def __init__(self, wkbs):
+        wkbs = wkbs.own()
         count = len(wkbs)
         data = np.frombuffer(wkbs.blob, dtype=np.uint8)
         first, length = wkbs.offsets[:-1], np.diff(wkbs.offsets)
