@@ -91,6 +91,17 @@ def test_neighbours_whose_vertices_differ_are_open_and_an_invalid_parcel_is_open
     assert not open_parcels(blob(turned))[12]
 
 
+def test_neighbours_repeating_the_vertex_they_share_turned_either_way_are_matched():
+    """Both repeat their shared corner (40, 30), one stored clockwise: their two edges of no length have the
+    same ends and run opposite ways (red team rt-exact: GEO-02 and GEO-03 ended in error, the pair's
+    'other end' looked up beyond the points)."""
+    parcels = grid(size=5, turn=0.0)
+    parcels[17] = "POLYGON((30 20,40 20,40 30,40 30,30 30,30 20))"
+    parcels[18] = "POLYGON((30 30,30 40,40 40,40 30,40 30,30 30))"
+    assert open_parcels(blob(parcels)).tolist() == open_parcels(blob(grid(size=5, turn=0.0))).tolist()
+    assert not open_parcels(blob(parcels))[[17, 18]].any()
+
+
 def brute_overlaps(layer):
     features = list(layer.features)
     found = []

@@ -92,13 +92,14 @@ def _matched(x, y, head, low, forward, mixed):
     pair = np.flatnonzero(new[:-1] & (holders[group[:-1]] == 2) & (net[group[:-1]] == 0))
     del group, new
     first, second = order[pair], order[pair + 1]
-    same = np.empty(len(pair), dtype=bool)               # equal hashes: are the ends really equal?
-    for start in range(0, len(pair), CHUNK):
+    ends = (low[first] >= 0) & (low[second] >= 0)        # two repeated vertices at one point: matched below
+    first, second = first[ends], second[ends]
+    same = np.empty(len(first), dtype=bool)              # equal hashes: are the ends really equal?
+    for start in range(0, len(first), CHUNK):
         at = slice(start, start + CHUNK)
         a, b = low[first[at]], low[second[at]]
         a_up, b_up = 2 * head[first[at]] + 1 - a, 2 * head[second[at]] + 1 - b     # an edge's other end
-        same[at] = (a >= 0) & (b >= 0) & (x[a] == x[b]) & (y[a] == y[b]) & (x[a_up] == x[b_up]) & (
-            y[a_up] == y[b_up])
+        same[at] = (x[a] == x[b]) & (y[a] == y[b]) & (x[a_up] == x[b_up]) & (y[a_up] == y[b_up])
     matched = low < 0
     matched[first[same]] = True
     matched[second[same]] = True
