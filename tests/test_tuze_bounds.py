@@ -169,3 +169,23 @@ def test_every_heading_fits_its_column_on_one_line(qgis_app):
     for _field, heading, width in COLUMNS:
         needed = QgsTextRenderer.textWidth(context, table.headerTextFormat(), [heading]) / context.scaleFactor()
         assert needed + 2 * CELL_MARGIN_MM <= width, (heading, round(needed, 2), width)
+
+
+def test_every_cell_line_fits_its_column(qgis_app):
+    """A cell is broken where the layout's own font says: the estimate of half an em a Latin letter had let
+    'WWWWWWWWWW' run into the next column."""
+    from qgis.core import QgsLayoutItemAttributeTable, QgsRenderContext, QgsTextRenderer
+
+    from plugin.core.export.report_pdf import load_template
+    from plugin.core.export.tuze import CELL_MARGIN_MM, COLUMNS, cell
+    layout = load_template("tuze_A3.qpt")
+    table = next(frame for frame in layout.multiFrames() if isinstance(frame, QgsLayoutItemAttributeTable))
+    context = QgsRenderContext()
+    context.setScaleFactor(300 / 25.4)
+    for _field, _heading, width in COLUMNS:
+        for text in ("W" * 30, "MMMM-0001-WWWW", "城镇住宅用地（备注）" * 3, "0123456789" * 3, "Aa1中文W" * 6):
+            lines = cell(text, width).split("\n")
+            assert "".join(lines) == text
+            for line in lines:
+                needed = QgsTextRenderer.textWidth(context, table.contentTextFormat(), [line]) / context.scaleFactor()
+                assert needed + 2 * CELL_MARGIN_MM <= width + 1e-6, (line, round(needed, 2), width)

@@ -92,7 +92,7 @@ def label_font(label):
     return label.textFormat().toQFont() if hasattr(label, "textFormat") else label.font()
 
 
-def _lines(text, font, width):
+def text_lines(text, font, width):
     """`text` broken into lines no wider than `width` mm: at its ideographic space first, else anywhere."""
     if QgsLayoutUtils.textWidthMM(font, text) <= width:
         return [text]
@@ -120,7 +120,7 @@ def fit_title(label, title, suffix=""):
     while points >= size * TITLE_SHRINK:
         font.setPointSizeF(points)
         for count in (1, 2):
-            lines = _lines(text, font, width)
+            lines = text_lines(text, font, width)
             if len(lines) <= count and count * QgsLayoutUtils.fontHeightMM(font) * 1.1 <= height:
                 set_label_font(label, font)
                 return "\n".join(lines)
@@ -187,7 +187,7 @@ def wrap_cells(table, rows, max_lines=2):
     for row in rows:
         cells = []
         for text, width in zip(row, widths):
-            lines = _lines(text, font, width) if text else [text]
+            lines = text_lines(text, font, width) if text else [text]
             if len(lines) > max_lines:
                 lines = lines[:max_lines]
                 while lines[-1] and QgsLayoutUtils.textWidthMM(font, lines[-1] + "…") > width:

@@ -15,7 +15,6 @@ the 街区 has, where the table goes on, and which did not fit if even the 续�
 """
 import os
 import re
-import unicodedata
 from collections import Counter, defaultdict
 
 from qgis.core import (
@@ -62,6 +61,7 @@ from .mapsheets import (
 )
 from .report_pdf import export_pdf, load_template
 from .sheet_files import check_targets, safe_name, unique_name
+from .sheet_layout import text_lines
 from .text import clip, one_line
 
 LANDUSE_SHEET = "土地使用规划图"
@@ -74,7 +74,6 @@ AREA_NOTE = "用地面积为 CGCS2000 椭球面积，与核对报告一致。"
 CELL_CHARS = 60                                      # a table cell or map label shows at most this much of a text
 TITLE_CHARS = 40                                     # … and a 图则's title of its 街区 number
 TABLE_TEXT_PT, CELL_MARGIN_MM = 7.0, 0.8             # the table's text and cell margin (tools/make_tuze_layout.py)
-MM_PER_PT = 25.4 / 72
 OUTLINE_CURRENT = {"color": "0,0,0,0", "outline_color": "180,30,30", "outline_width": "0.7", "outline_style": "solid"}
 OUTLINE_OTHER = {"color": "0,0,0,0", "outline_color": "120,120,120", "outline_width": "0.25", "outline_style": "dash"}
 OVERVIEW_CURRENT = {"color": "220,40,40,150", "outline_color": "180,30,30", "outline_width": "0.3"}
@@ -104,16 +103,10 @@ def named(value):
 
 def cell(value, width_mm):
     """A text as the table's column `width_mm` wide (and the map's label) shows it: at most CELL_CHARS characters,
-    broken into lines that fit the column — QGIS wraps a cell only at spaces, and Chinese has none."""
-    room = 2 * (width_mm - 2 * CELL_MARGIN_MM) / (TABLE_TEXT_PT * MM_PER_PT)      # in half-em: Chinese takes 2
-    lines, line, used = [], "", 0
-    for char in clip(one_line(value), CELL_CHARS):
-        units = 2 if unicodedata.east_asian_width(char) in "WFA" else 1
-        if line and used + units > room:
-            lines.append(line)
-            line, used = "", 0
-        line, used = line + char, used + units
-    return "\n".join(lines + [line])
+    broken into lines that fit the column in the exports' font — QGIS wraps a cell only at spaces, and Chinese
+    has none."""
+    text = clip(one_line(value), CELL_CHARS)
+    return "\n".join(text_lines(text, fonts.font(TABLE_TEXT_PT), width_mm - 2 * CELL_MARGIN_MM)) if text else text
 
 
 def shown(value):
