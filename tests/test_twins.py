@@ -49,7 +49,8 @@ def test_a_copied_feature_is_held_once_and_read_back_byte_for_byte():
     for start, part in onemap.wkbs.chunks():
         assert bytes(part.blob) == bytes(whole.own(start, start + len(part)).blob)
         assert part.offsets.tolist() == (whole.offsets[start:start + len(part) + 1] - whole.offsets[start]).tolist()
-    assert np.array_equal(onemap.boxes, table(whole).boxes, equal_nan=True)
+    assert np.array_equal(onemap.boxes, table(whole).boxes, equal_nan=True)       # the shared ones' are the plan's
+    assert np.array_equal(onemap.areas, table(whole).areas, equal_nan=True)
     assert [bytes(p) for p in onemap.wkbs.pieces(np.array([4, 1, 0]))] == [wkb(ONEMAP[n]) for n in (4, 1, 0)]
 
 
