@@ -106,3 +106,24 @@ def _unshared(init):
     def without_twin(self, keys, twin=None):
         init(self, keys)
     return without_twin
+
+
+def test_a_one_map_layer_shares_only_a_plan_layer_read_already(tmp_path):
+    """Reading a one-map layer reads nothing of the plan for it (the live re-check reads only what it uses)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+    from bench_data import Tier, generate
+
+    from plugin.core.check.context import Context
+    from plugin.core.check.ruleset import load_ruleset
+    from plugin.core.read.sources import open_source
+    plan, onemap, _expected = generate(Tier("2k", 45, turn=15.0, vertices=33), str(tmp_path))
+    alone = Context(open_source(plan), open_source(onemap), load_ruleset(None, "village"))
+    alone.read_near_plan = False
+    assert alone.onemap_layer("YJJBNTBHTB").features.twin is None
+    assert ("plan", "YJJBNTBHTB") not in alone._cache
+    alone.close()
+    first = Context(open_source(plan), open_source(onemap), load_ruleset(None, "village"))
+    first.read_near_plan = False
+    twin = first.plan_layer("YJJBNTBHTB").features
+    assert first.onemap_layer("YJJBNTBHTB").features.twin is twin
+    first.close()

@@ -309,7 +309,9 @@ class Context:
         return self._beside
 
     def close(self):
-        """Let go of the thread beside the rules and the shared database (a cancelled run does not wait)."""
+        """Let go of the thread beside the rules, the shared database and any layer opened but not read (a
+        cancelled run does not wait; a QGIS layer freed late, at exit, crashes)."""
+        self._opened.clear()
         if self._beside is not None:
             self._beside.shutdown(wait=False, cancel_futures=True)
         if self.database is not None:
@@ -387,9 +389,10 @@ class Context:
         return data
 
     def _twin(self, side, key):
-        """For a one-map layer, the plan's table of the same layer: what the plan copied of it (its
-        永久基本农田 patches, as a rule) is then held once (reading.read_layer)."""
-        plan = self.placed("plan", key) if side == "onemap" else None
+        """For a one-map layer, the plan's own layer of that name as read already (a run reads the plan
+        first; nothing is read for this): what the plan copied of it (its 永久基本农田 patches, as a rule) is
+        then held once (reading.read_layer). Not a stand-in: its features are made, not read."""
+        plan = self._cache.get(("plan", key)) if side == "onemap" and self.plan.get(key) is not None else None
         return plan.features if plan is not None and isinstance(plan.features, FeatureTable) else None
 
     def _stand_in(self, side, source, key, host_key, codes):
