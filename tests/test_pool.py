@@ -76,3 +76,17 @@ def test_a_plan_that_kills_its_process_is_a_failed_row_and_the_others_are_checke
     assert [o.counts["error"] if o.counts else None for _j, o in found] == [0, 11, None, 11]
     assert "崩溃" in found[2][1].internal
     assert not [name for name in os.listdir(tmp_path / "out") if name.startswith(".onemap-")]   # nothing half-written
+
+
+def test_processes_are_replaced_only_when_plans_are_left_for_the_replacements():
+    """50 villages on 2 processes: none replaced after its 25th plan (a replacement would start QGIS for
+    nothing while the other process still checks); 51 and more: replaced after RECYCLE plans."""
+    import multiprocessing
+    context = multiprocessing.get_context("spawn")
+    for plans, recycled in ((50, None), (51, pool.RECYCLE), (1000, pool.RECYCLE)):
+        processes = pool.Processes(context, 2, plans)
+        try:
+            assert getattr(processes._executor, "_max_tasks_per_child", None) == (
+                recycled if sys.version_info >= (3, 11) else None)
+        finally:
+            processes.stop()

@@ -6,9 +6,10 @@ and writes its findings GeoPackage; only a small outcome (counts, or why it fail
 outcomes are given in plan order, so the batch's summary and log read as in a serial run.
 
 Memory is bounded: at most one process per core (MAX_WORKERS at most), each holding one plan at a
-time, and a process is replaced after RECYCLE plans. A process that dies (a crash in QGIS, GEOS or
-GDAL) takes the plans it was running with it: they are checked again, each alone, and a plan that
-kills that process too is a failed row, not a stopped batch. A batch of one plan, a one-core machine,
+time, and a process is replaced after RECYCLE plans when the batch is longer than that (a replacement
+started with no plan left would cost a QGIS start on a busy core). A process that dies (a crash in
+QGIS, GEOS or GDAL) takes the plans it was running with it: they are checked again, each alone, and a
+plan that kills that process too is a failed row, not a stopped batch. A batch of one plan, a one-core machine,
 a rule set given as an object, or an interpreter the processes cannot be started with (see
 python_executable) runs in this process, as before.
 """
@@ -63,7 +64,7 @@ def outcomes(jobs, onemap, ruleset=None, kind=None, feedback=None, workers=None,
     tasks = [(check or _check, (job, onemap, ruleset, kind)) for job in jobs]
     start, done = 0, 0
     while start < len(jobs):
-        pool, first = Processes(context, workers), start       # this pool checks jobs[first:]
+        pool, first = Processes(context, workers, len(jobs) - start), start       # this pool checks jobs[first:]
         pending = [pool.submit(*task) for task in tasks[first:]]
         try:
             for index, future in enumerate(pending, first):
@@ -93,9 +94,11 @@ CRASHED = Outcome(internal="核对进程意外退出（QGIS、GEOS 或 GDAL 崩�
 class Processes:
     """A ProcessPoolExecutor of headless QGIS processes that can be stopped at once (a cancel, a crash)."""
 
-    def __init__(self, context, workers):
+    def __init__(self, context, workers, plans=1):
         self._before = {process.pid for process in multiprocessing.active_children()}
-        recycle = {"max_tasks_per_child": RECYCLE} if sys.version_info >= (3, 11) else {}    # (QGIS's Python 3.9)
+        recycle = {}
+        if sys.version_info >= (3, 11) and plans > workers * RECYCLE:           # (QGIS's Python 3.9 cannot)
+            recycle = {"max_tasks_per_child": RECYCLE}
         self._executor = futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_qgis, **recycle)
         self.pids, self.broken = set(), False
 
