@@ -160,13 +160,17 @@ class Twins:
         hashes = np.fromiter(map(hash, parts), dtype=np.int64, count=len(parts))
         first = np.searchsorted(self._hashes, hashes, "left")
         last = np.searchsorted(self._hashes, hashes, "right")
+        empty = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) == 0
+        last[empty] = first[empty]                                # no geometry: nothing to share
         blob, offsets = self.twin.blob, self.twin.offsets
-        for number in np.flatnonzero(last > first).tolist():
-            part = parts[number]
-            if not part:
-                continue
+        one = np.flatnonzero(last - first == 1)                   # the usual case: one candidate
+        candidates = self._order[first[one]]
+        same = np.array([blob[a:e] == parts[n] for n, a, e in zip(
+            one.tolist(), offsets[candidates].tolist(), offsets[candidates + 1].tolist())], dtype=bool)
+        refs[one[same]] = candidates[same]
+        for number in np.flatnonzero(last - first > 1).tolist():
             for candidate in self._order[first[number]:last[number]].tolist():
-                if blob[offsets[candidate]:offsets[candidate + 1]] == part:
+                if blob[offsets[candidate]:offsets[candidate + 1]] == parts[number]:
                     refs[number] = candidate
                     break
         return refs
