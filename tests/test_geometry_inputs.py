@@ -148,3 +148,44 @@ def test_one_map_and_base_year_features_never_crash_or_hide_their_neighbours(tmp
         if side == "onemap":
             assert notes == [] or notes[0][3] == 2 and "YJJBNTBHTB" in notes[0][1], case
             assert 5000 in results[case]["cl01"], (case, results[case]["cl01"])    # the good farmland still judged
+
+
+@pytest.mark.parametrize("side, layer", [("plan", "GHYDYH"), ("onemap", "YJJBNTBHTB"), ("base", "JQDLTB")])
+@pytest.mark.parametrize("stored", ["NULL", "bytes GDAL cannot read"])
+def test_a_feature_without_geometry_is_said_to_be_left_out(monkeypatch, tmp_path, side, layer, stored):
+    """A NULL geometry, or a blob that is no geometry at all (a damaged file), in the plan: GEO-00 says the
+    feature was left out, read through Arrow as through QGIS (GEO-01 had said "没有几何图形" of a parcel
+    only, a damaged base-year parcel went without a word), and GEO-01 does not say it again. The one map is
+    read near the plan: a patch of no geometry has no place there, on either path, and the others are
+    judged."""
+    import sqlite3
+
+    from plugin.core.check import reading
+    from plugin.core.check.engine import verify
+    CASES["a square"] = ("wkt", "POLYGON(({0} {1},{2} {1},{2} {3},{0} {1}))".format(X + 10, Y + 10, X + 150, Y + 90),
+                         None, None)
+    try:
+        plan, onemap = make(str(tmp_path / "data"), "a square", side)
+    finally:
+        del CASES["a square"]
+    path = onemap if side == "onemap" else plan
+    with sqlite3.connect(path) as db:
+        for (trigger,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+            db.execute('DROP TRIGGER "{}"'.format(trigger))            # (they need SpatiaLite's functions)
+        db.execute("UPDATE {} SET geom = ? WHERE fid = (SELECT max(fid) FROM {})".format(layer, layer),
+                   (None if stored == "NULL" else b"GP\x00\x01\xe2\x11\x00\x00" + b"\xff" * 40,))
+
+    def notes(result):
+        return sorted((f.rule_id, f.severity, f.message, f.plan_fid, f.control_fid) for f in result.findings
+                      if f.rule_id in ("GEO-00", "GEO-01"))
+    result = verify(plan, onemap)
+    through_arrow = notes(result)
+    monkeypatch.setattr(reading, "HAS_ARROW", False)
+    assert notes(verify(plan, onemap)) == through_arrow
+    if side == "onemap":
+        assert through_arrow == [] and [round(f.area_m2) for f in result.findings if f.rule_id == "CL-01"] == [5000]
+        return
+    assert [(rule, severity) for rule, severity, *_rest in through_arrow] == [("GEO-00", "error")]
+    fid = 3 if side == "plan" else 2
+    assert layer in through_arrow[0][2] and "要素 {}：没有几何图形（为空或无法读取），未参与核对".format(fid) in through_arrow[0][2]
+    assert through_arrow[0][3] == fid

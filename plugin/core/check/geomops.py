@@ -51,6 +51,8 @@ NOTES = {   # what: (level, zh, en)
     "parts_dropped": ("warning", "几何含非面部分（{}），已只保留面部分参与核对",
                       "the geometry holds parts that are not polygons ({}): only its polygons are checked"),
     "curves": ("info", "几何含曲线，已按折线计算", "the geometry has curves: measured as straight segments"),
+    "no_geometry": ("error", "没有几何图形（为空或无法读取），未参与核对",
+                    "no geometry (empty, or unreadable bytes): left out of the check"),
 }
 DROPPED_ZH = {"line": "线", "point": "点", "ring": "点数过少的环", "other": "其他几何"}
 
@@ -72,11 +74,16 @@ class Screen:
     def __init__(self):
         self.notes = []
 
-    def __call__(self, geometry, transform=None, where=None, polygonal=True):
+    def __call__(self, geometry, transform=None, where=None, polygonal=True, missing=True):
         """The usable shape of `geometry`, transformed by `transform`; `where` = (side, layer key, fid)
         names the feature in the note (None: no note kept, e.g. a live edit). A point or line layer's
         geometry (`polygonal` False: facility points, boundary lines) is kept as it is when its
-        coordinates are finite."""
+        coordinates are finite. A geometry empty as read (a NULL, or bytes GDAL could not read) is noted too,
+        unless `missing` is False (a one-map layer read near the plan: such a feature has no place there)."""
+        if geometry is None or geometry.isEmpty():
+            if missing:
+                self.missing(where)
+            return QgsGeometry()
         shape, what, detail = usable(geometry) if polygonal else _finite_only(geometry)
         if transform is not None and not shape.isEmpty():
             try:
@@ -88,6 +95,11 @@ class Screen:
         if what is not None and where is not None:
             self.notes.append(GeometryNote(*where, what, detail))
         return shape
+
+    def missing(self, where):
+        """Note that the feature `where` = (side, layer key, fid) has no geometry (None: no note)."""
+        if where is not None:
+            self.notes.append(GeometryNote(*where, "no_geometry"))
 
 
 def usable(geometry):

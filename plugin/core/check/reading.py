@@ -156,9 +156,15 @@ def read_arrow(path, found, near, make, keep, poll, transform=None, screen=None,
     collected = Collected(list(wanted.fields), twin if geometry_name is not None else None)
     for batch in ogr_layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES"]):
         poll()
+        geometries = batch[geometry_name].tolist() if geometry_name is not None else None
+        if near is not None:                    # no geometry, no place, so not near (as read_qgis)
+            placed = np.array([bool(g) for g in geometries], dtype=bool)
+            if not placed.all():
+                batch = {name: column[placed] for name, column in batch.items()}
+                geometries = [g for g in geometries if g]
         collected.fids.extend(batch[fid_name].tolist())
-        if geometry_name is not None:
-            collected.wkbs.extend(batch[geometry_name].tolist())       # copied into one buffer
+        if geometries is not None:
+            collected.wkbs.extend(geometries)                          # copied into one buffer
         else:
             collected.wkbs.extend([None] * len(batch[fid_name]))
         values = {name: _python_values(batch[name], collected.share) for name in wanted.names}
@@ -173,16 +179,19 @@ def read_arrow(path, found, near, make, keep, poll, transform=None, screen=None,
         if wkbs is None:
             return None
     if screen is not None and not found.spec.is_table:
-        wkbs = screened(wkbs, collected.fids, screen, where, found.spec.geometry == "polygon")
+        missing = np.flatnonzero(wkbs.lengths() == 0) if near is None else []
+        wkbs = screened(wkbs, collected.fids, screen, where, found.spec.geometry == "polygon", near is None)
+        for number in missing:
+            screen.missing((where[0], where[1], collected.fids[number]))
     return collected.table(make, keep, wkbs)
 
 
-def screened(wkbs, fids, screen, where, polygonal):
+def screened(wkbs, fids, screen, where, polygonal, missing=True):
     """The WkbBlob with every geometry the screen would change replaced by what it keeps (geomops.Screen,
     one QgsGeometry each). A plain 2D one-ring polygon (or multipolygon of one such part) of finite
     coordinates and five points or more — the usual parcel — passes as read, judged for all features at
     once from its header and points (a chunk at a time: a million patches' points are never all held
-    twice); any other goes through the screen."""
+    twice); any other goes through the screen (`missing`: whether bytes it cannot read are noted)."""
     count = len(wkbs)
     plain = np.zeros(count, dtype=bool)
     for start, part in wkbs.chunks() if polygonal else ():
@@ -190,7 +199,8 @@ def screened(wkbs, fids, screen, where, polygonal):
     suspects = np.flatnonzero(~plain & (wkbs.lengths() > 0))
     new = {}
     for number in suspects.tolist():
-        shape = screen(from_wkb(wkbs.wkb(number)), None, (where[0], where[1], int(fids[number])), polygonal)
+        shape = screen(from_wkb(wkbs.wkb(number)), None, (where[0], where[1], int(fids[number])), polygonal,
+                       missing)
         new[number] = shape.asWkb() if not shape.isEmpty() else None
     return wkbs.replaced(new) if new else wkbs
 
@@ -302,11 +312,13 @@ def read_qgis(layer, found, transform, near, make, keep, poll, screen=None, wher
     for number, feature in enumerate(layer.getFeatures(request)):
         if not number % POLL_EVERY:
             poll()
+        geometry = feature.geometry() if not found.spec.is_table else None
+        if near is not None and geometry.isEmpty():
+            continue                   # no place, so not near (QGIS leaves out the filter on a layer inside it)
         attrs, code, label = read(feature)
         for column, value in zip(columns, attrs.values()):
             column.append(share(value))
         collected.fids.append(feature.id())
-        geometry = feature.geometry() if not found.spec.is_table else None
         if geometry is not None and screen is not None:
             geometry = screen(geometry, transform, (where[0], where[1], feature.id()), polygonal)
         elif geometry is not None and transform is not None and not geometry.isEmpty():

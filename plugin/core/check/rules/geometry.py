@@ -86,12 +86,8 @@ class GeometryRule(Rule):
     def _invalid(self, ctx, data):
         findings = []
         table = data.features
-        suspects = np.flatnonzero(np.isnan(table.boxes[:, 0]) | ~table.valid())   # no geometry, or GEOS objects
+        suspects = np.flatnonzero(~np.isnan(table.boxes[:, 0]) & ~table.valid())   # no geometry: GEO-00's note
         for feature in map(table.__getitem__, suspects.tolist()):
-            if feature.geometry.isEmpty():
-                findings.append(self.finding("要素 {} 没有几何图形".format(feature.label), plan_layer=data.key,
-                                             plan_fid=feature.fid, plan_code=feature.code))
-                continue
             if feature.shape is feature.geometry:            # found valid by GEOS when read: nothing to explain
                 continue
             errors = feature.geometry.validateGeometry(VALIDATOR_GEOS)
