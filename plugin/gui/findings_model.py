@@ -114,6 +114,11 @@ class FindingsModel(QStandardItemModel):
         status_text = (STATUS_ZH if self.chinese else STATUS_EN).get(rule.status, rule.status)
         reason = self._reason(rule)
         tip = ""                                      # the reason in full: its own row beneath, and the tooltip
+        stale = rule.rule_id in self.review.stale_rules
+        if stale:                                     # not run again by the live re-check
+            status_text += "（编辑前）" if self.chinese else " (before the edit)"
+            tip = ("规划编辑后未重新核对：此结论是编辑前的，请重新核对" if self.chinese else
+                   "not run again since the plan was edited: this is the outcome before the edit; check again")
         if rule.status == "not_applicable" and reason:
             tip = "{}：{}".format(status_text, reason) if self.chinese else "{}: {}".format(status_text, reason)
         decided = [self.review.decision(f) for f in rule.findings]
@@ -129,7 +134,7 @@ class FindingsModel(QStandardItemModel):
         status.setText(status_text)
         status.setToolTip(tip or status_text)
         worst = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in rule.findings)), None)
-        head.setIcon(icon(worst or ("passed" if rule.status == "passed" else "")) or QIcon())
+        head.setIcon(icon(worst or ("passed" if rule.status == "passed" and not stale else "")) or QIcon())
         if rule.status == "not_applicable":
             for item in (head, status):
                 item.setForeground(QBrush(GREY))
@@ -154,7 +159,7 @@ class FindingsModel(QStandardItemModel):
             touched.add(finding.rule_id)
         by_id = {rule.rule_id: rule for rule in self.review.rules}
         rows = []
-        for rule_id in touched:
+        for rule_id in touched | self.review.stale_rules:     # (those now said to be from before the edit too)
             head = self.rule_items.get(rule_id)
             if head is not None and rule_id in by_id:
                 rows.append(head.row())

@@ -4,7 +4,8 @@ While the plan's land-use layer is edited, each added or changed parcel is check
 look at one parcel at a time — the control lines (kinds `overlap`, `outside`), its code (`attribute`)
 and its own geometry (`geometry` checks `invalid`, `sliver`) — and its findings of those rules in
 the findings GeoPackage are replaced. Rules about the whole plan (gaps, overlaps between parcels,
-coverage, indicators, CRS) wait for the next full check.
+coverage, indicators, CRS) wait for the next full check: the findings file then names them
+(`stale_rules` in its run row), and the report gives no verdict until the plan is checked in full again.
 
 How to call it (the panel does this; so does `make bench` to time one parcel at county scale):
 
@@ -20,6 +21,9 @@ and saved fids together); reviewer decisions on the replaced findings move with 
 would carry them over — kept on the finding covering the same ground, 需复核 on another finding of the
 same rule on that parcel, resolved only when the parcel has none — never dropped.
 """
+import json
+
+from osgeo import ogr
 from qgis.core import QgsCoordinateTransform, QgsGeometry
 
 from ..errors import OneMapError
@@ -135,6 +139,8 @@ class Recheck:
                     delta[(finding.rule_id, finding.severity)] = delta.get((finding.rule_id, finding.severity), 0) + 1
             decisions.follow(dataset, replaced, added)
             _count_changes(dataset, {key: n for key, n in delta.items() if n})
+            if found_by_fid:
+                _mark_stale(dataset, wanted)
 
 
 def _count_changes(dataset, delta):
@@ -164,6 +170,19 @@ def _count_changes(dataset, delta):
     for row in list(run):
         for severity, column in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
             row.SetField(column, row.GetField(column) + sum(n for (_r, s), n in delta.items() if s == severity))
+        run.SetFeature(row)
+
+
+def _mark_stale(dataset, rechecked):
+    """Record in the run row the rules of the check not among `rechecked`: the plan was edited, and their
+    outcome (gaps, overlaps between parcels, indicators …) is the one before (readback.Stored.stale_rules)."""
+    rules = dataset.GetLayerByName("rules")
+    stale = [row.GetField("rule_id") for row in rules if row.GetField("rule_id") not in rechecked]
+    run = dataset.GetLayerByName("run")
+    if run.GetLayerDefn().GetFieldIndex("stale_rules") < 0:          # a file written before OneMap 0.3.3
+        run.CreateField(ogr.FieldDefn("stale_rules", ogr.OFTString))
+    for row in list(run):
+        row.SetField("stale_rules", json.dumps(stale, ensure_ascii=False))
         run.SetFeature(row)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..read.schema import schema
 from ..read.sources import source_title
 from ..review import decisions, readback
-from ..review.layout import SEVERITIES
+from ..review.layout import SEVERITIES, STATUS_ZH
 from .text import clip, plain
 
 MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
@@ -25,7 +25,8 @@ COMPARE_ZH = {">=": "不少于", "<=": "不超过"}
 # carried onto a finding that changed since is 需复核 ('review') and closes nothing until confirmed.
 DECISION_ZH = {kind: names[0] for kind, names in decisions.NAMES.items()}
 CLOSING = tuple(decisions.KINDS)          # the decisions that close a finding
-UNDECIDED = "无法判定"                 # the verdict on a file that contradicts itself
+UNDECIDED = "无法判定"                 # the verdict on a file that contradicts itself, or outdated by edits
+STALE_ZH = "编辑前"                    # said of the outcome of a rule a live re-check did not run again
 
 
 @dataclass
@@ -101,6 +102,16 @@ class Report:
         return [rule["rule_id"] for rule in self.rules if rule["status"] == "error"]
 
     @property
+    def stale_rules(self):
+        """Rules not run again since the plan was edited (a live re-check runs only the parcel rules)."""
+        return self.stored.stale_rules if self.stored is not None else []
+
+    def status_zh(self, rule):
+        """A rule's outcome in words: '通过', or '通过（编辑前）' for one not run again since an edit."""
+        text = STATUS_ZH.get(rule["status"], rule["status"] or "")
+        return "{}（{}）".format(text, STALE_ZH) if rule["rule_id"] in self.stale_rules else text
+
+    @property
     def passed(self):
         """通过: every error finding closed (approved exception or false positive), every rule finished, and
         the file does not contradict itself."""
@@ -108,7 +119,7 @@ class Report:
 
     @property
     def verdict(self):
-        if self.problems:
+        if self.problems or self.stale_rules:
             return UNDECIDED
         return "通过" if self.passed else "不通过"
 
@@ -117,6 +128,9 @@ class Report:
         if self.problems:
             return "依据：核对结果文件前后不一致，可能被改动：{}。不能据此判定是否通过，请重新核对。".format(
                 readback.contradictions_text(self.problems))
+        if self.stale_rules:
+            return ("依据：核对后规划已经编辑，实时核对只重新核对了逐个地块的规则，规则 {} 的结论（{}）是编辑前的规划的，"
+                    "不能据此判定是否通过。请重新完整核对后再出具报告。".format("、".join(self.stale_rules), STALE_ZH))
         errors, to_confirm = self.open_count("error"), self.count("error", "review")
         if self.passed:
             closed = "、".join("{} {} 个".format(DECISION_ZH[kind], self.count("error", kind))

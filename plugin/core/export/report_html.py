@@ -74,9 +74,9 @@ class Markup(str):
     """Cell text that is already HTML."""
 
 
-def _status(status, table=STATUS_ZH):
+def _status(status, table=STATUS_ZH, text=None):
     css = {"passed": "pass", "pass": "pass", "failed": "fail", "fail": "fail", "error": "fail"}.get(status, "na")
-    return Markup('<span class="{}">{}</span>'.format(css, escape(table.get(status, status or ""))))
+    return Markup('<span class="{}">{}</span>'.format(css, escape(text or table.get(status, status or ""))))
 
 
 def title(report):
@@ -105,7 +105,8 @@ def _rules_table(report):
             clause += '<br><span class="small">依据：{}{}</span>'.format(
                 escape(citation_zh(rule["clause_source"])), escape(
                     "（{}）".format(status_zh(rule.get("clause_status"))) if status_zh(rule.get("clause_status")) else ""))
-        rows.append([rule["rule_id"], rule.get("title") or "", Markup(clause), _status(rule["status"]),
+        rows.append([rule["rule_id"], rule.get("title") or "", Markup(clause),
+                     _status(rule["status"], text=report.status_zh(rule)),
                      report.rule_count(rule), number(area), number(mu(area)), rule.get("reason") or ""])
     return _table([("编号", 10, ""), ("规则", 12, ""), ("依据条款", 33, ""), ("结论", 7, "c"), ("问题", 6, "n"),
                    ("面积 m²", 11, "n"), ("面积 亩", 8, "n"), ("说明", 13, "")], rows)

@@ -4,7 +4,7 @@ Sheets: 汇总 (every rule), 问题清单 (every finding with its decision), 指
 结论与记录 (conclusion and run record). A text longer than a cell holds (Excel: 32 767 characters)
 is cut, visibly.
 """
-from ..review.layout import SEVERITY_ZH, STATUS_ZH
+from ..review.layout import SEVERITY_ZH
 from .citation import citation_zh, status_zh, when_zh
 from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 from .report_html import conclusion_text, run_record, title
@@ -27,7 +27,7 @@ def summary_rows(report):
         area = report.rule_area_m2(rule)
         yield [rule["rule_id"], rule.get("title") or "", rule.get("clause") or "",
                citation_zh(rule.get("clause_source")) if rule.get("clause_source") else "",
-               status_zh(rule.get("clause_status")), STATUS_ZH.get(rule["status"], rule["status"]), report.rule_count(rule), _round(area), _mu(area),
+               status_zh(rule.get("clause_status")), report.status_zh(rule), report.rule_count(rule), _round(area), _mu(area),
                rule.get("reason") or ""]
 
 

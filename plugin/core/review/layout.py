@@ -33,7 +33,10 @@ RUN_FIELDS = [("run_id", ogr.OFTString), ("plugin_version", ogr.OFTString), ("qg
               ("pushed_down", ogr.OFTString),          # the rules that ran as SQL in the PostGIS database
               ("villages", ogr.OFTString),             # the plan's village names, a JSON list (for the exports)
               ("as_of", ogr.OFTString), ("change", ogr.OFTString),   # core.lifecycle: one map as of, plan declared as
-              ("checked_by", ogr.OFTString)]
+              ("checked_by", ogr.OFTString),
+              # rules a live re-check did not run again (core.check.recheck): their outcome is the one before the
+              # plan was edited (a JSON list; empty until an edit is re-checked)
+              ("stale_rules", ogr.OFTString)]
 
 # Reviewer decisions (core.review.decisions): created empty by every run, filled from the panel or carried
 # over from a previous run; `resolved` = 1 when the decided finding no longer occurs, `review` = 1 when

@@ -60,6 +60,13 @@ class Stored:
         return self.run.get("run_id") or ""
 
     @property
+    def stale_rules(self):
+        """The rules a live re-check did not run again after the plan was edited (their status and findings
+        are those before the edit), in the rules table's order."""
+        stale = set(_text_list(self.run.get("stale_rules")))
+        return [rule["rule_id"] for rule in self.rules if rule["rule_id"] in stale]
+
+    @property
     def crs(self):
         """The findings' CRS (invalid when the file gives none); OneMapError for a definition naming a grid."""
         organization, code, definition = self.srs
@@ -107,7 +114,7 @@ def read(path, geometry=False):
         stored = Stored(path, runs[0], tables.rows("rules"),
                         tables.rows("indicators") if "indicators" in tables.present else [],
                         tables.rows("findings", geometry=geometry), srs=tables.srs())
-    stored.villages = _villages(stored.run.get("villages"))
+    stored.villages = _text_list(stored.run.get("villages"))
     stored.problems = contradictions(stored)
     return stored
 
@@ -323,8 +330,9 @@ def _points(wkb, at, count, dimensions, order):
     return at + size if all(map(math.isfinite, values)) else None
 
 
-def _villages(recorded):
-    """The village names of the run record's JSON list ([] when it gives none or cannot be read)."""
+def _text_list(recorded):
+    """The texts of a JSON list in the run record (village names, rule ids; [] when it gives none or cannot
+    be read)."""
     try:
         names = json.loads(recorded or "[]")
     except (ValueError, RecursionError):             # a hand-made record nested past Python's stack

@@ -57,6 +57,7 @@ class Review:
             stored.problems
         self.rules = [RuleRow(row) for row in stored.rules]
         self.by_rule = {rule.rule_id: rule for rule in self.rules}
+        self.stale_rules = set(stored.stale_rules)         # not run again since the plan was edited
         self.findings, self.by_fid = [], {}
         for row in stored.findings:
             self._add(row)
@@ -92,6 +93,7 @@ class Review:
         for values in rules:
             if values["rule_id"] in self.by_rule:
                 self.by_rule[values["rule_id"]].values = values
+        self.stale_rules = set(self.by_rule) - rule_ids       # as core.check.recheck records it
         return removed, [self._add(row) for row in rows]
 
     def reload_decisions(self):
@@ -111,6 +113,10 @@ class Review:
         severity_by_id = {f.finding_id: f.severity for f in self.findings}
         text = decisions_mod.summary(self.counts(), decisions_mod.decided_counts(
             severity_by_id, list(self.decisions.values())), chinese)
+        if self.stale_rules:
+            text = ("规划已编辑：{} 条规则的结论是编辑前的，请重新核对。{}" if chinese else
+                    "The plan was edited: {} rules give their outcome before the edit; check again. {}").format(
+                len(self.stale_rules), text)
         if self.problems:
             text = ("核对结果文件前后不一致（可能被改动）：{}。{}" if chinese else
                     "The findings file contradicts itself (it may have been altered): {}. {}").format(
