@@ -68,6 +68,22 @@ def test_outside_boundary_counts_only_the_outside_part_and_exempts_rural_homeste
     assert [f.plan_code for f in result.findings if f.rule_id == "CL-05"] == ["0701"]
 
 
+@pytest.mark.parametrize("named", [True, False])
+def test_outside_coded_boundaries_without_their_name_field(tmp_path, named):
+    """CL-07 names the 村庄集中建设区 by GKBJLXMC when the plan has that (optional) field, the layer when it
+    has not (red team rt-rules2: an IndexError had ended the rule with its conflicts unreported)."""
+    fields = [("GKBJLXDM", ogr.OFTString)] + ([("GKBJLXMC", ogr.OFTString)] if named else [])
+    values = dict({"GKBJLXDM": "0301"}, **({"GKBJLXMC": "村庄集中建设区"} if named else {}))
+    extra = {"CJDCQ": ([("ZLDWDM", ogr.OFTString)], [(square(X - 500, Y - 500, X + 500, Y + 500),
+                                                      {"ZLDWDM": "141181106201"})]),
+             "GKBJ": (fields, [(square(X, Y, X + 100, Y + 100), values)])}
+    result = run(tmp_path, [("1001", square(X + 100, Y, X + 200, Y + 100)), ("0703", square(X, Y, X + 100, Y + 100))],
+                 {"STBHHX": control(square(X - 400, Y - 400, X - 390, Y - 390))}, extra=extra)
+    assert outcome(result, "CL-07")["status"] == "failed" and areas(result, "CL-07") == [10000.0]
+    message = next(f.message for f in result.findings if f.rule_id == "CL-07")
+    assert ("位于村庄集中建设区外" if named else "位于管控边界外") in message, message
+
+
 def test_outside_a_boundary_of_two_touching_polygons(tmp_path):
     boundary = control(square(X, Y, X + 50, Y + 100), square(X + 50, Y, X + 100, Y + 100))
     result = run(tmp_path, [("0901", square(X + 25, Y + 10, X + 75, Y + 20))], {"CZKFBJ": boundary})

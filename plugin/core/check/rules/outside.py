@@ -46,8 +46,8 @@ class OutsideRule(Rule):
         matrix = Matrix(self)
         boundary_name = schema().layers[boundary.key].zh
         name_spec = schema().layers[boundary.key].field_for("name")
-        if wanted and name_spec is not None:          # e.g. 村庄集中建设区、村庄弹性发展区 rather than 管控边界
-            values = boundary.features.columns.get(name_spec.name) or []
+        values = boundary.features.columns.get(name_spec.name) if wanted and name_spec is not None else None
+        if values is not None:                        # e.g. 村庄集中建设区、村庄弹性发展区 rather than 管控边界
             names = {str(values[n] or "").strip() for n in matching.tolist()} - {""}
             boundary_name = "、".join(sorted(names)) or boundary_name
         parts = self.answered(ctx, "outside")
