@@ -1,5 +1,6 @@
 """Small hand-made cases per rule kind: holes, multipolygons, touching edges, noise, projections."""
 import os
+import re
 
 import pytest
 from osgeo import gdal, ogr
@@ -352,3 +353,27 @@ def test_a_small_utility_parcel_is_no_sliver_in_a_village_plan_but_a_small_home_
                ("0703", square(X + 40, Y, X + 60, Y + 20))]
     result = run(tmp_path, parcels, {"YJJBNTBHTB": control(square(X + 500, Y, X + 510, Y + 10))})
     assert [(f.plan_code, round(f.area_m2, 2)) for f in result.findings if f.rule_id == "GEO-04"] == [("0703", 64.0)]
+
+
+def test_a_protected_area_indicator_counts_only_what_lies_in_the_village(tmp_path):
+    """IND-01 永久基本农田保护面积: a patch straddling the village boundary counts its inside half, the
+    neighbour's patch the plan carries counts nothing, and the row says how much was left out (red team
+    rt-rules2: 39 998 m² against a 25 000 m² allocation passed with 19 999 m² in the village)."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsDistanceArea, QgsGeometry, QgsProject
+    village = square(X, Y, X + 1000, Y + 1000)
+    farm = [square(X + 100, Y + 100, X + 200, Y + 200), square(X + 900, Y + 400, X + 1100, Y + 500),
+            square(X + 1100, Y + 600, X + 1200, Y + 700)]
+    patches = ([("DLBM", ogr.OFTString)], [(w, {"DLBM": "0103"}) for w in farm])
+    plan = gpkg(tmp_path / "plan.gpkg", 4546, {
+        "GHYDYH": landuse(("0103", village)), "YJJBNTBHTB": patches,
+        "CJDCQ": ([("ZLDWDM", ogr.OFTString)], [(village, {"ZLDWDM": "141181106201"})])})
+    onemap = gpkg(tmp_path / "onemap.gpkg", 4546, {"YJJBNTBHTB": patches, "CJZBFJ": (
+        [("XZQDM", ogr.OFTString), ("ZBMC", ogr.OFTString), ("ZBZ", ogr.OFTReal), ("DW", ogr.OFTString)],
+        [(None, {"XZQDM": "141181106201", "ZBMC": "永久基本农田保护面积", "ZBZ": 2.5, "DW": "公顷"})])})
+    row = next(r for r in verify(plan, onemap).indicators if r["indicator"] == "永久基本农田保护面积")
+    measure = QgsDistanceArea()
+    measure.setSourceCrs(QgsCoordinateReferenceSystem("EPSG:4546"), QgsProject.instance().transformContext())
+    measure.setEllipsoid("EPSG:1024")
+    pieces = [QgsGeometry.fromWkt(w).intersection(QgsGeometry.fromWkt(village)) for w in farm]
+    assert row["planned_m2"] == pytest.approx(sum(map(measure.measureArea, pieces)), abs=0.01)
+    assert row["status"] == "fail" and re.search(r"村域外 1999\d\.\d\d 平方米未计入", row["note"])

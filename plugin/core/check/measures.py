@@ -9,7 +9,8 @@ import numpy as np
 from ..read.codes import code_list
 from .baseyear import tiankan_share
 from .ellipsoid import EllipsoidalAreas
-from .geomops import polygonal, union
+from .geomops import Prepared, polygonal, union
+from .inside import within
 
 CGCS2000_ELLIPSOID = "EPSG:1024"
 M2_PER_HA = 10000.0
@@ -58,10 +59,19 @@ class Measures:
             return 0.0
         return float(np.nansum(self.areas(landuse)[_coded(landuse, codes)]))
 
-    def of_layer(self, key):
-        """The plan layer's total, or None when the plan has no such layer."""
+    def of_layer(self, key, within_area=None):
+        """The plan layer's total, or None when the plan has no such layer; with `within_area` (a LayerData:
+        the village) only what lies inside it — a patch beyond the village is not the village's."""
         layer = self.ctx.plan_layer(key)
-        return None if layer is None else float(np.nansum(self.areas(layer)))
+        if layer is None:
+            return None
+        areas = self.areas(layer)
+        if within_area is None or not len(within_area.features):
+            return float(np.nansum(areas))
+        area = within_area.union()
+        numbers, whole = within(layer, np.arange(len(layer.features)), Prepared(area))
+        cut = [polygonal(layer.features[n].shape.intersection(area)) for n in numbers[~whole].tolist()]
+        return float(np.nansum(areas[numbers[whole]])) + float(np.sum(self.areas_of(cut)))
 
     def planned_cropland(self):
         """The plan's cropland net of the base year's 田坎 share under each parcel."""

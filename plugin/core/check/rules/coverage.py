@@ -7,7 +7,7 @@ from ...read.schema import schema
 from ..boxindex import box_of
 from ..compact import copied
 from ..geomops import Prepared, polygonal, single_parts, union
-from ..inside import EDGE, INSIDE, WORTH_IT, InsideGrid
+from ..inside import within
 from ..pairs import overlapping_pairs
 from ..reading import label_text
 from .base import SEVERITIES, Rule, reaches
@@ -147,21 +147,3 @@ def not_copied(placed, layer, other):
         keep[whole] = ~copied(layer.features, numbers[whole], other.features)
         numbers, whole = numbers[keep], whole[keep]
     return zip(numbers.tolist(), whole.tolist())
-
-
-def within(layer, numbers, prepared):
-    """(numbers, wholly inside) of the layer's features among `numbers` (an array) that meet the prepared
-    area, in order, as two arrays; the area's inside grid (inside.py) places most of them without GEOS when
-    there are many."""
-    numbers = np.asarray(numbers, dtype=np.int64)
-    table = layer.features
-    numbers = numbers[~np.isnan(table.boxes[numbers, 0])] if len(numbers) else numbers
-    placed = np.full(len(numbers), EDGE, dtype=np.int8)
-    if len(numbers) >= WORTH_IT:
-        placed = InsideGrid(prepared).place(table.boxes[numbers])
-    meets, whole = placed == INSIDE, placed == INSIDE
-    for at in np.flatnonzero(placed == EDGE).tolist():
-        shape = table[int(numbers[at])].shape
-        if prepared.intersects(shape):
-            meets[at], whole[at] = True, prepared.contains(shape)
-    return numbers[meets], whole[meets]

@@ -130,10 +130,11 @@ def planned_figure(ctx, rule, definition):
     if "codes" in definition:
         rule.plan_layer(ctx, "GHYDYH")
         return figures.of_codes(rule.ruleset.codes(definition["codes"])), BASIS
-    planned = figures.of_layer(definition["layer"])
+    planned = figures.of_layer(definition["layer"], ctx.plan_layer(rule.args["village"]))
     if planned is None:
         return (None, "一张图与规划均无该图层") if ctx.onemap_layer(definition["layer"]) is None else (0.0, BASIS)
-    return planned, BASIS
+    beyond = figures.of_layer(definition["layer"]) - planned          # what lies beyond the village: not its own
+    return planned, BASIS + ("，村域外 {:.2f} 平方米未计入".format(beyond) if beyond > rule.ruleset.noise_m2 else "")
 
 
 def base_figure(ctx, rule, definition):
