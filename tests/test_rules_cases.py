@@ -377,3 +377,27 @@ def test_a_protected_area_indicator_counts_only_what_lies_in_the_village(tmp_pat
     pieces = [QgsGeometry.fromWkt(w).intersection(QgsGeometry.fromWkt(village)) for w in farm]
     assert row["planned_m2"] == pytest.approx(sum(map(measure.measureArea, pieces)), abs=0.01)
     assert row["status"] == "fail" and re.search(r"村域外 1999\d\.\d\d 平方米未计入", row["note"])
+
+
+@pytest.mark.parametrize("twice", [True, False])
+def test_base_year_parcels_that_overlap_count_once(tmp_path, twice):
+    """A base-year cropland parcel delivered twice under a 0701 parcel: 建设占用耕地 is the parcel's own area,
+    not twice it, and BASE-01 says the base year overlaps itself (red team rt-rules2: 19 999 m² for 9 999)."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsDistanceArea, QgsGeometry, QgsProject
+    parcel = square(X, Y, X + 100, Y + 100)
+    base = [(square(X - 50, Y - 50, X + 150, Y + 150), {"JQDLBM": "0103", "KCXS": 0.0})] * (2 if twice else 1)
+    village = square(X - 500, Y - 500, X + 500, Y + 500)
+    plan = gpkg(tmp_path / "plan.gpkg", 4546, {
+        "GHYDYH": landuse(("0701", parcel), ("0103", square(X + 200, Y, X + 300, Y + 100))),
+        "CJDCQ": ([("ZLDWDM", ogr.OFTString)], [(village, {"ZLDWDM": "141181106201"})]),
+        "JQDLTB": ([("JQDLBM", ogr.OFTString), ("KCXS", ogr.OFTReal)], base)})
+    onemap = gpkg(tmp_path / "onemap.gpkg", 4546, {"STBHHX": control(square(X - 400, Y - 400, X - 390, Y - 390))})
+    result = verify(plan, onemap)
+    taken = next(r for r in result.indicators if r["indicator"] == "建设占用耕地")["planned_m2"]
+    measure = QgsDistanceArea()
+    measure.setSourceCrs(QgsCoordinateReferenceSystem("EPSG:4546"), QgsProject.instance().transformContext())
+    measure.setEllipsoid("EPSG:1024")
+    assert taken == pytest.approx(measure.measureArea(QgsGeometry.fromWkt(parcel)), abs=0.01)
+    overlaps = [f for f in result.findings if f.rule_id == "BASE-01" and f.plan_layer == "JQDLTB"]
+    assert [(f.severity, round(f.area_m2)) for f in overlaps] == ([("warning", 40000)] if twice else [])
+    assert not overlaps or "重叠部分只计一次" in overlaps[0].message

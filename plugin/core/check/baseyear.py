@@ -4,7 +4,7 @@ County review compares the base year with the target year: new construction, cro
 cropland in and out. A plan without JQDLTB has no base year; rules then say that new and existing
 could not be told apart instead of guessing.
 """
-from .geomops import union
+from .geomops import polygonal, union
 
 
 def tiankan_share(attrs):
@@ -30,13 +30,23 @@ def tiankan_share(attrs):
 class BaseYear:
     def __init__(self, layer):
         self.layer = layer                       # LayerData of JQDLTB, or None
+        self._overlaps = None
 
     @property
     def available(self):
         return self.layer is not None and bool(self.layer.features)
 
+    def overlaps(self):
+        """(parcel, other, shared part) for the base-year parcels that share area (a parcel delivered twice,
+        a bad merge; 三调 itself has none), found once as GEO-02 finds the plan's."""
+        if self._overlaps is None:
+            from .rules.geometry import overlapping_pairs     # (the rules import the context, which imports this)
+            self._overlaps = [(a, b, part) for a, b, part in overlapping_pairs(self.layer) if part.area() > 0.0]
+        return self._overlaps
+
     def pieces(self, shape, codes):
-        """(base-year feature, part of `shape` on it) for the base-year parcels of `codes` under `shape`."""
+        """(base-year feature, part of `shape` on it) for the base-year parcels of `codes` under `shape`; where
+        base-year parcels overlap, the ground they share is the lower fid's only (counted once)."""
         found = []
         for feature in self.layer.candidates(shape.boundingBox()):
             if feature.code not in codes or feature.shape.isEmpty():
@@ -47,8 +57,21 @@ class BaseYear:
                 part = feature.prepared.common(shape)
                 if not part.isEmpty():
                     found.append((feature, part))
-        return found
+        overlapping = {feature.fid for pair in self.overlaps() for feature in pair[:2]} if len(found) > 1 else ()
+        return _disjoint(found) if any(feature.fid in overlapping for feature, _part in found) else found
 
     def part_of(self, shape, codes):
         """The part of `shape` that was of `codes` in the base year."""
         return union(part for _feature, part in self.pieces(shape, codes))
+
+
+def _disjoint(found):
+    """(feature, part) pieces by fid, what an earlier piece covers taken out of each later one."""
+    kept, taken = [], None
+    for feature, part in sorted(found, key=lambda piece: piece[0].fid):
+        if taken is not None:
+            part = polygonal(part.difference(taken))
+        if not part.isEmpty():
+            kept.append((feature, part))
+            taken = part if taken is None else union([taken, part])
+    return kept

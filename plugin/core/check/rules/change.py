@@ -2,11 +2,12 @@
 
 Per parcel a note on the ground that changed, with its area once (ellipsoidal m²) and the split into
 新增建设用地 (of it 建设占用耕地), 耕地转入 or 耕地转出 (cropland net of 田坎) in the message; the rule's
-total is then the changed ground. The figures' totals go to the `indicators` table; a negative
+total is then the changed ground. Base-year parcels that overlap are a finding of the rule's severity:
+their shared ground counts once (baseyear.BaseYear.pieces). The figures' totals go to the `indicators` table; a negative
 耕地进出平衡 is a finding of the rule's severity.
 """
 from ..measures import BASIS, BASIS_NET, M2_PER_HA, M2_PER_MU
-from .base import NotApplicable, Rule
+from .base import NotApplicable, Rule, reaches
 from .indicator import record_indicator
 from .selection import describe
 
@@ -27,6 +28,13 @@ class ChangeRule(Rule):
                 describe(feature.code), feature.label, changed, split(changes), BASIS), severity="info",
                 plan_layer="GHYDYH", plan_fid=feature.fid, plan_code=feature.code, area_m2=changed,
                 geometry=ground))
+        for parcel, other, shared in ctx.base_year().overlaps():
+            if reaches(shared.area(), self.ruleset.noise_m2):
+                findings.append(self.finding(
+                    "基期地类图斑（要素 {}）与（要素 {}）重叠 {:.2f} 平方米：基期对比中重叠部分只计一次".format(
+                        parcel.label, other.label, shared.area()),
+                    plan_layer="JQDLTB", plan_fid=parcel.fid, plan_code=parcel.code, area_m2=shared.area(),
+                    geometry=shared))
         totals = figures.totals()
         tolerance = float(self.ruleset.tolerances.get("indicator_m2", 0.0))
         for name in FIGURES:
