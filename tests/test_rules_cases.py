@@ -401,3 +401,22 @@ def test_base_year_parcels_that_overlap_count_once(tmp_path, twice):
     overlaps = [f for f in result.findings if f.rule_id == "BASE-01" and f.plan_layer == "JQDLTB"]
     assert [(f.severity, round(f.area_m2)) for f in overlaps] == ([("warning", 40000)] if twice else [])
     assert not overlaps or "重叠部分只计一次" in overlaps[0].message
+
+
+@pytest.mark.parametrize("marked", [True, False])
+def test_development_zone_parcels_are_judged_by_their_mark_or_not_at_all(tmp_path, marked):
+    """DP-04 on a detailed plan whose land use is GHYDYH: its KFQ field is read as GHDK's is, a marked 1001 parcel
+    outside 城镇开发边界 is an error; without the field the rule is not applicable, not passed (red team
+    rt-rules2: 'passed' with the KFQ column never read)."""
+    fields = [("YDYHFLDM", ogr.OFTString)] + ([("KFQ", ogr.OFTString)] if marked else [])
+    rows = [(square(X + 300, Y, X + 400, Y + 100), dict({"YDYHFLDM": "1001"}, **({"KFQ": "某某产业园"} if marked else {}))),
+            (square(X, Y, X + 100, Y + 100), dict({"YDYHFLDM": "0701"}, **({"KFQ": ""} if marked else {})))]
+    plan = gpkg(tmp_path / "plan.gpkg", 4546, {
+        "GHYDYH": (fields, rows), "GHFW": ([("BZ", ogr.OFTString)], [(square(X - 500, Y - 500, X + 500, Y + 500), {"BZ": "x"})])})
+    onemap = gpkg(tmp_path / "onemap.gpkg", 4546, {"CZKFBJ": ([("GHFQDM", ogr.OFTString)], [
+        (square(X - 200, Y - 200, X + 200, Y + 200), {"GHFQDM": "0401"})])})
+    result = verify(plan, onemap, kind="detailed")
+    if marked:
+        assert outcome(result, "DP-04")["status"] == "failed" and areas(result, "DP-04") == [10000.0]
+    else:
+        assert outcome(result, "DP-04")["status"] == "not_applicable" and "KFQ" in outcome(result, "DP-04")["reason"]

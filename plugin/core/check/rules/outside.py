@@ -74,7 +74,11 @@ class OutsideRule(Rule):
         numbers = chosen_numbers(self, plan)
         marked = self.args.get("marked_by")
         if marked:
-            values = plan.features.columns.get(marked) or [None] * len(plan.features)
+            values = plan.features.columns.get(marked)
+            if values is None:                    # no parcel can be told to be one: nothing was examined
+                raise NotApplicable("规划图层 {} 没有 {} 字段，无法判断哪些地块属于开发区、产业园区".format(plan.name, marked),
+                                    "the plan layer {} has no {} field: which parcels are development zones is "
+                                    "not known".format(plan.name, marked))
             numbers = numbers[np.array([bool(str(values[n] or "").strip()) for n in numbers.tolist()], dtype=bool)]
         return numbers
 
