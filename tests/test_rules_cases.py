@@ -420,3 +420,17 @@ def test_development_zone_parcels_are_judged_by_their_mark_or_not_at_all(tmp_pat
         assert outcome(result, "DP-04")["status"] == "failed" and areas(result, "DP-04") == [10000.0]
     else:
         assert outcome(result, "DP-04")["status"] == "not_applicable" and "KFQ" in outcome(result, "DP-04")["reason"]
+
+
+@pytest.mark.parametrize("zone_at", [0.0, 1500.0])
+def test_a_control_code_the_one_map_has_only_away_from_the_plan_is_passed_not_inapplicable(tmp_path, zone_at):
+    """CL-04: the one map is read near the plan, so a 生态控制区 1.5 km away is not read; the plan meets none:
+    通过 — not 不适用 "GHFQ 中没有…生态控制区 的要素", which a desktop walk found untrue."""
+    zones = ([("GHFQDM", ogr.OFTString)], [(square(X - 2000, Y - 100, X + 200, Y + 200), {"GHFQDM": "01"}),
+                                           (square(X + zone_at, Y, X + zone_at + 50, Y + 100), {"GHFQDM": "02"})])
+    result = run(tmp_path, [("0701", square(X, Y, X + 100, Y + 100))],
+                 {"GHFQ": zones, "STBHHX": control(square(X - 400, Y - 400, X - 390, Y - 390))})
+    if zone_at:
+        assert outcome(result, "CL-04")["status"] == "passed"
+    else:
+        assert outcome(result, "CL-04")["status"] == "failed"
