@@ -78,3 +78,18 @@ def test_a_plans_title_names_its_kind_once():
     assert plan_title("杜村村庄规划", "village") == "杜村村庄规划"
     assert plan_title("detailed_plan", "detailed") == "detailed_plan 详细规划"
     assert plan_title("城东片区", "") == "城东片区规划"
+
+
+def test_a_detailed_plan_without_its_parcels_is_said_to_lack_them(tmp_path):
+    """A 控规 delivered with its extent GHFW and its own 城镇开发边界 but no GHDK: a detailed plan lacking its
+    parcels, not "a one map — swapped?" (desktop walk), in the load report and in the check's refusal."""
+    import pytest
+
+    from plugin.core.errors import OneMapError
+    plan = gpkg(tmp_path / "p.gpkg", 4546, {"GHFW": control(square(X, Y, X + 100, Y + 100)),
+                                            "CZKFBJ": control(square(X, Y, X + 50, Y + 50))})
+    assert open_source(plan).guess_kind() == "detailed"
+    assert any("GHDK" in line for line in recognition_lines(open_source(plan)))
+    with pytest.raises(OneMapError) as refused:
+        verify(plan, sample("township_onemap.gpkg"))
+    assert "GHDK（规划地块）" in refused.value.zh and "选反" not in refused.value.zh

@@ -50,6 +50,8 @@ def check_inputs(plan, onemap):
     zh, en = ("；" + hint[0], "; " + hint[1]) if hint else ("", "")
     if "GHYDYH" not in plan.recognised:
         unknown = "".join("；{}：{}".format(layer.name, layer.problem) for layer in plan.unknown)
+        if plankind.marks(plan):                    # a detailed plan (its extent GHFW) without its parcels
+            zh, en = "；详细规划的规划地块图层为 GHDK（规划地块）" + zh, "; a detailed plan's parcels are GHDK" + en
         raise OneMapError("规划成果 {} 中没有可识别的规划用地用海图层（GHYDYH/GHDLTB/TDGHDL…）{}{}".format(plan.label, unknown, zh),
                           "The plan {} has no recognisable land-use layer (GHYDYH/GHDLTB/TDGHDL…){}{}".format(
                               plan.label, unknown, en))

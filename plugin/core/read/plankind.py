@@ -56,7 +56,7 @@ def swapped(plan, onemap):
     wrong way round — else None. Said with the error that the inputs cannot be checked."""
     controls = schema().kinds["onemap"]["needs_any"]
     in_plan = [key for key in controls if key in plan.recognised]
-    if "GHYDYH" not in plan.recognised and in_plan:
+    if "GHYDYH" not in plan.recognised and in_plan and not marks(plan):     # (a 控规 carries its control lines)
         return ("规划成果 {} 含一张图的控制线图层 {}，看似一张图：一张图与待核对规划是否选反了？".format(
                     plan.label, _names(plan, in_plan)),
                 "the plan {} holds the one map's control layers ({}): it looks like a one map — are the one map "

@@ -94,12 +94,13 @@ class PlanSource:
 
     def guess_kind(self):
         """'village', 'detailed' or 'onemap' from the layers present: land use with a village boundary is a
-        village plan, unless the plan has a detailed plan's parcels or extent (GHDK, GHFW)."""
+        village plan, unless the plan has a detailed plan's parcels or extent (GHDK, GHFW) — then, with land
+        use or not (a 控规 lacking its parcels), a detailed plan."""
         have = self.recognised
+        detailed = any(key in have for key in schema().kinds["detailed"].get("marked_by", []))
         if "GHYDYH" in have:
-            detailed = any(key in have for key in schema().kinds["detailed"].get("marked_by", []))
             return "village" if "CJDCQ" in have and not detailed else "detailed"
-        return "onemap"
+        return "detailed" if detailed else "onemap"
 
     def open_layer(self, key):
         """A QgsVectorLayer for the recognised key (attributes decoded correctly); OneMapError if unusable."""
