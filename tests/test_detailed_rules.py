@@ -148,6 +148,9 @@ def test_sub_zones_of_the_boundary(tmp_path):
     assert found(result, "ZONE-02") == [("1001", "warning", 10000.0)]        # 16 留白 exempt
     assert found(result, "ZONE-03") == [("0103", "info", 10000.0)]           # housing: nothing
     assert outcome(result, "ZONE-03")["status"] == "passed"                   # a note does not fail a rule
+    messages = {f.rule_id: f.message for f in result.findings if f.rule_id.startswith("ZONE-")}
+    assert "位于城镇开发边界（特别用途区）内" in messages["ZONE-01"]               # not "城镇开发边界内": reads as fine
+    assert "位于城镇开发边界（城镇弹性发展区）内" in messages["ZONE-02"]
 
 
 def test_sub_zones_are_recognised_by_name_alone(tmp_path):

@@ -89,6 +89,9 @@ class OverlapRule(Rule):
                                     "{} has no feature coded or named {}".format(control.key, what))
             pieces = self.pieces(plan, chosen_numbers(self, plan), control, wanted_numbers)
         control_name = schema().layers[control_key].zh
+        zones = [code for code in wanted if not code.isdigit()]      # e.g. 特别用途区: the part of the layer meant
+        if zones:
+            control_name = "{}（{}）".format(control_name, "/".join(zones))
         matrix = Matrix(self)
         findings = []
         for at, (feature, control_fid, piece, _area) in pieces:
