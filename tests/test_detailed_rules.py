@@ -463,3 +463,12 @@ def test_unit_allocations_are_read_in_their_own_unit_and_ranges_as_a_minimum_cou
     assert outcome(result, "UNIT-03")["reason"] == "一张图的单元设施配置（DYSSPZ）中没有规划所在单元（1）的记录"
     table = indicators(result)
     assert table["城镇建设用地规模（1）"]["allocated_value"] == 56.0 and table["总建筑面积（1）"]["allocated_value"] == 9.5
+
+
+def test_area_consistency_compares_a_detailed_plan_with_its_extent(tmp_path):
+    """GEO-06 in a 控规: the parcels' total against 规划范围 GHFW, said in its words (it had compared nothing and
+    said "也没有村域可比")."""
+    extent = ([("BZ", S)], [(square(X, Y, X + 400, Y + 100), {"BZ": "规划范围"})])
+    result = check(tmp_path, {"GHDK": parcels(("0701", cell(0)), ("0901", cell(1))), "GHFW": extent}, {})
+    message = next(f.message for f in result.findings if f.rule_id == "GEO-06")
+    assert "与规划范围面积" in message and "村域" not in message

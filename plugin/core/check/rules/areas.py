@@ -56,23 +56,29 @@ class AreaRule(Rule):
                     plan_layer=layer.key, plan_fid=feature.fid, plan_code=feature.code,
                     area_m2=float(recorded[at] - computed[at]), geometry=feature.geometry))
         village = ctx.plan_layer(self.args["village"]) if "village" in self.args else None
+        region = self.region_name()
         landuse = ctx.plan_layer("GHYDYH")
         if village is not None and landuse is not None and landuse in layers:
             compared = True
             total = float(np.nansum(figures.areas(landuse)))
-            region = float(np.nansum(figures.areas(village)))
-            if self.differs(total, region):
+            area = float(np.nansum(figures.areas(village)))
+            if self.differs(total, area):
                 anchor = village.union().pointOnSurface().asPoint()
                 findings.append(self.finding(
-                    "规划用地图斑椭球面积之和 {:.2f} 平方米（{:.4f} 公顷）与村域面积 {:.2f} 平方米不一致，相差 {:.2f} 平方米".format(
-                        total, total / M2_PER_HA, region, total - region),
-                    plan_layer=landuse.key, control_layer=village.key, area_m2=total - region,
+                    "规划用地图斑椭球面积之和 {:.2f} 平方米（{:.4f} 公顷）与{}面积 {:.2f} 平方米不一致，相差 {:.2f} 平方米".format(
+                        total, total / M2_PER_HA, region, area, total - area),
+                    plan_layer=landuse.key, control_layer=village.key, area_m2=total - area,
                     extra={"x": anchor.x(), "y": anchor.y()}))
         if not compared:
-            raise NotApplicable("规划成果的图层没有面积字段（{}），也没有村域可比".format("、".join(l.name for l in layers)),
-                                "no recorded area field in {} and no village to compare with".format(
-                                    ", ".join(l.name for l in layers)))
+            raise NotApplicable("规划成果的图层没有面积字段（{}），也没有{}可比".format("、".join(l.name for l in layers), region),
+                                "no recorded area field in {} and no {} to compare with".format(
+                                    ", ".join(l.name for l in layers), self.args.get("village", "boundary")))
         return findings
+
+    def region_name(self):
+        """What the land use's total is compared with: 村域 (CJDCQ), or the boundary layer's name (规划范围)."""
+        key = self.args.get("village")
+        return "村域" if key in (None, "CJDCQ") else schema().layers[key].zh
 
     def differs(self, recorded, computed):
         """Beyond the absolute or the relative tolerance (either); numbers or NumPy arrays."""
