@@ -46,24 +46,28 @@ def open_parcels(wkbs, trusted=None):
     edges = np.maximum(sizes - 1, 0)
     last = np.zeros(len(x), dtype=bool)
     last[starts[1:] - 1] = True
-    head = np.flatnonzero(~last)                        # each edge by its first point
-    ring_of = np.repeat(np.arange(len(rings)), edges)
+    index = np.int32 if len(x) < 1 << 30 else np.int64  # point numbers (a county's fit in 32 bits: half the memory)
+    head = np.flatnonzero(~last).astype(index)          # each edge by its first point
+    del last
     turn = _orientation(x, y, head, edges)
     unusable = (sizes < 4) | (turn == 0)                # not a ring, or too thin to tell its turn: GEOS judges it
     backwards = (turn < 0) != rings.hole                # outer rings should turn left, holes right
-    low, forward, mixed = _edges(x, y, head, backwards[ring_of])
-    matched = _matched(x, y, head, low, forward, mixed)
+    low, forward, mixed = _edges(x, y, head, np.repeat(backwards, edges), index)
+    first, second = _candidates(low, forward, mixed)
+    del mixed                                           # (the largest arrays let go before the next)
+    matched = _matched(x, y, head, low, first, second)
+    ring_of = np.searchsorted(np.cumsum(edges), np.flatnonzero(~matched), side="right")   # unmatched edges' rings
     owners = rings.owner
-    result |= np.bincount(owners[ring_of[~matched]], minlength=count)[:count] > 0
+    result |= np.bincount(owners[ring_of], minlength=count)[:count] > 0
     result |= np.bincount(owners[unusable], minlength=count)[:count] > 0
     return result
 
 
-def _edges(x, y, head, backwards):
+def _edges(x, y, head, backwards, index):
     """Per edge: the index of its lower end (its other end is the next or the previous point), whether it
     runs from lower to upper once its ring turns the usual way, and a hash of its two ends. An edge
     whose two ends are equal (a repeated vertex) has no ends: its low is −1 and it matches itself."""
-    low = np.empty(len(head), dtype=np.int64)
+    low = np.empty(len(head), dtype=index)
     forward = np.empty(len(head), dtype=bool)
     mixed = np.empty(len(head), dtype=np.uint64)
     for start in range(0, len(head), CHUNK):
@@ -78,27 +82,33 @@ def _edges(x, y, head, backwards):
     return low, forward, mixed
 
 
-def _matched(x, y, head, low, forward, mixed):
-    """Per edge: True when exactly one other edge has the same two ends, running the other way (and for
-    an edge of no length, which changes nothing)."""
+def _candidates(low, forward, mixed):
+    """(first, second): the edges that may be each other's match. Edges are sorted by their ends' hash;
+    a run of exactly two equal hashes running opposite ways is a candidate pair (two repeated vertices
+    at one point are left out: an edge of no length is matched already)."""
     order = np.argsort(mixed)
-    mixed = mixed[order]
-    new = np.ones(len(order), dtype=bool)
-    new[1:] = mixed[1:] != mixed[:-1]
-    del mixed
-    group = np.cumsum(new) - 1
-    holders = np.bincount(group)
-    net = np.bincount(group, weights=np.where(forward[order], 1.0, -1.0))
-    pair = np.flatnonzero(new[:-1] & (holders[group[:-1]] == 2) & (net[group[:-1]] == 0))
-    del group, new
+    count = len(order)
+    new = np.ones(count + 2, dtype=bool)                  # where a run of equal hashes starts (two past the end)
+    for start in range(1, count, CHUNK):                  # a chunk at a time: no sorted copy of the hashes
+        values = mixed[order[start - 1:start + CHUNK]]
+        new[start:start + len(values) - 1] = values[1:] != values[:-1]
+    pair = np.flatnonzero(new[:count] & ~new[1:count + 1] & new[2:])
+    del new
     first, second = order[pair], order[pair + 1]
-    ends = (low[first] >= 0) & (low[second] >= 0)        # two repeated vertices at one point: matched below
-    first, second = first[ends], second[ends]
-    same = np.empty(len(first), dtype=bool)              # equal hashes: are the ends really equal?
+    del order
+    kept = (low[first] >= 0) & (low[second] >= 0) & (forward[first] != forward[second])
+    return first[kept], second[kept]
+
+
+def _matched(x, y, head, low, first, second):
+    """Per edge: True when it is matched: its candidate's ends (_candidates) are its own, exactly (equal
+    hashes are only likely equal), or it has no length (it changes nothing)."""
+    same = np.empty(len(first), dtype=bool)
     for start in range(0, len(first), CHUNK):
         at = slice(start, start + CHUNK)
-        a, b = low[first[at]], low[second[at]]
-        a_up, b_up = 2 * head[first[at]] + 1 - a, 2 * head[second[at]] + 1 - b     # an edge's other end
+        a, b = low[first[at]].astype(np.int64), low[second[at]].astype(np.int64)
+        a_up = 2 * head[first[at]].astype(np.int64) + 1 - a          # an edge's other end
+        b_up = 2 * head[second[at]].astype(np.int64) + 1 - b
         same[at] = (x[a] == x[b]) & (y[a] == y[b]) & (x[a_up] == x[b_up]) & (y[a_up] == y[b_up])
     matched = low < 0
     matched[first[same]] = True
