@@ -1,6 +1,7 @@
 """A detailed plan's map sheets: 土地使用规划图 and one 图则 per 街区 (onemap:exportmapsheets), read back from the
 PDFs (pdftotext, pdffonts) and the PNGs' pixels."""
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -79,3 +80,42 @@ def test_the_page_block_is_outlined_and_the_locator_shows_it(sheets):
     assert not image.isNull() and image.width() > 2000
     colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
     assert "#b41e1e" in colours                   # the page's 街区 outline (180, 30, 30)
+
+
+def listing(folder):
+    """{name: content} of the folder's files (hidden staging included: it must be gone)."""
+    return {name: open(os.path.join(folder, name), "rb").read() for name in sorted(os.listdir(folder))}
+
+
+def test_cancelling_during_the_tuze_leaves_the_earlier_set_as_it_was(sheets, tmp_path):
+    from qgis.core import QgsFeedback
+
+    from plugin.core.errors import OneMapError
+    folder = str(tmp_path / "sheets")
+    shutil.copytree(sheets[0], folder)
+    earlier = listing(folder)
+    feedback, seen = QgsFeedback(), []
+
+    def on_progress(value):
+        seen.append(value)
+        if value >= 75:
+            feedback.cancel()
+    feedback.progressChanged.connect(on_progress)
+    with pytest.raises(OneMapError) as error:
+        export_mapsheets(sample("detailed_plan.gpkg"), sample("detailed_onemap.gpkg"), folder, feedback=feedback,
+                         title="阳泉曲镇镇区控制性详细规划", compiler="OneMap 示例", date="2026年12月")
+    assert "已取消" in error.value.zh
+    assert listing(folder) == earlier                     # all 40 files, byte for byte, and no staging folder
+    assert len(earlier) == 2 * (3 + len(BLOCKS))
+
+
+def test_progress_moves_through_the_tuze_pages(tmp_path):
+    from qgis.core import QgsFeedback
+    feedback, seen = QgsFeedback(), []
+    feedback.progressChanged.connect(seen.append)
+    export_mapsheets(sample("detailed_plan.gpkg"), sample("detailed_onemap.gpkg"), str(tmp_path / "out"),
+                     feedback=feedback)
+    assert seen == sorted(seen) and seen[-1] == 100
+    steps = [b - a for a, b in zip([0.0] + seen, seen)]
+    assert len(seen) >= 3 + 1 + len(BLOCKS) and max(steps) <= 100.0 / len(BLOCKS)   # a step per sheet and 图则,
+                                                                                     # not 75 % for the 图则 stage

@@ -600,6 +600,24 @@ def export_mapsheets(plan_path, onemap_path, output_dir, findings_path=None, pap
         data.close()
 
 
+class Progress:
+    """A run's sheets counted off on its QgsFeedback (None: no one watches); a cancel raises OneMapError before
+    the next sheet, so the set is never committed and the folder stays as it was."""
+
+    def __init__(self, feedback, steps):
+        self.feedback, self.steps, self.done = feedback, max(1, steps), 0
+
+    def next(self):
+        """Called before each sheet is rendered."""
+        if self.feedback is None:
+            return
+        if self.feedback.isCanceled():
+            raise OneMapError("已取消，未写入任何图件，输出文件夹保持原样",
+                              "Cancelled: no map sheet was written, the output folder is as it was")
+        self.feedback.setProgress(100.0 * self.done / self.steps)
+        self.done += 1
+
+
 def _write_set(data, output_dir, paper, title, compiler, date, feedback):
     villages = data.villages()
     prefixes = ["{}_".format(name) for name in unique_names([v.name for v in villages])] \
@@ -608,27 +626,27 @@ def _write_set(data, output_dir, paper, title, compiler, date, feedback):
              for prefix in prefixes]
     check_targets([os.path.join(output_dir, stem + ext) for row in stems for stem in row for ext in EXTENSIONS])
     kind = data.plan.guess_kind()
-    detailed = kind == "detailed"                           # 土地使用规划图 and 图则 instead of sheet 01 (tuze.py)
+    detailed = None
+    if kind == "detailed":                                  # 土地使用规划图 and 图则 instead of sheet 01 (tuze.py)
+        from .tuze import DetailedSheets, export_detailed_sheets, sheet_names
+        detailed = DetailedSheets(data)
+    sheets = [(index, sheet) for index, sheet in enumerate(SHEETS) if not (detailed and sheet[0] == "landuse")]
+    progress = Progress(feedback, len(villages) * len(sheets) + (detailed.sheet_count if detailed else 0))
     written = []
-    steps = len(villages) * len(SHEETS)
     with SheetSet(output_dir) as staged:
         for v_index, village in enumerate(villages):
-            for s_index, (sheet, sheet_name) in enumerate(SHEETS):
-                if feedback is not None:
-                    if feedback.isCanceled():
-                        raise OneMapError("已取消，未写入任何图件", "Cancelled: no map sheet was written")
-                    feedback.setProgress(100.0 * (v_index * len(SHEETS) + s_index) / steps)
-                if detailed and sheet == "landuse":
-                    continue
+            for s_index, (sheet, sheet_name) in sheets:
+                progress.next()
                 done = _export_sheet(data, sheet, sheet_name, village, paper, title or plan_title(village.name, kind),
                                      compiler, date, staged, stems[v_index][s_index])
                 if done is not None:
                     written.append(done)
         names = [re.escape("{:02d}_{}".format(i, name)) for i, (_s, name) in enumerate(SHEETS, 1)]
         if detailed:
-            from .tuze import export_detailed_sheets, sheet_names
-            written += export_detailed_sheets(data, staged, (1, len(SHEETS) + 1), title, compiler, date, paper, feedback)
+            written += export_detailed_sheets(detailed, staged, progress, (1, len(SHEETS) + 1), title, compiler,
+                                              date, paper)
             names += sheet_names((1, len(SHEETS) + 1))
+        progress.next()                                     # a cancel after the last sheet still writes nothing
         pattern = re.compile("({})({})\\.(pdf|png)".format(
             "|".join(re.escape(prefix) for prefix in prefixes), "|".join(names)), re.I)
         staged.commit(earlier_sheets(output_dir, pattern))

@@ -131,6 +131,11 @@ class DetailedSheets:
         self.extent = self._either("GHFW")
         self.units = self._styled(data.onemap, "GHDY") if data.onemap is not None else None
 
+    @property
+    def sheet_count(self):
+        """The sheets export_detailed_sheets renders: 土地使用规划图 and a 图则 per 街区 (the atlas's pages)."""
+        return 1 + self.blocks.featureCount()
+
     # -- layers
     def _styled(self, source, key):
         found = source.get(key) if source is not None else None
@@ -248,19 +253,22 @@ class WholePlan:
         return self._entries
 
 
-def export_detailed_sheets(data, staged, numbers, title="", compiler="", date="", paper="A3", feedback=None):
-    """Render 土地使用规划图 and one 图则 per 街区 (A3), PDF and PNG, into the set being staged
-    (sheet_files.SheetSet) as <numbers[0]>_土地使用规划图 and <numbers[1]>_图则_<街区>; returns [Written].
-    A 街区's number becomes a safe file name (sheet_files.safe_name); a folder or a foreign file where a
-    图则 would go is refused before the set is committed."""
-    sheets = DetailedSheets(data)
+def export_detailed_sheets(sheets, staged, progress, numbers, title="", compiler="", date="", paper="A3"):
+    """Render 土地使用规划图 and one 图则 per 街区 (A3) of `sheets` (DetailedSheets), PDF and PNG, into the set
+    being staged (sheet_files.SheetSet) as <numbers[0]>_土地使用规划图 and <numbers[1]>_图则_<街区>; returns
+    [Written]. Each sheet is a step of `progress` (mapsheets.Progress: a cancel raises). A 街区's number becomes
+    a safe file name (sheet_files.safe_name); a folder or a foreign file where a 图则 would go is refused before
+    the set is committed."""
+    data = sheets.data
     name = os.path.splitext(os.path.basename(os.path.normpath(data.plan.path)))[0]
     title = title or plan_title(name, "detailed")
     area = QgsGeometry.fromRect((sheets.extent or data.landuse).extent())
+    progress.next()
     layout = build_sheet(WholePlan(sheets), "landuse", LANDUSE_SHEET, Village(name, area), paper, title, compiler, date)
     written = [_write(layout, staged, "{:02d}_{}".format(numbers[0], LANDUSE_SHEET), Written(name, LANDUSE_SHEET))]
     tuze, taken = Tuze(sheets, area), set()
-    for block in tuze.pages(feedback):
+    for block in tuze.pages():
+        progress.next()
         pages = tuze.fill("{}　图则　街区 {}".format(title, named(block)), compiler, date, block)
         base = unique_name(safe_name(str(block), "街区"), taken)
         taken.update(name.casefold() for name in continued(base, pages))         # its 续表 PNGs' stems
@@ -333,14 +341,12 @@ class Tuze:
         self.legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))
         self.scalebar = next(item for item in layout.items() if isinstance(item, QgsLayoutItemScaleBar))
 
-    def pages(self, feedback=None):
+    def pages(self):
         """The 街区 of each page in turn, the atlas standing on it."""
         atlas = self.layout.atlas()
         atlas.beginRender()
         try:
             for page in range(atlas.count()):
-                if feedback is not None and feedback.isCanceled():
-                    return
                 atlas.seekTo(page)
                 yield self.layout.reportContext().feature()["JQBH"]
         finally:
