@@ -152,13 +152,15 @@ def bar_segments(scale, k=1.0):
     return length, max(1, min(4, int(BAR_MM * k / on_paper + 1e-9)))
 
 
-def _class_key(key, label):
+def class_key(key, label):
+    """A legend class's place: findings by severity, others in code order."""
     if key == "findings":
         return (SEVERITY_ORDER.index(label) if label in SEVERITY_ORDER else 9, label)
     return (0, label.split(" ")[0])            # '0103 旱地' -> '0103': code order, 2 digits before 4
 
 
-def _clean(label):
+def legend_label(label):
+    """A class's label as a legend shows it: without the provisional mark, one plain line."""
     suffix = "（{}）".format(PROVISIONAL)
     return plain(label[:-len(suffix)] if label.endswith(suffix) else label)
 
@@ -224,12 +226,12 @@ def fill_legend(legend, entries, present):
         skip = else_keys(entry.layer)
         items = [(index, item) for index, item in enumerate(renderer.legendSymbolItems())
                  if item.ruleKey() in classes and item.ruleKey() not in skip]
-        items.sort(key=lambda pair: _class_key(entry.key, pair[1].label()))
+        items.sort(key=lambda pair: class_key(entry.key, pair[1].label()))
         if not entry.title:
             QgsLegendRenderer.setNodeLegendStyle(node, QgsLegendStyle.Style.Hidden)
         QgsMapLayerLegendUtils.setLegendNodeOrder(node, [index for index, _item in items])
         for index, item in items:
-            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, index, _clean(item.label()))
+            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, index, legend_label(item.label()))
         model.refreshLayerLegend(node)
         lines += len(items) + (1 if entry.title else 0)
     legend.updateLegend()
@@ -264,8 +266,11 @@ class SheetData:
             self._findings(findings_path) if findings_path else (None, [], None, set())
 
     def close(self):
-        """Delete the private project — its layers and layouts — now, while QGIS runs (not whenever an
-        error's traceback lets go of it)."""
+        """Delete the private project's layouts and layers — closing their files — now, while QGIS runs: an
+        error's traceback (a cancel's, kept by the task that ran it) may hold the project on, and a layer
+        deleted when Python exits crashed it in GDAL's close."""
+        self.project.layoutManager().clear()
+        self.project.removeAllMapLayers()
         self.project = None
 
     def _layer(self, key, source, opacity=1.0):
