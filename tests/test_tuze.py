@@ -162,3 +162,26 @@ def test_a_legend_its_box_cannot_hold_names_what_it_leaves_out(qgis_app, tmp_pat
     assert not any(label in legend for label in left_out)
     for label in own + neighbours[:-len(left_out)]:
         assert label in legend, label                   # the block's own classes (A04-01 is 1504) stay
+
+
+SHEET_LEGEND = (930, 85, 230, 640)           # the right column of mapsheet_A3_landscape.qpt, in points
+
+
+def test_sheet_02_of_a_detailed_plan_lists_and_notes_what_it_draws(sheets):
+    folder, _written = sheets
+    pdf = os.path.join(folder, "02_三条控制线图.pdf")
+    legend = " ".join(text(pdf, SHEET_LEGEND).split())
+    page = " ".join(text(pdf).split())
+    for label in ("永久基本农田", "城镇开发边界", "历史文化保护线", "规划范围"):    # farmland patches lie around the plan
+        assert label in legend, label
+    assert "村域" not in page
+    assert "本规划范围内无永久基本农田" in page and "图中永久基本农田位于规划范围外" in page
+
+
+def test_sheet_03_of_a_detailed_plan_draws_the_plan_and_lists_every_zone(sheets):
+    folder, _written = sheets
+    pdf = os.path.join(folder, "03_规划分区图.pdf")
+    legend = " ".join(text(pdf, SHEET_LEGEND).split())
+    for label in ("03 农田保护区", "0401 城镇集中建设区", "0502 一般农业区", "规划范围"):
+        assert label in legend, label
+    assert "村域" not in " ".join(text(pdf).split())

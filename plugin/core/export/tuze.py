@@ -131,7 +131,7 @@ class DetailedSheets:
         self.blocks = self._block_layer("街区界线", OUTLINE_CURRENT, OUTLINE_OTHER)
         self.located = self._block_layer("区位", OVERVIEW_CURRENT, OUTLINE_OTHER)
         self.lines = [(key, layer) for key, layer in ((key, self._either(key)) for key in LINES) if layer is not None]
-        self.extent = self._either("GHFW")
+        self.extent = data.extent or self._styled(data.onemap, "GHFW")
         self.units = self._styled(data.onemap, "GHDY") if data.onemap is not None else None
 
     @property
@@ -248,8 +248,8 @@ class WholePlan:
 
     def __init__(self, sheets):
         data = sheets.data
-        self.project, self.crs, self.code_field, self.landuse, self.boundary = (
-            data.project, data.crs, data.code_field, data.landuse, None)
+        self.project, self.crs, self.code_field, self.landuse, self.boundary, self.area_name = (
+            data.project, data.crs, data.code_field, data.landuse, None, data.area_name)
         self._entries = sheets.entries(with_blocks=False)
 
     def sheet_layers(self, _sheet):
