@@ -38,6 +38,10 @@ def test_report_has_the_unit_table_and_keeps_the_plan_name(findings, tmp_path):
     assert rows[("A", "总建筑面积")][2:] == ("万平方米", "不符合")
     assert rows[("B", "城镇建设用地规模")][0] == 56.0 and rows[("B", "城镇建设用地规模")][3] == "不符合"
     assert dataset.GetLayerByName("指标").GetFeatureCount() == 0           # no village allocation rows
+    share = rows[("—", "城镇开发边界外规划城镇建设用地占比")]                # DP-06: a share, in % as the panel says
+    assert share[0] == 10.0 and round(share[1], 3) == 4.745 and share[2:] == ("%", "符合")
+    row = next(line.split() for line in text.splitlines() if line.strip().startswith("— "))
+    assert row[2:7] == ["不超过", "10", "4.7455", "%", "符合"], row
 
 
 def test_browser_lists_each_units_figures_under_its_rule(findings, tmp_path, qgis_iface, qgis_new_project):

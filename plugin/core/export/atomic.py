@@ -6,6 +6,7 @@ folder, as the findings GeoPackage's are (core.outputs.remove_stale_temporaries)
 day, those of OneMap 0.2.2 and earlier (`.onemap-<8 characters>.pdf` …).
 """
 import contextlib
+import errno
 import os
 import re
 import time
@@ -17,8 +18,33 @@ from ..windows import in_use_error
 EARLIER = re.compile(r"^\.onemap-[a-z0-9_]{8}\.(pdf|html|xlsx|png)$")      # tempfile.mkstemp's names
 
 
+NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
 def _error(zh, en, path):
     return OneMapError("输出文件 {}：{}".format(path, zh), "Output {}: {}".format(path, en))
+
+
+def reason(exc):
+    """(zh, en) of why an OSError stopped a write: a read-only or forbidden folder said as such."""
+    if exc.errno in NOT_WRITABLE:
+        return "没有写入权限（文件夹只读或权限不足）", "no permission to write (the folder is read-only or not writable)"
+    return exc.strerror or str(exc), exc.strerror or str(exc)
+
+
+def _can_create(temporary, path):
+    """OneMapError naming `path` and the reason unless a file can be created where `temporary` goes: a
+    read-only or forbidden folder is said as such before any writer (QGIS's PDF, GDAL's XLSX) fails on the
+    hidden temporary name in its own words."""
+    try:
+        with open(temporary, "xb"):
+            pass
+        os.remove(temporary)
+    except OSError as exc:
+        zh, en = reason(exc)
+        raise _error("无法写入文件夹 {}：{}；请另选输出位置".format(os.path.dirname(temporary), zh),
+                     "cannot write in the folder {}: {}; choose another location".format(
+                         os.path.dirname(temporary), en), path) from exc
 
 
 def _remove_earlier_temporaries(folder):
@@ -34,7 +60,7 @@ def _remove_earlier_temporaries(folder):
 def write_atomically(path, write):
     """Call write(temporary_path) and move the result onto `path`; nothing is left behind on failure,
     and any earlier file at `path` is unchanged. OneMapError naming `path` when it cannot be written
-    (a folder in its place, a folder that cannot be made, a full disk …)."""
+    (a folder in its place, a folder that cannot be made or is read-only, a full disk …)."""
     if os.path.isdir(path):
         raise _error("这是一个文件夹，请给出文件名", "is a folder; give a file name", path)
     folder = os.path.dirname(os.path.abspath(path))
@@ -43,10 +69,12 @@ def write_atomically(path, write):
         remove_stale_temporaries(folder)
         _remove_earlier_temporaries(folder)
     except OSError as exc:
-        raise _error("无法创建或读取文件夹：{}".format(exc.strerror or exc),
-                     "cannot create or read its folder: {}".format(exc.strerror or exc), path)
+        zh, en = reason(exc)
+        raise _error("无法创建或读取文件夹 {}：{}".format(folder, zh), "cannot create or read its folder {}: {}".format(
+            folder, en), path) from exc
     temporary = os.path.join(folder, ".onemap-{}-{}.part{}".format(os.getpid(), os.urandom(6).hex(),
                                                                    os.path.splitext(path)[1].lower()))
+    _can_create(temporary, path)
     try:
         write(temporary)
         os.replace(temporary, path)

@@ -152,13 +152,15 @@ def bar_segments(scale, k=1.0):
     return length, max(1, min(4, int(BAR_MM * k / on_paper + 1e-9)))
 
 
-def _class_key(key, label):
+def class_key(key, label):
+    """A legend class's place: findings by severity, others in code order."""
     if key == "findings":
         return (SEVERITY_ORDER.index(label) if label in SEVERITY_ORDER else 9, label)
     return (0, label.split(" ")[0])            # '0103 旱地' -> '0103': code order, 2 digits before 4
 
 
-def _clean(label):
+def legend_label(label):
+    """A class's label as a legend shows it: without the provisional mark, one plain line."""
     suffix = "（{}）".format(PROVISIONAL)
     return plain(label[:-len(suffix)] if label.endswith(suffix) else label)
 
@@ -224,12 +226,12 @@ def fill_legend(legend, entries, present):
         skip = else_keys(entry.layer)
         items = [(index, item) for index, item in enumerate(renderer.legendSymbolItems())
                  if item.ruleKey() in classes and item.ruleKey() not in skip]
-        items.sort(key=lambda pair: _class_key(entry.key, pair[1].label()))
+        items.sort(key=lambda pair: class_key(entry.key, pair[1].label()))
         if not entry.title:
             QgsLegendRenderer.setNodeLegendStyle(node, QgsLegendStyle.Style.Hidden)
         QgsMapLayerLegendUtils.setLegendNodeOrder(node, [index for index, _item in items])
         for index, item in items:
-            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, index, _clean(item.label()))
+            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, index, legend_label(item.label()))
         model.refreshLayerLegend(node)
         lines += len(items) + (1 if entry.title else 0)
     legend.updateLegend()
@@ -260,12 +262,18 @@ class SheetData:
         self.boundary = self._layer("CJDCQ", self.plan) if self.plan.get("CJDCQ") else None
         self.controls = {key: layer for key, layer in ((key, self._either(key)) for key in CONTROL_KEYS) if layer}
         self.zoning = self._either("GHFQ")
+        self.extent = self._layer("GHFW", self.plan) if self.plan.get("GHFW") else None   # the plan's own only
+        self.kind = self.plan.guess_kind()
+        self.area_name = "村域" if self.kind == "village" else "规划范围"    # what the notes call the sheet's area
         self.report, self.marked, self.findings, self.indicator_rules = \
             self._findings(findings_path) if findings_path else (None, [], None, set())
 
     def close(self):
-        """Delete the private project — its layers and layouts — now, while QGIS runs (not whenever an
-        error's traceback lets go of it)."""
+        """Delete the private project's layouts and layers — closing their files — now, while QGIS runs: an
+        error's traceback (a cancel's, kept by the task that ran it) may hold the project on, and a layer
+        deleted when Python exits crashed it in GDAL's close."""
+        self.project.layoutManager().clear()
+        self.project.removeAllMapLayers()
         self.project = None
 
     def _layer(self, key, source, opacity=1.0):
@@ -339,7 +347,8 @@ class SheetData:
 
     def sheet_layers(self, sheet):
         """Drawing order top first; None when the sheet has nothing to show."""
-        boundary = [SheetLayer(self.boundary, "CJDCQ", "村域范围")] if self.boundary is not None else []
+        boundary = [SheetLayer(self.boundary, "CJDCQ", "村域范围")] if self.boundary is not None else \
+            [SheetLayer(self.extent, "GHFW", "规划范围")] if self.extent is not None else []   # where the plan is
         if sheet == "landuse":
             return boundary + [SheetLayer(self.landuse, "GHYDYH")]
         if sheet == "control":
@@ -355,22 +364,27 @@ class SheetData:
         return None
 
 
-def absent_controls_note(entries, present):
-    """'本村域内无城镇开发边界、生态保护红线。' — control lines the sheet would show but none touches the village;
-    '规划成果与一张图均无…图层。' for those neither source holds."""
+def absent_controls_note(entries, present, inside=None, where="村域"):
+    """'本村域内无城镇开发边界、生态保护红线。' — control lines the sheet would show but none touches the village
+    (`inside`: what lies in it, by default `present`; `where`: 村域, or 规划范围 for a 控规); '图中…位于规划范围外。'
+    for those the map shows around it; '规划成果与一张图均无…图层。' for those neither source holds."""
+    inside = present if inside is None else inside
     shown = {entry.key for entry in entries}
-    absent = [entry.title for entry in entries if entry.key in CONTROL_KEYS and not present.get(id(entry))]
+    absent = [entry for entry in entries if entry.key in CONTROL_KEYS and not inside.get(id(entry))]
+    around = [entry.title for entry in absent if present.get(id(entry))]
     missing = [schema().layers[key].zh for key in CONTROL_KEYS if key not in shown and key in schema().layers]
-    notes = ["本村域内无{}。".format("、".join(absent))] if absent else []
+    notes = ["本{}内无{}。".format(where, "、".join(entry.title for entry in absent))] if absent else []
+    if around:
+        notes.append("图中{}位于{}外。".format("、".join(around), where))
     if missing:
         notes.append("规划成果与一张图均无{}图层。".format("、".join(missing)))
     return "".join(notes)
 
 
-def footnote(entries, present, sheet=""):
-    """The sheet's one footnote: control lines not in the village (sheet 02), codes drawn without a legend
-    entry, provisional symbols."""
-    notes = [absent_controls_note(entries, present)] if sheet == "control" else []
+def footnote(entries, present, sheet="", inside=None, where="村域"):
+    """The sheet's one footnote: control lines not in the village or plan (sheet 02: absent_controls_note),
+    codes drawn without a legend entry, provisional symbols."""
+    notes = [absent_controls_note(entries, present, inside, where)] if sheet == "control" else []
     notes = [note for note in notes if note]
     for entry in entries:
         codes = sorted({code for key in else_keys(entry.layer) for code in present.get(id(entry), {}).get(key, ())})
@@ -420,6 +434,8 @@ class Sheet:
     marks: object = None            # the anchor layer (sheet 04)
     form: str = LABELS
     listed: int = 0                 # findings in the 问题清单 beside the map (NUMBERS)
+    entries: list = field(default_factory=list)
+    present: dict = field(default_factory=dict)      # what the legend lists: {id(entry): present_classes}
 
 
 def sheet_title(layout, title, sheet_name):
@@ -463,7 +479,36 @@ def make_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler=
 
     With a village boundary the layout's atlas is that village: the map follows it at the best of the
     predefined scales and is clipped to it (sheet 04's findings and their labels are not: GEO-05's lie
-    outside). On sheet 04 the findings are labelled in `form` (LABELS or NUMBERS with the 问题清单)."""
+    outside), and the legend lists what lies in the village. A plan without villages (a 控规) is drawn whole,
+    unclipped, so its legend lists what the map's extent shows — the one map's farmland or zones around the
+    plan too —, laid out again while that differs from what it was laid out for. On sheet 04 the findings
+    are labelled in `form` (LABELS or NUMBERS with the 问题清单)."""
+    area = village.area
+    for _round in range(3):
+        made = _make_sheet(data, sheet, sheet_name, village, paper, title, compiler, date, form, area)
+        if made is None or data.boundary is not None:     # a village's sheet: the legend is of the village
+            return made
+        area = QgsGeometry.fromRect(made.map_item.extent())
+        if _keys(classes_in(data, made.entries, area)) == _keys(made.present):
+            return made
+        data.project.layoutManager().removeLayout(made.layout)
+    return _make_sheet(data, sheet, sheet_name, village, paper, title, compiler, date, form, area)
+
+
+def classes_in(data, entries, area, keys=None):
+    """{id(entry): present_classes} of the entries the legend or the notes speak of (those of schema keys in
+    `keys` only, if given) inside `area`."""
+    return {id(entry): present_classes(entry.layer, area, data.crs,      # (the muted land use: none)
+                                       data.code_field if entry.layer is data.landuse else None)
+            for entry in entries if (entry.in_legend or entry.key in CONTROL_KEYS) and (keys is None or entry.key in keys)}
+
+
+def _keys(present):
+    return {entry: set(classes) for entry, classes in present.items()}
+
+
+def _make_sheet(data, sheet, sheet_name, village, paper, title, compiler, date, form, area):
+    """make_sheet's one layout, its legend of what lies in `area`."""
     entries = data.sheet_layers(sheet)
     if entries is None:
         return None
@@ -484,9 +529,8 @@ def make_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler=
         marks = data.finding_anchors(village)
         label_anchors(marks, form)
         entries = [SheetLayer(marks, "findings", in_legend=False)] + entries
-    present = {id(entry): present_classes(entry.layer, village.area, data.crs,      # (the muted land use: none)
-                                          data.code_field if entry.layer is data.landuse else None)
-               for entry in entries if entry.in_legend or entry.key in CONTROL_KEYS}
+    present = classes_in(data, entries, area)
+    inside = present if area is village.area else classes_in(data, entries, village.area, CONTROL_KEYS)
     lines = fill_legend(legend, entries, present)
     make_room_for_legend(layout, legend, map_item, lines, orientation)
     listed = 0
@@ -531,7 +575,7 @@ def make_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler=
     scalebar.setUnitsPerSegment(length)
     scalebar.setNumberOfSegments(count)
     scalebar.update()
-    note = footnote(entries, present, sheet)
+    note = footnote(entries, present, sheet, inside, data.area_name)
     if marks is not None:
         note = (note or "注：") + findings_note(data, marks, form, listed)
     variables = {"onemap_title": title_text, "onemap_compiler": compiler, "onemap_date": date,
@@ -539,7 +583,7 @@ def make_sheet(data, sheet, sheet_name, village, paper="A3", title="", compiler=
     for name, value in variables.items():
         QgsExpressionContextUtils.setLayoutVariable(layout, name, value)
     layout.refresh()
-    return Sheet(layout, map_item, marks, form, listed)
+    return Sheet(layout, map_item, marks, form, listed, entries, present)
 
 
 def export_png(layout, path):
@@ -600,6 +644,24 @@ def export_mapsheets(plan_path, onemap_path, output_dir, findings_path=None, pap
         data.close()
 
 
+class Progress:
+    """A run's sheets counted off on its QgsFeedback (None: no one watches); a cancel raises OneMapError before
+    the next sheet, so the set is never committed and the folder stays as it was."""
+
+    def __init__(self, feedback, steps):
+        self.feedback, self.steps, self.done = feedback, max(1, steps), 0
+
+    def next(self):
+        """Called before each sheet is rendered."""
+        if self.feedback is None:
+            return
+        if self.feedback.isCanceled():
+            raise OneMapError("已取消，未写入任何图件，输出文件夹保持原样",
+                              "Cancelled: no map sheet was written, the output folder is as it was")
+        self.feedback.setProgress(100.0 * self.done / self.steps)
+        self.done += 1
+
+
 def _write_set(data, output_dir, paper, title, compiler, date, feedback):
     villages = data.villages()
     prefixes = ["{}_".format(name) for name in unique_names([v.name for v in villages])] \
@@ -607,28 +669,28 @@ def _write_set(data, output_dir, paper, title, compiler, date, feedback):
     stems = [["{}{:02d}_{}".format(prefix, index, name) for index, (_s, name) in enumerate(SHEETS, 1)]
              for prefix in prefixes]
     check_targets([os.path.join(output_dir, stem + ext) for row in stems for stem in row for ext in EXTENSIONS])
-    kind = data.plan.guess_kind()
-    detailed = kind == "detailed"                           # 土地使用规划图 and 图则 instead of sheet 01 (tuze.py)
+    kind = data.kind
+    detailed = None
+    if kind == "detailed":                                  # 土地使用规划图 and 图则 instead of sheet 01 (tuze.py)
+        from .tuze import DetailedSheets, export_detailed_sheets, sheet_names
+        detailed = DetailedSheets(data)
+    sheets = [(index, sheet) for index, sheet in enumerate(SHEETS) if not (detailed and sheet[0] == "landuse")]
+    progress = Progress(feedback, len(villages) * len(sheets) + (detailed.sheet_count if detailed else 0))
     written = []
-    steps = len(villages) * len(SHEETS)
     with SheetSet(output_dir) as staged:
         for v_index, village in enumerate(villages):
-            for s_index, (sheet, sheet_name) in enumerate(SHEETS):
-                if feedback is not None:
-                    if feedback.isCanceled():
-                        raise OneMapError("已取消，未写入任何图件", "Cancelled: no map sheet was written")
-                    feedback.setProgress(100.0 * (v_index * len(SHEETS) + s_index) / steps)
-                if detailed and sheet == "landuse":
-                    continue
+            for s_index, (sheet, sheet_name) in sheets:
+                progress.next()
                 done = _export_sheet(data, sheet, sheet_name, village, paper, title or plan_title(village.name, kind),
                                      compiler, date, staged, stems[v_index][s_index])
                 if done is not None:
                     written.append(done)
         names = [re.escape("{:02d}_{}".format(i, name)) for i, (_s, name) in enumerate(SHEETS, 1)]
         if detailed:
-            from .tuze import export_detailed_sheets, sheet_names
-            written += export_detailed_sheets(data, staged, (1, len(SHEETS) + 1), title, compiler, date, paper, feedback)
+            written += export_detailed_sheets(detailed, staged, progress, (1, len(SHEETS) + 1), title, compiler,
+                                              date, paper)
             names += sheet_names((1, len(SHEETS) + 1))
+        progress.next()                                     # a cancel after the last sheet still writes nothing
         pattern = re.compile("({})({})\\.(pdf|png)".format(
             "|".join(re.escape(prefix) for prefix in prefixes), "|".join(names)), re.I)
         staged.commit(earlier_sheets(output_dir, pattern))

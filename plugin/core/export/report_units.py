@@ -28,8 +28,9 @@ def general_rows(report):
 
 
 def figures(row):
-    """(下达, 规划, 单位) of a row as numbers in the row's unit: 公顷 for areas (a row with figures in m²)."""
-    if row.get("planned_m2") is None and row.get("allocated_m2") is None:
+    """(下达, 规划, 单位) of a row as numbers in the row's unit: a figure of its own (planned_value: 万平方米, 处,
+    a share's %, whatever area it also records) as the panel shows it, else 公顷 for areas (figures in m²)."""
+    if row.get("planned_value") is not None or (row.get("planned_m2") is None and row.get("allocated_m2") is None):
         return row.get("allocated_value"), row.get("planned_value"), row.get("unit") or ""
     allocated = row.get("allocated_m2")
     planned = row.get("planned_m2")

@@ -17,6 +17,7 @@ import time
 
 from ..errors import OneMapError
 from ..outputs import input_containing
+from .atomic import reason
 from .text import plain
 
 FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -121,8 +122,9 @@ class SheetSet:
             _remove_stale(self.output_dir)
             self.staging = tempfile.mkdtemp(prefix=STAGING, dir=self.output_dir)
         except OSError as exc:
-            raise OneMapError("无法创建或写入输出文件夹 {}：{}".format(output_dir, exc.strerror or exc),
-                              "Cannot create or write the output folder {}: {}".format(output_dir, exc.strerror or exc))
+            zh, en = reason(exc)
+            raise OneMapError("无法创建或写入输出文件夹 {}：{}".format(output_dir, zh),
+                              "Cannot create or write the output folder {}: {}".format(output_dir, en)) from exc
 
     def path(self, name):
         """Where to render `name` (a file of the set)."""

@@ -2,7 +2,8 @@
 
 The templates (resources/mapsheet_*.qpt) place every item for the common case; here items give room to
 what the data brings — a long legend or table takes columns from the map, a long title shrinks, then
-wraps onto two lines, and is refused with a message when even that does not fit.
+wraps onto two lines, and is refused with a message when even that does not fit. A legend whose box
+cannot grow (the 图则's) goes into two columns, then smaller text and symbols (LegendFit).
 """
 from qgis.core import (
     QgsLayoutFrame,
@@ -11,11 +12,13 @@ from qgis.core import (
     QgsLayoutPoint,
     QgsLayoutSize,
     QgsLayoutUtils,
+    QgsLegendRenderer,
+    QgsLegendStyle,
     QgsTableCell,
     QgsTextFormat,
 )
 from qgis.PyQt.QtCore import QRectF, Qt
-from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtGui import QColor, QFont
 
 from ..errors import OneMapError
 
@@ -77,6 +80,42 @@ def make_room_for_legend(layout, legend, map_item, lines, orientation):
     legend.setColumnCount(columns)
     legend.setSplitLayer(columns > 1)
     legend.setEqualColumnWidth(columns > 1)
+
+
+class LegendFit:
+    """A legend fitted into its template box as it stands (its content measured as the export draws it):
+    STEPS in turn — (columns, share of the template's text and symbol size) — until one fits."""
+    STEPS = ((1, 1.0), (2, 1.0), (2, 0.9), (2, 0.8))   # 0.8: 6 pt text on the 图则 (7.5 pt), still legible
+
+    def __init__(self, legend):
+        self.legend = legend
+        self.font = legend.styleFont(QgsLegendStyle.Style.SymbolLabel)
+        self.symbol = (legend.symbolWidth(), legend.symbolHeight())
+
+    def content_size(self):
+        """(width, height) in mm the legend's content takes."""
+        renderer = QgsLegendRenderer(self.legend.model(), self.legend.legendSettings())
+        size = renderer.minimumSize(QgsLayoutUtils.createRenderContextForLayout(self.legend.layout(), None))
+        return size.width(), size.height()
+
+    def fit(self):
+        """True when the content fits the box at one of STEPS (the first that does is kept; else the last)."""
+        box = self.legend.rect()
+        for columns, share in self.STEPS:
+            self._set(columns, share)
+            width, height = self.content_size()
+            if width <= box.width() + 0.01 and height <= box.height() + 0.01:
+                return True
+        return False
+
+    def _set(self, columns, share):
+        font = QFont(self.font)
+        font.setPointSizeF(self.font.pointSizeF() * share)
+        self.legend.setStyleFont(QgsLegendStyle.Style.SymbolLabel, font)
+        self.legend.setSymbolWidth(self.symbol[0] * share)
+        self.legend.setSymbolHeight(self.symbol[1] * share)
+        self.legend.setColumnCount(columns)
+        self.legend.setSplitLayer(columns > 1)
 
 
 def set_label_font(label, font):

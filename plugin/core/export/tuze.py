@@ -50,18 +50,21 @@ from .mapsheets import (
     Village,
     Written,
     build_sheet,
+    class_key,
     crs_note,
+    else_keys,
     export_png,
     fill_legend,
     fit_extent,
     footnote,
+    legend_label,
     nice_length,
     present_classes,
     today,
 )
 from .report_pdf import export_pdf, load_template
 from .sheet_files import check_targets, safe_name, unique_name
-from .sheet_layout import text_lines
+from .sheet_layout import LegendFit, text_lines
 from .text import clip, one_line
 
 LANDUSE_SHEET = "土地使用规划图"
@@ -128,8 +131,13 @@ class DetailedSheets:
         self.blocks = self._block_layer("街区界线", OUTLINE_CURRENT, OUTLINE_OTHER)
         self.located = self._block_layer("区位", OVERVIEW_CURRENT, OUTLINE_OTHER)
         self.lines = [(key, layer) for key, layer in ((key, self._either(key)) for key in LINES) if layer is not None]
-        self.extent = self._either("GHFW")
+        self.extent = data.extent or self._styled(data.onemap, "GHFW")
         self.units = self._styled(data.onemap, "GHDY") if data.onemap is not None else None
+
+    @property
+    def sheet_count(self):
+        """The sheets export_detailed_sheets renders: 土地使用规划图 and a 图则 per 街区 (the atlas's pages)."""
+        return 1 + self.blocks.featureCount()
 
     # -- layers
     def _styled(self, source, key):
@@ -240,27 +248,29 @@ class WholePlan:
 
     def __init__(self, sheets):
         data = sheets.data
-        self.project, self.crs, self.code_field, self.landuse, self.boundary = (
-            data.project, data.crs, data.code_field, data.landuse, None)
+        self.project, self.crs, self.code_field, self.landuse, self.boundary, self.area_name = (
+            data.project, data.crs, data.code_field, data.landuse, None, data.area_name)
         self._entries = sheets.entries(with_blocks=False)
 
     def sheet_layers(self, _sheet):
         return self._entries
 
 
-def export_detailed_sheets(data, staged, numbers, title="", compiler="", date="", paper="A3", feedback=None):
-    """Render 土地使用规划图 and one 图则 per 街区 (A3), PDF and PNG, into the set being staged
-    (sheet_files.SheetSet) as <numbers[0]>_土地使用规划图 and <numbers[1]>_图则_<街区>; returns [Written].
-    A 街区's number becomes a safe file name (sheet_files.safe_name); a folder or a foreign file where a
-    图则 would go is refused before the set is committed."""
-    sheets = DetailedSheets(data)
+def export_detailed_sheets(sheets, staged, progress, numbers, title="", compiler="", date="", paper="A3"):
+    """Render 土地使用规划图 and one 图则 per 街区 (A3) of `sheets` (DetailedSheets), PDF and PNG, into the set
+    being staged (sheet_files.SheetSet) as <numbers[0]>_土地使用规划图 and <numbers[1]>_图则_<街区>; returns
+    [Written]. Each sheet is a step of `progress` (mapsheets.Progress: a cancel raises). A 街区's number becomes
+    a safe file name (sheet_files.safe_name); a folder or a foreign file where a 图则 would go is refused before
+    the set is committed."""
+    data = sheets.data
     name = os.path.splitext(os.path.basename(os.path.normpath(data.plan.path)))[0]
     title = title or plan_title(name, "detailed")
     area = QgsGeometry.fromRect((sheets.extent or data.landuse).extent())
+    progress.next()
     layout = build_sheet(WholePlan(sheets), "landuse", LANDUSE_SHEET, Village(name, area), paper, title, compiler, date)
     written = [_write(layout, staged, "{:02d}_{}".format(numbers[0], LANDUSE_SHEET), Written(name, LANDUSE_SHEET))]
     tuze, taken = Tuze(sheets, area), set()
-    for block in tuze.pages(feedback):
+    for block in tuze.pages(progress):
         pages = tuze.fill("{}　图则　街区 {}".format(title, named(block)), compiler, date, block)
         base = unique_name(safe_name(str(block), "街区"), taken)
         taken.update(name.casefold() for name in continued(base, pages))         # its 续表 PNGs' stems
@@ -268,6 +278,14 @@ def export_detailed_sheets(data, staged, numbers, title="", compiler="", date=""
         check_targets([staged.target(file) for file in sheet_files(stem, pages)])
         written.append(_write(tuze.layout, staged, stem, Written(name, "图则 {}".format(block)), pages))
     return written
+
+
+def legend_note(left_out, fits):
+    """What the footnote says of a legend its box could not hold whole (the 土地使用规划图's lists every class)."""
+    if fits and not left_out:
+        return ""
+    listed = "：{}".format("、".join(left_out)) if left_out else ""
+    return "图例框容量不足，{}未列入图例{}，见土地使用规划图图例。".format("" if fits else "部分图例", listed)
 
 
 def continued(stem, pages):
@@ -300,6 +318,9 @@ class Tuze:
     def __init__(self, sheets, area):
         self.sheets, self.entries = sheets, sheets.entries(with_blocks=True)
         self.layout = layout = load_template("tuze_A3.qpt", sheets.project)
+        layout.setName(LANDUSE_SHEET + " 图则")
+        sheets.project.layoutManager().addLayout(layout)  # the project owns it: it goes before the project does,
+                                                          # even while a cancel's traceback holds this Tuze
         layout.renderContext().setPredefinedScales([float(scale) for scale in NICE_SCALES])
         self.map, overview = layout.itemById("map"), layout.itemById("overview")
         self.map.setCrs(sheets.crs)
@@ -331,16 +352,17 @@ class Tuze:
         table.setFilterFeatures(True)
         table.setFeatureFilter("\"JQBH\" = attribute(@atlas_feature, 'JQBH')")    # the page's 街区: the atlas decides
         self.legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))
+        self.legend_fit = LegendFit(self.legend)
         self.scalebar = next(item for item in layout.items() if isinstance(item, QgsLayoutItemScaleBar))
 
-    def pages(self, feedback=None):
-        """The 街区 of each page in turn, the atlas standing on it."""
+    def pages(self, progress):
+        """The 街区 of each page in turn, the atlas standing on it; a step of `progress` each (a cancel raises
+        here, so the atlas ends its render at once, not whenever the generator is collected)."""
         atlas = self.layout.atlas()
         atlas.beginRender()
         try:
             for page in range(atlas.count()):
-                if feedback is not None and feedback.isCanceled():
-                    return
+                progress.next()
                 atlas.seekTo(page)
                 yield self.layout.reportContext().feature()["JQBH"]
         finally:
@@ -356,21 +378,41 @@ class Tuze:
                    for entry in self.entries if entry.layer is not sheets.blocks}
         current = sheets.blocks.renderer().rootRule().children()[0].ruleKey()
         present.update({id(entry): {current: {""}} for entry in self.entries if entry.layer is sheets.blocks})
-        fill_legend(self.legend, self.entries, present)
-        self.legend.setColumnCount(1)
+        notes = footnote(self.entries, present) or "注："
+        left_out, fits = self._fill_legend(present)
         scale = int(round(self.map.scale()))
         self.scalebar.setUnitsPerSegment(nice_length(scale * self.map.rect().width() / 16.0 / 1000.0))
         self.scalebar.update()
         pages, note = self._table_pages(sheets.counts[block])
         variables = {"onemap_title": title, "onemap_compiler": compiler or "", "onemap_date": date or today(),
                      "onemap_scale": str(scale), "onemap_crs": crs_note(sheets.crs),
-                     "onemap_footnote": (footnote(self.entries, present) or "注：") + AREA_NOTE,
+                     "onemap_footnote": notes + legend_note(left_out, fits) + AREA_NOTE,
                      "onemap_table_note": note, "onemap_pages": str(pages),
                      "onemap_page_note": "第 1 页 共 {} 页　　".format(pages) if pages > 1 else ""}
         for name, value in variables.items():
             QgsExpressionContextUtils.setLayoutVariable(self.layout, name, value)
         self.layout.refresh()
         return pages
+
+    def _fill_legend(self, present):
+        """The page's legend fitted into its box (sheet_layout.LegendFit); when even the smallest step does not
+        fit, land-use classes are left out of it — the neighbours' before the 街区's own, last in code order
+        first. Returns (labels left out, whether the legend fits now); `present` loses what is left out."""
+        landuse = next(entry for entry in self.entries if entry.layer is self.sheets.data.landuse)
+        classes = present.get(id(landuse), {})
+        own = set(present_classes(landuse.layer, self.layout.reportContext().feature().geometry(), self.sheets.crs))
+        labels = {item.ruleKey(): item.label() for item in landuse.layer.renderer().legendSymbolItems()}
+        droppable = sorted((key for key in classes if key in labels and key not in else_keys(landuse.layer)),
+                           key=lambda key: (key not in own, class_key(landuse.key, labels[key])))
+        left_out = []
+        while True:
+            fill_legend(self.legend, self.entries, present)
+            fits = self.legend_fit.fit()
+            if fits or not droppable:
+                return sorted(left_out, key=lambda label: class_key(landuse.key, label)), fits
+            key = droppable.pop()
+            del classes[key]
+            left_out.append(legend_label(labels[key]))
 
     def _table_pages(self, parcels):
         """(pages the 图则 exports, the note on them) for a 街区 of `parcels` parcels, the table filled for it:
