@@ -81,9 +81,9 @@ def write_atomically(path, write):
     except PermissionError as exc:                        # Windows: the file is open in another program
         raise in_use_error(exc) from exc
     except (OSError, RuntimeError) as exc:                # RuntimeError: GDAL's
-        reason = getattr(exc, "strerror", None) or exc
-        raise _error("写入失败：{}（原有文件未改动）".format(reason),
-                     "writing failed: {} (any previous file is unchanged)".format(reason), path)
+        why = getattr(exc, "strerror", None) or exc
+        raise _error("写入失败：{}（原有文件未改动）".format(why),
+                     "writing failed: {} (any previous file is unchanged)".format(why), path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.remove(temporary)
