@@ -115,6 +115,7 @@ class LayerData:
         self._scans = 0
         self._index = None
         self._union = None
+        self._prepared_union = None
         self._seams = None               # seams.open_parcels of the stored geometries (or its Future)
         self._open = None
 
@@ -127,6 +128,13 @@ class LayerData:
         if self._union is None:
             self._union = union(f.shape for f in self.features)
         return self._union
+
+    def prepared_union(self):
+        """union(), prepared for GEOS (made once: the coverage rules and indicators asking about the village
+        share it, and its inside grid)."""
+        if self._prepared_union is None:
+            self._prepared_union = Prepared(self.union())
+        return self._prepared_union
 
     @property
     def index(self):

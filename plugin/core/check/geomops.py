@@ -261,6 +261,7 @@ class Prepared:
         self.geometry = geometry
         self.engine = QgsGeometry.createGeometryEngine(geometry.constGet())
         self.engine.prepareGeometry()
+        self.inside_grid = None              # its inside.InsideGrid, made when first asked (inside.grid_of)
 
     def contains(self, other):
         return self.engine.contains(other.constGet())

@@ -67,6 +67,14 @@ def _summed(flags):
     return table
 
 
+def grid_of(prepared):
+    """The InsideGrid of a geomops.Prepared, made once: the rules and indicators that ask about one village
+    share its cell tests."""
+    if prepared.inside_grid is None:
+        prepared.inside_grid = InsideGrid(prepared)
+    return prepared.inside_grid
+
+
 def within(layer, numbers, prepared):
     """(numbers, wholly inside) of the layer's features among `numbers` (an array) that meet the prepared
     area, in order, as two arrays; the area's inside grid (inside.py) places most of them without GEOS when
@@ -76,7 +84,7 @@ def within(layer, numbers, prepared):
     numbers = numbers[~np.isnan(table.boxes[numbers, 0])] if len(numbers) else numbers
     placed = np.full(len(numbers), EDGE, dtype=np.int8)
     if len(numbers) >= WORTH_IT:
-        placed = InsideGrid(prepared).place(table.boxes[numbers])
+        placed = grid_of(prepared).place(table.boxes[numbers])
     meets, whole = placed == INSIDE, placed == INSIDE
     for at in np.flatnonzero(placed == EDGE).tolist():
         shape = table[int(numbers[at])].shape

@@ -9,7 +9,7 @@ import numpy as np
 from ..read.codes import code_list
 from .baseyear import tiankan_share
 from .ellipsoid import EllipsoidalAreas
-from .geomops import Prepared, polygonal, union
+from .geomops import polygonal, union
 from .inside import within
 
 CGCS2000_ELLIPSOID = "EPSG:1024"
@@ -69,7 +69,7 @@ class Measures:
         if within_area is None or not len(within_area.features):
             return float(np.nansum(areas))
         area = within_area.union()
-        numbers, whole = within(layer, np.arange(len(layer.features)), Prepared(area))
+        numbers, whole = within(layer, np.arange(len(layer.features)), within_area.prepared_union())
         cut = [polygonal(layer.features[n].shape.intersection(area)) for n in numbers[~whole].tolist()]
         return float(np.nansum(areas[numbers[whole]])) + float(np.sum(self.areas_of(cut)))
 

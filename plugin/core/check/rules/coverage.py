@@ -6,7 +6,7 @@ from qgis.core import QgsGeometry
 from ...read.schema import schema
 from ..boxindex import box_of
 from ..compact import copied
-from ..geomops import Prepared, polygonal, single_parts, union
+from ..geomops import polygonal, single_parts, union
 from ..inside import within
 from ..pairs import overlapping_pairs
 from ..reading import label_text
@@ -49,11 +49,9 @@ class CoverageRule(Rule):
               "if_carried": (bool, False)}
 
     def plan_area(self, ctx):
-        """The plan's extent: its village boundary if it has one, else the union of its land use."""
+        """The layer whose union is the plan's extent: its village boundary if it has one, else its land use."""
         area_layer = ctx.plan_layer(self.args["area"]) if "area" in self.args else None
-        if area_layer is None:
-            area_layer = self.plan_layer(ctx, "GHYDYH")
-        return area_layer.union()
+        return area_layer if area_layer is not None else self.plan_layer(ctx, "GHYDYH")
 
     def prepare(self, ctx):
         """When plan and one map share a PostGIS database, send it this rule's queries: they run there while
@@ -76,8 +74,8 @@ class CoverageRule(Rule):
         control = self.onemap_layer(ctx, self.args["control"])
         if self.args.get("if_carried"):                     # compared only when the plan carries its copy
             self.plan_layer(ctx, self.args["plan_layer"])
-        area = self.plan_area(ctx)
-        prepared = Prepared(area)
+        area_layer = self.plan_area(ctx)
+        area, prepared = area_layer.union(), area_layer.prepared_union()
         kept_layer = ctx.plan_layer(self.args["plan_layer"])       # absent: nothing was kept
         tolerance = self.tolerance()
         name = schema().layers[control.key].zh
