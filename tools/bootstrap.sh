@@ -15,6 +15,7 @@ APT_PACKAGES=(qgis python3-qgis qgis-providers xvfb xauth fonts-noto-cjk pyqt5-d
 # poppler-utils: tests read exported PDFs back (pdftotext, pdffonts, pdftoppm);
 # fonts-wqy-microhei: the exports' font (searchable Chinese text in PDFs, see plugin/core/export/__init__.py).
 APT_PACKAGES+=(python3-pyproj)   # sample generators: expected ellipsoidal areas computed without QGIS
+APT_PACKAGES+=(e2fsprogs)   # chattr: tests make a folder read-only to root (tests/test_readonly_outputs.py)
 APT_PACKAGES+=(python3-psycopg2)   # overlap rules as SQL when plan and one map share a PostGIS database (python3-qgis depends on it)
 if [ "${1:-}" = "--apt-packages" ]; then echo "${APT_PACKAGES[*]}"; exit 0; fi
 missing=()
