@@ -44,8 +44,9 @@ POINT_VIEW_M = 150.0           # extent shown around a finding that is only a po
 def zoom_to_layers(iface, layer_ids):
     """Show the layers' whole extent (in the canvas CRS) with a little margin, leaving out a layer whose
     coordinates its CRS cannot place (带号 on x where the CRS has none: CRS-01), which would zoom the map out
-    to the whole world, and taking a stale stored extent from the features. The canvas takes the project's layers first: in a fresh project QGIS sets the canvas
-    CRS and zooms to every layer when its layer-tree bridge next runs (deferred), which would undo this zoom."""
+    to the whole world, and taking a stale stored extent from the features. The canvas takes the project's
+    layers first: in a fresh project QGIS sets the canvas CRS and zooms to every layer when its layer-tree
+    bridge next runs (deferred), which would undo this zoom."""
     if iface is None:
         return
     bridge = iface.layerTreeCanvasBridge() if hasattr(iface, "layerTreeCanvasBridge") else None

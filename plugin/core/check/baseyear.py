@@ -31,6 +31,7 @@ class BaseYear:
     def __init__(self, layer):
         self.layer = layer                       # LayerData of JQDLTB, or None
         self._overlaps = None
+        self._overlapping = None                 # fids of the parcels in self.overlaps()
 
     @property
     def available(self):
@@ -42,6 +43,7 @@ class BaseYear:
         if self._overlaps is None:
             from .rules.geometry import overlapping_pairs     # (the rules import the context, which imports this)
             self._overlaps = [(a, b, part) for a, b, part in overlapping_pairs(self.layer) if part.area() > 0.0]
+            self._overlapping = {feature.fid for pair in self._overlaps for feature in pair[:2]}
         return self._overlaps
 
     def pieces(self, shape, codes):
@@ -57,8 +59,11 @@ class BaseYear:
                 part = feature.prepared.common(shape)
                 if not part.isEmpty():
                     found.append((feature, part))
-        overlapping = {feature.fid for pair in self.overlaps() for feature in pair[:2]} if len(found) > 1 else ()
-        return _disjoint(found) if any(feature.fid in overlapping for feature, _part in found) else found
+        if len(found) > 1:
+            self.overlaps()
+            if any(feature.fid in self._overlapping for feature, _part in found):
+                return _disjoint(found)
+        return found
 
     def part_of(self, shape, codes):
         """The part of `shape` that was of `codes` in the base year."""

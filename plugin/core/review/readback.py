@@ -138,8 +138,8 @@ def same_run(db, path, run_id):
 
 
 def parcel(path, run_id, plan_layer, plan_fid, rule_ids):
-    """One plan feature's findings of `rule_ids` (after core.check.recheck rewrote them) and those rules' rows,
-    from the check `run_id`."""
+    """One plan feature's findings of `rule_ids` (after core.check.recheck rewrote them), those rules' rows and
+    the rules the run row names as not run again since an edit (Stored.stale_rules), from the check `run_id`."""
     with connect(path) as db:
         same_run(db, path, run_id)
         tables = _Tables(db, path)
@@ -147,8 +147,10 @@ def parcel(path, run_id, plan_layer, plan_fid, rule_ids):
         found = tables.rows("findings", '"plan_layer" = ? AND "plan_fid" = ? AND "rule_id" IN ({})'.format(marks),
                             [plan_layer, plan_fid] + sorted(rule_ids))
         rules = tables.rows("rules", '"rule_id" IN ({})'.format(marks), sorted(rule_ids))
+        runs = tables.rows("run")
     return ([row for row in found if row["plan_layer"] == plan_layer and row["plan_fid"] == plan_fid
-             and row["rule_id"] in rule_ids], [row for row in rules if row["rule_id"] in rule_ids])
+             and row["rule_id"] in rule_ids], [row for row in rules if row["rule_id"] in rule_ids],
+            _text_list(runs[0].get("stale_rules")) if runs else [])
 
 
 def finding_geometry(path, run_id, fid, finding_id):

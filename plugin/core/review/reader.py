@@ -89,11 +89,11 @@ class Review:
             self.findings.remove(finding)
             del self.by_fid[finding.fid]
             self.by_rule[finding.rule_id].findings.remove(finding)
-        rows, rules = readback.parcel(self.path, self.run_id, plan_layer, plan_fid, rule_ids)
+        rows, rules, stale = readback.parcel(self.path, self.run_id, plan_layer, plan_fid, rule_ids)
         for values in rules:
             if values["rule_id"] in self.by_rule:
                 self.by_rule[values["rule_id"]].values = values
-        self.stale_rules = set(self.by_rule) - rule_ids       # as core.check.recheck records it
+        self.stale_rules = set(stale) & set(self.by_rule)
         return removed, [self._add(row) for row in rows]
 
     def reload_decisions(self):

@@ -3,8 +3,8 @@
 Per parcel a note on the ground that changed, with its area once (ellipsoidal m²) and the split into
 新增建设用地 (of it 建设占用耕地), 耕地转入 or 耕地转出 (cropland net of 田坎) in the message; the rule's
 total is then the changed ground. Base-year parcels that overlap are a finding of the rule's severity:
-their shared ground counts once (baseyear.BaseYear.pieces). The figures' totals go to the `indicators` table; a negative
-耕地进出平衡 is a finding of the rule's severity.
+their shared ground counts once (baseyear.BaseYear.pieces). The figures' totals go to the `indicators`
+table; a negative 耕地进出平衡 is a finding of the rule's severity.
 """
 from ..measures import BASIS, BASIS_NET, M2_PER_HA, M2_PER_MU
 from .base import NotApplicable, Rule, reaches

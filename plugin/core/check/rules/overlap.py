@@ -10,7 +10,7 @@ import numpy as np
 from ...read.codes import in_classes
 from ...read.schema import schema
 from ..compact import Subset
-from ..inside import EDGE, INSIDE, OUTSIDE, WORTH_IT, InsideGrid
+from ..inside import EDGE, INSIDE, OUTSIDE, WORTH_IT, grid_of
 from ..pairs import overlapping_pairs
 from .base import NotApplicable, Rule, reaches
 from .matrix import MATRIX, NONE, Matrix
@@ -158,5 +158,5 @@ def placements(control, parcel, other, boxes):
     counts = np.bincount(other)
     for number in np.flatnonzero(counts >= WORTH_IT).tolist():
         at = np.flatnonzero(other == number)
-        placed[at] = InsideGrid(control.features[number].prepared).place(boxes[parcel[at]])
+        placed[at] = grid_of(control.features[number].prepared).place(boxes[parcel[at]])
     return placed
