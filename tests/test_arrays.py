@@ -40,7 +40,7 @@ def test_rings_read_from_wkb_match_the_geometries_and_leave_the_unusual_to_geos(
     hole = multi.constGet().geometryN(0).interiorRing(0)
     start, end = rings.starts[2], rings.starts[3]
     assert list(zip(rings.x[start:end], rings.y[start:end])) == [(p.x(), p.y()) for p in hole.vertices()]
-    boxes, areas = measured(blob(SHAPES))
+    boxes, areas, _convex = measured(blob(SHAPES))
     for number, wkt in enumerate(SHAPES):
         if not wkt:
             assert np.isnan(boxes[number]).all()

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from .convex import convex_features
 from .geomops import from_wkb
 from .rings import CHUNK, Rings, WkbBlob, hash4
 
@@ -41,10 +42,14 @@ class FeatureTable:
         self.codes, self.labels = codes, labels
         self.columns = columns
         self.twin = twin
-        self.boxes, self.areas = measured(wkbs) if twin is None else self._measured_with(twin)
+        self.boxes, self.areas, convex = measured(wkbs) if twin is None else self._measured_with(twin)
         if boxes is not None:
             self.boxes = boxes
-        self.validity = np.full(len(self.fids), UNKNOWN, dtype=np.int8)   # found by GEOS when first made
+        # valid where convex (convex.py), else found by GEOS when first made or in valid()
+        self.validity = np.where(convex, VALID, UNKNOWN).astype(np.int8)
+        if twin is not None:
+            shared = np.flatnonzero(wkbs.refs >= 0)
+            self.validity[shared] = twin.validity[wkbs.refs[shared]]
         self._kept = [None] * len(self.fids) if keep else None
         self._all_kept = False
         self._numbers = None
@@ -64,14 +69,15 @@ class FeatureTable:
         return table
 
     def _measured_with(self, twin):
-        """measured(), the shared features' boxes and areas taken from the twin (the same bytes)."""
+        """measured(), the shared features' boxes and areas taken from the twin (the same bytes; their
+        validity is the twin's, set by the caller)."""
         refs = self.wkbs.refs
         shared = refs >= 0
-        boxes, areas = np.empty((len(refs), 4)), np.empty(len(refs))
+        boxes, areas, convex = np.empty((len(refs), 4)), np.empty(len(refs)), np.zeros(len(refs), dtype=bool)
         boxes[shared], areas[shared] = twin.boxes[refs[shared]], twin.areas[refs[shared]]
         own = np.flatnonzero(~shared)
-        boxes[own], areas[own] = measured(WkbBlob.joined(self.wkbs.pieces(own)))
-        return boxes, areas
+        boxes[own], areas[own], convex[own] = measured(WkbBlob.joined(self.wkbs.pieces(own)))
+        return boxes, areas, convex
 
     def __len__(self):
         return len(self.fids)
@@ -254,12 +260,14 @@ def copied(table, numbers, other):
 
 
 def measured(wkbs):
-    """(boxes, areas) of the features of a WkbBlob from their points: (n, 4) boxes (NaN where there is no
-    geometry; one that is not a plain polygon measured by QGIS) and planar areas (NaN where unknown)."""
+    """(boxes, areas, convex) of the features of a WkbBlob from their points: (n, 4) boxes (NaN where there
+    is no geometry; one that is not a plain polygon measured by QGIS), planar areas (NaN where unknown) and
+    whether each is a convex ring, valid without asking GEOS (convex.py)."""
     count = len(wkbs)
-    boxes, areas = np.full((count, 4), np.nan), np.full(count, np.nan)
+    boxes, areas, convex = np.full((count, 4), np.nan), np.full(count, np.nan), np.zeros(count, dtype=bool)
     for start, part in wkbs.chunks():
         rings = Rings(part)
+        convex[start:start + len(part)] = convex_features(rings, len(part))
         sizes = np.diff(rings.starts)
         some = np.flatnonzero(sizes > 0)
         if len(some):
@@ -277,7 +285,7 @@ def measured(wkbs):
             if not geometry.isEmpty():
                 rect = geometry.boundingBox()
                 boxes[start + number] = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
-    return boxes, areas
+    return boxes, areas, convex
 
 
 def _ring_areas(rings, firsts, sizes):
