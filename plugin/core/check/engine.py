@@ -6,6 +6,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numpy as np
 from qgis.core import Qgis, QgsCoordinateTransform, QgsGeometry, QgsPointXY
 
 from ..errors import Cancelled, OneMapError
@@ -20,6 +21,7 @@ from ..secrets import mask
 from . import preflight
 from .collector import fewer_collections
 from .context import Context
+from .inside import EDGE, INSIDE, OUTSIDE, WORTH_IT, grid_of
 from .reading import bounded
 from .rules.base import NotApplicable
 from .rules.selection import unexamined_note
@@ -79,21 +81,35 @@ def name_plan_features(findings, ctx):
 
 
 def place_in_villages(findings, ctx):
-    """Name the plan's village (村级调查区: XZQMC, else XZQDM) each finding's navigation point lies in."""
+    """Name the plan's village (村级调查区: XZQMC, else XZQDM) each finding's navigation point lies in: the
+    first village, in layer order, holding it. A village's inside grid (inside.py) places most points
+    without GEOS; a point near its edge is asked of GEOS."""
     villages = ctx.placed("plan", "CJDCQ") if "CJDCQ" in ctx.plan.recognised else None
     if villages is None:
         return
     spec = schema().layers["CJDCQ"]
     name_field, code_field = spec.field_for("village_name").name, spec.field_for("village_code").name
-    for finding in findings:
-        x, y = navigation_point(finding)
-        if x is None:
+    located = [(finding, navigation_point(finding)) for finding in findings]
+    located = [(finding, x, y) for finding, (x, y) in located if x is not None]
+    points = np.array([(x, y, x, y) for _finding, x, y in located], dtype=np.float64).reshape(-1, 4)
+    waiting = np.ones(len(located), dtype=bool)
+    for village in villages.features if len(located) else ():
+        if village.shape.isEmpty():
             continue
-        point = QgsGeometry.fromPointXY(QgsPointXY(x, y))
-        for village in villages.candidates(point.boundingBox()):
-            if village.prepared.intersects(point):
-                finding.village = bounded(str(village.attrs.get(name_field) or village.attrs.get(code_field) or ""))
-                break
+        name = bounded(str(village.attrs.get(name_field) or village.attrs.get(code_field) or ""))
+        near = np.flatnonzero(waiting)
+        if len(near) >= WORTH_IT:
+            placed = grid_of(village.prepared).place(points[near])
+        else:                                                  # a few points: their boxes, then GEOS
+            x0, y0, x1, y1 = village.box
+            x, y = points[near, 0], points[near, 1]
+            placed = np.where((x0 <= x) & (x <= x1) & (y0 <= y) & (y <= y1), EDGE, OUTSIDE)
+        for at, where in zip(near.tolist(), placed.tolist()):
+            if where == OUTSIDE:
+                continue
+            _finding, x, y = located[at]
+            if where == INSIDE or village.prepared.intersects(QgsGeometry.fromPointXY(QgsPointXY(x, y))):
+                located[at][0].village, waiting[at] = name, False
 
 
 def village_names(ctx):
