@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from conftest import sample
-from hostile_findings import ONEMAP, PLAN, checked, error_ids, findings  # noqa: F401 — fixtures
+from hostile_findings import ONEMAP, PLAN, checked, error_ids, findings, rows  # noqa: F401 — fixtures
 from plugin.core.check import engine
 from plugin.core.check.engine import verify
 from plugin.core.errors import OneMapError
@@ -193,3 +193,38 @@ def test_carry_over_compares_each_decision_only_with_findings_on_its_ground(tmp_
     rows = decisions.carry_over(previous, grid_findings(300, shift=0.04), crs)
     assert sum(matcher.comparisons for matcher in made) == 300
     assert sum(1 for row in rows if not row.resolved) == 300 and sum(1 for row in rows if row.resolved) == 50
+
+
+def test_a_decision_on_an_indicator_follows_it_when_its_words_change(tmp_path):
+    """A finding without geometry keeps its decision when a later OneMap words it otherwise (IND-01 gained
+    "村域外 … 未计入" in 0.3.3): it is the same indicator row, so the decision moves, to confirm again. One
+    about another row, or about no row at all, is not taken for it."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    from plugin.core.check.engine import RunResult
+    from plugin.core.check.rules.base import Finding
+    from plugin.core.review.findings import write_results
+
+    class Rule:
+        title = {"zh": "约束性指标", "en": "x"}
+
+    def indicator(row, words):
+        return Finding("IND-01", "error", words, plan_layer="GHYDYH", control_layer="ZBFJ", control_fid=row)
+    old_words = "指标“耕地保有量”规划 1066002.47 平方米，分解下达 110 公顷，不足"
+    crs = QgsCoordinateReferenceSystem("EPSG:4546")
+    previous = str(tmp_path / "previous.gpkg")
+    write_results(previous, RunResult(
+        findings=[indicator(21, old_words), Finding("DK-02", "warning", "街区 A01 的地块编号不连续：缺少 A01-05")],
+        outcomes=[], indicators=[], record={}, crs=crs, rules_by_id={"IND-01": Rule(), "DK-02": Rule()}))
+    insert(previous, [{"finding_id": i, "decision": "accepted", "reason": "县政府批复调整", "approval_no": "X政复〔2024〕7号",
+                       "resolved": 0} for i in error_ids(previous)])
+    insert(previous, [{"finding_id": i, "decision": "accepted", "reason": "r", "resolved": 0}
+                      for (i,) in rows(previous, "SELECT finding_id FROM findings WHERE rule_id = 'DK-02'")])
+    new = [indicator(24, old_words.replace("耕地保有量", "村庄建设用地规模")),
+           indicator(21, old_words + "（村域外 120.00 平方米未计入）"),
+           Finding("DK-02", "warning", "街区 A01 地块编号缺号：A01-05")]
+    carried = {row.rule_id: row for row in decisions.carry_over(previous, new, crs)}
+    moved = carried["IND-01"]
+    assert not moved.resolved and moved.review == 1 and moved.approval_no == "X政复〔2024〕7号"
+    assert moved.finding_id == decisions.Part.of_finding(new[1]).finding_id
+    assert carried["DK-02"].resolved                             # no row to know it by: its words were all it had

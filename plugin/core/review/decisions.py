@@ -41,6 +41,7 @@ REVIEW = ("需复核", "to confirm again")      # a carried-over decision whose 
 NAMES = dict(KINDS, review=REVIEW)           # what a decision shows as: its kind, or 需复核
 MATCH_OVERLAP = 0.5          # shared area / larger area for two conflicting parts to be the same finding
 MATCH_DISTANCE_M = 5.0       # for parts without area (a point): navigation points this close
+REWORDED = 0.5              # a finding without geometry about the same rows in other words: below the same words
 TEXT_COLUMNS = ("finding_id", "decision", "reason", "approval_no", "reviewer", "decided_at", "rule_id", "message")
 FLAG_COLUMNS = ("resolved", "review")
 REQUIRED_COLUMNS = ("finding_id", "decision")
@@ -240,21 +241,24 @@ def same_plan(label, other):
 
 
 PREVIOUS_COLUMNS = ("finding_id", "rule_id", "severity", "message", "plan_layer", "plan_fid", "plan_code",
-                    "control_layer", "x", "y")
+                    "control_layer", "x", "y", "control_fid")
 
 
 class Part:
     """A finding as matching sees it: rule, parcel code, conflicting part, where it is (box, navigation
-    point), and what identifies it without geometry (rule, layers, wording). The part is read from its
-    WKB (and reprojected) only when asked for, and made valid only when it is compared."""
-    __slots__ = ("finding_id", "rule_id", "plan_code", "plan_fid", "message", "severity", "key", "point",
+    point), and what identifies it without geometry: rule, layers and wording (`key`), or rule, layers and
+    the rows it is about (`about`: an indicator's row, a table's row), which a reworded message keeps. The
+    part is read from its WKB (and reprojected) only when asked for, and made valid only when compared."""
+    __slots__ = ("finding_id", "rule_id", "plan_code", "plan_fid", "message", "severity", "key", "about", "point",
                  "_wkb", "_transform", "_raw", "_geometry", "_box")
 
     def __init__(self, finding_id_, rule_id, plan_code, plan_fid, plan_layer, control_layer, message, severity,
-                 point, wkb=b"", transform=None):
+                 point, wkb=b"", transform=None, control_fid=None):
         self.finding_id, self.rule_id, self.plan_code = finding_id_, rule_id or "", plan_code or ""
         self.plan_fid, self.message, self.severity = plan_fid, message or "", severity or ""
         self.key = _key(rule_id, plan_layer, control_layer, message)
+        self.about = (rule_id or "", plan_layer or "", control_layer or "", plan_fid, control_fid) \
+            if plan_fid is not None or control_fid is not None else None
         self.point = point if point is not None and None not in point else None
         self._wkb, self._transform = wkb or b"", transform
         self._raw = self._geometry = self._box = None
@@ -265,7 +269,7 @@ class Part:
         point = point or navigation_point(finding)
         return cls(finding_id_ or finding_id(finding, *point), finding.rule_id, finding.plan_code, finding.plan_fid,
                    finding.plan_layer, finding.control_layer, finding.message, finding.severity, point,
-                   wkb=finding._wkb)
+                   wkb=finding._wkb, control_fid=finding.control_fid)
 
     @classmethod
     def of_row(cls, feature, at):
@@ -284,7 +288,7 @@ class Part:
             x, y = point.x(), point.y()
         return cls(values["finding_id"], values["rule_id"], values["plan_code"], values["plan_fid"],
                    values["plan_layer"], values["control_layer"], values["message"], values["severity"], (x, y),
-                   wkb=values.get("_wkb") or b"", transform=transform)
+                   wkb=values.get("_wkb") or b"", transform=transform, control_fid=values.get("control_fid"))
 
     @property
     def raw(self):
@@ -364,7 +368,8 @@ class Matcher:
     def _candidates(self, old):
         numbers = self._by_rule.get(old.rule_id, [])
         if old.geometry.isEmpty():
-            return [n for n in numbers if self.new[n].key == old.key]
+            return [n for n in numbers if self.new[n].key == old.key or (
+                old.about is not None and self.new[n].about == old.about)]
         if old.rule_id not in self._indexes:
             self._indexes[old.rule_id] = BoxIndex([n for n in numbers if self.new[n].box is not None],
                                                   box=lambda n: self.new[n].box)
@@ -376,8 +381,10 @@ class Matcher:
             return 0.0
         if old.geometry.isEmpty() != new.geometry.isEmpty():
             return 0.0
-        if old.geometry.isEmpty():
-            return 1.0 if old.key == new.key else 0.0
+        if old.geometry.isEmpty():            # the same words; else the same rows in other words (需复核)
+            if old.key == new.key:
+                return 1.0
+            return REWORDED if old.about is not None and old.about == new.about else 0.0
         a, b = old.geometry, new.geometry
         larger = max(a.area(), b.area())
         if larger > 0:
