@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from .convex import convex_features
 from .geomops import from_wkb
+from .oriented import COLUMNS as ORIENTED_COLUMNS, oriented_boxes
 from .rings import CHUNK, Rings, WkbBlob, hash4
 
 COMPACT_OVER = 250000        # a layer with more features than this keeps no Feature between two uses
@@ -27,7 +28,8 @@ class FeatureTable:
 
     fids     int64 array
     wkbs     WkbBlob, the geometries as read (in the working CRS)
-    boxes    (n, 4) float64 array, xmin ymin xmax ymax; NaN for no geometry
+    boxes    (n, 4) float64 array, xmin ymin xmax ymax; NaN for no geometry (oriented(): boxes along each
+             feature's longest edge, for turned parcels)
     areas    planar area of each stored geometry from its rings (NaN where not a plain polygon): a screen
              for the area rules, which ask GEOS about the few it does not clear
     codes    normalised codes, labels: how messages name each feature
@@ -47,6 +49,7 @@ class FeatureTable:
             self.boxes = boxes
         # valid where convex (convex.py), else found by GEOS when first made or in valid()
         self.validity = np.where(convex, VALID, UNKNOWN).astype(np.int8)
+        self._oriented = self._oriented_made = None       # see oriented()
         if twin is not None:
             shared = np.flatnonzero(wkbs.refs >= 0)
             self.validity[shared] = twin.validity[wkbs.refs[shared]]
@@ -106,6 +109,27 @@ class FeatureTable:
                 self.validity[unknown] = np.concatenate([np.asarray(v, dtype=np.int8) for v in pool.map(
                     judge, [part.tolist() for part in parts])])
         return self.validity == VALID
+
+    def oriented(self, numbers):
+        """The oriented boxes (oriented.py) of features `numbers` (an array), made from their points when
+        first asked for (only features a rule pairs by their boxes need one) and kept for a plan-size
+        layer; a larger one (a million patches) makes them again when asked."""
+        unique, back = np.unique(numbers, return_inverse=True)
+        if not self.keeps:
+            return self._oriented_of(unique)[back]
+        if self._oriented is None:
+            self._oriented = np.full((len(self), ORIENTED_COLUMNS), np.nan)
+            self._oriented_made = np.zeros(len(self), dtype=bool)
+        missing = unique[~self._oriented_made[unique]]
+        self._oriented[missing], self._oriented_made[missing] = self._oriented_of(missing), True
+        return self._oriented[numbers]
+
+    def _oriented_of(self, numbers):
+        boxes = np.empty((len(numbers), ORIENTED_COLUMNS))
+        for start in range(0, len(numbers), CHUNK):
+            part = numbers[start:start + CHUNK]
+            boxes[start:start + len(part)] = oriented_boxes(Rings(WkbBlob.joined(self.wkbs.pieces(part))), len(part))
+        return boxes
 
     def meeting(self, box, strict=False):
         """Numbers of the features whose boxes meet `box` (touching included; `strict`: overlap with positive

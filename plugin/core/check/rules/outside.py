@@ -90,7 +90,7 @@ class OutsideRule(Rule):
         table, boundaries = plan.features, boundary.features
         i, j = overlapping_pairs(table.boxes[numbers], boundaries.boxes[boundary_numbers])
         parcel, against = numbers[i], boundary_numbers[j]
-        placed = placements(boundary, parcel, against, table.boxes)
+        placed = placements(boundary, parcel, against, table)
         inside = np.zeros(len(table), dtype=bool)
         inside[parcel[placed == INSIDE]] = True
         edges = {}

@@ -11,6 +11,7 @@ from ...read.codes import in_classes
 from ...read.schema import schema
 from ..compact import Subset
 from ..inside import EDGE, INSIDE, OUTSIDE, WORTH_IT, grid_of
+from ..oriented import apart
 from ..pairs import overlapping_pairs
 from .base import NotApplicable, Rule, reaches
 from .matrix import MATRIX, NONE, Matrix
@@ -118,7 +119,7 @@ class OverlapRule(Rule):
         table, controls = plan.features, control.features
         i, j = overlapping_pairs(table.boxes[numbers], controls.boxes[control_numbers])
         parcel, other = numbers[i], control_numbers[j]
-        placed = placements(control, parcel, other, table.boxes)
+        placed = placements(control, parcel, other, table)
         walk = np.arange(len(parcel)) if controls.keeps else np.argsort(other, kind="stable")
         last, against = -1, None
         for at, a, c, where in zip(walk.tolist(), parcel[walk].tolist(), other[walk].tolist(), placed[walk].tolist()):
@@ -148,15 +149,18 @@ def chosen_numbers(rule, plan):
     return np.flatnonzero(has_shape & np.fromiter(map(selected, table.codes), dtype=bool, count=len(table)))
 
 
-def placements(control, parcel, other, boxes):
-    """Per candidate pair (parcel number, control number): INSIDE or OUTSIDE where the control feature's
-    inside grid places the parcel's box, else EDGE (GEOS decides). A grid is made only for a control
-    feature met by many parcels (a red line, a development boundary), not for each farmland patch."""
+def placements(control, parcel, other, table):
+    """Per candidate pair (parcel number in `table`, control number): INSIDE or OUTSIDE where the control
+    feature's inside grid places the parcel's box, OUTSIDE where their oriented boxes (oriented.py) are
+    apart, else EDGE (GEOS decides). A grid is made only for a control feature met by many parcels (a red
+    line, a development boundary), not for each farmland patch."""
     placed = np.full(len(parcel), EDGE, dtype=np.int8)
     if not len(other):
         return placed
     counts = np.bincount(other)
     for number in np.flatnonzero(counts >= WORTH_IT).tolist():
         at = np.flatnonzero(other == number)
-        placed[at] = grid_of(control.features[number].prepared).place(boxes[parcel[at]])
+        placed[at] = grid_of(control.features[number].prepared).place(table.boxes[parcel[at]])
+    edge = np.flatnonzero(placed == EDGE)
+    placed[edge[apart(table.oriented(parcel[edge]), control.features.oriented(other[edge]))]] = OUTSIDE
     return placed
