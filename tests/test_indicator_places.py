@@ -81,13 +81,13 @@ def shows_whole(canvas, box):
     ("UNIT-01", "城镇建设用地规模（A）", "A"),         # passed
     ("UNIT-01", "城镇建设用地规模（B）", "B"),         # failed: its finding's place is a point in the unit
     ("UNIT-03", "消防站（B）", "B")])                 # failed
-def test_a_units_row_shows_that_unit_whole_and_selects_it(browser, qgis_iface, rule_id, row, code):
+def test_a_units_row_shows_that_unit_whole(browser, qgis_iface, rule_id, row, code):
     canvas = qgis_iface.mapCanvas()
     canvas.setExtent(QgsRectangle(0, 0, 1, 1))
     click(browser, row_of(browser, rule_id, row))
     feature = unit(code)
     assert shows_whole(canvas, canvas_box(canvas, layer_of("GHDY"), feature.geometry()))
-    assert layer_of("GHDY").selectedFeatureIds() == [feature.id()]
+    assert layer_of("GHDY").selectedFeatureIds() == []           # a selected unit would be painted solid yellow
     assert browser.summary.text().splitlines()[-1].endswith("规划单元 {0}（城关{0}单元）".format(code))
     assert browser.summary.text().startswith("错误 17 个")                        # the counts stay
 

@@ -1,7 +1,7 @@
 """The findings browser: a tree view over FindingsModel with filters, map navigation and decisions.
 
 A click zooms to the conflicting part, flashes it and selects the plan parcel in the plan's layer — on an
-indicator row of a 规划单元 or village, to that area (core.review.places) —; what has no place is said in
+indicator row of a 规划单元 or village, shows and flashes that area (core.review.places) —; what has no place is said in
 the status line under the counts. A double click opens the finding's (or the area's) attribute form; the
 context menu copies a finding's text and records or withdraws a reviewer decision (written to the findings
 GeoPackage). A check that failed or was cancelled is an entry of its own in the results list, shown empty
@@ -221,7 +221,7 @@ class FindingsBrowser(QWidget):
         else:
             said = self.tr("The check of {} was cancelled; it wrote no findings.").format(title)
         if earlier:
-            said += " " + self.tr("Earlier checks can be chosen above, each under its plan's name.")
+            said += ("" if self.chinese else " ") + self.tr("Earlier checks can be chosen above, each under its plan's name.")
         self.summary.setText(said)
         self.summary.setStyleSheet("color: #b00000")
 
@@ -292,7 +292,7 @@ class FindingsBrowser(QWidget):
     # -- navigation
     def navigate(self, proxy_index):
         """Zoom to the finding's conflicting part, flash it and select the plan parcel; on an indicator row of
-        a 规划单元 or village, to that area. What cannot be shown is said in the status line."""
+        a 规划单元 or village, to that area whole. What cannot be shown is said in the status line."""
         item = self.row_item(proxy_index)
         if item is None or self.iface is None or item.data(KIND_ROLE) not in ("finding", "indicator"):
             return
@@ -314,13 +314,11 @@ class FindingsBrowser(QWidget):
         self.say("")
 
     def show_area(self, item):
-        """Zoom to the area an indicator row is about, flash it and select it (core.review.places)."""
+        """Zoom to the area an indicator row is about and flash it (core.review.places) — not selected: QGIS
+        paints a selected polygon solid in the selection colour, which would hide the plan's parcels in it."""
         kind = self.review.by_rule[item.data(RULE_ROLE)].values.get("kind")
         place = locate(QgsProject.instance(), self.review.run, kind, item.data(AREA_ROLE), self.opened)
         self.show_on_map(place.geometry, place.crs)
-        layer = QgsProject.instance().mapLayer(place.layer_id) if place.layer_id else None
-        if layer is not None:
-            layer.selectByIds([place.fid])
         self.say(self.tr("Shown on the map: {}").format(place.zh if self.chinese else place.en))
 
     def show_on_map(self, geometry, crs, point=False):
