@@ -2,31 +2,11 @@
 showing the earlier plan's findings as if they were the new plan's. It shows the failed check as an entry of its
 own — an empty tree and the error —; the earlier results stay one choice away, listed under their plans' names."""
 import os
-import time
 
-import pytest
-from qgis.core import QgsProject, QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.core import QgsProject
 
 from conftest import sample
-
-
-@pytest.fixture
-def dock(qgis_iface, qgis_new_project):
-    from plugin.gui.dock import OneMapDock
-    for role in ("onemap", "plan"):
-        QgsSettings().remove("onemap/recent/" + role)
-    widget = OneMapDock(qgis_iface)
-    yield widget
-    widget.deleteLater()
-
-
-def wait_for(condition, seconds=60):
-    end = time.time() + seconds
-    while not condition() and time.time() < end:
-        QCoreApplication.processEvents()
-        time.sleep(0.01)
-    assert condition()
+from test_dock import dock, wait_for  # noqa: F401 — the panel fixture and the wait, as the panel's tests have them
 
 
 def check(dock, plan, output, onemap=None):
