@@ -89,7 +89,7 @@ def expected(parcels, zones, blue, yellow, units):
         outside = area(box) - sum(overlap(box, zone) for _c, _m, zone in zones)
         if chosen(code, ["0701", "0702"]):
             add("DP-01", name, "error", outside)
-        if chosen(code, ["09", "1001", "11"]):
+        if chosen(code, ["09", "1001", "11"]) and not chosen(code, ["0701", "0702"]):    # DP-01's, not repeated
             add("DP-05", name, "warning", outside)
         if chosen(code, CONSTRUCTION, ("1311", "14")):      # 蓝线: roads crossing a warning, the rest an error
             roads_only = all(u.startswith("12") for u in uses(code) if under(u, CONSTRUCTION) and not under(u, ("1311", "14")))

@@ -384,8 +384,10 @@ class OneMapDock(QgsDockWidget):
         if task.error is not None:
             self.lines.append("{}: {}".format(name, self.error_text(task.error)))
             self.message(self.error_text(task.error), Qgis.MessageLevel.Critical)
+            self.browser.add_failure(name, self.error_text(task.error))      # never an earlier plan's findings
         elif task.result is None:
             self.lines.append(self.tr("Cancelled: nothing was written."))
+            self.browser.add_failure(name, None, cancelled=True)
         else:
             self.result_lines[task.result.output] = len(self.lines)
             self.lines.append("{} — {}".format(run_summary(task.result, chinese_ui()), task.result.output))

@@ -166,6 +166,10 @@ class ExportPanel(QGroupBox):
             for row in rows:                          # each plan's findings can be walked in the browser
                 if row.get("findings_file"):
                     self.dock.browser.add_result(row["findings_file"], source_name(row["path"]))
+            for row in rows:                          # and a plan that failed is listed as such
+                if row["status"] == "failed":
+                    said = row.get("reason") if chinese_ui() else row.get("detail") or row.get("reason")
+                    self.dock.browser.add_failure(source_name(row["path"]), said or "?", select=False)
             summary = tr("Cancelled after {} plans, {} failed") if task.cancelled() else tr("{} plans checked, {} failed")
             summary = summary.format(len(rows), failed)
             self.dock.summary.setText("{} — {}".format(summary, files[0]))   # the line under 核对 too

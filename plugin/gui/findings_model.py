@@ -11,17 +11,19 @@ from qgis.PyQt.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QSt
 from ..core.read.styles import color_table
 from ..core.review.decisions import NAMES
 from ..core.review.layout import SEVERITY_ZH, STATUS_ZH
+from ..core.review.places import locates
 from ..core.review.reader import ha_mu, mu
 from ..i18n import tr
 
 INDICATOR_KINDS = ("indicator", "unit", "share")   # rules whose figures are rows of the `indicators` table
-KIND_ROLE = Qt.ItemDataRole.UserRole + 1         # 'rule', 'finding' or 'indicator'
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1         # 'rule', 'finding', 'indicator', 'reason' or 'note'
 FID_ROLE = Qt.ItemDataRole.UserRole + 2          # fid in the findings layer (None: no finding)
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 3
 DECISION_ROLE = Qt.ItemDataRole.UserRole + 4     # '', 'accepted', 'false_positive', 'review' (需复核)
 VILLAGE_ROLE = Qt.ItemDataRole.UserRole + 5
 RULE_ROLE = Qt.ItemDataRole.UserRole + 6
 FINDING_ID_ROLE = Qt.ItemDataRole.UserRole + 7
+AREA_ROLE = Qt.ItemDataRole.UserRole + 8         # an indicator row's area code (规划单元, village; core.review.places)
 SEVERITY_EN = {"error": "error", "warning": "warning", "info": "note"}
 STATUS_EN = {"passed": "passed", "failed": "failed", "not_applicable": "not applicable", "error": "rule error"}
 # an indicator row without a finding: met, not applicable, or a base-year change figure with no allocation
@@ -94,16 +96,25 @@ class FindingsModel(QStandardItemModel):
         self.rule_items[rule.rule_id] = head
         self._rule_figures(cells, rule)
         reason = self._reason(rule)
-        if rule.status in ("not_applicable", "error") and reason:
-            note = QStandardItem(("原因：" if self.chinese else "Reason: ") + reason)   # in full, wrapped
-            note.setForeground(QBrush(GREY))
-            head.appendRow(self._finish([note] + [QStandardItem("") for _c in range(4)]))
+        unexamined = rule.status in ("not_applicable", "error")
+        if unexamined and reason:
+            head.appendRow(self._note_row("原因：" if self.chinese else "Reason: ", reason, "reason"))
         if rule.values.get("kind") in INDICATOR_KINDS:
             self._indicator_rows(head, rule)
         else:
             for finding in rule.findings:
                 head.appendRow(self._finding_row(finding, finding.message))
+        if not unexamined and reason:                 # parcels it left to ATT-01 or to a stricter rule: after its findings
+            head.appendRow(self._note_row("说明：" if self.chinese else "Note: ", reason, "note"))
         return self._finish(cells)
+
+    def _note_row(self, label, text, kind):
+        """A grey row under a rule: why it did not run ('reason'), or which parcels it did not judge ('note',
+        the last row) — in full, wrapped."""
+        note = QStandardItem(label + text)
+        note.setData(kind, KIND_ROLE)
+        note.setForeground(QBrush(GREY))
+        return self._finish([note] + [QStandardItem("") for _c in range(4)])
 
     def _reason(self, rule):
         return rule.reason if self.chinese else (rule.values.get("reason_en") or rule.reason)
@@ -154,8 +165,10 @@ class FindingsModel(QStandardItemModel):
             touched.add(finding.rule_id)
         for finding in added:
             head = self.rule_items.get(finding.rule_id)
-            if head is not None:
-                head.appendRow(self._finding_row(finding, finding.message))
+            if head is not None:                      # a rule's note row stays last
+                last = head.child(head.rowCount() - 1) if head.rowCount() else None
+                noted = last is not None and last.data(KIND_ROLE) == "note"
+                head.insertRow(head.rowCount() - noted, self._finding_row(finding, finding.message))
             touched.add(finding.rule_id)
         by_id = {rule.rule_id: rule for rule in self.review.rules}
         rows = []
@@ -169,6 +182,7 @@ class FindingsModel(QStandardItemModel):
     def _indicator_rows(self, head, rule):
         """One row per indicator: allocated / planned / difference in 公顷 and 亩, linked to its finding."""
         unlinked = list(rule.findings)
+        area = locates(rule.values.get("kind"))
         for row in self.review.indicators:
             if row.get("rule_id") not in (None, "", rule.rule_id):      # a detailed plan's rows name their rule
                 continue
@@ -178,12 +192,18 @@ class FindingsModel(QStandardItemModel):
                 unlinked.remove(finding)
             text = ("{}：{}" if self.chinese else "{}: {}").format(name, self._figures(row))
             if finding is not None:
-                head.appendRow(self._finding_row(finding, text, kind="indicator"))
+                cells = self._finding_row(finding, text, kind="indicator")
+                if area:                              # a click shows the unit or village, not a point in it
+                    cells[0].setData(row.get("village_code") or "", AREA_ROLE)
+                head.appendRow(cells)
                 continue
             status = row.get("status") or ""
             label = QStandardItem((INDICATOR_ZH if self.chinese else INDICATOR_EN).get(status, status))
             item = QStandardItem(text)
             item.setData("indicator", KIND_ROLE)
+            item.setData(rule.rule_id, RULE_ROLE)
+            if area:
+                item.setData(row.get("village_code") or "", AREA_ROLE)
             item.setToolTip(text)
             item.setIcon(icon("passed") if status == "pass" else item.icon())
             if row.get("note"):                           # the reason: in the row's text or its tooltip

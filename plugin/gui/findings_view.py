@@ -1,8 +1,11 @@
 """The findings browser: a tree view over FindingsModel with filters, map navigation and decisions.
 
-A click zooms to the conflicting part, flashes it and selects the plan parcel in the plan's layer; a
-double click opens the finding's attribute form; the context menu copies a finding's text and records
-or withdraws a reviewer decision (written to the findings GeoPackage).
+A click zooms to the conflicting part, flashes it and selects the plan parcel in the plan's layer — on an
+indicator row of a 规划单元 or village, shows and flashes that area (core.review.places) —; what has no place is said in
+the status line under the counts. A double click opens the finding's (or the area's) attribute form; the
+context menu copies a finding's text and records or withdraws a reviewer decision (written to the findings
+GeoPackage). A check that failed or was cancelled is an entry of its own in the results list, shown empty
+with its error: the findings of an earlier check are never shown as if they were its.
 """
 import os
 
@@ -30,15 +33,17 @@ from ..core.read.schema import schema
 from ..core.review import decisions
 from ..core.review.layout import SEVERITY_ZH
 from ..core.review.findings_layer import existing
+from ..core.review.places import WHOLE_PLAN, locate
 from ..core.review.reader import Review
 from ..i18n import chinese_ui
 from . import view_state
 from .decision_dialog import DecisionDialog
 from .findings_columns import WrappingDelegate, fit_columns
-from .findings_model import SEVERITY_EN, FindingsFilter, FindingsModel, icon
+from .findings_model import AREA_ROLE, KIND_ROLE, RULE_ROLE, SEVERITY_EN, FindingsFilter, FindingsModel, icon
 from .live_check import LiveCheck
 
 POINT_VIEW_M = 150.0           # extent shown around a finding that is only a point
+FAILED_ROLE = Qt.ItemDataRole.UserRole + 20     # a results entry of a check that wrote nothing: what to say
 
 
 def zoom_to_layers(iface, layer_ids):
@@ -80,6 +85,8 @@ class FindingsBrowser(QWidget):
         self.iface = iface
         self.chinese = chinese_ui()
         self.findings_layer = None
+        self.notice = ""                          # what the last click found (or could not), under the counts
+        self.opened = {}                          # areas read from a checked source once (places.locate)
         self.model = FindingsModel(self, self.chinese)
         self.proxy = FindingsFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -149,13 +156,38 @@ class FindingsBrowser(QWidget):
     # -- content
     def add_result(self, path, title):
         """Show the findings GeoPackage `path` (listed under `title` when several were checked; a second file
-        of the same plan, e.g. from a folder check, is told apart by its folder's name)."""
+        of the same plan, e.g. from a folder check, is told apart by its folder's name). It replaces an entry
+        of a failed check of that plan."""
+        self.drop_failure(title)
         index = self.results_combo.findData(path)
         if index < 0:
             if self.results_combo.findText(title) >= 0:
                 title = "{}（{}）".format(title, os.path.basename(os.path.dirname(os.path.abspath(path))))
             self.results_combo.addItem(title, path)
             index = self.results_combo.count() - 1
+        self.select_result(index)
+
+    def add_failure(self, title, text, cancelled=False, select=True):
+        """A check of the plan `title` that wrote nothing (`text`: its error, or None when it was cancelled):
+        an entry of its own, shown (with `select`) as an empty tree and the error; the earlier results stay
+        in the list under their plans' names."""
+        self.drop_failure(title)
+        state = self.tr("cancelled") if cancelled else self.tr("check failed")
+        self.results_combo.addItem(("{}（{}）" if self.chinese else "{} ({})").format(title, state))
+        index = self.results_combo.count() - 1
+        self.results_combo.setItemData(index, (title, text or ""), FAILED_ROLE)
+        if select:
+            self.select_result(index)
+        else:
+            self.results_combo.setVisible(self.results_combo.count() > 1)
+
+    def drop_failure(self, title):
+        for index in range(self.results_combo.count() - 1, -1, -1):
+            failed = self.results_combo.itemData(index, FAILED_ROLE)
+            if failed is not None and failed[0] == title:
+                self.results_combo.removeItem(index)
+
+    def select_result(self, index):
         self.results_combo.setVisible(self.results_combo.count() > 1)
         if index == self.results_combo.currentIndex():
             self.show_selected_result()
@@ -163,6 +195,10 @@ class FindingsBrowser(QWidget):
             self.results_combo.setCurrentIndex(index)
 
     def show_selected_result(self, *_args):
+        failed = self.results_combo.currentData(FAILED_ROLE)
+        if failed is not None:
+            self.show_failure(*failed)
+            return
         path = self.results_combo.currentData()
         if not path:
             self.set_review(None)
@@ -176,11 +212,26 @@ class FindingsBrowser(QWidget):
         layer = existing(QgsProject.instance(), path, "")
         self.set_review(review, layer)
 
+    def show_failure(self, title, text):
+        """An empty tree and why the check of `title` left no findings (no text: it was cancelled)."""
+        self.set_review(None)
+        earlier = any(self.results_combo.itemData(i) for i in range(self.results_combo.count()))
+        if text:
+            said = self.tr("The check of {} failed; it wrote no findings: {}").format(title, text)
+        else:
+            said = self.tr("The check of {} was cancelled; it wrote no findings.").format(title)
+        if earlier:
+            said += ("" if self.chinese else " ") + self.tr("Earlier checks can be chosen above, each under its plan's name.")
+        self.summary.setText(said)
+        self.summary.setStyleSheet("color: #b00000")
+
     def set_review(self, review, findings_layer=None):
         """Show a core.review.reader.Review; `findings_layer` is its layer in the project (for forms).
         A re-check into the file already shown keeps the open rules, the current finding and the scroll."""
         before = view_state.capture(self)
         self.findings_layer = findings_layer
+        self.notice, self.opened = "", {}
+        self.summary.setStyleSheet("")
         self.model.set_review(review)
         fit_columns(self.view, self.model)
         villages = review.villages() if review is not None else []
@@ -215,7 +266,13 @@ class FindingsBrowser(QWidget):
         return self.model.review
 
     def update_summary(self):
-        self.summary.setText(self.review.summary(self.chinese) if self.review is not None else "")
+        """The counts, and under them what the last click found (or could not)."""
+        lines = [self.review.summary(self.chinese) if self.review is not None else "", self.notice]
+        self.summary.setText("\n".join(line for line in lines if line))
+
+    def say(self, text):
+        self.notice = text
+        self.update_summary()
 
     def apply_filter(self, *_args):
         severities = [s for s, button in self.severity_buttons.items() if button.isChecked()]
@@ -234,31 +291,58 @@ class FindingsBrowser(QWidget):
 
     # -- navigation
     def navigate(self, proxy_index):
-        """Zoom to the finding's conflicting part, flash it and select the plan parcel."""
-        finding = self.finding_at(proxy_index)
-        if finding is None or self.iface is None:
+        """Zoom to the finding's conflicting part, flash it and select the plan parcel; on an indicator row of
+        a 规划单元 or village, to that area whole. What cannot be shown is said in the status line."""
+        item = self.row_item(proxy_index)
+        if item is None or self.iface is None or item.data(KIND_ROLE) not in ("finding", "indicator"):
             return
+        finding = self.finding_at(proxy_index)
         try:
-            geometry = self.finding_geometry(finding)
-        except OneMapError as exc:                    # the file was replaced, or the part is damaged
-            self.summary.setText(exc.zh if self.chinese else exc.en)
+            if item.data(AREA_ROLE) is not None:
+                self.show_area(item)
+                return
+            geometry = self.finding_geometry(finding) if finding is not None else None
+        except OneMapError as exc:                    # the file was replaced, the part is damaged, no such unit
+            self.say(exc.zh if self.chinese else exc.en)
             return
         if geometry is None:
+            self.say(WHOLE_PLAN[0 if self.chinese else 1] if item.data(KIND_ROLE) == "indicator" else
+                     self.tr("This finding has no place on the map (e.g. the coordinate system)."))
             return
+        self.show_on_map(geometry, self.review.crs, point=True)
+        self.select_plan_feature(finding)
+        self.say("")
+
+    def show_area(self, item):
+        """Zoom to the area an indicator row is about and flash it (core.review.places) — not selected: QGIS
+        paints a selected polygon solid in the selection colour, which would hide the plan's parcels in it."""
+        kind = self.review.by_rule[item.data(RULE_ROLE)].values.get("kind")
+        place = locate(QgsProject.instance(), self.review.run, kind, item.data(AREA_ROLE), self.opened)
+        self.show_on_map(place.geometry, place.crs)
+        self.say(self.tr("Shown on the map: {}").format(place.zh if self.chinese else place.en))
+
+    def show_on_map(self, geometry, crs, point=False):
+        """Zoom to `geometry` (in `crs`) with what surrounds it — a point (`point`: a finding's place) in a
+        view of POINT_VIEW_M — and flash it."""
         canvas = self.iface.mapCanvas()
-        transform = QgsCoordinateTransform(self.review.crs, canvas.mapSettings().destinationCrs(),
-                                           QgsProject.instance())
+        transform = QgsCoordinateTransform(crs, canvas.mapSettings().destinationCrs(), QgsProject.instance())
         rect = transform.transformBoundingBox(geometry.boundingBox())
-        if rect.width() < 1 and rect.height() < 1:
+        if point and rect.width() < 1 and rect.height() < 1:
             centre = rect.center()
             half = POINT_VIEW_M / 2
             rect = QgsRectangle(centre.x() - half, centre.y() - half, centre.x() + half, centre.y() + half)
         else:
-            rect.scale(2.5)                  # the part and what surrounds it
+            rect.scale(2.5 if point else 1.1)        # a part and what surrounds it; an area whole, a margin
         canvas.setExtent(rect)
         canvas.refresh()
-        canvas.flashGeometries([geometry], self.review.crs)
-        self.select_plan_feature(finding)
+        canvas.flashGeometries([geometry], crs)
+
+    def row_item(self, proxy_index):
+        """The column-0 item of a row, or None."""
+        if not proxy_index.isValid():
+            return None
+        source = self.proxy.mapToSource(proxy_index)
+        return self.model.itemFromIndex(source.sibling(source.row(), 0))
 
     @staticmethod
     def finding_geometry(finding):
@@ -296,12 +380,30 @@ class FindingsBrowser(QWidget):
             layer.selectByIds([int(finding.plan_fid)])
 
     def open_form(self, proxy_index):
+        """The finding's attribute form; for an indicator row without one, its area's (when loaded)."""
         finding = self.finding_at(proxy_index)
-        if finding is None or self.iface is None or self.findings_layer is None:
+        if self.iface is None:
+            return
+        if finding is None:
+            item = self.row_item(proxy_index)
+            if item is not None and item.data(AREA_ROLE) is not None:
+                self.open_area_form(item)
+            return
+        if self.findings_layer is None:
             return
         feature = self.findings_layer.getFeature(finding.fid)
         if feature.isValid():
             self.iface.openFeatureForm(self.findings_layer, feature)
+
+    def open_area_form(self, item):
+        kind = self.review.by_rule[item.data(RULE_ROLE)].values.get("kind")
+        try:
+            place = locate(QgsProject.instance(), self.review.run, kind, item.data(AREA_ROLE), self.opened)
+        except OneMapError:
+            return                                    # the click before said why
+        layer = QgsProject.instance().mapLayer(place.layer_id) if place.layer_id else None
+        if layer is not None:
+            self.iface.openFeatureForm(layer, layer.getFeature(place.fid))
 
     # -- context menu
     def context_menu(self, position):

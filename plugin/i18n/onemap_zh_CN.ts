@@ -704,6 +704,41 @@
         <source>Confirm decision</source>
         <translation>确认沿用决定</translation>
     </message>
+    <message>
+        <location filename="../gui/findings_view.py" line="175"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../gui/findings_view.py" line="175"/>
+        <source>check failed</source>
+        <translation>核对失败</translation>
+    </message>
+    <message>
+        <location filename="../gui/findings_view.py" line="220"/>
+        <source>The check of {} failed; it wrote no findings: {}</source>
+        <translation>“{}”的核对失败，未生成核对结果：{}</translation>
+    </message>
+    <message>
+        <location filename="../gui/findings_view.py" line="222"/>
+        <source>The check of {} was cancelled; it wrote no findings.</source>
+        <translation>“{}”的核对已取消，未生成核对结果。</translation>
+    </message>
+    <message>
+        <location filename="../gui/findings_view.py" line="224"/>
+        <source>Earlier checks can be chosen above, each under its plan&apos;s name.</source>
+        <translation>此前的核对结果仍可在上方列表中按规划名称选择，请注意其所属规划。</translation>
+    </message>
+    <message>
+        <location filename="../gui/findings_view.py" line="309"/>
+        <source>This finding has no place on the map (e.g. the coordinate system).</source>
+        <translation>此条问题没有地图上的位置（如坐标系问题）。</translation>
+    </message>
+    <message>
+        <location filename="../gui/findings_view.py" line="324"/>
+        <source>Shown on the map: {}</source>
+        <translation>已在地图上显示：{}</translation>
+    </message>
 </context>
 <context>
     <name>LifecyclePanel</name>

@@ -95,6 +95,10 @@ class RuleSet:
         self.sha256 = hashlib.sha256(marked.raw + base_sha256.encode()).hexdigest()  # a base's hash counts too
         seen = set()
         self.rules = [self._rule(index, definition, seen) for index, definition in enumerate(data["rules"] or [])]
+        by_id = {rule.id: rule for rule in self.rules}
+        for index, (definition, rule) in enumerate(zip(data["rules"] or [], self.rules)):
+            problem = rule.check_links(by_id)
+            self._check(problem is None, ("rules", self._own_rules.get(id(definition), index), "params"), problem)
 
     def _check_parts(self, data):
         """This file's classes, tolerances and rule ids have the types merging relies on."""

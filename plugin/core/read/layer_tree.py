@@ -2,10 +2,12 @@
 
 Findings layers stay on top; a one map's group goes above every plan's group, so its control lines
 are drawn over the plan's opaque land use; the one map's own opaque fills (planning zones, land use)
-are switched off while a plan lies under them (map themes and the tree bring them back). Loading a
-source again replaces its group in the same place.
+are switched off while a plan lies under them (map themes and the tree bring them back) — layers of those
+sub-groups drawn as outlines only, such as the 规划单元 a detailed plan is checked against, stay on. Loading
+a source again replaces its group in the same place.
 """
-from qgis.core import QgsLayerTree
+from qgis.core import QgsFillSymbolLayer, QgsLayerTree, QgsRenderContext, QgsSimpleFillSymbolLayer
+from qgis.PyQt.QtCore import Qt
 
 PROPERTY_KEY = "onemap/key"           # custom layer properties: the panel acts only on these layers
 PROPERTY_SOURCE = "onemap/source"
@@ -60,7 +62,8 @@ def add_subgroup(group, key, title):
 
 
 def hide_covering_fills(root):
-    """Switch off the one maps' opaque sub-groups when a plan is loaded (they would hide it)."""
+    """Switch off the layers of the one maps' opaque sub-groups that fill their features when a plan is
+    loaded (they would hide it); outlines stay on."""
     groups = source_groups(root)
     if not any(g.customProperty(GROUP_KIND) != "onemap" for _i, g in groups):
         return
@@ -69,4 +72,22 @@ def hide_covering_fills(root):
             continue
         for child in group.children():
             if QgsLayerTree.isGroup(child) and child.customProperty(SUBGROUP) in OPAQUE_ONEMAP_GROUPS:
-                child.setItemVisibilityChecked(False)
+                for node in child.findLayers():
+                    if node.layer() is not None and fills(node.layer()):
+                        node.setItemVisibilityChecked(False)
+
+
+def fills(layer):
+    """Whether the layer's style paints the inside of its features (a simple fill with a visible brush, or
+    any other fill: gradient, pattern, picture), not only their outlines."""
+    renderer = layer.renderer() if hasattr(layer, "renderer") else None
+    if renderer is None:
+        return False
+    for symbol in renderer.symbols(QgsRenderContext()):
+        for symbol_layer in symbol.symbolLayers():
+            if isinstance(symbol_layer, QgsSimpleFillSymbolLayer):
+                if symbol_layer.brushStyle() != Qt.BrushStyle.NoBrush and symbol_layer.color().alpha() > 0:
+                    return True
+            elif isinstance(symbol_layer, QgsFillSymbolLayer):
+                return True
+    return False

@@ -83,6 +83,10 @@ class Rule:
     def run(self, ctx):
         raise NotImplementedError
 
+    def check_links(self, rules):
+        """None, or why this rule's references to other rules of the set ({id: Rule}) cannot stand."""
+        return None
+
     def answered(self, ctx, kind):
         """The shared PostGIS database's answer for this rule (`kind`: the postgis_overlay.Database method
         that gives it), its question sent first if prepare() did not send it ahead (the live re-check runs

@@ -77,7 +77,16 @@ def unreadable_reason(code):
 
 def unexamined_note(rule, ctx):
     """'' or the outcome note of a rule that chooses parcels by code: the parcels of its plan layer whose
-    use cannot be read were not examined by it (ATT-01 reports them)."""
+    use cannot be read were not examined by it (ATT-01 reports them), nor those it leaves to a rule it
+    defers to (OutsideRule.deferred_note)."""
+    notes = [unreadable_note(rule, ctx)]
+    if hasattr(rule, "deferred_note"):
+        notes.append(rule.deferred_note(ctx))
+    return "；".join(note for note in notes if note)
+
+
+def unreadable_note(rule, ctx):
+    """'' or how many parcels of the rule's plan layer have a use it cannot read, with their codes."""
     if rule.kind not in SELECTING_KINDS or "plan_layer" not in rule.args or not by_code(rule):
         return ""
     layer = ctx.placed("plan", rule.args["plan_layer"])
