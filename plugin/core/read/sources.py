@@ -10,6 +10,8 @@ import functools
 import hashlib
 import os
 import re
+import threading
+import time
 from dataclasses import dataclass, field
 
 from osgeo import gdal, ogr
@@ -32,6 +34,10 @@ SHAPEFILE_PARTS = (".shp", ".shx", ".dbf")                       # .prj, .cpg �
 URI_SEPARATOR = "|"
 GPKG_COMPANIONS = ("-journal", "-wal", "-shm")                  # files SQLite opens beside a GeoPackage
 DRIVERS = {"gpkg": "GPKG", "gdb": "OpenFileGDB", "postgis": "PostgreSQL"}     # 'shp' is listed file by file
+HASHED_KEPT = 16       # sources whose hash a process keeps: a folder's villages hash the one map once
+SETTLED_NS = 3 * 10 ** 9    # a file written this recently is hashed again (a 2 s FAT clock could hide a write)
+_HASHED = {}           # _stamp(...) -> SHA-256
+_HASHED_LOCK = threading.Lock()           # (hashed beside the rules, and by the live re-check)
 
 
 @dataclass
@@ -446,13 +452,19 @@ def source_hasher(path):
 
 def source_hash(path):
     """SHA-256 over the source's files (see source_files), each named by its relative path when several.
+    Worked out once while the files stay as they were (_stamp): a county's villages checked one after
+    another against its one map read the one map's files once, not once a village.
 
     A PostGIS source has no files: its rows are hashed instead (see postgis.content_hash).
     """
     if postgis.is_postgis(path):
         return postgis.content_hash(path)
-    digest = hashlib.sha256()
     files = source_files(path)
+    stamp = _stamp(path, files)
+    with _HASHED_LOCK:
+        if stamp is not None and stamp in _HASHED:
+            return _HASHED[stamp]
+    digest = hashlib.sha256()
     for file_path in files:
         if len(files) > 1 or os.path.isdir(path):
             digest.update(os.path.relpath(file_path, os.path.dirname(path)).encode("utf-8"))
@@ -463,7 +475,25 @@ def source_hash(path):
         except OSError as exc:
             raise OneMapError("无法读取 {}：{}".format(file_path, exc.strerror),
                               "Cannot read {}: {}".format(file_path, exc.strerror))
+    settled = time.time_ns() - SETTLED_NS
+    if stamp is not None and stamp == _stamp(path, files) and all(f[2] < settled for f in stamp[1:]):
+        with _HASHED_LOCK:                     # unchanged while read, and not written in the last seconds
+            if len(_HASHED) >= HASHED_KEPT:
+                _HASHED.pop(next(iter(_HASHED)))
+            _HASHED[stamp] = digest.hexdigest()
     return digest.hexdigest()
+
+
+def _stamp(path, files):
+    """What says a source's files are as they were (their names, sizes, change and modification times to
+    the nanosecond, device and inode: a write changes the times, a file put in its place the inode), or
+    None when a file cannot be looked at."""
+    try:
+        return (os.path.realpath(path),) + tuple(
+            (name, found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+            for name, found in ((name, os.stat(name)) for name in files))
+    except OSError:
+        return None
 
 
 def recognition_lines(source, kind=None, chinese=False):

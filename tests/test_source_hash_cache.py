@@ -1,0 +1,62 @@
+"""A source's hash is worked out once while its files stay as they were (a county's villages against
+its one map read the one map once), and again as soon as anything about them changed."""
+import os
+import time
+
+import pytest
+
+from plugin.core.read import sources
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The files source_hash opens, by name."""
+    opened = []
+
+    def counting_open(name, *args, **values):
+        opened.append(os.path.basename(name))
+        return open(name, *args, **values)
+    monkeypatch.setattr(sources, "open", counting_open, raising=False)
+    monkeypatch.setattr(sources, "_HASHED", {})
+    return opened
+
+
+def written(path, data, age_s=60):
+    path.write_bytes(data)
+    old = time.time() - age_s
+    os.utime(path, (old, old))
+    return str(path)
+
+
+def test_a_settled_file_is_read_once(tmp_path, counted):
+    onemap = written(tmp_path / "county.gpkg", b"x" * 4096)
+    first = sources.source_hash(onemap)
+    assert [sources.source_hash(onemap) for _ in range(3)] == [first] * 3
+    assert counted == ["county.gpkg"]
+
+
+def test_a_write_is_seen_even_with_its_size_and_time_put_back(tmp_path, counted):
+    onemap = written(tmp_path / "county.gpkg", b"x" * 4096)
+    first = sources.source_hash(onemap)
+    stat = os.stat(onemap)
+    with open(onemap, "r+b") as handle:                     # same size, another byte
+        handle.write(b"y")
+    os.utime(onemap, ns=(stat.st_atime_ns, stat.st_mtime_ns))    # its modification time put back
+    assert sources.source_hash(onemap) != first              # (its change time moved)
+    assert counted == ["county.gpkg", "county.gpkg"]
+
+
+def test_a_file_just_written_is_read_each_time(tmp_path, counted):
+    plan = written(tmp_path / "village.gpkg", b"p" * 100, age_s=0)
+    assert sources.source_hash(plan) == sources.source_hash(plan)
+    assert counted == ["village.gpkg", "village.gpkg"]
+
+
+def test_a_file_put_in_the_place_of_another_is_read(tmp_path, counted):
+    onemap = written(tmp_path / "county.gpkg", b"a" * 64)
+    first = sources.source_hash(onemap)
+    other = written(tmp_path / "other.gpkg", b"b" * 64)
+    stat = os.stat(onemap)
+    os.replace(other, onemap)
+    os.utime(onemap, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert sources.source_hash(onemap) != first
