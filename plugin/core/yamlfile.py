@@ -4,7 +4,9 @@ Bounded: a file is a regular file (a FIFO named x.yaml is never opened for readi
 than expanded — an alias bomb never grows — and nesting deeper than Python allows is an error.
 UTF-8 with or without BOM is read, and GBK/GB18030 (what Chinese Windows editors save as "ANSI").
 """
+import copy
 import functools
+import threading
 
 import yaml
 
@@ -12,6 +14,9 @@ from .errors import OneMapError
 from .regular_files import read_bounded
 
 MAX_BYTES = 1 << 20                      # the shipped rule sets are ~10 KB
+PARSED_KEPT = 16                         # texts whose parse a process keeps (by their bytes)
+_PARSED = {}                             # bytes -> (data, lines, written)
+_PARSED_LOCK = threading.Lock()
 
 
 class _Loader(yaml.SafeLoader):
@@ -70,7 +75,8 @@ def load_yaml(path):
 
 
 class Marked:
-    """A YAML file read once: its bytes, its data, and where each value is written.
+    """A YAML file read: its bytes, its data (a copy of its own), and where each value is written. A text
+    read before (the same bytes) is not parsed again.
 
     lines: {trail: 1-based line} of each mapping key and list item, for errors about values;
     written: {trail: text as written} of each scalar YAML did not read as a string (0701, read as 449).
@@ -78,10 +84,20 @@ class Marked:
 
     def __init__(self, path):
         self.raw = read_bounded(path, MAX_BYTES)
-        root, self.data = _parse(path, _decoded(path, self.raw))
-        self.lines, self.written = {}, {}
-        if root is not None:
-            self._walk(root, ())
+        with _PARSED_LOCK:
+            parsed = _PARSED.get(self.raw)
+        if parsed is None:                     # each text parsed once (a folder's villages share a rule set)
+            root, data = _parse(path, _decoded(path, self.raw))
+            self.lines, self.written = {}, {}
+            if root is not None:
+                self._walk(root, ())
+            parsed = data, self.lines, self.written
+            with _PARSED_LOCK:
+                if len(_PARSED) >= PARSED_KEPT:
+                    _PARSED.pop(next(iter(_PARSED)))
+                _PARSED[self.raw] = parsed
+        data, lines, written = parsed
+        self.data, self.lines, self.written = copy.deepcopy(data), dict(lines), dict(written)
 
     def _walk(self, node, trail):
         if isinstance(node, yaml.MappingNode):
