@@ -12,7 +12,7 @@ from plugin.core.check import rings as rings_mod
 from plugin.core.check.compact import copied, measured
 from plugin.core.check.context import Feature, LayerData
 from plugin.core.check.geomops import Prepared
-from plugin.core.check.inside import EDGE, INSIDE, OUTSIDE, InsideGrid
+from plugin.core.check.inside import EDGE, INSIDE, OUTSIDE, InsideGrid, grid_of
 from plugin.core.check.pairs import overlapping_pairs
 from plugin.core.check.rings import Rings, WkbBlob
 from plugin.core.check.rules.geometry import overlapping_pairs as parcel_overlaps
@@ -192,10 +192,11 @@ def test_box_pairs_are_the_overlapping_boxes(monkeypatch, chunk, larger):
     assert list(zip(i.tolist(), j.tolist())) == expected
 
 
-def test_an_inside_grid_places_boxes_only_where_geos_agrees():
+@pytest.mark.parametrize("side", [16, 64, 96])
+def test_an_inside_grid_places_boxes_only_where_geos_agrees(side):
     polygon = QgsGeometry.fromWkt("POLYGON((0 0,100 0,100 100,60 100,60 40,40 40,40 100,0 100,0 0))")  # a U
     prepared = Prepared(polygon)
-    place = InsideGrid(prepared)
+    place = InsideGrid(prepared, side)
     random.seed(3)
     rows = []
     for _ in range(2000):
@@ -210,6 +211,13 @@ def test_an_inside_grid_places_boxes_only_where_geos_agrees():
         elif where == OUTSIDE:
             assert not prepared.intersects(box)
     assert (placed == INSIDE).sum() > 500 and (placed == OUTSIDE).sum() > 500 and (placed == EDGE).sum() < 500
+
+
+def test_an_inside_grid_is_as_fine_as_the_boxes_it_places_need():
+    prepared = Prepared(QgsGeometry.fromWkt("POLYGON((0 0,100 0,100 100,0 100,0 0))"))
+    village = grid_of(prepared, 3000)                        # a village's parcels: 64 cells a side, not 96
+    assert village.side == 64 and grid_of(prepared, 500) is village
+    assert grid_of(prepared, 200000).side == 96              # a county's: made again, finer
 
 
 def test_rings_module_reads_little_endian_only():

@@ -99,7 +99,7 @@ def place_in_villages(findings, ctx):
         name = bounded(str(village.attrs.get(name_field) or village.attrs.get(code_field) or ""))
         near = np.flatnonzero(waiting)
         if len(near) >= WORTH_IT:
-            placed = grid_of(village.prepared).place(points[near])
+            placed = grid_of(village.prepared, len(near)).place(points[near])
         else:                                                  # a few points: their boxes, then GEOS
             x0, y0, x1, y1 = village.box
             x, y = points[near, 0], points[near, 1]

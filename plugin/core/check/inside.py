@@ -9,7 +9,7 @@ import numpy as np
 from qgis.core import QgsGeometry, QgsRectangle
 
 INSIDE, OUTSIDE, EDGE = 1, 2, 0
-SIDE = 96                # cells along the polygon box's longer side
+SIDE = 96                # cells along the polygon box's longer side, at most (16 at least: see sides())
 WORTH_IT = 256           # boxes to place against one polygon before its grid pays for its cell tests
 SLACK = 1e-6             # of a cell: boxes are widened by this before they are placed (rounding)
 
@@ -17,10 +17,11 @@ SLACK = 1e-6             # of a cell: boxes are widened by this before they are 
 class InsideGrid:
     """The cells of a grid over `prepared`'s geometry (a geomops.Prepared) classified once."""
 
-    def __init__(self, prepared):
+    def __init__(self, prepared, side=SIDE):
         rect = prepared.geometry.boundingBox()
+        self.side = side
         self.x0, self.y0 = rect.xMinimum(), rect.yMinimum()
-        self.size = max(rect.width(), rect.height(), 1e-9) / SIDE
+        self.size = max(rect.width(), rect.height(), 1e-9) / side
         self.columns = max(1, int(np.ceil(rect.width() / self.size)))
         self.rows = max(1, int(np.ceil(rect.height() / self.size)))
         state = np.empty((self.columns, self.rows), dtype=np.int8)
@@ -67,12 +68,20 @@ def _summed(flags):
     return table
 
 
-def grid_of(prepared):
-    """The InsideGrid of a geomops.Prepared, made once: the rules and indicators that ask about one village
-    share its cell tests."""
-    if prepared.inside_grid is None:
-        prepared.inside_grid = InsideGrid(prepared)
+def grid_of(prepared, count):
+    """The InsideGrid of a geomops.Prepared for placing `count` boxes, made once: the rules and indicators
+    that ask about one village share its cell tests (made again, finer, for a count that needs it)."""
+    side = sides(count)
+    if prepared.inside_grid is None or prepared.inside_grid.side < side:
+        prepared.inside_grid = InsideGrid(prepared, side)
     return prepared.inside_grid
+
+
+def sides(count):
+    """Cells along a grid's longer side for placing `count` boxes: a cell test costs about a quarter of a
+    parcel's, and a grid of side s leaves about 4/s of the boxes on edge cells, so some √count cells a
+    side, in steps of 16 (a 3 000-parcel village: 64, 4 096 cell tests, not 9 216)."""
+    return int(min(SIDE, max(16, 16 * np.ceil(np.sqrt(count) / 16))))
 
 
 def within(layer, numbers, prepared):
@@ -84,7 +93,7 @@ def within(layer, numbers, prepared):
     numbers = numbers[~np.isnan(table.boxes[numbers, 0])] if len(numbers) else numbers
     placed = np.full(len(numbers), EDGE, dtype=np.int8)
     if len(numbers) >= WORTH_IT:
-        placed = grid_of(prepared).place(table.boxes[numbers])
+        placed = grid_of(prepared, len(numbers)).place(table.boxes[numbers])
     meets, whole = placed == INSIDE, placed == INSIDE
     for at in np.flatnonzero(placed == EDGE).tolist():
         shape = table[int(numbers[at])].shape

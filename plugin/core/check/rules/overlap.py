@@ -160,7 +160,7 @@ def placements(control, parcel, other, table):
     counts = np.bincount(other)
     for number in np.flatnonzero(counts >= WORTH_IT).tolist():
         at = np.flatnonzero(other == number)
-        placed[at] = grid_of(control.features[number].prepared).place(table.boxes[parcel[at]])
+        placed[at] = grid_of(control.features[number].prepared, len(at)).place(table.boxes[parcel[at]])
     edge = np.flatnonzero(placed == EDGE)
     placed[edge[apart(table.oriented(parcel[edge]), control.features.oriented(other[edge]))]] = OUTSIDE
     return placed
