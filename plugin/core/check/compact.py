@@ -128,7 +128,8 @@ class FeatureTable:
         boxes = np.empty((len(numbers), ORIENTED_COLUMNS))
         for start in range(0, len(numbers), CHUNK):
             part = numbers[start:start + CHUNK]
-            boxes[start:start + len(part)] = oriented_boxes(Rings(WkbBlob.joined(self.wkbs.pieces(part))), len(part))
+            rings = Rings(WkbBlob.joined(self.wkbs.pieces(part)))
+            boxes[start:start + len(part)] = oriented_boxes(rings, len(part))
         return boxes
 
     def meeting(self, box, strict=False):
