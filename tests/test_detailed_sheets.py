@@ -6,7 +6,7 @@ import pytest
 from qgis.PyQt.QtGui import QColor, QImage
 
 from conftest import sample
-from export_helpers import pdf_text, render_page
+from export_helpers import pdf_text, render_page, sheet_rows
 
 MM_PER_INCH = 25.4
 MAP_TOP_MM, MAP_HEIGHT_MM = 32.0, 225.0       # the map's frame on mapsheet_A3_landscape.qpt (tools/make_layouts.py)
@@ -68,3 +68,71 @@ def test_fit_map_takes_the_largest_series_scale_the_extent_fits_with_its_margin(
         shown = item.extent()
         assert shown.contains(extent) and abs(shown.center().y() - extent.center().y()) < 1e-6
 
+
+
+def test_the_sheets_are_titled_by_the_plan_s_own_name_not_its_file(detailed):
+    """The sample's 规划范围 is named 阳泉曲镇镇区控制性详细规划范围（示例）: the plan is 阳泉曲镇镇区控制性详细规划（示例）."""
+    folder, written = detailed
+    name = "阳泉曲镇镇区控制性详细规划（示例）"
+    for sheet in written:
+        pdf = next(path for path in sheet.files if path.endswith(".pdf"))
+        first = pdf_text(pdf).splitlines()[0].replace("\u3000", " ")
+        assert first.startswith(name + " ") and "detailed_plan" not in first and "详细规划 " + "详细规划" not in first
+    assert "图则 街区 A04" in pdf_text(folder / "05_图则_A04.pdf").replace("\u3000", " ")
+
+
+def _plan(path, extent_names=(), units=("A", "B"), identifier=None):
+    """A 控规 of two parcels in units A and B of the sample one map, its 规划范围 named `extent_names`."""
+    import sqlite3
+
+    from osgeo import ogr
+
+    from helpers import gpkg, square
+    parcels = [(square(563410, 4103400, 563900, 4104000), {"DKBH": "A01-01", "YDYHFLDM": "0701", "DYBH": units[0]}),
+               (square(564100, 4103400, 564590, 4104000), {"DKBH": "B01-01", "YDYHFLDM": "0701", "DYBH": units[1]})]
+    gpkg(path, 4546, {
+        "GHDK": ([("DKBH", ogr.OFTString), ("YDYHFLDM", ogr.OFTString), ("DYBH", ogr.OFTString)], parcels),
+        "GHFW": ([("MC", ogr.OFTString)], [(square(563410, 4103400, 564590, 4104000), {"MC": name})
+                                           for name in extent_names or (None,)])})
+    if identifier:
+        with sqlite3.connect(str(path)) as db:
+            db.execute("UPDATE gpkg_contents SET identifier = ? WHERE table_name = 'GHFW'", (identifier,))
+    return str(path)
+
+
+@pytest.mark.parametrize("extent_names, identifier, expected", [
+    (["城东片区控制性详细规划范围"], None, "城东片区控制性详细规划"),        # 1. the 规划范围's name, less 范围
+    (["城东片区"], None, "城东片区"),
+    (["范围"], "城西片区控制性详细规划", "城西片区控制性详细规划"),         # 2. a name that only says 范围: metadata
+    ([], "GHFW", "城关A单元、城关B单元"),                                # 3. the units its parcels name (one map's GHDY)
+    (["x" * 41], None, "城关A单元、城关B单元"),                             # too long for a title: passed over
+])
+def test_plan_name_from_the_plan_s_data_in_order(qgis_app, tmp_path, extent_names, identifier, expected):
+    from plugin.core.read.plan_name import plan_name
+    from plugin.core.read.sources import open_source
+    plan = _plan(tmp_path / "plan.gpkg", extent_names, identifier=identifier)
+    assert plan_name(open_source(plan), open_source(sample("detailed_onemap.gpkg"))) == expected
+
+
+def test_a_plan_without_any_name_is_titled_by_its_file(qgis_app, tmp_path):
+    from plugin.core.read.plan_name import plan_name
+    from plugin.core.read.plankind import plan_title
+    from plugin.core.read.sources import open_source
+    plan = open_source(_plan(tmp_path / "城南.gpkg", units=("X", "Y")))        # units the one map does not have
+    assert plan_name(plan, open_source(sample("detailed_onemap.gpkg"))) == "" and plan_name(plan) == ""
+    assert plan_title("城东片区", "detailed") == "城东片区详细规划"
+    assert plan_title("城东片区控制性详细规划（修改）", "detailed") == "城东片区控制性详细规划（修改）"
+
+
+def test_the_report_is_titled_as_the_sheets_in_pdf_html_and_xlsx(qgis_app, tmp_path):
+    """The name is recorded at check time (run record plan_name): the report never opens the plan."""
+    from plugin.core.check.engine import verify
+    from plugin.core.export.report import export_report
+    findings = str(tmp_path / "findings.gpkg")
+    verify(sample("detailed_plan.gpkg"), sample("detailed_onemap.gpkg"), output=findings)
+    title = "阳泉曲镇镇区控制性详细规划（示例）一张图核对报告"
+    for extension in ("pdf", "html", "xlsx"):
+        export_report(findings, str(tmp_path / ("report." + extension)))
+    assert pdf_text(tmp_path / "report.pdf").startswith(title)
+    assert "<h1>{}</h1>".format(title) in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert {"项目": "报告", "内容": title} in sheet_rows(tmp_path / "report.xlsx", "结论与记录")

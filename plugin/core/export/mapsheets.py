@@ -35,6 +35,7 @@ from qgis.core import (
 
 from ..errors import OneMapError
 from ..read import overrides
+from ..read.plan_name import plan_name
 from ..read.plankind import plan_title
 from ..read.schema import schema
 from ..read.sources import open_source
@@ -266,6 +267,7 @@ class SheetData:
         self.extent = self._layer("GHFW", self.plan) if self.plan.get("GHFW") else None   # the plan's own only
         self.kind = self.plan.guess_kind()
         self.area_name = "村域" if self.kind == "village" else "规划范围"    # what the notes call the sheet's area
+        self.own_name = plan_name(self.plan, self.onemap) if self.boundary is None else ""    # a 控规's, from its data
         self.report, self.marked, self.findings, self.indicator_rules = \
             self._findings(findings_path) if findings_path else (None, [], None, set())
 
@@ -276,6 +278,11 @@ class SheetData:
         self.project.layoutManager().clear()
         self.project.removeAllMapLayers()
         self.project = None
+
+    def title(self, village):
+        """The sheets' title before the sheet's name: the village's name, or a plan drawn whole (a 控规) by its
+        own name where its data gives one (core.read.plan_name), else by its file name; with the plan's kind."""
+        return plan_title((self.own_name if village.fid is None else "") or village.name, self.kind)
 
     def _layer(self, key, source, opacity=1.0):
         found = source.get(key)
@@ -693,7 +700,7 @@ def _write_set(data, output_dir, paper, title, compiler, date, feedback):
         for v_index, village in enumerate(villages):
             for s_index, (sheet, sheet_name) in sheets:
                 progress.next()
-                done = _export_sheet(data, sheet, sheet_name, village, paper, title or plan_title(village.name, kind),
+                done = _export_sheet(data, sheet, sheet_name, village, paper, title or data.title(village),
                                      compiler, date, staged, stems[v_index][s_index])
                 if done is not None:
                     written.append(done)

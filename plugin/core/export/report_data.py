@@ -52,7 +52,8 @@ class Report:
 
     @property
     def village(self):
-        return clip("、".join(self.villages), readback.TEXT_MAX) or self.plan_name
+        """What the report is titled by: the plan's villages, a 控规's name from its data, else the file's name."""
+        return clip("、".join(self.villages), readback.TEXT_MAX) or self.run.get("plan_name") or self.plan_name
 
     def decision(self, finding):
         """The decision on a finding (a row of the report, or a feature of the findings layer), or None."""
