@@ -1,8 +1,8 @@
 """The check report as a workbook through GDAL's XLSX driver: Chinese headers, sheet names ≤ 31 characters.
 
-Sheets: 汇总 (every rule), 问题清单 (every finding with its decision), 指标 (indicators),
-结论与记录 (conclusion and run record) and, where rules share a note in their 说明, 注 (the notes). A text longer than a cell holds (Excel: 32 767 characters)
-is cut, visibly.
+Sheets: 汇总 (every rule), 问题清单 (every finding with its decision), 指标 (indicators), 结论与记录
+(conclusion and run record) and, where rules share a note in their 说明, 注 (the notes). A text longer than a
+cell holds (Excel: 32 767 characters) is cut, visibly.
 """
 from ..review.layout import SEVERITY_ZH
 from .citation import citation_zh, status_zh, when_zh
