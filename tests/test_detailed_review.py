@@ -27,7 +27,8 @@ def test_report_has_the_unit_table_and_keeps_the_plan_name(findings, tmp_path):
     for path in (pdf, html, xlsx):
         export_report(findings, path)
     text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
-    assert text.strip().startswith("detailed_plan 详细规划一张图核对报告")          # not "A、B" from the units' codes
+    assert text.strip().startswith("阳泉曲镇镇区控制性详细规划（示例）一张图核对报告")   # its 规划范围's name (not "A、B"
+                                                                                    # from the units' codes, not the file)
     assert "单元指标传导" in text and "万平方米" in text and "消防站" in text
     page = open(html, encoding="utf-8").read()
     assert page.count("<h3") == 1 and "城镇建设用地规模" in page.split("单元指标传导")[1]

@@ -13,6 +13,7 @@ from ..errors import Cancelled, OneMapError
 from ..outputs import check_output
 from ..paths import plugin_version
 from ..read import history, plankind
+from ..read.plan_name import plan_name
 from ..read.schema import schema
 from ..read.sources import PlanSource, open_source, source_hasher
 from ..review.decisions import carry_over, check_previous
@@ -262,6 +263,7 @@ def verify(plan_path, onemap_path, ruleset=None, output=None, kind=None, feedbac
               "rule_errors": sum(1 for o in outcomes if o["status"] == "error"),
               "pushed_down": ",".join(ctx.database.pushed) if ctx.database is not None else "",
               "villages": json.dumps(village_names(ctx), ensure_ascii=False),
+              "plan_name": plan_name(plan, onemap) if kind == "detailed" else "",   # titles a 控规
               "as_of": ctx.as_of.text if ctx.as_of else "", "change": ctx.declared_change,
               "checked_by": getpass.getuser()}
     result = RunResult(findings=findings, outcomes=outcomes, indicators=ctx.indicator_rows, record=record,

@@ -52,7 +52,8 @@ class Report:
 
     @property
     def village(self):
-        return clip("、".join(self.villages), readback.TEXT_MAX) or self.plan_name
+        """What the report is titled by: the plan's villages, a 控规's name from its data, else the file's name."""
+        return clip("、".join(self.villages), readback.TEXT_MAX) or self.run.get("plan_name") or self.plan_name
 
     def decision(self, finding):
         """The decision on a finding (a row of the report, or a feature of the findings layer), or None."""
@@ -144,6 +145,22 @@ class Report:
         if self.failed_rules:
             reasons.append("规则 {} 执行出错，未完成核对".format("、".join(self.failed_rules)))
         return "依据：{}。警告、提示不影响结论。".format("；".join(reasons))
+
+    def shared_notes(self):
+        """[(note, [rule ids])]: the 说明 that several rules which ran share — what a rule that ran says there is the
+        parcels it could not examine (1 个用途无法识别的地块（代码 R2）未参与本规则核对，见 ATT-01), the same for every
+        rule on the layer. Printed once under the rules table (注 1 …), each rule's 说明 referring to it."""
+        rules = {}
+        for rule in self.rules:
+            if rule["status"] in ("passed", "failed") and rule.get("reason"):
+                rules.setdefault(rule["reason"], []).append(rule["rule_id"])
+        return [(note, ids) for note, ids in rules.items() if len(ids) > 1]
+
+    def rule_reason(self, rule, notes):
+        """A rule's 说明 as printed: its own reason, or '见注 n' for the n-th of `notes` (shared_notes())."""
+        reason = rule.get("reason") or ""
+        number = next((n for n, (note, ids) in enumerate(notes, 1) if note == reason and rule["rule_id"] in ids), 0)
+        return "见注 {}".format(number) if number else reason
 
     def rule_count(self, rule):
         """The findings of a rule listed in the report (counted from the rows, as the panel counts them)."""

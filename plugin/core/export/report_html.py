@@ -97,6 +97,7 @@ def conclusion_text(report):
 
 
 def _rules_table(report):
+    notes = report.shared_notes()
     rows = []
     for rule in report.rules:
         area = report.rule_area_m2(rule)
@@ -107,9 +108,17 @@ def _rules_table(report):
                     "（{}）".format(status_zh(rule.get("clause_status"))) if status_zh(rule.get("clause_status")) else ""))
         rows.append([rule["rule_id"], rule.get("title") or "", Markup(clause),
                      _status(rule["status"], text=report.status_zh(rule)),
-                     report.rule_count(rule), number(area), number(mu(area)), rule.get("reason") or ""])
+                     report.rule_count(rule), number(area), number(mu(area)), report.rule_reason(rule, notes)])
     return _table([("编号", 10, ""), ("规则", 12, ""), ("依据条款", 33, ""), ("结论", 7, "c"), ("问题", 6, "n"),
-                   ("面积 m²", 11, "n"), ("面积 亩", 8, "n"), ("说明", 13, "")], rows)
+                   ("面积 m²", 11, "n"), ("面积 亩", 8, "n"), ("说明", 13, "")], rows) + "".join(
+        "<p class='small'>{}（{}）：{}</p>".format(*map(escape, line)) for line in notes_text(notes))
+
+
+def notes_text(notes):
+    """The notes under the rules table as (label, rules, note): ('注 1', 'CL-01、CL-03，共 2 条规则', '1 个用途无法识别的
+    地块…') — the same in every export."""
+    return [("注 {}".format(n), "{}，共 {} 条规则".format("、".join(ids), len(ids)), note)
+            for n, (note, ids) in enumerate(notes, 1)]
 
 
 def _indicator_table(report):

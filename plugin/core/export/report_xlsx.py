@@ -1,13 +1,13 @@
 """The check report as a workbook through GDAL's XLSX driver: Chinese headers, sheet names ≤ 31 characters.
 
-Sheets: 汇总 (every rule), 问题清单 (every finding with its decision), 指标 (indicators) and
-结论与记录 (conclusion and run record). A text longer than a cell holds (Excel: 32 767 characters)
-is cut, visibly.
+Sheets: 汇总 (every rule), 问题清单 (every finding with its decision), 指标 (indicators), 结论与记录
+(conclusion and run record) and, where rules share a note in their 说明, 注 (the notes). A text longer than a
+cell holds (Excel: 32 767 characters) is cut, visibly.
 """
 from ..review.layout import SEVERITY_ZH
 from .citation import citation_zh, status_zh, when_zh
 from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
-from .report_html import conclusion_text, run_record, title
+from .report_html import conclusion_text, notes_text, run_record, title
 from .report_units import HEADERS as UNIT_HEADERS
 from .report_units import general_rows, unit_rows
 from .xlsx import INTEGER, REAL, TEXT, new_workbook
@@ -22,13 +22,14 @@ def _round(value, decimals=2):
     return None if value is None else round(value, decimals)
 
 
-def summary_rows(report):
+def summary_rows(report, notes):
+    """Every rule, one row each; a note it shares with others (`notes`) as '见注 n' (the sheet 注 holds them)."""
     for rule in report.rules:
         area = report.rule_area_m2(rule)
         yield [rule["rule_id"], rule.get("title") or "", rule.get("clause") or "",
                citation_zh(rule.get("clause_source")) if rule.get("clause_source") else "",
                status_zh(rule.get("clause_status")), report.status_zh(rule), report.rule_count(rule), _round(area), _mu(area),
-               rule.get("reason") or ""]
+               report.rule_reason(rule, notes)]
 
 
 def finding_rows(report):
@@ -56,10 +57,11 @@ def indicator_rows(report):
 
 def write_report_xlsx(report, path):
     dataset = new_workbook(path)
+    notes = report.shared_notes()
     _sheet(dataset, "汇总", [("编号", TEXT), ("规则", TEXT), ("依据条款", TEXT), ("条款出处", TEXT),
                              ("出处可靠性", TEXT), ("结论", TEXT),
                              ("问题数", INTEGER), ("面积（平方米）", REAL), ("面积（亩）", REAL), ("说明", TEXT)],
-           summary_rows(report))
+           summary_rows(report, notes))
     _sheet(dataset, "问题清单", [("序号", INTEGER), ("规则编号", TEXT), ("规则", TEXT), ("级别", TEXT), ("图斑", TEXT),
                                  ("用地代码", TEXT), ("面积（平方米）", REAL), ("面积（亩）", REAL), ("问题说明", TEXT),
                                  ("审查意见", TEXT), ("理由", TEXT), ("批复文号", TEXT), ("审查人", TEXT),
@@ -74,4 +76,6 @@ def write_report_xlsx(report, path):
     record = [("报告", title(report)), ("核对结论", report.verdict)]
     record += [("", line) for line in conclusion_text(report)] + run_record(report)
     _sheet(dataset, "结论与记录", [("项目", TEXT), ("内容", TEXT)], ([k, str(v or "")] for k, v in record))
+    if notes:                                          # the notes under the PDF's rules table
+        _sheet(dataset, "注", [("注", TEXT), ("规则", TEXT), ("说明", TEXT)], notes_text(notes))
     dataset = None

@@ -40,7 +40,6 @@ from ..check.ellipsoid import EllipsoidalAreas
 from ..check.measures import CGCS2000_ELLIPSOID, M2_PER_HA
 from ..errors import OneMapError
 from ..read.codes import code_list
-from ..read.plankind import plan_title
 from ..read.styles import apply_style
 from . import fonts
 from .mapsheets import (
@@ -264,8 +263,8 @@ def export_detailed_sheets(sheets, staged, progress, numbers, title="", compiler
     the set is committed."""
     data = sheets.data
     name = os.path.splitext(os.path.basename(os.path.normpath(data.plan.path)))[0]
-    title = title or plan_title(name, "detailed")
     area = QgsGeometry.fromRect((sheets.extent or data.landuse).extent())
+    title = title or data.title(Village(name, area))
     progress.next()
     layout = build_sheet(WholePlan(sheets), "landuse", LANDUSE_SHEET, Village(name, area), paper, title, compiler, date)
     written = [_write(layout, staged, "{:02d}_{}".format(numbers[0], LANDUSE_SHEET), Written(name, LANDUSE_SHEET))]

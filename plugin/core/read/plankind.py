@@ -8,10 +8,12 @@ not a detailed plan carrying its own copy of the control lines (城镇开发边�
 to, nor a one map holding land use beside its master-plan layers (its 中心城区 land use, the approved
 plans merged into it: "批复后纳入一张图", seed 000).
 """
+import re
 from dataclasses import dataclass, field
 
 from .schema import schema
 
+NOTE = re.compile(r"[（(][^（）()]*[）)]$")     # a note in brackets after a name
 MASTER_LAYERS = ("CZKFBJ", "GHFQ", "XZQ", "CJZBFJ")     # what a master plan's one map carries, a village plan not
 
 
@@ -101,8 +103,9 @@ def decide(plan, onemap, kind=None):
 
 def plan_title(name, kind):
     """A plan's name in titles: `name` followed by its kind's Chinese name (杜村 → 杜村村庄规划), unless it already
-    says it is a plan (…控制性详细规划, …村规划); a name in Latin letters (a file name) is set apart by a space."""
-    if name.endswith("规划"):
+    says it is a plan (…控制性详细规划, …村规划, …详细规划（示例）); a name in Latin letters (a file name) is set apart
+    by a space."""
+    if NOTE.sub("", name).endswith("规划"):
         return name
     kind_zh = schema().kinds.get(kind or "", {}).get("zh", "规划")
     return "{}{}{}".format(name, " " if name[-1:].isascii() and name[-1:].isalnum() else "", kind_zh)

@@ -32,6 +32,7 @@ RUN_FIELDS = [("run_id", ogr.OFTString), ("plugin_version", ogr.OFTString), ("qg
               ("not_applicable", ogr.OFTInteger), ("rule_errors", ogr.OFTInteger),
               ("pushed_down", ogr.OFTString),          # the rules that ran as SQL in the PostGIS database
               ("villages", ogr.OFTString),             # the plan's village names, a JSON list (for the exports)
+              ("plan_name", ogr.OFTString),            # a detailed plan's name from its data (core.read.plan_name)
               ("as_of", ogr.OFTString), ("change", ogr.OFTString),   # core.lifecycle: one map as of, plan declared as
               ("checked_by", ogr.OFTString),
               # rules a live re-check did not run again (core.check.recheck): their outcome is the one before the
