@@ -40,6 +40,15 @@ def test_each_point_is_named_after_the_first_village_holding_it(copies):
     assert findings[-1].village == ""
 
 
+@pytest.mark.parametrize("copies", [1, WORTH_IT])
+def test_a_point_on_a_villages_outermost_vertex_is_in_it(copies):
+    """(red team) On the polygon's box edge, where the polygon has its vertex: the grid had called it beyond."""
+    diamond = "POLYGON((100 50,150 0,200 50,150 100,100 50))"
+    findings = [at(x, y) for x, y in [(100, 50), (200, 50), (150, 0)] for _ in range(copies)]
+    place_in_villages(findings, context([("东庄村", "1", diamond), ("西岭村", "2", EAST)]))
+    assert {finding.village for finding in findings} == {"东庄村"}
+
+
 def test_a_village_without_a_name_is_named_by_its_code():
     findings = [at(10, 10)]
     place_in_villages(findings, context([("", "440101001", EAST)]))

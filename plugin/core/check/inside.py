@@ -40,10 +40,11 @@ class InsideGrid:
     def place(self, boxes):
         """INSIDE, OUTSIDE or EDGE for each box of an (n, 4) array."""
         result = np.full(len(boxes), EDGE, dtype=np.int8)
-        beyond = ((boxes[:, 2] <= self.x0) | (boxes[:, 3] <= self.y0)
-                  | (boxes[:, 0] >= self.x0 + self.columns * self.size)
-                  | (boxes[:, 1] >= self.y0 + self.rows * self.size))
-        result[beyond] = OUTSIDE                          # beyond the polygon's box
+        beyond = ((boxes[:, 2] < self.x0) | (boxes[:, 3] < self.y0)
+                  | (boxes[:, 0] > self.x0 + self.columns * self.size)
+                  | (boxes[:, 1] > self.y0 + self.rows * self.size))
+        result[beyond] = OUTSIDE                          # beyond the polygon's box (on its edge: a point
+        #                                                   there may be the polygon's own vertex)
         within = ((boxes[:, 0] >= self.x0) & (boxes[:, 1] >= self.y0)
                   & (boxes[:, 2] <= self.x0 + self.columns * self.size)
                   & (boxes[:, 3] <= self.y0 + self.rows * self.size))
