@@ -110,3 +110,21 @@ def test_a_table_knows_its_convex_features_valid_before_any_is_made():
     assert table.validity.tolist() == [VALID, UNKNOWN]
     assert table.valid().tolist() == [True, False]
     assert np.array_equal(table.valid(), [geos_valid(w) for w in wkts])
+
+
+def bowed_sliver(x0, y0, length, width, points, sag, degrees):
+    """(red team) A sliver whose long side bows across the other one straight-looking turn at a time."""
+    bottom = [(length * i / points, sag * 4 * (i / points) * (1 - i / points)) for i in range(points + 1)]
+    a = math.radians(degrees)
+    return [(x0 + math.cos(a) * x - math.sin(a) * y, y0 + math.sin(a) * x + math.cos(a) * y)
+            for x, y in bottom + [(length, width), (0, width)]]
+
+
+def test_a_sliver_bowing_across_itself_by_straight_turns_is_left_to_geos():
+    wkts = [ring_wkt(bowed_sliver(40500000.0, 3500000.0, 50.0, 5e-7, 12, 3e-6, 35)),
+            ring_wkt(bowed_sliver(500000.0, 3500000.0, 50.0, 2e-8, 12, 1e-7, 35)),
+            ring_wkt(bowed_sliver(560000.0, 4100000.0, 500.0, 1e-5, 100, 3e-5, 60))]
+    assert not any(geos_valid(w) for w in wkts)
+    assert not any(judged(wkts))
+    straight = ring_wkt(bowed_sliver(40500000.0, 3500000.0, 500.0, 1e-2, 100, 0.0, 35))    # 500 m × 1 cm
+    assert geos_valid(straight) and judged([straight]) == [True]

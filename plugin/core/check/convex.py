@@ -9,13 +9,17 @@ Rounding: points stored on a straight edge lie on it only to the last bit of the
 turn is taken as left or right only where its cross product exceeds what that last bit can make of it
 (TURN_SLACK ulps of the ring's largest coordinate, times the two edges' lengths). A turn within that is
 straight, and only when the next edge goes on forward (a spike back along the same line is no straight
-turn). Points are taken relative to their ring's first point, so the edges themselves are exact.
+turn). Straight turns add up, though: a sliver of many points could bow one side across the other one
+straight turn at a time (a red team's 500 m × 10 µm road), so a ring is cleared only when it is wider
+than all its straight turns together could bend a side. Points are taken relative to their ring's
+first point, so the edges themselves are exact.
 """
 import numpy as np
 
 from .geomops import COORDINATE_LIMIT
 
 TURN_SLACK = 16.0 * np.finfo(np.float64).eps
+BOW_ROOM = 4.0           # how much wider than its straight turns could bow a ring must be (see below)
 
 
 def convex_features(rings, count):
@@ -39,8 +43,8 @@ def convex_features(rings, count):
     dx, dy = np.empty(len(x)), np.empty(len(y))
     np.subtract(x[1:], x[:-1], out=dx[:-1])
     np.subtract(y[1:], y[:-1], out=dy[:-1])
-    dx[-1] = dy[-1] = 0.0
     none, closing = first + sizes - 1, first + sizes - 2    # a ring's closing edge turns into its first
+    dx[none] = dy[none] = 0.0
     nx, ny = np.empty_like(dx), np.empty_like(dy)
     nx[:-1], ny[:-1] = dx[1:], dy[1:]
     nx[closing], ny[closing] = dx[first], dy[first]
@@ -60,5 +64,14 @@ def convex_features(rings, count):
     ok = np.logical_and.reduceat(sound, first) & ((lefts == 0) != (rights == 0)) & (
         np.add.reduceat(switches, first, dtype=np.int64) == 2)
     ok &= largest <= COORDINATE_LIMIT                        # False for NaN, inf
+    # the straight turns' angles added up (each at most 2|cross| / (reach · next reach)) bend a side by at
+    # most their sum times its length: a ring must be wider than that, with room to spare (a sliver of
+    # many points could otherwise bow across itself one straight turn at a time)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bend = np.where(left | right | (reach == 0), 0.0, 2.0 * np.abs(cross) / (reach * (np.abs(nx) + np.abs(ny))))
+    bend[none] = 0.0
+    perimeter = np.add.reduceat(reach, first)
+    twice_area = np.abs(np.add.reduceat(x * dy - y * dx, first))
+    ok &= twice_area > 2.0 * BOW_ROOM * np.add.reduceat(bend, first) * perimeter * perimeter
     convex[rings.owner[chosen[ok]]] = True
     return convex
