@@ -72,3 +72,13 @@ def test_a_feature_without_rings_is_never_apart():
     boxes = boxes_of(["POLYGON((0 0,10 0,10 10,0 0))", "", "CURVEPOLYGON(CIRCULARSTRING(100 0,101 1,102 0,101 -1,100 0))"])
     assert np.isnan(boxes[1:]).all()
     assert apart(boxes[[0, 0]], boxes[[1, 2]]).tolist() == [False, False]
+
+
+def test_a_ring_of_no_points_last_in_the_layer_is_no_error():
+    """(red team) A polygon whose last ring is empty (WKB ring count 2, the second of 0 points)."""
+    import struct
+    square = [(0, 0), (10, 0), (10, 10), (0, 10), (0, 0)]
+    wkb = struct.pack("<BII", 1, 3, 2) + struct.pack("<I", 5) + b"".join(struct.pack("<dd", *p) for p in square)
+    wkb += struct.pack("<I", 0)
+    boxes = oriented_boxes(Rings(WkbBlob.joined([wkb, wkb])), 2)
+    assert boxes[:, 4:].tolist() == [[0.0, 10.0, 0.0, 10.0]] * 2

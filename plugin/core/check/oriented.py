@@ -32,7 +32,8 @@ def oriented_boxes(rings, count):
     dx, dy = np.diff(x), np.diff(y)
     with np.errstate(invalid="ignore", over="ignore"):
         length = np.nan_to_num(dx * dx + dy * dy, nan=-1.0, posinf=-1.0)
-    length[rings.starts[1:-1][rings.starts[1:-1] > 0] - 1] = -1.0    # one ring's last point to the next's first
+    between = rings.starts[1:-1]                           # one ring's last point to the next's first
+    length[between[(between > 0) & (between < len(x))] - 1] = -1.0
     length = np.append(length, -1.0)
     longest = np.maximum.reduceat(length, firsts)
     at = np.flatnonzero(length == np.repeat(longest, points))
