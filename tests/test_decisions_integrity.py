@@ -186,8 +186,8 @@ def test_carry_over_compares_each_decision_only_with_findings_on_its_ground(tmp_
     made = []
 
     class Counting(decisions.Matcher):
-        def __init__(self, parts):
-            super().__init__(parts)
+        def __init__(self, parts, old_abouts):
+            super().__init__(parts, old_abouts)
             made.append(self)
     monkeypatch.setattr(decisions, "Matcher", Counting)
     rows = decisions.carry_over(previous, grid_findings(300, shift=0.04), crs)
@@ -228,3 +228,30 @@ def test_a_decision_on_an_indicator_follows_it_when_its_words_change(tmp_path):
     assert not moved.resolved and moved.review == 1 and moved.approval_no == "X政复〔2024〕7号"
     assert moved.finding_id == decisions.Part.of_finding(new[1]).finding_id
     assert carried["DK-02"].resolved                             # no row to know it by: its words were all it had
+
+
+def test_a_decision_does_not_move_to_another_finding_about_the_same_row(tmp_path):
+    """(red team) Two TAB-01 findings on one GHZBB row (规划目标年, 现状基期年); the decided one is fixed, the
+    other stays as it was: the decision is resolved, not moved onto the other."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    from plugin.core.check.engine import RunResult
+    from plugin.core.check.rules.base import Finding
+    from plugin.core.review.findings import write_results
+
+    class Rule:
+        title = {"zh": "指标表", "en": "x"}
+
+    def table_row(words, off_by):
+        return Finding("TAB-01", "error", words, plan_layer="GHZBB", plan_fid=3, area_m2=off_by)
+    target = table_row("GHZBB 中“村庄建设用地规模”规划目标年填报 5.0 公顷，相差 40000.89 平方米", 40000.89)
+    base = table_row("GHZBB 中“村庄建设用地规模”现状基期年填报 9.0 公顷，相差 70001.78 平方米", 70001.78)
+    crs = QgsCoordinateReferenceSystem("EPSG:4546")
+    previous = str(tmp_path / "previous.gpkg")
+    write_results(previous, RunResult(findings=[target, base], outcomes=[], indicators=[], record={}, crs=crs,
+                                      rules_by_id={"TAB-01": Rule()}))
+    decided = decisions.Part.of_finding(target).finding_id
+    insert(previous, [{"finding_id": decided, "decision": "accepted", "reason": "r", "approval_no": "某政函〔2024〕1号",
+                       "resolved": 0}])
+    (row,) = decisions.carry_over(previous, [base], crs)
+    assert row.resolved and row.finding_id == decided

@@ -21,6 +21,7 @@ import getpass
 import math
 import os
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, replace
 
 from osgeo import ogr
@@ -257,8 +258,7 @@ class Part:
         self.finding_id, self.rule_id, self.plan_code = finding_id_, rule_id or "", plan_code or ""
         self.plan_fid, self.message, self.severity = plan_fid, message or "", severity or ""
         self.key = _key(rule_id, plan_layer, control_layer, message)
-        self.about = (rule_id or "", plan_layer or "", control_layer or "", plan_fid, control_fid) \
-            if plan_fid is not None or control_fid is not None else None
+        self.about = _about(rule_id, plan_layer, control_layer, plan_fid, control_fid)
         self.point = point if point is not None and None not in point else None
         self._wkb, self._transform = wkb or b"", transform
         self._raw = self._geometry = self._box = None
@@ -336,15 +336,26 @@ def _key(rule_id, plan_layer, control_layer, message):
     return "|".join([rule_id or "", plan_layer or "", control_layer or "", _wording(message)])
 
 
+def _about(rule_id, plan_layer, control_layer, plan_fid, control_fid):
+    """The rows a finding is about (rule, layers, plan and control fid), or None when it names no row."""
+    if plan_fid is None and control_fid is None:
+        return None
+    return rule_id or "", plan_layer or "", control_layer or "", plan_fid, control_fid
+
+
 def _previous_parts(path, crs, wanted):
-    """The findings of an earlier GeoPackage whose ids are in `wanted`, read and checked by core.review.readback,
-    in `crs` (the earlier run may have used another)."""
+    """(the findings of an earlier GeoPackage whose ids are in `wanted`, read and checked by
+    core.review.readback, in `crs` (the earlier run may have used another); how many of all its findings
+    are about each set of rows (Part.about))."""
     stored = readback.read(path, geometry=wanted)
     transform = None
     previous_crs = stored.crs
     if crs is not None and crs.isValid() and previous_crs.isValid() and previous_crs != crs:
         transform = QgsCoordinateTransform(previous_crs, crs, QgsProject.instance().transformContext())
-    return {row["finding_id"]: Part.of_stored(row, transform) for row in stored.findings if row["finding_id"] in wanted}
+    abouts = Counter(_about(*(row.get(name) for name in ("rule_id", "plan_layer", "control_layer", "plan_fid",
+                                                         "control_fid"))) for row in stored.findings)
+    return {row["finding_id"]: Part.of_stored(row, transform) for row in stored.findings
+            if row["finding_id"] in wanted}, abouts
 
 
 def row_indexes(layer):
@@ -355,11 +366,15 @@ def row_indexes(layer):
 
 class Matcher:
     """Pairs decided old findings with new ones, best first and one to one. New findings are looked up
-    by rule and box (only those whose boxes meet reach GEOS); `comparisons` counts the GEOS overlays."""
+    by rule and box (only those whose boxes meet reach GEOS); `comparisons` counts the GEOS overlays.
+    A finding without geometry in other words is taken for an old one about the same rows only when it is
+    the one finding about them in each run (`old_abouts`: how many old findings are about each)."""
 
-    def __init__(self, new_parts):
+    def __init__(self, new_parts, old_abouts):
         self.new = new_parts
         self.comparisons = 0
+        self._one_about = {about for about, count in Counter(part.about for part in new_parts).items()
+                           if count == 1 and old_abouts.get(about) == 1}
         self._by_rule = {}
         for number, part in enumerate(new_parts):
             self._by_rule.setdefault(part.rule_id, []).append(number)
@@ -384,7 +399,8 @@ class Matcher:
         if old.geometry.isEmpty():            # the same words; else the same rows in other words (需复核)
             if old.key == new.key:
                 return 1.0
-            return REWORDED if old.about is not None and old.about == new.about else 0.0
+            same_rows = old.about is not None and old.about == new.about and old.about in self._one_about
+            return REWORDED if same_rows else 0.0
         a, b = old.geometry, new.geometry
         larger = max(a.area(), b.area())
         if larger > 0:
@@ -435,12 +451,12 @@ def carry_over(previous_path, findings, crs):
     if not decisions:
         return []
     open_ones = [d for d in decisions if not d.resolved]
-    previous = _previous_parts(previous_path, crs, {d.finding_id for d in open_ones})
+    previous, old_abouts = _previous_parts(previous_path, crs, {d.finding_id for d in open_ones})
     decided_rules = {part.rule_id for part in previous.values()}
     new = [Part.of_finding(f) for f in findings if f.rule_id in decided_rules]
     olds = [(d, previous.get(d.finding_id)) for d in open_ones]
     scored = [(d, old) for d, old in olds if old is not None]
-    pairs = Matcher(new).pairs([old for _d, old in scored])
+    pairs = Matcher(new, old_abouts).pairs([old for _d, old in scored])
     rows = [_moved(decision, old, new[pairs[index]]) for index, (decision, old) in enumerate(scored) if index in pairs]
     rows += [_resolved(decision, old) for index, (decision, old) in enumerate(scored) if index not in pairs]
     rows += [_resolved(d, None) for d, old in olds if old is None]
@@ -467,7 +483,7 @@ def follow(dataset, replaced, added):
         return 0
     decisions = [(fid, _checked(values)) for fid, values in stored]
     olds = [old_by_id[d.finding_id] for _fid, d in decisions]
-    pairs = Matcher(added).pairs(olds)
+    pairs = Matcher(added, Counter(part.about for part in replaced)).pairs(olds)
     free = [n for n in range(len(added)) if n not in set(pairs.values())]
     rows = []
     for index, ((_fid, decision), old) in enumerate(zip(decisions, olds)):
