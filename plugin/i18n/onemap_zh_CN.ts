@@ -598,6 +598,16 @@
         <source>Folder for the findings and the summary (not the plans&apos; own folder)</source>
         <translation>核对结果与汇总的输出文件夹（核对结果不能写入规划成果所在的文件夹，请另选）</translation>
     </message>
+    <message>
+        <location filename="../gui/dialogs.py" line="13"/>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <location filename="../gui/dialogs.py" line="13"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
 </context>
 <context>
     <name>DecisionDialog</name>
