@@ -426,8 +426,9 @@ class FindingsBrowser(QWidget):
 
     def row_text(self, proxy_index):
         """A row as a reviewer would quote it: every column, then the rule for a finding."""
-        cells = [self.proxy.index(proxy_index.row(), c, proxy_index.parent()).data() or ""
+        cells = [(self.proxy.index(proxy_index.row(), c, proxy_index.parent()).data() or "").split("\n")
                  for c in range(self.proxy.columnCount())]
+        cells = [self.model.one_line(lines[0], lines[1:]) for lines in cells]      # a status's lines, as one
         finding = self.finding_at(proxy_index)
         text = "\t".join(c for c in cells if c)
         if finding is not None:
