@@ -118,8 +118,8 @@ def test_a_click_selects_the_parcel_and_zooms_to_the_conflicting_part(browser, q
 
 def test_a_double_click_opens_the_attribute_form(browser, qgis_iface, monkeypatch):
     opened = []
-    monkeypatch.setattr(qgis_iface, "openFeatureForm", lambda layer, feature, *a: opened.append(
-        (layer.name(), feature["rule_id"])), raising=False)
+    monkeypatch.setattr("plugin.gui.findings_view.open_feature_form", lambda iface, layer, feature, parent: opened.append(
+        (layer.name(), feature["rule_id"])))
     click(browser, child(browser, "GEO-04"), double=True)
     assert opened[-1] == ("核对结果：杜村", "GEO-04")
 

@@ -380,7 +380,7 @@ class OneMapDock(QgsDockWidget):
             return
         name = plan_name(task.args["plan_path"])
         if task.result is None:
-            reattach(QgsProject.instance(), task.args["output"])       # nothing written: the old file again
+            reattach(QgsProject.instance(), task.args["output"], chinese_ui())     # nothing written: the old file
         if task.error is not None:
             self.lines.append("{}: {}".format(name, self.error_text(task.error)))
             self.message(self.error_text(task.error), Qgis.MessageLevel.Critical)
@@ -391,7 +391,7 @@ class OneMapDock(QgsDockWidget):
         else:
             self.result_lines[task.result.output] = len(self.lines)
             self.lines.append("{} — {}".format(run_summary(task.result, chinese_ui()), task.result.output))
-            findings = load_findings(task.result.output, QgsProject.instance(), name)
+            findings = load_findings(task.result.output, QgsProject.instance(), name, chinese_ui())
             self.browser.add_result(task.result.output, name)
             zoom_to_layers(self.iface, self.browser.plan_layer_ids() or [findings.id()])
             self.scroll.ensureWidgetVisible(self.browser, 0, 0)            # the findings in view

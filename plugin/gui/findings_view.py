@@ -27,17 +27,16 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.check.context import placed_extent
 from ..core.errors import OneMapError
-from ..core.read.layer_source import CHECKED_AS
 from ..core.read.loading import PROPERTY_KEY, PROPERTY_SOURCE
-from ..core.read.schema import schema
 from ..core.review import decisions
 from ..core.review.layout import SEVERITY_ZH
-from ..core.review.findings_layer import existing
+from ..core.review.findings_layer import checked_layers, existing, present
 from ..core.review.places import WHOLE_PLAN, locate
 from ..core.review.reader import Review
 from ..i18n import chinese_ui
 from . import view_state
 from .decision_dialog import DecisionDialog
+from .feature_form import open_feature_form
 from .findings_columns import WrappingDelegate, fit_columns
 from .findings_model import AREA_ROLE, KIND_ROLE, RULE_ROLE, SEVERITY_EN, FindingsFilter, FindingsModel, icon
 from .live_check import LiveCheck
@@ -354,14 +353,7 @@ class FindingsBrowser(QWidget):
 
     def plan_layer(self, key):
         """The plan's layer `key` in the project (loaded by the panel from the checked source), or None."""
-        source = (self.review.run or {}).get("plan_path")
-        keys = [key] + schema().serving().get(key, [])          # GHYDYH: a detailed plan's GHDK serves as it
-        for layer in QgsProject.instance().mapLayers().values():
-            if layer.customProperty(PROPERTY_KEY) in keys and layer.customProperty(PROPERTY_SOURCE) == source:
-                return layer
-            if key == "GHYDYH" and source and layer.customProperty(CHECKED_AS) == source:
-                return layer
-        return None
+        return checked_layers(QgsProject.instance(), (self.review.run or {}).get("plan_path") or "").get(key)
 
     def plan_layer_ids(self):
         """The project layers of the plan the shown findings were made from."""
@@ -391,9 +383,10 @@ class FindingsBrowser(QWidget):
             return
         if self.findings_layer is None:
             return
+        present(self.findings_layer, QgsProject.instance(), self.chinese)    # the plan's layers by their names as loaded now
         feature = self.findings_layer.getFeature(finding.fid)
         if feature.isValid():
-            self.iface.openFeatureForm(self.findings_layer, feature)
+            open_feature_form(self.iface, self.findings_layer, feature, self)
 
     def open_area_form(self, item):
         kind = self.review.by_rule[item.data(RULE_ROLE)].values.get("kind")

@@ -608,6 +608,11 @@
         <source>Close</source>
         <translation>关闭</translation>
     </message>
+    <message>
+        <location filename="../gui/feature_form.py" line="28"/>
+        <source>{} — feature attributes</source>
+        <translation>{} — 要素属性</translation>
+    </message>
 </context>
 <context>
     <name>DecisionDialog</name>
