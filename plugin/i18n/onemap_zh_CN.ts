@@ -599,6 +599,11 @@
         <translation>核对结果与汇总的输出文件夹（核对结果不能写入规划成果所在的文件夹，请另选）</translation>
     </message>
     <message>
+        <location filename="../gui/export_panel.py" line="94"/>
+        <source>Nothing to export: the results shown ({}) hold no findings.</source>
+        <translation>没有可导出的内容：所显示的结果（{}）没有核对结果。</translation>
+    </message>
+    <message>
         <location filename="../gui/dialogs.py" line="13"/>
         <source>OK</source>
         <translation>确定</translation>

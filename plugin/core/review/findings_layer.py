@@ -117,9 +117,12 @@ def reattach(project, path, chinese=True):
 
 def adopt(layer, project=None, chinese=True):
     """A findings layer just added (by Processing) replaces the plan's earlier one: same style, same
-    place in the layer tree; without an earlier one it gets the findings style."""
+    place in the layer tree; without an earlier one it gets the findings style. Processing hands back the
+    layer already showing the file when the run wrote over a loaded one: it is read again, style kept."""
     project = project or QgsProject.instance()
     path = layer.source().split("|")[0]
+    if layer.customProperty(PROPERTY_KEY) == "findings":
+        return load_findings(path, project, chinese=chinese)
     plan = recorded_plan(path)
     old = existing(project, path, plan, exclude=layer)
     root = project.layerTreeRoot()
