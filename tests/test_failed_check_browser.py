@@ -110,8 +110,7 @@ def test_the_export_box_follows_the_entry_shown(dock, tmp_path):
     assert export.status.text() == "Ready to export: first.gpkg"
     check(dock, sample("township_onemap.gpkg"), tmp_path / "second.gpkg")          # fails
     assert export.findings is None and not export.report_button.isEnabled() and not export.sheets_button.isEnabled()
-    assert export.status.text() == ("Nothing to export: the results shown (township_onemap.gpkg (check failed)) "
-                                    "hold no findings.")
+    assert export.status.text() == "Nothing to export: “township_onemap.gpkg (check failed)” shown above wrote no findings."
     dock.browser.results_combo.setCurrentIndex(0)                                   # the earlier check chosen
     assert export.findings == str(first) and export.report_button.isEnabled()
     assert (export.plan, export.onemap) == (sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))

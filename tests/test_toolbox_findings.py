@@ -65,6 +65,7 @@ def test_the_panel_follows_the_toolbox_result_the_map_now_shows(panel, qgis_ifac
     assert shown_files() == [toolbox_file]                       # the plan's one findings layer, the toolbox's file
     assert browser.review.path == toolbox_file                   # the panel shows what the map shows
     assert panel.export_panel.findings == toolbox_file           # and exports it
+    assert panel.output_widget.filePath() == toolbox_file        # and checks it again
     assert "toolbox.gpkg" in panel.export_panel.status.text()
     combo = browser.results_combo
     assert [combo.itemText(i) for i in range(combo.count())] == ["village_conflicts.gpkg",
@@ -90,7 +91,19 @@ def test_the_panel_follows_the_toolbox_result_the_map_now_shows(panel, qgis_ifac
     # the panel's own entry chosen again: the map shows that file again, the exports follow
     combo.setCurrentIndex(0)
     assert browser.review.path == panel_file and shown_files() == [panel_file]
-    assert panel.export_panel.findings == panel_file
+    assert panel.export_panel.findings == panel_file and panel.output_widget.filePath() == panel_file
+
+
+def test_checking_again_after_the_toolbox_updates_its_results(panel, tmp_path):
+    """核对 after following the toolbox's result checks into that file: the decision recorded on it carries over."""
+    browser, toolbox_file = panel.browser, str(tmp_path / "toolbox.gpkg")
+    run_in_toolbox(str(tmp_path / "village_conflicts.gpkg"), toolbox_file)
+    decide(browser, "GEO-04")
+    panel.verify_button.click()
+    assert wait_up_to(lambda: panel.task is None, 60000)
+    assert browser.review.path == toolbox_file and shown_files() == [toolbox_file]
+    assert decided(toolbox_file) == [("false_positive", "GEO-04")]
+    assert decided(str(tmp_path / "result.gpkg")) == [("accepted", "CL-01")]
 
 
 def test_the_toolbox_writing_the_panels_own_file_is_read_again(panel, tmp_path):

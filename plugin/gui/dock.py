@@ -411,7 +411,8 @@ class OneMapDock(QgsDockWidget):
     def result_shown(self):
         """The browser shows another entry: the exports take its findings file, with the plan and one map of
         the check here that wrote it (else as its run record names them: a folder check, the toolbox), or
-        say that the entry has nothing to export."""
+        say that the entry has nothing to export. A file of the plan in the plan field becomes the findings
+        file: checking again updates the results shown, their decisions carried over."""
         review = self.browser.review
         if review is None:
             self.export_panel.show_nothing(self.browser.results_combo.currentText())
@@ -420,6 +421,10 @@ class OneMapDock(QgsDockWidget):
         plan, onemap = self.checked.get(os.path.normcase(os.path.realpath(review.path)),
                                         (run.get("plan_path"), run.get("onemap_path")))
         self.export_panel.set_result(plan, onemap, review.path)
+        plans = self.plan_paths()
+        if self.plan_layer_combo.currentLayer() is None and len(plans) == 1 and \
+                same_plan(run.get("plan_path"), plan_label(plans[0])):
+            self.output_widget.setFilePath(review.path)
 
     def review_changed(self):
         """A decision or a live edit changed the shown findings: their line in the summary follows."""

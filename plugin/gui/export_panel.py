@@ -96,7 +96,7 @@ class ExportPanel(QGroupBox):
         self.plan = self.onemap = self.findings = None
         if self.task is None:
             self.set_enabled(False)
-            self.status.setText(tr("Nothing to export: the results shown ({}) hold no findings.").format(entry)
+            self.status.setText(tr("Nothing to export: “{}” shown above wrote no findings.").format(entry)
                                 if entry else tr("Run a check first."))
 
     def export_report(self):

@@ -600,8 +600,8 @@
     </message>
     <message>
         <location filename="../gui/export_panel.py" line="94"/>
-        <source>Nothing to export: the results shown ({}) hold no findings.</source>
-        <translation>没有可导出的内容：所显示的结果（{}）没有核对结果。</translation>
+        <source>Nothing to export: “{}” shown above wrote no findings.</source>
+        <translation>没有可导出的内容：上方所显示的“{}”没有写出核对结果。</translation>
     </message>
     <message>
         <location filename="../gui/dialogs.py" line="13"/>
