@@ -4,6 +4,7 @@ toolbox's file becomes its current results, listed beside the panel's own —; d
 re-checks go to that file, and never to a layer that is gone (desktop walk on QGIS 3.44: RuntimeError
 "wrapped C/C++ object of type QgsVectorLayer has been deleted" on the next decision or double click).
 Choosing the panel's own entry again shows that file on the map."""
+import os
 import shutil
 
 import pytest
@@ -145,3 +146,19 @@ def test_a_toolbox_run_of_another_plan_leaves_the_panel_as_it_is(panel, tmp_path
     run_in_toolbox(other, str(tmp_path / "clean.gpkg"))
     assert sorted(shown_files()) == sorted([panel_file, str(tmp_path / "clean.gpkg")])
     assert browser.review.path == panel_file and panel.export_panel.findings == panel_file
+
+
+def test_another_plans_file_put_in_the_place_of_the_file_shown_is_not_shown_under_this_plan(panel, tmp_path):
+    """Only another check of the same plan is read again: another plan's file copied over the one shown stays
+    unshown, and the next decision is refused as written into a replaced file (core.review guard)."""
+    from plugin.core.check.engine import verify
+    browser, panel_file = panel.browser, str(tmp_path / "result.gpkg")
+    before = browser.review.run_id
+    other = str(tmp_path / "other.gpkg")
+    verify(sample("village_clean.gpkg"), sample("township_onemap.gpkg"), output=other)
+    shutil.copy(other, panel_file + ".new")
+    os.replace(panel_file + ".new", panel_file)
+    wait_up_to(lambda: False, 500)                                  # the watcher has had its say
+    assert browser.review.run_id == before and browser.review.path == panel_file
+    decide(browser, "GEO-04")
+    assert "已被替换" in browser.summary.text() or "replaced" in browser.summary.text()

@@ -4,9 +4,10 @@ Choosing an entry in the browser points the plan's findings layer at its file (o
 project removes the layer showing the browser's file and another layer now shows the plan's findings — a
 toolbox run of the plan, loaded on completion in its place (findings_layer.adopt) —, the browser shows that
 file: the toolbox's result becomes the current one. When the file shown is replaced on disk by another check
-(the toolbox or qgis_process writing the same file), it is read again, on the map too. The layer is looked
-up whenever it is needed, never kept: the project may delete it at any time (desktop walk on QGIS 3.44:
-"wrapped C/C++ object of type QgsVectorLayer has been deleted" on the next decision after a toolbox run).
+of the plan (the toolbox or qgis_process writing the same file), it is read again, on the map too. The
+layer is looked up whenever it is needed, never kept: the project may delete it at any time (desktop walk
+on QGIS 3.44: "wrapped C/C++ object of type QgsVectorLayer has been deleted" on the next decision after a
+toolbox run).
 """
 import os
 
@@ -16,6 +17,7 @@ from qgis.PyQt.QtCore import QFileSystemWatcher, QObject, QTimer
 from ..core.errors import OneMapError
 from ..core.read.loading import PROPERTY_KEY, PROPERTY_SOURCE
 from ..core.review import readback
+from ..core.review.decisions import same_plan
 from ..core.review.findings_layer import existing, load_findings, same_file
 
 
@@ -69,16 +71,18 @@ class FindingsOnMap(QObject):
             self.browser.add_result(layer.customProperty(PROPERTY_SOURCE), self.browser.current_title())
 
     def file_changed(self, path):
-        """The browser's file changed on disk: replaced by another check, read again (on the map too).
-        Decisions and live re-checks written from here keep its run."""
+        """The browser's file changed on disk: replaced by another check of the same plan, read again (on the
+        map too). Decisions and live re-checks written from here keep its run; another plan's file put in
+        its place is not shown under this plan's name (the next click or decision says it was replaced)."""
         review = self.browser.review
         if review is None or not same_file(path, review.path):
             return
         self.watch(review.path)                       # a replaced file is no longer watched
         try:
-            run_id = readback.run_record(path).get("run_id")
+            run = readback.run_record(path)
         except OneMapError:
             return                                    # unreadable now: the next action says why
-        if run_id and run_id != review.run_id:
+        if run.get("run_id") not in (None, review.run_id) and same_plan(run.get("plan_path"),
+                                                                        review.run.get("plan_path")):
             load_findings(review.path, QgsProject.instance(), chinese=self.browser.chinese)
             self.browser.show_selected_result()
