@@ -55,6 +55,9 @@ def test_figures_to_two_decimals_and_the_plan_layer_by_its_name(qgis_iface, qgis
     assert shown(dialog, "message")[0] == feature["message"]                  # in full, wrapped
     assert shown(dialog, "rule_title_en")[1] is False and shown(dialog, "rule_title")[1] is True
     dialog.close()
+    dialog = open_form(qgis_iface, layer, "CRS-01")                  # no plan layer: empty, not "()"
+    assert shown(dialog, "plan_layer")[0] == "" and shown(dialog, "area_m2")[0] == "NULL"
+    dialog.close()
 
 
 def test_the_english_ui_shows_the_english_title(qgis_iface, qgis_new_project, findings_file):

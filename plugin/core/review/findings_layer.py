@@ -175,8 +175,8 @@ def present(layer, project=None, chinese=True):
     index = fields.indexOf("plan_layer")
     if index >= 0:
         loaded = checked_layers(project, _run(layer).get("plan_path") or "")
-        show("plan_layer", "ValueMap", {"map": [{_layer_name(key, loaded, chinese): key}
-                                                for key in sorted(v for v in layer.uniqueValues(index) if v)]})
+        keys = sorted(v for v in layer.uniqueValues(index) if v)          # "" (a CRS finding): shown empty
+        show("plan_layer", "ValueMap", {"map": [{"": ""}] + [{_layer_name(key, loaded, chinese): key} for key in keys]})
 
 
 def _figure(decimals):
