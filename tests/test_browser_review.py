@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 from qgis.core import QgsProject
-from qgis.PyQt.QtCore import QCoreApplication, QModelIndex
+from qgis.PyQt.QtCore import QCoreApplication, QModelIndex, Qt
 from qgis.PyQt.QtWidgets import QStyle, QStyleOptionViewItem
 from test_editing import checked_in_the_panel, landuse_layer, wait_up_to
 
@@ -87,7 +87,7 @@ def test_a_decided_rules_status_is_shown_in_full_and_no_row_is_cut(panel):
     browser.view.expandAll()
     QCoreApplication.processEvents()
     status = browser.proxy.index(rule_index(browser, "CL-01").row(), 1)
-    assert status.data() in ("未通过（已决定 1/1）", "failed (1 of 1 decided)")
+    assert status.data() in ("未通过\n已决定 1/1", "failed\n1 of 1 decided")
     assert cut_cells(browser) == []
     message = browser.view.visualRect(browser.proxy.index(0, 0, rule_index(browser, "CL-01")))
     assert message.width() >= browser.view.viewport().width() * 0.3          # the messages keep the room
@@ -195,3 +195,40 @@ def test_no_empty_village_filter_before_the_first_check(qgis_iface, qgis_new_pro
     assert QgsProject.instance().mapLayers() == {}
     dock.close()
     dock.deleteLater()
+
+
+def test_a_decided_or_edited_rule_leaves_the_rule_titles_their_room(panel):
+    """Desktop walk on QGIS 3.44: once a rule was decided (未通过（已决定 1/1）) or edited (通过（编辑前）) its status
+    set the status column's width — 124 of a 526 px tree, 52 before — and rule titles wrapped to two lines,
+    through the live re-check and the next full check. A qualifier now has a line of its own: the column is as
+    wide as the longest line (已决定 1/1, 已认可例外), and the titles keep nine tenths of their room."""
+    from plugin.gui.findings_columns import text_margin
+    browser = panel.browser
+    browser.chinese = browser.model.chinese = True
+    browser.show_selected_result()
+    QCoreApplication.processEvents()
+    view, header = browser.view, browser.view.header()
+
+    def longest_status_line():
+        lines = [line for text in browser.model.column_texts(1) for line in text.split("\n")]
+        return max(view.fontMetrics().horizontalAdvance(line) for line in lines) + text_margin(view)
+    narrow, room = header.sectionSize(1), header.sectionSize(0)
+    finding = browser.finding_at(browser.proxy.index(0, 0, rule_index(browser, "CL-01")))
+    browser.store(decisions.make(finding.finding_id, "accepted", "省重点项目", "晋政函〔2024〕12号", "张三",
+                                 finding.rule_id, finding.message))
+    status = browser.proxy.index(rule_index(browser, "CL-01").row(), 1)
+    assert status.data() == "未通过\n已决定 1/1" and status.data(Qt.ItemDataRole.ToolTipRole) == "未通过（已决定 1/1）"
+    assert browser.row_text(rule_index(browser, "CL-01")).split("\t")[1] == "未通过（已决定 1/1）"   # copied as one line
+    layer = landuse_layer()
+    layer.startEditing()
+    layer.changeAttributeValue(3, layer.fields().indexOf("GHDLBM"), "0701")           # live: rules 编辑前
+    assert wait_up_to(lambda: "通过\n编辑前" in set(browser.model.column_texts(1)), 3000)
+    QCoreApplication.processEvents()
+    for moment in ("live re-check", "full check"):
+        assert header.sectionSize(1) == max(longest_status_line(), header.sectionSizeHint(1)), moment
+        assert header.sectionSize(1) < narrow + 30 and header.sectionSize(0) >= room * 0.9, moment
+        layer.rollBack()
+        panel.verify_button.click()
+        assert wait_up_to(lambda: panel.task is None, 60000)
+        QCoreApplication.processEvents()
+    assert cut_cells(browser) == []

@@ -97,3 +97,24 @@ def test_a_failed_plan_of_a_folder_check_is_listed_without_hiding_the_others(qgi
     assert browser.review is None and "no land-use layer" in browser.summary.text()
     browser.deleteLater()
     QgsProject.instance().clear()
+
+
+def test_the_export_box_follows_the_entry_shown(dock, tmp_path):
+    """Desktop walk on QGIS 3.44: after a failed check the export box still offered the last good check
+    (可导出：detailed_核对结果.gpkg) while the browser showed the failure. It now exports what is shown, and says
+    when the entry shown has nothing to export."""
+    first, third = tmp_path / "first.gpkg", tmp_path / "third.gpkg"
+    export = dock.export_panel
+    check(dock, sample("village_conflicts.gpkg"), first)
+    assert export.findings == str(first) and export.report_button.isEnabled()
+    assert export.status.text() == "Ready to export: first.gpkg"
+    check(dock, sample("township_onemap.gpkg"), tmp_path / "second.gpkg")          # fails
+    assert export.findings is None and not export.report_button.isEnabled() and not export.sheets_button.isEnabled()
+    assert export.status.text() == "Nothing to export: “township_onemap.gpkg (check failed)” shown above wrote no findings."
+    dock.browser.results_combo.setCurrentIndex(0)                                   # the earlier check chosen
+    assert export.findings == str(first) and export.report_button.isEnabled()
+    assert (export.plan, export.onemap) == (sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"))
+    check(dock, sample("village_clean.gpkg"), third)
+    assert export.findings == str(third) and export.plan == sample("village_clean.gpkg")
+    dock.browser.results_combo.setCurrentIndex(0)
+    assert export.findings == str(first) and export.plan == sample("village_conflicts.gpkg")

@@ -118,8 +118,8 @@ def test_a_click_selects_the_parcel_and_zooms_to_the_conflicting_part(browser, q
 
 def test_a_double_click_opens_the_attribute_form(browser, qgis_iface, monkeypatch):
     opened = []
-    monkeypatch.setattr(qgis_iface, "openFeatureForm", lambda layer, feature, *a: opened.append(
-        (layer.name(), feature["rule_id"])), raising=False)
+    monkeypatch.setattr("plugin.gui.findings_view.open_feature_form", lambda iface, layer, feature, parent: opened.append(
+        (layer.name(), feature["rule_id"])))
     click(browser, child(browser, "GEO-04"), double=True)
     assert opened[-1] == ("核对结果：杜村", "GEO-04")
 
@@ -138,8 +138,8 @@ def test_filters_by_severity_and_decision(browser):
     assert browser.summary.text() == "错误 11 个（已认可例外 1 个），警告 5 个，提示 1 个"
     browser.decision_combo.setCurrentIndex(browser.decision_combo.findData("accepted"))
     assert [cells(browser, r)[0].split(" ")[0] for r in range(browser.proxy.rowCount())] == ["CL-01"]
-    assert cells(browser, 0, browser.proxy.index(0, 0))[1] == "错误 · 已认可例外"
-    assert cells(browser, 0)[1] == "未通过（已决定 1/1）"
+    assert cells(browser, 0, browser.proxy.index(0, 0))[1] == "错误\n已认可例外"
+    assert cells(browser, 0)[1] == "未通过\n已决定 1/1"
     browser.decision_combo.setCurrentIndex(browser.decision_combo.findData("open"))
     assert "CL-01" not in {cells(browser, r)[0].split(" ")[0] for r in range(browser.proxy.rowCount())}
     assert [(d.finding_id, d.approval_no) for d in decisions.read(browser.review.path)] == [
@@ -155,15 +155,16 @@ def test_a_decision_to_confirm_again_is_shown_apart_until_confirmed(browser):
     assert browser.summary.text() == "错误 11 个（需复核 1 个），警告 5 个，提示 1 个"
     browser.decision_combo.setCurrentIndex(browser.decision_combo.findData("review"))
     assert [cells(browser, r)[0].split(" ")[0] for r in range(browser.proxy.rowCount())] == ["CL-01"]
-    assert cells(browser, 0, browser.proxy.index(0, 0))[1] == "错误 · 需复核（已认可例外）"
-    assert cells(browser, 0)[1] == "未通过（已决定 0/1，需复核 1）"
+    assert cells(browser, 0, browser.proxy.index(0, 0))[1] == "错误\n需复核\n已认可例外"
+    assert cells(browser, 0)[1] == "未通过\n已决定 0/1\n需复核 1"
+    assert browser.proxy.index(0, 1).data(Qt.ItemDataRole.ToolTipRole) == "未通过（已决定 0/1，需复核 1）"
     assert "未区分新增与现状" in browser.proxy.index(0, 0, browser.proxy.index(0, 0)).data(Qt.ItemDataRole.ToolTipRole)
     browser.decision_combo.setCurrentIndex(browser.decision_combo.findData("accepted"))
     assert browser.proxy.rowCount() == 0                 # not an approved exception until confirmed
 
     browser.confirm_decision(finding)
     assert browser.summary.text() == "错误 11 个（已认可例外 1 个），警告 5 个，提示 1 个"
-    assert cells(browser, 0, browser.proxy.index(0, 0))[1] == "错误 · 已认可例外"
+    assert cells(browser, 0, browser.proxy.index(0, 0))[1] == "错误\n已认可例外"
     assert decisions.read(browser.review.path)[0].message == finding.message
 
 
@@ -228,7 +229,7 @@ def test_a_decision_made_in_the_browser_survives_a_recheck_of_the_reexported_pla
     assert (decision.decision, decision.approval_no, decision.reviewer) == ("accepted", "晋政函〔2024〕12号", "张三")
     row = browser.proxy.mapFromSource(browser.model.finding_items[again.fid].index())
     model = browser.model                                              # the panel's language: the test's locale
-    assert browser.proxy.index(row.row(), 1, row.parent()).data() == "{} · {}".format(
+    assert browser.proxy.index(row.row(), 1, row.parent()).data() == "{}\n{}".format(
         model.severity_name("error"), model.decision_name("accepted"))
     assert "（已认可例外 1 个）" in browser.summary.text() or "(1 approved exception)" in browser.summary.text()
     dock.deleteLater()

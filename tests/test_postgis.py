@@ -83,18 +83,18 @@ def test_saved_qgis_connection_is_a_source(server, qgis_new_project):
 
 def test_source_picker_offers_saved_connections(server, qgis_app, monkeypatch):
     from qgis.core import QgsProviderRegistry
-    from qgis.PyQt.QtWidgets import QInputDialog
 
+    from plugin.gui import source_picker
     from plugin.gui.source_picker import SourcePicker
     metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
     uri = "host={} port={} dbname=postgres user=postgres".format(server.root, server.port)
     metadata.createConnection(uri, {"saveUsername": True}).store("onemap-picker")
     offered = []
 
-    def choose(parent, title, label, items, current, editable):
+    def choose(parent, title, label, items):
         offered.append(list(items))
         return ("onemap-picker", True) if label == "Connection" else (SCHEMA, True)
-    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(choose))
+    monkeypatch.setattr(source_picker, "pick_item", choose)
     try:
         picker = SourcePicker("test")
         picker.pick_postgis()

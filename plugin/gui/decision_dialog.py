@@ -14,6 +14,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core.errors import OneMapError
 from ..core.review import decisions
 from ..i18n import chinese_ui
+from .dialogs import name_buttons
 
 REVIEWER_KEY = "onemap/reviewer"
 
@@ -56,6 +57,7 @@ class DecisionDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        name_buttons(buttons)
         layout.addWidget(buttons)
         self.kind_combo.currentIndexChanged.connect(self.kind_changed)
         if current is not None:

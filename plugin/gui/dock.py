@@ -75,6 +75,7 @@ class OneMapDock(QgsDockWidget):
         self.output_plan = None          # the plan the findings file was chosen for (None: the next one)
         self.queue, self.lines, self.total = [], [], 0
         self.result_lines = {}           # findings file -> its line in the summary
+        self.checked = {}                # findings file -> (plan, one map) of a check run here: what exports use
         self.setObjectName("OneMapDock")
         self.setWindowTitle("国土空间规划一张图 / OneMap")
         body = QWidget()
@@ -171,6 +172,7 @@ class OneMapDock(QgsDockWidget):
         results_layout.addWidget(self.browser)
         layout.addWidget(results, 2)
         self.export_panel = ExportPanel(self)
+        self.browser.resultShown.connect(self.result_shown)
         layout.addWidget(self.export_panel)
         self.lifecycle = LifecyclePanel(self)
         layout.addWidget(self.lifecycle)
@@ -380,7 +382,7 @@ class OneMapDock(QgsDockWidget):
             return
         name = plan_name(task.args["plan_path"])
         if task.result is None:
-            reattach(QgsProject.instance(), task.args["output"])       # nothing written: the old file again
+            reattach(QgsProject.instance(), task.args["output"], chinese_ui())     # nothing written: the old file
         if task.error is not None:
             self.lines.append("{}: {}".format(name, self.error_text(task.error)))
             self.message(self.error_text(task.error), Qgis.MessageLevel.Critical)
@@ -391,12 +393,12 @@ class OneMapDock(QgsDockWidget):
         else:
             self.result_lines[task.result.output] = len(self.lines)
             self.lines.append("{} — {}".format(run_summary(task.result, chinese_ui()), task.result.output))
-            findings = load_findings(task.result.output, QgsProject.instance(), name)
-            self.browser.add_result(task.result.output, name)
+            findings = load_findings(task.result.output, QgsProject.instance(), name, chinese_ui())
+            self.checked[os.path.normcase(os.path.realpath(task.result.output))] = (
+                plan_file(task.args["plan_path"]), task.args["onemap_path"])
+            self.browser.add_result(task.result.output, name)              # the exports follow (result_shown)
             zoom_to_layers(self.iface, self.browser.plan_layer_ids() or [findings.id()])
             self.scroll.ensureWidgetVisible(self.browser, 0, 0)            # the findings in view
-            self.export_panel.set_result(plan_file(task.args["plan_path"]), task.args["onemap_path"],
-                                         task.result.output)
             self.lifecycle.set_result(plan_file(task.args["plan_path"]), task.args["onemap_path"], task.result.output)
         if self.queue:
             self.start_next()
@@ -405,6 +407,24 @@ class OneMapDock(QgsDockWidget):
             self.cancel_button.setEnabled(False)
             self.progress.setValue(100 if task.result is not None else 0)
         self.summary.setText("\n".join(self.lines))
+
+    def result_shown(self):
+        """The browser shows another entry: the exports take its findings file, with the plan and one map of
+        the check here that wrote it (else as its run record names them: a folder check, the toolbox), or
+        say that the entry has nothing to export. A file of the plan in the plan field becomes the findings
+        file: checking again updates the results shown, their decisions carried over."""
+        review = self.browser.review
+        if review is None:
+            self.export_panel.show_nothing(self.browser.results_combo.currentText())
+            return
+        run = review.run or {}
+        plan, onemap = self.checked.get(os.path.normcase(os.path.realpath(review.path)),
+                                        (run.get("plan_path"), run.get("onemap_path")))
+        self.export_panel.set_result(plan, onemap, review.path)
+        plans = self.plan_paths()
+        if self.plan_layer_combo.currentLayer() is None and len(plans) == 1 and \
+                same_plan(run.get("plan_path"), plan_label(plans[0])):
+            self.output_widget.setFilePath(review.path)
 
     def review_changed(self):
         """A decision or a live edit changed the shown findings: their line in the summary follows."""

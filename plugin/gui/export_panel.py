@@ -1,8 +1,9 @@
-"""The panel's export box: the check report and the map sheets of the last check, and the batch check.
+"""The panel's export box: the check report and the map sheets of the results the findings browser shows,
+and the batch check.
 
 Thin: the work is core.export (report, map sheets) and core.check.batch (several plans), run as QgsTasks
-(tasks.WorkTask) with progress and cancel, so QGIS stays responsive; the dock only tells this box which
-check finished and hands it several plans. Only the report as PDF, where QGIS lays it out with QtWebKit,
+(tasks.WorkTask) with progress and cancel, so QGIS stays responsive; the dock tells this box which results
+the browser shows (or that they hold nothing to export) and hands it several plans. Only the report as PDF, where QGIS lays it out with QtWebKit,
 runs on the main thread: QtWebKit works only there (it takes a fraction of a second).
 """
 import os
@@ -80,12 +81,23 @@ class ExportPanel(QGroupBox):
     def text(self, error):
         return error.zh if chinese_ui() else error.en
 
-    # -- after a check
+    # -- the results shown
     def set_result(self, plan, onemap, findings):
-        """The dock's check finished: exports now use this plan, one map and findings file."""
+        """The browser shows this findings file (of this plan and one map): exports now use them. While an
+        export runs, the next one waits for it (finished() enables the buttons)."""
         self.plan, self.onemap, self.findings = plan, onemap, findings
-        self.set_enabled(True)
-        self.status.setText(tr("Ready to export: {}").format(os.path.basename(findings)))
+        if self.task is None:
+            self.set_enabled(True)
+            self.status.setText(tr("Ready to export: {}").format(os.path.basename(findings)))
+
+    def show_nothing(self, entry):
+        """The browser shows `entry`, which has no findings file to export (a check that failed or was
+        cancelled, a file that cannot be read), or nothing yet."""
+        self.plan = self.onemap = self.findings = None
+        if self.task is None:
+            self.set_enabled(False)
+            self.status.setText(tr("Nothing to export: “{}” shown above wrote no findings.").format(entry)
+                                if entry else tr("Run a check first."))
 
     def export_report(self):
         base = os.path.splitext(self.findings)[0]
@@ -163,9 +175,9 @@ class ExportPanel(QGroupBox):
             if layer.isValid():
                 apply_style(layer, "summary")         # outlines by conclusion: the plans beneath stay visible
                 QgsProject.instance().addMapLayer(layer)
-            for row in rows:                          # each plan's findings can be walked in the browser
-                if row.get("findings_file"):
-                    self.dock.browser.add_result(row["findings_file"], source_name(row["path"]))
+            written = [row for row in rows if row.get("findings_file")]
+            for row in written:                       # each plan's findings can be walked in the browser
+                self.dock.browser.add_result(row["findings_file"], source_name(row["path"]), select=row is written[-1])
             for row in rows:                          # and a plan that failed is listed as such
                 if row["status"] == "failed":
                     said = row.get("reason") if chinese_ui() else row.get("detail") or row.get("reason")

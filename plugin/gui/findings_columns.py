@@ -1,6 +1,7 @@
-"""How the findings tree uses its width: the status and figure columns as wide as their widest text, the
-message column the rest (a status wraps only where the messages would keep less than MESSAGE_SHARE), and
-rows as tall as their text wrapped in every column — nothing is cut.
+"""How the findings tree uses its width: the status and figure columns as wide as their widest line of
+text (a status gives each qualifier — 已决定 1/1, 编辑前 — a line of its own), the message column the rest
+(a status wraps only where the messages would keep less than MESSAGE_SHARE), and rows as tall as their
+text wrapped in every column — nothing is cut.
 """
 import math
 
@@ -10,6 +11,7 @@ from qgis.PyQt.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewIte
 
 SIZED_COLUMNS = range(1, 5)             # status, count, area m², area 亩
 MESSAGE_SHARE = 0.4                     # the share of the tree the message column keeps at least
+LINE_SEPARATOR = "\u2028"               # what a view item paints a "\n" of its text as
 
 
 class WrappingDelegate(QStyledItemDelegate):
@@ -42,7 +44,7 @@ def wrapped(text, font, width):
     item does (a word wider than the line stays whole: the view would elide it)."""
     if not text or width <= 0:
         return 0.0, 0.0
-    layout = QTextLayout(text, font)
+    layout = QTextLayout(text.replace("\n", LINE_SEPARATOR), font)      # as the view paints a line break
     wrap = QTextOption()
     wrap.setWrapMode(QTextOption.WrapMode.WordWrap)
     layout.setTextOption(wrap)
@@ -75,7 +77,8 @@ def fit_columns(view, model, rows=None):
     widths, status_texts = {}, ()
     for column in SIZED_COLUMNS:
         texts = set(model.column_texts(column, rows))
-        width = max([metrics.horizontalAdvance(text) for text in texts if text] + [0]) + text_margin(view)
+        width = max([metrics.horizontalAdvance(line) for text in texts for line in text.split("\n") if line] + [0]) \
+            + text_margin(view)
         widths[column] = max(width, header.sectionSizeHint(column),
                              header.sectionSize(column) if rows is not None else 0)
         status_texts = texts if column == 1 else status_texts

@@ -72,6 +72,14 @@ class FindingsModel(QStandardItemModel):
     def decision_name(self, decision):
         return NAMES[decision][0 if self.chinese else 1] if decision in NAMES else ""
 
+    def one_line(self, verdict, qualifiers):
+        """A status as one line — 未通过（编辑前，已决定 1/1） — for its tooltip and a copied row. The cell
+        shows the verdict and each qualifier on a line of its own: the status column is then as wide as the
+        longest of them, not of the whole, and the rule titles keep their room (findings_columns)."""
+        if not qualifiers:
+            return verdict
+        return ("{}（{}）" if self.chinese else "{} ({})").format(verdict, ("，" if self.chinese else ", ").join(qualifiers))
+
     def set_review(self, review):
         """Show a core.review.reader.Review (None: empty)."""
         self.review = review
@@ -122,28 +130,28 @@ class FindingsModel(QStandardItemModel):
     def _rule_figures(self, cells, rule):
         """Status, icon, count and area of a rule row (set again after a live re-check)."""
         head, status = cells[0], cells[1]
-        status_text = (STATUS_ZH if self.chinese else STATUS_EN).get(rule.status, rule.status)
+        verdict = (STATUS_ZH if self.chinese else STATUS_EN).get(rule.status, rule.status)
+        qualifiers = []
         reason = self._reason(rule)
         tip = ""                                      # the reason in full: its own row beneath, and the tooltip
         stale = rule.rule_id in self.review.stale_rules
         if stale:                                     # not run again by the live re-check
-            status_text += "（编辑前）" if self.chinese else " (before the edit)"
+            qualifiers.append("编辑前" if self.chinese else "before the edit")
             tip = ("规划编辑后未重新核对：此结论是编辑前的，请重新核对" if self.chinese else
                    "not run again since the plan was edited: this is the outcome before the edit; check again")
         if rule.status == "not_applicable" and reason:
-            tip = "{}：{}".format(status_text, reason) if self.chinese else "{}: {}".format(status_text, reason)
+            tip = ("{}：{}" if self.chinese else "{}: {}").format(self.one_line(verdict, qualifiers), reason)
         decided = [self.review.decision(f) for f in rule.findings]
         decided = [d for d in decided if d is not None]
         to_confirm = sum(1 for d in decided if d.review)
-        if decided:                                   # e.g. 未通过（已决定 1/1）, 未通过（已决定 0/1，需复核 1）
-            status_text += ("（已决定 {}/{}" if self.chinese else " ({} of {} decided").format(
-                len(decided) - to_confirm, len(rule.findings))
+        if decided:                                   # e.g. 未通过 / 已决定 1/1, 未通过 / 已决定 0/1 / 需复核 1
+            qualifiers.append(("已决定 {}/{}" if self.chinese else "{} of {} decided").format(
+                len(decided) - to_confirm, len(rule.findings)))
             if to_confirm:
-                status_text += ("，{} {}" if self.chinese else ", {1} {0}").format(self.decision_name("review"),
-                                                                                   to_confirm)
-            status_text += "）" if self.chinese else ")"
-        status.setText(status_text)
-        status.setToolTip(tip or status_text)
+                qualifiers.append(("{} {}" if self.chinese else "{1} {0}").format(self.decision_name("review"),
+                                                                                to_confirm))
+        status.setText("\n".join([verdict] + qualifiers))
+        status.setToolTip(tip or self.one_line(verdict, qualifiers))
         worst = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in rule.findings)), None)
         head.setIcon(icon(worst or ("passed" if rule.status == "passed" and not stale else "")) or QIcon())
         if rule.status == "not_applicable":
@@ -251,13 +259,10 @@ class FindingsModel(QStandardItemModel):
         kind = decision.decision if decision is not None else ""
         to_confirm = decision is not None and decision.review
         cells[0].setData("review" if to_confirm else kind, DECISION_ROLE)
-        status = self.severity_name(finding.severity)
-        if to_confirm:                                # e.g. 错误 · 需复核（已认可例外）
-            status = ("{} · {}（{}）" if self.chinese else "{} · {} ({})").format(
-                status, self.decision_name("review"), self.decision_name(kind))
-        elif kind:
-            status = "{} · {}".format(status, self.decision_name(kind))
-        cells[1].setText(status)
+        verdict = self.severity_name(finding.severity)
+        qualifiers = [self.decision_name(name) for name in (("review", kind) if to_confirm else (kind,)) if name]
+        cells[1].setText("\n".join([verdict] + qualifiers))     # e.g. 错误 / 需复核 / 已认可例外
+        cells[1].setToolTip(self.one_line(verdict, qualifiers))
         tip = [cells[0].text(), finding.message if finding.message != cells[0].text() else ""]
         if finding.detail:
             tip.append(("技术细节：" if self.chinese else "Detail: ") + finding.detail)
@@ -272,7 +277,6 @@ class FindingsModel(QStandardItemModel):
                         "It read: {}").format(decision.message))
             for cell in cells:
                 cell.setForeground(QBrush(ORANGE))
-        cells[1].setToolTip(cells[1].text())
         cells[0].setToolTip("\n".join(t for t in tip if t))
         if kind and not to_confirm:                   # decided: grey and italic
             for cell in cells:

@@ -6,6 +6,7 @@ the status line under the counts. A double click opens the finding's (or the are
 context menu copies a finding's text and records or withdraws a reviewer decision (written to the findings
 GeoPackage). A check that failed or was cancelled is an entry of its own in the results list, shown empty
 with its error: the findings of an earlier check are never shown as if they were its.
+The map shows the file the browser shows, and the other way round (findings_on_map).
 """
 import os
 
@@ -27,23 +28,24 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.check.context import placed_extent
 from ..core.errors import OneMapError
-from ..core.read.layer_source import CHECKED_AS
 from ..core.read.loading import PROPERTY_KEY, PROPERTY_SOURCE
-from ..core.read.schema import schema
 from ..core.review import decisions
 from ..core.review.layout import SEVERITY_ZH
-from ..core.review.findings_layer import existing
+from ..core.review.findings_layer import checked_layers, present, same_file
 from ..core.review.places import WHOLE_PLAN, locate
 from ..core.review.reader import Review
 from ..i18n import chinese_ui
 from . import view_state
 from .decision_dialog import DecisionDialog
+from .feature_form import open_feature_form
 from .findings_columns import WrappingDelegate, fit_columns
 from .findings_model import AREA_ROLE, KIND_ROLE, RULE_ROLE, SEVERITY_EN, FindingsFilter, FindingsModel, icon
+from .findings_on_map import FindingsOnMap
 from .live_check import LiveCheck
 
 POINT_VIEW_M = 150.0           # extent shown around a finding that is only a point
 FAILED_ROLE = Qt.ItemDataRole.UserRole + 20     # a results entry of a check that wrote nothing: what to say
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 21      # a results entry's plan name (its text may add the file's)
 
 
 def zoom_to_layers(iface, layer_ids):
@@ -79,12 +81,12 @@ def zoom_to_layers(iface, layer_ids):
 
 class FindingsBrowser(QWidget):
     reviewChanged = pyqtSignal()          # counts or decisions of the shown findings changed (not a new file)
+    resultShown = pyqtSignal()            # another results entry is shown (or the same file read again)
 
     def __init__(self, iface, parent=None):
         super().__init__(parent)
         self.iface = iface
         self.chinese = chinese_ui()
-        self.findings_layer = None
         self.notice = ""                          # what the last click found (or could not), under the counts
         self.opened = {}                          # areas read from a checked source once (places.locate)
         self.model = FindingsModel(self, self.chinese)
@@ -152,20 +154,38 @@ class FindingsBrowser(QWidget):
         self.view.setMinimumHeight(260)
         layout.addWidget(self.view, 1)
         self.live = LiveCheck(self)
+        self.on_map = FindingsOnMap(self)
 
     # -- content
-    def add_result(self, path, title):
-        """Show the findings GeoPackage `path` (listed under `title` when several were checked; a second file
-        of the same plan, e.g. from a folder check, is told apart by its folder's name). It replaces an entry
-        of a failed check of that plan."""
+    def add_result(self, path, title, select=True):
+        """List the findings GeoPackage `path` under `title` (a second file of the same plan, e.g. from a folder
+        check or the toolbox, is told apart by its folder's name, or in the same folder by its own) and show it
+        (with `select`). It replaces an entry of a failed check of that plan."""
         self.drop_failure(title)
-        index = self.results_combo.findData(path)
+        index = self.entry_of(path)
         if index < 0:
+            text = title
             if self.results_combo.findText(title) >= 0:
-                title = "{}（{}）".format(title, os.path.basename(os.path.dirname(os.path.abspath(path))))
-            self.results_combo.addItem(title, path)
+                same = self.results_combo.itemData(self.results_combo.findText(title)) or ""
+                folder = os.path.dirname(os.path.abspath(path))
+                text = "{}（{}）".format(title, os.path.basename(path if same_file(os.path.dirname(
+                    os.path.abspath(same)), folder) else folder))
+            self.results_combo.addItem(text, path)
             index = self.results_combo.count() - 1
-        self.select_result(index)
+            self.results_combo.setItemData(index, title, TITLE_ROLE)
+        if select:
+            self.select_result(index)
+        else:
+            self.results_combo.setVisible(self.results_combo.count() > 1)
+
+    def current_title(self):
+        """The plan name of the entry shown."""
+        return self.results_combo.currentData(TITLE_ROLE) or self.results_combo.currentText()
+
+    def entry_of(self, path):
+        """The results entry of the file `path` (however it is spelled), or -1."""
+        return next((i for i in range(self.results_combo.count()) if same_file(self.results_combo.itemData(i), path)),
+                    -1)
 
     def add_failure(self, title, text, cancelled=False, select=True):
         """A check of the plan `title` that wrote nothing (`text`: its error, or None when it was cancelled):
@@ -195,22 +215,21 @@ class FindingsBrowser(QWidget):
             self.results_combo.setCurrentIndex(index)
 
     def show_selected_result(self, *_args):
+        """Show the chosen entry: its findings file (on the map too), or why a check wrote none."""
         failed = self.results_combo.currentData(FAILED_ROLE)
+        path = self.results_combo.currentData()
         if failed is not None:
             self.show_failure(*failed)
-            return
-        path = self.results_combo.currentData()
-        if not path:
+        elif not path:
             self.set_review(None)
-            return
-        try:
-            review = Review(path)
-        except OneMapError as exc:
-            self.set_review(None)
-            self.summary.setText(exc.zh if self.chinese else exc.en)
-            return
-        layer = existing(QgsProject.instance(), path, "")
-        self.set_review(review, layer)
+        else:
+            try:
+                self.set_review(Review(path))
+                self.on_map.layer(load=True)
+            except OneMapError as exc:
+                self.set_review(None)
+                self.summary.setText(exc.zh if self.chinese else exc.en)
+        self.resultShown.emit()
 
     def show_failure(self, title, text):
         """An empty tree and why the check of `title` left no findings (no text: it was cancelled)."""
@@ -225,11 +244,10 @@ class FindingsBrowser(QWidget):
         self.summary.setText(said)
         self.summary.setStyleSheet("color: #b00000")
 
-    def set_review(self, review, findings_layer=None):
-        """Show a core.review.reader.Review; `findings_layer` is its layer in the project (for forms).
-        A re-check into the file already shown keeps the open rules, the current finding and the scroll."""
+    def set_review(self, review):
+        """Show a core.review.reader.Review. A re-check into the file already shown keeps the open rules, the
+        current finding and the scroll."""
         before = view_state.capture(self)
-        self.findings_layer = findings_layer
         self.notice, self.opened = "", {}
         self.summary.setStyleSheet("")
         self.model.set_review(review)
@@ -247,6 +265,7 @@ class FindingsBrowser(QWidget):
             view_state.restore(self, before)
         self.update_summary()
         self.live.follow()
+        self.on_map.watch(review.path if review is not None else None)
 
     def show_recheck(self, plan_layer, plan_fid, rule_ids):
         """A live re-check rewrote one parcel's findings: update those rows, the figures and the map; the
@@ -256,9 +275,10 @@ class FindingsBrowser(QWidget):
         fit_columns(self.view, self.model, self.model.apply_update(removed, added))
         view_state.restore(self, before)
         self.update_summary()
-        if self.findings_layer is not None:
-            self.findings_layer.reload()
-            self.findings_layer.triggerRepaint()
+        layer = self.on_map.layer()
+        if layer is not None:
+            layer.reload()
+            layer.triggerRepaint()
         self.reviewChanged.emit()
 
     @property
@@ -354,14 +374,7 @@ class FindingsBrowser(QWidget):
 
     def plan_layer(self, key):
         """The plan's layer `key` in the project (loaded by the panel from the checked source), or None."""
-        source = (self.review.run or {}).get("plan_path")
-        keys = [key] + schema().serving().get(key, [])          # GHYDYH: a detailed plan's GHDK serves as it
-        for layer in QgsProject.instance().mapLayers().values():
-            if layer.customProperty(PROPERTY_KEY) in keys and layer.customProperty(PROPERTY_SOURCE) == source:
-                return layer
-            if key == "GHYDYH" and source and layer.customProperty(CHECKED_AS) == source:
-                return layer
-        return None
+        return checked_layers(QgsProject.instance(), (self.review.run or {}).get("plan_path") or "").get(key)
 
     def plan_layer_ids(self):
         """The project layers of the plan the shown findings were made from."""
@@ -389,11 +402,15 @@ class FindingsBrowser(QWidget):
             if item is not None and item.data(AREA_ROLE) is not None:
                 self.open_area_form(item)
             return
-        if self.findings_layer is None:
+        try:
+            layer = self.on_map.layer(load=True)
+        except OneMapError as exc:                    # the file cannot be opened as a layer
+            self.say(exc.zh if self.chinese else exc.en)
             return
-        feature = self.findings_layer.getFeature(finding.fid)
+        present(layer, QgsProject.instance(), self.chinese)    # the plan's layers by their names as loaded now
+        feature = layer.getFeature(finding.fid)
         if feature.isValid():
-            self.iface.openFeatureForm(self.findings_layer, feature)
+            open_feature_form(self.iface, layer, feature, self)
 
     def open_area_form(self, item):
         kind = self.review.by_rule[item.data(RULE_ROLE)].values.get("kind")
@@ -426,8 +443,9 @@ class FindingsBrowser(QWidget):
 
     def row_text(self, proxy_index):
         """A row as a reviewer would quote it: every column, then the rule for a finding."""
-        cells = [self.proxy.index(proxy_index.row(), c, proxy_index.parent()).data() or ""
+        cells = [(self.proxy.index(proxy_index.row(), c, proxy_index.parent()).data() or "").split("\n")
                  for c in range(self.proxy.columnCount())]
+        cells = [self.model.one_line(lines[0], lines[1:]) for lines in cells]      # a status's lines, as one
         finding = self.finding_at(proxy_index)
         text = "\t".join(c for c in cells if c)
         if finding is not None:
@@ -474,6 +492,7 @@ class FindingsBrowser(QWidget):
         fit_columns(self.view, self.model)
         view_state.restore(self, before)
         self.update_summary()
-        if self.findings_layer is not None:
-            self.findings_layer.triggerRepaint()
+        layer = self.on_map.layer()
+        if layer is not None:
+            layer.triggerRepaint()
         self.reviewChanged.emit()

@@ -40,6 +40,7 @@ from ..core.read.loading import load_source
 from ..core.read.sources import source_title
 from ..i18n import chinese_ui, tr
 from .decision_dialog import REVIEWER_KEY
+from .dialogs import name_buttons
 from .tasks import WorkTask
 
 TIMES = ("merged_at", "at")                          # ISO times, shown as the report shows them
@@ -125,6 +126,7 @@ class MergeDialog(QDialog):
         self.preview_button.clicked.connect(lambda: self.run(True))
         self.merge_button.clicked.connect(lambda: self.run(False))
         buttons.rejected.connect(self.reject)
+        name_buttons(buttons)
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
 
@@ -180,6 +182,7 @@ class TrailDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.tr("Export…"), QDialogButtonBox.ButtonRole.ActionRole).clicked.connect(self.export)
         buttons.rejected.connect(self.reject)
+        name_buttons(buttons)
         layout.addWidget(buttons)
         self.resize(900, 420)
 

@@ -7,14 +7,13 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QMenu,
-    QMessageBox,
     QToolButton,
     QWidget,
 )
 
 from ..core.read.postgis import SAVED_PREFIX, saved_connections, schemas
+from .dialogs import message, pick_item
 
 RECENT_LIMIT = 10
 
@@ -68,18 +67,18 @@ class SourcePicker(QWidget):
         """A PostgreSQL connection saved in QGIS, then one of its schemas: 'pgconn:<name>/<schema>'."""
         names = saved_connections()
         if not names:
-            QMessageBox.information(self, "OneMap", self.tr("No PostgreSQL connection is saved in QGIS yet "
-                                                            "(Browser ▸ PostgreSQL ▸ New Connection)."))
+            message(self, self.tr("No PostgreSQL connection is saved in QGIS yet "
+                                  "(Browser ▸ PostgreSQL ▸ New Connection)."))
             return
-        name, ok = QInputDialog.getItem(self, self.tr("PostGIS connection"), self.tr("Connection"), names, 0, False)
+        name, ok = pick_item(self, self.tr("PostGIS connection"), self.tr("Connection"), names)
         if not ok:
             return
         try:
             options = schemas(name)
         except QgsProviderConnectionException as exc:
-            QMessageBox.warning(self, "OneMap", str(exc))
+            message(self, str(exc), warning=True)
             return
-        schema, ok = QInputDialog.getItem(self, self.tr("PostGIS connection"), self.tr("Schema"), options, 0, False)
+        schema, ok = pick_item(self, self.tr("PostGIS connection"), self.tr("Schema"), options)
         if ok:
             self.set_path("{}{}/{}".format(SAVED_PREFIX, name, schema))
 

@@ -598,6 +598,26 @@
         <source>Folder for the findings and the summary (not the plans&apos; own folder)</source>
         <translation>核对结果与汇总的输出文件夹（核对结果不能写入规划成果所在的文件夹，请另选）</translation>
     </message>
+    <message>
+        <location filename="../gui/export_panel.py" line="94"/>
+        <source>Nothing to export: “{}” shown above wrote no findings.</source>
+        <translation>没有可导出的内容：上方所显示的“{}”没有写出核对结果。</translation>
+    </message>
+    <message>
+        <location filename="../gui/dialogs.py" line="13"/>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <location filename="../gui/dialogs.py" line="13"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../gui/feature_form.py" line="28"/>
+        <source>{} — feature attributes</source>
+        <translation>{} — 要素属性</translation>
+    </message>
 </context>
 <context>
     <name>DecisionDialog</name>

@@ -37,7 +37,7 @@ class FindingsPostProcessor(QgsProcessingLayerPostProcessorInterface):
     instance = None             # Processing does not own post-processors: keep the last one alive
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802
-        findings_layer.adopt(layer, context.project())
+        findings_layer.adopt(layer, context.project(), chinese_ui())
 
     @staticmethod
     def create():

@@ -1,5 +1,7 @@
 """The findings layer in a project: one per plan. A re-check replaces its data in place (style, tree
-position and id kept); a toolbox run's new layer takes the old one's style and place (`adopt`).
+position and id kept); a toolbox run's new layer takes the old one's style and place (`adopt`). How the
+findings read in QGIS's attribute form and table is set here too (`present`); the file's columns and
+values stay as written.
 
 Before a check replaces a findings file the project shows, `release` lets go of it: Windows refuses to
 replace a file another handle holds open (os.replace: "being used by another process"), and QGIS holds
@@ -10,13 +12,17 @@ import os
 from qgis.core import QgsEditorWidgetSetup, QgsMapLayerStyle, QgsProject, QgsVectorLayer, QgsWkbTypes
 
 from ..errors import OneMapError
+from ..read.layer_source import CHECKED_AS
 from ..read.loading import PROPERTY_KEY, PROPERTY_SOURCE
+from ..read.schema import schema
 from ..read.sources import ogr_uri
 from ..read.styles import apply_style
+from . import readback
 from .findings import recorded_plan
 from .layout import ALIASES_ZH, SEVERITY_ZH
 
 PROPERTY_PLAN = "onemap/plan"          # the checked plan (as the run table records it)
+FIGURE_LIMIT = 1e10                    # the form's number fields span ±this: their width fits it, not ±1.8e308
 
 
 def uri(path):
@@ -61,8 +67,9 @@ def _mark(layer, path, plan):
     layer.setCustomProperty(PROPERTY_PLAN, plan)
 
 
-def load_findings(path, project=None, title=""):
-    """The plan's findings layer showing `path`: the existing one refreshed, or a new one on top."""
+def load_findings(path, project=None, title="", chinese=True):
+    """The plan's findings layer showing `path`: the existing one refreshed, or a new one on top
+    (`chinese`: the language of the attribute form, see `present`)."""
     project = project or QgsProject.instance()
     plan = recorded_plan(path)
     layer = existing(project, path, plan)
@@ -74,13 +81,14 @@ def load_findings(path, project=None, title=""):
             layer.setDataSource(uri(path), layer.name(), "ogr", False)     # False: keep the style
         layer.updateFields()
         layer.updateExtents()
-        chinese_fields(layer)
         _mark(layer, path, plan)
+        present(layer, project, chinese)
         layer.triggerRepaint()
         return layer
     layer = findings_vector_layer(path, layer_name(title))
-    style(layer)
+    apply_style(layer, "findings")
     _mark(layer, path, plan)
+    present(layer, project, chinese)
     project.addMapLayer(layer, False)
     project.layerTreeRoot().insertLayer(0, layer)
     return layer
@@ -99,32 +107,36 @@ def release(project, path):
     return released
 
 
-def reattach(project, path):
+def reattach(project, path, chinese=True):
     """Show `path` again in the findings layers released for a check that then wrote nothing."""
     for layer in _findings_layers(project):
         if same_file(layer.customProperty(PROPERTY_SOURCE), path) and layer.providerType() == "memory":
             layer.setDataSource(uri(path), layer.name(), "ogr", False)
-            chinese_fields(layer)
+            present(layer, project, chinese)
 
 
-def adopt(layer, project=None):
+def adopt(layer, project=None, chinese=True):
     """A findings layer just added (by Processing) replaces the plan's earlier one: same style, same
-    place in the layer tree; without an earlier one it gets the findings style."""
+    place in the layer tree; without an earlier one it gets the findings style. Processing hands back the
+    layer already showing the file when the run wrote over a loaded one: it is read again, style kept."""
     project = project or QgsProject.instance()
     path = layer.source().split("|")[0]
+    if layer.customProperty(PROPERTY_KEY) == "findings":
+        return load_findings(path, project, chinese=chinese)
     plan = recorded_plan(path)
     old = existing(project, path, plan, exclude=layer)
     root = project.layerTreeRoot()
     if old is None:
-        style(layer)
+        apply_style(layer, "findings")
         _mark(layer, path, plan)
+        present(layer, project, chinese)
         return layer
     saved = QgsMapLayerStyle()
     saved.readFromLayer(old)
     saved.writeToLayer(layer)
-    chinese_fields(layer)
     layer.setName(old.name())
     _mark(layer, path, plan)
+    present(layer, project, chinese)
     old_node, new_node = root.findLayer(old.id()), root.findLayer(layer.id())
     if old_node is not None and new_node is not None:
         parent = old_node.parent()
@@ -134,19 +146,75 @@ def adopt(layer, project=None):
     return layer
 
 
-def style(layer):
-    apply_style(layer, "findings")
-    chinese_fields(layer)
-
-
-def chinese_fields(layer):
-    """Chinese field aliases, and severities shown as 错误/警告/提示 (the stored values stay English)."""
+def present(layer, project=None, chinese=True):
+    """The findings as a technician reads them in the attribute form and table: Chinese field names;
+    severities as 错误/警告/提示; the message and detail wrapped; areas (m²) and projected coordinates to 2 decimals; the English rule title
+    hidden in a Chinese UI (`chinese`); the plan's layer by the name it has in the layer tree where it is
+    loaded, else by its schema name (the control layer keeps its keys: one finding may name several, and a
+    list of names would widen the whole form). The stored values stay as written: the findings GeoPackage's
+    columns are a contract."""
+    project = project or QgsProject.instance()
     fields = layer.fields()
+
+    def show(name, kind, config=None):
+        index = fields.indexOf(name)
+        if index >= 0:
+            layer.setEditorWidgetSetup(index, QgsEditorWidgetSetup(kind, config or {}))
+
     for name, alias in ALIASES_ZH.items():
         index = fields.indexOf(name)
         if index >= 0:
             layer.setFieldAlias(index, alias)
-    index = fields.indexOf("severity")
+    show("severity", "ValueMap", {"map": [{zh: value} for value, zh in SEVERITY_ZH.items()]})
+    for name in ("message", "detail"):                    # long texts wrap instead of scrolling in a line
+        show(name, "TextEdit", {"IsMultiline": True, "UseHtml": False})
+    show("area_m2", "Range", _figure(2))
+    for name in ("x", "y"):                               # degrees where the findings' CRS is geographic
+        show(name, "Range", _figure(8 if layer.crs().isGeographic() else 2))
+    show("rule_title_en", "Hidden" if chinese else "")
+    index = fields.indexOf("plan_layer")
     if index >= 0:
-        layer.setEditorWidgetSetup(index, QgsEditorWidgetSetup(
-            "ValueMap", {"map": [{zh: value} for value, zh in SEVERITY_ZH.items()]}))
+        loaded = checked_layers(project, _run(layer).get("plan_path") or "")
+        keys = sorted(v for v in layer.uniqueValues(index) if v)          # "" (a CRS finding): shown empty
+        show("plan_layer", "ValueMap", {"map": [{"": ""}] + [{_layer_name(key, loaded, chinese): key} for key in keys]})
+
+
+def _figure(decimals):
+    """A Range widget's config: a number shown to `decimals` places, read-only in the form as elsewhere."""
+    return {"Min": -FIGURE_LIMIT, "Max": FIGURE_LIMIT, "Step": 1, "Precision": decimals, "AllowNull": True,
+            "Style": "SpinBox"}
+
+
+def _run(layer):
+    try:
+        return readback.run_record(layer.customProperty(PROPERTY_SOURCE) or "")
+    except OneMapError:
+        return {}
+
+
+def _layer_name(key, loaded, chinese):
+    """A plan layer's key as the user knows the layer: its name in the layer tree where `loaded` has it, else
+    its schema name with the key."""
+    spec = schema().layers.get(key)
+    if key in loaded:
+        return loaded[key].name()
+    if spec is None:
+        return key
+    return "{}（{}）".format(spec.zh, key) if chinese else "{} ({})".format(spec.en, key)
+
+
+def checked_layers(project, plan):
+    """{layer key: project layer} of the checked plan (`plan`: as the run record names it) that OneMap
+    loaded, a layer serving as another key (a detailed plan's GHDK as GHYDYH) standing for that one too; a
+    project layer checked as the plan's land use (CHECKED_AS) stands for GHYDYH."""
+    serves = {key: served for served, keys in schema().serving().items() for key in keys}
+    found = {}
+    for layer in project.mapLayers().values():
+        key = layer.customProperty(PROPERTY_KEY)
+        if plan and key and key != "findings" and layer.customProperty(PROPERTY_SOURCE) == plan:
+            found.setdefault(key, layer)
+            if key in serves:
+                found.setdefault(serves[key], layer)
+        elif plan and layer.customProperty(CHECKED_AS) == plan:
+            found.setdefault("GHYDYH", layer)
+    return found
