@@ -12,6 +12,7 @@ from . import fonts
 from .citation import citation_zh, status_zh, when_zh
 from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 from .report_units import general_rows, unit_section_html
+from .ruleset_label import ruleset_label
 
 # Lengths in px (1/96 inch): Qt's rich-text engine, which lays the report out where QGIS has no QtWebKit,
 # reads no mm or pt in margins and paddings.
@@ -161,11 +162,12 @@ def decision_text(report, finding):
 
 
 def run_record(report):
-    """(label, value) pairs of the run record: versions, inputs and their hashes."""
+    """(label, value) pairs of the run record: versions, inputs and their hashes (the rule set by name, never
+    its path on the checking machine)."""
     run = report.run
     pushed = run.get("pushed_down")             # rules that ran as SQL where plan and one map share a database
     return [("插件版本", run.get("plugin_version")), ("QGIS 版本", run.get("qgis_version")),
-            ("规则集", "{}（{}）".format(run.get("ruleset_id"), run.get("ruleset_path"))),
+            ("规则集", ruleset_label(run)),
             ("规则集 SHA-256", run.get("ruleset_sha256")),
             ("规划成果", run.get("plan_path")), ("规划成果 SHA-256", run.get("plan_sha256")),
             ("一张图", run.get("onemap_path")), ("一张图 SHA-256", run.get("onemap_sha256"))] + \
