@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from qgis.PyQt.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from qgis.PyQt.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from qgis.PyQt.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument, QTextOption
 
 from ..errors import OneMapError
 from . import fonts
@@ -204,6 +204,7 @@ def write_pdf(html, path, title="", end_markers=()):
     footer = QRectF(0, FOOTER_TOP_MM * mm, writer.width(), FOOTER_HEIGHT_MM * mm)
     painter = QPainter(writer)
     painter.setFont(fonts.font(FOOTER_PT))
+    align = QTextOption(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     for number, (document, index) in enumerate(sheets, 1):
         if number > 1:
             writer.newPage()
@@ -211,8 +212,7 @@ def write_pdf(html, path, title="", end_markers=()):
         painter.translate(0, -index * height)      # a piece longer than a page runs on as Qt pages it
         document.drawContents(painter, QRectF(0, index * height, pager.size.width(), height))
         painter.restore()
-        painter.drawText(footer, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                         footer_text(title, number, len(sheets)))
+        painter.drawText(footer, footer_text(title, number, len(sheets)), align)
     if not painter.end():
         raise OneMapError("导出 PDF 失败：{}".format(path), "PDF export failed: {}".format(path))
     fonts.fix_text_layer(path)
