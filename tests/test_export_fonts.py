@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, sample
 from export_helpers import pdf_fonts, pdf_text, radicals, render_page
 
@@ -55,10 +57,41 @@ def test_every_text_item_of_a_loaded_layout_takes_the_first_installed_candidate(
         if isinstance(item, QgsLayoutItemLabel):
             families.append(item.textFormat().font().family() if hasattr(item, "textFormat") else item.font().family())
         elif isinstance(item, (QgsLayoutItemLegend,)):
-            families += [item.style(part).font().family() for part in fonts.LEGEND_PARTS]
+            families += [fonts.legend_font(item, part).family() for part in fonts.LEGEND_PARTS]
         elif isinstance(item, QgsLayoutItemScaleBar):
             families.append(item.textFormat().font().family())
     assert families and set(families) == {first}
+
+
+def test_legend_fonts_set_through_the_text_format_without_deprecation_warnings(qgis_app):
+    """QGIS 3.30+ deprecates QgsLegendStyle.font()/setStyleFont() (a "Python警告" in the log per sheet):
+    the legend's parts take the export family, at the template's sizes, through their text format there."""
+    import warnings
+
+    from qgis.core import QgsLegendStyle, QgsPrintLayout, QgsProject, QgsReadWriteContext
+    from qgis.PyQt.QtXml import QDomDocument
+
+    from plugin.core.export import fonts
+    from plugin.core.export.report_pdf import load_template
+    from plugin.core.export.sheet_layout import LegendFit
+    document = QDomDocument()
+    with open(os.path.join(ROOT, "resources", "mapsheet_A3_landscape.qpt"), encoding="utf-8") as handle:
+        document.setContent(handle.read())
+    project = QgsProject()
+    template = QgsPrintLayout(project)
+    template.loadFromTemplate(document, QgsReadWriteContext())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sizes = [fonts.legend_font(template.itemById("legend"), part).pointSizeF() for part in fonts.LEGEND_PARTS]
+        layout = load_template("mapsheet_A3_landscape.qpt", project)         # kept: the legend is its item
+        legend = layout.itemById("legend")
+        LegendFit(legend)._set(2, 0.8)
+    assert [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)] == []
+    parts = [fonts.legend_font(legend, part) for part in fonts.LEGEND_PARTS]
+    assert {font.family() for font in parts} == {fonts.family()}
+    assert [font.pointSizeF() for font in parts[:3]] == sizes[:3] and min(sizes) >= 6
+    assert parts[3].pointSizeF() == pytest.approx(sizes[3] * 0.8)                # LegendFit shrank the entries
+    assert parts[0].bold() and legend.style(QgsLegendStyle.Style.Title) is not None
 
 
 def test_radicals_in_a_pdf_text_layer_become_the_ideographs_they_draw(qgis_app, tmp_path, monkeypatch):

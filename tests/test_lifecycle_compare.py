@@ -1,6 +1,7 @@
 """对比分析 and 全过程留痕 (issue 20): plans and one-map versions compared with areas known by arithmetic,
 the workbook and the map sheet read back, the trail exported."""
 import os
+import re
 import subprocess
 
 import pytest
@@ -136,3 +137,27 @@ def test_the_trail_is_one_story_with_who_when_and_hashes(tmp_path):
     assert sheets == ["版本", "留痕"]
     rows = sheet_rows(str(tmp_path / "trail.xlsx"), "留痕")
     assert [r["事项"] for r in rows] == ["核对", "批复", "入库", "核对", "批复", "入库"] and rows[2]["人员"] == "李四"
+
+
+def test_the_comparison_sheet_takes_its_scale_as_the_map_sheets_do(tmp_path, monkeypatch):
+    """The village (1 000 m square) at the largest series scale at which it fits the map frame with
+    MARGIN_MM of paper on every side (mapsheets.fit_map, as the map sheets) — not grown by 4 % and rounded up."""
+    from plugin.core.export import mapsheets
+    from plugin.core.export.mapsheets import MARGIN_MM, NICE_SCALES
+    from plugin.core.lifecycle import compare_report
+    fitted = []
+
+    def fit_map(map_item, extent, margin_mm):
+        fitted.append((map_item.rect().width(), map_item.rect().height(), extent.width(), extent.height(), margin_mm))
+        return mapsheets.fit_map(map_item, extent, margin_mm)
+    monkeypatch.setattr(compare_report, "fit_map", fit_map)
+    onemap = merged_twice(tmp_path)
+    result = compare(onemap, onemap, str(tmp_path / "v1-v2.gpkg"), old_as_of=1, new_as_of=2)
+    pdf, _png = export_sheet(result, str(tmp_path / "对比图.pdf"), title="测试村")
+    text = pdf_text(pdf).replace(" ", "").replace(",", "")
+    [(width, height, ground_x, ground_y, margin)] = fitted
+    assert (ground_x, ground_y, margin) == (pytest.approx(1000.0), pytest.approx(1000.0), MARGIN_MM)   # A3: k = 1
+    [scale] = {int(s) for s in re.findall(r"1:(\d+)", text)} & set(NICE_SCALES)                     # as printed
+    finer = NICE_SCALES[NICE_SCALES.index(scale) - 1]
+    assert 1000.0 * 1000.0 / scale <= min(width, height) - 2 * MARGIN_MM              # fits at the printed scale
+    assert 1000.0 * 1000.0 / finer > min(width, height) - 2 * MARGIN_MM              # not at the next finer one

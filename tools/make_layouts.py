@@ -43,7 +43,7 @@ from qgis.PyQt.QtGui import QColor, QFont
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-from plugin.core.export import FONT  # noqa: E402
+from plugin.core.export import FONT, fonts  # noqa: E402
 
 PAPERS = {"A3": (420.0, 297.0), "A1": (841.0, 594.0)}
 TABLE_COLUMNS = (("序号", 6.0, Qt.AlignHCenter), ("规则", 12.0, Qt.AlignLeft), ("问题", 25.0, Qt.AlignLeft),
@@ -149,7 +149,7 @@ def add_legend(layout, linked_map, rect, sizes, symbol, box_space, column_space)
     legend.setWrapString("")
     parts = (QgsLegendStyle.Title, QgsLegendStyle.Group, QgsLegendStyle.Subgroup, QgsLegendStyle.SymbolLabel)
     for part, size, bold in zip(parts, sizes, (True, True, True, False)):
-        legend.setStyleFont(part, font(size, bold))
+        fonts.set_legend_font(legend, part, font(size, bold))
     legend.setSymbolWidth(symbol[0])
     legend.setSymbolHeight(symbol[1])
     legend.setBoxSpace(box_space)

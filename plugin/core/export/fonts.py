@@ -95,6 +95,27 @@ def _swap_format(text_format):
     return text_format
 
 
+def legend_font(legend, part):
+    """The font of a legend part (QgsLegendStyle.Style): from its text format where QGIS has one (3.30+;
+    QgsLegendStyle.font() is deprecated there), else its font."""
+    style = legend.style(part)
+    return style.textFormat().toQFont() if hasattr(style, "textFormat") else style.font()
+
+
+def set_legend_font(legend, part, font):
+    """Set a legend part's font, its size in points: through the text format where QGIS has one (3.30+)."""
+    style = legend.style(part)
+    if not hasattr(style, "setTextFormat"):
+        legend.setStyleFont(part, font)
+        return
+    text_format = style.textFormat()
+    text_format.setFont(font)
+    text_format.setSize(font.pointSizeF())
+    text_format.setSizeUnit(Qgis.RenderUnit.Points)                 # 3.30+, as setTextFormat
+    style.setTextFormat(text_format)
+    legend.setStyle(part, style)
+
+
 def apply_to_layout(layout):
     """Set the export family on the layout's labels, legend, scale bars and tables."""
     for item in layout.items():
@@ -105,7 +126,7 @@ def apply_to_layout(layout):
                 item.setFont(swap(item.font()))
         elif isinstance(item, QgsLayoutItemLegend):
             for part in LEGEND_PARTS:
-                item.setStyleFont(part, swap(item.style(part).font()))
+                set_legend_font(item, part, swap(legend_font(item, part)))
         elif isinstance(item, QgsLayoutItemScaleBar):
             item.setTextFormat(_swap_format(item.textFormat()))
     for table in layout.multiFrames():

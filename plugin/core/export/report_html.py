@@ -12,13 +12,16 @@ from . import fonts
 from .citation import citation_zh, status_zh, when_zh
 from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
 from .report_units import general_rows, unit_section_html
+from .ruleset_label import ruleset_label
 
+# Lengths in px (1/96 inch): Qt's rich-text engine, which lays the report out where QGIS has no QtWebKit,
+# reads no mm or pt in margins and paddings.
 CSS_TEMPLATE = """
 body { font-family: '%FONT%', 'Microsoft YaHei', 'PingFang SC', 'Noto Sans CJK SC', sans-serif; font-size: 9pt; color: #111;
        word-wrap: break-word; }
-h1 { font-size: 17pt; text-align: center; margin: 0 0 2mm 0; }
-p.sub { text-align: center; margin: 0 0 5mm 0; color: #333; }
-h2 { font-size: 12pt; margin: 6mm 0 2mm 0; border-bottom: 1px solid #444; }
+h1 { font-size: 17pt; text-align: center; margin: 0 0 8px 0; }
+p.sub { text-align: center; margin: 0 0 19px 0; color: #333; white-space: pre-wrap; }
+h2 { font-size: 12pt; margin: 23px 0 8px 0; border-bottom: 1px solid #444; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; page-break-inside: auto; }
 table.findings { font-size: 8pt; }
 tr { page-break-inside: avoid; }
@@ -27,10 +30,10 @@ th { background: #e8e8e8; font-weight: bold; }
 td.n { text-align: right; }
 td.c { white-space: nowrap; }
 .pass { color: #176b2c; } .fail { color: #b00020; font-weight: bold; } .na { color: #666; }
-.conclusion { font-size: 13pt; margin: 2mm 0; }
-.sign td { border: none; padding: 6mm 2mm 0 0; font-size: 11pt; }
+.conclusion { font-size: 13pt; margin: 8px 0; }
+.sign td { border: none; padding: 23px 8px 0 0; font-size: 11pt; }
 .small { color: #444; font-size: 8pt; }
-.basis { margin: 0 0 2mm 0; }
+.basis { margin: 0 0 8px 0; }
 """
 
 
@@ -109,8 +112,8 @@ def _rules_table(report):
         rows.append([rule["rule_id"], rule.get("title") or "", Markup(clause),
                      _status(rule["status"], text=report.status_zh(rule)),
                      report.rule_count(rule), number(area), number(mu(area)), report.rule_reason(rule, notes)])
-    return _table([("编号", 10, ""), ("规则", 12, ""), ("依据条款", 33, ""), ("结论", 7, "c"), ("问题", 6, "n"),
-                   ("面积 m²", 11, "n"), ("面积 亩", 8, "n"), ("说明", 13, "")], rows) + "".join(
+    return _table([("编号", 10, ""), ("规则", 12, ""), ("依据条款", 31, ""), ("结论", 7, "c"), ("问题", 6, "n"),
+                   ("面积 m²", 11, "n"), ("面积 亩", 8, "n"), ("说明", 15, "")], rows) + "".join(
         "<p class='small'>{}（{}）：{}</p>".format(*map(escape, line)) for line in notes_text(notes))
 
 
@@ -159,11 +162,12 @@ def decision_text(report, finding):
 
 
 def run_record(report):
-    """(label, value) pairs of the run record: versions, inputs and their hashes."""
+    """(label, value) pairs of the run record: versions, inputs and their hashes (the rule set by name, never
+    its path on the checking machine)."""
     run = report.run
     pushed = run.get("pushed_down")             # rules that ran as SQL where plan and one map share a database
     return [("插件版本", run.get("plugin_version")), ("QGIS 版本", run.get("qgis_version")),
-            ("规则集", "{}（{}）".format(run.get("ruleset_id"), run.get("ruleset_path"))),
+            ("规则集", ruleset_label(run)),
             ("规则集 SHA-256", run.get("ruleset_sha256")),
             ("规划成果", run.get("plan_path")), ("规划成果 SHA-256", run.get("plan_sha256")),
             ("一张图", run.get("onemap_path")), ("一张图 SHA-256", run.get("onemap_sha256"))] + \

@@ -1,8 +1,8 @@
 """The check report as PDF: the report's HTML flowed through the resources/report_a4.qpt print layout.
 
 QGIS renders the HTML frame by frame, adding A4 pages until the text ends; fonts are embedded.
-QGIS builds without QtWebKit (Debian 13's 3.40, sid's 3.44) leave an HTML frame empty: there the
-same HTML is laid out by Qt's own rich-text engine onto A4 pages with the same footer.
+QGIS builds without QtWebKit (every Qt6 QGIS, Debian 13's 3.40, sid's 3.44) leave an HTML frame empty:
+there the same HTML is laid out by Qt's own rich-text engine and paged by report_pages, with the same footer.
 
 The findings file's text is data on both paths: the HTML frame evaluates no QGIS expressions, QtWebKit
 runs no script and fetches nothing while it lays the report out (webkit_locked, and the document's
@@ -14,13 +14,11 @@ import os
 
 from qgis.core import (Qgis, QgsExpressionContextUtils, QgsLayoutExporter, QgsLayoutItemHtml, QgsLayoutItemLabel,
                        QgsPrintLayout, QgsProject, QgsReadWriteContext)
-from qgis.PyQt.QtCore import QMarginsF, QRectF, QSizeF
-from qgis.PyQt.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..errors import OneMapError
 from ..paths import RESOURCES_DIR
-from . import fonts
+from . import fonts, report_pages
 from .report_html import RECORD, SIGNATURE
 
 TEMPLATE = "report_a4.qpt"
@@ -115,75 +113,6 @@ def _pushed(html, tail, px):
     return html.replace(tail, '<div style="height:{}px"></div>{}'.format(px, tail))
 
 
-class TextDocument(QTextDocument):
-    """Qt's rich-text document that loads nothing: no image or style sheet, local or remote. An image
-    is one transparent pixel (given nothing, Qt would read the <img> source as a file name itself)."""
-
-    def loadResource(self, kind, url):  # noqa: N802
-        if kind != QTextDocument.ResourceType.ImageResource:
-            return None
-        blank = QImage(1, 1, QImage.Format.Format_ARGB32)
-        blank.fill(0)
-        return blank
-
-
-def _text_document(html, writer, page):
-    document = TextDocument()
-    document.documentLayout().setPaintDevice(writer)
-    document.setDefaultFont(fonts.font(10))
-    document.setHtml(html)
-    document.setPageSize(page)
-    return document
-
-
-def _keep_together_text(html, writer, page):
-    """The document of `html`, its end pushed to a new page when a page break would fall inside it."""
-    document = _text_document(html, writer, page)
-    after = document.documentLayout().documentSize().height()
-    for tail in _tails(html):
-        shorter = _text_document(html.replace(tail, ""), writer, page)
-        before = shorter.documentLayout().documentSize().height()
-        if after - before > page.height():
-            continue                                    # longer than a page: try the shorter end
-        if int(before // page.height()) != int(after // page.height()):
-            html = html.replace(tail, tail.replace("<h2>", "<h2 style='page-break-before: always'>", 1))
-            document = _text_document(html, writer, page)
-        break
-    return document
-
-
-def write_text_document_pdf(html, path, margin_mm=18.0):
-    """The HTML laid out by QTextDocument on A4 pages, "第 i 页 共 n 页" under each; text stays text."""
-    writer = QPdfWriter(path)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(margin_mm, margin_mm, margin_mm, margin_mm), QPageLayout.Unit.Millimeter)
-    writer.setResolution(300)
-    footer_height = writer.resolution() * 10 / 25.4               # 10 mm under the text
-    page = QSizeF(writer.width(), writer.height() - footer_height)
-    document = _keep_together_text(html, writer, page)
-    pages = document.pageCount()
-    footer = TextDocument()
-    footer.documentLayout().setPaintDevice(writer)
-    footer.setDefaultFont(fonts.font(9))
-    footer.setTextWidth(page.width())
-    painter = QPainter(writer)
-    for index in range(pages):
-        if index:
-            writer.newPage()
-        painter.save()
-        painter.translate(0, -index * page.height())
-        document.drawContents(painter, QRectF(0, index * page.height(), page.width(), page.height()))
-        painter.restore()
-        footer.setHtml('<p align="center">第 {} 页 共 {} 页</p>'.format(index + 1, pages))
-        painter.save()
-        painter.translate(0, writer.height() - footer.size().height())
-        footer.drawContents(painter)
-        painter.restore()
-    if not painter.end():
-        raise OneMapError("导出 PDF 失败：{}".format(path), "PDF export failed: {}".format(path))
-    fonts.fix_text_layer(path)
-
-
 def _load(item, html):
     item.setHtml(html)
     item.loadHtml()
@@ -231,7 +160,7 @@ def write_report_pdf(html, path, title=""):
     """The report's HTML as an A4 PDF: through the print layout where QtWebKit is there, else QTextDocument.
     The HTML frame evaluates no expressions: `[% … %]` in the data is printed as it stands."""
     if not has_webkit():
-        write_text_document_pdf(html, path)
+        report_pages.write_pdf(html, path, footer_title(title), (RECORD, SIGNATURE))
         return
     with webkit_locked():
         layout = load_template(TEMPLATE)

@@ -72,5 +72,5 @@ def unit_section_html(report):
             css.get(status, "na"), escape(status), escape(note))
         for code, name, compare, allocated, planned, unit, status, note in rows)
     head = "".join("<th{}>{}</th>".format(' style="width:28%"' if h == "说明" else "", h) for h in HEADERS)
-    return ("<h3 style='font-size:10.5pt; margin:3mm 0 1.5mm 0'>单元指标传导（一张图规划单元下达）</h3>"
+    return ("<h3 style='font-size:10.5pt; margin:11px 0 6px 0'>单元指标传导（一张图规划单元下达）</h3>"
             "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>".format(head, body))

@@ -21,6 +21,7 @@ from qgis.PyQt.QtCore import QRectF, Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
 from ..errors import OneMapError
+from . import fonts
 
 TABLE_ID = "findings_table"
 TITLE_SHRINK = 0.6                  # the smallest title size, as a share of the template's
@@ -89,7 +90,7 @@ class LegendFit:
 
     def __init__(self, legend):
         self.legend = legend
-        self.font = legend.styleFont(QgsLegendStyle.Style.SymbolLabel)
+        self.font = fonts.legend_font(legend, QgsLegendStyle.Style.SymbolLabel)
         self.symbol = (legend.symbolWidth(), legend.symbolHeight())
 
     def content_size(self):
@@ -111,7 +112,7 @@ class LegendFit:
     def _set(self, columns, share):
         font = QFont(self.font)
         font.setPointSizeF(self.font.pointSizeF() * share)
-        self.legend.setStyleFont(QgsLegendStyle.Style.SymbolLabel, font)
+        fonts.set_legend_font(self.legend, QgsLegendStyle.Style.SymbolLabel, font)
         self.legend.setSymbolWidth(self.symbol[0] * share)
         self.legend.setSymbolHeight(self.symbol[1] * share)
         self.legend.setColumnCount(columns)

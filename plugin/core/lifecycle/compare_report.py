@@ -26,9 +26,10 @@ from qgis.core import (
 from ..errors import OneMapError
 from ..export import fonts
 from ..export.atomic import write_atomically
-from ..export.mapsheets import (MUTED_OPACITY, SheetLayer, crs_note, export_png, fill_legend, fit_extent,
-                                make_room_for_legend, nice_length, nice_scale, present_classes, today)
+from ..export.mapsheets import (MARGIN_MM, MUTED_OPACITY, SheetLayer, bar_segments, crs_note, export_png, fill_legend,
+                                fit_map, make_room_for_legend, present_classes, today)
 from ..export.report_pdf import export_pdf, load_template
+from ..export.sheet_layout import scale_factor
 from ..read.sources import ogr_uri, source_title
 from ..read.styles import apply_style
 from .compare import CHANGE_ZH
@@ -150,11 +151,11 @@ def export_sheet(comparison, path, paper="A3", title="", compiler="", date=""):
     map_item.setCrs(crs)
     map_item.setLayers([entry.layer for entry in entries])
     map_item.setKeepLayerSet(True)
-    map_item.setExtent(fit_extent(extent, map_item.rect().width() / map_item.rect().height()))
-    map_item.setScale(nice_scale(map_item.scale()))
-    scale = int(round(map_item.scale()))
+    scale = fit_map(map_item, extent, MARGIN_MM * scale_factor(legend))       # as the map sheets: a margin in paper
     scalebar = next(item for item in layout.items() if isinstance(item, QgsLayoutItemScaleBar))
-    scalebar.setUnitsPerSegment(nice_length(scale * map_item.rect().width() / 20.0 / 1000.0))
+    length, count = bar_segments(scale, scale_factor(legend))
+    scalebar.setUnitsPerSegment(length)
+    scalebar.setNumberOfSegments(count)
     scalebar.update()
     note = ("注：对比前为{}，对比后为{}；标注为 原用途→新用途（+ 新增，− 移出）；新增 {:.2f}、移出 {:.2f}、用途改变 {:.2f} 平方米"
             "（{} 平面面积）。底图为对比后的用地。").format(
