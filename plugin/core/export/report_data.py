@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..read.schema import schema
 from ..read.sources import source_title
 from ..review import decisions, readback
-from ..review.layout import SEVERITIES, STATUS_ZH
+from ..review.layout import NOTE_JOIN, SEVERITIES, STATUS_ZH
 from .text import clip, plain
 
 MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
@@ -149,18 +149,22 @@ class Report:
     def shared_notes(self):
         """[(note, [rule ids])]: the 说明 that several rules which ran share — what a rule that ran says there is the
         parcels it could not examine (1 个用途无法识别的地块（代码 R2）未参与本规则核对，见 ATT-01), the same for every
-        rule on the layer. Printed once under the rules table (注 1 …), each rule's 说明 referring to it."""
+        rule on the layer. A 说明 of several parts (joined by '；': the parcels left to a rule deferred to) shares
+        part by part. Printed once under the rules table (注 1 …), each rule's 说明 referring to it."""
         rules = {}
         for rule in self.rules:
-            if rule["status"] in ("passed", "failed") and rule.get("reason"):
-                rules.setdefault(rule["reason"], []).append(rule["rule_id"])
+            if rule["status"] in ("passed", "failed"):
+                for part in _parts(rule.get("reason")):
+                    rules.setdefault(part, []).append(rule["rule_id"])
         return [(note, ids) for note, ids in rules.items() if len(ids) > 1]
 
     def rule_reason(self, rule, notes):
-        """A rule's 说明 as printed: its own reason, or '见注 n' for the n-th of `notes` (shared_notes())."""
-        reason = rule.get("reason") or ""
-        number = next((n for n, (note, ids) in enumerate(notes, 1) if note == reason and rule["rule_id"] in ids), 0)
-        return "见注 {}".format(number) if number else reason
+        """A rule's 说明 as printed: its own reason, each part of it that is the n-th of `notes` (shared_notes())
+        said as '见注 n'."""
+        numbers = {note: n for n, (note, ids) in enumerate(notes, 1) if rule["rule_id"] in ids}
+        parts = _parts(rule.get("reason"))
+        return NOTE_JOIN.join("见注 {}".format(numbers[part]) if part in numbers else part for part in parts) \
+            if parts else rule.get("reason") or ""
 
     def rule_count(self, rule):
         """The findings of a rule listed in the report (counted from the rows, as the panel counts them)."""
@@ -212,3 +216,8 @@ def read_report(path):
     return Report(path=path, run=stored.run, rules=stored.rules, indicators=stored.indicators, findings=findings,
                   decisions=decisions.open_decisions(path),          # as the panel
                   villages=_villages(stored), problems=stored.problems, stored=stored)
+
+
+def _parts(reason):
+    """A rule's 说明 cut into the notes it joins (selection.unexamined_note)."""
+    return [part for part in (reason or "").split(NOTE_JOIN) if part]

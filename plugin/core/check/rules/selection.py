@@ -10,6 +10,7 @@ import weakref
 from collections import Counter
 
 from ...read.codes import code_list, looks_like_gb50137, uses
+from ...review.layout import NOTE_JOIN
 
 RANK = {"none": 0, "info": 1, "warning": 2, "error": 3}
 SELECTING_KINDS = ("overlap", "outside")     # rule kinds that choose parcels by code
@@ -82,7 +83,7 @@ def unexamined_note(rule, ctx):
     notes = [unreadable_note(rule, ctx)]
     if hasattr(rule, "deferred_note"):
         notes.append(rule.deferred_note(ctx))
-    return "；".join(note for note in notes if note)
+    return NOTE_JOIN.join(note for note in notes if note)
 
 
 def unreadable_note(rule, ctx):
