@@ -30,3 +30,20 @@ def test_a_text_that_fails_is_not_kept(tmp_path, monkeypatch):
         with pytest.raises(yamlfile.OneMapError, match="第 2 行"):
             yamlfile.Marked(str(path))
     assert yamlfile._PARSED == {}
+
+
+@pytest.mark.skipif(yamlfile.FAST_LOADER is None, reason="PyYAML without libyaml")
+def test_libyaml_reads_every_shipped_file_as_the_python_loader_does(monkeypatch):
+    import glob
+    import os
+    root = os.path.join(os.path.dirname(__file__), "..", "plugin", "data")
+    files = glob.glob(os.path.join(root, "**", "*.yaml"), recursive=True)
+    assert len(files) >= 5
+    for path in files:
+        monkeypatch.setattr(yamlfile, "_PARSED", {})
+        fast = yamlfile.Marked(path)
+        monkeypatch.setattr(yamlfile, "_PARSED", {})
+        monkeypatch.setattr(yamlfile, "FAST_LOADER", None)
+        slow = yamlfile.Marked(path)
+        monkeypatch.undo()
+        assert (fast.data, fast.lines, fast.written) == (slow.data, slow.lines, slow.written), path
