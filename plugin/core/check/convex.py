@@ -10,7 +10,7 @@ turn is taken as left or right only where its cross product exceeds what that la
 (TURN_SLACK ulps of the ring's largest coordinate, times the two edges' lengths). A turn within that is
 straight, and only when the next edge goes on forward (a spike back along the same line is no straight
 turn). Straight turns add up, though: a sliver of many points could bow one side across the other one
-straight turn at a time (a red team's 500 m × 10 µm road), so a ring is cleared only when it is wider
+straight turn at a time (a 500 m × 10 µm road of 100 points can), so a ring is cleared only when it is wider
 than all its straight turns together could bend a side. Points are taken relative to their ring's
 first point, so the edges themselves are exact.
 """
