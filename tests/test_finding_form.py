@@ -104,13 +104,21 @@ def test_a_form_wider_than_its_fields_need_is_widened(qgis_iface, qgis_new_proje
     from qgis.PyQt.QtWidgets import QApplication
     QApplication.setFont(QFont("Sans Serif", 13))             # (desktop_font gives the font back)
 
-    from plugin.gui.feature_form import FORM_SIZE, SCREEN_SHARE
+    from plugin.gui.feature_form import FORM_SIZE, SCREEN_SHARE, widen
     layer = load_findings(findings_file, QgsProject.instance(), "杜村", chinese=True)
     dialog = open_form(qgis_iface, layer, "ATT-01")
     scroll = dialog.findChild(QScrollArea)
     limit = int(QApplication.primaryScreen().availableGeometry().width() * SCREEN_SHARE)
-    assert dialog.width() > FORM_SIZE[0]
-    assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width() or dialog.width() == limit
+
+    def fits():
+        return scroll.widget().minimumSizeHint().width() <= scroll.viewport().width() or dialog.width() == limit
+    assert dialog.width() >= FORM_SIZE[0] and fits()
+    dialog.resize(300, dialog.height())                      # narrower than its fields (whatever QGIS lays out)
+    QApplication.processEvents()
+    assert not fits()
+    widen(dialog, limit)
+    QApplication.processEvents()
+    assert dialog.width() > 300 and fits()
     dialog.close()
 
 

@@ -35,6 +35,15 @@ def convex_features(rings, count):
     if len(chosen) < len(rings):                            # only the rings chosen, one after another
         points = np.repeat(rings.starts[chosen] - (np.cumsum(sizes) - sizes), sizes) + np.arange(sizes.sum())
         x, y = x[points], y[points]
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):     # NaN, inf: judged not convex
+        ok = _turning_once(x, y, sizes)
+    convex[rings.owner[chosen[ok]]] = True
+    return convex
+
+
+def _turning_once(x, y, sizes):
+    """Per ring (its points x, y one ring after another, `sizes` points each, closed): whether it turns
+    once around one way, wider than its straight turns could bend it (see the module's docstring)."""
     first = np.cumsum(sizes) - sizes                        # each ring's first point (and first edge)
     x0, y0 = x[first], y[first]
     x, y = x - np.repeat(x0, sizes), y - np.repeat(y0, sizes)
@@ -67,11 +76,9 @@ def convex_features(rings, count):
     # the straight turns' angles added up (each at most 2|cross| / (reach · next reach)) bend a side by at
     # most their sum times its length: a ring must be wider than that, with room to spare (a sliver of
     # many points could otherwise bow across itself one straight turn at a time)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        bend = np.where(left | right | (reach == 0), 0.0, 2.0 * np.abs(cross) / (reach * (np.abs(nx) + np.abs(ny))))
+    bend = np.where(left | right | (reach == 0), 0.0, 2.0 * np.abs(cross) / (reach * (np.abs(nx) + np.abs(ny))))
     bend[none] = 0.0
     perimeter = np.add.reduceat(reach, first)
     twice_area = np.abs(np.add.reduceat(x * dy - y * dx, first))
     ok &= twice_area > 2.0 * BOW_ROOM * np.add.reduceat(bend, first) * perimeter * perimeter
-    convex[rings.owner[chosen[ok]]] = True
-    return convex
+    return ok
