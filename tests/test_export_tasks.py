@@ -62,5 +62,5 @@ def test_the_report_is_written_by_a_task_except_a_pdf_laid_out_by_qtwebkit(check
     on_main_thread = extension == ".pdf" and has_webkit()           # QtWebKit lives on the GUI thread only
     assert (checked.task is None) == on_main_thread
     wait_for(lambda: checked.task is None)
-    assert path.is_file() and path.stat().st_size > 1000
+    assert path.is_file() and path.stat().st_size > 1000, checked.status.text()
     assert checked.status.text() == str(path)

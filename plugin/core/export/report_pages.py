@@ -143,22 +143,32 @@ def groups(found, end_markers):
 
 
 class Pager:
-    """Lays page documents out on `writer` at the text area's size."""
+    """Lays page documents out on `writer` at the text area's size. Whether a page fits is measured on one
+    document kept for the purpose: a document made and dropped for each try (hundreds a report) let
+    sip hand a new document's layout the wrapper of a deleted one in a worker thread (QGIS 3.40: "wrapped
+    C/C++ object of type QAbstractTextDocumentLayout has been deleted", one export in two)."""
 
     def __init__(self, writer, head):
         self.writer, self.head = writer, head
         self.size = QSizeF(writer.width(), writer.resolution() * TEXT_HEIGHT_MM / 25.4)
+        self._measure = self._new()
 
-    def document(self, page):
+    def _new(self):
         document = TextDocument()
         document.documentLayout().setPaintDevice(self.writer)
         document.setDefaultFont(fonts.font(10))
-        document.setHtml(page_html(self.head, page))
         document.setPageSize(self.size)
         return document
 
+    def document(self, page):
+        """A document of its own for `page` (kept by the caller while it is drawn)."""
+        document = self._new()
+        document.setHtml(page_html(self.head, page))
+        return document
+
     def fits(self, page):
-        return self.document(page).pageCount() == 1
+        self._measure.setHtml(page_html(self.head, page))
+        return self._measure.pageCount() == 1
 
     def pages(self, bound, ends):
         """[[Piece]] per page: groups added in turn, a new page where the next one would not fit. The end
