@@ -40,8 +40,14 @@ def decide(browser, rule_id, kind="false_positive", approval=""):
 
 
 @pytest.fixture
-def panel(qgis_iface, qgis_new_project, onemap_provider, tmp_path):
-    """The panel after checking a copy of the conflicts plan into result.gpkg, one decision recorded."""
+def panel(qgis_iface, qgis_new_project, onemap_provider, tmp_path, monkeypatch):
+    """The panel after checking a copy of the conflicts plan into result.gpkg, one decision recorded. The
+    test iface gets a real layer tree view: Processing's loading on completion hands it to C++ (3.44)."""
+    from qgis.core import QgsLayerTreeModel
+    from qgis.gui import QgsLayerTreeView
+    view = QgsLayerTreeView()
+    view.setModel(QgsLayerTreeModel(QgsProject.instance().layerTreeRoot(), view))
+    monkeypatch.setattr(qgis_iface, "layerTreeView", lambda: view, raising=False)
     plan = str(tmp_path / "village_conflicts.gpkg")
     shutil.copy(sample("village_conflicts.gpkg"), plan)
     dock = checked_in_the_panel(qgis_iface, plan, tmp_path)
