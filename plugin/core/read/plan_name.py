@@ -85,7 +85,8 @@ def _unit_names(plan, onemap):
         found = onemap.get("GHDY")
         code, name = (found.fields.get(found.spec.field_for(role).name) for role in ("unit_code", "name"))
         if codes and code and name:
-            named = {_text(f[code]): _text(f[name]) for f in onemap.open_layer("GHDY").getFeatures()}
+            request = QgsFeatureRequest().setFlags(QgsFeatureRequest.Flag.NoGeometry)
+            named = {_text(f[code]): _text(f[name]) for f in onemap.open_layer("GHDY").getFeatures(request)}
             names = list(dict.fromkeys(named[c] for c in sorted(codes) if _is_name(named.get(c, ""), "GHDY")))
     joined = _joined(names)
     return joined if names and len(joined) <= NAME_CHARS else ""

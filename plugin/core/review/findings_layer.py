@@ -204,9 +204,10 @@ def _layer_name(key, loaded, chinese):
 
 
 def checked_layers(project, plan):
-    """{layer key: project layer} of the checked plan (`plan`: as the run record names it) that OneMap
-    loaded, a layer serving as another key (a detailed plan's GHDK as GHYDYH) standing for that one too; a
-    project layer checked as the plan's land use (CHECKED_AS) stands for GHYDYH."""
+    """{layer key: project layer} of a checked source — the plan, or the one map (core.review.places) — that
+    OneMap loaded (`plan`: the source as the run record names it), a layer serving as another key (a
+    detailed plan's GHDK as GHYDYH) standing for that one too; a project layer checked as the plan's land
+    use (CHECKED_AS) stands for GHYDYH."""
     serves = {key: served for served, keys in schema().serving().items() for key in keys}
     found = {}
     for layer in project.mapLayers().values():

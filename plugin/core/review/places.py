@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from ..check.reading import label_text
 from ..errors import OneMapError
-from ..read.layer_tree import PROPERTY_KEY, PROPERTY_SOURCE
 from ..read.schema import schema
 from ..read.sources import open_source
+from .findings_layer import checked_layers
 from .recorded import may_open
 
 # rule kind -> (layer key, the run record's source holding it, the code's role, the name's role, Chinese, English)
@@ -49,8 +49,7 @@ def locate(project, run, rule_kind, code, opened=None):
     label = (run or {}).get(side) or ""
     spec = schema().layers[key]
     roles = (spec.field_for(code_role).name, spec.field_for(name_role).name)
-    layer = next((layer for layer in project.mapLayers().values() if label and layer.customProperty(PROPERTY_KEY) == key
-                  and layer.customProperty(PROPERTY_SOURCE) == label), None)
+    layer = checked_layers(project, label).get(key)
     if layer is not None:
         layer_id, (areas, crs) = layer.id(), read_areas(layer, spec, roles)
     else:
