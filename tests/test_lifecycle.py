@@ -2,6 +2,7 @@
 byte-identical, reads as of a version or date, the approved-plans rules, comparisons with exact areas."""
 import datetime
 import os
+import shutil
 import sqlite3
 
 import pytest
@@ -263,6 +264,31 @@ def test_a_plan_changed_after_its_check_is_refused(county):
     layer.SetFeature(feature)
     dataset = None
     refused(onemap, "在核对后已改变", plan_b, findings, onemap, HOUSING_NO, "2024-06-01", "修改")
+
+
+def test_a_plan_edited_in_qgis_whose_edits_sit_in_its_write_ahead_log_is_refused(county):
+    """QGIS edits a GeoPackage in WAL mode: a saved edit stays in the `-wal` file until a checkpoint, the
+    GeoPackage itself unchanged. Its hash covered the GeoPackage only, so a plan edited after its check
+    (QGIS still open) was merged as checked (red team)."""
+    onemap, plan_b, tmp = county
+    os.mkdir(os.path.join(str(tmp), "editing"))
+    plan_b = shutil.copy(plan_b, os.path.join(str(tmp), "editing", "b.gpkg"))    # its -wal beside it, not the one map
+    editing = sqlite3.connect(plan_b)                         # QGIS's connection, held while it edits
+    try:
+        assert editing.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
+        editing.execute("PRAGMA wal_autocheckpoint=0")
+        for name in ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):   # (the R-tree triggers name them)
+            editing.create_function(name, 1, lambda _geometry: 0)
+        editing.execute("UPDATE GHYDYH SET YDYHFLMC = YDYHFLMC WHERE fid = 1")
+        editing.commit()
+        findings = check(plan_b, onemap, tmp, "b", change="修改")
+        before = os.path.getsize(plan_b), open(plan_b, "rb").read()
+        editing.execute("UPDATE GHYDYH SET YDYHFLDM = '0804' WHERE fid = 1")
+        editing.commit()
+        assert (os.path.getsize(plan_b), open(plan_b, "rb").read()) == before      # the edit is in the log only
+        refused(onemap, "在核对后已改变", plan_b, findings, onemap, HOUSING_NO, "2024-06-01", "修改")
+    finally:
+        editing.close()
 
 
 def test_a_one_map_changed_after_the_check_is_refused(county):

@@ -60,3 +60,17 @@ def test_a_file_put_in_the_place_of_another_is_read(tmp_path, counted):
     os.replace(other, onemap)
     os.utime(onemap, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert sources.source_hash(onemap) != first
+
+
+def test_a_geopackages_write_ahead_log_is_hashed_while_it_holds_anything(tmp_path, counted):
+    """Saved edits of a GeoPackage in WAL mode (QGIS editing it) sit in its -wal file until a checkpoint."""
+    plan = written(tmp_path / "village.gpkg", b"p" * 100)
+    alone = sources.source_hash(plan)
+    written(tmp_path / "village.gpkg-wal", b"")
+    assert sources.source_hash(plan) == alone                      # an empty log holds nothing
+    hashes = {alone}
+    for log in (b"frame 1", b"frame 1, frame 2"):
+        written(tmp_path / "village.gpkg-wal", log)
+        hashes.add(sources.source_hash(plan))
+    assert len(hashes) == 3
+    assert sources.source_files(plan) == [plan, plan + "-wal"]

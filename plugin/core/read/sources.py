@@ -410,9 +410,13 @@ def open_source(path, as_of=None):
 
 def source_files(path):
     """The files that make up a source, sorted: a .gdb folder's files (each .gdb's, for a folder of
-    them), each shapefile's parts, or the file.
+    them), each shapefile's parts, or the file and, for a GeoPackage in WAL mode, its write-ahead log.
 
-    Only regular files: other files in a plan folder (documents, a FIFO …) are not the plan.
+    Only regular files: other files in a plan folder (documents, a FIFO …) are not the plan. A
+    GeoPackage that QGIS edits is in WAL mode: its saved edits sit in the `-wal` file until SQLite
+    copies them into the GeoPackage (a checkpoint), so a hash of the GeoPackage alone would not see
+    them. The log goes in while it holds anything; a checkpoint then changes the hash without changing
+    the plan, which asks for a check again rather than letting an edit through.
     """
     fmt = source_format(path)
     if fmt == "shp":
@@ -420,8 +424,15 @@ def source_files(path):
     elif os.path.isdir(path):
         files = _gdb_files(path, fmt)
     else:
-        files = [path]
+        files = [path, path + "-wal"] if _holds_anything(path + "-wal") else [path]
     return sorted(f for f in files if os.path.isfile(f))
+
+
+def _holds_anything(path):
+    try:
+        return os.path.getsize(path) > 0
+    except OSError:
+        return False
 
 
 def _gdb_files(path, fmt):
