@@ -10,3 +10,9 @@ def crash_on_broken_names(task):
     if "crash" in os.path.basename(job.plan):
         os._exit(11)
     return pool._check(task)
+
+
+def widgets_loaded(task):
+    """Whether QGIS's widgets (qgis.gui) were imported in this process, as the outcome's `internal`."""
+    import sys
+    return pool.Outcome(internal=str(sys.modules.get("qgis.gui") is not None))

@@ -90,3 +90,13 @@ def test_processes_are_replaced_only_when_plans_are_left_for_the_replacements():
                 recycled if sys.version_info >= (3, 11) else None)
         finally:
             processes.stop()
+
+
+def test_a_pool_process_starts_qgis_without_its_widgets(qgis_app, tmp_path):
+    """qgis/__init__ imports qgis.gui (a quarter of a pool process's start) only for forms' custom widgets;
+    a pool process checks plans and shows none, and QGIS goes on without that import."""
+    from pool_checks import widgets_loaded
+    made = jobs(tmp_path, ["village_clean.gpkg", "village_clean.gpkg"], "out")
+    found = list(outcomes(made, sample("township_onemap.gpkg"), workers=2, check=widgets_loaded))
+    assert [outcome.internal for _job, outcome in found] == ["False", "False"]
+    assert "qgis.gui" in sys.modules                          # (this test's own process has them)

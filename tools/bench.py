@@ -572,8 +572,8 @@ def saved_rows():
 
 def report(rows, villages, readme):
     stamps = sorted({row.get("measured", "") for row in rows} - {""})
-    stamp = stamps[0] if len(stamps) <= 1 else "{} – {}".format(stamps[0], stamps[-1])
-    stamp = stamp or time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    stamp = "{} – {}".format(stamps[0], stamps[-1]) if len(stamps) > 1 else \
+        (stamps or [time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())])[0]     # (--tier villages, no tier saved)
     loads = [value for row in rows for value in row.get("load", ())]
     load = "; the load average (1 min) was between {:.1f} and {:.1f} at the start and end of each tier".format(
         min(loads), max(loads)) if loads else ""

@@ -28,6 +28,7 @@ from qgis.core import QgsFeedback
 
 from ..errors import Cancelled, OneMapError
 from ..outputs import TEMPORARY
+from .pool_start import start_qgis
 
 MAX_WORKERS = 8          # processes at most, whatever the cores (each holds a plan and the one map near it)
 RECYCLE = 25             # plans a process checks before it is replaced (what it kept is given back)
@@ -99,7 +100,7 @@ class Processes:
         recycle = {}
         if sys.version_info >= (3, 11) and plans > workers * RECYCLE:           # (QGIS's Python 3.9 cannot)
             recycle = {"max_tasks_per_child": RECYCLE}
-        self._executor = futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_qgis, **recycle)
+        self._executor = futures.ProcessPoolExecutor(workers, mp_context=context, initializer=start_qgis, **recycle)
         self.pids, self.broken = set(), False
 
     def submit(self, function, task):
@@ -212,18 +213,6 @@ def _verify(job, onemap, ruleset, kind, feedback=None):
     except Exception as exc:  # noqa: BLE001 — one broken plan must not end the batch
         return Outcome(internal="{}: {}".format(type(exc).__name__, exc))
     return Outcome(counts=dict(result.counts))
-
-
-def _start_qgis():
-    """A pool process: a headless QGIS (no display), kept for the plans it checks."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from qgis.core import QgsApplication
-    global _APP
-    _APP = QgsApplication([], False)
-    _APP.initQgis()
-
-
-_APP = None
 
 
 def _check(task):
