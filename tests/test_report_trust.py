@@ -319,6 +319,25 @@ def test_the_signature_never_stands_alone_on_the_last_page(qgis_app, tmp_path, p
     assert len([page for page in pages if "五、运行记录" in page]) == 1
 
 
+@pytest.mark.parametrize("lines", range(30, 46, 2))
+def test_a_heading_never_ends_a_page_without_what_it_heads(qgis_app, tmp_path, pdf_engine, lines):
+    """QtWebKit ignores page-break-after: avoid: the 控规 report's "三、约束性指标" ended page 4 with its
+    table on page 5 (3.22). Wherever the page ends near it, the heading shares its page with the table's
+    header and first row, and so does a heading right above another (三 above 单元指标传导, then its table)."""
+    from plugin.core.export import report_pdf
+    from plugin.core.export.report_html import _table, css
+    indicators = _table([("指标", 50, ""), ("数值", 50, "n")], [["指标 {}".format(n), str(n)] for n in range(6)])
+    html = "<html><head><style>{}</style></head><body>{}<h2>三、约束性指标</h2><h3>单元指标传导</h3>{}" \
+           "<h2>四、问题清单</h2><p>无。</p></body></html>".format(
+               css(), "".join("<p>第 {} 行</p>".format(n) for n in range(lines)), indicators)
+    path = str(tmp_path / "r.pdf")
+    report_pdf.write_report_pdf(html, path)
+    pages = pdf_page_texts(path)
+    for heading, first in (("三、约束性指标", "指标 0"), ("四、问题清单", "无。")):
+        assert [n for n, page in enumerate(pages) if heading in page] == \
+            [n for n, page in enumerate(pages) if first in page], (heading, pages)
+
+
 # -- clean failures
 @pytest.mark.parametrize("extension", ["pdf", "html", "xlsx"])
 def test_a_folder_in_the_reports_place_is_a_clear_error(checked, tmp_path, extension):

@@ -119,11 +119,63 @@ def _load(item, html):
     return item.totalSize().height()
 
 
+HEADINGS = ("<h2", "<h3")
+
+
+def _next_heading(html, start):
+    """Where the first heading at or after `start` begins, or -1."""
+    return min([found for found in (html.find(tag, start) for tag in HEADINGS) if found >= 0] or [-1])
+
+
+def _kept_with(html, at):
+    """The end of what the heading at `at` must share its page with: its table's header and first body
+    row, else its first paragraph or table; a heading right above another keeps with what that heads."""
+    following = _next_heading(html, at + 1)
+    following = len(html) if following < 0 else following
+    body = html.find("<tbody>", at, following)
+    row = html.find("</tr>", body, following) if body >= 0 else -1
+    if row >= 0:
+        return row + len("</tr>")
+    ends = [found + len(tag) for tag in ("</p>", "</table>") for found in [html.find(tag, at, following)] if found >= 0]
+    if ends:
+        return min(ends)
+    return _kept_with(html, following) if following < len(html) else html.index(">", html.index("</h", at)) + 1
+
+
+def headings_kept(item, html):
+    """`html` with a blank before each heading that a page break would part from the start of what it
+    heads, so that the heading starts the next page (QtWebKit ignores `page-break-after: avoid`). A
+    prefix of the report lays out as the report does down to the prefix's end: each heading is judged on
+    the prefix before it and the prefix down to the first row it heads."""
+    at = _next_heading(html, 0)
+    while at >= 0:
+        top = _load(item, html[:at])
+        _load(item, html[:_kept_with(html, at)])
+        page = item.frame(0).rect().height()
+        parted = [item.frame(index).extent() for index in range(item.frameCount() - 1)
+                  if item.frame(index).extent().bottom() > top + 0.5]
+        if parted:                                        # past where that page could end at the latest
+            spacer = _spacer(item, parted[0].top() + page - top + 1.0)
+            html = html[:at] + spacer + html[at:]
+            at += len(spacer)
+        at = _next_heading(html, at + 1)
+    return html
+
+
+def _spacer(item, mm):
+    """A blank at least `mm` high (a px in mm measured, as the frame renders it)."""
+    low, high = (_load(item, '<div style="height:{}px"></div>'.format(px)) for px in (1, 201))
+    per_px = (high - low) / 200
+    return '<div style="height:{}px"></div>'.format(math.ceil(1 + mm / per_px) if per_px > 0 else 1)
+
+
 def keep_together(item, html):
-    """Load `html` into the frame. Where a page break would fall inside the report's end — the run record
-    with the signature block, or, if that is longer than a page, the signature block alone — push that
-    end past the page with a blank spacer (QGIS breaks HTML frames where the rendered rows are plain,
-    so the spacer takes the break): a signature never stands alone on the last page."""
+    """Load `html` into the frame, its headings kept with what they head (headings_kept). Where a page
+    break would fall inside the report's end — the run record with the signature block, or, if that is
+    longer than a page, the signature block alone — push that end past the page with a blank spacer
+    (QGIS breaks HTML frames where the rendered rows are plain, so the spacer takes the break): a
+    signature never stands alone on the last page."""
+    html = headings_kept(item, html)
     after = _load(item, html)
     page = item.frame(0).rect().height()
     extents = [item.frame(index).extent() for index in range(item.frameCount() - 1)]   # (y in the HTML, mm)
