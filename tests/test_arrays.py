@@ -192,6 +192,17 @@ def test_box_pairs_are_the_overlapping_boxes(monkeypatch, chunk, larger):
     assert list(zip(i.tolist(), j.tolist())) == expected
 
 
+def test_a_box_kilometres_wide_among_boxes_of_a_tenth_of_a_micrometre_is_paired():
+    """The cells are sized by the median box: a 6.1 km box spans (3·10⁹)² of them, which overflowed the
+    count of cells it spans (red team: ValueError in np.repeat)."""
+    random.seed(5)
+    points = np.array([(500000 + random.uniform(0, 6100), 4000000 + random.uniform(0, 6100)) for _ in range(300)])
+    tiny = np.hstack([points, points + 1e-7])
+    a = np.vstack([tiny, [(500000, 4000000, 506100, 4006100)]])
+    i, j = overlapping_pairs(a, tiny)
+    assert j[i == len(tiny)].tolist() == list(range(len(tiny)))
+
+
 @pytest.mark.parametrize("side", [16, 64, 96])
 def test_an_inside_grid_places_boxes_only_where_geos_agrees(side):
     polygon = QgsGeometry.fromWkt("POLYGON((0 0,100 0,100 100,60 100,60 40,40 40,40 100,0 100,0 0))")  # a U

@@ -338,6 +338,22 @@ def test_a_heading_never_ends_a_page_without_what_it_heads(qgis_app, tmp_path, p
             [n for n, page in enumerate(pages) if first in page], (heading, pages)
 
 
+@pytest.mark.parametrize("lines", [0, 40])
+def test_a_heading_over_a_row_taller_than_a_page_leaves_no_page_blank(qgis_app, tmp_path, pdf_engine, lines):
+    """Moving such a heading cannot keep it with its row: it stays (red team: a 1 000-character message in
+    the first row of 问题清单 left a page blank but for its footer)."""
+    from plugin.core.export import report_pdf
+    from plugin.core.export.report_html import Markup, _table, css
+    tall = _table([("序号", 10, "n"), ("问题说明", 90, "")],
+                  [["1", Markup("<br>".join("第{}行说明".format(n) for n in range(90)))], ["2", "短"]])
+    html = "<html><head><style>{}</style></head><body>{}<h2>四、问题清单</h2>{}</body></html>".format(
+        css(), "".join("<p>第 {} 段</p>".format(n) for n in range(lines)), tall)
+    path = str(tmp_path / "r.pdf")
+    report_pdf.write_report_pdf(html, path)
+    pages = pdf_page_texts(path)
+    assert all(len([line for line in page.splitlines() if line.strip()]) > 2 for page in pages), pages
+
+
 # -- clean failures
 @pytest.mark.parametrize("extension", ["pdf", "html", "xlsx"])
 def test_a_folder_in_the_reports_place_is_a_clear_error(checked, tmp_path, extension):

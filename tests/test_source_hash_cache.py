@@ -74,3 +74,16 @@ def test_a_geopackages_write_ahead_log_is_hashed_while_it_holds_anything(tmp_pat
         hashes.add(sources.source_hash(plan))
     assert len(hashes) == 3
     assert sources.source_files(plan) == [plan, plan + "-wal"]
+
+
+def test_the_log_of_a_geopackage_reached_through_a_link_is_beside_the_file_it_leads_to(tmp_path, counted):
+    """SQLite names the log after the file a symbolic link leads to (red team: an edit QGIS saved through
+    plan.gpkg → store/real.gpkg sat in store/real.gpkg-wal, and mergeplan merged the edited plan)."""
+    (tmp_path / "store").mkdir()
+    real = written(tmp_path / "store" / "real.gpkg", b"p" * 100)
+    plan = str(tmp_path / "plan.gpkg")
+    os.symlink(real, plan)
+    before = sources.source_hash(plan)
+    written(tmp_path / "store" / "real.gpkg-wal", b"an edit saved through the link")
+    assert sources.source_hash(plan) != before
+    assert sources.source_files(plan) == [plan, real + "-wal"]

@@ -62,7 +62,7 @@ def _cells(boxes, origin, size):
     """(cell key, box row) for every cell each box spans (boxes spanning more than MAX_CELLS apart)."""
     low = np.floor((boxes[:, :2] - origin) / size).astype(np.int64)
     high = np.floor((boxes[:, 2:] - origin) / size).astype(np.int64)
-    width, height = high[:, 0] - low[:, 0] + 1, high[:, 1] - low[:, 1] + 1
+    width, height = (np.minimum(high[:, k] - low[:, k] + 1, MAX_CELLS + 1) for k in (0, 1))   # (no overflow below)
     spans = width * height
     small = np.flatnonzero(spans <= MAX_CELLS)
     repeat = spans[small]

@@ -171,7 +171,9 @@ class Pager:
         return self._measure.pageCount() == 1
 
     def pages(self, bound, ends):
-        """[[Piece]] per page: groups added in turn, a new page where the next one would not fit. The end
+        """[[Piece]] per page: groups added in turn, a new page where the next one would not fit — but not
+        for a group taller than a page (a row of a 1 000-character message), which runs on from where it
+        is, as Qt pages it: a new page would leave this one blank and part the group anyway. The end
         from ends[k] on goes as one group when it fits on a page, else the next shorter end is tried."""
         for index in ends:
             end = [piece for group in bound[index:] for piece in group]
@@ -180,7 +182,7 @@ class Pager:
                 break
         pages, page = [], []
         for group in bound:
-            if page and not self.fits(page + group):
+            if page and not self.fits(page + group) and self.fits(group):
                 pages.append(page)
                 page = []
             page = page + group

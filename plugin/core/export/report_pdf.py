@@ -146,18 +146,21 @@ def headings_kept(item, html):
     """`html` with a blank before each heading that a page break would part from the start of what it
     heads, so that the heading starts the next page (QtWebKit ignores `page-break-after: avoid`). A
     prefix of the report lays out as the report does down to the prefix's end: each heading is judged on
-    the prefix before it and the prefix down to the first row it heads."""
+    the prefix before it and the prefix down to the first row it heads. The report's end (the run record
+    and the signature, keep_together) is not looked at here: its prefixes would be the whole report. A
+    heading that starts its page already, or whose first row is taller than a page, stays where it is."""
+    end = min([html.find(tail) for tail in (RECORD, SIGNATURE) if tail in html] or [len(html)])
     at = _next_heading(html, 0)
-    while at >= 0:
+    while 0 <= at < end:
         top = _load(item, html[:at])
-        _load(item, html[:_kept_with(html, at)])
+        bottom = _load(item, html[:_kept_with(html, at)])
         page = item.frame(0).rect().height()
         parted = [item.frame(index).extent() for index in range(item.frameCount() - 1)
                   if item.frame(index).extent().bottom() > top + 0.5]
-        if parted:                                        # past where that page could end at the latest
-            spacer = _spacer(item, parted[0].top() + page - top + 1.0)
+        if parted and parted[0].top() < top - 1.0 and bottom - top < page:
+            spacer = _spacer(item, parted[0].top() + page - top + 1.0)     # past where that page ends at the latest
             html = html[:at] + spacer + html[at:]
-            at += len(spacer)
+            at, end = at + len(spacer), end + len(spacer)
         at = _next_heading(html, at + 1)
     return html
 

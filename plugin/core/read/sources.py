@@ -416,7 +416,8 @@ def source_files(path):
     GeoPackage that QGIS edits is in WAL mode: its saved edits sit in the `-wal` file until SQLite
     copies them into the GeoPackage (a checkpoint), so a hash of the GeoPackage alone would not see
     them. The log goes in while it holds anything; a checkpoint then changes the hash without changing
-    the plan, which asks for a check again rather than letting an edit through.
+    the plan, which asks for a check again rather than letting an edit through. SQLite keeps the log
+    beside the file a symbolic link leads to, so that is where it is looked for.
     """
     fmt = source_format(path)
     if fmt == "shp":
@@ -424,7 +425,8 @@ def source_files(path):
     elif os.path.isdir(path):
         files = _gdb_files(path, fmt)
     else:
-        files = [path, path + "-wal"] if _holds_anything(path + "-wal") else [path]
+        log = os.path.realpath(path) + "-wal"
+        files = [path, log] if _holds_anything(log) else [path]
     return sorted(f for f in files if os.path.isfile(f))
 
 
