@@ -136,7 +136,8 @@ def _kept_with(html, at):
     row = html.find("</tr>", body, following) if body >= 0 else -1
     if row >= 0:
         return row + len("</tr>")
-    ends = [found + len(tag) for tag in ("</p>", "</table>") for found in [html.find(tag, at, following)] if found >= 0]
+    closes = {tag: html.find(tag, at, following) for tag in ("</p>", "</table>")}
+    ends = [found + len(tag) for tag, found in closes.items() if found >= 0]
     if ends:
         return min(ends)
     return _kept_with(html, following) if following < len(html) else html.index(">", html.index("</h", at)) + 1

@@ -367,7 +367,8 @@ def _refuse_special_files(path, fmt):
     elif os.path.isdir(path):
         files = []
     else:
-        files = [path] + [path + suffix for suffix in GPKG_COMPANIONS if os.path.lexists(path + suffix)]
+        beside = sorted({path, os.path.realpath(path)})        # (SQLite's files are beside where a link leads)
+        files = [path] + [base + suffix for base in beside for suffix in GPKG_COMPANIONS if os.path.lexists(base + suffix)]
     for name in sorted(files):
         if not os.path.isfile(name):
             raise not_regular_error(name)
