@@ -48,6 +48,18 @@ def test_a_fifo_beside_a_geopackage_or_inside_a_filegdb_is_refused(qgis_app, tmp
     assert not opened and "a00000099.gdbtable" in error.value.en
 
 
+def test_a_fifo_beside_the_geopackage_a_link_leads_to_is_refused(qgis_app, tmp_path):
+    """SQLite opens the log beside the file a link leads to, not beside the link (red team)."""
+    (tmp_path / "store").mkdir()
+    real = tmp_path / "store" / "real.gpkg"
+    shutil.copy(sample("village_conflicts.gpkg"), real)
+    os.symlink(real, tmp_path / "plan.gpkg")
+    with watched_fifo(str(real) + "-wal") as opened:
+        with pytest.raises(OneMapError) as error:
+            open_source(str(tmp_path / "plan.gpkg"))
+    assert not opened and "real.gpkg-wal" in error.value.en and "not a regular file" in error.value.en
+
+
 def with_view(tmp_path, name, definition, source="village_conflicts.gpkg"):
     """A copy of a sample GeoPackage whose layer `name` is replaced by a view (registered as the layer was)."""
     path = tmp_path / "{}.gpkg".format(definition[:8].strip().replace(" ", "_"))
