@@ -141,6 +141,9 @@ def test_rules_a_live_recheck_does_not_run_again_give_no_verdict(plan_copy, tmp_
     geo03 = next(rule for rule in report.rules if rule["rule_id"] == "GEO-03")
     cl01 = next(rule for rule in report.rules if rule["rule_id"] == "CL-01")
     assert report.status_zh(geo03).endswith("（编辑前）") and report.status_zh(cl01) in ("通过", "未通过")
+    from plugin.core.lifecycle.verdict import read_check
+    zh, en = read_check(output).refusal()          # a desktop walk: "无法判定" in Chinese, "did not pass" in English
+    assert "编辑前" in zh and "GEO-03" in zh and "cannot be judged" in en and "edited after the check" in en
 
 
 def test_an_edit_that_removes_a_conflict_clears_its_finding_in_the_browser(qgis_iface, qgis_new_project, plan_copy,

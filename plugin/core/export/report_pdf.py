@@ -11,6 +11,7 @@ own Content-Security-Policy), and the rich-text document loads no resource.
 import contextlib
 import math
 import os
+import re
 
 from qgis.core import (Qgis, QgsExpressionContextUtils, QgsLayoutExporter, QgsLayoutItemHtml, QgsLayoutItemLabel,
                        QgsPrintLayout, QgsProject, QgsReadWriteContext)
@@ -143,21 +144,35 @@ def _kept_with(html, at):
     return _kept_with(html, following) if following < len(html) else html.index(">", html.index("</h", at)) + 1
 
 
+def _then(html, at):
+    """Where CONTEXT_BLOCKS more rows or paragraphs after `at` end (or the end): the page's end, had it
+    fallen below what a heading heads, would fall within these, and QGIS looks up from there for its break."""
+    ends = [found.end() for _n, found in zip(range(CONTEXT_BLOCKS), BLOCK_END.finditer(html, at))]
+    return ends[-1] if len(ends) == CONTEXT_BLOCKS else len(html)
+
+
+CONTEXT_BLOCKS = 40                      # rows of at least 5 mm: more than the frame's break distance (45 mm)
+BLOCK_END = re.compile(r"</(?:tr|p|table|h2|h3)>")
+
+
 def headings_kept(item, html):
     """`html` with a blank before each heading that a page break would part from the start of what it
     heads, so that the heading starts the next page (QtWebKit ignores `page-break-after: avoid`). A
-    prefix of the report lays out as the report does down to the prefix's end: each heading is judged on
-    the prefix before it and the prefix down to the first row it heads. The report's end (the run record
-    and the signature, keep_together) is not looked at here: its prefixes would be the whole report. A
-    heading that starts its page already, or whose first row is taller than a page, stays where it is."""
+    prefix of the report lays out as the report does down to the prefix's end, and QGIS breaks a page
+    where it finds the fewest colours in a pixel row up to the frame's break distance above the page's end:
+    each heading is judged on the prefix before it, the prefix down to the first row it heads and the
+    breaks of a prefix reaching well below. The report's end (the run record and the signature,
+    keep_together) is not looked at here: its prefixes would be the whole report. A heading that starts
+    its page already, or whose first row is taller than a page, stays where it is."""
     end = min([html.find(tail) for tail in (RECORD, SIGNATURE) if tail in html] or [len(html)])
     at = _next_heading(html, 0)
     while 0 <= at < end:
-        top = _load(item, html[:at])
-        bottom = _load(item, html[:_kept_with(html, at)])
+        kept = _kept_with(html, at)
+        top, bottom = _load(item, html[:at]), _load(item, html[:kept])
+        _load(item, html[:_then(html, kept)])
         page = item.frame(0).rect().height()
         parted = [item.frame(index).extent() for index in range(item.frameCount() - 1)
-                  if item.frame(index).extent().bottom() > top + 0.5]
+                  if top + 0.5 < item.frame(index).extent().bottom() < bottom - 0.5]
         if parted and parted[0].top() < top - 1.0 and bottom - top < page:
             spacer = _spacer(item, parted[0].top() + page - top + 1.0)     # past where that page ends at the latest
             html = html[:at] + spacer + html[at:]

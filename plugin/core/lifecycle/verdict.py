@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from ..errors import OneMapError
-from ..export.report_data import read_report
+from ..export.report_data import UNDECIDED, read_report
 from ..review import decisions, readback
 
 
@@ -46,11 +46,16 @@ class Check:
         if report.problems:
             zh.append("文件前后不一致（{}）".format(readback.contradictions_text(report.problems)))
             en.append("the file contradicts itself ({})".format(readback.contradictions_text(report.problems, False)))
+        if report.stale_rules:
+            zh.append("规划在核对后已编辑，规则 {} 的结论是编辑前的，请重新核对".format("、".join(report.stale_rules)))
+            en.append("the plan was edited after the check: the outcomes of {} are from before, check it again".format(
+                ", ".join(report.stale_rules)))
         if self.invalid:
             zh.append("无效的审查决定 {} 项按未决处理（{}）".format(len(self.invalid), "；".join(d.problem for d in self.invalid)))
             en.append("{} invalid decisions count as undecided".format(len(self.invalid)))
         return ("核对结果 {} 的结论为{}（{}），不能入库".format(self.path, report.verdict, "，".join(zh)),
-                "The check {} did not pass ({}): it cannot be merged".format(self.path, ", ".join(en)))
+                "The check {} {} ({}): it cannot be merged".format(
+                    self.path, "cannot be judged" if report.verdict == UNDECIDED else "did not pass", ", ".join(en)))
 
 
 def file_sha256(path):
