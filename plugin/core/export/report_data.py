@@ -130,8 +130,9 @@ class Report:
             return "依据：核对结果文件前后不一致，可能被改动：{}。不能据此判定是否通过，请重新核对。".format(
                 readback.contradictions_text(self.problems))
         if self.stale_rules:
-            return ("依据：核对后规划已经编辑，实时核对只重新核对了逐个地块的规则，规则 {} 的结论（{}）是编辑前的规划的，"
-                    "不能据此判定是否通过。请重新完整核对后再出具报告。".format("、".join(self.stale_rules), STALE_ZH))
+            return ("依据：核对后规划已经编辑，实时核对只重新核对了逐个地块的规则，规则 {} 的结论是对编辑前的规划作出的"
+                    "（表中标“{}”），不能据此判定是否通过。请重新完整核对后再出具报告。".format(
+                        "、".join(self.stale_rules), STALE_ZH))
         errors, to_confirm = self.open_count("error"), self.count("error", "review")
         if self.passed:
             closed = "、".join("{} {} 个".format(DECISION_ZH[kind], self.count("error", kind))
