@@ -144,7 +144,7 @@ def _kept_with(html, at):
     return _kept_with(html, following) if following < len(html) else html.index(">", html.index("</h", at)) + 1
 
 
-def _then(html, at):
+def _context_end(html, at):
     """Where CONTEXT_BLOCKS more rows or paragraphs after `at` end (or the end): the page's end, had it
     fallen below what a heading heads, would fall within these, and QGIS looks up from there for its break."""
     ends = [found.end() for _n, found in zip(range(CONTEXT_BLOCKS), BLOCK_END.finditer(html, at))]
@@ -169,7 +169,7 @@ def headings_kept(item, html):
     while 0 <= at < end:
         kept = _kept_with(html, at)
         top, bottom = _load(item, html[:at]), _load(item, html[:kept])
-        _load(item, html[:_then(html, kept)])
+        _load(item, html[:_context_end(html, kept)])
         page = item.frame(0).rect().height()
         parted = [item.frame(index).extent() for index in range(item.frameCount() - 1)
                   if top + 0.5 < item.frame(index).extent().bottom() < bottom - 0.5]
