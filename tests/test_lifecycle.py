@@ -1,5 +1,6 @@
 """The one map learns (issue 20): approved plans merged with their history, refusals that leave the one map
 byte-identical, reads as of a version or date, the approved-plans rules, comparisons with exact areas."""
+import contextlib
 import datetime
 import os
 import shutil
@@ -289,6 +290,28 @@ def test_a_plan_edited_in_qgis_whose_edits_sit_in_its_write_ahead_log_is_refused
         refused(onemap, "在核对后已改变", plan_b, findings, onemap, HOUSING_NO, "2024-06-01", "修改")
     finally:
         editing.close()
+
+
+def test_a_plan_left_in_wal_mode_is_merged_after_one_check(county):
+    """A GeoPackage left in WAL mode (QGIS crashed, or it was copied while open) is switched back to its
+    journal by the first QGIS layer made of it — our own check's —, which rewrites header bytes and no
+    content. The hash leaves that bookkeeping out: the first merge had been refused as "changed"."""
+    onemap, plan_b, tmp = county
+    with contextlib.closing(sqlite3.connect(plan_b)) as db:
+        assert db.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
+    findings = check(plan_b, onemap, tmp, "b", change="修改")
+    assert merge_plan(plan_b, findings, onemap, HOUSING_NO, "2024-06-01", "修改", dry_run=True).version == 2
+
+
+def test_a_check_made_by_an_older_onemap_is_to_be_made_again(county):
+    """Before 0.3.5 a source's hash took a SQLite header's bookkeeping in: such a check's hashes cannot be
+    compared, and "changed after the check" would be untrue."""
+    onemap, plan_b, tmp = county
+    findings = check(plan_b, onemap, tmp, "b", change="修改")
+    with contextlib.closing(sqlite3.connect(findings)) as db:
+        db.execute("UPDATE run SET plugin_version = '0.3.4'")
+        db.commit()
+    refused(onemap, "由 OneMap 0.3.4 生成.*重新核对", plan_b, findings, onemap, HOUSING_NO, "2024-06-01", "修改")
 
 
 def test_a_one_map_changed_after_the_check_is_refused(county):

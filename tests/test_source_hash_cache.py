@@ -1,5 +1,6 @@
 """A source's hash is worked out once while its files stay as they were (a county's villages against
 its one map read the one map once), and again as soon as anything about them changed."""
+import contextlib
 import os
 import time
 
@@ -87,3 +88,23 @@ def test_the_log_of_a_geopackage_reached_through_a_link_is_beside_the_file_it_le
     written(tmp_path / "store" / "real.gpkg-wal", b"an edit saved through the link")
     assert sources.source_hash(plan) != before
     assert sources.source_files(plan) == [plan, real + "-wal"]
+
+
+def test_a_sqlite_headers_bookkeeping_is_left_out_and_a_change_of_content_is_not(tmp_path):
+    """Journal mode and write counters (header bytes 18–19, 24–27, 92–95) say nothing of the content."""
+    import sqlite3
+    path = str(tmp_path / "plan.gpkg")
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE t (v TEXT)")
+        db.execute("INSERT INTO t VALUES ('a')")
+        db.commit()
+    before = sources.source_hash(path)
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA journal_mode=WAL")                 # as QGIS leaves a GeoPackage it edited
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA journal_mode=DELETE")              # as the next QGIS layer of it puts it back
+    assert sources.source_hash(path) == before
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("UPDATE t SET v = 'b'")
+        db.commit()
+    assert sources.source_hash(path) != before

@@ -141,10 +141,19 @@ def _entered(value, zh_name, en_name):
     return text
 
 
+HASHED_AS_NOW = (0, 3, 5)      # since this version a SQLite header's bookkeeping is left out of a source's hash
+
+
 def _refuse_check(check, change):
     refusal = check.refusal()
     if refusal:
         raise OneMapError(*refusal)
+    made_by = check.run.get("plugin_version") or ""
+    if _version(made_by) < HASHED_AS_NOW:
+        raise OneMapError("核对结果 {} 由 OneMap {} 生成，其中的 SHA-256 按旧方法计算，不能与本版本比对：请用本版本重新核对后再入库"
+                          .format(check.path, made_by or "旧版本"),
+                          "The check {} was made by OneMap {}, whose SHA-256 of a source is worked out otherwise: "
+                          "check again with this version before merging".format(check.path, made_by or "(older)"))
     as_of = check.run.get("as_of") or ""
     if as_of:
         raise OneMapError("核对结果 {} 是对照一张图的历史状态（{}）做的；入库前须对照现行一张图核对".format(check.path, as_of),
@@ -154,6 +163,12 @@ def _refuse_check(check, change):
     if declared and declared != change:
         raise OneMapError("核对时本规划声明为“{}”，入库为“{}”：两者须一致".format(declared, change),
                           "The plan was checked as '{}' and is merged as '{}': they must agree".format(declared, change))
+
+
+def _version(text):
+    """'0.3.5' as (0, 3, 5); anything else as (0,)."""
+    parts = text.split(".")
+    return tuple(int(part) for part in parts) if all(part.isdigit() for part in parts) else (0,)
 
 
 def _refuse_plan(check, plan, plan_sha256):
