@@ -185,6 +185,8 @@ def test_several_plans_with_the_findings_file_beside_them_ask_for_another_folder
     from qgis.PyQt.QtWidgets import QFileDialog
     asked = []
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: asked.append(a[1]) or str(tmp_path / "out"))
+    from plugin.gui import export_panel
+    monkeypatch.setattr(export_panel, "chinese_ui", lambda: True)       # (the summary's fields by their Chinese names)
     add_two_plans(dock, tmp_path)
     dock.output_widget.setFilePath(str(tmp_path / "village_conflicts_核对结果.gpkg"))   # beside the plans
     dock.verify_button.click()
@@ -198,6 +200,8 @@ def test_several_plans_with_the_findings_file_beside_them_ask_for_another_folder
     rules = summary[0].renderer().rootRule().children()
     assert {rule.label() for rule in rules} == {"不通过", "无法判定", "失败", "通过"}
     assert all(rule.symbol().symbolLayer(0).brushStyle() == Qt.BrushStyle.NoBrush for rule in rules)
+    fields = summary[0].fields()                   # a desktop walk: English field names only (GDAL 3.6 stores no alias)
+    assert [fields.field(name).alias() for name in ("village", "conclusion", "errors")] == ["村庄", "核对结论", "错误"]
     other = tmp_path / "again" / "village_clean_核对结果.gpkg"        # the same plan's findings from elsewhere
     other.parent.mkdir()
     shutil.copy(tmp_path / "out" / "village_clean_核对结果.gpkg", other)

@@ -2,7 +2,7 @@
 import os
 import shutil
 
-from osgeo import gdal
+from osgeo import gdal, ogr
 
 from conftest import sample
 from export_helpers import sheet_rows
@@ -28,6 +28,12 @@ def test_folder_of_plans_with_a_broken_one(onemap_provider, tmp_path):
                                           "village_conflicts_核对结果.gpkg", "village_realdb_核对结果.gpkg",
                                           "village_shp_核对结果.gpkg"]
     rows = {os.path.basename(row["path"]): row for row in sheet_rows(output / "summary.gpkg", "plans")}
+    summary = ogr.Open(str(output / "summary.gpkg"))                      # (kept while its layer is read)
+    definition = summary.GetLayerByName("plans").GetLayerDefn()
+    aliases = {definition.GetFieldDefn(n).GetName(): definition.GetFieldDefn(n).GetAlternativeName()
+               for n in range(definition.GetFieldCount())}      # (a desktop walk: English field names only)
+    if int(gdal.VersionInfo()) >= 3070000:            # GPKG field aliases (gpkg_data_columns) since GDAL 3.7
+        assert aliases["village"] == "村庄" and aliases["conclusion"] == "核对结论" and aliases["status"] == "状态"
     broken = rows["broken.gpkg"]
     assert (broken["status"], broken["conclusion"]) == ("failed", "失败") and "broken.gpkg" in broken["reason"]
     assert "文件已损坏" in broken["reason"] and "not recognized" not in broken["reason"]     # Chinese, GDAL's text
@@ -38,7 +44,6 @@ def test_folder_of_plans_with_a_broken_one(onemap_provider, tmp_path):
     assert rows["village_clean.gpkg"]["conclusion"] == "通过"
     assert (rows["village_shp"]["status"], rows["village_shp"]["village"]) == ("ok", "杜村")
     assert rows["village_realdb"]["status"] == "ok"
-    from osgeo import ogr
     dataset = ogr.Open(str(output / "summary.gpkg"))
     layer = dataset.GetLayerByName("plans")
     areas = {os.path.basename(f["path"]): f.GetGeometryRef().GetArea() if f.GetGeometryRef() else None for f in layer}

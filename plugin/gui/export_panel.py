@@ -22,7 +22,7 @@ from qgis.PyQt.QtWidgets import (
     QPushButton,
 )
 
-from ..core.check.batch import beside_plans, summary_crs, verify_plans, write_summary
+from ..core.check.batch import beside_plans, present_summary, summary_crs, verify_plans, write_summary
 from ..core.export.mapsheets import PAPERS, SHEETS
 from ..core.export.report_pdf import has_webkit
 from ..core.read.sources import ogr_uri, source_name
@@ -174,6 +174,8 @@ class ExportPanel(QGroupBox):
             layer = QgsVectorLayer(ogr_uri(files[0], "plans"), tr("Batch check summary"), "ogr")
             if layer.isValid():
                 apply_style(layer, "summary")         # outlines by conclusion: the plans beneath stay visible
+                if chinese_ui():
+                    present_summary(layer)
                 QgsProject.instance().addMapLayer(layer)
             written = [row for row in rows if row.get("findings_file")]
             for row in written:                       # each plan's findings can be walked in the browser

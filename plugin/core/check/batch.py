@@ -28,13 +28,14 @@ from .pool import Job, outcomes
 from .ruleset import load_ruleset
 
 FINDINGS_SUFFIX = "_核对结果.gpkg"
-COLUMNS = [  # field, type, Chinese header in summary.xlsx (None: the gpkg only)
-    ("path", ogr.OFTString, "规划成果"), ("village", ogr.OFTString, "村庄"), ("status", ogr.OFTString, None),
+COLUMNS = [  # field, type, Chinese name (the gpkg field's alias, the header in summary.xlsx)
+    ("path", ogr.OFTString, "规划成果"), ("village", ogr.OFTString, "村庄"), ("status", ogr.OFTString, "状态"),
     ("conclusion", ogr.OFTString, "核对结论"), ("reason", ogr.OFTString, "原因"), ("errors", ogr.OFTInteger, "错误"),
     ("warnings", ogr.OFTInteger, "警告"), ("infos", ogr.OFTInteger, "提示"),
     ("findings_file", ogr.OFTString, "核对结果文件"), ("detail", ogr.OFTString, "详细信息")]
 FAILED = "失败"      # the conclusion of a plan that could not be checked (status `failed`)
 SKIPPED = "未核对"   # the conclusion of a file handed in that is OneMap's own output (status `skipped`)
+GPKG_ONLY = ("status",)   # ok / failed / skipped: what a filter or a style reads; the workbook has 核对结论
 
 
 def _not_a_plan(path):
@@ -206,6 +207,15 @@ def summary_crs(onemap):
     return QgsCoordinateReferenceSystem("EPSG:4490")
 
 
+def present_summary(layer):
+    """The summary layer's fields under their Chinese names, as a Chinese UI shows them (GDAL stores the
+    aliases in the GeoPackage only from 3.7 on: Debian 12's 3.6 keeps the English field names alone)."""
+    for key, _kind, zh in COLUMNS:
+        index = layer.fields().indexOf(key)
+        if index >= 0:
+            layer.setFieldAlias(index, zh)
+
+
 def write_summary(rows, output_dir, crs):
     """OUTPUT/summary.gpkg (layer `plans`) and OUTPUT/summary.xlsx (export/xlsx.py), each written atomically."""
     def gpkg(path):
@@ -214,8 +224,10 @@ def write_summary(rows, output_dir, crs):
         srs.SetFromUserInput(crs.authid() or crs.toWkt())
         srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
         layer = dataset.CreateLayer("plans", srs, ogr.wkbMultiPolygon, ["FID=fid", "GEOMETRY_NULLABLE=YES"])
-        for key, kind, _zh in COLUMNS:
-            layer.CreateField(ogr.FieldDefn(key, kind))
+        for key, kind, zh in COLUMNS:            # the Chinese names as aliases: QGIS's table and form show them
+            definition = ogr.FieldDefn(key, kind)
+            definition.SetAlternativeName(zh)
+            layer.CreateField(definition)
         for row in rows:
             feature = ogr.Feature(layer.GetLayerDefn())
             for index, (key, _kind, _zh) in enumerate(COLUMNS):
@@ -225,7 +237,7 @@ def write_summary(rows, output_dir, crs):
                 feature.SetGeometry(ogr.CreateGeometryFromWkb(row["geometry"]))
             layer.CreateFeature(feature)
 
-    shown = [(key, kind, zh) for key, kind, zh in COLUMNS if zh]
+    shown = [(key, kind, zh) for key, kind, zh in COLUMNS if key not in GPKG_ONLY]
     return [write_atomically(os.path.join(output_dir, "summary.gpkg"), gpkg),
             write_workbook(os.path.join(output_dir, "summary.xlsx"), [
                 ("汇总", [(zh, kind) for _key, kind, zh in shown], [[row.get(key) for key, _k, _z in shown] for row in rows])])]
