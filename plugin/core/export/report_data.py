@@ -109,8 +109,12 @@ class Report:
 
     def status_zh(self, rule):
         """A rule's outcome in words: '通过', or '通过（编辑前）' for one not run again since an edit."""
-        text = STATUS_ZH.get(rule["status"], rule["status"] or "")
-        return "{}（{}）".format(text, STALE_ZH) if rule["rule_id"] in self.stale_rules else text
+        text, qualifier = STATUS_ZH.get(rule["status"], rule["status"] or ""), self.status_qualifier(rule)
+        return "{}（{}）".format(text, qualifier) if qualifier else text
+
+    def status_qualifier(self, rule):
+        """What qualifies a rule's outcome: 编辑前 for one not run again since an edit, else ''."""
+        return STALE_ZH if rule["rule_id"] in self.stale_rules else ""
 
     @property
     def passed(self):

@@ -77,12 +77,11 @@ class Markup(str):
     """Cell text that is already HTML."""
 
 
-def _status(status, table=STATUS_ZH, text=None):
-    """A status word in its colour; a qualifier ('未通过（编辑前）') on a line of its own, as the column is
-    narrow and its words are kept whole (a desktop walk: the qualifier ran over the 问题 count beside it)."""
+def _status(status, table=STATUS_ZH, qualifier=""):
+    """A status word in its colour; a qualifier (编辑前) on a line of its own, as the column is narrow and
+    its words are kept whole (a desktop walk: 未通过（编辑前） ran over the 问题 count beside it)."""
     css = {"passed": "pass", "pass": "pass", "failed": "fail", "fail": "fail", "error": "fail"}.get(status, "na")
-    word, bracket, qualifier = (text or table.get(status, status or "")).partition("（")
-    lines = escape(word) + ("<br>" + escape(bracket + qualifier) if bracket else "")
+    lines = escape(table.get(status, status or "")) + ("<br>" + escape("（{}）".format(qualifier)) if qualifier else "")
     return Markup('<span class="{}">{}</span>'.format(css, lines))
 
 
@@ -114,7 +113,7 @@ def _rules_table(report):
                 escape(citation_zh(rule["clause_source"])), escape(
                     "（{}）".format(status_zh(rule.get("clause_status"))) if status_zh(rule.get("clause_status")) else ""))
         rows.append([rule["rule_id"], rule.get("title") or "", Markup(clause),
-                     _status(rule["status"], text=report.status_zh(rule)),
+                     _status(rule["status"], qualifier=report.status_qualifier(rule)),
                      report.rule_count(rule), number(area), number(mu(area)), report.rule_reason(rule, notes)])
     return _table([("编号", 10, ""), ("规则", 12, ""), ("依据条款", 31, ""), ("结论", 7, "c"), ("问题", 6, "n"),
                    ("面积 m²", 11, "n"), ("面积 亩", 8, "n"), ("说明", 15, "")], rows) + "".join(

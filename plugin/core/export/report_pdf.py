@@ -109,11 +109,6 @@ def _tails(html):
     return [html[html.index(marker):end] for marker in (RECORD, SIGNATURE) if marker in html]
 
 
-def _pushed(html, tail, px):
-    """`html` with a blank `px` high before `tail`: the page break falls into the blank."""
-    return html.replace(tail, '<div style="height:{}px"></div>{}'.format(px, tail))
-
-
 def _load(item, html):
     item.setHtml(html)
     item.loadHtml()
@@ -174,25 +169,31 @@ def headings_kept(item, html):
         parted = [item.frame(index).extent() for index in range(item.frameCount() - 1)
                   if top + 0.5 < item.frame(index).extent().bottom() < bottom - 0.5]
         if parted and parted[0].top() < top - 1.0 and bottom - top < page:
-            spacer = _spacer(item, parted[0].top() + page - top + 1.0)     # past where that page ends at the latest
-            html = html[:at] + spacer + html[at:]
-            at, end = at + len(spacer), end + len(spacer)
+            moved = _past_page(item, html, at, parted[0], top)
+            at, end = at + len(moved) - len(html), end + len(moved) - len(html)
+            html = moved
         at = _next_heading(html, at + 1)
     return html
 
 
-def _spacer(item, mm):
-    """A blank at least `mm` high (a px in mm measured, as the frame renders it)."""
+PAST_MM = 3.0                     # how far past a page's latest end a moved block starts
+
+
+def _past_page(item, html, at, frame, top):
+    """`html` with a blank at `at` (`top` mm down the HTML) that moves what follows past the latest end of
+    the page `frame` shows (QGIS breaks HTML frames where the rendered rows are plain: the blank takes the
+    break). The blank's px are measured in mm as the frame renders them; it also stops the margins
+    around it collapsing, which only moves what follows a little further."""
+    mm = frame.top() + item.frame(0).rect().height() - top + PAST_MM
     low, high = (_load(item, '<div style="height:{}px"></div>'.format(px)) for px in (1, 201))
     per_px = (high - low) / 200
-    return '<div style="height:{}px"></div>'.format(math.ceil(1 + mm / per_px) if per_px > 0 else 1)
+    return html[:at] + '<div style="height:{}px"></div>'.format(math.ceil(1 + mm / per_px) if per_px > 0 else 1) + html[at:]
 
 
 def keep_together(item, html):
     """Load `html` into the frame, its headings kept with what they head (headings_kept). Where a page
     break would fall inside the report's end — the run record with the signature block, or, if that is
-    longer than a page, the signature block alone — push that end past the page with a blank spacer
-    (QGIS breaks HTML frames where the rendered rows are plain, so the spacer takes the break): a
+    longer than a page, the signature block alone — move that end past the page (_past_page): a
     signature never stands alone on the last page."""
     html = headings_kept(item, html)
     after = _load(item, html)
@@ -203,20 +204,10 @@ def keep_together(item, html):
         if after - before > page:
             continue                                    # longer than a page: try the shorter end
         inside = [extent for extent in extents if before - 1.0 < extent.bottom() < after]
-        if inside:                                      # past where that page could end at the latest
-            _push(item, html, tail, after, inside[0].top() + page - before + 3.0)
-            return
+        if inside:
+            html = _past_page(item, html, html.index(tail), inside[0], before)
         break
     _load(item, html)
-
-
-def _push(item, html, tail, after, mm):
-    """Load `html` with `tail` moved down by at least `mm` (`after`: the height without the blank). The
-    blank's height in mm is measured at two sizes: a blank also stops the margins around it collapsing."""
-    low, high = (_load(item, _pushed(html, tail, px)) for px in (1, 201))
-    per_px = (high - low) / 200
-    px = 1 + max(0.0, mm - (low - after)) / per_px if per_px > 0 else 1
-    _load(item, _pushed(html, tail, math.ceil(px)))
 
 
 FOOTER_TITLE_MAX = 40            # characters of the title the page footer's one line has room for
