@@ -123,3 +123,29 @@ def test_a_second_batch_run_keeps_the_reviewers_decisions(qgis_app, tmp_path):
     verify_folder(str(plans), sample("township_onemap.gpkg"), str(tmp_path / "out"))
     report = read_report(findings)
     assert [d.approval_no for d in report.decisions.values()] == ["晋政函〔2024〕12号"]
+
+
+def test_the_toolbox_puts_the_summary_on_the_map_as_the_panel_does(onemap_provider, qgis_new_project, tmp_path,
+                                                                   monkeypatch):
+    """A desktop walk: verifyfolder from the toolbox left summary.gpkg off the map (the panel's folder check
+    adds it). It is now loaded, styled by conclusion, its fields under their Chinese names."""
+    import processing
+    import qgis.utils
+    from qgis.core import QgsLayerTreeModel, QgsProject
+    from qgis.gui import QgsLayerTreeView
+    view = QgsLayerTreeView()           # (QGIS 3.44 hands iface.layerTreeView() to C++ when loading results)
+    view.setModel(QgsLayerTreeModel(QgsProject.instance().layerTreeRoot(), view))
+    monkeypatch.setattr(qgis.utils.iface, "layerTreeView", lambda: view)
+    monkeypatch.setattr("plugin.processing.verify_folder.chinese_ui", lambda: True)        # QGIS in Chinese
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(sample("village_conflicts.gpkg"), plans / "village_conflicts.gpkg")
+    result = processing.runAndLoadResults("onemap:verifyfolder", {
+        "FOLDER": str(plans), "ONEMAP": sample("township_onemap.gpkg"), "OUTPUT": str(tmp_path / "out")})
+    assert result["SUMMARY"].startswith(str(tmp_path / "out" / "summary.gpkg"))
+    loaded = [layer for layer in QgsProject.instance().mapLayers().values()
+              if layer.source().startswith(str(tmp_path / "out" / "summary.gpkg"))]
+    assert len(loaded) == 1 and loaded[0].featureCount() == 1
+    layer = loaded[0]
+    assert layer.attributeDisplayName(layer.fields().indexOf("conclusion")) == "核对结论"
+    assert layer.renderer().type() == "RuleRenderer"         # styles/summary: outlines by conclusion

@@ -22,11 +22,11 @@ from qgis.PyQt.QtWidgets import (
     QPushButton,
 )
 
-from ..core.check.batch import beside_plans, present_summary, summary_crs, verify_plans, write_summary
+from ..core.check.batch import (SUMMARY_LAYER, beside_plans, present_summary, summary_crs, verify_plans,
+                                write_summary)
 from ..core.export.mapsheets import PAPERS, SHEETS
 from ..core.export.report_pdf import has_webkit
 from ..core.read.sources import ogr_uri, source_name
-from ..core.read.styles import apply_style
 from ..i18n import chinese_ui, tr
 from .tasks import WorkTask
 
@@ -171,11 +171,9 @@ class ExportPanel(QGroupBox):
         if batch and task.result is not None:         # cancelled too: the plans checked so far are summed up
             rows, files = task.result
             failed = sum(1 for row in rows if row["status"] == "failed")
-            layer = QgsVectorLayer(ogr_uri(files[0], "plans"), tr("Batch check summary"), "ogr")
+            layer = QgsVectorLayer(ogr_uri(files[0], SUMMARY_LAYER), tr("Batch check summary"), "ogr")
             if layer.isValid():
-                apply_style(layer, "summary")         # outlines by conclusion: the plans beneath stay visible
-                if chinese_ui():
-                    present_summary(layer)
+                present_summary(layer, chinese_ui())
                 QgsProject.instance().addMapLayer(layer)
             written = [row for row in rows if row.get("findings_file")]
             for row in written:                       # each plan's findings can be walked in the browser

@@ -1,19 +1,38 @@
 """onemap:verifyfolder — check every plan in a folder against the one map; findings and a summary in OUTPUT."""
+import os
+
 from qgis.core import (
     QgsProcessing,
+    QgsProcessingContext,
     QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
+    QgsProcessingOutputVectorLayer,
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterString,
 )
 
-from ..core.check.batch import check_batch, verify_folder
+from ..core.check.batch import SUMMARY_FILE, SUMMARY_LAYER, check_batch, present_summary, verify_folder
 from ..core.compat import FOLDER_PARAMETER
 from ..core.errors import OneMapError
-from ..i18n import tr
+from ..core.read.sources import ogr_uri
+from ..i18n import chinese_ui, tr
 from .algorithm import OneMapAlgorithm
 from .parameters import add_source_parameter
+
+
+class SummaryPostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """Shows the loaded summary as the panel's folder check does (batch.present_summary)."""
+    instance = None             # Processing does not own post-processors: keep the last one alive
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802
+        present_summary(layer, chinese_ui())
+
+    @staticmethod
+    def create():
+        SummaryPostProcessor.instance = SummaryPostProcessor()
+        return SummaryPostProcessor.instance
 
 
 class VerifyFolderAlgorithm(OneMapAlgorithm):
@@ -36,6 +55,7 @@ class VerifyFolderAlgorithm(OneMapAlgorithm):
         self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Output folder")))
         for name, label in (("PLANS", tr("Plans")), ("FAILED", tr("Plans that could not be checked"))):
             self.addOutput(QgsProcessingOutputNumber(name, label))
+        self.addOutput(QgsProcessingOutputVectorLayer("SUMMARY", tr("Batch check summary")))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
         """What would fail every plan (folder, one map, rule set, output folder) is refused here, before the
@@ -64,5 +84,10 @@ class VerifyFolderAlgorithm(OneMapAlgorithm):
             raise QgsProcessingException(str(exc))
         if feedback.isCanceled():
             feedback.reportError(tr("Cancelled: the summary lists the plans checked so far."))
-        return {"OUTPUT": output, "PLANS": sum(1 for row in rows if row["status"] != "skipped"),
+        summary = ogr_uri(os.path.join(output, SUMMARY_FILE), SUMMARY_LAYER)
+        if context.project() is not None:             # toolbox: on the map, as the panel's folder check puts it
+            details = QgsProcessingContext.LayerDetails(tr("Batch check summary"), context.project(), "SUMMARY")
+            details.setPostProcessor(SummaryPostProcessor.create())
+            context.addLayerToLoadOnCompletion(summary, details)
+        return {"OUTPUT": output, "SUMMARY": summary, "PLANS": sum(1 for row in rows if row["status"] != "skipped"),
                 "FAILED": sum(1 for row in rows if row["status"] == "failed")}

@@ -20,6 +20,7 @@ from ..export.atomic import write_atomically
 from ..export.report_data import read_report
 from ..export.xlsx import write_workbook
 from ..read.sources import open_source, source_format
+from ..read.styles import apply_style
 from ..read.villages import read_villages
 from ..review.decisions import same_plan
 from ..review.findings import recorded_plan
@@ -28,6 +29,7 @@ from .pool import Job, outcomes
 from .ruleset import load_ruleset
 
 FINDINGS_SUFFIX = "_核对结果.gpkg"
+SUMMARY_FILE, SUMMARY_LAYER = "summary.gpkg", "plans"
 COLUMNS = [  # field, type, Chinese name (the gpkg field's alias, the header in summary.xlsx)
     ("path", ogr.OFTString, "规划成果"), ("village", ogr.OFTString, "村庄"), ("status", ogr.OFTString, "状态"),
     ("conclusion", ogr.OFTString, "核对结论"), ("reason", ogr.OFTString, "原因"), ("errors", ogr.OFTInteger, "错误"),
@@ -207,10 +209,12 @@ def summary_crs(onemap):
     return QgsCoordinateReferenceSystem("EPSG:4490")
 
 
-def present_summary(layer):
-    """The summary layer's fields under their Chinese names, as a Chinese UI shows them (GDAL stores the
-    aliases in the GeoPackage only from 3.7 on: Debian 12's 3.6 keeps the English field names alone)."""
-    for key, _kind, zh in COLUMNS:
+def present_summary(layer, chinese):
+    """The summary layer as the panel and the toolbox show it: outlines by conclusion (the plans beneath
+    stay visible) and, in a Chinese UI, its fields under their Chinese names (GDAL stores the aliases in
+    the GeoPackage only from 3.7 on: Debian 12's 3.6 keeps the English field names alone)."""
+    apply_style(layer, "summary")
+    for key, _kind, zh in COLUMNS if chinese else ():
         index = layer.fields().indexOf(key)
         if index >= 0:
             layer.setFieldAlias(index, zh)
@@ -223,7 +227,7 @@ def write_summary(rows, output_dir, crs):
         srs = osr.SpatialReference()
         srs.SetFromUserInput(crs.authid() or crs.toWkt())
         srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-        layer = dataset.CreateLayer("plans", srs, ogr.wkbMultiPolygon, ["FID=fid", "GEOMETRY_NULLABLE=YES"])
+        layer = dataset.CreateLayer(SUMMARY_LAYER, srs, ogr.wkbMultiPolygon, ["FID=fid", "GEOMETRY_NULLABLE=YES"])
         for key, kind, zh in COLUMNS:            # the Chinese names as aliases: QGIS's table and form show them
             definition = ogr.FieldDefn(key, kind)
             definition.SetAlternativeName(zh)
@@ -238,7 +242,7 @@ def write_summary(rows, output_dir, crs):
             layer.CreateFeature(feature)
 
     shown = [(key, kind, zh) for key, kind, zh in COLUMNS if key not in GPKG_ONLY]
-    return [write_atomically(os.path.join(output_dir, "summary.gpkg"), gpkg),
+    return [write_atomically(os.path.join(output_dir, SUMMARY_FILE), gpkg),
             write_workbook(os.path.join(output_dir, "summary.xlsx"), [
                 ("汇总", [(zh, kind) for _key, kind, zh in shown], [[row.get(key) for key, _k, _z in shown] for row in rows])])]
 
