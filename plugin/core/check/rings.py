@@ -199,18 +199,8 @@ class Rings:
         point_counts = np.zeros(count, dtype=np.int64)
         header = np.zeros(count, dtype=np.int64)
         for kind, skip in ONE_RING.items():           # the usual features, all at once
-            fits = (length >= skip) & ~simple
-            at = first[fits]
-            ok = (data[at] == 1) & (_u32(data, at + 1) == kind)
-            if kind == MULTIPOLYGON:
-                ok &= (_u32(data, at + 5) == 1) & (data[at + 9] == 1) & (_u32(data, at + 10) == POLYGON) & (
-                    _u32(data, at + 14) == 1)
-            else:
-                ok &= _u32(data, at + 5) == 1
-            points = _u32(data, at + skip - 4)
-            ok &= length[fits] == skip + 16 * points
-            where = np.flatnonzero(fits)[ok]
-            simple[where], point_counts[where], header[where] = True, points[ok], skip
+            where, points = _usual(data, first, length, kind, ~simple)
+            simple[where], point_counts[where], header[where] = True, points, skip
         ring_owner, ring_hole, ring_at, ring_points = [np.flatnonzero(simple)], [np.zeros(simple.sum(), bool)], \
             [first[simple] + header[simple]], [point_counts[simple]]
         others = np.flatnonzero(~simple & (length > 0))
@@ -246,6 +236,53 @@ class Rings:
 
     def __len__(self):
         return len(self.owner)
+
+
+def _usual(data, first, length, kind, among):
+    """(feature numbers, their point counts) of the features `among` (a mask) that are the usual one-ring
+    Polygon or one-part one-ring MultiPolygon (`kind`), little-endian, read from their header bytes."""
+    skip = ONE_RING[kind]
+    fits = (length >= skip) & among
+    at = first[fits]
+    ok = (data[at] == 1) & (_u32(data, at + 1) == kind)
+    if kind == MULTIPOLYGON:
+        ok &= (_u32(data, at + 5) == 1) & (data[at + 9] == 1) & (_u32(data, at + 10) == POLYGON) & (
+            _u32(data, at + 14) == 1)
+    else:
+        ok &= _u32(data, at + 5) == 1
+    points = _u32(data, at + skip - 4)
+    ok &= length[fits] == skip + 16 * points
+    return np.flatnonzero(fits)[ok], points[ok]
+
+
+def multipolygon_boxes(wkbs):
+    """(n, 4) boxes (x min, y min, x max, y max) of a list of WKBs, each a MultiPolygon (as the findings
+    layer holds them). The usual one — one part, one ring of four points or more — is measured for all at
+    once: each WKB is copied into a slot of 16-byte multiples where its points fall on 16-byte boundaries,
+    so the buffer's rows of two doubles are points and a feature's points are a run of rows (no copy of
+    the coordinates). Any other row of `boxes` is NaN, for the caller to measure."""
+    count = len(wkbs)
+    boxes = np.full((count, 4), np.nan)
+    lengths = np.fromiter(map(len, wkbs), dtype=np.int64, count=count)
+    lead = 16 - ONE_RING[MULTIPOLYGON] % 16                    # bytes before a WKB: its points then start a row
+    slots = (lead + lengths + 15) // 16 * 16
+    pads = [b"\0" * size for size in range(16 + lead)]
+    buffer = b"".join([part for wkb, tail in zip(wkbs, (slots - lead - lengths).tolist())
+                       for part in (pads[lead], wkb, pads[tail])] + [pads[16]])   # and a last row for reduceat
+    data = np.frombuffer(buffer, dtype=np.uint8)
+    first = np.zeros(count, dtype=np.int64)
+    np.cumsum(slots[:-1], out=first[1:])
+    first += lead
+    where, points = _usual(data, first, lengths, MULTIPOLYGON, np.ones(count, dtype=bool))
+    keep = points >= 4
+    where, points = where[keep], points[keep]
+    if len(where):
+        rows = np.frombuffer(buffer, dtype="<f8").reshape(-1, 2)
+        begin = (first[where] + ONE_RING[MULTIPOLYGON]) // 16
+        runs = np.column_stack((begin, begin + points)).ravel()     # a feature's points, then what lies between
+        boxes[where, :2] = np.minimum.reduceat(rows, runs, axis=0)[::2]
+        boxes[where, 2:] = np.maximum.reduceat(rows, runs, axis=0)[::2]
+    return boxes
 
 
 def _closed(data, at, points):

@@ -5,6 +5,7 @@ each finding carries a stable `finding_id` so decisions can be matched again aft
 """
 import contextlib
 import hashlib
+import operator
 import os
 
 from osgeo import ogr, osr
@@ -12,7 +13,7 @@ from qgis.core import QgsGeometry
 
 from ..errors import OneMapError
 from ..outputs import atomic_output, check_written
-from . import readback
+from . import gpkg_rows, readback
 from .layout import (ALIASES_ZH, DECISION_FIELDS, FINDING_FIELDS, INDICATOR_FIELDS, RULE_FIELDS,
                      RUN_FIELDS)
 
@@ -122,29 +123,17 @@ _TYPED = {ogr.OFTString: ogr.Feature.SetFieldString, ogr.OFTInteger: ogr.Feature
           ogr.OFTInteger64: ogr.Feature.SetFieldInteger64}
 
 
-def _field_setters(layer):
-    """(name, index, setter) per field, looked up once per table: SetField by name searches every field."""
+def _insert(layer, values, geometry=None):
+    """One row: `values` by field name, `geometry` a QgsGeometry (made multipart) or None."""
     definition = layer.GetLayerDefn()
-    setters = []
+    feature = ogr.Feature(definition)
     for index in range(definition.GetFieldCount()):
         field = definition.GetFieldDefn(index)
-        setters.append((field.GetName(), index, _TYPED.get(field.GetType(), ogr.Feature.SetField)))
-    return setters
-
-
-def _insert(layer, values, geometry=None, setters=None):
-    _create(layer, [values.get(name) for name, _index, _setter in setters or _field_setters(layer)],
-            None if geometry is None or geometry.isEmpty() else bytes(geometry.asWkb()), setters)
-
-
-def _create(layer, values, wkb=None, setters=None):
-    """One row: `values` in the layer's field order, `wkb` its geometry (made multipart) or None."""
-    feature = ogr.Feature(layer.GetLayerDefn())
-    for (_name, index, setter), value in zip(setters or _field_setters(layer), values):
+        value, setter = values.get(field.GetName()), _TYPED.get(field.GetType(), ogr.Feature.SetField)
         if value is not None:
             setter(feature, index, str(value) if setter is ogr.Feature.SetFieldString else value)
-    if wkb:
-        feature.SetGeometryDirectly(ogr.CreateGeometryFromWkb(_multi(wkb)))
+    if geometry is not None and not geometry.isEmpty():
+        feature.SetGeometryDirectly(ogr.CreateGeometryFromWkb(_multi(bytes(geometry.asWkb()))))
     layer.CreateFeature(feature)
 
 
@@ -160,28 +149,23 @@ def _multi(wkb):
     return bytes(multi.asWkb())
 
 
-def _write_findings(layer, findings, rules_by_id):
-    """The `findings` rows: each finding's values taken straight into the field order, its part's WKB
-    straight into OGR (no QgsGeometry unless it must be made multipart)."""
-    setters = _field_setters(layer)
-    names = [name for name, _index, _setter in setters]
-    for finding in findings:
-        row = finding_values(finding, rules_by_id[finding.rule_id])
-        _create(layer, [row[name] for name in names], finding.wkb, setters)
+def _finding_rows(findings, rules_by_id):
+    """(rows in FINDING_FIELDS order, each finding's part as MultiPolygon WKB or None) for gpkg_rows.fill."""
+    ordered = operator.itemgetter(*(name for name, _kind in FINDING_FIELDS))
+    rows = [ordered(finding_values(finding, rules_by_id[finding.rule_id])) for finding in findings]
+    return rows, [_multi(finding.wkb) if finding.wkb else None for finding in findings]
 
 
 def write_results(path, result, inputs=()):
-    """Write the run's GeoPackage atomically (core.outputs: never over an input, checked before it replaces)."""
+    """Write the run's GeoPackage atomically (core.outputs: never over an input, checked before it replaces):
+    GDAL makes the tables and writes the small ones, gpkg_rows fills `findings` (a county has 300 000)."""
+    rows, wkbs = _finding_rows(result.findings, result.rules_by_id)
     with atomic_output(path, inputs) as temporary:
         dataset = ogr.GetDriverByName("GPKG").CreateDataSource(temporary)
         srs = osr.SpatialReference()
         srs.SetFromUserInput(result.crs.authid() or result.crs.toWkt())
         srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-        layer = _table(dataset, "findings", FINDING_FIELDS, srs)
-        dataset.StartTransaction()                      # one transaction, fields by index: 200k findings in seconds
-        _write_findings(layer, result.findings, result.rules_by_id)
-        dataset.CommitTransaction()
-        dataset.ExecuteSQL("CREATE INDEX findings_plan_fid ON findings(plan_fid)")   # core.check.recheck: one parcel's
+        _table(dataset, "findings", FINDING_FIELDS, srs)
         rules = _table(dataset, "rules", RULE_FIELDS)
         for outcome in result.outcomes:
             _insert(rules, outcome)
@@ -194,6 +178,8 @@ def write_results(path, result, inputs=()):
         for row in result.decisions:
             _insert(decisions, vars(row))          # core.review.decisions.Decision
         dataset = None
+        gpkg_rows.fill(temporary, "findings", [name for name, _type in FINDING_FIELDS], rows, wkbs,
+                       indexes=["CREATE INDEX findings_plan_fid ON findings(plan_fid)"])   # core.check.recheck
         check_written(temporary, {"findings": len(result.findings), "rules": len(result.outcomes),
                                   "indicators": len(result.indicators), "run": 1, "decisions": len(result.decisions)})
     return os.path.realpath(path)
