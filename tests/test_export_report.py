@@ -119,3 +119,20 @@ def test_the_signature_block_is_never_split_across_pages(qgis_app, tmp_path):
                                 text=True).stdout for n in range(1, pdf_pages(path) + 1)]
         with_block = [page for page in pages if "审查人" in page or "日期" in page]
         assert len(with_block) == 1 and "审查人" in with_block[0] and "日期：" in with_block[0], lines
+
+
+def test_an_indicator_missed_at_warning_level_is_no_error_in_the_report(findings, tmp_path, qgis_app):
+    """A desktop walk: 三、约束性指标 showed 不符合 in red for 村庄建设用地规模, which IND-01 reports as a
+    warning (the default rule set). The row now says 不符合（警告） in amber; error-level rows stay red."""
+    import re
+
+    from plugin.core.export.report import export_report
+    export_report(findings, str(tmp_path / "report.xlsx"))
+    indicators = {row["指标"]: row["结论"] for row in sheet_rows(str(tmp_path / "report.xlsx"), "指标")}
+    assert (indicators["村庄建设用地规模"], indicators["建设用地总规模"]) == ("不符合（警告）", "不符合")
+    export_report(findings, str(tmp_path / "report.html"))
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    rows = {re.search(r"<td>([^<]*)</td>", row).group(1): row for row in re.findall(r"<tr>.*?</tr>", html, re.S)
+            if "平方米" not in row and re.search(r"<td>([^<]*)</td>", row)}
+    assert '<span class="warn">不符合<br>（警告）</span>' in rows["村庄建设用地规模"]
+    assert '<span class="fail">不符合</span>' in rows["建设用地总规模"]

@@ -14,13 +14,27 @@ from dataclasses import dataclass, field
 from ..read.schema import schema
 from ..read.sources import source_title
 from ..review import decisions, readback
-from ..review.layout import NOTE_JOIN, SEVERITIES, STATUS_ZH
+from ..review.layout import NOTE_JOIN, SEVERITIES, SEVERITY_ZH, STATUS_ZH
 from .text import clip, plain
 
 MU_PER_M2 = 15.0 / 10000.0              # 1 亩 = 10000/15 m²
 INDICATOR_STATUS_ZH = {"pass": "符合", "fail": "不符合", "not_applicable": "不适用",
                        "computed": "计算值"}        # a base-year change figure without an allocation to meet
 COMPARE_ZH = {">=": "不少于", "<=": "不超过"}
+
+
+def indicator_conclusion(row):
+    """(word, qualifier) of an indicator row's 结论: 不符合 of a row whose finding is a warning or a note says
+    so (IND-01's 村庄建设用地规模 is a warning in the default rule set, not an error); '' otherwise."""
+    failed_lightly = row.get("status") == "fail" and row.get("severity") in ("warning", "info")
+    return (INDICATOR_STATUS_ZH.get(row.get("status"), row.get("status") or ""),
+            SEVERITY_ZH[row["severity"]] if failed_lightly else "")
+
+
+def indicator_conclusion_text(row):
+    """The 结论 on one line: 不符合（警告）."""
+    word, qualifier = indicator_conclusion(row)
+    return "{}（{}）".format(word, qualifier) if qualifier else word
 # Reviewer decisions close a finding: an approved exception (with 批复文号) or a false positive; one
 # carried onto a finding that changed since is 需复核 ('review') and closes nothing until confirmed.
 DECISION_ZH = {kind: names[0] for kind, names in decisions.NAMES.items()}

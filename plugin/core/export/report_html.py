@@ -10,7 +10,7 @@ from ..read.plankind import plan_title
 from ..review.layout import SEVERITY_ZH, STATUS_ZH
 from . import fonts
 from .citation import citation_zh, status_zh, when_zh
-from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
+from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2, indicator_conclusion
 from .report_units import general_rows, unit_section_html
 from .ruleset_label import ruleset_label
 
@@ -30,6 +30,7 @@ th { background: #e8e8e8; font-weight: bold; }
 td.n { text-align: right; }
 td.c { white-space: nowrap; }
 .pass { color: #176b2c; } .fail { color: #b00020; font-weight: bold; } .na { color: #666; }
+.warn { color: #9a5200; font-weight: bold; }
 .conclusion { font-size: 13pt; margin: 8px 0; }
 .sign td { border: none; padding: 23px 8px 0 0; font-size: 11pt; }
 .small { color: #444; font-size: 8pt; }
@@ -77,10 +78,10 @@ class Markup(str):
     """Cell text that is already HTML."""
 
 
-def _status(status, table=STATUS_ZH, qualifier=""):
+def _status(status, table=STATUS_ZH, qualifier="", css=None):
     """A status word in its colour; a qualifier (编辑前) on a line of its own, as the column is narrow and
     its words are kept whole (a desktop walk: 未通过（编辑前） ran over the 问题 count beside it)."""
-    css = {"passed": "pass", "pass": "pass", "failed": "fail", "fail": "fail", "error": "fail"}.get(status, "na")
+    css = css or {"passed": "pass", "pass": "pass", "failed": "fail", "fail": "fail", "error": "fail"}.get(status, "na")
     lines = escape(table.get(status, status or "")) + ("<br>" + escape("（{}）".format(qualifier)) if qualifier else "")
     return Markup('<span class="{}">{}</span>'.format(css, lines))
 
@@ -135,10 +136,15 @@ def _indicator_table(report):
         rows.append([row.get("indicator") or "", COMPARE_ZH.get(row.get("compare"), ""),
                      number(allocated / 10000.0 if allocated is not None else None, 4), number(mu(allocated)),
                      number(planned / 10000.0 if planned is not None else None, 4), number(mu(planned)),
-                     number(row.get("difference_m2")), _status(row.get("status"), INDICATOR_STATUS_ZH),
-                     row.get("note") or ""])
+                     number(row.get("difference_m2")), _indicator_status(row), row.get("note") or ""])
     return _table([("指标", 13, ""), ("要求", 7, "c"), ("下达 公顷", 10, "n"), ("下达 亩", 10, "n"), ("规划 公顷", 10, "n"),
                    ("规划 亩", 10, "n"), ("差值 m²", 11, "n"), ("结论", 8, "c"), ("说明", 21, "")], rows)
+
+
+def _indicator_status(row):
+    """不符合 in red, or in amber with its severity beneath when the finding about it is a warning or a note."""
+    _word, qualifier = indicator_conclusion(row)
+    return _status(row.get("status"), INDICATOR_STATUS_ZH, qualifier, "warn" if qualifier else None)
 
 
 def _findings_table(report):

@@ -7,7 +7,7 @@ every other indicator row stays in the report's general indicator table.
 """
 from html import escape
 
-from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH
+from .report_data import COMPARE_ZH, indicator_conclusion, indicator_conclusion_text
 
 KINDS = ("unit", "share")
 HEADERS = ["单元", "指标", "要求", "下达", "规划", "单位", "结论", "说明"]
@@ -37,19 +37,23 @@ def figures(row):
     return (None if allocated is None else allocated / 10000.0, None if planned is None else planned / 10000.0, "公顷")
 
 
+def _unit_found(report):
+    """The rows of unit and share rules, in unit order."""
+    found = [row for row in report.indicators if is_unit_row(report, row)]
+    return sorted(found, key=lambda row: (row.get("village_code") or "", row.get("rule_id") or ""))
+
+
 def unit_rows(report):
     """[单元, 指标, 要求, 下达, 规划, 单位, 结论, 说明] for every row of a unit or share rule, in unit order."""
-    found = [row for row in report.indicators if is_unit_row(report, row)]
-    found.sort(key=lambda row: (row.get("village_code") or "", row.get("rule_id") or ""))
     result = []
-    for row in found:
+    for row in _unit_found(report):
         allocated, planned, unit = figures(row)
         name = row.get("indicator") or ""
         code = row.get("village_code") or ""
         if code and name.endswith("（{}）".format(code)):
             name = name[:-len(code) - 2]                      # the unit has its own column
         result.append([code or "—", name, COMPARE_ZH.get(row.get("compare"), ""), allocated, planned, unit,
-                       INDICATOR_STATUS_ZH.get(row.get("status"), row.get("status") or ""), row.get("note") or ""])
+                       indicator_conclusion_text(row), row.get("note") or ""])
     return result
 
 
@@ -59,18 +63,24 @@ def _number(value):
     return "{:,.4f}".format(value).rstrip("0").rstrip(".") if value != int(value) else "{:,.0f}".format(value)
 
 
+def _css(row):
+    """符合 green, 不符合 red, 不符合 of a warning or a note amber, anything else grey (report_html's classes)."""
+    if indicator_conclusion(row)[1]:
+        return "warn"
+    return {"pass": "pass", "fail": "fail"}.get(row.get("status"), "na")
+
+
 def unit_section_html(report):
     """The report's 单元指标传导 table under its own heading, '' when the check made no such rows."""
     rows = unit_rows(report)
     if not rows:
         return ""
-    css = {"符合": "pass", "不符合": "fail"}
     body = "".join(
         "<tr><td class='c'>{}</td><td>{}</td><td class='c'>{}</td><td class='n'>{}</td><td class='n'>{}</td>"
         "<td class='c'>{}</td><td class='c'><span class='{}'>{}</span></td><td>{}</td></tr>".format(
             escape(code), escape(name), escape(compare), _number(allocated), _number(planned), escape(unit),
-            css.get(status, "na"), escape(status), escape(note))
-        for code, name, compare, allocated, planned, unit, status, note in rows)
+            _css(found), escape(status), escape(note))
+        for found, (code, name, compare, allocated, planned, unit, status, note) in zip(_unit_found(report), rows))
     head = "".join("<th{}>{}</th>".format(' style="width:28%"' if h == "说明" else "", h) for h in HEADERS)
     return ("<h3 style='font-size:10.5pt; margin:11px 0 6px 0'>单元指标传导（一张图规划单元下达）</h3>"
             "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>".format(head, body))

@@ -6,7 +6,7 @@ cell holds (Excel: 32 767 characters) is cut, visibly.
 """
 from ..review.layout import SEVERITY_ZH
 from .citation import citation_zh, status_zh, when_zh
-from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2
+from .report_data import COMPARE_ZH, MU_PER_M2, indicator_conclusion_text
 from .report_html import conclusion_text, notes_text, run_record, title
 from .report_units import HEADERS as UNIT_HEADERS
 from .report_units import general_rows, unit_rows
@@ -51,7 +51,7 @@ def indicator_rows(report):
         yield [row.get("village_code") or "", row.get("indicator") or "", COMPARE_ZH.get(row.get("compare"), row.get("compare") or ""),
                _round(allocated / 10000.0 if allocated is not None else None, 4), _mu(allocated),
                _round(planned / 10000.0 if planned is not None else None, 4), _mu(planned),
-               _round(row.get("difference_m2")), INDICATOR_STATUS_ZH.get(row.get("status"), row.get("status")),
+               _round(row.get("difference_m2")), indicator_conclusion_text(row),
                row.get("note") or ""]
 
 

@@ -22,7 +22,9 @@ INDICATOR_FIELDS = [("village_code", ogr.OFTString), ("indicator", ogr.OFTString
                     ("note", ogr.OFTString),
                     # a figure not in m² (总建筑面积 万平方米, facilities 处, a share %) in the allocation's unit,
                     # and the rule that made the row (several rules record indicators in a detailed plan)
-                    ("planned_value", ogr.OFTReal), ("rule_id", ogr.OFTString)]
+                    ("planned_value", ogr.OFTReal), ("rule_id", ogr.OFTString),
+                    # a failed row: the severity of the finding about it (不符合 of a warning is no error)
+                    ("severity", ogr.OFTString)]
 RUN_FIELDS = [("run_id", ogr.OFTString), ("plugin_version", ogr.OFTString), ("qgis_version", ogr.OFTString),
               ("ruleset_id", ogr.OFTString), ("ruleset_path", ogr.OFTString), ("ruleset_sha256", ogr.OFTString),
               ("plan_kind", ogr.OFTString), ("plan_kind_reason", ogr.OFTString), ("plan_path", ogr.OFTString), ("plan_sha256", ogr.OFTString),

@@ -45,7 +45,8 @@ class ChangeRule(Rule):
             record_indicator(ctx, {
                 "indicator": name, "compare": ">=" if name == "耕地进出平衡" else "", "planned_m2": value,
                 "planned_ha": value / M2_PER_HA, "planned_mu": value / M2_PER_MU, "tolerance_m2": tolerance,
-                "status": status, "note": "基期对比；" + (BASIS if name == "新增建设用地" else BASIS_NET)})
+                "status": status, "severity": self.severity if status == "fail" else None,
+                "note": "基期对比；" + (BASIS if name == "新增建设用地" else BASIS_NET)})
         if totals["耕地进出平衡"] + tolerance < 0:
             findings.append(self.finding(
                 "耕地进出平衡不足：转入 {:.2f} 平方米，转为其他农用地等 {:.2f} 平方米，差 {:.2f} 平方米（{:.4f} 公顷）".format(

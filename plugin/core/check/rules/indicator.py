@@ -74,16 +74,17 @@ class IndicatorRule(Rule):
             value = float(row.attrs.get(field["value"]) or 0.0)
             allocated_m2 = value * float(units[unit])
             passed = COMPARE[result["compare"]](planned, allocated_m2, tolerance)
+            severity = definition.get("severity", self.severity)
             result.update(allocated_value=value, unit=unit, allocated_m2=allocated_m2,
-                          difference_m2=planned - allocated_m2, status="pass" if passed else "fail", note=why)
+                          difference_m2=planned - allocated_m2, status="pass" if passed else "fail", note=why,
+                          severity=None if passed else severity)
             record_indicator(ctx, result)
             if not passed:
                 findings.append(self.finding(
                     "指标“{}”规划 {:.2f} 平方米（{:.4f} 公顷，{}），分解下达 {} {}，应{}下达值".format(
                         name, planned, planned / M2_PER_HA, why, value, unit,
                         "不少于" if result["compare"] == ">=" else "不超过"),
-                    severity=definition.get("severity", self.severity),
-                    plan_layer=self.args["village"], control_layer=table.key, control_fid=row.fid,
+                    severity=severity, plan_layer=self.args["village"], control_layer=table.key, control_fid=row.fid,
                     area_m2=planned - allocated_m2, extra=dict(where)))
         return findings
 

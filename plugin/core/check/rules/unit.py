@@ -62,8 +62,10 @@ def allocation(value, units=(), lower=False):
 
 
 def record(ctx, rule, row):
-    """A row of the `indicators` table; one per unit and figure (rows are never merged across units)."""
-    row = dict({"rule_id": rule.id, "tolerance_m2": float(rule.ruleset.tolerances.get("indicator_m2", 0.0))}, **row)
+    """A row of the `indicators` table; one per unit and figure (rows are never merged across units). A row
+    that fails carries the severity of the rule's finding about it."""
+    row = dict({"rule_id": rule.id, "tolerance_m2": float(rule.ruleset.tolerances.get("indicator_m2", 0.0)),
+                "severity": rule.severity if row.get("status") == "fail" else None}, **row)
     ctx.indicator_rows.append(row)
     return row
 
