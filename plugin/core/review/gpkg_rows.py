@@ -27,7 +27,7 @@ from ..check.rings import multipolygon_boxes
 BLOB_HEADER = struct.Struct("<2sBBi4d")       # GeoPackage geometry: magic, version, flags, srs_id, envelope
 ENVELOPE_XY, NO_ENVELOPE = 0b011, 0b001      # flags: little-endian, with an [x min, x max, y min, y max] envelope
 BARE_HEADER = struct.Struct("<2sBBi")
-BINDABLE = (str, int, float, bytes, type(None))   # what sqlite3 binds as it is (bool and NumPy floats are kinds)
+BINDABLE = (str, int, float, bytes, type(None))   # what sqlite3 binds as it is (and their kinds: bool, NumPy's float64)
 CELL = np.dtype([("id", ">i8"), ("box", ">f4", (4,))])     # an R-tree cell: id, x min, x max, y min, y max
 
 
@@ -36,14 +36,7 @@ def fill(path, table, columns, rows, wkbs, indexes=()):
     fid n + 1 and geometry `wkbs[n]` (MultiPolygon WKB; None or b'' for none), in one transaction with
     its R-tree index and the `indexes` (CREATE INDEX statements, made once the rows are in). The table is
     the empty one GDAL made (fields, R-tree and triggers)."""
-    present = [n for n, wkb in enumerate(wkbs) if wkb]
-    boxes = np.full((len(wkbs), 4), np.nan)
-    if present:
-        boxes[present] = multipolygon_boxes([wkbs[n] for n in present])
-        for n in np.flatnonzero(np.isnan(boxes[:, 0])).tolist():       # not the usual one-ring part
-            if wkbs[n]:
-                rect = from_wkb(wkbs[n]).boundingBox()
-                boxes[n] = rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()
+    boxes = _boxes(wkbs)
     with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
         made = db.execute("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?",
                           (table,)).fetchone()
@@ -69,6 +62,19 @@ def fill(path, table, columns, rows, wkbs, indexes=()):
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+
+def _boxes(wkbs):
+    """(n, 4) boxes (x min, y min, x max, y max) of the WKBs; NaN where there is no geometry."""
+    present = [n for n, wkb in enumerate(wkbs) if wkb]
+    boxes = np.full((len(wkbs), 4), np.nan)
+    if present:
+        boxes[present] = multipolygon_boxes([wkbs[n] for n in present])
+    for n in np.flatnonzero(np.isnan(boxes[:, 0])).tolist():       # not the usual one-ring part
+        if wkbs[n]:
+            rect = from_wkb(wkbs[n]).boundingBox()
+            boxes[n] = rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()
+    return boxes
 
 
 def _bindable(rows):
