@@ -156,28 +156,38 @@ def _finding_rows(findings, rules_by_id):
     return rows, [_multi(finding.wkb) if finding.wkb else None for finding in findings]
 
 
+def _tables(path, result):
+    """GDAL makes the GeoPackage — `findings` empty, with its R-tree and triggers — and writes the small
+    tables. What GDAL fails to do as the dataset is let go it only logs: gpkg_rows.fill and check_written
+    find the file incomplete (asking GDAL to finish first, with FlushCache, crashed GDAL 3.6 on a full disk)."""
+    srs = osr.SpatialReference()
+    srs.SetFromUserInput(result.crs.authid() or result.crs.toWkt())
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    columns = {name for name, _type in INDICATOR_FIELDS}
+    small = [("rules", RULE_FIELDS, result.outcomes),
+             ("indicators", INDICATOR_FIELDS, [{k: v for k, v in row.items() if k in columns} for row in result.indicators]),
+             ("run", RUN_FIELDS, [result.record]),
+             ("decisions", DECISION_FIELDS, [vars(row) for row in result.decisions])]   # review.decisions.Decision
+    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+    try:
+        _table(dataset, "findings", FINDING_FIELDS, srs)
+        for name, fields, values in small:
+            _insert_all(_table(dataset, name, fields), values)
+    finally:
+        dataset = None
+
+
+def _insert_all(layer, rows):
+    for values in rows:
+        _insert(layer, values)
+
+
 def write_results(path, result, inputs=()):
     """Write the run's GeoPackage atomically (core.outputs: never over an input, checked before it replaces):
     GDAL makes the tables and writes the small ones, gpkg_rows fills `findings` (a county has 300 000)."""
     rows, wkbs = _finding_rows(result.findings, result.rules_by_id)
     with atomic_output(path, inputs) as temporary:
-        dataset = ogr.GetDriverByName("GPKG").CreateDataSource(temporary)
-        srs = osr.SpatialReference()
-        srs.SetFromUserInput(result.crs.authid() or result.crs.toWkt())
-        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-        _table(dataset, "findings", FINDING_FIELDS, srs)
-        rules = _table(dataset, "rules", RULE_FIELDS)
-        for outcome in result.outcomes:
-            _insert(rules, outcome)
-        indicators = _table(dataset, "indicators", INDICATOR_FIELDS)
-        columns = {name for name, _type in INDICATOR_FIELDS}
-        for row in result.indicators:
-            _insert(indicators, {k: v for k, v in row.items() if k in columns})
-        _insert(_table(dataset, "run", RUN_FIELDS), result.record)
-        decisions = _table(dataset, "decisions", DECISION_FIELDS)
-        for row in result.decisions:
-            _insert(decisions, vars(row))          # core.review.decisions.Decision
-        dataset = None
+        _tables(temporary, result)
         gpkg_rows.fill(temporary, "findings", [name for name, _type in FINDING_FIELDS], rows, wkbs,
                        indexes=["CREATE INDEX findings_plan_fid ON findings(plan_fid)"])   # core.check.recheck
         check_written(temporary, {"findings": len(result.findings), "rules": len(result.outcomes),
