@@ -130,6 +130,7 @@ def test_the_trail_is_one_story_with_who_when_and_hashes(tmp_path):
     assert [v["version"] for v in versions] == [1, 2] and versions[1]["reviewer"] == "李四"
     assert [(e["version"], e["event"]) for e in events] == [(1, "核对"), (1, "批复"), (1, "入库"),
                                                            (2, "核对"), (2, "批复"), (2, "入库")]
+    assert "（规则集 村庄规划一张图核对默认规则集（内置，版本" in events[0]["summary"]      # not its id, village-default
     merge = events[-1]
     assert merge["who"] == "李四" and B_NO in merge["summary"] and len(merge["findings_sha256"]) == 64
     assert merge["onemap_sha256"] == versions[1]["onemap_sha256"] == events[3]["onemap_sha256"]

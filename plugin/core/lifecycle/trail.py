@@ -8,6 +8,7 @@ from ..errors import OneMapError
 from ..read.sources import open_source
 from ..review.decisions import KINDS
 from .store import APPROVED, TRAIL, TRAIL_FIELDS, VERSION_FIELDS, open_store
+from ..export.ruleset_label import ruleset_label
 from ..export.xlsx import INTEGER, REAL, TEXT, write_workbook
 
 EVENTS = ("核对", "审查决定", "批复", "入库")
@@ -21,7 +22,7 @@ def merge_events(check, merged, who, merged_at, plan_sha256, onemap_sha256):
     rows = [{"version": version, "event": "核对", "at": run.get("finished") or run.get("started") or "",
              "who": run.get("checked_by") or "",
              "summary": "核对 {}（规则集 {}，核对编号 {}）：{}；结论 通过".format(
-                 run.get("plan_path") or "", run.get("ruleset_id") or "", run.get("run_id") or "", counts),
+                 run.get("plan_path") or "", ruleset_label(run), run.get("run_id") or "", counts),
              "plan_sha256": run.get("plan_sha256"), "onemap_sha256": run.get("onemap_sha256"),
              "findings_sha256": check.sha256, "ruleset_sha256": run.get("ruleset_sha256")}]
     for decision in check.decided:
