@@ -18,6 +18,12 @@ def pdf_text(path):
     return done.stdout.decode("utf-8")
 
 
+def pdf_layout_lines(path):
+    """The PDF's lines as printed, columns side by side (pdftotext -layout): where a table cell's text broke."""
+    done = subprocess.run([_poppler("pdftotext"), "-layout", str(path), "-"], capture_output=True, check=True)
+    return done.stdout.decode("utf-8").splitlines()
+
+
 def radicals(text):
     """Kangxi / CJK radicals in the text: a PDF font that maps 一 to ⼀ breaks search and copy."""
     return [c for c in text if 0x2E80 <= ord(c) <= 0x2FDF]
