@@ -7,6 +7,7 @@ from qgis.PyQt.QtCore import QDate
 from qgis.PyQt.QtWidgets import QFileDialog
 
 import lifecycle_data as data
+from export_helpers import pdf_text
 from plugin.core.check.engine import verify
 from plugin.core.lifecycle.merge import merge_plan
 from test_dock import dock, wait_for  # noqa: F401 — dock is the panel fixture
@@ -78,11 +79,13 @@ def test_compare_two_versions_and_show_the_trail(dock, tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *args: str(out)))
+    dock.export_panel.compiler_edit.setText("某县自然资源局")          # the 编制单位 the plan's sheets print
     panel.table.selectRow(0)                                         # version 2 alone: what its merge changed
     panel.compare_button.click()
     written = sorted(os.listdir(out))
     assert written == ["onemap_v1-v2_规划调整对比.gpkg", "onemap_v1-v2_规划调整对比.pdf",
                        "onemap_v1-v2_规划调整对比.png", "onemap_v1-v2_规划调整对比.xlsx"]
+    assert "编制单位：某县自然资源局" in pdf_text(out / "onemap_v1-v2_规划调整对比.pdf").replace(" ", "")
     assert "用途改变 20000.00" in panel.status.text() or "use changed 20000.00" in panel.status.text()
     layer = next(l for l in QgsProject.instance().mapLayers().values() if l.name().endswith("v1 → v2"))
     assert layer.featureCount() == 1

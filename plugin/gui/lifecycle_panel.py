@@ -310,8 +310,8 @@ class LifecyclePanel(QGroupBox):
         self.status.setText(self.tr("Working…"))
         try:
             result = compare(onemap, onemap, stem + ".gpkg", old_as_of=old, new_as_of=new)
-            files = [result.output, write_xlsx(result, stem + ".xlsx")] + \
-                export_sheet(result, stem + ".pdf", title=source_title(onemap))
+            files = [result.output, write_xlsx(result, stem + ".xlsx")] + export_sheet(
+                result, stem + ".pdf", title=source_title(onemap), compiler=self.dock.export_panel.compiler())
         except OneMapError as exc:
             self.status.setText(_text(exc))
             return
