@@ -43,6 +43,23 @@ def test_the_box_lists_the_versions_and_checks_against_the_chosen_one(dock, tmp_
     assert panel.merge_button.isEnabled()               # offered; the merge itself refuses an as-of check
 
 
+def test_the_versions_table_shows_the_merge_time_whole_in_a_narrow_panel(qgis_app):
+    """A desktop walk: the last column, 入库时间, was stretched to what the panel had left and cut."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    from plugin.gui.lifecycle_panel import fill, read_only_table, version_columns
+    table = read_only_table(version_columns())
+    fill(table, version_columns(), [{"version": 1, "approval_no": A_NO, "approved_on": "2024-01-10", "change": "新编",
+                                     "plan_name": "测试村村庄规划", "merged_at": "2026-12-07T23:35:05+08:00"}])
+    table.resize(380, 150)
+    table.show()
+    QApplication.processEvents()
+    last = table.columnCount() - 1
+    assert table.item(0, last).text() == "2026-12-07 23:35，北京时间"
+    assert table.horizontalHeader().sectionSize(last) >= table.sizeHintForColumn(last)
+    table.close()
+
+
 def test_merge_dialog_dry_run_then_merge(dock, tmp_path):
     from plugin.gui.lifecycle_panel import MergeDialog
     onemap = merged(tmp_path)
