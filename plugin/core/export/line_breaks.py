@@ -76,7 +76,7 @@ def balanced_lines(text, width_of, width, steps=12):
     """break_lines at the narrowest width (within `steps` halvings) that takes no more lines: lines of even
     length rather than one full and a single ideograph left alone on the next."""
     lines = break_lines(text, width_of, width)
-    low = min(width, max(width_of(piece.rstrip()) for piece in pieces(text)))   # no piece cut: never more lines
+    low = min(width, max(width_of(piece.rstrip()) for piece in pieces(text)))   # narrower would cut a piece
     if len(lines) < 2 or low >= width:
         return lines
     high = width
