@@ -1,9 +1,14 @@
 """Reading exports back: PDF text and fonts (poppler-utils), page pixels, XLSX/GPKG sheets (GDAL)."""
 import shutil
 import subprocess
+import zipfile
+from xml.etree import ElementTree
 
 import pytest
 from osgeo import gdal
+
+SPREADSHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATION = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 def _poppler(tool):
@@ -16,6 +21,12 @@ def pdf_text(path):
     """The PDF's text in drawing order, as a reader searching or copying it gets it."""
     done = subprocess.run([_poppler("pdftotext"), "-raw", str(path), "-"], capture_output=True, check=True)
     return done.stdout.decode("utf-8")
+
+
+def pdf_layout_lines(path):
+    """The PDF's lines as printed, columns side by side (pdftotext -layout): where a table cell's text broke."""
+    done = subprocess.run([_poppler("pdftotext"), "-layout", str(path), "-"], capture_output=True, check=True)
+    return done.stdout.decode("utf-8").splitlines()
 
 
 def radicals(text):
@@ -104,6 +115,24 @@ def sheet_rows(path, sheet):
     layer = dataset.GetLayerByName(sheet)
     assert layer is not None, "{} has no sheet/layer {}".format(path, sheet)
     return [feature.items() for feature in layer]
+
+
+def column_widths(path, sheet):
+    """{header: width in digits} of an XLSX sheet's columns as a spreadsheet opens them (its <col> elements,
+    the last one that covers a column)."""
+    with zipfile.ZipFile(str(path)) as book:
+        workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+        relation = next(item.get(RELATION + "id") for item in workbook.iter(SPREADSHEET + "sheet")
+                        if item.get("name") == sheet)
+        targets = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+        target = next(item.get("Target") for item in targets if item.get("Id") == relation)
+        columns = ElementTree.fromstring(book.read("xl/" + target)).iter(SPREADSHEET + "col")
+        spans = [(int(col.get("min")), int(col.get("max")), float(col.get("width"))) for col in columns]
+    dataset = _open(path)                          # kept while its layer is read (GDAL frees it with the dataset)
+    definition = dataset.GetLayerByName(sheet).GetLayerDefn()
+    headers = [definition.GetFieldDefn(index).GetName() for index in range(definition.GetFieldCount())]
+    return {header: [width for low, high, width in spans if low <= number <= high][-1]
+            for number, header in enumerate(headers, 1)}
 
 
 def sheet_names(path):

@@ -8,7 +8,7 @@ import pytest
 from osgeo import gdal, ogr
 
 import lifecycle_data as data
-from export_helpers import pdf_text, sheet_names, sheet_rows
+from export_helpers import column_widths, pdf_text, sheet_names, sheet_rows
 from plugin.core.check.engine import verify
 from plugin.core.errors import OneMapError
 from plugin.core.lifecycle.compare import compare
@@ -138,6 +138,17 @@ def test_the_trail_is_one_story_with_who_when_and_hashes(tmp_path):
     assert sheets == ["版本", "留痕"]
     rows = sheet_rows(str(tmp_path / "trail.xlsx"), "留痕")
     assert [r["事项"] for r in rows] == ["核对", "批复", "入库", "核对", "批复", "入库"] and rows[2]["人员"] == "李四"
+
+
+def test_the_trail_workbook_shows_every_time_whole(tmp_path):
+    """A desktop walk: the 版本 sheet's 入库时间 (2026-12-07T23:35:05+08:00) was cut at the next column: GDAL
+    writes every column 15 characters wide."""
+    onemap = merged_twice(tmp_path)
+    versions, events = export_trail(onemap, str(tmp_path / "trail.xlsx"))
+    merged = column_widths(tmp_path / "trail.xlsx", "版本")
+    assert merged["入库时间"] >= max(len(version["merged_at"]) for version in versions) >= 25
+    assert merged["规划数据 SHA-256"] >= 64 and merged["版本"] < 15              # a hash whole; a number narrow
+    assert column_widths(tmp_path / "trail.xlsx", "留痕")["时间"] >= max(len(event["at"] or "") for event in events)
 
 
 def test_the_comparison_sheet_takes_its_scale_as_the_map_sheets_do(tmp_path, monkeypatch):

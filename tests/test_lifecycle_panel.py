@@ -7,6 +7,7 @@ from qgis.PyQt.QtCore import QDate
 from qgis.PyQt.QtWidgets import QFileDialog
 
 import lifecycle_data as data
+from export_helpers import pdf_text
 from plugin.core.check.engine import verify
 from plugin.core.lifecycle.merge import merge_plan
 from test_dock import dock, wait_for  # noqa: F401 — dock is the panel fixture
@@ -40,6 +41,23 @@ def test_the_box_lists_the_versions_and_checks_against_the_chosen_one(dock, tmp_
     run = read_report(str(tmp_path / "b_核对结果.gpkg")).run
     assert (run["as_of"], run["change"]) == ("v1", "修改")
     assert panel.merge_button.isEnabled()               # offered; the merge itself refuses an as-of check
+
+
+def test_the_versions_table_shows_the_merge_time_whole_in_a_narrow_panel(qgis_app):
+    """A desktop walk: the last column, 入库时间, was stretched to what the panel had left and cut."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    from plugin.gui.lifecycle_panel import fill, read_only_table, version_columns
+    table = read_only_table(version_columns())
+    fill(table, version_columns(), [{"version": 1, "approval_no": A_NO, "approved_on": "2024-01-10", "change": "新编",
+                                     "plan_name": "测试村村庄规划", "merged_at": "2026-12-07T23:35:05+08:00"}])
+    table.resize(380, 150)
+    table.show()
+    QApplication.processEvents()
+    last = table.columnCount() - 1
+    assert table.item(0, last).text() == "2026-12-07 23:35，北京时间"
+    assert table.horizontalHeader().sectionSize(last) >= table.sizeHintForColumn(last)
+    table.close()
 
 
 def test_merge_dialog_dry_run_then_merge(dock, tmp_path):
@@ -78,11 +96,13 @@ def test_compare_two_versions_and_show_the_trail(dock, tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *args: str(out)))
+    dock.export_panel.compiler_edit.setText("某县自然资源局")          # the 编制单位 the plan's sheets print
     panel.table.selectRow(0)                                         # version 2 alone: what its merge changed
     panel.compare_button.click()
     written = sorted(os.listdir(out))
     assert written == ["onemap_v1-v2_规划调整对比.gpkg", "onemap_v1-v2_规划调整对比.pdf",
                        "onemap_v1-v2_规划调整对比.png", "onemap_v1-v2_规划调整对比.xlsx"]
+    assert "编制单位：某县自然资源局" in pdf_text(out / "onemap_v1-v2_规划调整对比.pdf").replace(" ", "")
     assert "用途改变 20000.00" in panel.status.text() or "use changed 20000.00" in panel.status.text()
     layer = next(l for l in QgsProject.instance().mapLayers().values() if l.name().endswith("v1 → v2"))
     assert layer.featureCount() == 1

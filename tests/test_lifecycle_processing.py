@@ -6,7 +6,7 @@ import pytest
 from qgis.core import QgsProcessingException, QgsProject
 
 import lifecycle_data as data
-from export_helpers import sheet_names
+from export_helpers import pdf_text, sheet_names
 from test_processing import qgis_process
 
 A_NO = "甲政函〔2024〕1号"
@@ -68,6 +68,17 @@ def test_compareplans_and_exporttrail_in_process(checked, tmp_path):
     assert os.path.isfile(tmp_path / "c.png") and sheet_names(str(tmp_path / "c.xlsx"))[0] == "汇总"
     trail = processing.run("onemap:exporttrail", {"ONEMAP": checked["ONEMAP"], "OUTPUT": str(tmp_path / "t.xlsx")})
     assert (trail["VERSIONS"], trail["EVENTS"]) == (1, 3)
+
+
+def test_compareplans_prints_the_compiler_as_the_plan_s_sheets_do(checked, tmp_path):
+    """A desktop walk: the comparison sheet printed 编制单位： with nothing after it, where every other sheet
+    handed in with it names the compiler."""
+    import processing
+    processing.run("onemap:mergeplan", checked)
+    processing.run("onemap:compareplans", {
+        "OLD": checked["ONEMAP"], "OLD_AS_OF": "0", "NEW": checked["ONEMAP"], "NEW_AS_OF": "1",
+        "OUTPUT": str(tmp_path / "c.gpkg"), "SHEET": str(tmp_path / "c.pdf"), "COMPILER": "某县\u2066自然资源局\u2069"})
+    assert "编制单位：某县自然资源局" in pdf_text(tmp_path / "c.pdf").replace(" ", "")     # plain, as on the others
 
 
 def test_qgis_process_refuses_a_merge_with_exit_code_1_and_a_message(tmp_path, checked):

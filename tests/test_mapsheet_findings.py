@@ -10,16 +10,16 @@ from osgeo import ogr
 from qgis.core import QgsGeometry, QgsLayoutExporter
 
 from conftest import sample
-from export_helpers import pdf_text
+from export_helpers import pdf_layout_lines, pdf_text
 from helpers import gpkg, square
 
 X, Y = 560000.0, 4100000.0           # EPSG:4546
 
 
-def dense_case(folder, count=10, width=2000.0, height=1400.0, per_row=4):
+def dense_case(folder, count=10, width=2000.0, height=1400.0, per_row=4, unknown=0):
     """`count` homes of 12 m × 12 m in 永久基本农田, `per_row` a row 30 m apart (rows 35 m), in a village of
-    `width` × `height` m: `count` CL-01 errors and KEEP-01 (the farmland is not in the plan). (plan, one map,
-    findings)."""
+    `width` × `height` m: `count` CL-01 errors and KEEP-01 (the farmland is not in the plan); the first
+    `unknown` homes coded 9999 instead (ATT-01 errors, not CL-01). (plan, one map, findings)."""
     from plugin.core.check.engine import verify
     cx, cy = X + width / 2, Y + height / 2
     homes = [square(cx + (i % per_row) * 30, cy + (i // per_row) * 35, cx + (i % per_row) * 30 + 12,
@@ -28,7 +28,7 @@ def dense_case(folder, count=10, width=2000.0, height=1400.0, per_row=4):
     rest = QgsGeometry.fromWkt(village)
     for home in homes:
         rest = rest.difference(QgsGeometry.fromWkt(home))
-    parcels = [("0103", rest.asWkt())] + [("0703", home) for home in homes]
+    parcels = [("0103", rest.asWkt())] + [("9999" if i < unknown else "0703", home) for i, home in enumerate(homes)]
     plan = gpkg(folder / "dense.gpkg", 4546, {
         "GHYDYH": ([("YDYHFLDM", ogr.OFTString)], [(wkt, {"YDYHFLDM": code}) for code, wkt in parcels]),
         "CJDCQ": ([("XZQDM", ogr.OFTString), ("XZQMC", ogr.OFTString)], [(village, {"XZQDM": "1", "XZQMC": "密集村"})])})
@@ -91,7 +91,7 @@ def test_ten_findings_within_100_m_are_numbered_and_no_two_labels_overlap(dense)
     for label in labels:
         assert in_png[label.featureId].distance(label.labelRect.center()) < sheet.map_item.scale() * 0.0003  # 0.3 mm
     text = pdf_text(folder / "04.pdf")
-    rows = re.findall(r"^(\d+) (CL-01|KEEP-01)$", text, re.M)      # the 问题清单 beside the map
+    rows = re.findall(r"^(\d+) (CL-01|KEEP-01)\b", text, re.M)     # the 问题清单 beside the map
     assert [int(number) for number, _rule in rows] == list(range(1, 12)) and rows[-1][1] == "KEEP-01"
     assert "图中编号为核对报告问题清单的序号" in "".join(text.split())
 
@@ -118,6 +118,26 @@ def test_a_table_in_several_columns_reads_from_left_to_right(tmp_path, qgis_app)
     assert len(frames) >= 2
     xs = [frame.pos().x() for frame in frames]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
+
+
+def test_the_table_breaks_its_lines_between_words_never_inside_one(tmp_path, qgis_app):
+    """A desktop walk: '用地用海代码须符合 2023 分类' was printed '…20' / '23 分类' and 已认可例外 as '已认可例' / '外'.
+    The 问题清单's columns take their widths from what they hold, and a line ends between words only."""
+    from plugin.core.export.findings_sheet import NUMBERS
+    from plugin.core.review import decisions
+    plan, onemap, findings = dense_case(tmp_path, unknown=1)
+    dataset = ogr.Open(findings)
+    ids = [f["finding_id"] for f in dataset.GetLayerByName("findings") if f["rule_id"] == "CL-01"]
+    dataset = None
+    decisions.save(findings, decisions.make(ids[0], "accepted", "设施农业", "晋政函〔2024〕1号", reviewer="张工"))
+    carried = decisions.make(ids[1], "false_positive", "田坎", reviewer="张工")
+    decisions.save(findings, decisions.Decision(**dict(dataclasses.asdict(carried), review=1)))
+    sheet = findings_sheet(plan, onemap, findings, tmp_path / "04.pdf")
+    assert sheet.form == NUMBERS
+    lines = pdf_layout_lines(tmp_path / "04.pdf")
+    for whole, part in (("已认可例外", "已认可例"), ("（需复核）", "需复"), ("2023 分类", "分类")):
+        cut = [line for line in lines if part in line and whole not in line]
+        assert not cut and any(whole in line for line in lines), (whole, cut)
 
 
 @pytest.fixture(scope="module")

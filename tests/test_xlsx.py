@@ -4,7 +4,7 @@ import pytest
 
 from export_helpers import sheet_rows
 from plugin.core.errors import OneMapError
-from plugin.core.export.xlsx import CELL_MAX, CUT, REAL, TEXT, write_workbook
+from plugin.core.export.xlsx import CELL_MAX, CUT, REAL, TEXT, WIDTH_MAX, write_workbook
 
 
 def test_a_workbook_cuts_a_text_longer_than_a_cell_and_keeps_one_that_fits(tmp_path):
@@ -17,6 +17,16 @@ def test_a_workbook_cuts_a_text_longer_than_a_cell_and_keeps_one_that_fits(tmp_p
     assert rows[0]["说明"] == "短" and rows[1]["说明"] == fits                      # at the limit: whole
     assert len(rows[2]["说明"]) == CELL_MAX and rows[2]["说明"].endswith(CUT)      # one more: cut, visibly
     assert rows[3]["说明"] is None and rows[4]["说明"] is None                     # empty cells stay empty
+
+
+def test_each_column_is_as_wide_as_its_widest_cell_an_ideograph_counting_two(tmp_path):
+    from export_helpers import column_widths
+    path = write_workbook(str(tmp_path / "表.xlsx"), [
+        ("说明", [("项目", TEXT), ("内容", TEXT), ("面积（平方米）", REAL)],
+         [["入库时间", "2026-12-07T23:35:05+08:00", 20000.0], ["说明", "界" * 100, 1.5]])])
+    widths = column_widths(path, "说明")
+    assert widths == {"项目": 8 + 2, "内容": WIDTH_MAX, "面积（平方米）": 14 + 2}      # 2 beside the widest
+    assert sheet_rows(path, "说明")[0]["内容"] == "2026-12-07T23:35:05+08:00"       # the cells as they were
 
 
 def test_a_workbook_is_written_only_as_xlsx(tmp_path):

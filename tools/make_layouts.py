@@ -47,7 +47,8 @@ from plugin.core.export import FONT, fonts  # noqa: E402
 
 PAPERS = {"A3": (420.0, 297.0), "A1": (841.0, 594.0)}
 TABLE_COLUMNS = (("序号", 6.0, Qt.AlignHCenter), ("规则", 12.0, Qt.AlignLeft), ("问题", 25.0, Qt.AlignLeft),
-                 ("级别", 10.0, Qt.AlignLeft), ("面积 m²", 13.0, Qt.AlignRight))     # mm on A3: 75 with margins
+                 ("级别", 10.0, Qt.AlignLeft), ("面积 m²", 13.0, Qt.AlignRight))     # mm on A3: 75 with margins;
+# the export shares their sum among the columns by what they hold (core.export.sheet_layout.fit_columns)
 
 
 def font(size, bold=False):

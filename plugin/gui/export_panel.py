@@ -78,6 +78,10 @@ class ExportPanel(QGroupBox):
         self.progress.setVisible(running)
         self.cancel_button.setVisible(running)
 
+    def compiler(self):
+        """The 编制单位 typed here: the map sheets' and the comparison sheet's."""
+        return self.compiler_edit.text().strip()
+
     def text(self, error):
         return error.zh if chinese_ui() else error.en
 
@@ -119,7 +123,7 @@ class ExportPanel(QGroupBox):
         if folder:
             from ..core.export.mapsheets import export_mapsheets
             args = (self.plan, self.onemap, folder, self.findings, self.paper_combo.currentText(), "",
-                    self.compiler_edit.text().strip())
+                    self.compiler())
             self.dock.warn_long_path(os.path.join(folder, LONGEST_SHEET))
 
             def work(feedback):

@@ -62,14 +62,15 @@ def _text(error):
 
 
 def read_only_table(columns):
-    """An empty read-only table, rows selected whole, for fill()."""
+    """An empty read-only table, rows selected whole, for fill(); every column as wide as its contents (a
+    stretched last column was cut to what the panel had left: 入库时间 showed '2026-12-07 2…'), scrolled
+    sideways when they are wider than the panel."""
     table = QTableWidget(0, len(columns))
     table.setHorizontalHeaderLabels([title for _key, title in columns])
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
     return table
 
 
@@ -310,8 +311,8 @@ class LifecyclePanel(QGroupBox):
         self.status.setText(self.tr("Working…"))
         try:
             result = compare(onemap, onemap, stem + ".gpkg", old_as_of=old, new_as_of=new)
-            files = [result.output, write_xlsx(result, stem + ".xlsx")] + \
-                export_sheet(result, stem + ".pdf", title=source_title(onemap))
+            files = [result.output, write_xlsx(result, stem + ".xlsx")] + export_sheet(
+                result, stem + ".pdf", title=source_title(onemap), compiler=self.dock.export_panel.compiler())
         except OneMapError as exc:
             self.status.setText(_text(exc))
             return

@@ -43,6 +43,7 @@ class ComparePlansAlgorithm(OneMapAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination("SHEET", tr("Map sheet 规划调整对比图 (.pdf, PNG beside)"),
                                                                 "PDF (*.pdf)", optional=True, createByDefault=False))
         self.addParameter(QgsProcessingParameterString("TITLE", tr("Title of the map sheet"), optional=True))
+        self.addParameter(QgsProcessingParameterString("COMPILER", tr("Compiler (编制单位)"), optional=True))
         for name, label in (("CHANGES", tr("Pieces of change")), ("ADDED_M2", tr("Added (m²)")),
                             ("REMOVED_M2", tr("Removed (m²)")), ("CHANGED_M2", tr("Use changed (m²)"))):
             self.addOutput(QgsProcessingOutputNumber(name, label))
@@ -58,7 +59,8 @@ class ComparePlansAlgorithm(OneMapAlgorithm):
                              self.parameterAsString(parameters, "NEW_AS_OF", context) or None,
                              context.transformContext())
             written = [result.output] + ([write_xlsx(result, report)] if report else []) + \
-                (export_sheet(result, sheet, title=self.parameterAsString(parameters, "TITLE", context)) if sheet else [])
+                (export_sheet(result, sheet, title=self.parameterAsString(parameters, "TITLE", context),
+                              compiler=self.parameterAsString(parameters, "COMPILER", context)) if sheet else [])
         except OneMapError as exc:
             raise QgsProcessingException(str(exc))
         feedback.pushInfo(tr("{} — {}: added {:.2f} m², removed {:.2f} m², use changed {:.2f} m²").format(

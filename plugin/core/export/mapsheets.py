@@ -476,6 +476,15 @@ def check_one_line(layout, item_id, text, zh, en):
                           "{} is too long ({} characters) for the sheet: shorten it".format(en, len(text)))
 
 
+def compiler_and_date(layout, compiler, date):
+    """编制单位 and 编制日期 as a sheet prints them (plain text; the date this month when not given); OneMapError
+    when they do not fit on the template's line."""
+    compiler, date = plain(compiler), plain(date or today())
+    check_one_line(layout, "compiler", "编制单位：{}　　编制日期：{}".format(compiler, date), "编制单位或编制日期",
+                   "COMPILER or DATE")
+    return compiler, date
+
+
 def findings_note(data, marks, form, listed):
     """What sheet 04 says about its markers: what the numbers are, which findings have no place on the map."""
     notes = []
@@ -540,9 +549,7 @@ def _make_sheet(data, sheet, sheet_name, village, paper, title, compiler, date, 
     layout.setName("{} {} {}".format(village.name, sheet_name, len(layouts.layouts())))
     layouts.addLayout(layout)
     title_text = sheet_title(layout, plain(title), sheet_name)
-    compiler, date = plain(compiler), plain(date or today())
-    check_one_line(layout, "compiler", "编制单位：{}　　编制日期：{}".format(compiler, date), "编制单位或编制日期",
-                   "COMPILER or DATE")
+    compiler, date = compiler_and_date(layout, compiler, date)
     layout.renderContext().setPredefinedScales([float(scale) for scale in NICE_SCALES])
     map_item = next(item for item in layout.items() if isinstance(item, QgsLayoutItemMap))
     legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))

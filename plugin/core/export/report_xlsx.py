@@ -10,7 +10,7 @@ from .report_data import COMPARE_ZH, MU_PER_M2, indicator_conclusion_text
 from .report_html import conclusion_text, notes_text, run_record, title
 from .report_units import HEADERS as UNIT_HEADERS
 from .report_units import general_rows, unit_rows
-from .xlsx import INTEGER, REAL, TEXT, new_workbook
+from .xlsx import INTEGER, REAL, TEXT, fit_columns, new_workbook
 from .xlsx import add_sheet as _sheet
 
 
@@ -79,3 +79,4 @@ def write_report_xlsx(report, path):
     if notes:                                          # the notes under the PDF's rules table
         _sheet(dataset, "注", [("注", TEXT), ("规则", TEXT), ("说明", TEXT)], notes_text(notes))
     dataset = None
+    fit_columns(path)

@@ -3,7 +3,9 @@
 The templates (resources/mapsheet_*.qpt) place every item for the common case; here items give room to
 what the data brings — a long legend or table takes columns from the map, a long title shrinks, then
 wraps onto two lines, and is refused with a message when even that does not fit. A legend whose box
-cannot grow (the 图则's) goes into two columns, then smaller text and symbols (LegendFit).
+cannot grow (the 图则's) goes into two columns, then smaller text and symbols (LegendFit). The 问题清单's
+columns share the template's width by what they hold, and its cells break only where a line may end
+(line_breaks: never inside 2023 分类 or 已认可例外).
 """
 from qgis.core import (
     QgsLayoutFrame,
@@ -16,12 +18,15 @@ from qgis.core import (
     QgsLegendStyle,
     QgsTableCell,
     QgsTextFormat,
+    QgsTextRenderer,
 )
 from qgis.PyQt.QtCore import QRectF, Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
+from ..compat import MILLIMETERS
 from ..errors import OneMapError
 from . import fonts
+from .line_breaks import balanced_lines, break_lines, pieces
 
 TABLE_ID = "findings_table"
 TITLE_SHRINK = 0.6                  # the smallest title size, as a share of the template's
@@ -133,19 +138,16 @@ def label_font(label):
 
 
 def text_lines(text, font, width):
-    """`text` broken into lines no wider than `width` mm: at its ideographic space first, else anywhere."""
-    if QgsLayoutUtils.textWidthMM(font, text) <= width:
+    """`text` broken into lines no wider than `width` mm: at its ideographic space first, else where a line
+    may end (line_breaks)."""
+    def width_of(part):
+        return QgsLayoutUtils.textWidthMM(font, part)
+    if width_of(text) <= width:
         return [text]
     head, _space, tail = text.rpartition("\u3000")
-    if head and QgsLayoutUtils.textWidthMM(font, head) <= width and QgsLayoutUtils.textWidthMM(font, tail) <= width:
+    if head and width_of(head) <= width and width_of(tail) <= width:
         return [head, tail]
-    lines, line = [], ""
-    for char in text:
-        if line and QgsLayoutUtils.textWidthMM(font, line + char) > width:
-            lines.append(line)
-            line = ""
-        line += char
-    return lines + [line]
+    return break_lines(text, width_of, width)
 
 
 def fit_title(label, title, suffix=""):
@@ -218,19 +220,54 @@ def _line_mm(text_format):
     return QgsLayoutUtils.fontHeightMM(text_format.toQFont()) * 0.95
 
 
+def _measure(layout, text_format):
+    """A text's width in mm as a layout table measures its cells (QgsTextRenderer, not the QFont's)."""
+    context = QgsLayoutUtils.createRenderContextForLayout(layout, None)
+    mm = context.convertToPainterUnits(1, MILLIMETERS)
+    return lambda text: QgsTextRenderer.textWidth(context, text_format, [text]) / mm
+
+
+def share_width(narrowest, widest, total):
+    """Column widths adding up to `total`: each column its `narrowest` (its longest piece), then, the columns
+    wanting least first, its `widest` (its texts on one line) while the rest allows — the column left short
+    (a sentence's, wrapped anyway) takes what remains; all whole, the rest is shared as they are wide."""
+    if sum(narrowest) >= total:
+        return [width * total / sum(narrowest) for width in narrowest]
+    widths, rest = list(narrowest), total - sum(narrowest)
+    for index in sorted(range(len(widths)), key=lambda index: widest[index] - narrowest[index]):
+        grant = min(rest, widest[index] - narrowest[index])
+        widths[index] += grant
+        rest -= grant
+    return [width * total / sum(widths) for width in widths]
+
+
+def fit_columns(table, rows):
+    """The template's table width shared among its columns by what `rows` put in them (share_width); a
+    header stays on one line."""
+    content = _measure(table.layout(), table.contentTextFormat())
+    header = _measure(table.layout(), table.headerTextFormat())
+    narrowest, widest = [], []
+    for index, column in enumerate(table.headers()):
+        texts = [row[index] for row in rows if row[index]]
+        heading = header(column.heading())
+        narrowest.append(max([heading] + [content(piece.rstrip()) for text in texts for piece in pieces(text)]))
+        widest.append(max([heading] + [content(text) for text in texts]))
+    table.setColumnWidths(share_width(narrowest, widest, sum(table.columnWidths())))
+
+
 def wrap_cells(table, rows, max_lines=2):
-    """Rows with each cell broken into lines that fit its column (QGIS wraps only at spaces, and Chinese has
-    none); a cell longer than `max_lines` ends in …."""
-    font = table.contentTextFormat().toQFont()
+    """Rows with each cell broken into lines that fit its column where a line may end (line_breaks: QGIS
+    wraps only at spaces, and Chinese has none); a cell longer than `max_lines` ends in …."""
+    width_of = _measure(table.layout(), table.contentTextFormat())
     widths = table.columnWidths()
     wrapped = []
     for row in rows:
         cells = []
         for text, width in zip(row, widths):
-            lines = text_lines(text, font, width) if text else [text]
+            lines = balanced_lines(text, width_of, width) if text else [text]
             if len(lines) > max_lines:
-                lines = lines[:max_lines]
-                while lines[-1] and QgsLayoutUtils.textWidthMM(font, lines[-1] + "…") > width:
+                lines = break_lines(text, width_of, width)[:max_lines]             # as much as fits, then …
+                while lines[-1] and width_of(lines[-1] + "…") > width:
                     lines[-1] = lines[-1][:-1]
                 lines[-1] += "…"
             cells.append("\n".join(lines))
@@ -272,6 +309,7 @@ def place_findings_table(layout, legend, legend_lines, map_item, rows, colours, 
     MAP_KEEPS of its width. When rows still do not fit, the last shown says `more_text(n)` (the report
     lists them). Returns the number of findings listed."""
     table, frame = findings_table(layout)
+    fit_columns(table, rows)
     k = scale_factor(legend)
     gap, width = GAP_MM * k, table_width(table)
     top, bottom = map_item.pos().y(), map_item.pos().y() + map_item.rect().height()

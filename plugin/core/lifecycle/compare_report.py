@@ -26,8 +26,8 @@ from qgis.core import (
 from ..errors import OneMapError
 from ..export import fonts
 from ..export.atomic import write_atomically
-from ..export.mapsheets import (MARGIN_MM, MUTED_OPACITY, SheetLayer, bar_segments, crs_note, export_png, fill_legend,
-                                fit_map, make_room_for_legend, present_classes, today)
+from ..export.mapsheets import (MARGIN_MM, MUTED_OPACITY, SheetLayer, bar_segments, compiler_and_date, crs_note,
+                                export_png, fill_legend, fit_map, make_room_for_legend, present_classes)
 from ..export.report_pdf import export_pdf, load_template
 from ..export.sheet_layout import scale_factor
 from ..read.sources import ogr_uri, source_title
@@ -127,7 +127,8 @@ def _sheet_extent(changes, villages):
 
 
 def export_sheet(comparison, path, paper="A3", title="", compiler="", date=""):
-    """规划调整对比图 as PDF at `path` and PNG beside it; returns the two paths."""
+    """规划调整对比图 as PDF at `path` and PNG beside it, its 编制单位 and 编制日期 as on the plan's sheets; returns
+    the two paths."""
     if not path.lower().endswith(".pdf"):
         raise OneMapError("对比图应为 .pdf 文件：{}".format(path), "The comparison sheet is written as .pdf: {}".format(path))
     project = QgsProject()
@@ -141,6 +142,7 @@ def export_sheet(comparison, path, paper="A3", title="", compiler="", date=""):
     area = QgsGeometry.fromRect(extent)
     orientation = "landscape" if extent.width() >= extent.height() else "portrait"
     layout = load_template("mapsheet_{}_{}.qpt".format(paper, orientation), project)
+    compiler, date = compiler_and_date(layout, compiler, date)
     map_item = next(item for item in layout.items() if isinstance(item, QgsLayoutItemMap))
     legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))
     entries = [SheetLayer(changes, "changes", "规划调整")] + \
@@ -162,7 +164,7 @@ def export_sheet(comparison, path, paper="A3", title="", compiler="", date=""):
         comparison.old.name, comparison.new.name, comparison.total("added"), comparison.total("removed"),
         comparison.total("changed"), comparison.record["crs"])
     variables = {"onemap_title": "{}　{}".format(title or source_title(comparison.new.source.path), SHEET_NAME),
-                 "onemap_compiler": compiler, "onemap_date": date or today(), "onemap_scale": str(scale),
+                 "onemap_compiler": compiler, "onemap_date": date, "onemap_scale": str(scale),
                  "onemap_crs": crs_note(crs), "onemap_footnote": note}
     for name, value in variables.items():
         QgsExpressionContextUtils.setLayoutVariable(layout, name, value)
