@@ -10,8 +10,7 @@ from .report_data import COMPARE_ZH, MU_PER_M2, indicator_conclusion_text
 from .report_html import conclusion_text, notes_text, run_record, title
 from .report_units import HEADERS as UNIT_HEADERS
 from .report_units import general_rows, unit_rows
-from .xlsx import INTEGER, REAL, TEXT, fit_columns, new_workbook
-from .xlsx import add_sheet as _sheet
+from .xlsx import INTEGER, REAL, TEXT, add_sheet, new_workbook, set_widths
 
 
 def _mu(m2):
@@ -58,25 +57,27 @@ def indicator_rows(report):
 def write_report_xlsx(report, path):
     dataset = new_workbook(path)
     notes = report.shared_notes()
-    _sheet(dataset, "汇总", [("编号", TEXT), ("规则", TEXT), ("依据条款", TEXT), ("条款出处", TEXT),
-                             ("出处可靠性", TEXT), ("结论", TEXT),
-                             ("问题数", INTEGER), ("面积（平方米）", REAL), ("面积（亩）", REAL), ("说明", TEXT)],
-           summary_rows(report, notes))
-    _sheet(dataset, "问题清单", [("序号", INTEGER), ("规则编号", TEXT), ("规则", TEXT), ("级别", TEXT), ("图斑", TEXT),
-                                 ("用地代码", TEXT), ("面积（平方米）", REAL), ("面积（亩）", REAL), ("问题说明", TEXT),
-                                 ("审查意见", TEXT), ("理由", TEXT), ("批复文号", TEXT), ("审查人", TEXT),
-                                 ("审查时间", TEXT), ("问题编号", TEXT), ("X", REAL), ("Y", REAL)],
-           finding_rows(report))
-    _sheet(dataset, "指标", [("村代码", TEXT), ("指标", TEXT), ("要求", TEXT), ("下达（公顷）", REAL), ("下达（亩）", REAL),
-                             ("规划（公顷）", REAL), ("规划（亩）", REAL), ("差值（平方米）", REAL), ("结论", TEXT),
-                             ("说明", TEXT)], indicator_rows(report))
+    widths = []
+
+    def sheet(name, columns, rows):
+        widths.append(add_sheet(dataset, name, columns, rows))
+    sheet("汇总", [("编号", TEXT), ("规则", TEXT), ("依据条款", TEXT), ("条款出处", TEXT), ("出处可靠性", TEXT),
+                 ("结论", TEXT), ("问题数", INTEGER), ("面积（平方米）", REAL), ("面积（亩）", REAL), ("说明", TEXT)],
+          summary_rows(report, notes))
+    sheet("问题清单", [("序号", INTEGER), ("规则编号", TEXT), ("规则", TEXT), ("级别", TEXT), ("图斑", TEXT),
+                   ("用地代码", TEXT), ("面积（平方米）", REAL), ("面积（亩）", REAL), ("问题说明", TEXT),
+                   ("审查意见", TEXT), ("理由", TEXT), ("批复文号", TEXT), ("审查人", TEXT),
+                   ("审查时间", TEXT), ("问题编号", TEXT), ("X", REAL), ("Y", REAL)],
+          finding_rows(report))
+    sheet("指标", [("村代码", TEXT), ("指标", TEXT), ("要求", TEXT), ("下达（公顷）", REAL), ("下达（亩）", REAL),
+                 ("规划（公顷）", REAL), ("规划（亩）", REAL), ("差值（平方米）", REAL), ("结论", TEXT), ("说明", TEXT)],
+          indicator_rows(report))
     if unit_rows(report):
-        _sheet(dataset, "单元指标传导", [(h, REAL if h in ("下达", "规划") else TEXT) for h in UNIT_HEADERS],
-               unit_rows(report))
+        sheet("单元指标传导", [(h, REAL if h in ("下达", "规划") else TEXT) for h in UNIT_HEADERS], unit_rows(report))
     record = [("报告", title(report)), ("核对结论", report.verdict)]
     record += [("", line) for line in conclusion_text(report)] + run_record(report)
-    _sheet(dataset, "结论与记录", [("项目", TEXT), ("内容", TEXT)], ([k, str(v or "")] for k, v in record))
+    sheet("结论与记录", [("项目", TEXT), ("内容", TEXT)], ([k, str(v or "")] for k, v in record))
     if notes:                                          # the notes under the PDF's rules table
-        _sheet(dataset, "注", [("注", TEXT), ("规则", TEXT), ("说明", TEXT)], notes_text(notes))
-    dataset = None
-    fit_columns(path)
+        sheet("注", [("注", TEXT), ("规则", TEXT), ("说明", TEXT)], notes_text(notes))
+    dataset = None                                     # closing the dataset writes the file
+    set_widths(path, widths)

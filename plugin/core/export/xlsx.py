@@ -1,12 +1,12 @@
 """Workbooks through GDAL's XLSX driver, for the check report and the life cycle's comparison and trail: one
 sheet per table (name ≤ 31 characters), Chinese headers, empty cells left empty, and a text longer than a
 cell holds (Excel: 32 767 characters) cut, visibly. GDAL makes every column 15 characters wide, which cuts a
-time (入库时间 2026-12-07T23:35:05+08:00), a hash or a Chinese heading at the next filled cell: fit_columns
+time (入库时间 2026-12-07T23:35:05+08:00), a hash or a Chinese heading at the next filled cell: set_widths
 makes each column as wide as its widest cell."""
+import os
 import re
-import unicodedata
+import shutil
 import zipfile
-from xml.etree import ElementTree
 
 from osgeo import ogr
 
@@ -18,8 +18,10 @@ TEXT, REAL, INTEGER = ogr.OFTString, ogr.OFTReal, ogr.OFTInteger
 CELL_MAX = 32767                  # characters in an Excel cell (UTF-16 code units)
 WIDTH_MAX = 80                    # a column's width at most, in digits: a SHA-256 whole; a longer text is cut
 WIDTH_PADDING = 2                 # digits beside a column's widest text
-SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-COLS = re.compile(r"<cols>.*?</cols>|<cols/>", re.S)
+SHOWN = "{:.10g}"                 # a number as a cell shows it, about (Excel's General format: 11 characters)
+SHEET_FILE = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
+HEAD_BYTES = 65536                # a worksheet's <cols> and the start of its <sheetData> lie within these
+COLS = re.compile(rb"<cols>.*?</cols>|<cols/>", re.S)
 
 
 def fit_cell(text):
@@ -39,17 +41,22 @@ def new_workbook(path):
 
 
 def add_sheet(dataset, name, columns, rows):
-    """A sheet `name` with `columns` [(header, OGR type)] and `rows` (lists of values; None and "" left empty)."""
+    """A sheet `name` with `columns` [(header, OGR type)] and `rows` (lists of values; None and "" left empty);
+    returns each column's width in digits, as wide as its widest cell (for set_widths)."""
     assert len(name) <= 31
     layer = dataset.CreateLayer(name, None, ogr.wkbNone)
+    widths = []
     for column, kind in columns:
         layer.CreateField(ogr.FieldDefn(column, kind))
+        widths.append(text_width(column))
     for row in rows:
         feature = ogr.Feature(layer.GetLayerDefn())
         for index, value in enumerate(row):
             if value is not None and value != "":
                 feature.SetField(index, fit_cell(value) if isinstance(value, str) else value)
+                widths[index] = max(widths[index], text_width(value if isinstance(value, str) else SHOWN.format(value)))
         layer.CreateFeature(feature)
+    return widths
 
 
 def write_workbook(path, sheets):
@@ -59,64 +66,43 @@ def write_workbook(path, sheets):
 
     def write(temporary):
         dataset = new_workbook(temporary)
-        for name, columns, rows in sheets:
-            add_sheet(dataset, name, columns, rows)
+        widths = [add_sheet(dataset, name, columns, rows) for name, columns, rows in sheets]
         dataset = None                  # closing the dataset writes the file
-        fit_columns(temporary)
+        set_widths(temporary, widths)
     write_atomically(path, write)
     return path
 
 
 def text_width(text):
-    """How wide a text shows in a spreadsheet, in digits: an ideograph or full-width form two, others one."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    """How wide a text shows in a spreadsheet, in digits: an ideograph or full-width form two, others one (from
+    its UTF-8 length: three bytes for such a character), WIDTH_MAX at most."""
+    text = text[:WIDTH_MAX]
+    return min(WIDTH_MAX, (len(text) + len(text.encode("utf-8", "replace"))) // 2)
 
 
-def _column(reference):
-    """1 for 'A7', 28 for 'AB7'."""
-    number = 0
-    for letter in re.match("[A-Z]+", reference).group():
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
+def set_widths(path, widths):
+    """Each sheet of the workbook at `path` (GDAL writes sheet n as xl/worksheets/sheet<n>.xml, every column 15
+    digits wide) with its columns `widths[n - 1]` wide, WIDTH_PADDING beside. Only each sheet's head is
+    changed; the rest is copied a block at a time (a county's 问题清单 runs to hundreds of MB of XML)."""
+    rewritten = path + ".cols"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            number = SHEET_FILE.fullmatch(info.filename)
+            with source.open(info) as reading, target.open(info, "w", force_zip64=True) as writing:
+                head = reading.read(HEAD_BYTES)
+                if number and int(number.group(1)) <= len(widths):
+                    head = _with_cols(head, widths[int(number.group(1)) - 1])
+                writing.write(head)
+                shutil.copyfileobj(reading, writing)
+    os.replace(rewritten, path)
 
 
-def _text(element):
-    """The text of an element's <t> runs (not the line breaks GDAL puts between its tags)."""
-    return "".join(run.text or "" for run in element.iter(SHEET + "t"))
-
-
-def _cell_text(cell, shared):
-    if cell.get("t") == "inlineStr":
-        return _text(cell)
-    value = cell.find(SHEET + "v")
-    if value is None or value.text is None:
-        return ""
-    return shared[int(value.text)] if cell.get("t") == "s" else value.text
-
-
-def _sized(sheet_xml, shared):
-    """A worksheet's XML with each column as wide as its widest cell (WIDTH_PADDING beside, WIDTH_MAX at most)."""
-    widths = {}
-    for cell in ElementTree.fromstring(sheet_xml).iter(SHEET + "c"):
-        column = _column(cell.get("r"))
-        widths[column] = max(widths.get(column, 0), text_width(_cell_text(cell, shared)))
-    if not widths:
-        return sheet_xml
+def _with_cols(head, widths):
+    """A worksheet's first bytes with a <cols> element (in place of GDAL's) giving each column its width."""
     cols = "<cols>{}</cols>".format("".join('<col min="{0}" max="{0}" width="{1}" customWidth="1"/>'.format(
-        column, min(width + WIDTH_PADDING, WIDTH_MAX)) for column, width in sorted(widths.items())))
-    text = sheet_xml.decode("utf-8")
-    if COLS.search(text):
-        return COLS.sub(lambda _match: cols, text, 1).encode("utf-8")
-    return text.replace("<sheetData", cols + "<sheetData", 1).encode("utf-8")
-
-
-def fit_columns(path):
-    """Make every column of the workbook at `path` as wide as its widest cell (GDAL writes them all 15 wide)."""
-    with zipfile.ZipFile(path) as book:
-        entries = [(info, book.read(info)) for info in book.infolist()]
-    strings = dict((info.filename, data) for info, data in entries).get("xl/sharedStrings.xml")
-    shared = [_text(item) for item in ElementTree.fromstring(strings).iter(SHEET + "si")] if strings else []
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
-        for info, data in entries:
-            is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-            book.writestr(info, _sized(data, shared) if is_sheet else data)
+        number, min(width + WIDTH_PADDING, WIDTH_MAX)) for number, width in enumerate(widths, 1))).encode("utf-8")
+    at = head.find(b"<sheetData")
+    if at < 0:
+        raise OneMapError("无法设置表格列宽（工作表格式未知）", "Cannot set the workbook's column widths (unknown sheet layout)")
+    before = COLS.sub(b"", head[:at])
+    return before + cols + head[at:]
