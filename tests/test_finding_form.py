@@ -129,3 +129,35 @@ def test_the_findings_file_keeps_its_columns(qgis_new_project, findings_file):
     definition = dataset.GetLayerByName("findings").GetLayerDefn()
     assert [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())] == \
         [name for name, _kind in FINDING_FIELDS]
+
+
+def test_the_control_layer_by_its_name(qgis_iface, qgis_new_project, findings_file):
+    """A desktop walk: 对照图层 read YJJBNTBHTB. It reads as the layer tree names the one map's layer where it
+    is loaded, else 永久基本农田（YJJBNTBHTB）; CRS-01's five layers by their names alone, within the form."""
+    layer = load_findings(findings_file, QgsProject.instance(), "杜村", chinese=True)
+    dialog = open_form(qgis_iface, layer, "CL-01")
+    assert shown(dialog, "control_layer")[0] == "永久基本农田（YJJBNTBHTB）"
+    dialog.close()
+    dialog = open_form(qgis_iface, layer, "CRS-01")
+    names = shown(dialog, "control_layer")[0]
+    assert names.startswith("村级调查区、") and "YJJBNTBHTB" not in names
+    dialog.close()
+    load_source(sample("township_onemap.gpkg"), QgsProject.instance())
+    present(layer, QgsProject.instance(), chinese=True)
+    farmland = next(l for l in QgsProject.instance().mapLayers().values()
+                    if l.customProperty(PROPERTY_KEY) == "YJJBNTBHTB")
+    dialog = open_form(qgis_iface, layer, "CL-01")
+    assert shown(dialog, "control_layer")[0] == farmland.name()
+    dialog.close()
+    stored = ogr.Open(findings_file)
+    assert {f["control_layer"] for f in stored.GetLayerByName("findings") if f["rule_id"] == "CL-01"} == {"YJJBNTBHTB"}
+
+
+def test_crs_01s_layer_names_are_shown_whole(qgis_iface, qgis_new_project, findings_file):
+    """The five names take no more than the box the form gives them (the box does not widen the form)."""
+    from qgis.PyQt.QtGui import QFontMetrics
+    layer = load_findings(findings_file, QgsProject.instance(), "杜村", chinese=True)
+    dialog = open_form(qgis_iface, layer, "CRS-01")
+    box = [w for w in dialog.findChildren(QComboBox) if w.objectName() == "control_layer"][-1]
+    assert QFontMetrics(box.font()).horizontalAdvance(box.currentText()) < box.width() - 20
+    dialog.close()

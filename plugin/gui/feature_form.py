@@ -4,13 +4,15 @@ its fields need more than FORM_SIZE), and with the plugin's button texts."""
 from qgis.core import QgsFeature
 from qgis.gui import QgsAttributeDialog, QgsAttributeEditorContext
 from qgis.PyQt.QtCore import Qt, QTimer
-from qgis.PyQt.QtWidgets import QApplication, QScrollArea
+from qgis.PyQt.QtWidgets import QApplication, QComboBox, QScrollArea
 
 from ..i18n import tr
 from .dialogs import name_buttons
 
 FORM_SIZE = (620, 680)                  # px: a finding's 18 fields, its message wrapped, at QGIS's 9 pt
 SCREEN_SHARE = 0.85                     # never more of the screen than this
+COMBO_CHARACTERS = 12                   # a value map's box asks for this much, then takes the form's width
+COMBO_FRAME_PX = 40                     # a box's frame and arrow beside its text
 
 
 def open_feature_form(iface, layer, feature, parent):
@@ -25,6 +27,9 @@ def open_feature_form(iface, layer, feature, parent):
     dialog.setWindowTitle(tr("{} — feature attributes").format(layer.name()))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     name_buttons(dialog)
+    for combo in dialog.findChildren(QComboBox):     # a value map's list (CRS-01's five layer names) widens no form
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(COMBO_CHARACTERS)
     room = QApplication.primaryScreen().availableGeometry()
     width, height = (min(size, int(limit * SCREEN_SHARE)) for size, limit in zip(FORM_SIZE, (room.width(), room.height())))
     dialog.resize(width, height)
@@ -41,6 +46,8 @@ def widen(dialog, limit):
     scroll = dialog.findChild(QScrollArea)
     if scroll is None or scroll.widget() is None:
         return
-    missing = scroll.widget().minimumSizeHint().width() - scroll.viewport().width()
+    missing = max([scroll.widget().minimumSizeHint().width() - scroll.viewport().width()] +
+                  [combo.fontMetrics().horizontalAdvance(combo.currentText()) + COMBO_FRAME_PX - combo.width()
+                   for combo in dialog.findChildren(QComboBox)])       # the value shown, not the longest listed
     if missing > 0:
         dialog.resize(min(dialog.width() + missing, limit), dialog.height())

@@ -19,7 +19,7 @@ from ..read.sources import ogr_uri
 from ..read.styles import apply_style
 from . import readback
 from .findings import recorded_plan
-from .layout import ALIASES_ZH, SEVERITY_ZH
+from .layout import ALIASES_ZH, LIST_JOIN, SEVERITY_ZH
 
 PROPERTY_PLAN = "onemap/plan"          # the checked plan (as the run table records it)
 FIGURE_LIMIT = 1e10                    # the form's number fields span ±this: their width fits it, not ±1.8e308
@@ -149,10 +149,9 @@ def adopt(layer, project=None, chinese=True):
 def present(layer, project=None, chinese=True):
     """The findings as a technician reads them in the attribute form and table: Chinese field names;
     severities as 错误/警告/提示; the message and detail wrapped; areas (m²) and projected coordinates to 2 decimals; the English rule title
-    hidden in a Chinese UI (`chinese`); the plan's layer by the name it has in the layer tree where it is
-    loaded, else by its schema name (the control layer keeps its keys: one finding may name several, and a
-    list of names would widen the whole form). The stored values stay as written: the findings GeoPackage's
-    columns are a contract."""
+    hidden in a Chinese UI (`chinese`); the plan's and the one map's layer (规划图层, 对照图层) by the name it
+    has in the layer tree where it is loaded, else by its schema name, several (CRS-01) by their names
+    alone. The stored values stay as written: the findings GeoPackage's columns are a contract."""
     project = project or QgsProject.instance()
     fields = layer.fields()
 
@@ -172,11 +171,14 @@ def present(layer, project=None, chinese=True):
     for name in ("x", "y"):                               # degrees where the findings' CRS is geographic
         show(name, "Range", _figure(8 if layer.crs().isGeographic() else 2))
     show("rule_title_en", "Hidden" if chinese else "")
-    index = fields.indexOf("plan_layer")
-    if index >= 0:
-        loaded = checked_layers(project, _run(layer).get("plan_path") or "")
-        keys = sorted(v for v in layer.uniqueValues(index) if v)          # "" (a CRS finding): shown empty
-        show("plan_layer", "ValueMap", {"map": [{"": ""}] + [{_layer_name(key, loaded, chinese): key} for key in keys]})
+    run = _run(layer)
+    for name, source in (("plan_layer", "plan_path"), ("control_layer", "onemap_path")):
+        index = fields.indexOf(name)
+        if index >= 0:
+            loaded = checked_layers(project, run.get(source) or "")
+            values = sorted(v for v in layer.uniqueValues(index) if v)      # "" (a CRS finding): shown empty
+            show(name, "ValueMap", {"map": [{"": ""}] + [{_layers_named(value, loaded, chinese): value}
+                                                         for value in values]})
 
 
 def _figure(decimals):
@@ -192,14 +194,28 @@ def _run(layer):
         return {}
 
 
-def _layer_name(key, loaded, chinese):
-    """A plan layer's key as the user knows the layer: its name in the layer tree where `loaded` has it, else
-    its schema name with the key."""
+def _layers_named(value, loaded, chinese):
+    """A finding's layer as the user knows it (_layer_name); several (CRS-01 names every one-map layer it
+    compared, 'CJDCQ、YJJBNTBHTB、…') by their names alone, so the form stays as narrow as one name."""
+    keys = value.split(LIST_JOIN)
+    if len(keys) == 1:
+        return _layer_name(value, loaded, chinese)
+    return (LIST_JOIN if chinese else ", ").join(_short_name(key, loaded, chinese) for key in keys)
+
+
+def _short_name(key, loaded, chinese):
     spec = schema().layers.get(key)
     if key in loaded:
         return loaded[key].name()
-    if spec is None:
-        return key
+    return key if spec is None else spec.zh if chinese else spec.en
+
+
+def _layer_name(key, loaded, chinese):
+    """A layer's key as the user knows the layer: its name in the layer tree where `loaded` has it, else
+    its schema name with the key."""
+    spec = schema().layers.get(key)
+    if key in loaded or spec is None:
+        return _short_name(key, loaded, chinese)
     return "{}（{}）".format(spec.zh, key) if chinese else "{} ({})".format(spec.en, key)
 
 

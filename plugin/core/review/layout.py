@@ -50,6 +50,7 @@ DECISION_FIELDS = [("finding_id", ogr.OFTString), ("decision", ogr.OFTString), (
                    ("review", ogr.OFTInteger)]
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_ZH = {"passed": "通过", "failed": "未通过", "not_applicable": "不适用", "error": "执行出错"}
+LIST_JOIN = "、"             # several layers in one finding's plan_layer or control_layer (CRS-01)
 NOTE_JOIN = "；"             # a rule's reason: its notes joined (check.rules.selection; the report cuts it there)
 # Chinese field names: set on the loaded layer, and stored as GeoPackage field aliases where GDAL >= 3.7
 # writes them (gpkg_data_columns).

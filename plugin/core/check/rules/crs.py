@@ -1,4 +1,5 @@
 """crs: inputs in the CGCS2000 family; a missing .prj read from zone-prefixed x; reprojection recorded."""
+from ...review.layout import LIST_JOIN
 from .base import SIDE_ZH, Rule
 
 
@@ -15,6 +16,6 @@ class CrsRule(Rule):
             grouped.setdefault((note.side, note.level, note.text), []).append(note.layer)
         return [self.finding("{}（{}）：{}".format(SIDE_ZH[side], "、".join(layers), text),
                              severity=severities[level],
-                             plan_layer="、".join(layers) if side == "plan" else "",
-                             control_layer="、".join(layers) if side == "onemap" else "")
+                             plan_layer=LIST_JOIN.join(layers) if side == "plan" else "",
+                             control_layer=LIST_JOIN.join(layers) if side == "onemap" else "")
                 for (side, level, text), layers in grouped.items()]
