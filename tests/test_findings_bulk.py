@@ -80,8 +80,9 @@ def rtree_checked(path):
 
 
 @pytest.mark.parametrize("count", [30, 6000])         # a root that is a leaf; a tree of three levels
-def test_every_row_and_part_reads_back_and_the_rtree_finds_what_a_scan_finds(tmp_path, count):
+def test_every_row_and_part_reads_back_and_the_rtree_finds_what_a_scan_finds(tmp_path, count, monkeypatch):
     from plugin.core.review.findings import finding_values
+    monkeypatch.setattr("plugin.core.review.gpkg_rows.CHUNK", 1000)             # 6000 findings: six chunks
     found = findings(count)
     expected = [finding_values(f, Rule()) for f in found]
     path = written(tmp_path, found)

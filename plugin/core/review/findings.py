@@ -149,11 +149,13 @@ def _multi(wkb):
     return bytes(multi.asWkb())
 
 
-def _finding_rows(findings, rules_by_id):
-    """(rows in FINDING_FIELDS order, each finding's part as MultiPolygon WKB or None) for gpkg_rows.fill."""
+def _finding_records(findings, rules_by_id):
+    """(row in FINDING_FIELDS order, the finding's part as MultiPolygon WKB or None) of each finding, one at a
+    time, for gpkg_rows.fill."""
     ordered = operator.itemgetter(*(name for name, _kind in FINDING_FIELDS))
-    rows = [ordered(finding_values(finding, rules_by_id[finding.rule_id])) for finding in findings]
-    return rows, [_multi(finding.wkb) if finding.wkb else None for finding in findings]
+    for finding in findings:
+        yield (ordered(finding_values(finding, rules_by_id[finding.rule_id])),
+               _multi(finding.wkb) if finding.wkb else None)
 
 
 def _tables(path, result):
@@ -185,10 +187,10 @@ def _insert_all(layer, rows):
 def write_results(path, result, inputs=()):
     """Write the run's GeoPackage atomically (core.outputs: never over an input, checked before it replaces):
     GDAL makes the tables and writes the small ones, gpkg_rows fills `findings` (a county has 300 000)."""
-    rows, wkbs = _finding_rows(result.findings, result.rules_by_id)
     with atomic_output(path, inputs) as temporary:
         _tables(temporary, result)
-        gpkg_rows.fill(temporary, "findings", [name for name, _type in FINDING_FIELDS], rows, wkbs,
+        gpkg_rows.fill(temporary, "findings", [name for name, _type in FINDING_FIELDS],
+                       _finding_records(result.findings, result.rules_by_id),
                        indexes=["CREATE INDEX findings_plan_fid ON findings(plan_fid)"])   # core.check.recheck
         check_written(temporary, {"findings": len(result.findings), "rules": len(result.outcomes),
                                   "indicators": len(result.indicators), "run": 1, "decisions": len(result.decisions)})

@@ -28,15 +28,16 @@ BLOB_HEADER = struct.Struct("<2sBBi4d")       # GeoPackage geometry: magic, vers
 ENVELOPE_XY, NO_ENVELOPE = 0b011, 0b001      # flags: little-endian, with an [x min, x max, y min, y max] envelope
 BARE_HEADER = struct.Struct("<2sBBi")
 BINDABLE = (str, int, float, bytes, type(None))   # what sqlite3 binds as it is (and their kinds: bool, NumPy's float64)
+CHUNK = 20000                      # records written at a time
 CELL = np.dtype([("id", ">i8"), ("box", ">f4", (4,))])     # an R-tree cell: id, x min, x max, y min, y max
 
 
-def fill(path, table, columns, rows, wkbs, indexes=()):
-    """Write `rows` (tuples in the order of `columns`) into `table` of the GeoPackage at `path`, row n with
-    fid n + 1 and geometry `wkbs[n]` (MultiPolygon WKB; None or b'' for none), in one transaction with
-    its R-tree index and the `indexes` (CREATE INDEX statements, made once the rows are in). The table is
-    the empty one GDAL made (fields, R-tree and triggers)."""
-    boxes = _boxes(wkbs)
+def fill(path, table, columns, records, indexes=()):
+    """Write `records` — (row: values in the order of `columns`, geometry: MultiPolygon WKB or None) — into
+    `table` of the GeoPackage at `path`, record n with fid n + 1, in one transaction with its R-tree index
+    and the `indexes` (CREATE INDEX statements, made once the rows are in). The table is the empty one GDAL
+    made (fields, R-tree and triggers). Records are taken CHUNK at a time: what is held beside them is
+    their boxes."""
     with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
         made = db.execute("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?",
                           (table,)).fetchone()
@@ -44,24 +45,42 @@ def fill(path, table, columns, rows, wkbs, indexes=()):
             raise OneMapError("写入的结果不完整（没有 {} 表）".format(table),
                               "The written result is incomplete (no {} table)".format(table))
         geometry, srs_id = made
+        insert = 'INSERT INTO "{}" (fid, {}, "{}") VALUES (?{})'.format(
+            table, ", ".join('"{}"'.format(c) for c in columns), geometry, ", ?" * (len(columns) + 1))
         db.execute("BEGIN IMMEDIATE")
         try:
             triggers = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
                                   (table,)).fetchall()
             for name, _sql in triggers:
                 db.execute('DROP TRIGGER "{}"'.format(name.replace('"', '""')))
-            db.executemany('INSERT INTO "{}" (fid, {}, "{}") VALUES (?{})'.format(
-                               table, ", ".join('"{}"'.format(c) for c in columns), geometry, ", ?" * (len(columns) + 1)),
-                           ((n + 1, *row, _blob(srs_id, boxes[n], wkbs[n])) for n, row in enumerate(_bindable(rows))))
+            boxes = [np.empty((0, 4))]
+            for chunk in _chunks(records):
+                rows, wkbs = zip(*chunk)
+                first, chunk_boxes = sum(map(len, boxes)) + 1, _boxes(wkbs)
+                db.executemany(insert, ((first + n, *row, _blob(srs_id, chunk_boxes[n], wkbs[n]))
+                                        for n, row in enumerate(_bindable(rows))))
+                boxes.append(chunk_boxes)
+            boxes = np.vstack(boxes)
             shown = np.flatnonzero(~np.isnan(boxes[:, 0]))
             _pack_rtree(db, "rtree_{}_{}".format(table, geometry), shown + 1, boxes[shown])
             for sql in list(indexes) + [sql for _name, sql in triggers]:
                 db.execute(sql)
-            _contents(db, table, len(rows), boxes[shown])
+            _contents(db, table, len(boxes), boxes[shown])
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+
+def _chunks(records):
+    chunk = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _boxes(wkbs):
