@@ -88,7 +88,7 @@ def test_decisions_survive_a_recheck_of_a_reexported_plan(first, tmp_path):
     previous = str(tmp_path / "previous.gpkg")
     import shutil
     shutil.copy(result.output, previous)
-    farmland, _ = finding_row(previous, "CL-01", "农村宅基地")
+    farmland, decided_on = finding_row(previous, "CL-01", "农村宅基地")
     indicator, _ = finding_row(previous, "IND-01", "建设用地总规模")
     industry, industry_message = finding_row(previous, "CL-05")
     decisions.save(previous, decisions.make(farmland, "accepted", "省重点项目无法避让", "晋政函〔2024〕12号"))
@@ -104,7 +104,7 @@ def test_decisions_survive_a_recheck_of_a_reexported_plan(first, tmp_path):
     assert new_farmland != farmland                              # new fid, moved vertices: a new id
     stored = {d.finding_id: d for d in decisions.read(output)}
     assert stored[new_farmland].decision == "accepted" and stored[new_farmland].approval_no == "晋政函〔2024〕12号"
-    assert stored[new_farmland].resolved == 0 and stored[new_farmland].message == message
+    assert stored[new_farmland].resolved == 0 and stored[new_farmland].message == decided_on != message  # 5000.00 m²
     assert stored[new_indicator].decision == "false_positive" and stored[new_indicator].resolved == 0
     assert not any(f.rule_id == "CL-05" and "0799" not in f.message for f in again.findings)   # 城镇住宅用地 now 0703
     assert stored[industry].resolved == 1 and stored[industry].message == industry_message

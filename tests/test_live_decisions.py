@@ -118,3 +118,24 @@ def test_the_desktop_walk_keeps_the_exception(qgis_iface, qgis_new_project, tmp_
     again = verify(plan, sample(ONEMAP), output=str(tmp_path / "again.gpkg"), previous=browser.review.path)
     assert [(d.rule_id, d.state) for d in again.decisions if not d.resolved] == [("CL-01", "accepted")]
     dock.deleteLater()
+
+
+def test_an_exception_on_a_part_a_fifth_smaller_is_to_confirm_and_back_when_the_edit_is_undone(checked):
+    """A desktop walk: cut to 80 % of its height, the CL-01 part moved its 已认可例外 silently, its stored text
+    rewritten to 4000 m² the reviewer never saw; rolled back, it stayed 需复核. A part more than AREA_CHANGE
+    larger or smaller is to confirm, the text decided on is kept, and the decision is whole again when the
+    finding reads again exactly as it did."""
+    plan, output = checked
+    decided_on = next(f["message"] for f in rows(output) if f["rule_id"] == "CL-01" and f["plan_fid"] == 1)
+
+    def lower(feature):
+        box = feature.geometry().boundingBox()
+        feature.setGeometry(QgsGeometry.fromRect(QgsRectangle(box.xMinimum(), box.yMinimum(), box.xMaximum(),
+                                                              box.yMinimum() + box.height() * 0.8)))
+        return feature
+    recheck(plan, output, lower)
+    decision = stored(output)["CL-01"]
+    assert (decision.state, decision.message) == ("review", decided_on)
+    recheck(plan, output, lambda feature: feature)                   # the edit undone: the parcel as saved
+    decision = stored(output)["CL-01"]
+    assert (decision.state, decision.message, decision.approval_no) == ("accepted", decided_on, "晋政函〔2024〕12号")

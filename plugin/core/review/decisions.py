@@ -41,6 +41,7 @@ KINDS = {"accepted": ("已认可例外", "approved exception"), "false_positive"
 REVIEW = ("需复核", "to confirm again")      # a carried-over decision whose finding changed, or an invalid one
 NAMES = dict(KINDS, review=REVIEW)           # what a decision shows as: its kind, or 需复核
 MATCH_OVERLAP = 0.5          # shared area / larger area for two conflicting parts to be the same finding
+AREA_CHANGE = 0.05           # a part grown or shrunk by more than this share is no longer what was decided
 MATCH_DISTANCE_M = 5.0       # for parts without area (a point): navigation points this close
 REWORDED = 0.5              # a finding without geometry about the same rows in other words: below the same words
 TEXT_COLUMNS = ("finding_id", "decision", "reason", "approval_no", "reviewer", "decided_at", "rule_id", "message")
@@ -431,11 +432,30 @@ class Matcher:
 
 
 def _moved(decision, old, new, review=0):
-    """The decision moved onto `new`: 需复核 when its finding's severity or wording changed (or `review`)."""
-    review = int(bool(decision.review or review or old.severity != new.severity
-                      or _wording(old.message) != _wording(new.message)))
-    return replace(decision, finding_id=new.finding_id, resolved=0, rule_id=new.rule_id,
-                   message=(decision.message or old.message) if review else new.message, review=review)
+    """The decision moved onto `new`, keeping the message the reviewer decided on. 需复核 when its finding's
+    severity or wording changed, its part's area by more than AREA_CHANGE, or `review`; a valid decision is
+    no longer 需复核, whatever came between (an edit rolled back), when `new` reads exactly as the finding
+    decided on."""
+    decided_on = decision.message or old.message
+    if decision.review and not decision.problem and _same_text(decided_on, new.message):
+        review = int(bool(review and _wording(decided_on) != _wording(new.message)))
+    else:
+        review = int(bool(decision.review or review or old.severity != new.severity
+                          or _wording(old.message) != _wording(new.message) or _area_changed(old, new)))
+    return replace(decision, finding_id=new.finding_id, resolved=0, rule_id=new.rule_id, message=decided_on,
+                   review=review)
+
+
+def _same_text(stored, message):
+    """Whether a stored message (made plain and bounded when read back) is `message`, figures and all."""
+    return stored == clip(plain(message or ""), readback.TEXT_MAX)
+
+
+def _area_changed(old, new):
+    """Whether the conflicting part grew or shrank by more than AREA_CHANGE of the larger (parts with no
+    area — indicators, points — are compared by their words alone)."""
+    before, after = old.geometry.area(), new.geometry.area()
+    return max(before, after) > 0 and abs(after - before) > AREA_CHANGE * max(before, after)
 
 
 def _resolved(decision, old):
