@@ -145,7 +145,10 @@ def test_the_toolbox_puts_the_summary_on_the_map_as_the_panel_does(onemap_provid
     assert result["SUMMARY"].startswith(str(tmp_path / "out" / "summary.gpkg"))
     loaded = [layer for layer in QgsProject.instance().mapLayers().values()
               if layer.source().startswith(str(tmp_path / "out" / "summary.gpkg"))]
-    assert len(loaded) == 1 and loaded[0].featureCount() == 1
+    assert len(loaded) == 1 and loaded[0].featureCount() == 1 and loaded[0].name() == "Batch check summary"
     layer = loaded[0]
     assert layer.attributeDisplayName(layer.fields().indexOf("conclusion")) == "核对结论"
+    status = layer.fields().indexOf("status")
+    shown = layer.editorWidgetSetup(status)
+    assert shown.type() == "ValueMap" and {"已核对": "ok"} in shown.config()["map"]     # not the raw ok/failed
     assert layer.renderer().type() == "RuleRenderer"         # styles/summary: outlines by conclusion

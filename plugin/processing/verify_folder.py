@@ -87,6 +87,7 @@ class VerifyFolderAlgorithm(OneMapAlgorithm):
         summary = ogr_uri(os.path.join(output, SUMMARY_FILE), SUMMARY_LAYER)
         if context.project() is not None:             # toolbox: on the map, as the panel's folder check puts it
             details = QgsProcessingContext.LayerDetails(tr("Batch check summary"), context.project(), "SUMMARY")
+            details.forceName = True                  # not the file's layer name, `plans`
             details.setPostProcessor(SummaryPostProcessor.create())
             context.addLayerToLoadOnCompletion(summary, details)
         return {"OUTPUT": output, "SUMMARY": summary, "PLANS": sum(1 for row in rows if row["status"] != "skipped"),

@@ -13,7 +13,7 @@ same rows as OUTPUT/summary.xlsx with Chinese headers.
 import os
 
 from osgeo import ogr, osr
-from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsProject
+from qgis.core import QgsCoordinateTransform, QgsEditorWidgetSetup, QgsGeometry, QgsProject
 
 from ..errors import OneMapError
 from ..export.atomic import write_atomically
@@ -37,6 +37,7 @@ COLUMNS = [  # field, type, Chinese name (the gpkg field's alias, the header in 
     ("findings_file", ogr.OFTString, "核对结果文件"), ("detail", ogr.OFTString, "详细信息")]
 FAILED = "失败"      # the conclusion of a plan that could not be checked (status `failed`)
 SKIPPED = "未核对"   # the conclusion of a file handed in that is OneMap's own output (status `skipped`)
+STATUS_ZH = {"ok": "已核对", "failed": FAILED, "skipped": SKIPPED}     # `status` as a Chinese UI shows it
 GPKG_ONLY = ("status",)   # ok / failed / skipped: what a filter or a style reads; the workbook has 核对结论
 
 
@@ -218,6 +219,10 @@ def present_summary(layer, chinese):
         index = layer.fields().indexOf(key)
         if index >= 0:
             layer.setFieldAlias(index, zh)
+    index = layer.fields().indexOf("status")
+    if chinese and index >= 0:                          # 已核对 / 失败 / 未核对, not ok / failed / skipped
+        layer.setEditorWidgetSetup(index, QgsEditorWidgetSetup("ValueMap", {"map": [
+            {zh: value} for value, zh in STATUS_ZH.items()]}))
 
 
 def write_summary(rows, output_dir, crs):
