@@ -3,6 +3,7 @@ a sound R-tree that finds what a scan finds (SQLite's rtreecheck, GDAL's and QGI
 and a file GDAL, QGIS and the live re-check go on using as one GDAL wrote."""
 import contextlib
 import math
+import os
 import random
 import sqlite3
 
@@ -196,3 +197,15 @@ def test_values_of_other_types_are_written_as_ogr_wrote_them(tmp_path):
     feature = dataset.GetLayer("findings").GetNextFeature()
     assert (feature.GetField("plan_fid"), feature.GetField("plan_code"), feature.GetField("control_fid"),
             feature.GetField("area_m2")) == (5, "701", 3, 400.0)
+
+
+def test_a_text_no_file_can_hold_is_a_write_error_and_the_previous_result_stays(tmp_path):
+    """A lone surrogate in a message (a red team): OneMapError naming the output, not UnicodeEncodeError."""
+    from plugin.core.check.rules.base import Finding
+    from plugin.core.errors import OneMapError
+    path = written(tmp_path, findings(3))
+    before = open(path, "rb").read()
+    with pytest.raises(OneMapError) as error:
+        written(tmp_path, [Finding("CL-01", "error", "规划\ud800用地", plan_layer="GHYDYH", plan_fid=1)])
+    assert "findings.gpkg" in str(error.value) and open(path, "rb").read() == before
+    assert sorted(os.listdir(tmp_path)) == ["findings.gpkg"]

@@ -151,4 +151,10 @@ def test_the_toolbox_puts_the_summary_on_the_map_as_the_panel_does(onemap_provid
     status = layer.fields().indexOf("status")
     shown = layer.editorWidgetSetup(status)
     assert shown.type() == "ValueMap" and {"已核对": "ok"} in shown.config()["map"]     # not the raw ok/failed
+    shutil.copy(sample("village_clean.gpkg"), plans / "village_clean.gpkg")     # a second run, same folder:
+    processing.runAndLoadResults("onemap:verifyfolder", {                      # the layer on the map shows it
+        "FOLDER": str(plans), "ONEMAP": sample("township_onemap.gpkg"), "OUTPUT": str(tmp_path / "out")})
+    loaded = [layer for layer in QgsProject.instance().mapLayers().values()
+              if layer.source().startswith(str(tmp_path / "out" / "summary.gpkg"))]
+    assert len(loaded) == 1 and loaded[0].featureCount() == 2
     assert layer.renderer().type() == "RuleRenderer"         # styles/summary: outlines by conclusion

@@ -1,5 +1,7 @@
 """The one XLSX writer (core/export/xlsx.py) the check report and the life cycle's workbooks (comparison,
 trail) are written with: a text longer than Excel's cell is cut visibly, at the same place for both."""
+import os
+
 import pytest
 
 from export_helpers import sheet_rows
@@ -34,3 +36,15 @@ def test_a_workbook_is_written_only_as_xlsx(tmp_path):
         write_workbook(str(tmp_path / "对比.csv"), [("说明", [("项目", TEXT)], [["a"]])])
     assert not (tmp_path / "对比.csv").exists()
 
+
+
+def test_a_workbook_that_fails_while_its_widths_are_set_leaves_nothing(tmp_path, monkeypatch):
+    """(A red team: a full disk while the sheets were rewritten left `<temporary>.cols` for good.)"""
+    from plugin.core.export import xlsx
+
+    def full(*_args):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(xlsx, "_with_cols", full)
+    with pytest.raises(OneMapError):
+        write_workbook(str(tmp_path / "表.xlsx"), [("说明", [("项目", TEXT)], [["a"]])])
+    assert os.listdir(tmp_path) == []

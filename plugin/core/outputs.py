@@ -189,7 +189,7 @@ def atomic_output(path, inputs=()):
     except OSError as exc:
         raise _error("写入失败：{}（原有结果未改动）".format(exc.strerror or exc),
                      "writing failed: {} (any previous result is unchanged)".format(exc.strerror or exc), path)
-    except (RuntimeError, sqlite3.Error) as exc:        # GDAL; a GeoPackage's rows written with sqlite3
+    except (RuntimeError, sqlite3.Error, UnicodeError, OverflowError) as exc:   # GDAL; rows written with sqlite3
         raise _error("写入失败：{}（原有结果未改动）".format(exc), "writing failed: {} (any previous result is "
                      "unchanged)".format(exc), path)
     except OneMapError as exc:

@@ -27,6 +27,8 @@ class SummaryPostProcessor(QgsProcessingLayerPostProcessorInterface):
     instance = None             # Processing does not own post-processors: keep the last one alive
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802
+        layer.dataProvider().reloadData()             # a layer of this file already on the map is reused as
+        layer.reload()                                # it was: it shows the run just made
         present_summary(layer, chinese_ui())
 
     @staticmethod

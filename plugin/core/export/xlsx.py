@@ -85,16 +85,21 @@ def set_widths(path, widths):
     digits wide) with its columns `widths[n - 1]` wide, WIDTH_PADDING beside. Only each sheet's head is
     changed; the rest is copied a block at a time (a county's 问题清单 runs to hundreds of MB of XML)."""
     rewritten = path + ".cols"
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            number = SHEET_FILE.fullmatch(info.filename)
-            with source.open(info) as reading, target.open(info, "w", force_zip64=True) as writing:
-                head = reading.read(HEAD_BYTES)
-                if number and int(number.group(1)) <= len(widths):
-                    head = _with_cols(head, widths[int(number.group(1)) - 1])
-                writing.write(head)
-                shutil.copyfileobj(reading, writing)
-    os.replace(rewritten, path)
+    try:
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                number = SHEET_FILE.fullmatch(info.filename)
+                with source.open(info) as reading, target.open(
+                        info, "w", force_zip64=info.file_size > zipfile.ZIP64_LIMIT // 2) as writing:
+                    head = reading.read(HEAD_BYTES)
+                    if number and int(number.group(1)) <= len(widths):
+                        head = _with_cols(head, widths[int(number.group(1)) - 1])
+                    writing.write(head)
+                    shutil.copyfileobj(reading, writing)
+        os.replace(rewritten, path)
+    finally:
+        if os.path.exists(rewritten):
+            os.remove(rewritten)
 
 
 def _with_cols(head, widths):

@@ -68,7 +68,8 @@ def fill(path, table, columns, records, indexes=()):
             _contents(db, table, len(boxes), boxes[shown])
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:                 # (SQLite rolls back by itself on a full disk)
+                db.execute("ROLLBACK")
             raise
 
 
