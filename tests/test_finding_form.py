@@ -161,3 +161,25 @@ def test_crs_01s_layer_names_are_shown_whole(qgis_iface, qgis_new_project, findi
     box = [w for w in dialog.findChildren(QComboBox) if w.objectName() == "control_layer"][-1]
     assert QFontMetrics(box.font()).horizontalAdvance(box.currentText()) < box.width() - 20
     dialog.close()
+
+
+def test_a_file_naming_thousands_of_layers_keeps_its_values_as_written(qgis_new_project, tmp_path):
+    """A hostile findings file with 3 000 distinct control_layer values (a red team): no value map, which
+    QGIS 3.22 rebuilds for every cell shown (9 ms a row), only the values as stored."""
+    import shutil
+    path = str(tmp_path / "many.gpkg")
+    shutil.copy(verify(sample("village_conflicts.gpkg"), sample("township_onemap.gpkg"),
+                       output=str(tmp_path / "f.gpkg")).output, path)
+    dataset = ogr.Open(path, 1)
+    layer = dataset.GetLayerByName("findings")
+    template = layer.GetFeature(1)
+    for n in range(3000):
+        feature = template.Clone()
+        feature.SetFID(-1)
+        feature.SetField("control_layer", "L{}".format(n))
+        layer.CreateFeature(feature)
+    template = layer = None
+    dataset = None                                   # (its layer let go first)
+    loaded = load_findings(path, QgsProject.instance(), "杜村", chinese=True)
+    assert loaded.editorWidgetSetup(loaded.fields().indexOf("control_layer")).type() != "ValueMap"
+    assert loaded.editorWidgetSetup(loaded.fields().indexOf("plan_layer")).type() == "ValueMap"

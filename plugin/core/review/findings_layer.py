@@ -23,6 +23,7 @@ from .layout import ALIASES_ZH, LIST_JOIN, SEVERITY_ZH
 
 PROPERTY_PLAN = "onemap/plan"          # the checked plan (as the run table records it)
 FIGURE_LIMIT = 1e10                    # the form's number fields span ±this: their width fits it, not ±1.8e308
+NAMED_LAYERS = 100                     # layer values named in the form and table (a plan has some 40 layers)
 
 
 def uri(path):
@@ -177,8 +178,9 @@ def present(layer, project=None, chinese=True):
         if index >= 0:
             loaded = checked_layers(project, run.get(source) or "")
             values = sorted(v for v in layer.uniqueValues(index) if v)      # "" (a CRS finding): shown empty
-            show(name, "ValueMap", {"map": [{"": ""}] + [{_layers_named(value, loaded, chinese): value}
-                                                         for value in values]})
+            if len(values) <= NAMED_LAYERS:           # QGIS 3.22 rebuilds a value map for every cell it shows
+                show(name, "ValueMap", {"map": [{"": ""}] + [{_layers_named(value, loaded, chinese): value}
+                                                             for value in values]})
 
 
 def _figure(decimals):
