@@ -59,17 +59,23 @@ def _by_characters(text, width_of, width):
     return lines + [line]
 
 
-def break_lines(text, width_of, width):
-    """`text` in lines no wider than `width` (as `width_of` measures a text), broken only between pieces."""
+def break_lines(text, width_of, width, limit=None):
+    """`text` in lines no wider than `width` (as `width_of` measures a text), broken only between pieces;
+    with `limit`, only until there are more lines than that (a cell cut after `limit` lines)."""
     lines, line = [], ""
     for piece in pieces(text):
         if line and width_of((line + piece).rstrip()) > width:
-            lines.append(line.rstrip())
+            lines += _fitted(line.rstrip(), width_of, width)
             line = ""
+            if limit is not None and len(lines) > limit:
+                return lines
         line += piece
-    lines.append(line.rstrip())
-    return [part for line in lines
-            for part in (_by_characters(line, width_of, width) if width_of(line) > width else [line])]
+    return lines + _fitted(line.rstrip(), width_of, width)
+
+
+def _fitted(line, width_of, width):
+    """A line cut between characters where one piece is wider than `width`."""
+    return _by_characters(line, width_of, width) if width_of(line) > width else [line]
 
 
 def balanced_lines(text, width_of, width, steps=12):

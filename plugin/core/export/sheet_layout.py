@@ -7,6 +7,8 @@ cannot grow (the 图则's) goes into two columns, then smaller text and symbols 
 columns share the template's width by what they hold, and its cells break only where a line may end
 (line_breaks: never inside 2023 分类 or 已认可例外).
 """
+import functools
+
 from qgis.core import (
     QgsLayoutFrame,
     QgsLayoutItemManualTable,
@@ -29,6 +31,7 @@ from . import fonts
 from .line_breaks import balanced_lines, break_lines, pieces
 
 TABLE_ID = "findings_table"
+WIDEST_SHARE = 2.0                  # a 问题清单 column is given at most this times its template width
 TITLE_SHRINK = 0.6                  # the smallest title size, as a share of the template's
 GAP_MM = 3.0                        # between the map and a column beside it (× k)
 MAP_KEEPS = 0.6                     # legend and table never take more than 40 % of the map's width or height
@@ -243,36 +246,41 @@ def share_width(narrowest, widest, total):
 
 def fit_columns(table, rows):
     """The template's table width shared among its columns by what `rows` put in them (share_width); a
-    header stays on one line."""
-    content = _measure(table.layout(), table.contentTextFormat())
+    header stays on one line. A column asks for its longest piece up to its width in the template, and for
+    its texts whole up to WIDEST_SHARE times that: a URL or a long rule id of one's own is cut or wrapped
+    rather than squeeze the 问题 column."""
+    content = functools.lru_cache(maxsize=None)(_measure(table.layout(), table.contentTextFormat()))
     header = _measure(table.layout(), table.headerTextFormat())
+    template = table.columnWidths()
     narrowest, widest = [], []
     for index, column in enumerate(table.headers()):
-        texts = [row[index] for row in rows if row[index]]
+        texts = {row[index] for row in rows if row[index]}
         heading = header(column.heading())
-        narrowest.append(max([heading] + [content(piece.rstrip()) for text in texts for piece in pieces(text)]))
-        widest.append(max([heading] + [content(text) for text in texts]))
-    table.setColumnWidths(share_width(narrowest, widest, sum(table.columnWidths())))
+        longest = max([0.0] + [content(piece.rstrip()) for text in texts for piece in pieces(text)])
+        narrowest.append(max(heading, min(longest, template[index])))
+        widest.append(max(narrowest[-1], min(max([heading] + [content(text) for text in texts]),
+                                             WIDEST_SHARE * template[index])))
+    table.setColumnWidths(share_width(narrowest, widest, sum(template)))
 
 
 def wrap_cells(table, rows, max_lines=2):
     """Rows with each cell broken into lines that fit its column where a line may end (line_breaks: QGIS
     wraps only at spaces, and Chinese has none); a cell longer than `max_lines` ends in …."""
-    width_of = _measure(table.layout(), table.contentTextFormat())
-    widths = table.columnWidths()
-    wrapped = []
-    for row in rows:
-        cells = []
-        for text, width in zip(row, widths):
-            lines = balanced_lines(text, width_of, width) if text else [text]
-            if len(lines) > max_lines:
-                lines = break_lines(text, width_of, width)[:max_lines]             # as much as fits, then …
-                while lines[-1] and width_of(lines[-1] + "…") > width:
-                    lines[-1] = lines[-1][:-1]
-                lines[-1] += "…"
-            cells.append("\n".join(lines))
-        wrapped.append(cells)
-    return wrapped
+    width_of = functools.lru_cache(maxsize=None)(_measure(table.layout(), table.contentTextFormat()))
+
+    @functools.lru_cache(maxsize=None)                # a rule's title is in many rows
+    def wrapped(text, width):
+        lines = break_lines(text, width_of, width, limit=max_lines)
+        if len(lines) > max_lines:                    # as much as fits, then …
+            lines = lines[:max_lines]
+            while lines[-1] and width_of(lines[-1] + "…") > width:
+                lines[-1] = lines[-1][:-1]
+            lines[-1] += "…"
+        elif len(lines) > 1:
+            lines = balanced_lines(text, width_of, width)
+        return "\n".join(lines)
+    return [[wrapped(text, width) if text else text for text, width in zip(row, table.columnWidths())]
+            for row in rows]
 
 
 def _heights(table, rows):
