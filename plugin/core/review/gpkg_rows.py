@@ -1,9 +1,9 @@
 """The findings layer's rows written in bulk into the table GDAL made: one sqlite3 `executemany`, and
 the layer's R-tree index packed in one go (Sort-Tile-Recursive) instead of a row at a time.
 
-GDAL before 3.7 (Debian 12 has 3.6) writes a row through its Python binding in some 16 µs and fills the
-R-tree one insertion at a time, some 11 µs a row more: 300 000 findings of 33-point rings took 8.2 s
-that way, 2.6 s this way (`make bench` has the figures on real findings).
+OGR writes a row through its Python binding in some 16 µs, and GDAL before 3.7 (Debian 12 has 3.6) fills
+the R-tree one insertion at a time, some 11 µs a row more: `write_results` took 3.5–4.3 s for 100 000
+findings of 33-point rings that way, 1.6–2.1 s this way (`make bench` has the figures on its tiers).
 
 The GeoPackage stays GDAL's: GDAL creates the table, its R-tree table and their triggers; this module
 only suspends the table's triggers while it fills it (the R-tree's call GDAL's own SQL functions, which
