@@ -153,7 +153,7 @@ def test_the_file_has_gdals_triggers_and_takes_a_live_recheck_edit(tmp_path):
         with contextlib.closing(sqlite3.connect(file)) as db:
             return sorted(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
                                      "AND tbl_name = 'findings'"))
-    assert len(triggers(path)) == 8 and triggers(path) == triggers(reference)
+    assert triggers(path) == triggers(reference) and len(triggers(path)) >= 8       # (GDAL 3.13 makes 9)
     with contextlib.closing(sqlite3.connect(path)) as db:
         guard.check(db, path, writing=True)
         assert db.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'findings'").fetchone() == (3000,)
