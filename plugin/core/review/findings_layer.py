@@ -198,7 +198,7 @@ def _run(layer):
 
 def _layers_named(value, loaded, chinese):
     """A finding's layer as the user knows it (_layer_name); several (CRS-01 names every one-map layer it
-    compared, 'CJDCQ、YJJBNTBHTB、…') by their names alone, so the form stays as narrow as one name."""
+    compared, 'CJDCQ、YJJBNTBHTB、…') by their names alone: five names with their keys would not fit a form."""
     keys = value.split(LIST_JOIN)
     if len(keys) == 1:
         return _layer_name(value, loaded, chinese)
