@@ -31,6 +31,16 @@ def indicator_conclusion(row):
             SEVERITY_ZH[row["severity"]] if failed_lightly else "")
 
 
+def status_css(status):
+    """The report's colour class of a rule's or an indicator row's status (report_html's CSS)."""
+    return {"passed": "pass", "pass": "pass", "failed": "fail", "fail": "fail", "error": "fail"}.get(status, "na")
+
+
+def indicator_css(row):
+    """符合 green, 不符合 red, 不符合 of a warning or a note amber (indicator_conclusion), anything else grey."""
+    return "warn" if indicator_conclusion(row)[1] else status_css(row.get("status"))
+
+
 def indicator_conclusion_text(row):
     """The 结论 on one line: 不符合（警告）."""
     word, qualifier = indicator_conclusion(row)

@@ -10,7 +10,8 @@ from ..read.plankind import plan_title
 from ..review.layout import SEVERITY_ZH, STATUS_ZH
 from . import fonts
 from .citation import citation_zh, status_zh, when_zh
-from .report_data import COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2, indicator_conclusion
+from .report_data import (COMPARE_ZH, INDICATOR_STATUS_ZH, MU_PER_M2, indicator_conclusion, indicator_css,
+                          status_css)
 from .report_units import general_rows, unit_section_html
 from .ruleset_label import ruleset_label
 
@@ -81,7 +82,7 @@ class Markup(str):
 def _status(status, table=STATUS_ZH, qualifier="", css=None):
     """A status word in its colour; a qualifier (编辑前) on a line of its own, as the column is narrow and
     its words are kept whole (a desktop walk: 未通过（编辑前） ran over the 问题 count beside it)."""
-    css = css or {"passed": "pass", "pass": "pass", "failed": "fail", "fail": "fail", "error": "fail"}.get(status, "na")
+    css = css or status_css(status)
     lines = escape(table.get(status, status or "")) + ("<br>" + escape("（{}）".format(qualifier)) if qualifier else "")
     return Markup('<span class="{}">{}</span>'.format(css, lines))
 
@@ -143,8 +144,7 @@ def _indicator_table(report):
 
 def _indicator_status(row):
     """不符合 in red, or in amber with its severity beneath when the finding about it is a warning or a note."""
-    _word, qualifier = indicator_conclusion(row)
-    return _status(row.get("status"), INDICATOR_STATUS_ZH, qualifier, "warn" if qualifier else None)
+    return _status(row.get("status"), INDICATOR_STATUS_ZH, indicator_conclusion(row)[1], indicator_css(row))
 
 
 def _findings_table(report):

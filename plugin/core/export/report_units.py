@@ -7,7 +7,7 @@ every other indicator row stays in the report's general indicator table.
 """
 from html import escape
 
-from .report_data import COMPARE_ZH, indicator_conclusion, indicator_conclusion_text
+from .report_data import COMPARE_ZH, indicator_conclusion_text, indicator_css
 
 KINDS = ("unit", "share")
 HEADERS = ["单元", "指标", "要求", "下达", "规划", "单位", "结论", "说明"]
@@ -63,13 +63,6 @@ def _number(value):
     return "{:,.4f}".format(value).rstrip("0").rstrip(".") if value != int(value) else "{:,.0f}".format(value)
 
 
-def _css(row):
-    """符合 green, 不符合 red, 不符合 of a warning or a note amber, anything else grey (report_html's classes)."""
-    if indicator_conclusion(row)[1]:
-        return "warn"
-    return {"pass": "pass", "fail": "fail"}.get(row.get("status"), "na")
-
-
 def unit_section_html(report):
     """The report's 单元指标传导 table under its own heading, '' when the check made no such rows."""
     rows = unit_rows(report)
@@ -79,7 +72,7 @@ def unit_section_html(report):
         "<tr><td class='c'>{}</td><td>{}</td><td class='c'>{}</td><td class='n'>{}</td><td class='n'>{}</td>"
         "<td class='c'>{}</td><td class='c'><span class='{}'>{}</span></td><td>{}</td></tr>".format(
             escape(code), escape(name), escape(compare), _number(allocated), _number(planned), escape(unit),
-            _css(found), escape(status), escape(note))
+            indicator_css(found), escape(status), escape(note))
         for found, (code, name, compare, allocated, planned, unit, status, note) in zip(_unit_found(report), rows))
     head = "".join("<th{}>{}</th>".format(' style="width:28%"' if h == "说明" else "", h) for h in HEADERS)
     return ("<h3 style='font-size:10.5pt; margin:11px 0 6px 0'>单元指标传导（一张图规划单元下达）</h3>"

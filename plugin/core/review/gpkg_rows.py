@@ -56,7 +56,7 @@ def fill(path, table, columns, records, indexes=()):
             boxes = [np.empty((0, 4))]
             for chunk in _chunks(records):
                 rows, wkbs = zip(*chunk)
-                first, chunk_boxes = sum(map(len, boxes)) + 1, _boxes(wkbs)
+                first, chunk_boxes = sum(map(len, boxes)) + 1, _boxes(wkbs)      # fids go on from the last chunk
                 db.executemany(insert, ((first + n, *row, _blob(srs_id, chunk_boxes[n], wkbs[n]))
                                         for n, row in enumerate(_bindable(rows))))
                 boxes.append(chunk_boxes)
